@@ -1,0 +1,507 @@
+/*
+ * cmd_eval.c - `stagewise eval RULES... -f FACTS [--format FORMAT]`: evaluate every
+ * client in the facts inputs against one rule set and print each result.
+ *
+ * Inputs are read whole (at most CLI_FACTS_LIMIT bytes each) and split into client
+ * documents by the library's facts stream. Results are written as they are made, in
+ * input order. A document with facts errors is skipped and reported on standard
+ * error with its position once its input has been read to the end (so the message
+ * can say "client 3 of 5"); the others are still evaluated and the command ends with
+ * CLI_EXIT_FACTS.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "io.h"
+#include "jsontext.h"
+
+enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT };
+
+static const cli_option eval_options[] = {
+    {OPT_HELP, 'h', "help", 0},
+    {OPT_FACTS, 'f', "facts", 1},
+    {OPT_FORMAT, 0, "format", 1},
+};
+
+const char cli_eval_help[] =
+    "Usage: stagewise eval RULES... -f FACTS [-f FACTS]... [--format FORMAT]\n"
+    "\n"
+    "Evaluates each client in FACTS against the rule set and prints the result:\n"
+    "recommended interventions, advice, challenges, risks, the stage verdict and data\n"
+    "gaps, each with the rules, citations and fact values behind it.\n"
+    "\n"
+    "FACTS is YAML or JSON: one client, a YAML stream of clients (documents separated\n"
+    "by \"---\") or JSON lines. Results are printed in input order. A client whose\n"
+    "facts have errors is reported on standard error with its position (\"facts.yaml:\n"
+    "client 3 of 5 skipped\") and the other clients are still evaluated.\n"
+    "\n"
+    "Arguments:\n"
+    "  RULES                .sw files, or directories whose .sw files are read\n"
+    "\n"
+    "Options:\n"
+    "  -f, --facts FILE     the clients' facts; '-' reads standard input; may be\n"
+    "                       given more than once; each input is at most " CLI_FACTS_LIMIT_TEXT "\n"
+    "      --format FORMAT  how results are printed:\n"
+    "                         text   a report per client, separated by blank lines\n"
+    "                                (the default)\n"
+    "                         json   one client: a JSON object; any other number:\n"
+    "                                a JSON array of the objects\n"
+    "                         jsonl  one compact JSON object per line per client\n"
+    "                         yaml   one YAML document (\"---\") per client\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status:\n"
+    "  0   every client was evaluated\n"
+    "  2   usage error\n"
+    "  3   the rule set has errors (nothing is evaluated)\n"
+    "  4   some client's facts have errors or an input is too big (the others are\n"
+    "      still evaluated)\n"
+    "  5   a file could not be read or the output could not be written\n"
+    "  70  internal error (out of memory)\n";
+
+typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_YAML } out_format;
+
+/* Where the output stands across all inputs. */
+typedef struct eval_output {
+    out_format format;
+    size_t documents;      /* client documents read so far, evaluated or skipped */
+    size_t written;        /* results written */
+    /* json: the first result is held back until it is known whether it is the only
+     * client (an object) or the first of several (an array). */
+    char *pending;
+    size_t pending_len;
+    int array_open;
+    size_t array_items;
+    int failed;            /* a write to standard output failed */
+    int error_number;      /* errno of that failure */
+} eval_output;
+
+/* A diagnostic report for one document, printed when its input has been read. */
+typedef struct doc_note {
+    size_t position;
+    int skipped;
+    char *text;            /* rendered diagnostics (sw_free), or NULL */
+} doc_note;
+
+typedef struct doc_notes {
+    doc_note *items;
+    size_t count, cap;
+} doc_notes;
+
+/* ---- writing results ---- */
+
+static void out_write(eval_output *out, const char *data, size_t len)
+{
+    if (out->failed)
+        return;
+    errno = 0;
+    if (cli_write(stdout, data, len) != 0) {
+        out->failed = 1;
+        out->error_number = errno != 0 ? errno : EIO;
+    }
+}
+
+static void out_puts(eval_output *out, const char *text)
+{
+    out_write(out, text, strlen(text));
+}
+
+/* Writes a pretty JSON object as an array element: every line indented by two. */
+static void out_json_element(eval_output *out, const char *json, size_t len)
+{
+    len = cli_trim_newlines(json, len);
+    out_puts(out, out->array_items > 0 ? ",\n" : "\n");
+    size_t start = 0;
+    while (start < len) {
+        const char *nl = memchr(json + start, '\n', len - start);
+        size_t end = nl != NULL ? (size_t)(nl - json) : len;
+        out_puts(out, "  ");
+        out_write(out, json + start, end - start);
+        if (nl != NULL)
+            out_puts(out, "\n");
+        start = end + 1;
+    }
+    out->array_items++;
+}
+
+/* Called for every client document, before its result (if any) is written. */
+static void out_document(eval_output *out)
+{
+    out->documents++;
+    if (out->format != OUT_JSON || out->documents != 2)
+        return;
+    out_puts(out, "[");
+    out->array_open = 1;
+    if (out->pending != NULL) {
+        out_json_element(out, out->pending, out->pending_len);
+        sw_free(out->pending);
+        out->pending = NULL;
+    }
+}
+
+/* Writes one rendered result; takes ownership of text (freed with sw_free). */
+static void out_result(eval_output *out, char *text, size_t len)
+{
+    switch (out->format) {
+    case OUT_TEXT:
+        if (out->written > 0)
+            out_puts(out, "\n");
+        out_write(out, text, len);
+        if (len == 0 || text[len - 1] != '\n')
+            out_puts(out, "\n");
+        break;
+    case OUT_JSONL:
+        len = cli_json_compact(text, len);
+        out_write(out, text, len);
+        out_puts(out, "\n");
+        break;
+    case OUT_YAML:
+        if (strncmp(text, "---", 3) != 0 || (text[3] != '\n' && text[3] != ' '))
+            out_puts(out, "---\n");
+        out_write(out, text, len);
+        if (len == 0 || text[len - 1] != '\n')
+            out_puts(out, "\n");
+        break;
+    case OUT_JSON:
+        if (!out->array_open) {
+            out->pending = text;
+            out->pending_len = len;
+            out->written++;
+            return;
+        }
+        out_json_element(out, text, len);
+        break;
+    }
+    out->written++;
+    sw_free(text);
+}
+
+/* Ends the output once every input has been read. */
+static void out_finish(eval_output *out)
+{
+    if (out->format != OUT_JSON)
+        return;
+    if (out->array_open) {
+        out_puts(out, out->array_items > 0 ? "\n]\n" : "]\n");
+    } else if (out->documents == 0) {
+        out_puts(out, "[]\n");
+    } else if (out->pending != NULL) {
+        out_write(out, out->pending, cli_trim_newlines(out->pending, out->pending_len));
+        out_puts(out, "\n");
+    }
+    sw_free(out->pending);
+    out->pending = NULL;
+}
+
+/* ---- diagnostics per document ---- */
+
+/* Records the diagnostics of the document at position (if any, or if it was
+ * skipped). Returns CLI_EXIT_OK or CLI_EXIT_INTERNAL. */
+static int notes_add(doc_notes *notes, size_t position, int skipped,
+                     const sw_diagnostics *diags)
+{
+    char *text = NULL;
+
+    if (sw_diagnostics_count(diags) > 0) {
+        sw_status status = sw_diagnostics_render(diags, &text, NULL);
+        if (status != SW_OK)
+            return cli_fail_status(status, "rendering diagnostics");
+    } else if (!skipped) {
+        return CLI_EXIT_OK;
+    }
+    if (notes->count == notes->cap) {
+        size_t cap = notes->cap == 0 ? 8 : notes->cap * 2;
+        doc_note *grown = realloc(notes->items, cap * sizeof *grown);
+        if (grown == NULL) {
+            sw_free(text);
+            return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+        }
+        notes->items = grown;
+        notes->cap = cap;
+    }
+    notes->items[notes->count++] = (doc_note){position, skipped, text};
+    return CLI_EXIT_OK;
+}
+
+/* Prints and frees the notes of one input that held total documents. */
+static void notes_flush(doc_notes *notes, const char *name, size_t total)
+{
+    for (size_t i = 0; i < notes->count; i++) {
+        doc_note *note = &notes->items[i];
+        if (note->text != NULL) {
+            size_t len = strlen(note->text);
+            cli_write(stderr, note->text, len);
+            if (len > 0 && note->text[len - 1] != '\n')
+                fputc('\n', stderr);
+            sw_free(note->text);
+        }
+        if (note->skipped)
+            fprintf(stderr, "%s: client %zu of %zu skipped\n", name, note->position, total);
+    }
+    free(notes->items);
+    *notes = (doc_notes){0};
+}
+
+/* ---- evaluation ---- */
+
+/* The outcome of the whole run, beyond the first fatal exit code. */
+typedef struct eval_state {
+    const sw_ruleset *rules;
+    eval_output out;
+    int facts_errors;      /* some document was skipped or an input refused */
+    int io_errors;         /* some input could not be read */
+} eval_state;
+
+/* Evaluates one client and writes its result. Returns CLI_EXIT_OK or a fatal code. */
+static int evaluate_one(eval_state *st, const sw_facts *facts)
+{
+    sw_result *result = NULL;
+    char *text = NULL;
+    size_t len = 0;
+
+    sw_status status = sw_evaluate(st->rules, facts, &result);
+    if (status != SW_OK)
+        return cli_fail_status(status, "evaluating a client");
+    status = sw_result_render(result, st->out.format == OUT_TEXT ? SW_FORMAT_TEXT
+                                      : st->out.format == OUT_YAML ? SW_FORMAT_YAML
+                                                                   : SW_FORMAT_JSON,
+                              &text, &len);
+    sw_result_free(result);
+    if (status != SW_OK)
+        return cli_fail_status(status, "rendering a result");
+    out_result(&st->out, text, len);
+    return CLI_EXIT_OK;
+}
+
+/* Reads every client document of one input. Returns CLI_EXIT_OK (problems with the
+ * input itself are recorded in st) or a fatal exit code. */
+static int eval_documents(eval_state *st, const char *name, const cli_input *input,
+                          sw_diagnostics *diags)
+{
+    sw_facts_stream *stream = NULL;
+    doc_notes notes = {0};
+    size_t count = 0, last_error_position = 0;
+    int code = CLI_EXIT_OK;
+
+    sw_status status = sw_facts_stream_open(st->rules, name, input->data, input->len, &stream);
+    if (status == SW_ERR_FACTS || status == SW_ERR_LIMIT) {
+        st->facts_errors = 1;
+        cli_fail(CLI_EXIT_FACTS, "%s: %s", name, sw_status_text(status));
+        return CLI_EXIT_OK;
+    }
+    if (status != SW_OK)
+        return cli_fail_status(status, "reading facts");
+
+    while (code == CLI_EXIT_OK && !st->out.failed) {
+        sw_facts *facts = NULL;
+        sw_diagnostics_clear(diags);
+        status = sw_facts_stream_next(stream, &facts, diags);
+        if (status == SW_END)
+            break;
+        if (status != SW_OK && status != SW_ERR_FACTS && status != SW_ERR_LIMIT) {
+            code = cli_fail_status(status, "reading facts");
+            break;
+        }
+        count++;
+        size_t position = sw_facts_stream_position(stream);
+        if (position == 0)
+            position = count;
+        out_document(&st->out);
+        if (status == SW_OK) {
+            code = notes_add(&notes, position, 0, diags);
+            if (code == CLI_EXIT_OK)
+                code = evaluate_one(st, facts);
+            sw_facts_free(facts);
+            continue;
+        }
+        st->facts_errors = 1;
+        code = notes_add(&notes, position, 1, diags);
+        /* A limit, or an error that did not move the stream on, ends this input. */
+        if (status == SW_ERR_LIMIT || position == last_error_position)
+            break;
+        last_error_position = position;
+    }
+    sw_facts_stream_free(stream);
+    notes_flush(&notes, name, count);
+    return code;
+}
+
+/* Reads one facts input and evaluates its clients. */
+static int eval_input(eval_state *st, const char *path, sw_diagnostics *diags)
+{
+    const char *name = cli_input_name(path);
+    cli_input input;
+
+    switch (cli_read_input(path, CLI_FACTS_LIMIT, &input)) {
+    case CLI_READ_OK:
+        break;
+    case CLI_READ_IO:
+        st->io_errors = 1;
+        cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", name, strerror(input.error_number));
+        return CLI_EXIT_OK;
+    case CLI_READ_TOO_BIG:
+        st->facts_errors = 1;
+        cli_fail(CLI_EXIT_FACTS, "%s: facts input is larger than the " CLI_FACTS_LIMIT_TEXT
+                 " limit; split it into smaller files", name);
+        return CLI_EXIT_OK;
+    case CLI_READ_NOMEM:
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory reading '%s'", name);
+    }
+    int code = eval_documents(st, name, &input, diags);
+    cli_input_free(&input);
+    return code;
+}
+
+static int parse_format(const char *text, out_format *format)
+{
+    static const struct {
+        const char *name;
+        out_format format;
+    } formats[] = {
+        {"text", OUT_TEXT}, {"json", OUT_JSON}, {"jsonl", OUT_JSONL}, {"yaml", OUT_YAML},
+    };
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        if (strcmp(text, formats[i].name) == 0) {
+            *format = formats[i].format;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Evaluates every facts input in turn; returns the exit code. */
+static int run(const char *const *rule_paths, size_t nrules, const char *const *facts_paths,
+               size_t nfacts, out_format format)
+{
+    eval_state st = {0};
+    int code;
+
+    /* Name every missing facts file before the rules are even loaded. */
+    for (size_t i = 0; i < nfacts; i++) {
+        int error_number = 0;
+        if (!cli_can_open(facts_paths[i], 1, &error_number)) {
+            cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", facts_paths[i],
+                     strerror(error_number));
+            st.io_errors = 1;
+        }
+    }
+    if (st.io_errors)
+        return CLI_EXIT_IO;
+
+    sw_ruleset *rules = NULL;
+    code = cli_load_rules(rule_paths, nrules, &rules);
+    if (code != CLI_EXIT_OK)
+        return code;
+
+    sw_diagnostics *diags = sw_diagnostics_new();
+    if (diags == NULL) {
+        sw_ruleset_free(rules);
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    }
+    st.rules = rules;
+    st.out.format = format;
+    for (size_t i = 0; i < nfacts && code == CLI_EXIT_OK && !st.out.failed; i++)
+        code = eval_input(&st, facts_paths[i], diags);
+    if (code == CLI_EXIT_OK)
+        out_finish(&st.out);
+    sw_free(st.out.pending);
+    sw_diagnostics_free(diags);
+    sw_ruleset_free(rules);
+
+    if (code != CLI_EXIT_OK)
+        return code;
+    if (!st.out.failed) {
+        errno = 0;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            st.out.failed = 1;
+            st.out.error_number = errno != 0 ? errno : EIO;
+        }
+    }
+    if (st.out.failed)
+        return cli_fail(CLI_EXIT_IO, "cannot write the results to standard output: %s",
+                        strerror(st.out.error_number));
+    if (st.io_errors)
+        return CLI_EXIT_IO;
+    return st.facts_errors ? CLI_EXIT_FACTS : CLI_EXIT_OK;
+}
+
+int cli_cmd_eval(int argc, char **argv)
+{
+    const char **rule_paths = malloc((size_t)argc * sizeof *rule_paths);
+    const char **facts_paths = malloc((size_t)argc * sizeof *facts_paths);
+    size_t nrules = 0, nfacts = 0;
+    out_format format = OUT_TEXT;
+    int stdin_used = 0, id, code = CLI_EXIT_OK;
+    const char *value;
+    cli_args args;
+
+    if (rule_paths == NULL || facts_paths == NULL) {
+        code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+        goto done;
+    }
+    cli_args_init(&args, argc, argv, 1, eval_options,
+                  sizeof eval_options / sizeof eval_options[0]);
+    for (;;) {
+        cli_arg_kind kind = cli_args_next(&args, &id, &value);
+        if (kind == CLI_ARG_END)
+            break;
+        if (kind == CLI_ARG_ERROR) {
+            code = cli_usage_error("eval", "%s", args.error);
+            goto done;
+        }
+        if (kind == CLI_ARG_POSITIONAL) {
+            if (strcmp(value, "-") == 0) {
+                code = cli_usage_error("eval", "rules cannot be read from standard input "
+                                               "(use -f - for facts)");
+                goto done;
+            }
+            rule_paths[nrules++] = value;
+            continue;
+        }
+        switch (id) {
+        case OPT_HELP:
+            fputs(cli_eval_help, stdout);
+            goto done;
+        case OPT_FACTS:
+            if (strcmp(value, "-") == 0) {
+                if (stdin_used) {
+                    code = cli_usage_error("eval", "standard input can be read only once");
+                    goto done;
+                }
+                stdin_used = 1;
+            }
+            facts_paths[nfacts++] = value;
+            break;
+        case OPT_FORMAT:
+            if (!parse_format(value, &format)) {
+                code = cli_usage_error("eval",
+                                       "unknown format '%s' (expected text, json, jsonl "
+                                       "or yaml)", value);
+                goto done;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    if (nrules == 0) {
+        code = cli_usage_error("eval", "no rule files given");
+        goto done;
+    }
+    if (nfacts == 0) {
+        code = cli_usage_error("eval", "no facts given (use -f FILE, or -f - for "
+                                       "standard input)");
+        goto done;
+    }
+    code = run(rule_paths, nrules, facts_paths, nfacts, format);
+
+done:
+    free(rule_paths);
+    free(facts_paths);
+    return code;
+}

@@ -1,0 +1,123 @@
+/*
+ * io.c - whole-input reading with a size limit, and checked writes (see io.h).
+ */
+#include "io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cli_input_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? CLI_STDIN_NAME : path;
+}
+
+int cli_can_open(const char *path, int must_read, int *error_number)
+{
+    if (strcmp(path, "-") == 0)
+        return 1;
+    errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        *error_number = errno != 0 ? errno : EIO;
+        return 0;
+    }
+    /* Reading one byte also catches what opens but cannot be read (a directory). */
+    errno = 0;
+    if (must_read && getc(f) == EOF && ferror(f)) {
+        *error_number = errno != 0 ? errno : EIO;
+        fclose(f);
+        return 0;
+    }
+    fclose(f);
+    return 1;
+}
+
+/* Reads stream to its end into input, refusing more than limit bytes. */
+static cli_read_status read_stream(FILE *stream, size_t limit, cli_input *input)
+{
+    size_t cap = 0, len = 0;
+    char *data = NULL;
+
+    for (;;) {
+        if (len == cap) {
+            if (cap > limit) {
+                free(data);
+                return CLI_READ_TOO_BIG;
+            }
+            /* Grow geometrically, but never past limit + 1 (enough to see that the
+             * input is too big) plus the terminating NUL. */
+            size_t want = cap == 0 ? 65536 : cap * 2;
+            if (want > limit + 1)
+                want = limit + 1;
+            if (want <= cap)
+                want = cap + 1;
+            char *grown = realloc(data, want + 1);
+            if (grown == NULL) {
+                free(data);
+                return CLI_READ_NOMEM;
+            }
+            data = grown;
+            cap = want;
+        }
+        errno = 0;
+        size_t got = fread(data + len, 1, cap - len, stream);
+        len += got;
+        if (len > limit) {
+            free(data);
+            return CLI_READ_TOO_BIG;
+        }
+        if (got == 0 || len < cap) {
+            if (ferror(stream)) {
+                input->error_number = errno != 0 ? errno : EIO;
+                free(data);
+                return CLI_READ_IO;
+            }
+            if (feof(stream))
+                break;
+        }
+    }
+    data[len] = '\0';
+    input->data = data;
+    input->len = len;
+    return CLI_READ_OK;
+}
+
+cli_read_status cli_read_input(const char *path, size_t limit, cli_input *input)
+{
+    input->data = NULL;
+    input->len = 0;
+    input->error_number = 0;
+
+    if (strcmp(path, "-") == 0)
+        return read_stream(stdin, limit, input);
+
+    errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        input->error_number = errno != 0 ? errno : EIO;
+        return CLI_READ_IO;
+    }
+    cli_read_status status = read_stream(f, limit, input);
+    fclose(f);
+    return status;
+}
+
+void cli_input_free(cli_input *input)
+{
+    free(input->data);
+    input->data = NULL;
+    input->len = 0;
+}
+
+int cli_write(FILE *stream, const char *data, size_t n)
+{
+    if (n == 0)
+        return ferror(stream) ? -1 : 0;
+    return fwrite(data, 1, n, stream) == n ? 0 : -1;
+}
+
+int cli_puts(FILE *stream, const char *text)
+{
+    return cli_write(stream, text, strlen(text));
+}

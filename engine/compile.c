@@ -1,0 +1,656 @@
+/*
+ * compile.c - the compiler: checked model in, immutable program out.
+ *
+ * Copies everything the evaluator and the reporters need into the program's own
+ * arena (the model's arena is freed afterwards), turns expressions into a flat node
+ * array over fact slots, and schedules rules and derived facts in dependency order
+ * (Kahn's algorithm, ties broken by index, so the schedule never depends on file or
+ * declaration order).
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "value.h"
+
+typedef struct compiler {
+    const sw_model *m;
+    sw_program *p;
+    sw_node *nodes;
+    uint32_t nnodes, capnodes;
+    sw_value *consts;
+    uint32_t nconsts, capconsts;
+    int failed;
+} compiler;
+
+static const char *copy(compiler *c, const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *d = sw_arena_strdup(&c->p->arena, s);
+    if (!d)
+        c->failed = 1;
+    return d;
+}
+
+static void *alloc_array(compiler *c, size_t n, size_t size)
+{
+    void *v = sw_arena_array(&c->p->arena, n ? n : 1, size);
+    if (!v)
+        c->failed = 1;
+    return v;
+}
+
+static unsigned line_of(const compiler *c, const sw_decl *d, sw_loc at)
+{
+    return sw_syntax_line(&c->m->files[d->file], at.off);
+}
+
+/* ---- expressions ---- */
+
+static uint32_t emit(compiler *c, sw_node n)
+{
+    if (c->nnodes == c->capnodes) {
+        uint32_t cap = c->capnodes ? c->capnodes * 2 : 256;
+        sw_node *v = realloc(c->nodes, cap * sizeof *v);
+        if (!v) {
+            c->failed = 1;
+            return 0;
+        }
+        c->nodes = v;
+        c->capnodes = cap;
+    }
+    c->nodes[c->nnodes] = n;
+    return c->nnodes++;
+}
+
+static uint32_t add_const(compiler *c, sw_value v)
+{
+    if (c->nconsts == c->capconsts) {
+        uint32_t cap = c->capconsts ? c->capconsts * 2 : 64;
+        sw_value *nv = realloc(c->consts, cap * sizeof *nv);
+        if (!nv) {
+            c->failed = 1;
+            return 0;
+        }
+        c->consts = nv;
+        c->capconsts = cap;
+    }
+    c->consts[c->nconsts] = v;
+    return c->nconsts++;
+}
+
+static sw_node node_at(sw_opcode op, sw_type_kind type, const sw_expr *e)
+{
+    sw_node n;
+    memset(&n, 0, sizeof n);
+    n.op = (uint8_t)op;
+    n.type = (uint8_t)type;
+    n.src_off = e->at.off;
+    n.src_len = e->at.end - e->at.off;
+    return n;
+}
+
+static uint32_t compile_expr(compiler *c, const sw_expr *e);
+
+static uint32_t to_number(compiler *c, uint32_t child, const sw_expr *e)
+{
+    if (c->failed || c->nodes[child].type == SW_T_NUMBER)
+        return child;
+    sw_node n = node_at(SW_OP_TO_NUMBER, SW_T_NUMBER, e);
+    n.a = child;
+    return emit(c, n);
+}
+
+static sw_value literal_value(compiler *c, const sw_expr *e)
+{
+    sw_value v;
+    memset(&v, 0, sizeof v);
+    v.known = 1;
+    switch ((sw_expr_kind)e->kind) {
+    case SW_E_NUMBER: v.u.n = e->n; break;
+    case SW_E_TEXT: v.u.s = copy(c, e->s); break;
+    default: v.u.i = e->i; break;   /* int, bool, date, enumeration member */
+    }
+    return v;
+}
+
+static uint32_t compile_binary(compiler *c, const sw_expr *e, sw_opcode op)
+{
+    uint32_t a = compile_expr(c, e->lhs);
+    uint32_t b = compile_expr(c, e->rhs);
+    if (c->failed)
+        return 0;
+    int numeric = c->nodes[a].type == SW_T_NUMBER || c->nodes[b].type == SW_T_NUMBER ||
+                  op == SW_OP_DIV;
+    if (numeric) {
+        a = to_number(c, a, e->lhs);
+        b = to_number(c, b, e->rhs);
+    }
+    sw_node n = node_at(op, (sw_type_kind)e->type.kind, e);
+    n.numeric = (uint8_t)numeric;
+    n.a = a;
+    n.b = b;
+    return emit(c, n);
+}
+
+static uint64_t member_mask(const sw_expr *items)
+{
+    uint64_t mask = 0;
+    for (const sw_expr *it = items; it; it = it->next)
+        mask |= (uint64_t)1 << it->i;
+    return mask;
+}
+
+static uint32_t wrap_not(compiler *c, uint32_t child, const sw_expr *e)
+{
+    sw_node n = node_at(SW_OP_NOT, SW_T_BOOL, e);
+    n.a = child;
+    return emit(c, n);
+}
+
+static uint32_t compile_expr(compiler *c, const sw_expr *e)
+{
+    if (c->failed)
+        return 0;
+    sw_node n = node_at(SW_OP_CONST, (sw_type_kind)e->type.kind, e);
+    switch ((sw_expr_kind)e->kind) {
+    case SW_E_INT:
+    case SW_E_NUMBER:
+    case SW_E_BOOL:
+    case SW_E_TEXT:
+    case SW_E_DATE:
+        n.imm = literal_value(c, e);
+        return emit(c, n);
+    case SW_E_NAME:
+        if (e->is_member) {
+            n.imm = literal_value(c, e);
+            return emit(c, n);
+        }
+        n.op = SW_OP_LOAD;
+        n.a = e->slot;
+        return emit(c, n);
+    case SW_E_NOT:
+    case SW_E_NEG:
+    case SW_E_KNOWN:
+    case SW_E_SINCE:
+        n.op = e->kind == SW_E_NOT    ? SW_OP_NOT
+             : e->kind == SW_E_NEG    ? SW_OP_NEG
+             : e->kind == SW_E_KNOWN  ? (e->negated ? SW_OP_IS_MISSING : SW_OP_IS_KNOWN)
+             : e->mode == 7           ? SW_OP_WEEKS_SINCE
+                                      : SW_OP_DAYS_SINCE;
+        n.a = compile_expr(c, e->lhs);
+        n.numeric = e->kind == SW_E_NEG && e->type.kind == SW_T_NUMBER;
+        return emit(c, n);
+    case SW_E_AND:
+        return compile_binary(c, e, SW_OP_AND);
+    case SW_E_OR:
+        return compile_binary(c, e, SW_OP_OR);
+    case SW_E_CMP:
+    case SW_E_ARITH:
+        return compile_binary(c, e, (sw_opcode)e->op);
+    case SW_E_IN: {
+        n.op = SW_OP_IN;
+        n.a = compile_expr(c, e->lhs);
+        n.list = c->nconsts;
+        for (const sw_expr *it = e->items; it; it = it->next) {
+            add_const(c, literal_value(c, it));
+            n.nlist++;
+        }
+        uint32_t in = emit(c, n);
+        return e->negated ? wrap_not(c, in, e) : in;
+    }
+    case SW_E_CONTAINS:
+        n.op = e->mode == SW_CONTAINS_ANY ? SW_OP_CONTAINS_ANY : SW_OP_CONTAINS;
+        n.a = compile_expr(c, e->lhs);
+        n.imm.known = 1;
+        n.imm.u.bits = e->mode == SW_CONTAINS_ONE ? (uint64_t)1 << e->rhs->i : member_mask(e->items);
+        return emit(c, n);
+    }
+    c->failed = 1;
+    return 0;
+}
+
+/* ---- reads: the slots an expression uses ---- */
+
+typedef struct slot_set {
+    uint32_t *v;
+    uint32_t n, cap;
+    int uses_date;
+    int failed;
+} slot_set;
+
+static void reads_of(const sw_program *p, const sw_node *nodes, uint32_t root, slot_set *s)
+{
+    const sw_node *n = &nodes[root];
+    (void)p;
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST:
+        return;
+    case SW_OP_LOAD:
+        for (uint32_t i = 0; i < s->n; i++)
+            if (s->v[i] == n->a)
+                return;
+        if (s->n == s->cap) {
+            uint32_t cap = s->cap ? s->cap * 2 : 8;
+            uint32_t *v = realloc(s->v, cap * sizeof *v);
+            if (!v) {
+                s->failed = 1;
+                return;
+            }
+            s->v = v;
+            s->cap = cap;
+        }
+        s->v[s->n++] = n->a;
+        return;
+    case SW_OP_DAYS_SINCE:
+    case SW_OP_WEEKS_SINCE:
+        s->uses_date = 1;
+        reads_of(p, nodes, n->a, s);
+        return;
+    default:
+        break;
+    }
+    reads_of(p, nodes, n->a, s);
+    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV)
+        reads_of(p, nodes, n->b, s);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ---- declarations ---- */
+
+static sw_citation *compile_cites(compiler *c, const sw_cite *cites, uint32_t *count)
+{
+    uint32_t n = 0;
+    for (const sw_cite *ct = cites; ct; ct = ct->next)
+        n++;
+    *count = n;
+    sw_citation *v = alloc_array(c, n, sizeof *v);
+    if (!v)
+        return NULL;
+    const sw_model *m = c->m;
+    uint32_t i = 0;
+    for (const sw_cite *ct = cites; ct; ct = ct->next, i++) {
+        uint32_t s = sw_model_find(m->sources, m->nsources, ct->source.name);
+        const sw_decl *src = m->sources[s];
+        v[i].source = copy(c, src->name.name);
+        v[i].source_title = copy(c, src->title);
+        if (ct->statement.name) {
+            const sw_decl *st = m->statements[sw_model_find_statement(m, ct->source.name, ct->statement.name)];
+            v[i].statement = copy(c, st->name.name);
+            v[i].text = copy(c, st->text);
+        } else
+            v[i].text = copy(c, ct->locator);
+    }
+    return v;
+}
+
+static void compile_schema(compiler *c)
+{
+    const sw_model *m = c->m;
+    sw_program *p = c->p;
+    p->nenums = m->nenums;
+    p->enums = alloc_array(c, m->nenums, sizeof *p->enums);
+    for (uint32_t i = 0; p->enums && i < m->nenums; i++) {
+        const char **members = alloc_array(c, m->enums[i].nmembers, sizeof *members);
+        for (uint32_t k = 0; members && k < m->enums[i].nmembers; k++)
+            members[k] = copy(c, m->enums[i].members[k]);
+        p->enums[i].name = copy(c, m->enums[i].name);
+        p->enums[i].nmembers = m->enums[i].nmembers;
+        p->enums[i].members = members;
+    }
+    p->stage_enum = m->stage_enum;
+    p->stage_titles = alloc_array(c, m->nstages, sizeof(char *));
+    p->stage_goals = alloc_array(c, m->nstages, sizeof(char *));
+    for (uint32_t i = 0; p->stage_titles && p->stage_goals && i < m->nstages; i++) {
+        p->stage_titles[i] = copy(c, m->stages[i]->title);
+        p->stage_goals[i] = copy(c, m->stages[i]->text);
+    }
+    p->nfacts = m->nfacts;
+    p->nbase = m->nbase;
+    p->stage_slot = SW_NONE;
+    p->facts = alloc_array(c, m->nfacts, sizeof *p->facts);
+    p->facts_by_name = alloc_array(c, m->nfacts, sizeof *p->facts_by_name);
+    if (!p->facts || !p->facts_by_name)
+        return;
+    for (uint32_t s = 0; s < m->nfacts; s++) {
+        const sw_decl *d = m->facts[s];
+        sw_fact_def *f = &p->facts[s];
+        f->name = copy(c, d->name.name);
+        f->label = copy(c, d->title);
+        f->type = m->types[s];
+        f->slot = s;
+        f->derived = d->kind == SW_D_DERIVED;
+        f->file = copy(c, m->files[d->file].name);
+        f->line = line_of(c, d, d->name.at);
+        if (d->deflt) {
+            f->has_default = 1;
+            f->deflt = literal_value(c, d->deflt);
+        }
+        if (!f->derived && strcmp(d->name.name, "stage") == 0)
+            p->stage_slot = s;
+    }
+    /* merge the two name-sorted runs (base, derived) into one index */
+    uint32_t i = 0, j = m->nbase, k = 0;
+    while (i < m->nbase || j < m->nfacts) {
+        if (j >= m->nfacts || (i < m->nbase && strcmp(m->facts[i]->name.name, m->facts[j]->name.name) < 0))
+            p->facts_by_name[k++] = i++;
+        else
+            p->facts_by_name[k++] = j++;
+    }
+}
+
+static void compile_sources(compiler *c)
+{
+    const sw_model *m = c->m;
+    sw_program *p = c->p;
+    p->nsources = m->nsources;
+    p->sources = alloc_array(c, m->nsources, sizeof *p->sources);
+    if (!p->sources)
+        return;
+    uint32_t st = 0;
+    for (uint32_t i = 0; i < m->nsources; i++) {
+        const sw_decl *d = m->sources[i];
+        sw_source_def *s = &p->sources[i];
+        s->id = copy(c, d->name.name);
+        s->title = copy(c, d->title);
+        s->file = copy(c, d->text);
+        /* statements are sorted by source id then id, as sources are by id */
+        while (st < m->nstatements && strcmp(m->statements[st]->source.name, d->name.name) < 0)
+            st++;
+        uint32_t first = st;
+        while (st < m->nstatements && strcmp(m->statements[st]->source.name, d->name.name) == 0)
+            st++;
+        s->nstatements = st - first;
+        s->statements = alloc_array(c, s->nstatements, sizeof *s->statements);
+        for (uint32_t k = 0; s->statements && k < s->nstatements; k++) {
+            const sw_decl *sd = m->statements[first + k];
+            s->statements[k].id = copy(c, sd->name.name);
+            s->statements[k].section = copy(c, sd->section);
+            s->statements[k].text = copy(c, sd->text);
+            s->statements[k].excused = copy(c, sd->excused);
+        }
+    }
+}
+
+static int level_of(const char *word, int is_priority, int fallback)
+{
+    static const char *const pri[] = {"low", "normal", "high", "urgent"};
+    static const char *const sev[] = {"info", "warning", "critical"};
+    if (!word)
+        return fallback;
+    for (int i = 0; i < (is_priority ? 4 : 3); i++)
+        if (strcmp(word, is_priority ? pri[i] : sev[i]) == 0)
+            return i;
+    return fallback;
+}
+
+static void compile_catalogue(compiler *c)
+{
+    const sw_model *m = c->m;
+    for (int k = 0; k < 4; k++) {
+        c->p->nitems[k] = m->nitems[k];
+        c->p->items[k] = alloc_array(c, m->nitems[k], sizeof(sw_item_def));
+        for (uint32_t i = 0; c->p->items[k] && i < m->nitems[k]; i++) {
+            const sw_decl *d = m->items[k][i];
+            sw_item_def *it = &c->p->items[k][i];
+            it->id = copy(c, d->name.name);
+            it->label = copy(c, d->title);
+            it->kind = copy(c, d->kind_word.name);
+            it->severity = (uint8_t)level_of(d->level.name, 0, SW_SEVERITY_WARNING);
+            it->citations = compile_cites(c, d->cites, &it->ncitations);
+        }
+    }
+}
+
+static uint32_t action_target(const sw_model *m, const sw_action_ast *a)
+{
+    switch ((sw_action_kind)a->kind) {
+    case SW_ACT_RECOMMEND: return sw_model_find(m->items[SW_ITEM_INTERVENTION], m->nitems[SW_ITEM_INTERVENTION], a->target.name);
+    case SW_ACT_ADVISE: return sw_model_find(m->items[SW_ITEM_PRACTICE], m->nitems[SW_ITEM_PRACTICE], a->target.name);
+    case SW_ACT_CHALLENGE: return sw_model_find(m->items[SW_ITEM_CHALLENGE], m->nitems[SW_ITEM_CHALLENGE], a->target.name);
+    case SW_ACT_RISK: return sw_model_find(m->items[SW_ITEM_RISK], m->nitems[SW_ITEM_RISK], a->target.name);
+    case SW_ACT_MOVE:
+        return (uint32_t)sw_enum_find(&m->enums[m->stage_enum], a->target.name, strlen(a->target.name));
+    case SW_ACT_SET:
+        return m->nbase + sw_model_find(m->facts + m->nbase, m->nfacts - m->nbase, a->target.name);
+    }
+    return SW_NONE;
+}
+
+static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
+{
+    const sw_model *m = c->m;
+    r->id = copy(c, d->name.name);
+    r->title = copy(c, d->title);
+    r->file = copy(c, m->files[d->file].name);
+    r->line = line_of(c, d, d->name.at);
+    r->priority = (uint8_t)level_of(d->level.name, 1, SW_PRIORITY_NORMAL);
+    r->citations = compile_cites(c, d->cites, &r->ncitations);
+    r->cond = compile_expr(c, d->cond);
+    uint32_t n = 0;
+    for (const sw_action_ast *a = d->actions; a; a = a->next)
+        n++;
+    r->nactions = n;
+    r->actions = alloc_array(c, n, sizeof *r->actions);
+    if (!r->actions)
+        return;
+    slot_set reads = {0};
+    if (!c->failed)
+        reads_of(c->p, c->nodes, r->cond, &reads);
+    uint32_t i = 0;
+    for (const sw_action_ast *a = d->actions; a; a = a->next, i++) {
+        sw_action *act = &r->actions[i];
+        act->kind = a->kind;
+        act->target = action_target(m, a);
+        act->because = copy(c, a->because);
+        act->priority = (uint8_t)level_of(a->level.name, 1, r->priority);
+        if (a->kind == SW_ACT_RISK)
+            act->severity = (uint8_t)level_of(a->level.name, 0,
+                                              c->p->items[SW_ITEM_RISK][act->target].severity);
+        if (a->kind == SW_ACT_SET) {
+            act->value = compile_expr(c, a->value);
+            if (!c->failed)
+                reads_of(c->p, c->nodes, act->value, &reads);
+        }
+    }
+    if (reads.failed)
+        c->failed = 1;
+    qsort(reads.v, reads.n, sizeof *reads.v, cmp_u32);
+    r->nreads = reads.n;
+    r->reads = sw_arena_memdup(&c->p->arena, reads.v ? (void *)reads.v : (void *)"", reads.n * sizeof *reads.v);
+    r->reads_assessed_on = (uint8_t)reads.uses_date;
+    free(reads.v);
+}
+
+/* ---- the schedule ---- */
+
+typedef struct heap {
+    uint32_t *v;
+    uint32_t n;
+} heap;
+
+static void heap_push(heap *h, uint32_t x)
+{
+    uint32_t i = h->n++;
+    h->v[i] = x;
+    while (i > 0 && h->v[(i - 1) / 2] > h->v[i]) {
+        uint32_t t = h->v[i];
+        h->v[i] = h->v[(i - 1) / 2];
+        h->v[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static uint32_t heap_pop(heap *h)
+{
+    uint32_t top = h->v[0];
+    h->v[0] = h->v[--h->n];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, s = i;
+        if (l < h->n && h->v[l] < h->v[s])
+            s = l;
+        if (r < h->n && h->v[r] < h->v[s])
+            s = r;
+        if (s == i)
+            break;
+        uint32_t t = h->v[i];
+        h->v[i] = h->v[s];
+        h->v[s] = t;
+        i = s;
+    }
+    return top;
+}
+
+/* Graph nodes: derived fact d is node d; rule r is node nd + r. A rule depends on
+ * the derived facts it reads; a derived fact on the rules that set it. */
+static void schedule(compiler *c)
+{
+    sw_program *p = c->p;
+    uint32_t nd = p->nfacts - p->nbase, total = nd + p->nrules;
+    uint32_t *indeg = calloc(total ? total : 1, sizeof *indeg);
+    uint32_t *readers_n = calloc(nd ? nd : 1, sizeof *readers_n);
+    heap h = {calloc(total ? total : 1, sizeof(uint32_t)), 0};
+    p->steps = alloc_array(c, total, sizeof *p->steps);
+    if (!indeg || !readers_n || !h.v || !p->steps) {
+        c->failed = 1;
+        goto done;
+    }
+    /* count: rule reads of derived facts, setters of derived facts */
+    for (uint32_t r = 0; r < p->nrules; r++)
+        for (uint32_t k = 0; k < p->rules[r].nreads; k++)
+            if (p->rules[r].reads[k] >= p->nbase) {
+                indeg[nd + r]++;
+                readers_n[p->rules[r].reads[k] - p->nbase]++;
+            }
+    for (uint32_t d = 0; d < nd; d++)
+        indeg[d] = p->facts[p->nbase + d].nsetters;
+    /* readers index: for each derived fact, the rules reading it */
+    uint32_t **readers = calloc(nd ? nd : 1, sizeof *readers);
+    if (!readers) {
+        c->failed = 1;
+        goto done;
+    }
+    for (uint32_t d = 0; d < nd; d++) {
+        readers[d] = malloc((readers_n[d] ? readers_n[d] : 1) * sizeof **readers);
+        if (!readers[d])
+            c->failed = 1;
+        readers_n[d] = 0;
+    }
+    for (uint32_t r = 0; !c->failed && r < p->nrules; r++)
+        for (uint32_t k = 0; k < p->rules[r].nreads; k++)
+            if (p->rules[r].reads[k] >= p->nbase) {
+                uint32_t d = p->rules[r].reads[k] - p->nbase;
+                readers[d][readers_n[d]++] = r;
+            }
+    for (uint32_t v = 0; !c->failed && v < total; v++)
+        if (indeg[v] == 0)
+            heap_push(&h, v);
+    while (!c->failed && h.n) {
+        uint32_t v = heap_pop(&h);
+        sw_step *st = &p->steps[p->nsteps++];
+        if (v < nd) {
+            st->finalize = 1;
+            st->index = p->nbase + v;
+            for (uint32_t k = 0; k < readers_n[v]; k++)
+                if (--indeg[nd + readers[v][k]] == 0)
+                    heap_push(&h, nd + readers[v][k]);
+        } else {
+            uint32_t r = v - nd;
+            st->finalize = 0;
+            st->index = r;
+            for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
+                const sw_action *act = &p->rules[r].actions[a];
+                if (act->kind == SW_ACT_SET && --indeg[act->target - p->nbase] == 0)
+                    heap_push(&h, act->target - p->nbase);
+            }
+        }
+    }
+    if (!c->failed && p->nsteps != total)
+        c->failed = 1;   /* a cycle: the checker rules these out */
+    for (uint32_t d = 0; d < nd; d++)
+        free(readers[d]);
+    free(readers);
+done:
+    free(indeg);
+    free(readers_n);
+    free(h.v);
+}
+
+static void link_setters(compiler *c)
+{
+    sw_program *p = c->p;
+    for (uint32_t r = 0; r < p->nrules; r++)
+        for (uint32_t a = 0; a < p->rules[r].nactions; a++)
+            if (p->rules[r].actions[a].kind == SW_ACT_SET)
+                p->facts[p->rules[r].actions[a].target].nsetters++;
+    for (uint32_t s = p->nbase; s < p->nfacts; s++) {
+        p->facts[s].setters = alloc_array(c, p->facts[s].nsetters, sizeof(uint32_t));
+        p->facts[s].nsetters = 0;
+    }
+    if (c->failed)
+        return;
+    for (uint32_t r = 0; r < p->nrules; r++)
+        for (uint32_t a = 0; a < p->rules[r].nactions; a++)
+            if (p->rules[r].actions[a].kind == SW_ACT_SET) {
+                sw_fact_def *f = &p->facts[p->rules[r].actions[a].target];
+                if (f->nsetters == 0 || f->setters[f->nsetters - 1] != r)
+                    f->setters[f->nsetters++] = r;
+            }
+}
+
+sw_status sw_compile(const sw_model *m, sw_program *p)
+{
+    compiler c = {0};
+    c.m = m;
+    c.p = p;
+    p->guideline = copy(&c, m->guideline->name.name);
+    p->title = copy(&c, m->guideline->title);
+    p->version = copy(&c, m->guideline->text);
+    compile_schema(&c);
+    compile_sources(&c);
+    compile_catalogue(&c);
+    p->nrules = m->nrules;
+    p->rules = alloc_array(&c, m->nrules, sizeof *p->rules);
+    for (uint32_t i = 0; p->rules && i < m->nrules && !c.failed; i++)
+        compile_rule(&c, m->rules[i], &p->rules[i]);
+    if (!c.failed) {
+        p->nnodes = c.nnodes;
+        p->nodes = sw_arena_memdup(&p->arena, c.nodes ? (void *)c.nodes : (void *)"", c.nnodes * sizeof *c.nodes);
+        p->nconsts = c.nconsts;
+        p->consts = sw_arena_memdup(&p->arena, c.consts ? (void *)c.consts : (void *)"", c.nconsts * sizeof *c.consts);
+        if (!p->nodes || !p->consts)
+            c.failed = 1;
+    }
+    free(c.nodes);
+    free(c.consts);
+    if (!c.failed)
+        link_setters(&c);
+    if (!c.failed)
+        schedule(&c);
+    if (c.failed)
+        return SW_ERR_NOMEM;
+    sw_ruleset_info *info = &p->info;
+    info->name = p->guideline;
+    info->title = p->title;
+    info->version = p->version;
+    info->sha256 = p->sha256;
+    info->sources = p->nsources;
+    info->statements = m->nstatements;
+    info->stages = m->nstages;
+    info->facts = p->nbase;
+    info->derived = p->nfacts - p->nbase;
+    info->interventions = p->nitems[SW_ITEM_INTERVENTION];
+    info->practices = p->nitems[SW_ITEM_PRACTICE];
+    info->challenges = p->nitems[SW_ITEM_CHALLENGE];
+    info->risks = p->nitems[SW_ITEM_RISK];
+    info->rules = p->nrules;
+    return SW_OK;
+}

@@ -1,0 +1,250 @@
+/*
+ * eval.c - the evaluator: Kleene three-valued logic over a compiled program.
+ *
+ * One recursive function over the flat node array, dispatching on the opcode
+ * (program.h lists them once). Unknown propagates through every operation except
+ * `and` (false wins), `or` (true wins) and `is known`/`is missing`. Rules and
+ * derived facts are taken in the program's schedule, so derived facts are final
+ * before any rule reads them.
+ */
+#include "eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static sw_value unknown(void)
+{
+    sw_value v;
+    memset(&v, 0, sizeof v);
+    return v;
+}
+
+static sw_value boolean(int b)
+{
+    sw_value v = unknown();
+    v.known = 1;
+    v.u.i = b != 0;
+    return v;
+}
+
+static sw_value integer(int64_t i)
+{
+    sw_value v = unknown();
+    v.known = 1;
+    v.u.i = i;
+    return v;
+}
+
+static sw_value number(double n)
+{
+    sw_value v = unknown();
+    v.known = 1;
+    v.u.n = n;
+    return v;
+}
+
+/* Compares two known values of the same type: <0, 0, >0. */
+static int compare(const sw_node *n, const sw_node *operand, sw_value a, sw_value b)
+{
+    if (n->numeric)
+        return (a.u.n > b.u.n) - (a.u.n < b.u.n);
+    switch ((sw_type_kind)operand->type) {
+    case SW_T_TEXT: return strcmp(a.u.s, b.u.s);
+    case SW_T_SET: return a.u.bits != b.u.bits;
+    default: return (a.u.i > b.u.i) - (a.u.i < b.u.i);
+    }
+}
+
+static sw_value arith(const sw_node *n, sw_value a, sw_value b)
+{
+    if (n->numeric) {
+        switch ((sw_opcode)n->op) {
+        case SW_OP_ADD: return number(a.u.n + b.u.n);
+        case SW_OP_SUB: return number(a.u.n - b.u.n);
+        case SW_OP_MUL: return number(a.u.n * b.u.n);
+        default: return b.u.n == 0.0 ? unknown() : number(a.u.n / b.u.n);
+        }
+    }
+    int64_t r;
+    int overflow;
+    switch ((sw_opcode)n->op) {
+    case SW_OP_ADD: overflow = __builtin_add_overflow(a.u.i, b.u.i, &r); break;
+    case SW_OP_SUB: overflow = __builtin_sub_overflow(a.u.i, b.u.i, &r); break;
+    default: overflow = __builtin_mul_overflow(a.u.i, b.u.i, &r); break;
+    }
+    return overflow ? unknown() : integer(r);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+sw_value sw_eval_node(const sw_eval *ev, uint32_t idx)
+{
+    const sw_program *p = ev->prog;
+    const sw_node *n = &p->nodes[idx];
+    sw_value a, b;
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST:
+        return n->imm;
+    case SW_OP_LOAD:
+        return ev->values[n->a];
+    case SW_OP_NOT:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? boolean(!a.u.i) : a;
+    case SW_OP_AND:
+        a = sw_eval_node(ev, n->a);
+        if (a.known && !a.u.i)
+            return a;
+        b = sw_eval_node(ev, n->b);
+        if (b.known && !b.u.i)
+            return b;
+        return a.known && b.known ? boolean(1) : unknown();
+    case SW_OP_OR:
+        a = sw_eval_node(ev, n->a);
+        if (a.known && a.u.i)
+            return a;
+        b = sw_eval_node(ev, n->b);
+        if (b.known && b.u.i)
+            return b;
+        return a.known && b.known ? boolean(0) : unknown();
+    case SW_OP_EQ: case SW_OP_NE: case SW_OP_LT: case SW_OP_LE: case SW_OP_GT: case SW_OP_GE: {
+        a = sw_eval_node(ev, n->a);
+        b = sw_eval_node(ev, n->b);
+        if (!a.known || !b.known)
+            return unknown();
+        int c = compare(n, &p->nodes[n->a], a, b);
+        switch ((sw_opcode)n->op) {
+        case SW_OP_EQ: return boolean(c == 0);
+        case SW_OP_NE: return boolean(c != 0);
+        case SW_OP_LT: return boolean(c < 0);
+        case SW_OP_LE: return boolean(c <= 0);
+        case SW_OP_GT: return boolean(c > 0);
+        default: return boolean(c >= 0);
+        }
+    }
+    case SW_OP_ADD: case SW_OP_SUB: case SW_OP_MUL: case SW_OP_DIV:
+        a = sw_eval_node(ev, n->a);
+        b = sw_eval_node(ev, n->b);
+        return a.known && b.known ? arith(n, a, b) : unknown();
+    case SW_OP_NEG:
+        a = sw_eval_node(ev, n->a);
+        if (!a.known)
+            return a;
+        if (n->numeric)
+            return number(-a.u.n);
+        return a.u.i == INT64_MIN ? unknown() : integer(-a.u.i);
+    case SW_OP_TO_NUMBER:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? number((double)a.u.i) : a;
+    case SW_OP_IN: {
+        a = sw_eval_node(ev, n->a);
+        if (!a.known)
+            return a;
+        int text = p->nodes[n->a].type == SW_T_TEXT;
+        for (uint32_t k = 0; k < n->nlist; k++) {
+            const sw_value *c = &p->consts[n->list + k];
+            if (text ? strcmp(a.u.s, c->u.s) == 0 : a.u.i == c->u.i)
+                return boolean(1);
+        }
+        return boolean(0);
+    }
+    case SW_OP_CONTAINS:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? boolean((a.u.bits & n->imm.u.bits) == n->imm.u.bits) : a;
+    case SW_OP_CONTAINS_ANY:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? boolean((a.u.bits & n->imm.u.bits) != 0) : a;
+    case SW_OP_IS_KNOWN:
+        return boolean(sw_eval_node(ev, n->a).known);
+    case SW_OP_IS_MISSING:
+        return boolean(!sw_eval_node(ev, n->a).known);
+    case SW_OP_DAYS_SINCE:
+    case SW_OP_WEEKS_SINCE:
+        a = sw_eval_node(ev, n->a);
+        if (!a.known || !ev->has_today)
+            return unknown();
+        return integer(n->op == SW_OP_DAYS_SINCE ? ev->today - a.u.i
+                                                 : floor_div(ev->today - a.u.i, 7));
+    case SW_OP__COUNT:
+        break;
+    }
+    return unknown();
+}
+
+static sw_truth truth_of(sw_value v) { return !v.known ? SW_UNKNOWN : v.u.i ? SW_TRUE : SW_FALSE; }
+
+/* The value of a set action of rule r for slot, or unknown. */
+static sw_value set_value(const sw_eval *ev, const sw_rule_def *r, uint32_t slot)
+{
+    for (uint32_t a = 0; a < r->nactions; a++)
+        if (r->actions[a].kind == SW_ACT_SET && r->actions[a].target == slot)
+            return sw_eval_node(ev, r->actions[a].value);
+    return unknown();
+}
+
+/* Does rule x outrank rule y as a setter (higher priority, then earlier id)? */
+static int outranks(const sw_program *p, uint32_t x, uint32_t y)
+{
+    if (p->rules[x].priority != p->rules[y].priority)
+        return p->rules[x].priority > p->rules[y].priority;
+    return x < y;
+}
+
+/* A derived fact's value: the top-ranked true setter's, unless a setter that
+ * might outrank it is undecided; the default when every setter is false. */
+static void finalize(sw_eval *ev, uint32_t slot)
+{
+    const sw_program *p = ev->prog;
+    const sw_fact_def *f = &p->facts[slot];
+    uint32_t best = SW_NONE, best_unknown = SW_NONE;
+    for (uint32_t k = 0; k < f->nsetters; k++) {
+        uint32_t r = f->setters[k];
+        if (ev->truth[r] == SW_TRUE && (best == SW_NONE || outranks(p, r, best)))
+            best = r;
+        if (ev->truth[r] == SW_UNKNOWN && (best_unknown == SW_NONE || outranks(p, r, best_unknown)))
+            best_unknown = r;
+    }
+    if (best_unknown != SW_NONE && (best == SW_NONE || outranks(p, best_unknown, best)))
+        ev->values[slot] = unknown();
+    else if (best != SW_NONE)
+        ev->values[slot] = set_value(ev, &p->rules[best], slot);
+    else if (f->has_default)
+        ev->values[slot] = f->deflt;
+    else
+        ev->values[slot] = unknown();
+}
+
+sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->prog = p;
+    ev->facts = f;
+    ev->values = calloc(p->nfacts ? p->nfacts : 1, sizeof *ev->values);
+    ev->truth = calloc(p->nrules ? p->nrules : 1, 1);
+    if (!ev->values || !ev->truth) {
+        sw_eval_free(ev);
+        return SW_ERR_NOMEM;
+    }
+    memcpy(ev->values, f->values, p->nbase * sizeof *ev->values);
+    ev->today = f->assessed_on;
+    ev->has_today = f->has_assessed_on;
+    for (uint32_t s = 0; s < p->nsteps; s++) {
+        const sw_step *st = &p->steps[s];
+        if (st->finalize)
+            finalize(ev, st->index);
+        else
+            ev->truth[st->index] = (uint8_t)truth_of(sw_eval_node(ev, p->rules[st->index].cond));
+    }
+    return SW_OK;
+}
+
+void sw_eval_free(sw_eval *ev)
+{
+    free(ev->values);
+    free(ev->truth);
+    ev->values = NULL;
+    ev->truth = NULL;
+}

@@ -1,0 +1,219 @@
+/*
+ * program.h - the compiled rule set: what the evaluator runs.
+ *
+ * The compiler turns the checked model into this immutable structure. Facts live
+ * in slots (base facts first, then derived facts); expressions are a flat array of
+ * typed nodes that refer to slots and constants by index, so evaluation never looks
+ * a name up. Everything here is owned by the rule set's arena and never changes
+ * after compilation, which is what lets many threads share one rule set.
+ */
+#ifndef SW_PROGRAM_H
+#define SW_PROGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stagewise.h"
+#include "arena.h"
+
+#define SW_NONE UINT32_MAX
+
+/* ---- types and values ---- */
+
+typedef enum sw_type_kind {
+    SW_T_BOOL, SW_T_INT, SW_T_NUMBER, SW_T_ENUM, SW_T_SET, SW_T_DATE, SW_T_TEXT
+} sw_type_kind;
+
+typedef struct sw_type {
+    uint8_t kind;          /* sw_type_kind */
+    uint8_t has_range;     /* INT and NUMBER: min/max apply */
+    uint32_t enumeration;  /* ENUM and SET: index into program->enums */
+    int64_t imin, imax;    /* INT range */
+    double nmin, nmax;     /* NUMBER range */
+} sw_type;
+
+/* A value. Unknown is known == 0. bool, int, enum member index and date (days
+ * since 1970-01-01) use i; number uses n; a set of members uses bits (bit k is
+ * member k); text uses s. */
+typedef struct sw_value {
+    uint8_t known;
+    union {
+        int64_t i;
+        double n;
+        uint64_t bits;
+        const char *s;
+    } u;
+} sw_value;
+
+/* An enumeration: the members of a one-of or set-of type, in declared order. The
+ * stage enumeration is the stages in their forward order. Sets hold at most 64. */
+typedef struct sw_enum {
+    const char *name;          /* "stage" for the stage enumeration, else the fact's name */
+    uint32_t nmembers;
+    const char *const *members;
+} sw_enum;
+
+#define SW_SET_MAX_MEMBERS 64
+
+typedef struct sw_fact_def {
+    const char *name;
+    const char *label;
+    sw_type type;
+    uint32_t slot;          /* index into the values array */
+    uint8_t derived;
+    uint8_t has_default;    /* derived facts: default when no setter rule can fire */
+    sw_value deflt;
+    const char *file;
+    unsigned line;
+    uint32_t *setters;      /* derived: rules that set it, sorted by rule index */
+    uint32_t nsetters;
+} sw_fact_def;
+
+/* ---- provenance: sources, statements, citations ---- */
+
+typedef struct sw_statement_def {
+    const char *id;         /* local identifier within the source */
+    const char *section;
+    const char *text;
+    const char *excused;    /* reason no rule encodes it, or NULL */
+} sw_statement_def;
+
+typedef struct sw_source_def {
+    const char *id;
+    const char *title;
+    const char *file;       /* the document's file name, or NULL */
+    sw_statement_def *statements;
+    uint32_t nstatements;
+} sw_source_def;
+
+/* ---- the catalogue: interventions, practices, challenges, risks ---- */
+
+typedef enum sw_item_kind {
+    SW_ITEM_INTERVENTION, SW_ITEM_PRACTICE, SW_ITEM_CHALLENGE, SW_ITEM_RISK
+} sw_item_kind;
+
+typedef struct sw_item_def {
+    const char *id;
+    const char *label;
+    const char *kind;            /* intervention kind, or NULL */
+    uint8_t severity;            /* risks: default sw_risk_severity */
+    sw_citation *citations;
+    uint32_t ncitations;
+} sw_item_def;
+
+/* ---- expressions ---- */
+
+/* The instruction set, listed once: OP(name, arity, what it does). */
+#define SW_OPCODES(OP)                                                          \
+    OP(CONST,      0, "the constant in imm")                                    \
+    OP(LOAD,       0, "the value in slot a")                                    \
+    OP(NOT,        1, "Kleene not")                                             \
+    OP(AND,        2, "Kleene and: false if either is false")                  \
+    OP(OR,         2, "Kleene or: true if either is true")                     \
+    OP(EQ,         2, "equal (numbers compared as numbers, sets as sets)")     \
+    OP(NE,         2, "not equal")                                              \
+    OP(LT,         2, "less than")                                              \
+    OP(LE,         2, "less than or equal")                                     \
+    OP(GT,         2, "greater than")                                           \
+    OP(GE,         2, "greater than or equal")                                  \
+    OP(ADD,        2, "add")                                                    \
+    OP(SUB,        2, "subtract")                                               \
+    OP(MUL,        2, "multiply")                                               \
+    OP(DIV,        2, "divide, giving a number; unknown on division by zero")  \
+    OP(NEG,        1, "negate")                                                 \
+    OP(TO_NUMBER,  1, "an int as a number")                                     \
+    OP(IN,         1, "a is one of the constants list[0..n)")                   \
+    OP(CONTAINS,   1, "set a has every member in mask imm (contains, all)")     \
+    OP(CONTAINS_ANY, 1, "set a has a member in mask imm")                       \
+    OP(IS_KNOWN,   1, "a is known")                                             \
+    OP(IS_MISSING, 1, "a is unknown")                                           \
+    OP(DAYS_SINCE, 1, "assessment date minus date a, in days")                  \
+    OP(WEEKS_SINCE, 1, "whole weeks since date a")
+
+typedef enum sw_opcode {
+#define SW_OP_ENUM(name, arity, doc) SW_OP_##name,
+    SW_OPCODES(SW_OP_ENUM)
+#undef SW_OP_ENUM
+    SW_OP__COUNT
+} sw_opcode;
+
+/* One expression node. Children are earlier nodes (a, b). */
+typedef struct sw_node {
+    uint8_t op;             /* sw_opcode */
+    uint8_t type;           /* sw_type_kind of the result */
+    uint8_t numeric;        /* comparisons and arithmetic: operands are numbers (double) */
+    uint32_t a, b;          /* child nodes, or slot for LOAD */
+    uint32_t list, nlist;   /* IN: constants in program->consts */
+    sw_value imm;           /* CONST value; CONTAINS mask in imm.u.bits */
+    uint32_t src_off, src_len;  /* the expression's text in its file, for explain */
+} sw_node;
+
+/* ---- rules and actions ---- */
+
+typedef enum sw_action_kind {
+    SW_ACT_RECOMMEND, SW_ACT_ADVISE, SW_ACT_CHALLENGE, SW_ACT_RISK, SW_ACT_MOVE, SW_ACT_SET
+} sw_action_kind;
+
+typedef struct sw_action {
+    uint8_t kind;           /* sw_action_kind */
+    uint8_t priority;       /* recommend: sw_priority */
+    uint8_t severity;       /* risk: sw_risk_severity */
+    uint32_t target;        /* item index, stage index, or derived fact slot */
+    uint32_t value;         /* set: expression node */
+    const char *because;    /* or NULL */
+} sw_action;
+
+typedef struct sw_rule_def {
+    const char *id;
+    const char *title;
+    const char *file;
+    unsigned line;
+    uint8_t priority;       /* sw_priority */
+    uint32_t cond;          /* root expression node */
+    sw_citation *citations;
+    uint32_t ncitations;
+    sw_action *actions;
+    uint32_t nactions;
+    uint32_t *reads;        /* slots its condition reads, ascending */
+    uint32_t nreads;
+    uint8_t reads_assessed_on;  /* uses days/weeks since */
+} sw_rule_def;
+
+/* The evaluation schedule: rules and derived-fact finalisations in dependency order. */
+typedef struct sw_step {
+    uint8_t finalize;       /* 0: evaluate rule `index`; 1: finalise derived slot `index` */
+    uint32_t index;
+} sw_step;
+
+typedef struct sw_program {
+    sw_arena arena;
+    sw_ruleset_info info;
+    const char *guideline, *title, *version;
+    char sha256[65];
+
+    sw_enum *enums;            uint32_t nenums;
+    uint32_t stage_enum;       /* SW_NONE when no stages are declared */
+    const char **stage_titles; const char **stage_goals;
+    uint32_t stage_slot;       /* slot of the fact named "stage", or SW_NONE */
+
+    sw_fact_def *facts;        uint32_t nfacts;   /* base facts then derived, by slot */
+    uint32_t nbase;            /* slots [0, nbase) are base facts */
+    uint32_t *facts_by_name;   /* indexes into facts, sorted by name */
+
+    sw_source_def *sources;    uint32_t nsources;
+    sw_item_def *items[4];     uint32_t nitems[4];   /* by sw_item_kind */
+
+    sw_node *nodes;            uint32_t nnodes;
+    sw_value *consts;          uint32_t nconsts;
+    sw_rule_def *rules;        uint32_t nrules;
+    sw_step *steps;            uint32_t nsteps;
+} sw_program;
+
+struct sw_ruleset {
+    sw_program prog;
+};
+
+/* The fact definition with this name, or NULL (binary search). */
+const sw_fact_def *sw_program_fact(const sw_program *p, const char *name, size_t len);
+
+#endif

@@ -1,0 +1,1 @@
+stagewise check tests/golden/rules/bad/many_errors.sw

@@ -1,0 +1,1 @@
+stagewise check --hlep tests/golden/rules/risk.sw

@@ -1,0 +1,1 @@
+stagewise eval -f tests/golden/facts/risk_clients.yaml

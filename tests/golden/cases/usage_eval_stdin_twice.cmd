@@ -1,0 +1,1 @@
+stagewise eval tests/golden/rules/risk.sw -f - --facts -

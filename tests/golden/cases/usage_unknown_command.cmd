@@ -1,0 +1,1 @@
+stagewise chek tests/golden/rules/risk.sw

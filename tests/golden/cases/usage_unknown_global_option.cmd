@@ -1,0 +1,1 @@
+stagewise --verbose check tests/golden/rules/risk.sw
