@@ -236,6 +236,7 @@ static void check_stages(sw_model *m)
             order = d;
     }
     m->stage_enum = SW_NONE;
+    m->stages_broken = nstages > 0;   /* until the order is found complete */
     if (nstages == 0) {
         if (order)
             report(m, order, order->at, "E106", "declare each stage with 'stage NAME \"Title\"'",
@@ -293,6 +294,7 @@ static void check_stages(sw_model *m)
     e->nmembers = n;
     e->members = members;
     m->stage_enum = m->nenums++;
+    m->stages_broken = 0;
 }
 
 /* ---- facts and types ---- */
@@ -338,7 +340,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
     case SW_TF_STAGE:
         t->kind = SW_T_ENUM;
         t->enumeration = m->stage_enum;
-        if (m->stage_enum == SW_NONE)
+        if (m->stage_enum == SW_NONE && !m->stages_broken)
             report(m, d, te->at, "E110", "declare the stages and their order first",
                    "fact '%s' has type stage but the stages are not usable", d->name.name);
         break;
@@ -655,14 +657,14 @@ static int same_enum(const sw_type *a, const sw_type *b)
     return a->enumeration == b->enumeration;
 }
 
-static int comparable(const sw_type *a, const sw_type *b, int ordered)
+static int comparable(const sw_type *a, const sw_type *b, int ordered, int is_stage)
 {
     if (is_numeric(a) && is_numeric(b))
         return 1;
     if (a->kind != b->kind)
         return 0;
-    if (ordered)
-        return a->kind == SW_T_DATE;
+    if (ordered)   /* dates, and stages by their order */
+        return a->kind == SW_T_DATE || (a->kind == SW_T_ENUM && is_stage && same_enum(a, b));
     if (a->kind == SW_T_ENUM || a->kind == SW_T_SET)
         return same_enum(a, b);
     return 1;
@@ -681,8 +683,12 @@ static int check_cmp(sw_model *m, sw_decl *d, sw_expr *e)
     if (!check_expr(m, d, e->rhs, ctx))
         return 0;
     int ordered = e->op != SW_OP_EQ && e->op != SW_OP_NE;
-    if (!comparable(&e->lhs->type, &e->rhs->type, ordered)) {
-        if (ordered && e->lhs->type.kind == e->rhs->type.kind)
+    int stage_enum = e->lhs->type.kind == SW_T_ENUM && e->lhs->type.enumeration == m->stage_enum;
+    if (!comparable(&e->lhs->type, &e->rhs->type, ordered, stage_enum)) {
+        if (ordered && e->lhs->type.kind == SW_T_ENUM && e->rhs->type.kind == SW_T_ENUM)
+            report(m, d, e->at, "E208", "use 'is', 'is not' or 'in { ... }' for these values",
+                   "the values of '%s' have no order", m->enums[e->lhs->type.enumeration].name);
+        else if (ordered && e->lhs->type.kind == e->rhs->type.kind)
             report(m, d, e->at, "E208", "use 'is', 'is not' or 'in { ... }' for these values",
                    "%s cannot be compared with <, <=, > or >=", type_word(m, &e->lhs->type));
         else
@@ -929,7 +935,7 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
         const sw_type *dt = &m->types[m->nbase + k];
         if (!check_expr(m, rule, a->value, dt))
             break;
-        if (!comparable(dt, &a->value->type, 0) ||
+        if (!comparable(dt, &a->value->type, 0, 0) ||
             (dt->kind == SW_T_INT && a->value->type.kind == SW_T_NUMBER))
             report(m, rule, a->value->at, "E215", NULL, "'%s' holds %s but this is %s", t->name,
                    type_word(m, dt), type_word(m, &a->value->type));

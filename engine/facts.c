@@ -231,18 +231,18 @@ static const char *hint_text(const sw_buf *hint) { return hint->len ? hint->data
 
 /* "'housing' must be one of stable, temporary, rough_sleeping, not rough_sleping" */
 static void report_not_member(sink *s, sw_where w, const subject *sub, const char *word,
-                              const char *found)
+                              const char *found, const char *otherwise)
 {
     const sw_enum *e = &sub->prog->enums[sub->type->enumeration];
     sw_buf hint = SW_BUF_INIT;
     suggestion(&hint, word, e->members, e->nmembers);
-    report_value(s, E_MEMBER, w, sub, found, hint_text(&hint));
+    report_value(s, E_MEMBER, w, sub, found, hint.len ? hint.data : otherwise);
     sw_buf_free(&hint);
 }
 
 /* "'substances' lists opiods, which is not one of opioids, alcohol" */
-static void report_not_in_set(sink *s, sw_where w, const subject *sub, long index,
-                              const char *word, const char *found)
+static void report_not_in_set(sink *s, const char *code, sw_where w, const subject *sub,
+                              long index, const char *word, const char *found)
 {
     const sw_enum *e = &sub->prog->enums[sub->type->enumeration];
     sw_buf hint = SW_BUF_INIT, msg = SW_BUF_INIT, field = SW_BUF_INIT;
@@ -250,7 +250,7 @@ static void report_not_in_set(sink *s, sw_where w, const subject *sub, long inde
     sw_buf_printf(&msg, "'%s' lists %s, which is not one of ", sub->name, found);
     describe_members(e, &msg);
     field_path(&field, sub, index);
-    emit(s, E_MEMBER, w, field.data, hint_text(&hint), &msg);
+    emit(s, code, w, field.data, hint_text(&hint), &msg);
     if (sw_buf_failed(&field) || sw_buf_failed(&hint))
         s->nomem = 1;
     sw_buf_free(&hint);
@@ -272,7 +272,7 @@ static void report_member_twice(sink *s, sw_where w, const subject *sub, long in
 static void report_unknown_fact(sink *s, sw_where w, const sw_program *p, const char *name)
 {
     const char **names = malloc((p->nbase ? p->nbase : 1) * sizeof *names);
-    sw_buf hint = SW_BUF_INIT, field = SW_BUF_INIT;
+    sw_buf hint = SW_BUF_INIT, field = SW_BUF_INIT, shown = SW_BUF_INIT;
     if (names) {
         for (uint32_t i = 0; i < p->nbase; i++)
             names[i] = p->facts[i].name;
@@ -280,11 +280,13 @@ static void report_unknown_fact(sink *s, sw_where w, const sw_program *p, const 
         free(names);
     }
     sw_buf_printf(&field, "facts.%s", name);
-    report(s, E_UNKNOWN_FACT, w, field.data, hint_text(&hint), "unknown fact '%s'", name);
-    if (!names || sw_buf_failed(&hint) || sw_buf_failed(&field))
+    quote_found(&shown, name, strlen(name), 0);
+    report(s, E_UNKNOWN_FACT, w, field.data, hint_text(&hint), "unknown fact '%s'", shown.data);
+    if (!names || sw_buf_failed(&hint) || sw_buf_failed(&field) || sw_buf_failed(&shown))
         s->nomem = 1;
     sw_buf_free(&hint);
     sw_buf_free(&field);
+    sw_buf_free(&shown);
 }
 
 static void report_derived(sink *s, sw_where w, const char *name)
@@ -502,7 +504,7 @@ static int scalar_member(sink *s, const scalar *sc, const subject *sub, sw_value
     if (index < 0) {
         sw_buf found = SW_BUF_INIT;
         quote_found(&found, sc->text, sc->len, sc->quoted);
-        report_not_member(s, sc->where, sub, sc->text, found.data);
+        report_not_member(s, sc->where, sub, sc->text, found.data, wrong_scalar_hint(sc, sub->type));
         if (sw_buf_failed(&found))
             s->nomem = 1;
         sw_buf_free(&found);
@@ -562,6 +564,51 @@ static int scalar_value(sink *s, const scalar *sc, const subject *sub, sw_arena 
     return ok;
 }
 
+/* ---- text libyaml's reader refuses ------------------------------------------ */
+
+/* The length of the UTF-8 sequence at s that libyaml's reader accepts (a
+ * well-formed, printable YAML character), or 0. */
+static size_t readable_char(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t width = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (width == 0 || width > n)
+        return 0;
+    uint32_t cp = width == 1 ? c : width == 2 ? c & 0x1Fu : width == 3 ? c & 0x0Fu : c & 0x07u;
+    for (size_t i = 1; i < width; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[width])
+        return 0; /* overlong */
+    int printable = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0x7E) ||
+                    cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+                    (cp >= 0x10000 && cp <= 0x10FFFF);
+    return printable ? width : 0;
+}
+
+/* The offset of the first character at or after from that libyaml would refuse,
+ * or len. libyaml decodes its input in large chunks, so a bad byte far ahead
+ * would fail the document being read; each parser is given text up to here only. */
+static size_t first_unreadable(const char *text, size_t len, size_t from)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = from;
+    while (i < len) {
+        if (s[i] >= 0x20 && s[i] < 0x7F) {
+            i++;
+            continue;
+        }
+        size_t w = readable_char(s + i, len - i);
+        if (w == 0)
+            return i;
+        i += w;
+    }
+    return len;
+}
+
 /* ---- the document reader ---------------------------------------------------- */
 
 /* A 1-based line number at a byte offset; moves forward, restarts when asked to go back. */
@@ -582,18 +629,46 @@ static unsigned line_at(const char *text, line_cursor *c, size_t offset)
     return c->line;
 }
 
+/* libyaml decodes every byte its read handler hands over before it parses any of
+ * them, and a string input hands over 16 KiB at a time: for a short document in a
+ * long stream most of that work is thrown away with the parser. Handing the text
+ * over in small pieces makes a document cost about its own length. */
+#define FEED_PIECE 512
+
+typedef struct feed {
+    const char *next;
+    size_t left;
+} feed;
+
+static int feed_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
+{
+    feed *f = data;
+    size_t n = size < FEED_PIECE ? size : FEED_PIECE;
+    if (n > f->left)
+        n = f->left;
+    memcpy(buffer, f->next, n);
+    f->next += n;
+    f->left -= n;
+    *size_read = n;
+    return 1;
+}
+
 /* One document being read by one libyaml parser. */
 typedef struct reader {
     sink sink;
     const sw_program *prog;
     yaml_parser_t parser;
+    feed feed;                /* the parser's input */
     size_t base;              /* byte offset where the parser's input starts */
+    size_t limit;             /* ... and where it ends: the text or a refused character */
     size_t cursor_chars;      /* a character index ... */
     size_t cursor_bytes;      /* ... and its byte offset from base */
     size_t last_end;          /* character index where the last event ended */
     line_cursor doc_lines;    /* positioned at the document's start */
     size_t *first_at;         /* per base slot: where it was given, or SIZE_MAX */
     sw_facts *facts;
+    int json;                 /* the input is JSON: no blank values */
+    int begun;                /* the document has been counted */
     int broken;               /* a syntax error: the parser cannot go on */
     size_t error_at;          /* byte offset of that error */
 } reader;
@@ -640,6 +715,25 @@ static const char *node_kind(const yaml_event_t *ev)
     }
 }
 
+static void report_unreadable(reader *r, size_t at)
+{
+    size_t n = r->sink.len - at;
+    const unsigned char *c = (const unsigned char *)r->sink.text + at;
+    uint32_t cp = c[0];
+    int is_control = cp < 0x80 || (n >= 2 && cp == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F);
+    r->broken = 1;
+    r->error_at = at;
+    if (is_control && cp == 0xC2)
+        cp = c[1];
+    if (is_control)
+        report(&r->sink, E_SYNTAX, where_at(&r->sink, at, 1), NULL,
+               "remove it, or write it as an escape in a quoted string",
+               "invalid YAML or JSON: control character U+%04X", (unsigned)cp);
+    else
+        report(&r->sink, E_SYNTAX, where_at(&r->sink, at, 1), NULL, "save the file as UTF-8",
+               "invalid YAML or JSON: the text is not valid UTF-8");
+}
+
 static void syntax_error(reader *r)
 {
     const yaml_parser_t *p = &r->parser;
@@ -647,11 +741,14 @@ static void syntax_error(reader *r)
         r->sink.nomem = 1;
         return;
     }
+    size_t at = p->error == YAML_READER_ERROR ? r->base + p->problem_offset
+                                              : byte_offset(r, p->problem_mark.index);
+    if (at >= r->limit && r->limit < r->sink.len) {
+        report_unreadable(r, r->limit); /* libyaml ran into the end of what it was given */
+        return;
+    }
     r->broken = 1;
-    r->error_at = p->error == YAML_READER_ERROR ? r->base + p->problem_offset
-                                                : byte_offset(r, p->problem_mark.index);
-    if (r->error_at > r->sink.len)
-        r->error_at = r->sink.len;
+    r->error_at = at < r->sink.len ? at : r->sink.len;
     const char *problem = p->problem ? p->problem : "unreadable input";
     if (p->context)
         report(&r->sink, E_SYNTAX, where_at(&r->sink, r->error_at, 1), NULL, NULL,
@@ -765,7 +862,7 @@ static void add_member(reader *r, const subject *sub, long index, const yaml_eve
     }
     sw_buf found = SW_BUF_INIT;
     quote_found(&found, sc.text, sc.len, sc.quoted);
-    report_not_in_set(&r->sink, sc.where, sub, index, sc.text, found.data);
+    report_not_in_set(&r->sink, E_MEMBER, sc.where, sub, index, sc.text, found.data);
     if (sw_buf_failed(&found))
         r->sink.nomem = 1;
     sw_buf_free(&found);
@@ -790,8 +887,8 @@ static int read_members(reader *r, const subject *sub, sw_value *out)
         } else {
             bad = 1;
             if (ev.type != YAML_ALIAS_EVENT)
-                report(&r->sink, E_TYPE, event_where(r, &ev), NULL, NULL,
-                       "'%s' lists %s, which is not one member", sub->name, node_kind(&ev));
+                report_not_in_set(&r->sink, E_TYPE, event_where(r, &ev), sub, index, "",
+                                  node_kind(&ev));
             ok = skip_node(r, &ev);
         }
         yaml_event_delete(&ev);
@@ -805,6 +902,19 @@ static int read_members(reader *r, const subject *sub, sw_value *out)
     return 1;
 }
 
+/* YAML reads "phq9:" with nothing after it as null; in JSON ("phq9": }) a value
+ * is missing, which is a mistake to show rather than an unknown to assume. */
+static int blank_in_json(const reader *r, const scalar *sc)
+{
+    return r->json && !sc->quoted && sc->len == 0;
+}
+
+static void report_blank(reader *r, const scalar *sc, const subject *sub)
+{
+    report_value(&r->sink, E_TYPE, sc->where, sub, "nothing",
+                 "write null to record that it is unknown");
+}
+
 /* Reads the value node ev for sub into *out (left unknown for null or a problem). */
 static int read_value(reader *r, const subject *sub, const yaml_event_t *ev, sw_value *out)
 {
@@ -813,7 +923,9 @@ static int read_value(reader *r, const subject *sub, const yaml_event_t *ev, sw_
     if (ev->type != YAML_SCALAR_EVENT)
         return wrong_node(r, ev, sub);
     scalar sc = scalar_of(r, ev);
-    if (!is_null(&sc))
+    if (blank_in_json(r, &sc))
+        report_blank(r, &sc, sub);
+    else if (!is_null(&sc))
         scalar_value(&r->sink, &sc, sub, &r->facts->arena, out);
     return !r->sink.nomem;
 }
@@ -859,8 +971,8 @@ static int odd_key(reader *r, const yaml_event_t *key)
 static const sw_fact_def *fact_for_key(reader *r, const yaml_event_t *key)
 {
     scalar sc = scalar_of(r, key);
-    const sw_fact_def *def = sw_program_fact(r->prog, sc.text, sc.len);
-    if (!def || has_nul(&sc)) {
+    const sw_fact_def *def = has_nul(&sc) ? NULL : sw_program_fact(r->prog, sc.text, sc.len);
+    if (!def) {
         report_unknown_fact(&r->sink, sc.where, r->prog, sc.text);
         return NULL;
     }
@@ -908,7 +1020,9 @@ static int read_fact_entries(reader *r)
 static int facts_scalar(reader *r, const yaml_event_t *ev, const subject *sub)
 {
     scalar sc = scalar_of(r, ev);
-    if (!is_null(&sc))
+    if (blank_in_json(r, &sc))
+        report_blank(r, &sc, sub);
+    else if (!is_null(&sc))
         report_scalar(&r->sink, E_TYPE, &sc, sub, NULL);
     return !r->sink.nomem;
 }
@@ -1078,54 +1192,10 @@ static int read_root(reader *r, int *empty)
     return ok && !r->sink.nomem;
 }
 
-/* ---- text libyaml's reader refuses ------------------------------------------ */
-
-/* The length of the UTF-8 sequence at s that libyaml's reader accepts (a
- * well-formed, printable YAML character), or 0. */
-static size_t readable_char(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t width = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (width == 0 || width > n)
-        return 0;
-    uint32_t cp = width == 1 ? c : width == 2 ? c & 0x1Fu : width == 3 ? c & 0x0Fu : c & 0x07u;
-    for (size_t i = 1; i < width; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < least[width])
-        return 0; /* overlong */
-    int printable = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0x7E) ||
-                    cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
-                    (cp >= 0x10000 && cp <= 0x10FFFF);
-    return printable ? width : 0;
-}
-
-/* The offset of the first character at or after from that libyaml would refuse,
- * or len. libyaml decodes its input in large chunks, so a bad byte far ahead
- * would fail the document being read; each parser is given text up to here only. */
-static size_t first_unreadable(const char *text, size_t len, size_t from)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = from;
-    while (i < len) {
-        if (s[i] >= 0x20 && s[i] < 0x7F) {
-            i++;
-            continue;
-        }
-        size_t w = readable_char(s + i, len - i);
-        if (w == 0)
-            return i;
-        i += w;
-    }
-    return len;
-}
-
 /* ---- streams --------------------------------------------------------------- */
 
 struct sw_facts_stream {
+    const sw_ruleset *rules;
     const sw_program *prog;
     char *name;             /* for diagnostics */
     const char *data;       /* borrowed */
@@ -1140,11 +1210,11 @@ struct sw_facts_stream {
     size_t *first_at;       /* per base slot, for the document being read */
 };
 
+static int has_bom(const char *s, size_t n) { return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0; }
+
 static int starts_json(const char *s, size_t n)
 {
-    size_t i = 0;
-    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
+    size_t i = has_bom(s, n) ? 3 : 0;
     while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
         i++;
     return i < n && s[i] == '{';
@@ -1178,30 +1248,12 @@ static size_t resync(const sw_facts_stream *s, size_t doc_at, size_t error_at)
     return s->len;
 }
 
-static void report_unreadable(reader *r, size_t at)
-{
-    size_t n = r->sink.len - at;
-    const unsigned char *c = (const unsigned char *)r->sink.text + at;
-    uint32_t cp = c[0];
-    int is_control = cp < 0x80 || (n >= 2 && cp == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F);
-    r->broken = 1;
-    r->error_at = at;
-    if (is_control && cp == 0xC2)
-        cp = c[1];
-    if (is_control)
-        report(&r->sink, E_SYNTAX, where_at(&r->sink, at, 1), NULL,
-               "remove it, or write it as an escape in a quoted string",
-               "invalid YAML or JSON: control character U+%04X", (unsigned)cp);
-    else
-        report(&r->sink, E_SYNTAX, where_at(&r->sink, at, 1), NULL, "save the file as UTF-8",
-               "invalid YAML or JSON: the text is not valid UTF-8");
-}
-
 static sw_status begin_document(sw_facts_stream *s, reader *r, size_t doc_at)
 {
     s->position++;
     s->last_start = doc_at;
-    sw_status st = sw_facts_new((const sw_ruleset *)s->prog, &r->facts);
+    r->begun = 1;
+    sw_status st = sw_facts_new(s->rules, &r->facts);
     if (st != SW_OK)
         return st;
     r->facts->source_name = sw_arena_strdup(&r->facts->arena, s->name);
@@ -1261,7 +1313,9 @@ static void reader_init(reader *r, sw_facts_stream *s, sw_diagnostics *diags)
     r->sink.text = s->data;
     r->sink.len = s->len;
     r->prog = s->prog;
+    r->json = s->json;
     r->base = s->next;
+    r->limit = s->unreadable;
     r->first_at = s->first_at;
 }
 
@@ -1276,20 +1330,418 @@ static sw_status next_document(sw_facts_stream *s, sw_diagnostics *diags, sw_fac
     if (!yaml_parser_initialize(&r.parser))
         return SW_ERR_NOMEM;
     yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
-    yaml_parser_set_input_string(&r.parser, (const unsigned char *)s->data + s->next, limit - s->next);
+    r.feed.next = s->data + s->next;
+    r.feed.left = limit - s->next;
+    yaml_parser_set_input(&r.parser, feed_read, &r.feed);
     sw_status st = parse_document(s, &r, limit, empty);
     yaml_parser_delete(&r.parser);
-    if (r.sink.nomem)
+    if (r.sink.nomem) {
         st = SW_ERR_NOMEM;
-    else if (r.broken) {
-        if (limit < s->len && r.error_at >= limit && r.sink.errors == 1 && diags)
-            (void)0; /* the error libyaml saw at the cut is the refused character's */
+    } else if (r.broken) {
+        if (!r.begun) { /* broken before libyaml saw where it starts */
+            s->position++;
+            s->last_start = r.error_at;
+        }
         s->next = resync(s, s->last_start, r.error_at);
-    } else if (st == SW_OK && r.sink.errors)
+    } else if (st == SW_OK && r.sink.errors) {
         st = SW_ERR_FACTS;
+    }
     if (st == SW_OK && !*empty)
         *out = r.facts;
     else
         sw_facts_free(r.facts);
     return st;
+}
+
+static char *copy_name(const char *name)
+{
+    size_t n = strlen(name) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, name, n);
+    return p;
+}
+
+sw_status sw_facts_stream_open(const sw_ruleset *rules, const char *name, const char *data,
+                               size_t len, sw_facts_stream **out)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!rules || (!data && len))
+        return SW_ERR_ARG;
+    sw_facts_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return SW_ERR_NOMEM;
+    s->rules = rules;
+    s->prog = &rules->prog;
+    s->name = copy_name(name ? name : "<facts>");
+    s->first_at = malloc((s->prog->nbase ? s->prog->nbase : 1) * sizeof *s->first_at);
+    if (!s->name || !s->first_at) {
+        sw_facts_stream_free(s);
+        return SW_ERR_NOMEM;
+    }
+    s->data = data ? data : "";
+    s->len = len;
+    s->json = starts_json(s->data, len);
+    /* libyaml, told the encoding, would count a byte order mark as a column */
+    s->next = has_bom(s->data, len) ? 3 : 0;
+    s->unreadable = first_unreadable(s->data, len, s->next);
+    *out = s;
+    return SW_OK;
+}
+
+sw_status sw_facts_stream_next(sw_facts_stream *s, sw_facts **out, sw_diagnostics *diags)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!s)
+        return SW_ERR_ARG;
+    for (;;) { /* empty documents ("---" with nothing after it) are passed over */
+        if (s->done)
+            return SW_END;
+        int empty = 0;
+        sw_status st = next_document(s, diags, out, &empty);
+        if (st == SW_END || st == SW_ERR_NOMEM)
+            s->done = 1; /* after running out of memory the stream's place is lost */
+        if (st != SW_OK || !empty)
+            return st;
+    }
+}
+
+size_t sw_facts_stream_position(const sw_facts_stream *s) { return s ? s->position : 0; }
+
+void sw_facts_stream_free(sw_facts_stream *s)
+{
+    if (!s)
+        return;
+    free(s->name);
+    free(s->first_at);
+    free(s);
+}
+
+/* After the one document sw_facts_parse wants: anything more is an error. */
+static sw_status expect_no_more(sw_facts_stream *s, sw_diagnostics *diags)
+{
+    sw_facts *extra = NULL;
+    sw_status st = sw_facts_stream_next(s, &extra, diags);
+    sw_facts_free(extra);
+    if (st == SW_END || st == SW_ERR_NOMEM)
+        return st == SW_END ? SW_OK : st;
+    sink k = {diags, s->name, s->data, s->len, 0, 0};
+    report(&k, E_SECOND_DOC, where_at(&k, s->last_start, 1), NULL,
+           "give one client per input, or read the input as a stream",
+           "expected one client document, found another");
+    return k.nomem ? SW_ERR_NOMEM : SW_ERR_FACTS;
+}
+
+sw_status sw_facts_parse(const sw_ruleset *rules, const char *name, const char *data, size_t len,
+                         sw_facts **out, sw_diagnostics *diags)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    sw_facts_stream *s;
+    sw_status st = sw_facts_stream_open(rules, name, data, len, &s);
+    if (st != SW_OK)
+        return st;
+    sw_facts *facts = NULL;
+    st = sw_facts_stream_next(s, &facts, diags);
+    if (st == SW_END) {
+        sink k = {diags, s->name, s->data, s->len, 0, 0};
+        report(&k, E_NOT_CLIENT, where_at(&k, 0, 0), NULL,
+               "a client document is a mapping with a 'facts' key",
+               "the input holds no client document");
+        st = k.nomem ? SW_ERR_NOMEM : SW_ERR_FACTS;
+    } else if (st == SW_OK) {
+        st = expect_no_more(s, diags);
+    }
+    sw_facts_stream_free(s);
+    if (st == SW_OK)
+        *out = facts;
+    else
+        sw_facts_free(facts);
+    return st;
+}
+
+/* ---- facts built in code ---------------------------------------------------- */
+
+sw_status sw_facts_new(const sw_ruleset *rules, sw_facts **out)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!rules)
+        return SW_ERR_ARG;
+    sw_facts *f = calloc(1, sizeof *f);
+    if (!f)
+        return SW_ERR_NOMEM;
+    f->prog = &rules->prog;
+    f->values = sw_arena_array(&f->arena, f->prog->nbase ? f->prog->nbase : 1, sizeof *f->values);
+    if (!f->values) {
+        sw_facts_free(f);
+        return SW_ERR_NOMEM;
+    }
+    *out = f;
+    return SW_OK;
+}
+
+void sw_facts_free(sw_facts *f)
+{
+    if (!f)
+        return;
+    sw_arena_free(&f->arena);
+    free(f);
+}
+
+const char *sw_facts_client(const sw_facts *f) { return f ? f->client : NULL; }
+
+sw_status sw_facts_set_client(sw_facts *f, const char *client_id)
+{
+    if (!f || (client_id && !*client_id))
+        return SW_ERR_ARG;
+    if (!client_id) {
+        f->client = NULL;
+        return SW_OK;
+    }
+    const char *copy = sw_arena_strdup(&f->arena, client_id);
+    if (!copy)
+        return SW_ERR_NOMEM;
+    f->client = copy;
+    return SW_OK;
+}
+
+static sink api_sink(sw_diagnostics *diags)
+{
+    sink s = {diags, NULL, NULL, 0, 0, 0};
+    return s;
+}
+
+static sw_status failed(const sink *s) { return s->nomem ? SW_ERR_NOMEM : SW_ERR_FACTS; }
+
+/* A value given in code, as the rule language writes it: "a quoted string" for text. */
+static scalar api_text(const char *text)
+{
+    scalar sc = {text, strlen(text), 1, nowhere()};
+    return sc;
+}
+
+sw_status sw_facts_set_assessed_on(sw_facts *f, const char *iso_date, sw_diagnostics *diags)
+{
+    static const sw_type date = {SW_T_DATE, 0, 0, 0, 0, 0, 0};
+    if (!f)
+        return SW_ERR_ARG;
+    if (!iso_date) {
+        f->has_assessed_on = 0;
+        return SW_OK;
+    }
+    sink s = api_sink(diags);
+    subject sub = {f->prog, &date, "assessed_on", NULL, 0};
+    scalar sc = api_text(iso_date);
+    sw_value v = {0, {0}};
+    if (!scalar_value(&s, &sc, &sub, &f->arena, &v))
+        return failed(&s);
+    f->assessed_on = (int32_t)v.u.i;
+    f->has_assessed_on = 1;
+    return SW_OK;
+}
+
+/* The base fact named fact, which a setter may write; else a status, reported. */
+static sw_status settable(sw_facts *f, const char *fact, sink *s, const sw_fact_def **def)
+{
+    if (!f || !fact)
+        return SW_ERR_ARG;
+    const sw_fact_def *d = sw_program_fact(f->prog, fact, strlen(fact));
+    if (!d) {
+        report_unknown_fact(s, nowhere(), f->prog, fact);
+        return s->nomem ? SW_ERR_NOMEM : SW_ERR_ARG;
+    }
+    if (d->derived) {
+        report_derived(s, nowhere(), d->name);
+        return failed(s);
+    }
+    *def = d;
+    return SW_OK;
+}
+
+static subject fact_subject(const sw_facts *f, const sw_fact_def *def)
+{
+    subject sub = {f->prog, &def->type, def->name, NULL, 1};
+    return sub;
+}
+
+static sw_status store(sw_facts *f, const sw_fact_def *def, sw_value v)
+{
+    v.known = 1;
+    f->values[def->slot] = v;
+    return SW_OK;
+}
+
+/* A value of the wrong kind or out of range; found is v written in type t. */
+static sw_status refuse(sw_facts *f, sink *s, const char *code, const sw_fact_def *def,
+                        sw_type_kind kind, sw_value v)
+{
+    sw_type t = {(uint8_t)kind, 0, 0, 0, 0, 0, 0};
+    sw_buf found = SW_BUF_INIT;
+    subject sub = fact_subject(f, def);
+    v.known = 1;
+    sw_value_format(f->prog, &t, v, &found);
+    report_value(s, code, nowhere(), &sub, found.data ? found.data : "", NULL);
+    if (sw_buf_failed(&found))
+        s->nomem = 1;
+    sw_buf_free(&found);
+    return failed(s);
+}
+
+sw_status sw_facts_set_bool(sw_facts *f, const char *fact, int value, sw_diagnostics *diags)
+{
+    sink s = api_sink(diags);
+    const sw_fact_def *def;
+    sw_status st = settable(f, fact, &s, &def);
+    if (st != SW_OK)
+        return st;
+    sw_value v = {1, {.i = value != 0}};
+    if (def->type.kind != SW_T_BOOL)
+        return refuse(f, &s, E_TYPE, def, SW_T_BOOL, v);
+    return store(f, def, v);
+}
+
+sw_status sw_facts_set_int(sw_facts *f, const char *fact, int64_t value, sw_diagnostics *diags)
+{
+    sink s = api_sink(diags);
+    const sw_fact_def *def;
+    sw_status st = settable(f, fact, &s, &def);
+    if (st != SW_OK)
+        return st;
+    sw_value v = {1, {.i = value}};
+    if (def->type.kind == SW_T_NUMBER) { /* a whole number is a number too */
+        sw_value n = {1, {.n = (double)value}};
+        return number_in_range(&def->type, n.u.n) ? store(f, def, n)
+                                                 : refuse(f, &s, E_RANGE, def, SW_T_INT, v);
+    }
+    if (def->type.kind != SW_T_INT)
+        return refuse(f, &s, E_TYPE, def, SW_T_INT, v);
+    if (!int_in_range(&def->type, value))
+        return refuse(f, &s, E_RANGE, def, SW_T_INT, v);
+    return store(f, def, v);
+}
+
+sw_status sw_facts_set_number(sw_facts *f, const char *fact, double value, sw_diagnostics *diags)
+{
+    sink s = api_sink(diags);
+    const sw_fact_def *def;
+    sw_status st = settable(f, fact, &s, &def);
+    if (st != SW_OK)
+        return st;
+    sw_value v = {1, {.n = value}};
+    int whole = isfinite(value) && value == floor(value) && fabs(value) < 9.0e18;
+    if (def->type.kind == SW_T_INT && whole) { /* a number with no fraction is a whole number */
+        sw_value i = {1, {.i = (int64_t)value}};
+        return int_in_range(&def->type, i.u.i) ? store(f, def, i)
+                                               : refuse(f, &s, E_RANGE, def, SW_T_NUMBER, v);
+    }
+    if (def->type.kind != SW_T_NUMBER || !isfinite(value))
+        return refuse(f, &s, E_TYPE, def, SW_T_NUMBER, v);
+    if (!number_in_range(&def->type, value))
+        return refuse(f, &s, E_RANGE, def, SW_T_NUMBER, v);
+    return store(f, def, v);
+}
+
+sw_status sw_facts_set_text(sw_facts *f, const char *fact, const char *value, sw_diagnostics *diags)
+{
+    sink s = api_sink(diags);
+    const sw_fact_def *def;
+    if (!value)
+        return SW_ERR_ARG;
+    sw_status st = settable(f, fact, &s, &def);
+    if (st != SW_OK)
+        return st;
+    subject sub = fact_subject(f, def);
+    scalar sc = api_text(value);
+    sw_value v = {0, {0}};
+    uint8_t kind = def->type.kind;
+    if (kind != SW_T_ENUM && kind != SW_T_DATE && kind != SW_T_TEXT) {
+        report_scalar(&s, E_TYPE, &sc, &sub, NULL);
+        return failed(&s);
+    }
+    if (!scalar_value(&s, &sc, &sub, &f->arena, &v))
+        return failed(&s);
+    return store(f, def, v);
+}
+
+static void check_member(sink *s, const subject *sub, size_t index, const char *member,
+                         uint64_t *bits)
+{
+    const sw_enum *e = &sub->prog->enums[sub->type->enumeration];
+    int k = sw_enum_find(e, member, strlen(member));
+    if (k >= 0 && !(*bits & (UINT64_C(1) << k))) {
+        *bits |= UINT64_C(1) << k;
+        return;
+    }
+    if (k >= 0) {
+        report_member_twice(s, nowhere(), sub, (long)index, e->members[k]);
+        return;
+    }
+    sw_buf found = SW_BUF_INIT;
+    quote_found(&found, member, strlen(member), 1);
+    report_not_in_set(s, E_MEMBER, nowhere(), sub, (long)index, member, found.data);
+    if (sw_buf_failed(&found))
+        s->nomem = 1;
+    sw_buf_free(&found);
+}
+
+sw_status sw_facts_set_members(sw_facts *f, const char *fact, const char *const *members,
+                               size_t nmembers, sw_diagnostics *diags)
+{
+    sink s = api_sink(diags);
+    const sw_fact_def *def;
+    if (!members && nmembers)
+        return SW_ERR_ARG;
+    for (size_t i = 0; i < nmembers; i++)
+        if (!members[i])
+            return SW_ERR_ARG;
+    sw_status st = settable(f, fact, &s, &def);
+    if (st != SW_OK)
+        return st;
+    subject sub = fact_subject(f, def);
+    if (def->type.kind != SW_T_SET) {
+        report_value(&s, E_TYPE, nowhere(), &sub, "a list of members", NULL);
+        return failed(&s);
+    }
+    uint64_t bits = 0;
+    for (size_t i = 0; i < nmembers; i++)
+        check_member(&s, &sub, i, members[i], &bits);
+    if (s.errors)
+        return failed(&s);
+    sw_value v = {1, {.bits = bits}};
+    return store(f, def, v);
+}
+
+sw_status sw_facts_set_unknown(sw_facts *f, const char *fact)
+{
+    sink s = api_sink(NULL);
+    const sw_fact_def *def;
+    sw_status st = settable(f, fact, &s, &def);
+    if (st != SW_OK)
+        return st;
+    sw_value unknown = {0, {0}};
+    f->values[def->slot] = unknown;
+    return SW_OK;
+}
+
+/* ---- the canonical form ---------------------------------------------------- */
+
+void sw_facts_canonical(const sw_facts *f, sw_buf *out)
+{
+    char date[11] = "unknown";
+    if (f->has_assessed_on)
+        sw_date_format(f->assessed_on, date);
+    sw_buf_printf(out, "assessed_on=%s\n", date);
+    for (uint32_t i = 0; i < f->prog->nbase; i++) {
+        const sw_fact_def *def = &f->prog->facts[i];
+        sw_buf_printf(out, "%s=", def->name);
+        sw_value_format(f->prog, &def->type, f->values[def->slot], out);
+        sw_buf_putc(out, '\n');
+    }
 }

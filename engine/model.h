@@ -32,6 +32,7 @@ typedef struct sw_model {
 
     sw_enum *enums;        uint32_t nenums;
     uint32_t stage_enum;                           /* SW_NONE when no stages */
+    int stages_broken;                             /* declared, but with errors already reported */
 } sw_model;
 
 /* Resolves names, checks types, ranges and declarations, and finds cycles among

@@ -72,7 +72,9 @@ static sw_status build(sw_arena *arena, sw_file *files, uint32_t nfiles, sw_rule
     unsigned errors = 0;
     for (uint32_t i = 0; i < nfiles; i++)
         errors += sw_syntax_parse(arena, diags, &files[i], i, &tail);
-    if (errors == 0 && sw_check(&m) == 0) {
+    /* check what parsed even after syntax errors, so one run reports everything */
+    errors += sw_check(&m);
+    if (errors == 0) {
         sw_ruleset *rs = calloc(1, sizeof *rs);
         if (!rs)
             return SW_ERR_NOMEM;

@@ -100,7 +100,7 @@ static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char
 file
     : %empty
     | file decl
-    | file error                      { yyerrok; }
+    | file error
     ;
 
 decl
@@ -499,7 +499,7 @@ static const char *syntax_hint(sw_syntax *sx, yysymbol_kind_t unexpected,
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_syntax *sx)
 {
     (void)scanner;
-    enum { MAX_EXPECTED = 8 };
+    enum { MAX_EXPECTED = YYNTOKENS, MAX_LISTED = 6 };
     yysymbol_kind_t expected[MAX_EXPECTED];
     int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
     yysymbol_kind_t unexpected = yypcontext_token(ctx);
@@ -511,7 +511,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
         sw_buf_puts(&msg, "the file ends too early");
     else
         sw_buf_printf(&msg, "unexpected %s", yysymbol_name(unexpected));
-    if (n > 0 && n <= MAX_EXPECTED) {
+    if (n > 0 && n <= MAX_LISTED) {
         sw_buf_puts(&msg, ", expected ");
         for (int i = 0; i < n; i++)
             sw_buf_printf(&msg, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",

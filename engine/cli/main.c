@@ -42,7 +42,7 @@ static const char main_help_tail[] =
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
-    "  --version      show the version of stagewise and of its result format\n"
+    "      --version  show the version of stagewise and of its result format\n"
     "\n"
     "Run 'stagewise COMMAND --help' for the arguments and options of a command.\n"
     "\n"

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <cmocka.h>
 #include <math.h>
@@ -202,6 +203,19 @@ static void stringf_formats(void **state)
     fixture *f = *state;
     sw_json_stringf(&f->w, "%s:%u", "rules/a \"b\".sw", 12u);
     assert_written(f, "\"rules/a \\\"b\\\".sw:12\"");
+}
+
+static void stringf_failure_writes_null(void **state)
+{
+    fixture *f = *state;
+    /* No locale can encode this wide character, so printf fails at once and the
+     * scratch text reports failure as if memory had run out. */
+    static const wchar_t unencodable[] = {0x7FFFFFFF, 0};
+    sw_json_begin_array(&f->w);
+    sw_json_stringf(&f->w, "%ls", unencodable);
+    sw_json_end_array(&f->w);
+    assert_int_equal(sw_json_finish(&f->w), SW_ERR_NOMEM);
+    assert_string_equal(f->out.data, "[null]");
 }
 
 static void quotes_and_backslashes(void **state)
@@ -431,6 +445,7 @@ int main(void)
         WITH(non_finite_numbers_are_null, setup_compact),
         WITH(null_string_is_null, setup_compact),
         WITH(stringf_formats, setup_compact),
+        WITH(stringf_failure_writes_null, setup_compact),
         cmocka_unit_test(quotes_and_backslashes),
         cmocka_unit_test(every_control_character),
         cmocka_unit_test(delete_c1_and_line_separators),

@@ -17,26 +17,6 @@
 
 #include "report.h"
 
-/* Stand-ins for sw_priority_name, sw_severity_name and sw_direction_name until
- * the library defines them (the lead's file); delete them then. */
-const char *sw_priority_name(sw_priority priority)
-{
-    static const char *const names[] = {"low", "normal", "high", "urgent"};
-    return (unsigned)priority < 4 ? names[priority] : "?";
-}
-
-const char *sw_severity_name(sw_risk_severity severity)
-{
-    static const char *const names[] = {"info", "warning", "critical"};
-    return (unsigned)severity < 3 ? names[severity] : "?";
-}
-
-const char *sw_direction_name(sw_direction direction)
-{
-    static const char *const names[] = {"stay", "forward", "back", "unknown"};
-    return (unsigned)direction < 4 ? names[direction] : "?";
-}
-
 /* ---- a full report: every field set, every list with members ---- */
 
 static const sw_citation housing_cites[] = {
@@ -147,13 +127,14 @@ static const char *const odd_words[] = {
     "no", "Off", "y", "~", "null", "TRUE", "", "12", "-3", "+1", ".5", "0x1f", "1:20",
     "2026-01-01", "=", "<<", "- a", "a: b", "#c", "'", "NaN", "\xf0\x9f\x98\x80", "plain words",
 };
+static const sw_data_gap odd_gaps[] = {{"no_rules", NULL, NULL, 0}};
 static const sw_report odd_report = {
     {"1.0", "0.1.0", "g", "Caf\xc3\xa9 \"quoted\" \\ title", "1.0.0", "12345", "deadbeef", "no",
      "2026-01-01"},
     NULL, 0, NULL, 0, NULL, 0, odd_risks, 1,
     {NULL, "persuasion", SW_DIRECTION_UNKNOWN, "true", NULL, 0, odd_words,
      sizeof odd_words / sizeof *odd_words},
-    NULL, 0, NULL, 0, 0, 0, 1,
+    odd_gaps, 1, NULL, 0, 0, 0, 1,
 };
 
 /* ---- expected renderings ---- */
@@ -800,7 +781,7 @@ static const char odd_text[] =
     "  none\n"
     "\n"
     "Data gaps\n"
-    "  none\n"
+    "  ask about no_rules\n"
     "\n"
     "Derived facts\n"
     "  none\n"
@@ -830,8 +811,9 @@ static const char odd_json_compact[] =
     "ection\":\"unknown\",\"policy\":\"true\",\"candidates\":[],\"undecided_rules\":[\"no"
     "\",\"Off\",\"y\",\"~\",\"null\",\"TRUE\",\"\",\"12\",\"-3\",\"+1\",\".5\",\"0x1f\",\""
     "1:20\",\"2026-01-01\",\"=\",\"<<\",\"- a\",\"a: b\",\"#c\",\"'\",\"NaN\",\"\xf0\x9f\x98"
-    "\x80\",\"plain words\"]},\"data_gaps\":[],\"derived\":[],\"summary\":{\"rules_total\""
-    ":1,\"rules_fired\":0,\"rules_undecided\":0}}\n";
+    "\x80\",\"plain words\"]},\"data_gaps\":[{\"fact\":\"no_rules\",\"label\":null,\"rule"
+    "s\":[]}],\"derived\":[],\"summary\":{\"rules_total\":1,\"rules_fired\":0,\"rules_und"
+    "ecided\":0}}\n";
 
 static const char odd_yaml[] =
     "---\n"
@@ -901,7 +883,10 @@ static const char odd_yaml[] =
     "  - NaN\n"
     "  - \"\\U0001F600\"\n"
     "  - plain words\n"
-    "data_gaps: []\n"
+    "data_gaps:\n"
+    "- fact: no_rules\n"
+    "  label: null\n"
+    "  rules: []\n"
     "derived: []\n"
     "summary:\n"
     "  rules_total: 1\n"
@@ -1204,6 +1189,8 @@ static void assert_odd_values(parsed *p)
     assert_string_at(p, "provenance.ruleset_sha256", "12345");
     assert_string_at(p, "provenance.guideline_title", "Caf\xc3\xa9 \"quoted\" \\ title");
     assert_string_at(p, "stage.policy", "true");
+    assert_plain_at(p, "data_gaps.0.label", "null", "null");
+    assert_length_at(p, "data_gaps.0.rules", YAML_SEQUENCE_NODE, 0);
     assert_plain_at(p, "stage.current", "null", "null");
     assert_string_at(p, "risks.0.label", "Label \xe2\x80\xa8 separator");
     assert_string_at(p, "risks.0.reasons.0.title", "Title with \x1b[31mred\x1b[0m");
