@@ -270,7 +270,7 @@ static const char *short_escape(uint32_t cp)
     }
 }
 
-static int needs_unicode_escape(uint32_t cp)
+int sw_unicode_is_control(uint32_t cp)
 {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
 }
@@ -288,7 +288,7 @@ void sw_json_put_string(sw_buf *out, const char *s, size_t n)
             sw_buf_puts(out, escape);
         else if (cp == SW_UTF8_BAD)
             sw_buf_puts(out, "\\ufffd");
-        else if (needs_unicode_escape(cp))
+        else if (sw_unicode_is_control(cp))
             sw_buf_printf(out, "\\u%04x", (unsigned)cp);
         else
             sw_buf_append(out, s + i, len);

@@ -85,4 +85,8 @@ void sw_json_put_string(sw_buf *out, const char *s, size_t n);
  * to replace with one U+FFFD. */
 size_t sw_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* Whether every renderer escapes code point cp rather than show it: the C0
+ * controls, U+007F, the C1 controls U+0080..U+009F, U+2028 and U+2029. */
+int sw_unicode_is_control(uint32_t cp);
+
 #endif

@@ -19,7 +19,8 @@
 #include "stagewise.h"
 
 /* Appends the rendering of rep to out (JSON is pretty-printed). Returns SW_OK,
- * SW_ERR_NOMEM, or SW_ERR_ARG for a NULL report or an unknown format. */
+ * SW_ERR_NOMEM, SW_ERR_ARG for a NULL report or buffer or an unknown format, or
+ * (YAML only) SW_ERR_LIMIT. */
 sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out);
 
 /* The result document as JSON: pretty (2-space indent) when pretty is non-zero,

@@ -33,11 +33,6 @@ static void put_escaped_control(sw_buf *out, uint32_t cp)
     }
 }
 
-static int is_control(uint32_t cp)
-{
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
-}
-
 /* Appends one of the report's strings, made safe for a terminal. */
 static void put(sw_buf *out, const char *s)
 {
@@ -48,7 +43,7 @@ static void put(sw_buf *out, const char *s)
         size_t len = sw_utf8_decode(p + i, n - i, &cp);
         if (cp == SW_UTF8_BAD)
             sw_buf_puts(out, "\xEF\xBF\xBD");
-        else if (is_control(cp))
+        else if (sw_unicode_is_control(cp))
             put_escaped_control(out, cp);
         else
             sw_buf_append(out, s + i, len);

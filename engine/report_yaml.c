@@ -99,11 +99,6 @@ static int could_be_misread(const char *s)
     return ascii_equal_any(s, words, sizeof words / sizeof *words);
 }
 
-static int is_control(uint32_t cp)
-{
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
-}
-
 /* Copies s into the scratch buffer with ill-formed UTF-8 replaced by U+FFFD and
  * tells whether it holds control characters. */
 static const char *well_formed_copy(yaml_sink *y, const char *s, int *has_control)
@@ -119,7 +114,7 @@ static const char *well_formed_copy(yaml_sink *y, const char *s, int *has_contro
             sw_buf_puts(&y->scratch, "\xEF\xBF\xBD");
         else
             sw_buf_append(&y->scratch, s + i, len);
-        *has_control |= is_control(cp);
+        *has_control |= sw_unicode_is_control(cp);
         i += len;
     }
     sw_buf_putc(&y->scratch, '\0');   /* an empty string still needs its data */

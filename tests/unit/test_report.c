@@ -77,12 +77,22 @@ static const sw_item full_risks[] = {
      phq9_cites, 1, suicide_reasons, 1},
     {"relapse", "Relapse", NULL, SW_PRIORITY_NORMAL, SW_SEVERITY_WARNING, NULL, 0, NULL, 0},
 };
+static const sw_fact_value hold_matched[] = {
+    {"housing", "Housing status", "rough_sleeping", 1, 0},
+};
+static const sw_reason hold_reasons[] = {
+    {"hold_engagement", "Hold engagement while basic needs are unmet",
+     "Meet immediate needs first", "rules/stage.sw", 21, NULL, 0, hold_matched, 1},
+};
+static const sw_fact_value persuasion_matched[] = {
+    {"appointments_missed_30d", "Appointments missed in the last 30 days", "0", 1, 0},
+};
 static const sw_reason persuasion_reasons[] = {
     {"ready_for_persuasion", "Engaged clients move on", "Regular contact for 3 months",
-     "rules/stage.sw", 7, NULL, 0, NULL, 0},
+     "rules/stage.sw", 7, NULL, 0, persuasion_matched, 1},
 };
 static const sw_stage_candidate full_candidates[] = {
-    {"engagement", SW_DIRECTION_STAY, 1, NULL, 0},
+    {"engagement", SW_DIRECTION_STAY, 1, hold_reasons, 1},
     {"persuasion", SW_DIRECTION_FORWARD, 0, persuasion_reasons, 1},
 };
 static const char *const full_undecided[] = {"relapse_check", "retention"};
@@ -254,9 +264,14 @@ static const char full_text[] =
     "Stage: engagement, stay\n"
     "  policy: the earliest stage in the order wins\n"
     "  proposed: engagement (stay, chosen)\n"
+    "    - rule hold_engagement (rules/stage.sw:21): Hold engagement while basic needs ar"
+    "e unmet\n"
+    "      because: Meet immediate needs first\n"
+    "      matched: housing = rough_sleeping\n"
     "  proposed: persuasion (forward)\n"
     "    - rule ready_for_persuasion (rules/stage.sw:7): Engaged clients move on\n"
     "      because: Regular contact for 3 months\n"
+    "      matched: appointments_missed_30d = 0\n"
     "  undecided move rules: relapse_check, retention\n"
     "\n"
     "Risks\n"
@@ -348,16 +363,21 @@ static const char full_json_compact[] =
     "\"warning\",\"citations\":[],\"reasons\":[]}],\"stage\":{\"current\":\"engagement\","
     "\"suggested\":\"engagement\",\"direction\":\"stay\",\"policy\":\"the earliest stage "
     "in the order wins\",\"candidates\":[{\"stage\":\"engagement\",\"direction\":\"stay\""
-    ",\"chosen\":true,\"reasons\":[]},{\"stage\":\"persuasion\",\"direction\":\"forward\""
-    ",\"chosen\":false,\"reasons\":[{\"rule\":\"ready_for_persuasion\",\"title\":\"Engage"
-    "d clients move on\",\"because\":\"Regular contact for 3 months\",\"at\":\"rules/stag"
-    "e.sw:7\",\"citations\":[],\"matched\":[]}]}],\"undecided_rules\":[\"relapse_check\","
-    "\"retention\"]},\"data_gaps\":[{\"fact\":\"housing\",\"label\":\"Housing status\",\""
-    "rules\":[\"immediate_needs\",\"stable_housing\"]}],\"derived\":[{\"fact\":\"disengag"
-    "ement_risk\",\"label\":\"At risk of disengaging\",\"value\":\"unknown\",\"known\":fa"
-    "lse,\"derived\":true},{\"fact\":\"retention_met\",\"label\":\"Retained for three mon"
-    "ths\",\"value\":\"true\",\"known\":true,\"derived\":true}],\"summary\":{\"rules_tota"
-    "l\":14,\"rules_fired\":5,\"rules_undecided\":2}}\n";
+    ",\"chosen\":true,\"reasons\":[{\"rule\":\"hold_engagement\",\"title\":\"Hold engagem"
+    "ent while basic needs are unmet\",\"because\":\"Meet immediate needs first\",\"at\":"
+    "\"rules/stage.sw:21\",\"citations\":[],\"matched\":[{\"fact\":\"housing\",\"label\":"
+    "\"Housing status\",\"value\":\"rough_sleeping\",\"known\":true,\"derived\":false}]}]"
+    "},{\"stage\":\"persuasion\",\"direction\":\"forward\",\"chosen\":false,\"reasons\":["
+    "{\"rule\":\"ready_for_persuasion\",\"title\":\"Engaged clients move on\",\"because\""
+    ":\"Regular contact for 3 months\",\"at\":\"rules/stage.sw:7\",\"citations\":[],\"mat"
+    "ched\":[{\"fact\":\"appointments_missed_30d\",\"label\":\"Appointments missed in the"
+    " last 30 days\",\"value\":\"0\",\"known\":true,\"derived\":false}]}]}],\"undecided_r"
+    "ules\":[\"relapse_check\",\"retention\"]},\"data_gaps\":[{\"fact\":\"housing\",\"lab"
+    "el\":\"Housing status\",\"rules\":[\"immediate_needs\",\"stable_housing\"]}],\"deriv"
+    "ed\":[{\"fact\":\"disengagement_risk\",\"label\":\"At risk of disengaging\",\"value\""
+    ":\"unknown\",\"known\":false,\"derived\":true},{\"fact\":\"retention_met\",\"label\""
+    ":\"Retained for three months\",\"value\":\"true\",\"known\":true,\"derived\":true}],"
+    "\"summary\":{\"rules_total\":14,\"rules_fired\":5,\"rules_undecided\":2}}\n";
 
 static const char full_json_pretty[] =
     "{\n"
@@ -541,7 +561,24 @@ static const char full_json_pretty[] =
     "        \"stage\": \"engagement\",\n"
     "        \"direction\": \"stay\",\n"
     "        \"chosen\": true,\n"
-    "        \"reasons\": []\n"
+    "        \"reasons\": [\n"
+    "          {\n"
+    "            \"rule\": \"hold_engagement\",\n"
+    "            \"title\": \"Hold engagement while basic needs are unmet\",\n"
+    "            \"because\": \"Meet immediate needs first\",\n"
+    "            \"at\": \"rules/stage.sw:21\",\n"
+    "            \"citations\": [],\n"
+    "            \"matched\": [\n"
+    "              {\n"
+    "                \"fact\": \"housing\",\n"
+    "                \"label\": \"Housing status\",\n"
+    "                \"value\": \"rough_sleeping\",\n"
+    "                \"known\": true,\n"
+    "                \"derived\": false\n"
+    "              }\n"
+    "            ]\n"
+    "          }\n"
+    "        ]\n"
     "      },\n"
     "      {\n"
     "        \"stage\": \"persuasion\",\n"
@@ -554,7 +591,15 @@ static const char full_json_pretty[] =
     "            \"because\": \"Regular contact for 3 months\",\n"
     "            \"at\": \"rules/stage.sw:7\",\n"
     "            \"citations\": [],\n"
-    "            \"matched\": []\n"
+    "            \"matched\": [\n"
+    "              {\n"
+    "                \"fact\": \"appointments_missed_30d\",\n"
+    "                \"label\": \"Appointments missed in the last 30 days\",\n"
+    "                \"value\": \"0\",\n"
+    "                \"known\": true,\n"
+    "                \"derived\": false\n"
+    "              }\n"
+    "            ]\n"
     "          }\n"
     "        ]\n"
     "      }\n"
@@ -720,7 +765,18 @@ static const char full_yaml[] =
     "  - stage: engagement\n"
     "    direction: stay\n"
     "    chosen: true\n"
-    "    reasons: []\n"
+    "    reasons:\n"
+    "    - rule: hold_engagement\n"
+    "      title: Hold engagement while basic needs are unmet\n"
+    "      because: Meet immediate needs first\n"
+    "      at: rules/stage.sw:21\n"
+    "      citations: []\n"
+    "      matched:\n"
+    "      - fact: housing\n"
+    "        label: Housing status\n"
+    "        value: rough_sleeping\n"
+    "        known: true\n"
+    "        derived: false\n"
     "  - stage: persuasion\n"
     "    direction: forward\n"
     "    chosen: false\n"
@@ -730,7 +786,12 @@ static const char full_yaml[] =
     "      because: Regular contact for 3 months\n"
     "      at: rules/stage.sw:7\n"
     "      citations: []\n"
-    "      matched: []\n"
+    "      matched:\n"
+    "      - fact: appointments_missed_30d\n"
+    "        label: Appointments missed in the last 30 days\n"
+    "        value: '0'\n"
+    "        known: true\n"
+    "        derived: false\n"
     "  undecided_rules:\n"
     "  - relapse_check\n"
     "  - retention\n"
