@@ -193,28 +193,45 @@ static int outranks(const sw_program *p, uint32_t x, uint32_t y)
     return x < y;
 }
 
-/* A derived fact's value: the top-ranked true setter's, unless a setter that
- * might outrank it is undecided; the default when every setter is false. */
+static int same_value(const sw_fact_def *f, sw_value a, sw_value b)
+{
+    if (!a.known || !b.known)
+        return 0;
+    switch ((sw_type_kind)f->type.kind) {
+    case SW_T_NUMBER: return a.u.n == b.u.n;
+    case SW_T_SET: return a.u.bits == b.u.bits;
+    case SW_T_TEXT: return strcmp(a.u.s, b.u.s) == 0;
+    default: return a.u.i == b.u.i;
+    }
+}
+
+/* A derived fact's value: the top-ranked true setter's, unless an undecided setter
+ * that outranks it might set something else; the default when every setter is
+ * false; otherwise unknown. */
 static void finalize(sw_eval *ev, uint32_t slot)
 {
     const sw_program *p = ev->prog;
     const sw_fact_def *f = &p->facts[slot];
-    uint32_t best = SW_NONE, best_unknown = SW_NONE;
+    uint32_t best = SW_NONE;
+    int any_unknown = 0;
     for (uint32_t k = 0; k < f->nsetters; k++) {
         uint32_t r = f->setters[k];
         if (ev->truth[r] == SW_TRUE && (best == SW_NONE || outranks(p, r, best)))
             best = r;
-        if (ev->truth[r] == SW_UNKNOWN && (best_unknown == SW_NONE || outranks(p, r, best_unknown)))
-            best_unknown = r;
+        any_unknown |= ev->truth[r] == SW_UNKNOWN;
     }
-    if (best_unknown != SW_NONE && (best == SW_NONE || outranks(p, best_unknown, best)))
-        ev->values[slot] = unknown();
-    else if (best != SW_NONE)
-        ev->values[slot] = set_value(ev, &p->rules[best], slot);
-    else if (f->has_default)
-        ev->values[slot] = f->deflt;
-    else
-        ev->values[slot] = unknown();
+    if (best == SW_NONE) {
+        ev->values[slot] = any_unknown || !f->has_default ? unknown() : f->deflt;
+        return;
+    }
+    sw_value v = set_value(ev, &p->rules[best], slot);
+    for (uint32_t k = 0; v.known && k < f->nsetters; k++) {
+        uint32_t r = f->setters[k];
+        if (ev->truth[r] == SW_UNKNOWN && outranks(p, r, best) &&
+            !same_value(f, set_value(ev, &p->rules[r], slot), v))
+            v = unknown();
+    }
+    ev->values[slot] = v;
 }
 
 sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)

@@ -152,7 +152,6 @@ decl
     | rule_head WHEN expr THEN action_list END
         { if ($1) { $1->cond = $3; $1->actions = $5; add_decl(sx, $1); } }
     | RULE error END
-        { yyerrok; }
     ;
 
 stage_order
@@ -469,6 +468,8 @@ static const char *syntax_hint(sw_syntax *sx, yysymbol_kind_t unexpected,
         wants_then |= expected[i] == YYSYMBOL_THEN;
         wants_string |= expected[i] == YYSYMBOL_STRING;
     }
+    if (unexpected == YYSYMBOL_STRING && !wants_string)
+        return "text in quotes is only for titles, labels and reasons: write because \"...\"";
     if (wants_end && sx->open_rule) {
         sw_where w = sw_syntax_where(sx->file, sx->open_rule_at);
         unsigned line = 1;
@@ -481,10 +482,15 @@ static const char *syntax_hint(sw_syntax *sx, yysymbol_kind_t unexpected,
         return "a rule must finish with 'end'";
     if (wants_then && unexpected == YYSYMBOL_IDENT)
         return "join conditions with 'and' or 'or'; actions come after 'then'";
-    if (unexpected == YYSYMBOL_STRING && !wants_string)
-        return "text in quotes is only allowed for titles, labels and 'because' reasons";
-    if (wants_string && unexpected != YYSYMBOL_STRING)
+    if (wants_string && nexpected == 1)
         return "a title or label in double quotes is needed here";
+    int wants_value = 0;
+    for (int i = 0; i < nexpected; i++)
+        wants_value |= expected[i] == YYSYMBOL_INT_LIT;
+    if (wants_value && unexpected != YYSYMBOL_IDENT) {
+        snprintf(buf, bufsize, "a value or a fact is missing before %s", yysymbol_name(unexpected));
+        return buf;
+    }
     if (unexpected >= YYSYMBOL_GUIDELINE && unexpected <= YYSYMBOL_TEXT_KW && wants_end == 0) {
         for (int i = 0; i < nexpected; i++)
             if (expected[i] == YYSYMBOL_IDENT) {
@@ -504,8 +510,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
     int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
     yysymbol_kind_t unexpected = yypcontext_token(ctx);
     const sw_loc *loc = yypcontext_location(ctx);
-    if (unexpected == YYSYMBOL_LEX_ERROR)
-        return 0;   /* the lexer has already said what is wrong */
+    char hintbuf[160];
+    const char *hint = syntax_hint(sx, unexpected, expected, n > 0 ? n : 0, hintbuf, sizeof hintbuf);
     sw_buf msg = SW_BUF_INIT;
     if (unexpected == YYSYMBOL_YYEOF)
         sw_buf_puts(&msg, "the file ends too early");
@@ -513,12 +519,17 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
         sw_buf_printf(&msg, "unexpected %s", yysymbol_name(unexpected));
     if (n > 0 && n <= MAX_LISTED) {
         sw_buf_puts(&msg, ", expected ");
+        /* 'stage' doubles as a name: list it only where a name is not expected */
+        int listed = 0, has_name = 0;
         for (int i = 0; i < n; i++)
-            sw_buf_printf(&msg, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+            has_name |= expected[i] == YYSYMBOL_IDENT;
+        for (int i = 0; i < n; i++)
+            if (!(has_name && expected[i] == YYSYMBOL_STAGE))
+                expected[listed++] = expected[i];
+        for (int i = 0; i < listed; i++)
+            sw_buf_printf(&msg, "%s%s", i == 0 ? "" : i == listed - 1 ? " or " : ", ",
                           yysymbol_name(expected[i]));
     }
-    char hintbuf[160];
-    const char *hint = syntax_hint(sx, unexpected, expected, n > 0 ? n : 0, hintbuf, sizeof hintbuf);
     sx->errors++;
     sw_diag_add(sx->diags, SW_SEV_ERROR, "E010", sw_syntax_where(sx->file, *loc), NULL, hint,
                 "%s", msg.data ? msg.data : "syntax error");

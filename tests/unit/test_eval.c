@@ -187,6 +187,11 @@ static const char derived_rules[] =
     "derived level: int 0..3 \"Level\" default 0\n"
     "derived at_risk: bool \"At risk\" default false\n";
 
+static const char agreeing_rules[] =
+    "rule strong \"Strong\" priority high when phq9 > 15 then set flag = true end\n"
+    "rule weak \"Weak\" when injecting then set flag = true end\n"
+    "derived flag: bool \"Flag\" default false\n";
+
 static const char *derived_value(const sw_report *rep, const char *name)
 {
     for (size_t i = 0; i < rep->nderived; i++)
@@ -210,7 +215,7 @@ static void test_derived_in_dependency_order(void **state)
         {PAIRS("injecting=false", "phq9=20"), "false", "0", 0},
         /* an undecided setter leaves the derived fact unknown, not its default */
         {PAIRS("injecting=?", "phq9=20"), "unknown", "unknown", 0},
-        /* the higher-priority setter is undecided: the lower one cannot decide */
+        /* the higher-priority setter is undecided and would set another value */
         {PAIRS("injecting=true", "phq9=?"), "true", "unknown", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -223,6 +228,30 @@ static void test_derived_in_dependency_order(void **state)
         sw_result_free(res);
         sw_facts_free(f);
     }
+    sw_ruleset_free(rs);
+}
+
+/* An undecided setter that outranks the true one but would set the same value
+ * cannot change the outcome, so the value is known. */
+static void test_derived_agreeing_setters(void **state)
+{
+    (void)state;
+    sw_ruleset *rs = load(agreeing_rules);
+    sw_facts *f = facts(rs, NULL, PAIRS("injecting=true", "phq9=?"));
+    sw_result *res = run(rs, f);
+    assert_string_equal(derived_value(sw_result_report(res), "flag"), "true");
+    sw_result_free(res);
+    sw_facts_free(f);
+    f = facts(rs, NULL, PAIRS("injecting=false", "phq9=?"));
+    res = run(rs, f);
+    assert_string_equal(derived_value(sw_result_report(res), "flag"), "unknown");
+    sw_result_free(res);
+    sw_facts_free(f);
+    f = facts(rs, NULL, PAIRS("injecting=false", "phq9=3"));
+    res = run(rs, f);
+    assert_string_equal(derived_value(sw_result_report(res), "flag"), "false");
+    sw_result_free(res);
+    sw_facts_free(f);
     sw_ruleset_free(rs);
 }
 
@@ -458,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_sets),
         cmocka_unit_test(test_arithmetic_and_dates),
         cmocka_unit_test(test_derived_in_dependency_order),
+        cmocka_unit_test(test_derived_agreeing_setters),
         cmocka_unit_test(test_gaps_trace_through_derived),
         cmocka_unit_test(test_gap_for_assessment_date),
         cmocka_unit_test(test_ranking_and_reasons),
