@@ -2,33 +2,31 @@
  * facts.c - one client's facts: the YAML/JSON reader, the setters of the public
  * API, and the canonical text the facts digest is taken over.
  *
- * A client document is a mapping (docs/facts-format.md):
+ * A client document (docs/facts-format.md) is a mapping of at most three keys:
+ * client, assessed_on and facts. The reader pulls libyaml's events and walks the
+ * document the way a small recursive parser would - top-level keys, then each fact,
+ * then the members of a set - checking every value against the rule set's schema
+ * as it goes. No document tree is built, so memory follows the facts kept, not the
+ * size of the input. Every problem becomes a diagnostic with line, column and the
+ * field's path, and reading goes on so that one pass reports them all; a document
+ * with any problem yields no facts.
  *
- *     client: C-0042              optional
- *     assessed_on: 2026-11-20     optional; "days since" needs it
- *     facts:                      required, may be {}
- *       housing: rough_sleeping
- *       substances: [opioids, alcohol]
- *       phq9: null                null, or leaving the fact out, means unknown
+ * A stream holds several documents: a YAML stream (--- separated), or JSON objects
+ * one after another (JSON lines). Both are cut into one segment per document here -
+ * YAML at its document markers, JSON by string-aware bracket matching, since
+ * libyaml stops after one JSON value - and each segment is parsed by a parser of
+ * its own, with its line and column offsets kept so that positions are relative to
+ * the whole input. A syntax error or a bad byte thus stays in its own document, and
+ * the stream goes on with the next.
  *
- * Every value is checked against the rule set's schema as it is read, and every
- * problem in a document is reported, not just the first. The reader consumes
- * libyaml's event stream directly: no document tree is built, nothing recurses and
- * aliases are refused rather than expanded. Each document gets a fresh libyaml
- * parser that starts where the previous document ended; that is how JSON lines are
- * read (libyaml alone stops after one JSON value) and how a stream moves past a
- * document with a syntax error (to the next line that can start a document).
- *
- * libyaml marks count characters; diagnostics want byte offsets, so marks are
- * mapped back through the text with a cursor that only moves forward.
+ * The setters check values with the same functions, so they say the same things.
  */
-#include "buf.h" /* before facts.h, whose prototype names struct sw_buf */
 #include "facts.h"
 
-#include <errno.h>
-#include <locale.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -36,1436 +34,33 @@
 #include "diag.h"
 #include "value.h"
 
-/* Diagnostic codes of the facts reader (docs/errors.md). */
-#define E_SYNTAX "E301"       /* not valid YAML or JSON */
-#define E_NOT_CLIENT "E302"   /* no client document, or it is not a mapping */
-#define E_UNKNOWN_KEY "E303"  /* a top-level key other than client, assessed_on, facts */
-#define E_UNKNOWN_FACT "E304" /* a fact the schema does not declare */
-#define E_DERIVED "E305"      /* a derived fact given as input */
-#define E_TWICE "E306"        /* a key, or a set member, given twice */
-#define E_TYPE "E307"         /* a value of the wrong kind */
-#define E_RANGE "E308"        /* a number outside the declared range */
-#define E_MEMBER "E309"       /* not a member of the one-of or set-of */
-#define E_DATE "E310"         /* not a real date written YYYY-MM-DD */
-#define E_UNSUPPORTED "E311"  /* YAML aliases and tags */
-#define E_SECOND_DOC "E312"   /* sw_facts_parse given more than one document */
-#define E_NO_FACTS "E313"     /* the document has no facts key */
-#define E_TOO_DEEP "E314"     /* nesting beyond SW_FACTS_MAX_DEPTH */
+/* Documented limits (docs/facts-format.md, code F012). */
+#define FACTS_MAX_INPUT ((size_t)64 << 20) /* bytes of input */
+#define FACTS_MAX_NESTING 16u              /* lists and mappings inside each other */
+#define FACTS_MAX_KEYS 10000u              /* entries of the facts mapping */
+#define FACTS_MAX_TEXT ((size_t)64 << 10)  /* bytes of one value */
 
-/* Client documents nest three levels; anything far deeper is refused before
- * libyaml's own stacks can grow without bound. */
-#define SW_FACTS_MAX_DEPTH 64
-/* How much of a wrong value a message quotes. */
-#define FOUND_MAX 40
-/* How many members a message lists before it shortens the list. */
-#define MEMBERS_SHOWN 10
+#define SOURCE_LINE_MAX 4096u /* longer lines are not quoted in diagnostics */
+#define SHOWN_MAX 40u         /* characters of a value repeated in a message */
 
-static const char *const top_keys[] = {"client", "assessed_on", "facts"};
-enum { KEY_CLIENT, KEY_ASSESSED_ON, KEY_FACTS, NKEYS };
+#define DATE_HINT "write a real date as YYYY-MM-DD, between 1900 and 2999, e.g. 2026-11-20"
 
-/* ---- where problems go ---------------------------------------------------- */
+/* ==== Facts: lifetime, client, canonical text ================================ */
 
-/* Collects the problems of one operation: counts them and queues them. */
-typedef struct sink {
-    sw_diagnostics *diags;  /* may be NULL: problems are only counted */
-    const char *file;       /* NULL for facts set in code: no location */
-    const char *text;
-    size_t len;
-    unsigned errors;
-    int nomem;
-} sink;
-
-static void emit(sink *s, const char *code, sw_where w, const char *field, const char *hint,
-                 sw_buf *msg)
+static sw_facts *facts_create(const sw_program *p)
 {
-    s->errors++;
-    if (sw_buf_failed(msg)) {
-        s->nomem = 1;
-        return;
-    }
-    if (s->diags)
-        sw_diag_add(s->diags, SW_SEV_ERROR, code, w, field, hint, "%s", msg->data ? msg->data : "");
-}
-
-static void report(sink *s, const char *code, sw_where w, const char *field, const char *hint,
-                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void report(sink *s, const char *code, sw_where w, const char *field, const char *hint,
-                   const char *fmt, ...)
-{
-    sw_buf msg = SW_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    sw_buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
-    emit(s, code, w, field, hint, &msg);
-    sw_buf_free(&msg);
-}
-
-static sw_where nowhere(void)
-{
-    sw_where w = {NULL, NULL, 0, 0, 0};
-    return w;
-}
-
-static sw_where where_at(const sink *s, size_t offset, size_t length)
-{
-    sw_where w = {s->file, s->text, s->len, offset, length};
-    return s->file ? w : nowhere();
-}
-
-/* ---- describing values in messages ---------------------------------------- */
-
-/* What a value is read for, to name it in diagnostics. */
-typedef struct subject {
-    const sw_program *prog;
-    const sw_type *type;
-    const char *name;     /* "phq9", "client", "assessed_on" */
-    const char *expects;  /* overrides the type's description, or NULL */
-    int is_fact;          /* the field path is "facts.<name>" */
-} subject;
-
-static void field_path(sw_buf *b, const subject *sub, long index)
-{
-    sw_buf_puts(b, sub->is_fact ? "facts." : "");
-    sw_buf_puts(b, sub->name);
-    if (index >= 0)
-        sw_buf_printf(b, "[%ld]", index);
-}
-
-static void describe_members(const sw_enum *e, sw_buf *b)
-{
-    uint32_t shown = e->nmembers < MEMBERS_SHOWN ? e->nmembers : MEMBERS_SHOWN;
-    for (uint32_t i = 0; i < shown; i++) {
-        sw_buf_puts(b, i ? ", " : "");
-        sw_buf_puts(b, e->members[i]);
-    }
-    if (shown < e->nmembers)
-        sw_buf_printf(b, ", ... (%u in all)", (unsigned)e->nmembers);
-}
-
-/* "a whole number from 0 to 27", "one of stable, temporary", "a date written ..." */
-static void describe_type(const subject *sub, sw_buf *b)
-{
-    const sw_type *t = sub->type;
-    if (sub->expects) {
-        sw_buf_puts(b, sub->expects);
-        return;
-    }
-    switch ((sw_type_kind)t->kind) {
-    case SW_T_BOOL:
-        sw_buf_puts(b, "true or false");
-        break;
-    case SW_T_INT:
-        sw_buf_puts(b, "a whole number");
-        if (t->has_range)
-            sw_buf_printf(b, " from %lld to %lld", (long long)t->imin, (long long)t->imax);
-        break;
-    case SW_T_NUMBER:
-        sw_buf_puts(b, "a number");
-        if (t->has_range)
-            sw_buf_printf(b, " from %g to %g", t->nmin, t->nmax);
-        break;
-    case SW_T_ENUM:
-        sw_buf_puts(b, "one of ");
-        describe_members(&sub->prog->enums[t->enumeration], b);
-        break;
-    case SW_T_SET:
-        sw_buf_puts(b, "a list of members of {");
-        describe_members(&sub->prog->enums[t->enumeration], b);
-        sw_buf_putc(b, '}');
-        break;
-    case SW_T_DATE:
-        sw_buf_puts(b, "a date written YYYY-MM-DD");
-        break;
-    case SW_T_TEXT:
-        sw_buf_puts(b, "text");
-        break;
-    }
-}
-
-/* Appends at most FOUND_MAX bytes of s, cut at a character boundary, with control
- * characters shown as '?', so a message quotes a wrong value safely. */
-static void quote_found(sw_buf *b, const char *s, size_t n, int quoted)
-{
-    size_t shown = n;
-    if (shown > FOUND_MAX) {
-        shown = FOUND_MAX;
-        while (shown > 0 && ((unsigned char)s[shown] & 0xC0) == 0x80)
-            shown--;
-    }
-    sw_buf_puts(b, quoted ? "\"" : "");
-    for (size_t i = 0; i < shown; i++) {
-        unsigned char c = (unsigned char)s[i];
-        sw_buf_putc(b, c < 0x20 || c == 0x7F ? '?' : (char)c);
-    }
-    sw_buf_puts(b, shown < n ? "..." : "");
-    sw_buf_puts(b, quoted ? "\"" : "");
-}
-
-/* "'phq9' must be a whole number from 0 to 27, not 40" */
-static void report_value(sink *s, const char *code, sw_where w, const subject *sub,
-                         const char *found, const char *hint)
-{
-    sw_buf msg = SW_BUF_INIT, field = SW_BUF_INIT;
-    sw_buf_printf(&msg, "'%s' must be ", sub->name);
-    describe_type(sub, &msg);
-    sw_buf_printf(&msg, ", not %s", found);
-    field_path(&field, sub, -1);
-    emit(s, code, w, field.data, hint, &msg);
-    if (sw_buf_failed(&field))
-        s->nomem = 1;
-    sw_buf_free(&msg);
-    sw_buf_free(&field);
-}
-
-/* The "did you mean" hint for word among candidates, in hint (empty when none). */
-static void suggestion(sw_buf *hint, const char *word, const char *const *candidates, size_t n)
-{
-    const char *best = sw_suggest(word, candidates, n);
-    if (best)
-        sw_buf_printf(hint, "did you mean '%s'?", best);
-}
-
-static const char *hint_text(const sw_buf *hint) { return hint->len ? hint->data : NULL; }
-
-/* "'housing' must be one of stable, temporary, rough_sleeping, not rough_sleping" */
-static void report_not_member(sink *s, sw_where w, const subject *sub, const char *word,
-                              const char *found, const char *otherwise)
-{
-    const sw_enum *e = &sub->prog->enums[sub->type->enumeration];
-    sw_buf hint = SW_BUF_INIT;
-    suggestion(&hint, word, e->members, e->nmembers);
-    report_value(s, E_MEMBER, w, sub, found, hint.len ? hint.data : otherwise);
-    sw_buf_free(&hint);
-}
-
-/* "'substances' lists opiods, which is not one of opioids, alcohol" */
-static void report_not_in_set(sink *s, const char *code, sw_where w, const subject *sub,
-                              long index, const char *word, const char *found)
-{
-    const sw_enum *e = &sub->prog->enums[sub->type->enumeration];
-    sw_buf hint = SW_BUF_INIT, msg = SW_BUF_INIT, field = SW_BUF_INIT;
-    suggestion(&hint, word, e->members, e->nmembers);
-    sw_buf_printf(&msg, "'%s' lists %s, which is not one of ", sub->name, found);
-    describe_members(e, &msg);
-    field_path(&field, sub, index);
-    emit(s, code, w, field.data, hint_text(&hint), &msg);
-    if (sw_buf_failed(&field) || sw_buf_failed(&hint))
-        s->nomem = 1;
-    sw_buf_free(&hint);
-    sw_buf_free(&msg);
-    sw_buf_free(&field);
-}
-
-static void report_member_twice(sink *s, sw_where w, const subject *sub, long index,
-                                const char *member)
-{
-    sw_buf field = SW_BUF_INIT;
-    field_path(&field, sub, index);
-    report(s, E_TWICE, w, field.data, NULL, "'%s' lists %s twice", sub->name, member);
-    if (sw_buf_failed(&field))
-        s->nomem = 1;
-    sw_buf_free(&field);
-}
-
-static void report_unknown_fact(sink *s, sw_where w, const sw_program *p, const char *name)
-{
-    const char **names = malloc((p->nbase ? p->nbase : 1) * sizeof *names);
-    sw_buf hint = SW_BUF_INIT, field = SW_BUF_INIT, shown = SW_BUF_INIT;
-    if (names) {
-        for (uint32_t i = 0; i < p->nbase; i++)
-            names[i] = p->facts[i].name;
-        suggestion(&hint, name, names, p->nbase);
-        free(names);
-    }
-    sw_buf_printf(&field, "facts.%s", name);
-    quote_found(&shown, name, strlen(name), 0);
-    report(s, E_UNKNOWN_FACT, w, field.data, hint_text(&hint), "unknown fact '%s'", shown.data);
-    if (!names || sw_buf_failed(&hint) || sw_buf_failed(&field) || sw_buf_failed(&shown))
-        s->nomem = 1;
-    sw_buf_free(&hint);
-    sw_buf_free(&field);
-    sw_buf_free(&shown);
-}
-
-static void report_derived(sink *s, sw_where w, const char *name)
-{
-    sw_buf field = SW_BUF_INIT;
-    sw_buf_printf(&field, "facts.%s", name);
-    report(s, E_DERIVED, w, field.data, "leave it out of the facts",
-           "'%s' is a derived fact: the rules work it out, so it cannot be given", name);
-    if (sw_buf_failed(&field))
-        s->nomem = 1;
-    sw_buf_free(&field);
-}
-
-/* ---- numbers as written ---------------------------------------------------- */
-
-/* An optional sign and decimal digits. 1: *out set; 0: not an integer; -1: an
- * integer too large for 64 bits. */
-static int parse_int(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    int negative = 0;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        negative = s[i++] == '-';
-    if (i == n)
-        return 0;
-    uint64_t v = 0;
-    int overflow = 0;
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10)
-            overflow = 1;
-        else
-            v = v * 10 + d;
-    }
-    uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    if (overflow || v > limit)
-        return -1;
-    *out = negative ? (v == limit ? INT64_MIN : -(int64_t)v) : (int64_t)v;
-    return 1;
-}
-
-static size_t skip_digits(const char *s, size_t n, size_t i)
-{
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++;
-    return i;
-}
-
-/* Whether s is a decimal number: [-+]? (digits [. digits?] | . digits) [e [-+]? digits] */
-static int is_decimal(const char *s, size_t n)
-{
-    size_t i = 0;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        i++;
-    size_t int_end = skip_digits(s, n, i);
-    size_t frac_end = int_end;
-    if (frac_end < n && s[frac_end] == '.')
-        frac_end = skip_digits(s, n, frac_end + 1);
-    if (int_end == i && frac_end <= int_end + 1)
-        return 0; /* no digits at all */
-    i = frac_end;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '-' || s[i] == '+'))
-            i++;
-        size_t exp_end = skip_digits(s, n, i);
-        if (exp_end == i)
-            return 0;
-        i = exp_end;
-    }
-    return i == n;
-}
-
-/* strtod reads the locale's decimal point; a host program may have set one other
- * than '.', so the number is read again with it if the first reading stops short. */
-static double read_decimal(const char *s, size_t n)
-{
-    char tmp[128];
-    if (n >= sizeof tmp)
-        return HUGE_VAL; /* 127 characters exceed any double worth writing */
-    memcpy(tmp, s, n);
-    tmp[n] = '\0';
-    char *end;
-    double v = strtod(tmp, &end);
-    if ((size_t)(end - tmp) != n) {
-        const char *point = localeconv()->decimal_point;
-        char *dot = strchr(tmp, '.');
-        if (dot && point && point[0] && !point[1])
-            *dot = point[0];
-        v = strtod(tmp, &end);
-    }
-    return v;
-}
-
-/* 1: *out set; 0: not a number; -1: too large for a double. */
-static int parse_number(const char *s, size_t n, double *out)
-{
-    if (!is_decimal(s, n))
-        return 0;
-    double v = read_decimal(s, n);
-    if (!isfinite(v))
-        return -1;
-    *out = v;
-    return 1;
-}
-
-static int int_in_range(const sw_type *t, int64_t v)
-{
-    return !t->has_range || (v >= t->imin && v <= t->imax);
-}
-
-static int number_in_range(const sw_type *t, double v)
-{
-    return isfinite(v) && (!t->has_range || (v >= t->nmin && v <= t->nmax));
-}
-
-/* ---- values from scalars ------------------------------------------------- */
-
-/* A scalar as the document wrote it. */
-typedef struct scalar {
-    const char *text;  /* NUL-terminated; may also hold NULs (JSON "\u0000") */
-    size_t len;
-    int quoted;        /* any style but plain: always a string */
-    sw_where where;
-} scalar;
-
-static int is_word(const scalar *sc, const char *const *words)
-{
-    for (; *words; words++)
-        if (strlen(*words) == sc->len && memcmp(*words, sc->text, sc->len) == 0)
-            return 1;
-    return 0;
-}
-
-static const char *const null_words[] = {"", "~", "null", "Null", "NULL", NULL};
-static const char *const true_words[] = {"true", "True", "TRUE", NULL};
-static const char *const false_words[] = {"false", "False", "FALSE", NULL};
-static const char *const unknown_words[] = {"unknown", "Unknown", "UNKNOWN", NULL};
-
-static int is_null(const scalar *sc) { return !sc->quoted && is_word(sc, null_words); }
-
-static int has_nul(const scalar *sc) { return memchr(sc->text, '\0', sc->len) != NULL; }
-
-/* The hint for a scalar of the wrong kind, when one helps. */
-static const char *wrong_scalar_hint(const scalar *sc, const sw_type *t)
-{
-    if (!sc->quoted && is_word(sc, unknown_words))
-        return "leave the fact out, or write null, to record that it is unknown";
-    if (sc->quoted && t->kind == SW_T_BOOL && (is_word(sc, true_words) || is_word(sc, false_words)))
-        return "quoted values are text: write true or false without quotes";
-    if (sc->quoted && (t->kind == SW_T_INT || t->kind == SW_T_NUMBER) && is_decimal(sc->text, sc->len))
-        return "quoted values are text: write the number without quotes";
-    return NULL;
-}
-
-static void report_scalar(sink *s, const char *code, const scalar *sc, const subject *sub,
-                          const char *hint)
-{
-    sw_buf found = SW_BUF_INIT;
-    quote_found(&found, sc->text, sc->len, sc->quoted);
-    report_value(s, code, sc->where, sub, found.data, hint);
-    if (sw_buf_failed(&found))
-        s->nomem = 1;
-    sw_buf_free(&found);
-}
-
-static int scalar_bool(sink *s, const scalar *sc, const subject *sub, sw_value *out)
-{
-    int is_true = !sc->quoted && is_word(sc, true_words);
-    if (!is_true && (sc->quoted || !is_word(sc, false_words))) {
-        report_scalar(s, E_TYPE, sc, sub, wrong_scalar_hint(sc, sub->type));
-        return 0;
-    }
-    out->u.i = is_true;
-    return 1;
-}
-
-static int scalar_int(sink *s, const scalar *sc, const subject *sub, sw_value *out)
-{
-    int64_t v = 0;
-    int rc = sc->quoted ? 0 : parse_int(sc->text, sc->len, &v);
-    if (rc == 0) {
-        report_scalar(s, E_TYPE, sc, sub, wrong_scalar_hint(sc, sub->type));
-        return 0;
-    }
-    if (rc < 0 || !int_in_range(sub->type, v)) {
-        report_scalar(s, E_RANGE, sc, sub, NULL);
-        return 0;
-    }
-    out->u.i = v;
-    return 1;
-}
-
-static int scalar_number(sink *s, const scalar *sc, const subject *sub, sw_value *out)
-{
-    double v = 0;
-    int rc = sc->quoted ? 0 : parse_number(sc->text, sc->len, &v);
-    if (rc == 0) {
-        report_scalar(s, E_TYPE, sc, sub, wrong_scalar_hint(sc, sub->type));
-        return 0;
-    }
-    if (rc < 0 || !number_in_range(sub->type, v)) {
-        report_scalar(s, E_RANGE, sc, sub, NULL);
-        return 0;
-    }
-    out->u.n = v;
-    return 1;
-}
-
-static int scalar_member(sink *s, const scalar *sc, const subject *sub, sw_value *out)
-{
-    int index = sw_enum_find(&sub->prog->enums[sub->type->enumeration], sc->text, sc->len);
-    if (index < 0) {
-        sw_buf found = SW_BUF_INIT;
-        quote_found(&found, sc->text, sc->len, sc->quoted);
-        report_not_member(s, sc->where, sub, sc->text, found.data, wrong_scalar_hint(sc, sub->type));
-        if (sw_buf_failed(&found))
-            s->nomem = 1;
-        sw_buf_free(&found);
-        return 0;
-    }
-    out->u.i = index;
-    return 1;
-}
-
-static int scalar_date(sink *s, const scalar *sc, const subject *sub, sw_value *out)
-{
-    int32_t days;
-    if (!sw_date_parse(sc->text, sc->len, &days)) {
-        report_scalar(s, E_DATE, sc, sub, wrong_scalar_hint(sc, sub->type));
-        return 0;
-    }
-    out->u.i = days;
-    return 1;
-}
-
-static int scalar_text(sink *s, const scalar *sc, const subject *sub, sw_arena *arena,
-                       sw_value *out)
-{
-    if (has_nul(sc)) {
-        report_value(s, E_TYPE, sc->where, sub, "text holding a NUL character", NULL);
-        return 0;
-    }
-    out->u.s = sw_arena_strndup(arena, sc->text, sc->len);
-    if (!out->u.s) {
-        s->nomem = 1;
-        return 0;
-    }
-    return 1;
-}
-
-/* Reads a non-null scalar as a value of sub's type; 1 when *out is now known. */
-static int scalar_value(sink *s, const scalar *sc, const subject *sub, sw_arena *arena,
-                        sw_value *out)
-{
-    sw_value v = {0, {0}};
-    int ok = 0;
-    switch ((sw_type_kind)sub->type->kind) {
-    case SW_T_BOOL: ok = scalar_bool(s, sc, sub, &v); break;
-    case SW_T_INT: ok = scalar_int(s, sc, sub, &v); break;
-    case SW_T_NUMBER: ok = scalar_number(s, sc, sub, &v); break;
-    case SW_T_ENUM: ok = scalar_member(s, sc, sub, &v); break;
-    case SW_T_DATE: ok = scalar_date(s, sc, sub, &v); break;
-    case SW_T_TEXT: ok = scalar_text(s, sc, sub, arena, &v); break;
-    case SW_T_SET:
-        report_scalar(s, E_TYPE, sc, sub, "write the members as a list, such as [a, b], or [] for none");
-        break;
-    }
-    if (ok) {
-        v.known = 1;
-        *out = v;
-    }
-    return ok;
-}
-
-/* ---- text libyaml's reader refuses ------------------------------------------ */
-
-/* The length of the UTF-8 sequence at s that libyaml's reader accepts (a
- * well-formed, printable YAML character), or 0. */
-static size_t readable_char(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t width = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (width == 0 || width > n)
-        return 0;
-    uint32_t cp = width == 1 ? c : width == 2 ? c & 0x1Fu : width == 3 ? c & 0x0Fu : c & 0x07u;
-    for (size_t i = 1; i < width; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < least[width])
-        return 0; /* overlong */
-    int printable = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0x7E) ||
-                    cp == 0x85 || (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
-                    (cp >= 0x10000 && cp <= 0x10FFFF);
-    return printable ? width : 0;
-}
-
-/* The offset of the first character at or after from that libyaml would refuse,
- * or len. libyaml decodes its input in large chunks, so a bad byte far ahead
- * would fail the document being read; each parser is given text up to here only. */
-static size_t first_unreadable(const char *text, size_t len, size_t from)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = from;
-    while (i < len) {
-        if (s[i] >= 0x20 && s[i] < 0x7F) {
-            i++;
-            continue;
-        }
-        size_t w = readable_char(s + i, len - i);
-        if (w == 0)
-            return i;
-        i += w;
-    }
-    return len;
-}
-
-/* ---- the document reader ---------------------------------------------------- */
-
-/* A 1-based line number at a byte offset; moves forward, restarts when asked to go back. */
-typedef struct line_cursor {
-    size_t offset;
-    unsigned line;
-} line_cursor;
-
-static unsigned line_at(const char *text, line_cursor *c, size_t offset)
-{
-    if (offset < c->offset || c->line == 0) {
-        c->offset = 0;
-        c->line = 1;
-    }
-    for (; c->offset < offset; c->offset++)
-        if (text[c->offset] == '\n')
-            c->line++;
-    return c->line;
-}
-
-/* libyaml decodes every byte its read handler hands over before it parses any of
- * them, and a string input hands over 16 KiB at a time: for a short document in a
- * long stream most of that work is thrown away with the parser. Handing the text
- * over in small pieces makes a document cost about its own length. */
-#define FEED_PIECE 512
-
-typedef struct feed {
-    const char *next;
-    size_t left;
-} feed;
-
-static int feed_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
-{
-    feed *f = data;
-    size_t n = size < FEED_PIECE ? size : FEED_PIECE;
-    if (n > f->left)
-        n = f->left;
-    memcpy(buffer, f->next, n);
-    f->next += n;
-    f->left -= n;
-    *size_read = n;
-    return 1;
-}
-
-/* One document being read by one libyaml parser. */
-typedef struct reader {
-    sink sink;
-    const sw_program *prog;
-    yaml_parser_t parser;
-    feed feed;                /* the parser's input */
-    size_t base;              /* byte offset where the parser's input starts */
-    size_t limit;             /* ... and where it ends: the text or a refused character */
-    size_t cursor_chars;      /* a character index ... */
-    size_t cursor_bytes;      /* ... and its byte offset from base */
-    size_t last_end;          /* character index where the last event ended */
-    line_cursor doc_lines;    /* positioned at the document's start */
-    size_t *first_at;         /* per base slot: where it was given, or SIZE_MAX */
-    sw_facts *facts;
-    int json;                 /* the input is JSON: no blank values */
-    int begun;                /* the document has been counted */
-    int broken;               /* a syntax error: the parser cannot go on */
-    size_t error_at;          /* byte offset of that error */
-} reader;
-
-/* The byte offset of a libyaml character index. */
-static size_t byte_offset(reader *r, size_t chars)
-{
-    const unsigned char *s = (const unsigned char *)r->sink.text + r->base;
-    size_t n = r->sink.len - r->base;
-    if (chars < r->cursor_chars)
-        r->cursor_chars = r->cursor_bytes = 0;
-    while (r->cursor_chars < chars && r->cursor_bytes < n) {
-        r->cursor_bytes++;
-        while (r->cursor_bytes < n && (s[r->cursor_bytes] & 0xC0) == 0x80)
-            r->cursor_bytes++;
-        r->cursor_chars++;
-    }
-    return r->base + r->cursor_bytes;
-}
-
-static sw_where event_where(reader *r, const yaml_event_t *ev)
-{
-    size_t start = byte_offset(r, ev->start_mark.index);
-    size_t end = byte_offset(r, ev->end_mark.index);
-    return where_at(&r->sink, start, end > start ? end - start : 0);
-}
-
-static scalar scalar_of(reader *r, const yaml_event_t *ev)
-{
-    scalar sc;
-    sc.text = (const char *)ev->data.scalar.value;
-    sc.len = ev->data.scalar.length;
-    sc.quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-    sc.where = event_where(r, ev);
-    return sc;
-}
-
-static const char *node_kind(const yaml_event_t *ev)
-{
-    switch (ev->type) {
-    case YAML_SEQUENCE_START_EVENT: return "a list";
-    case YAML_MAPPING_START_EVENT: return "a mapping";
-    default: return "an alias";
-    }
-}
-
-static void report_unreadable(reader *r, size_t at)
-{
-    size_t n = r->sink.len - at;
-    const unsigned char *c = (const unsigned char *)r->sink.text + at;
-    uint32_t cp = c[0];
-    int is_control = cp < 0x80 || (n >= 2 && cp == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F);
-    r->broken = 1;
-    r->error_at = at;
-    if (is_control && cp == 0xC2)
-        cp = c[1];
-    if (is_control)
-        report(&r->sink, E_SYNTAX, where_at(&r->sink, at, 1), NULL,
-               "remove it, or write it as an escape in a quoted string",
-               "invalid YAML or JSON: control character U+%04X", (unsigned)cp);
-    else
-        report(&r->sink, E_SYNTAX, where_at(&r->sink, at, 1), NULL, "save the file as UTF-8",
-               "invalid YAML or JSON: the text is not valid UTF-8");
-}
-
-static void syntax_error(reader *r)
-{
-    const yaml_parser_t *p = &r->parser;
-    if (p->error == YAML_MEMORY_ERROR) {
-        r->sink.nomem = 1;
-        return;
-    }
-    size_t at = p->error == YAML_READER_ERROR ? r->base + p->problem_offset
-                                              : byte_offset(r, p->problem_mark.index);
-    if (at >= r->limit && r->limit < r->sink.len) {
-        report_unreadable(r, r->limit); /* libyaml ran into the end of what it was given */
-        return;
-    }
-    r->broken = 1;
-    r->error_at = at < r->sink.len ? at : r->sink.len;
-    const char *problem = p->problem ? p->problem : "unreadable input";
-    if (p->context)
-        report(&r->sink, E_SYNTAX, where_at(&r->sink, r->error_at, 1), NULL, NULL,
-               "invalid YAML or JSON: %s (%s)", problem, p->context);
-    else
-        report(&r->sink, E_SYNTAX, where_at(&r->sink, r->error_at, 1), NULL, NULL,
-               "invalid YAML or JSON: %s", problem);
-}
-
-static const yaml_char_t *event_tag(const yaml_event_t *ev)
-{
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT: return ev->data.scalar.tag;
-    case YAML_SEQUENCE_START_EVENT: return ev->data.sequence_start.tag;
-    case YAML_MAPPING_START_EVENT: return ev->data.mapping_start.tag;
-    default: return NULL;
-    }
-}
-
-/* Aliases would let a small document expand without bound, and tags would change
- * how a value reads; client documents need neither. */
-static void refuse_unsupported(reader *r, const yaml_event_t *ev)
-{
-    const yaml_char_t *tag = event_tag(ev);
-    if (ev->type == YAML_ALIAS_EVENT)
-        report(&r->sink, E_UNSUPPORTED, event_where(r, ev), NULL, "write the value out in full",
-               "YAML aliases (*%s) are not supported in client documents",
-               (const char *)ev->data.alias.anchor);
-    else if (tag)
-        report(&r->sink, E_UNSUPPORTED, event_where(r, ev), NULL, "remove the tag",
-               "YAML tags (%s) are not supported in client documents", (const char *)tag);
-}
-
-/* The next event. 0 when the document cannot be read further: a syntax error (now
- * reported) or no memory; ev then holds nothing to delete. */
-static int pull(reader *r, yaml_event_t *ev)
-{
-    if (!yaml_parser_parse(&r->parser, ev)) {
-        syntax_error(r);
-        return 0;
-    }
-    r->last_end = ev->end_mark.index;
-    refuse_unsupported(r, ev);
-    if (r->sink.nomem) {
-        yaml_event_delete(ev);
-        return 0;
-    }
-    return 1;
-}
-
-/* Consumes the rest of a node whose first event is ev. */
-static int skip_node(reader *r, const yaml_event_t *ev)
-{
-    if (ev->type != YAML_SEQUENCE_START_EVENT && ev->type != YAML_MAPPING_START_EVENT)
-        return 1;
-    unsigned depth = 1;
-    while (depth > 0) {
-        yaml_event_t e;
-        if (!pull(r, &e))
-            return 0;
-        if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT)
-            depth++;
-        else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT)
-            depth--;
-        if (depth > SW_FACTS_MAX_DEPTH) {
-            r->broken = 1;
-            r->error_at = byte_offset(r, e.start_mark.index);
-            report(&r->sink, E_TOO_DEEP, event_where(r, &e), NULL, NULL,
-                   "the document nests deeper than %d levels", SW_FACTS_MAX_DEPTH);
-            yaml_event_delete(&e);
-            return 0;
-        }
-        yaml_event_delete(&e);
-    }
-    return 1;
-}
-
-/* Reads the value after a key that is being ignored. */
-static int skip_value(reader *r)
-{
-    yaml_event_t ev;
-    if (!pull(r, &ev))
-        return 0;
-    int ok = skip_node(r, &ev);
-    yaml_event_delete(&ev);
-    return ok;
-}
-
-/* A value that is a list or a mapping where a scalar was due. */
-static int wrong_node(reader *r, const yaml_event_t *ev, const subject *sub)
-{
-    if (ev->type != YAML_ALIAS_EVENT) /* an alias is already reported */
-        report_value(&r->sink, E_TYPE, event_where(r, ev), sub, node_kind(ev), NULL);
-    return skip_node(r, ev);
-}
-
-static void add_member(reader *r, const subject *sub, long index, const yaml_event_t *ev,
-                       uint64_t *bits, int *bad)
-{
-    scalar sc = scalar_of(r, ev);
-    const sw_enum *e = &sub->prog->enums[sub->type->enumeration];
-    int k = sw_enum_find(e, sc.text, sc.len);
-    if (k >= 0 && !(*bits & (UINT64_C(1) << k))) {
-        *bits |= UINT64_C(1) << k;
-        return;
-    }
-    *bad = 1;
-    if (k >= 0) {
-        report_member_twice(&r->sink, sc.where, sub, index, e->members[k]);
-        return;
-    }
-    sw_buf found = SW_BUF_INIT;
-    quote_found(&found, sc.text, sc.len, sc.quoted);
-    report_not_in_set(&r->sink, E_MEMBER, sc.where, sub, index, sc.text, found.data);
-    if (sw_buf_failed(&found))
-        r->sink.nomem = 1;
-    sw_buf_free(&found);
-}
-
-/* The members of a set-of fact, after its SEQUENCE-START. */
-static int read_members(reader *r, const subject *sub, sw_value *out)
-{
-    uint64_t bits = 0;
-    int bad = 0;
-    for (long index = 0;; index++) {
-        yaml_event_t ev;
-        if (!pull(r, &ev))
-            return 0;
-        if (ev.type == YAML_SEQUENCE_END_EVENT) {
-            yaml_event_delete(&ev);
-            break;
-        }
-        int ok = 1;
-        if (ev.type == YAML_SCALAR_EVENT) {
-            add_member(r, sub, index, &ev, &bits, &bad);
-        } else {
-            bad = 1;
-            if (ev.type != YAML_ALIAS_EVENT)
-                report_not_in_set(&r->sink, E_TYPE, event_where(r, &ev), sub, index, "",
-                                  node_kind(&ev));
-            ok = skip_node(r, &ev);
-        }
-        yaml_event_delete(&ev);
-        if (!ok || r->sink.nomem)
-            return 0;
-    }
-    if (!bad) {
-        out->known = 1;
-        out->u.bits = bits;
-    }
-    return 1;
-}
-
-/* YAML reads "phq9:" with nothing after it as null; in JSON ("phq9": }) a value
- * is missing, which is a mistake to show rather than an unknown to assume. */
-static int blank_in_json(const reader *r, const scalar *sc)
-{
-    return r->json && !sc->quoted && sc->len == 0;
-}
-
-static void report_blank(reader *r, const scalar *sc, const subject *sub)
-{
-    report_value(&r->sink, E_TYPE, sc->where, sub, "nothing",
-                 "write null to record that it is unknown");
-}
-
-/* Reads the value node ev for sub into *out (left unknown for null or a problem). */
-static int read_value(reader *r, const subject *sub, const yaml_event_t *ev, sw_value *out)
-{
-    if (ev->type == YAML_SEQUENCE_START_EVENT && sub->type->kind == SW_T_SET)
-        return read_members(r, sub, out);
-    if (ev->type != YAML_SCALAR_EVENT)
-        return wrong_node(r, ev, sub);
-    scalar sc = scalar_of(r, ev);
-    if (blank_in_json(r, &sc))
-        report_blank(r, &sc, sub);
-    else if (!is_null(&sc))
-        scalar_value(&r->sink, &sc, sub, &r->facts->arena, out);
-    return !r->sink.nomem;
-}
-
-static int read_fact(reader *r, const sw_fact_def *def)
-{
-    subject sub = {r->prog, &def->type, def->name, NULL, 1};
-    yaml_event_t ev;
-    if (!pull(r, &ev))
-        return 0;
-    sw_value v = {0, {0}};
-    int ok = read_value(r, &sub, &ev, &v);
-    yaml_event_delete(&ev);
-    r->facts->values[def->slot] = v;
-    return ok;
-}
-
-static unsigned doc_line_of(reader *r, size_t offset)
-{
-    line_cursor c = r->doc_lines;
-    return line_at(r->sink.text, &c, offset);
-}
-
-/* "'housing' is given twice (first at line 3)" */
-static void report_twice(reader *r, sw_where w, const char *field, const char *name,
-                         size_t first)
-{
-    report(&r->sink, E_TWICE, w, field, "give each key once", "'%s' is given twice (first at line %u)",
-           name, doc_line_of(r, first));
-}
-
-/* A key that is a list or mapping: reported, skipped with its value. */
-static int odd_key(reader *r, const yaml_event_t *key)
-{
-    if (key->type != YAML_ALIAS_EVENT)
-        report(&r->sink, E_UNKNOWN_KEY, event_where(r, key), NULL, NULL,
-               "a key must be a name, not %s", node_kind(key));
-    return skip_node(r, key) && skip_value(r);
-}
-
-/* Decides what to do with one key of the facts mapping: the fact to read, or NULL
- * when the key was reported and its value is to be skipped. */
-static const sw_fact_def *fact_for_key(reader *r, const yaml_event_t *key)
-{
-    scalar sc = scalar_of(r, key);
-    const sw_fact_def *def = has_nul(&sc) ? NULL : sw_program_fact(r->prog, sc.text, sc.len);
-    if (!def) {
-        report_unknown_fact(&r->sink, sc.where, r->prog, sc.text);
+    sw_facts *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->prog = p;
+    f->values = sw_arena_array(&f->arena, p->nbase ? p->nbase : 1, sizeof *f->values);
+    if (!f->values) {
+        sw_arena_free(&f->arena);
+        free(f);
         return NULL;
     }
-    if (def->derived) {
-        report_derived(&r->sink, sc.where, def->name);
-        return NULL;
-    }
-    if (r->first_at[def->slot] != SIZE_MAX) {
-        sw_buf field = SW_BUF_INIT;
-        sw_buf_printf(&field, "facts.%s", def->name);
-        report_twice(r, sc.where, field.data, def->name, r->first_at[def->slot]);
-        if (sw_buf_failed(&field))
-            r->sink.nomem = 1;
-        sw_buf_free(&field);
-        return NULL;
-    }
-    r->first_at[def->slot] = sc.where.offset;
-    return def;
+    return f;
 }
-
-static int read_fact_entries(reader *r)
-{
-    for (;;) {
-        yaml_event_t key;
-        if (!pull(r, &key))
-            return 0;
-        if (key.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&key);
-            return 1;
-        }
-        int ok;
-        if (key.type != YAML_SCALAR_EVENT) {
-            ok = odd_key(r, &key);
-        } else {
-            const sw_fact_def *def = fact_for_key(r, &key);
-            ok = !r->sink.nomem && (def ? read_fact(r, def) : skip_value(r));
-        }
-        yaml_event_delete(&key);
-        if (!ok)
-            return 0;
-    }
-}
-
-/* "facts:" holds a scalar: null means nothing recorded, anything else is wrong. */
-static int facts_scalar(reader *r, const yaml_event_t *ev, const subject *sub)
-{
-    scalar sc = scalar_of(r, ev);
-    if (blank_in_json(r, &sc))
-        report_blank(r, &sc, sub);
-    else if (!is_null(&sc))
-        report_scalar(&r->sink, E_TYPE, &sc, sub, NULL);
-    return !r->sink.nomem;
-}
-
-static int read_facts(reader *r)
-{
-    static const sw_type any = {SW_T_TEXT, 0, 0, 0, 0, 0, 0};
-    subject sub = {r->prog, &any, "facts", "a mapping of fact names to values", 0};
-    yaml_event_t ev;
-    if (!pull(r, &ev))
-        return 0;
-    int ok;
-    if (ev.type == YAML_MAPPING_START_EVENT)
-        ok = read_fact_entries(r);
-    else if (ev.type == YAML_SCALAR_EVENT)
-        ok = facts_scalar(r, &ev, &sub);
-    else
-        ok = wrong_node(r, &ev, &sub);
-    yaml_event_delete(&ev);
-    return ok;
-}
-
-static int read_client(reader *r)
-{
-    static const sw_type text = {SW_T_TEXT, 0, 0, 0, 0, 0, 0};
-    subject sub = {r->prog, &text, "client", "a client identifier", 0};
-    yaml_event_t ev;
-    if (!pull(r, &ev))
-        return 0;
-    sw_value v = {0, {0}};
-    int ok = 1;
-    if (ev.type == YAML_SCALAR_EVENT && ev.data.scalar.length == 0 &&
-        ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
-        scalar sc = scalar_of(r, &ev);
-        report_scalar(&r->sink, E_TYPE, &sc, &sub, "leave the client out when there is none");
-    } else {
-        ok = read_value(r, &sub, &ev, &v);
-    }
-    yaml_event_delete(&ev);
-    if (v.known)
-        r->facts->client = v.u.s;
-    return ok && !r->sink.nomem;
-}
-
-static int read_assessed_on(reader *r)
-{
-    static const sw_type date = {SW_T_DATE, 0, 0, 0, 0, 0, 0};
-    subject sub = {r->prog, &date, "assessed_on", NULL, 0};
-    yaml_event_t ev;
-    if (!pull(r, &ev))
-        return 0;
-    sw_value v = {0, {0}};
-    int ok = read_value(r, &sub, &ev, &v);
-    yaml_event_delete(&ev);
-    if (v.known) {
-        r->facts->assessed_on = (int32_t)v.u.i;
-        r->facts->has_assessed_on = 1;
-    }
-    return ok;
-}
-
-static int top_key_index(const scalar *sc)
-{
-    for (int i = 0; i < NKEYS; i++)
-        if (strlen(top_keys[i]) == sc->len && memcmp(top_keys[i], sc->text, sc->len) == 0)
-            return i;
-    return -1;
-}
-
-static void report_unknown_key(reader *r, const scalar *sc)
-{
-    sw_buf hint = SW_BUF_INIT, found = SW_BUF_INIT;
-    suggestion(&hint, sc->text, top_keys, NKEYS);
-    quote_found(&found, sc->text, sc->len, 0);
-    report(&r->sink, E_UNKNOWN_KEY, sc->where, found.data,
-           hint.len ? hint.data : "a client document has the keys client, assessed_on and facts",
-           "unknown key '%s'", found.data);
-    if (sw_buf_failed(&hint) || sw_buf_failed(&found))
-        r->sink.nomem = 1;
-    sw_buf_free(&hint);
-    sw_buf_free(&found);
-}
-
-/* One key of the client mapping and its value. */
-static int read_top_entry(reader *r, const yaml_event_t *key, size_t seen[NKEYS])
-{
-    scalar sc = scalar_of(r, key);
-    int which = top_key_index(&sc);
-    if (which < 0) {
-        report_unknown_key(r, &sc);
-        return skip_value(r);
-    }
-    if (seen[which] != SIZE_MAX) {
-        report_twice(r, sc.where, top_keys[which], top_keys[which], seen[which]);
-        return skip_value(r);
-    }
-    seen[which] = sc.where.offset;
-    switch (which) {
-    case KEY_CLIENT: return read_client(r);
-    case KEY_ASSESSED_ON: return read_assessed_on(r);
-    default: return read_facts(r);
-    }
-}
-
-static int read_client_map(reader *r, const yaml_event_t *root)
-{
-    size_t seen[NKEYS] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
-    for (;;) {
-        yaml_event_t key;
-        if (!pull(r, &key))
-            return 0;
-        if (key.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&key);
-            break;
-        }
-        int ok = key.type == YAML_SCALAR_EVENT ? read_top_entry(r, &key, seen) : odd_key(r, &key);
-        yaml_event_delete(&key);
-        if (!ok)
-            return 0;
-    }
-    if (seen[KEY_FACTS] == SIZE_MAX)
-        report(&r->sink, E_NO_FACTS, event_where(r, root), NULL,
-               "write 'facts: {}' when nothing has been recorded",
-               "the client document has no 'facts' key");
-    return !r->sink.nomem;
-}
-
-static int is_empty_document(const yaml_event_t *ev)
-{
-    return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.length == 0 &&
-           ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag &&
-           !ev->data.scalar.anchor;
-}
-
-static void report_not_client(reader *r, const yaml_event_t *ev)
-{
-    sw_buf found = SW_BUF_INIT;
-    if (ev->type == YAML_SCALAR_EVENT)
-        quote_found(&found, (const char *)ev->data.scalar.value, ev->data.scalar.length,
-                    ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
-    else
-        sw_buf_puts(&found, node_kind(ev));
-    report(&r->sink, E_NOT_CLIENT, event_where(r, ev), NULL, NULL,
-           "a client document must be a mapping with a 'facts' key, not %s", found.data);
-    if (sw_buf_failed(&found))
-        r->sink.nomem = 1;
-    sw_buf_free(&found);
-}
-
-/* The document's root node. *empty is set for a document with nothing in it. */
-static int read_root(reader *r, int *empty)
-{
-    yaml_event_t ev;
-    if (!pull(r, &ev))
-        return 0;
-    int ok = 1;
-    if (ev.type == YAML_MAPPING_START_EVENT) {
-        ok = read_client_map(r, &ev);
-    } else if (is_empty_document(&ev)) {
-        *empty = 1;
-    } else {
-        if (ev.type != YAML_ALIAS_EVENT)
-            report_not_client(r, &ev);
-        ok = skip_node(r, &ev);
-    }
-    yaml_event_delete(&ev);
-    return ok && !r->sink.nomem;
-}
-
-/* ---- streams --------------------------------------------------------------- */
-
-struct sw_facts_stream {
-    const sw_ruleset *rules;
-    const sw_program *prog;
-    char *name;             /* for diagnostics */
-    const char *data;       /* borrowed */
-    size_t len;
-    size_t next;            /* where the next document starts */
-    size_t unreadable;      /* first refused character at or after next, or len */
-    size_t position;        /* documents met so far */
-    size_t last_start;      /* where the last document started */
-    int json;               /* JSON: a document ends where its value ends */
-    int done;
-    line_cursor lines;
-    size_t *first_at;       /* per base slot, for the document being read */
-};
-
-static int has_bom(const char *s, size_t n) { return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0; }
-
-static int starts_json(const char *s, size_t n)
-{
-    size_t i = has_bom(s, n) ? 3 : 0;
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
-        i++;
-    return i < n && s[i] == '{';
-}
-
-/* Whether a document can start at the beginning of the line at p: "---" in YAML,
- * "{" in JSON lines. */
-static int document_line(const sw_facts_stream *s, size_t p)
-{
-    if (s->json)
-        return s->data[p] == '{';
-    if (s->len - p < 3 || memcmp(s->data + p, "---", 3) != 0)
-        return 0;
-    char c = p + 3 < s->len ? s->data[p + 3] : '\n';
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Where reading resumes after a document that could not be parsed: the first line
- * that can start a document, past the broken document's start and not before the
- * line of the error. */
-static size_t resync(const sw_facts_stream *s, size_t doc_at, size_t error_at)
-{
-    size_t from = error_at;
-    while (from > 0 && s->data[from - 1] != '\n')
-        from--;
-    if (from <= doc_at)
-        from = doc_at + 1;
-    for (size_t p = from; p < s->len; p++)
-        if (s->data[p - 1] == '\n' && document_line(s, p))
-            return p;
-    return s->len;
-}
-
-static sw_status begin_document(sw_facts_stream *s, reader *r, size_t doc_at)
-{
-    s->position++;
-    s->last_start = doc_at;
-    r->begun = 1;
-    sw_status st = sw_facts_new(s->rules, &r->facts);
-    if (st != SW_OK)
-        return st;
-    r->facts->source_name = sw_arena_strdup(&r->facts->arena, s->name);
-    if (!r->facts->source_name)
-        return SW_ERR_NOMEM;
-    r->facts->line = line_at(s->data, &s->lines, doc_at);
-    r->doc_lines = s->lines;
-    for (uint32_t i = 0; i < s->prog->nbase; i++)
-        s->first_at[i] = SIZE_MAX;
-    return SW_OK;
-}
-
-/* Runs the parser over one document: SW_OK with r->facts filled (its errors
- * counted in r->sink), SW_END, or SW_ERR_FACTS when r->broken. */
-static sw_status parse_document(sw_facts_stream *s, reader *r, size_t limit, int *empty)
-{
-    yaml_event_t ev;
-    if (!pull(r, &ev)) /* STREAM-START */
-        return SW_ERR_FACTS;
-    yaml_event_delete(&ev);
-    if (!pull(r, &ev))
-        return SW_ERR_FACTS;
-    int stream_end = ev.type == YAML_STREAM_END_EVENT;
-    size_t doc_at = byte_offset(r, ev.start_mark.index);
-    yaml_event_delete(&ev);
-    if (stream_end && limit == s->len)
-        return SW_END;
-    sw_status st = begin_document(s, r, stream_end ? limit : doc_at);
-    if (st != SW_OK) {
-        r->sink.nomem = 1;
-        return st;
-    }
-    if (stream_end) { /* nothing readable before a refused character */
-        report_unreadable(r, limit);
-        return SW_ERR_FACTS;
-    }
-    if (!read_root(r, empty))
-        return SW_ERR_FACTS;
-    if (!s->json) { /* DOCUMENT-END, which may find a syntax error after the value */
-        if (!pull(r, &ev))
-            return SW_ERR_FACTS;
-        yaml_event_delete(&ev);
-    }
-    s->next = byte_offset(r, r->last_end);
-    if (!s->json && limit < s->len && s->next >= limit) {
-        report_unreadable(r, limit); /* the refused character belongs to this document */
-        return SW_ERR_FACTS;
-    }
-    return SW_OK;
-}
-
-static void reader_init(reader *r, sw_facts_stream *s, sw_diagnostics *diags)
-{
-    memset(r, 0, sizeof *r);
-    r->sink.diags = diags;
-    r->sink.file = s->name;
-    r->sink.text = s->data;
-    r->sink.len = s->len;
-    r->prog = s->prog;
-    r->json = s->json;
-    r->base = s->next;
-    r->limit = s->unreadable;
-    r->first_at = s->first_at;
-}
-
-/* Reads the document at s->next with a fresh parser. */
-static sw_status next_document(sw_facts_stream *s, sw_diagnostics *diags, sw_facts **out, int *empty)
-{
-    if (s->unreadable < s->next)
-        s->unreadable = first_unreadable(s->data, s->len, s->next);
-    size_t limit = s->unreadable;
-    reader r;
-    reader_init(&r, s, diags);
-    if (!yaml_parser_initialize(&r.parser))
-        return SW_ERR_NOMEM;
-    yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
-    r.feed.next = s->data + s->next;
-    r.feed.left = limit - s->next;
-    yaml_parser_set_input(&r.parser, feed_read, &r.feed);
-    sw_status st = parse_document(s, &r, limit, empty);
-    yaml_parser_delete(&r.parser);
-    if (r.sink.nomem) {
-        st = SW_ERR_NOMEM;
-    } else if (r.broken) {
-        if (!r.begun) { /* broken before libyaml saw where it starts */
-            s->position++;
-            s->last_start = r.error_at;
-        }
-        s->next = resync(s, s->last_start, r.error_at);
-    } else if (st == SW_OK && r.sink.errors) {
-        st = SW_ERR_FACTS;
-    }
-    if (st == SW_OK && !*empty)
-        *out = r.facts;
-    else
-        sw_facts_free(r.facts);
-    return st;
-}
-
-static char *copy_name(const char *name)
-{
-    size_t n = strlen(name) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, name, n);
-    return p;
-}
-
-sw_status sw_facts_stream_open(const sw_ruleset *rules, const char *name, const char *data,
-                               size_t len, sw_facts_stream **out)
-{
-    if (!out)
-        return SW_ERR_ARG;
-    *out = NULL;
-    if (!rules || (!data && len))
-        return SW_ERR_ARG;
-    sw_facts_stream *s = calloc(1, sizeof *s);
-    if (!s)
-        return SW_ERR_NOMEM;
-    s->rules = rules;
-    s->prog = &rules->prog;
-    s->name = copy_name(name ? name : "<facts>");
-    s->first_at = malloc((s->prog->nbase ? s->prog->nbase : 1) * sizeof *s->first_at);
-    if (!s->name || !s->first_at) {
-        sw_facts_stream_free(s);
-        return SW_ERR_NOMEM;
-    }
-    s->data = data ? data : "";
-    s->len = len;
-    s->json = starts_json(s->data, len);
-    /* libyaml, told the encoding, would count a byte order mark as a column */
-    s->next = has_bom(s->data, len) ? 3 : 0;
-    s->unreadable = first_unreadable(s->data, len, s->next);
-    *out = s;
-    return SW_OK;
-}
-
-sw_status sw_facts_stream_next(sw_facts_stream *s, sw_facts **out, sw_diagnostics *diags)
-{
-    if (!out)
-        return SW_ERR_ARG;
-    *out = NULL;
-    if (!s)
-        return SW_ERR_ARG;
-    for (;;) { /* empty documents ("---" with nothing after it) are passed over */
-        if (s->done)
-            return SW_END;
-        int empty = 0;
-        sw_status st = next_document(s, diags, out, &empty);
-        if (st == SW_END || st == SW_ERR_NOMEM)
-            s->done = 1; /* after running out of memory the stream's place is lost */
-        if (st != SW_OK || !empty)
-            return st;
-    }
-}
-
-size_t sw_facts_stream_position(const sw_facts_stream *s) { return s ? s->position : 0; }
-
-void sw_facts_stream_free(sw_facts_stream *s)
-{
-    if (!s)
-        return;
-    free(s->name);
-    free(s->first_at);
-    free(s);
-}
-
-/* After the one document sw_facts_parse wants: anything more is an error. */
-static sw_status expect_no_more(sw_facts_stream *s, sw_diagnostics *diags)
-{
-    sw_facts *extra = NULL;
-    sw_status st = sw_facts_stream_next(s, &extra, diags);
-    sw_facts_free(extra);
-    if (st == SW_END || st == SW_ERR_NOMEM)
-        return st == SW_END ? SW_OK : st;
-    sink k = {diags, s->name, s->data, s->len, 0, 0};
-    report(&k, E_SECOND_DOC, where_at(&k, s->last_start, 1), NULL,
-           "give one client per input, or read the input as a stream",
-           "expected one client document, found another");
-    return k.nomem ? SW_ERR_NOMEM : SW_ERR_FACTS;
-}
-
-sw_status sw_facts_parse(const sw_ruleset *rules, const char *name, const char *data, size_t len,
-                         sw_facts **out, sw_diagnostics *diags)
-{
-    if (!out)
-        return SW_ERR_ARG;
-    *out = NULL;
-    sw_facts_stream *s;
-    sw_status st = sw_facts_stream_open(rules, name, data, len, &s);
-    if (st != SW_OK)
-        return st;
-    sw_facts *facts = NULL;
-    st = sw_facts_stream_next(s, &facts, diags);
-    if (st == SW_END) {
-        sink k = {diags, s->name, s->data, s->len, 0, 0};
-        report(&k, E_NOT_CLIENT, where_at(&k, 0, 0), NULL,
-               "a client document is a mapping with a 'facts' key",
-               "the input holds no client document");
-        st = k.nomem ? SW_ERR_NOMEM : SW_ERR_FACTS;
-    } else if (st == SW_OK) {
-        st = expect_no_more(s, diags);
-    }
-    sw_facts_stream_free(s);
-    if (st == SW_OK)
-        *out = facts;
-    else
-        sw_facts_free(facts);
-    return st;
-}
-
-/* ---- facts built in code ---------------------------------------------------- */
 
 sw_status sw_facts_new(const sw_ruleset *rules, sw_facts **out)
 {
@@ -1474,17 +69,8 @@ sw_status sw_facts_new(const sw_ruleset *rules, sw_facts **out)
     *out = NULL;
     if (!rules)
         return SW_ERR_ARG;
-    sw_facts *f = calloc(1, sizeof *f);
-    if (!f)
-        return SW_ERR_NOMEM;
-    f->prog = &rules->prog;
-    f->values = sw_arena_array(&f->arena, f->prog->nbase ? f->prog->nbase : 1, sizeof *f->values);
-    if (!f->values) {
-        sw_facts_free(f);
-        return SW_ERR_NOMEM;
-    }
-    *out = f;
-    return SW_OK;
+    *out = facts_create(&rules->prog);
+    return *out ? SW_OK : SW_ERR_NOMEM;
 }
 
 void sw_facts_free(sw_facts *f)
@@ -1495,16 +81,16 @@ void sw_facts_free(sw_facts *f)
     free(f);
 }
 
-const char *sw_facts_client(const sw_facts *f) { return f ? f->client : NULL; }
-
 sw_status sw_facts_set_client(sw_facts *f, const char *client_id)
 {
-    if (!f || (client_id && !*client_id))
+    if (!f)
         return SW_ERR_ARG;
     if (!client_id) {
         f->client = NULL;
         return SW_OK;
     }
+    if (strlen(client_id) > FACTS_MAX_TEXT)
+        return SW_ERR_LIMIT;
     const char *copy = sw_arena_strdup(&f->arena, client_id);
     if (!copy)
         return SW_ERR_NOMEM;
@@ -1512,236 +98,1906 @@ sw_status sw_facts_set_client(sw_facts *f, const char *client_id)
     return SW_OK;
 }
 
-static sink api_sink(sw_diagnostics *diags)
+const char *sw_facts_client(const sw_facts *f) { return f ? f->client : NULL; }
+
+void sw_facts_canonical(const sw_facts *f, sw_buf *out)
 {
-    sink s = {diags, NULL, NULL, 0, 0, 0};
-    return s;
+    if (f->has_assessed_on) {
+        char date[11];
+        sw_date_format(f->assessed_on, date);
+        sw_buf_printf(out, "assessed_on=%s\n", date);
+    } else {
+        sw_buf_puts(out, "assessed_on=unknown\n");
+    }
+    for (uint32_t i = 0; i < f->prog->nbase; i++) {
+        const sw_fact_def *fd = &f->prog->facts[i];
+        sw_buf_puts(out, fd->name);
+        sw_buf_putc(out, '=');
+        sw_value_format(f->prog, &fd->type, f->values[fd->slot], out);
+        sw_buf_putc(out, '\n');
+    }
 }
 
-static sw_status failed(const sink *s) { return s->nomem ? SW_ERR_NOMEM : SW_ERR_FACTS; }
+/* ==== Reporting: where a value came from, and what is said about it ========== */
 
-/* A value given in code, as the rule language writes it: "a quoted string" for text. */
-static scalar api_text(const char *text)
+/* Where the value being checked came from. Setters have no file; the reader fills
+ * in the position of the event it is looking at before each check. */
+typedef struct site {
+    sw_diagnostics *diags; /* may be NULL: problems are then only counted */
+    const char *file;
+    unsigned line, column; /* 1-based; 0 when there is no position */
+    const char *source_line;
+    const char *field; /* "facts.housing", or NULL */
+    unsigned errors;   /* problems reported through this site */
+} site;
+
+static void vreport(site *s, const char *code, const char *hint, const char *fmt, va_list ap)
 {
-    scalar sc = {text, strlen(text), 1, nowhere()};
-    return sc;
+    s->errors++;
+    if (!s->diags)
+        return;
+    sw_buf msg = SW_BUF_INIT;
+    sw_buf_vprintf(&msg, fmt, ap);
+    const char *text = msg.data && !msg.failed ? msg.data : "(out of memory describing a problem)";
+    sw_diag_add_at(s->diags, SW_SEV_ERROR, code, s->file, s->line, s->column, s->source_line,
+                   s->field, hint, "%s", text);
+    sw_buf_free(&msg);
+}
+
+static void report(site *s, const char *code, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report(site *s, const char *code, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(s, code, hint, fmt, ap);
+    va_end(ap);
+}
+
+static void buf_reset(sw_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static const char *buf_text(const sw_buf *b) { return b->data && !b->failed ? b->data : ""; }
+
+/* A value as the message repeats it: at most SHOWN_MAX characters, on one line. */
+static void show_value(sw_buf *b, const char *text, size_t len)
+{
+    if (len == 0) {
+        sw_buf_puts(b, "an empty value");
+        return;
+    }
+    unsigned chars = 0;
+    size_t i = 0;
+    for (; i < len && chars < SHOWN_MAX; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xC0) != 0x80)
+            chars++;
+        sw_buf_putc(b, c < 0x20 || c == 0x7F ? ' ' : (char)c);
+    }
+    while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80)
+        sw_buf_putc(b, text[i++]);
+    if (i < len)
+        sw_buf_puts(b, "...");
+}
+
+static void show_quoted_text(sw_buf *b, const char *text, size_t len)
+{
+    sw_buf_puts(b, "the text \"");
+    show_value(b, text, len);
+    sw_buf_putc(b, '"');
+}
+
+static void describe_members(const sw_enum *e, sw_buf *b)
+{
+    for (uint32_t i = 0; i < e->nmembers; i++) {
+        if (i)
+            sw_buf_puts(b, ", ");
+        sw_buf_puts(b, e->members[i]);
+    }
+}
+
+/* What a value of type t must be, completing "phq9 must be ...". */
+static void describe_type(const sw_program *p, const sw_type *t, sw_buf *b)
+{
+    switch ((sw_type_kind)t->kind) {
+    case SW_T_BOOL:
+        sw_buf_puts(b, "true or false");
+        break;
+    case SW_T_INT:
+        sw_buf_puts(b, "a whole number");
+        if (t->has_range)
+            sw_buf_printf(b, " from %" PRId64 " to %" PRId64, t->imin, t->imax);
+        break;
+    case SW_T_NUMBER: {
+        sw_buf_puts(b, "a number");
+        if (t->has_range)
+            sw_buf_printf(b, " from %.15g to %.15g", t->nmin, t->nmax);
+        break;
+    }
+    case SW_T_ENUM:
+        sw_buf_puts(b, "one of ");
+        describe_members(&p->enums[t->enumeration], b);
+        break;
+    case SW_T_SET:
+        sw_buf_puts(b, "a list drawn from ");
+        describe_members(&p->enums[t->enumeration], b);
+        break;
+    case SW_T_DATE:
+        sw_buf_puts(b, "a date written YYYY-MM-DD");
+        break;
+    case SW_T_TEXT:
+        sw_buf_puts(b, "text");
+        break;
+    }
+}
+
+/* "'phq9' must be TYPE, not GOT" - or "each member of 'substances' must be ..." -
+ * the one shape of every value problem. */
+static void report_value(site *s, const char *code, const sw_program *p, const char *name,
+                         int member, const sw_type *t, const char *got, const char *hint)
+{
+    sw_buf want = SW_BUF_INIT;
+    describe_type(p, t, &want);
+    report(s, code, hint, "%s'%s' must be %s, not %s", member ? "each member of " : "", name,
+           buf_text(&want), got);
+    sw_buf_free(&want);
+}
+
+/* As report_value, with the offending scalar shown (as quoted text when asked). */
+static void report_scalar(site *s, const char *code, const sw_program *p, const char *name,
+                          int member, const sw_type *t, const char *text, size_t len, int as_text,
+                          const char *hint)
+{
+    sw_buf got = SW_BUF_INIT;
+    if (as_text)
+        show_quoted_text(&got, text, len);
+    else
+        show_value(&got, text, len);
+    report_value(s, code, p, name, member, t, buf_text(&got), hint);
+    sw_buf_free(&got);
+}
+
+/* "did you mean X?" into hint, or nothing when no candidate is close. */
+static void suggest(sw_buf *hint, const char *word, const char *const *candidates, size_t n)
+{
+    const char *near = sw_suggest(word, candidates, n);
+    if (near)
+        sw_buf_printf(hint, "did you mean '%s'?", near);
+}
+
+static const char *hint_or(const sw_buf *hint, const char *otherwise)
+{
+    return hint->len && !hint->failed ? hint->data : otherwise;
+}
+
+static void report_unknown_fact(site *s, const sw_program *p, const char *name)
+{
+    sw_buf hint = SW_BUF_INIT;
+    const char **names = malloc((p->nbase ? p->nbase : 1) * sizeof *names);
+    if (names) {
+        for (uint32_t i = 0; i < p->nbase; i++)
+            names[i] = p->facts[i].name;
+        suggest(&hint, name, names, p->nbase);
+        free(names);
+    }
+    sw_buf shown = SW_BUF_INIT;
+    show_value(&shown, name, strlen(name));
+    report(s, "F003", hint_or(&hint, "check the name against the facts the rule set declares"),
+           "unknown fact '%s': the rule set declares no fact of that name", buf_text(&shown));
+    sw_buf_free(&shown);
+    sw_buf_free(&hint);
+}
+
+static void report_derived(site *s, const char *name)
+{
+    sw_buf hint = SW_BUF_INIT;
+    sw_buf_printf(&hint, "remove '%s' from the facts", name);
+    report(s, "F008", buf_text(&hint),
+           "'%s' is a derived fact: the rules work it out, so it cannot be given", name);
+    sw_buf_free(&hint);
+}
+
+/* name NULL: a key is too long. */
+static void report_too_long(site *s, const char *name)
+{
+    report(s, "F012", "keep long notes outside the facts",
+           "%s%s%s is longer than the limit of 64 KiB (65536 bytes)", name ? "'" : "",
+           name ? name : "a key", name ? "'" : "");
+}
+
+/* ==== Checking values against the schema (shared by reader and setters) ===== */
+
+static int check_int(site *s, const sw_program *p, const char *name, const sw_type *t, int64_t v,
+                     const char *shown)
+{
+    if (!t->has_range || (v >= t->imin && v <= t->imax))
+        return 1;
+    report_value(s, "F005", p, name, 0, t, shown, NULL);
+    return 0;
+}
+
+static int check_number(site *s, const sw_program *p, const char *name, const sw_type *t, double v,
+                        const char *shown)
+{
+    if (isfinite(v) && (!t->has_range || (v >= t->nmin && v <= t->nmax)))
+        return 1;
+    report_value(s, "F005", p, name, 0, t, shown, NULL);
+    return 0;
+}
+
+/* A member of t's enumeration (t is ENUM or SET; member: one entry of a set's
+ * list); text is NUL-terminated at len. */
+static int check_member(site *s, const sw_program *p, const char *name, int member,
+                        const sw_type *t, const char *text, size_t len, int *index)
+{
+    const sw_enum *e = &p->enums[t->enumeration];
+    int i = sw_enum_find(e, text, len);
+    if (i >= 0) {
+        *index = i;
+        return 1;
+    }
+    sw_type one_of = *t;
+    one_of.kind = SW_T_ENUM;
+    sw_buf hint = SW_BUF_INIT;
+    suggest(&hint, text, e->members, e->nmembers);
+    report_scalar(s, "F006", p, name, member, &one_of, text, len, 0, hint_or(&hint, NULL));
+    sw_buf_free(&hint);
+    return 0;
+}
+
+static int shaped_like_date(const char *t, size_t len)
+{
+    static const char shape[] = "dddd-dd-dd";
+    if (len != sizeof shape - 1)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != '-')
+            return 0;
+    return 1;
+}
+
+static int check_date(site *s, const char *name, const char *text, size_t len, int32_t *days)
+{
+    if (sw_date_parse(text, len, days))
+        return 1;
+    sw_buf got = SW_BUF_INIT;
+    show_value(&got, text, len);
+    if (shaped_like_date(text, len))
+        report(s, "F009", DATE_HINT, "'%s' must be a real calendar date, not %s", name,
+               buf_text(&got));
+    else
+        report(s, "F009", DATE_HINT, "'%s' must be a date written YYYY-MM-DD, not %s", name,
+               buf_text(&got));
+    sw_buf_free(&got);
+    return 0;
+}
+
+static void report_duplicate_member(site *s, const char *member, const char *fact)
+{
+    report(s, "F007", "list each member once", "'%s' is listed twice in '%s'", member, fact);
+}
+
+/* ==== Setters =============================================================== */
+
+/* One setter call: the fact it names and the site its problems are told at. */
+typedef struct setter {
+    sw_facts *f;
+    const sw_fact_def *fd;
+    site s;
+    sw_buf field;
+} setter;
+
+static void setter_field(setter *st, const char *name, long index)
+{
+    buf_reset(&st->field);
+    sw_buf_printf(&st->field, "facts.%s", name);
+    if (index >= 0)
+        sw_buf_printf(&st->field, "[%ld]", index);
+    st->s.field = st->field.failed ? NULL : st->field.data;
+}
+
+/* Finds the fact a setter names; SW_OK when it may be set. */
+static sw_status setter_begin(setter *st, sw_facts *f, const char *name, sw_diagnostics *diags)
+{
+    memset(st, 0, sizeof *st);
+    st->f = f;
+    st->s.diags = diags;
+    if (!f || !name)
+        return SW_ERR_ARG;
+    setter_field(st, name, -1);
+    st->fd = sw_program_fact(f->prog, name, strlen(name));
+    if (!st->fd) {
+        report_unknown_fact(&st->s, f->prog, name);
+        sw_buf_free(&st->field);
+        return SW_ERR_ARG;
+    }
+    if (st->fd->derived) {
+        report_derived(&st->s, st->fd->name);
+        sw_buf_free(&st->field);
+        return SW_ERR_FACTS;
+    }
+    return SW_OK;
+}
+
+static sw_status setter_end(setter *st, sw_status status)
+{
+    sw_buf_free(&st->field);
+    return status;
+}
+
+static const char *setter_for(sw_type_kind kind)
+{
+    switch (kind) {
+    case SW_T_BOOL:
+        return "set it with sw_facts_set_bool";
+    case SW_T_INT:
+        return "set it with sw_facts_set_int";
+    case SW_T_NUMBER:
+        return "set it with sw_facts_set_number or sw_facts_set_int";
+    case SW_T_SET:
+        return "set it with sw_facts_set_members";
+    default:
+        return "set it with sw_facts_set_text";
+    }
+}
+
+static sw_status setter_wrong_type(setter *st, const char *got)
+{
+    report_value(&st->s, "F004", st->f->prog, st->fd->name, 0, &st->fd->type, got,
+                 setter_for((sw_type_kind)st->fd->type.kind));
+    return SW_ERR_FACTS;
+}
+
+static sw_status setter_store(setter *st, sw_value v)
+{
+    v.known = 1;
+    st->f->values[st->fd->slot] = v;
+    return SW_OK;
+}
+
+sw_status sw_facts_set_bool(sw_facts *f, const char *fact, int value, sw_diagnostics *diags)
+{
+    setter st;
+    sw_status rc = setter_begin(&st, f, fact, diags);
+    if (rc != SW_OK)
+        return rc;
+    if (st.fd->type.kind != SW_T_BOOL)
+        rc = setter_wrong_type(&st, value ? "true" : "false");
+    else
+        rc = setter_store(&st, (sw_value){.u.i = value != 0});
+    return setter_end(&st, rc);
+}
+
+sw_status sw_facts_set_int(sw_facts *f, const char *fact, int64_t value, sw_diagnostics *diags)
+{
+    setter st;
+    sw_status rc = setter_begin(&st, f, fact, diags);
+    if (rc != SW_OK)
+        return rc;
+    char shown[32];
+    snprintf(shown, sizeof shown, "%" PRId64, value);
+    const sw_type *t = &st.fd->type;
+    if (t->kind == SW_T_INT)
+        rc = check_int(&st.s, f->prog, st.fd->name, t, value, shown)
+                 ? setter_store(&st, (sw_value){.u.i = value})
+                 : SW_ERR_FACTS;
+    else if (t->kind == SW_T_NUMBER)
+        rc = check_number(&st.s, f->prog, st.fd->name, t, (double)value, shown)
+                 ? setter_store(&st, (sw_value){.u.n = (double)value})
+                 : SW_ERR_FACTS;
+    else
+        rc = setter_wrong_type(&st, shown);
+    return setter_end(&st, rc);
+}
+
+sw_status sw_facts_set_number(sw_facts *f, const char *fact, double value, sw_diagnostics *diags)
+{
+    setter st;
+    sw_status rc = setter_begin(&st, f, fact, diags);
+    if (rc != SW_OK)
+        return rc;
+    char shown[40];
+    if (isnan(value))
+        strcpy(shown, "NaN");
+    else if (isinf(value))
+        strcpy(shown, value > 0 ? "infinity" : "-infinity");
+    else
+        snprintf(shown, sizeof shown, "%.15g", value);
+    const sw_type *t = &st.fd->type;
+    if (t->kind == SW_T_NUMBER && isfinite(value))
+        rc = check_number(&st.s, f->prog, st.fd->name, t, value, shown)
+                 ? setter_store(&st, (sw_value){.u.n = value})
+                 : SW_ERR_FACTS;
+    else
+        rc = setter_wrong_type(&st, shown);
+    return setter_end(&st, rc);
+}
+
+static sw_status set_text_value(setter *st, const char *value)
+{
+    const sw_program *p = st->f->prog;
+    const sw_type *t = &st->fd->type;
+    size_t len = strlen(value);
+    switch ((sw_type_kind)t->kind) {
+    case SW_T_ENUM: {
+        int index;
+        if (!check_member(&st->s, p, st->fd->name, 0, t, value, len, &index))
+            return SW_ERR_FACTS;
+        return setter_store(st, (sw_value){.u.i = index});
+    }
+    case SW_T_DATE: {
+        int32_t days;
+        if (!check_date(&st->s, st->fd->name, value, len, &days))
+            return SW_ERR_FACTS;
+        return setter_store(st, (sw_value){.u.i = days});
+    }
+    case SW_T_TEXT: {
+        if (len > FACTS_MAX_TEXT) {
+            report_too_long(&st->s, st->fd->name);
+            return SW_ERR_LIMIT;
+        }
+        const char *copy = sw_arena_strndup(&st->f->arena, value, len);
+        return copy ? setter_store(st, (sw_value){.u.s = copy}) : SW_ERR_NOMEM;
+    }
+    default: {
+        sw_buf got = SW_BUF_INIT;
+        show_quoted_text(&got, value, len);
+        sw_status rc = setter_wrong_type(st, buf_text(&got));
+        sw_buf_free(&got);
+        return rc;
+    }
+    }
+}
+
+sw_status sw_facts_set_text(sw_facts *f, const char *fact, const char *value, sw_diagnostics *diags)
+{
+    if (!value)
+        return SW_ERR_ARG;
+    setter st;
+    sw_status rc = setter_begin(&st, f, fact, diags);
+    if (rc != SW_OK)
+        return rc;
+    return setter_end(&st, set_text_value(&st, value));
+}
+
+static sw_status set_member_list(setter *st, const char *const *members, size_t n)
+{
+    const sw_type *t = &st->fd->type;
+    uint64_t bits = 0;
+    unsigned before = st->s.errors;
+    for (size_t i = 0; i < n; i++) {
+        setter_field(st, st->fd->name, (long)i);
+        int index;
+        if (!check_member(&st->s, st->f->prog, st->fd->name, 1, t, members[i], strlen(members[i]),
+                          &index))
+            continue;
+        if (bits & ((uint64_t)1 << index))
+            report_duplicate_member(&st->s, members[i], st->fd->name);
+        bits |= (uint64_t)1 << index;
+    }
+    if (st->s.errors != before)
+        return SW_ERR_FACTS;
+    return setter_store(st, (sw_value){.u.bits = bits});
+}
+
+sw_status sw_facts_set_members(sw_facts *f, const char *fact, const char *const *members,
+                               size_t nmembers, sw_diagnostics *diags)
+{
+    if (nmembers && !members)
+        return SW_ERR_ARG;
+    for (size_t i = 0; i < nmembers; i++)
+        if (!members[i])
+            return SW_ERR_ARG;
+    setter st;
+    sw_status rc = setter_begin(&st, f, fact, diags);
+    if (rc != SW_OK)
+        return rc;
+    if (st.fd->type.kind != SW_T_SET)
+        rc = setter_wrong_type(&st, "a list");
+    else
+        rc = set_member_list(&st, members, nmembers);
+    return setter_end(&st, rc);
+}
+
+sw_status sw_facts_set_unknown(sw_facts *f, const char *fact)
+{
+    if (!f || !fact)
+        return SW_ERR_ARG;
+    const sw_fact_def *fd = sw_program_fact(f->prog, fact, strlen(fact));
+    if (!fd || fd->derived)
+        return SW_ERR_ARG;
+    memset(&f->values[fd->slot], 0, sizeof f->values[fd->slot]);
+    return SW_OK;
 }
 
 sw_status sw_facts_set_assessed_on(sw_facts *f, const char *iso_date, sw_diagnostics *diags)
 {
-    static const sw_type date = {SW_T_DATE, 0, 0, 0, 0, 0, 0};
     if (!f)
         return SW_ERR_ARG;
     if (!iso_date) {
         f->has_assessed_on = 0;
         return SW_OK;
     }
-    sink s = api_sink(diags);
-    subject sub = {f->prog, &date, "assessed_on", NULL, 0};
-    scalar sc = api_text(iso_date);
-    sw_value v = {0, {0}};
-    if (!scalar_value(&s, &sc, &sub, &f->arena, &v))
-        return failed(&s);
-    f->assessed_on = (int32_t)v.u.i;
+    site s = {.diags = diags, .field = "assessed_on"};
+    int32_t days;
+    if (!check_date(&s, "assessed_on", iso_date, strlen(iso_date), &days))
+        return SW_ERR_FACTS;
+    f->assessed_on = days;
     f->has_assessed_on = 1;
     return SW_OK;
 }
 
-/* The base fact named fact, which a setter may write; else a status, reported. */
-static sw_status settable(sw_facts *f, const char *fact, sink *s, const sw_fact_def **def)
+/* ==== Reading numbers as written ============================================ */
+
+typedef enum number_syntax { NUM_OK, NUM_SYNTAX, NUM_LEADING_ZERO, NUM_OVERFLOW } number_syntax;
+
+static size_t skip_digits(const char *s, size_t len, size_t i)
 {
-    if (!f || !fact)
-        return SW_ERR_ARG;
-    const sw_fact_def *d = sw_program_fact(f->prog, fact, strlen(fact));
-    if (!d) {
-        report_unknown_fact(s, nowhere(), f->prog, fact);
-        return s->nomem ? SW_ERR_NOMEM : SW_ERR_ARG;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/* [+-]digits, decimal, no leading zeros. */
+static number_syntax parse_int(const char *s, size_t len, int64_t *out)
+{
+    size_t i = 0;
+    int negative = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        negative = s[i++] == '-';
+    size_t first = i;
+    if (skip_digits(s, len, i) != len || first == len)
+        return NUM_SYNTAX;
+    if (s[first] == '0' && len - first > 1)
+        return NUM_LEADING_ZERO;
+    uint64_t limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, mag = 0;
+    for (; i < len; i++) {
+        unsigned digit = (unsigned)(s[i] - '0');
+        if (mag > (limit - digit) / 10)
+            return NUM_OVERFLOW;
+        mag = mag * 10 + digit;
     }
-    if (d->derived) {
-        report_derived(s, nowhere(), d->name);
-        return failed(s);
+    *out = !negative ? (int64_t)mag : mag > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)mag;
+    return NUM_OK;
+}
+
+/* [+-]digits[.digits][(e|E)[+-]digits], no leading zeros. */
+static number_syntax number_shape(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        i++;
+    size_t first = i;
+    i = skip_digits(s, len, i);
+    if (i == first)
+        return NUM_SYNTAX;
+    int leading_zero = s[first] == '0' && i - first > 1;
+    if (i < len && s[i] == '.') {
+        size_t frac = ++i;
+        i = skip_digits(s, len, i);
+        if (i == frac)
+            return NUM_SYNTAX;
     }
-    *def = d;
-    return SW_OK;
-}
-
-static subject fact_subject(const sw_facts *f, const sw_fact_def *def)
-{
-    subject sub = {f->prog, &def->type, def->name, NULL, 1};
-    return sub;
-}
-
-static sw_status store(sw_facts *f, const sw_fact_def *def, sw_value v)
-{
-    v.known = 1;
-    f->values[def->slot] = v;
-    return SW_OK;
-}
-
-/* A value of the wrong kind or out of range; found is v written in type t. */
-static sw_status refuse(sw_facts *f, sink *s, const char *code, const sw_fact_def *def,
-                        sw_type_kind kind, sw_value v)
-{
-    sw_type t = {(uint8_t)kind, 0, 0, 0, 0, 0, 0};
-    sw_buf found = SW_BUF_INIT;
-    subject sub = fact_subject(f, def);
-    v.known = 1;
-    sw_value_format(f->prog, &t, v, &found);
-    report_value(s, code, nowhere(), &sub, found.data ? found.data : "", NULL);
-    if (sw_buf_failed(&found))
-        s->nomem = 1;
-    sw_buf_free(&found);
-    return failed(s);
-}
-
-sw_status sw_facts_set_bool(sw_facts *f, const char *fact, int value, sw_diagnostics *diags)
-{
-    sink s = api_sink(diags);
-    const sw_fact_def *def;
-    sw_status st = settable(f, fact, &s, &def);
-    if (st != SW_OK)
-        return st;
-    sw_value v = {1, {.i = value != 0}};
-    if (def->type.kind != SW_T_BOOL)
-        return refuse(f, &s, E_TYPE, def, SW_T_BOOL, v);
-    return store(f, def, v);
-}
-
-sw_status sw_facts_set_int(sw_facts *f, const char *fact, int64_t value, sw_diagnostics *diags)
-{
-    sink s = api_sink(diags);
-    const sw_fact_def *def;
-    sw_status st = settable(f, fact, &s, &def);
-    if (st != SW_OK)
-        return st;
-    sw_value v = {1, {.i = value}};
-    if (def->type.kind == SW_T_NUMBER) { /* a whole number is a number too */
-        sw_value n = {1, {.n = (double)value}};
-        return number_in_range(&def->type, n.u.n) ? store(f, def, n)
-                                                 : refuse(f, &s, E_RANGE, def, SW_T_INT, v);
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '-' || s[i] == '+'))
+            i++;
+        size_t exp = i;
+        i = skip_digits(s, len, i);
+        if (i == exp)
+            return NUM_SYNTAX;
     }
-    if (def->type.kind != SW_T_INT)
-        return refuse(f, &s, E_TYPE, def, SW_T_INT, v);
-    if (!int_in_range(&def->type, value))
-        return refuse(f, &s, E_RANGE, def, SW_T_INT, v);
-    return store(f, def, v);
+    if (i != len)
+        return NUM_SYNTAX;
+    return leading_zero ? NUM_LEADING_ZERO : NUM_OK;
 }
 
-sw_status sw_facts_set_number(sw_facts *f, const char *fact, double value, sw_diagnostics *diags)
+/* Exact when the digits fit in 53 bits and the power of ten is small (Clinger's fast
+ * path), which covers clinical values without depending on the C locale's decimal
+ * point; anything else goes through strtod. s is NUL-terminated at len. */
+static double decimal_value(const char *s, size_t len)
 {
-    sink s = api_sink(diags);
-    const sw_fact_def *def;
-    sw_status st = settable(f, fact, &s, &def);
-    if (st != SW_OK)
-        return st;
-    sw_value v = {1, {.n = value}};
-    int whole = isfinite(value) && value == floor(value) && fabs(value) < 9.0e18;
-    if (def->type.kind == SW_T_INT && whole) { /* a number with no fraction is a whole number */
-        sw_value i = {1, {.i = (int64_t)value}};
-        return int_in_range(&def->type, i.u.i) ? store(f, def, i)
-                                               : refuse(f, &s, E_RANGE, def, SW_T_NUMBER, v);
+    static const double tens[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = 0;
+    int negative = 0;
+    if (s[i] == '-' || s[i] == '+')
+        negative = s[i++] == '-';
+    uint64_t digits = 0;
+    int ndigits = 0;
+    long scale = 0;
+    for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+        if (s[i] == '.') {
+            scale = -1;
+            continue;
+        }
+        if (ndigits || s[i] != '0')
+            ndigits++;
+        digits = digits * 10 + (uint64_t)(s[i] - '0');
+        if (ndigits > 15)
+            return strtod(s, NULL);
+        if (scale < 0)
+            scale--;
     }
-    if (def->type.kind != SW_T_NUMBER || !isfinite(value))
-        return refuse(f, &s, E_TYPE, def, SW_T_NUMBER, v);
-    if (!number_in_range(&def->type, value))
-        return refuse(f, &s, E_RANGE, def, SW_T_NUMBER, v);
-    return store(f, def, v);
-}
-
-sw_status sw_facts_set_text(sw_facts *f, const char *fact, const char *value, sw_diagnostics *diags)
-{
-    sink s = api_sink(diags);
-    const sw_fact_def *def;
-    if (!value)
-        return SW_ERR_ARG;
-    sw_status st = settable(f, fact, &s, &def);
-    if (st != SW_OK)
-        return st;
-    subject sub = fact_subject(f, def);
-    scalar sc = api_text(value);
-    sw_value v = {0, {0}};
-    uint8_t kind = def->type.kind;
-    if (kind != SW_T_ENUM && kind != SW_T_DATE && kind != SW_T_TEXT) {
-        report_scalar(&s, E_TYPE, &sc, &sub, NULL);
-        return failed(&s);
+    long exponent = scale < 0 ? scale + 1 : 0;
+    if (i < len) {
+        long written = strtol(s + i + 1, NULL, 10); /* saturates; clamp before adding */
+        exponent += written > 9999 ? 9999 : written < -9999 ? -9999 : written;
     }
-    if (!scalar_value(&s, &sc, &sub, &f->arena, &v))
-        return failed(&s);
-    return store(f, def, v);
+    if (exponent < -22 || exponent > 22)
+        return strtod(s, NULL);
+    double v = (double)digits;
+    v = exponent < 0 ? v / tens[-exponent] : v * tens[exponent];
+    return negative && v != 0 ? -v : v;
 }
 
-static void check_member(sink *s, const subject *sub, size_t index, const char *member,
-                         uint64_t *bits)
+/* ==== The reader: a stream's state and positions ============================ */
+
+/* The part of the input one libyaml parser reads, and where it starts. */
+typedef struct segment {
+    size_t start, end;   /* bytes of the input */
+    size_t line, column; /* 0-based line and column (characters) of start */
+} segment;
+
+/* A line start, remembered so that positions are found in one pass over the input,
+ * and a point on that line with the characters before it, for columns. */
+typedef struct line_cursor {
+    size_t offset;       /* where the line starts */
+    size_t line;         /* its 0-based number */
+    size_t point, chars; /* an offset on the line, and its column (0-based) */
+} line_cursor;
+
+struct sw_facts_stream {
+    const sw_program *prog;
+    char *name; /* for diagnostics */
+    const char *data;
+    size_t len;
+    int json;             /* JSON objects one after another */
+    yaml_parser_t parser; /* reads the current segment */
+    int parser_live;
+    segment seg;
+    size_t next; /* where the next segment is looked for */
+    line_cursor cursor;
+    size_t position; /* documents returned or refused so far */
+    int finished;
+    sw_buf line_text; /* the source line quoted by the diagnostic being made */
+};
+
+/* The length of the line break at data[i], or 0: the breaks libyaml counts. */
+static size_t break_at(const char *d, size_t len, size_t i)
 {
-    const sw_enum *e = &sub->prog->enums[sub->type->enumeration];
-    int k = sw_enum_find(e, member, strlen(member));
-    if (k >= 0 && !(*bits & (UINT64_C(1) << k))) {
-        *bits |= UINT64_C(1) << k;
+    const unsigned char *u = (const unsigned char *)d;
+    if (u[i] == '\n')
+        return 1;
+    if (u[i] == '\r')
+        return i + 1 < len && u[i + 1] == '\n' ? 2 : 1;
+    if (u[i] == 0xC2 && i + 1 < len && u[i + 1] == 0x85)
+        return 2;
+    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* The offset of the first line break in [from, limit), or limit; *size its length. */
+static size_t find_break(const char *d, size_t len, size_t from, size_t limit, size_t *size)
+{
+    for (size_t i = from; i < limit; i++)
+        if ((*size = break_at(d, len, i)) != 0)
+            return i;
+    return limit;
+}
+
+static size_t line_end(const char *d, size_t len, size_t i)
+{
+    size_t size;
+    return find_break(d, len, i, len, &size);
+}
+
+/* The start of the line after the one holding offset, or len. */
+static size_t next_line_start(const char *d, size_t len, size_t offset)
+{
+    size_t size, at = find_break(d, len, offset, len, &size);
+    return at < len ? at + size : len;
+}
+
+static void cursor_reset(line_cursor *c) { memset(c, 0, sizeof *c); }
+
+static void cursor_next_line(line_cursor *c, size_t offset)
+{
+    c->offset = c->point = offset;
+    c->line++;
+    c->chars = 0;
+}
+
+/* Moves the cursor to the start of a 0-based line; 0 when the input has none. */
+static int cursor_to_line(sw_facts_stream *st, size_t line)
+{
+    if (line < st->cursor.line)
+        cursor_reset(&st->cursor);
+    while (st->cursor.line < line) {
+        size_t size, at = find_break(st->data, st->len, st->cursor.offset, st->len, &size);
+        if (at == st->len)
+            return 0;
+        cursor_next_line(&st->cursor, at + size);
+    }
+    return 1;
+}
+
+/* Moves the cursor to the start of the line holding offset. */
+static void cursor_to_offset(sw_facts_stream *st, size_t offset)
+{
+    if (offset < st->cursor.offset)
+        cursor_reset(&st->cursor);
+    for (;;) {
+        size_t size, at = find_break(st->data, st->len, st->cursor.point, offset, &size);
+        if (at == offset || at + size > offset)
+            return;
+        cursor_next_line(&st->cursor, at + size);
+    }
+}
+
+static size_t characters(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            count++;
+    return count;
+}
+
+/* The 0-based column of offset, on the cursor's line; counts on from the last one. */
+static size_t cursor_column(sw_facts_stream *st, size_t offset)
+{
+    line_cursor *c = &st->cursor;
+    if (offset < c->point) {
+        c->point = c->offset;
+        c->chars = 0;
+    }
+    c->chars += characters(st->data + c->point, offset - c->point);
+    c->point = offset;
+    return c->chars;
+}
+
+/* The text of the line starting at offset, NUL-terminated in st->line_text; NULL
+ * when it is too long to quote. */
+static const char *line_text(sw_facts_stream *st, size_t offset)
+{
+    size_t limit = st->len - offset > SOURCE_LINE_MAX ? offset + SOURCE_LINE_MAX + 1 : st->len;
+    size_t size, end = find_break(st->data, st->len, offset, limit, &size);
+    if (end - offset > SOURCE_LINE_MAX)
+        return NULL;
+    buf_reset(&st->line_text);
+    sw_buf_append(&st->line_text, st->data + offset, end - offset);
+    sw_buf_putc(&st->line_text, '\0');
+    return st->line_text.failed ? NULL : st->line_text.data;
+}
+
+/* Points s at a byte offset of the input. */
+static void site_at_offset(sw_facts_stream *st, site *s, size_t offset)
+{
+    cursor_to_offset(st, offset);
+    s->line = (unsigned)(st->cursor.line + 1);
+    s->column = (unsigned)(cursor_column(st, offset) + 1);
+    s->source_line = line_text(st, st->cursor.offset);
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Points s just past the last visible character of the current segment: libyaml
+ * reports problems at the end of the input on the line after it. */
+static void site_at_segment_end(sw_facts_stream *st, site *s)
+{
+    size_t end = st->seg.end;
+    while (end > st->seg.start && is_blank(st->data[end - 1]))
+        end--;
+    site_at_offset(st, s, end);
+}
+
+static size_t absolute_line(const sw_facts_stream *st, yaml_mark_t m)
+{
+    return st->seg.line + m.line;
+}
+
+static size_t absolute_column(const sw_facts_stream *st, yaml_mark_t m)
+{
+    return (m.line == 0 ? st->seg.column : 0) + m.column;
+}
+
+/* Points s at a libyaml mark of the current segment. */
+static void site_at_mark(sw_facts_stream *st, site *s, yaml_mark_t m)
+{
+    size_t line = absolute_line(st, m);
+    if (!cursor_to_line(st, line) ||
+        (st->cursor.offset >= st->seg.end && st->seg.end > st->seg.start)) {
+        site_at_segment_end(st, s);
         return;
     }
-    if (k >= 0) {
-        report_member_twice(s, nowhere(), sub, (long)index, e->members[k]);
-        return;
-    }
-    sw_buf found = SW_BUF_INIT;
-    quote_found(&found, member, strlen(member), 1);
-    report_not_in_set(s, E_MEMBER, nowhere(), sub, (long)index, member, found.data);
-    if (sw_buf_failed(&found))
-        s->nomem = 1;
-    sw_buf_free(&found);
+    s->line = (unsigned)(line + 1);
+    s->column = (unsigned)(absolute_column(st, m) + 1);
+    s->source_line = line_text(st, st->cursor.offset);
 }
 
-sw_status sw_facts_set_members(sw_facts *f, const char *fact, const char *const *members,
-                               size_t nmembers, sw_diagnostics *diags)
+/* ==== The reader: one document ============================================== */
+
+/* The reading of one document. */
+typedef struct doc {
+    sw_facts_stream *st;
+    sw_facts *facts;
+    site s;             /* reused for every problem, pointed at each in turn */
+    sw_buf field;       /* the path of the value being read */
+    size_t *given_line; /* per base slot: 1-based line where given, 0 = not yet */
+    size_t top_line[3]; /* the same for client, assessed_on, facts */
+    int broken;         /* libyaml stopped: a syntax error was reported */
+    int nomem;
+} doc;
+
+static const char *const top_keys[] = {"client", "assessed_on", "facts"};
+enum { TOP_CLIENT, TOP_ASSESSED_ON, TOP_FACTS, TOP_NONE = -1 };
+
+static void field_set(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void field_set(doc *d, const char *fmt, ...)
 {
-    sink s = api_sink(diags);
-    const sw_fact_def *def;
-    if (!members && nmembers)
-        return SW_ERR_ARG;
-    for (size_t i = 0; i < nmembers; i++)
-        if (!members[i])
-            return SW_ERR_ARG;
-    sw_status st = settable(f, fact, &s, &def);
-    if (st != SW_OK)
-        return st;
-    subject sub = fact_subject(f, def);
-    if (def->type.kind != SW_T_SET) {
-        report_value(&s, E_TYPE, nowhere(), &sub, "a list of members", NULL);
-        return failed(&s);
+    buf_reset(&d->field);
+    va_list ap;
+    va_start(ap, fmt);
+    sw_buf_vprintf(&d->field, fmt, ap);
+    va_end(ap);
+}
+
+/* Points the doc's site at an event's start and the current field. */
+static site *at(doc *d, yaml_mark_t m)
+{
+    site_at_mark(d->st, &d->s, m);
+    d->s.field = d->field.len && !d->field.failed ? d->field.data : NULL;
+    return &d->s;
+}
+
+static void say(doc *d, yaml_mark_t m, const char *code, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void say(doc *d, yaml_mark_t m, const char *code, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(at(d, m), code, hint, fmt, ap);
+    va_end(ap);
+}
+
+static void report_syntax(doc *d)
+{
+    sw_facts_stream *st = d->st;
+    const yaml_parser_t *p = &st->parser;
+    if (p->error == YAML_MEMORY_ERROR) {
+        d->nomem = 1;
+        return;
     }
+    const char *hint =
+        "check the brackets, quotes, colons and indentation here and on the line before";
+    sw_buf context = SW_BUF_INIT;
+    if (p->error == YAML_READER_ERROR) {
+        site_at_offset(st, &d->s, st->seg.start + p->problem_offset);
+        hint = "save the facts as UTF-8 text without control characters";
+    } else {
+        site opened = {0};
+        site_at_mark(st, &opened, p->context_mark);
+        site_at_mark(st, &d->s, p->problem_mark);
+        if (p->context && (opened.line != d->s.line || opened.column != d->s.column))
+            sw_buf_printf(&context, " (%s that starts at line %u, column %u)", p->context,
+                          opened.line, opened.column);
+        else if (p->context)
+            sw_buf_printf(&context, " (%s)", p->context);
+    }
+    d->s.field = NULL;
+    report(&d->s, "F001", hint, "the facts are not valid YAML or JSON: %s%s",
+           p->problem ? p->problem : "unreadable input", buf_text(&context));
+    sw_buf_free(&context);
+}
+
+/* The next event; 0 after a syntax error (reported once) or when memory ran out. */
+static int pull(doc *d, yaml_event_t *ev)
+{
+    if (d->broken || d->nomem)
+        return 0;
+    if (!yaml_parser_parse(&d->st->parser, ev)) {
+        report_syntax(d);
+        d->broken = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static int is_start(const yaml_event_t *ev)
+{
+    return ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
+}
+
+static int is_end(const yaml_event_t *ev)
+{
+    return ev->type == YAML_SEQUENCE_END_EVENT || ev->type == YAML_MAPPING_END_EVENT;
+}
+
+/* Skips the rest of the list or mapping ev opened (nothing for a scalar); level is
+ * ev's nesting, 1 for the document's root. Too deep a nesting is told once. */
+static void skip_rest(doc *d, const yaml_event_t *ev, unsigned level)
+{
+    if (!is_start(ev))
+        return;
+    int told = 0;
+    for (unsigned open = 1; open > 0;) {
+        yaml_event_t next;
+        if (!pull(d, &next))
+            return;
+        if (is_start(&next)) {
+            open++;
+            if (level + open - 1 > FACTS_MAX_NESTING && !told) {
+                say(d, next.start_mark, "F012", "client documents need three levels at most",
+                    "lists and mappings are nested more than 16 levels deep");
+                told = 1;
+            }
+        } else if (is_end(&next)) {
+            open--;
+        }
+        yaml_event_delete(&next);
+    }
+}
+
+static const char *shape_of(const yaml_event_t *ev)
+{
+    return ev->type == YAML_SEQUENCE_START_EVENT ? "a list" : "a mapping";
+}
+
+static const yaml_char_t *anchor_of(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        return ev->data.scalar.anchor;
+    case YAML_SEQUENCE_START_EVENT:
+        return ev->data.sequence_start.anchor;
+    case YAML_MAPPING_START_EVENT:
+        return ev->data.mapping_start.anchor;
+    default:
+        return NULL;
+    }
+}
+
+static const yaml_char_t *tag_of(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        return ev->data.scalar.tag;
+    case YAML_SEQUENCE_START_EVENT:
+        return ev->data.sequence_start.tag;
+    case YAML_MAPPING_START_EVENT:
+        return ev->data.mapping_start.tag;
+    default:
+        return NULL;
+    }
+}
+
+#define CORE_TAGS "tag:yaml.org,2002:" /* what libyaml makes of "!!" */
+
+static int core_tag(const yaml_char_t *tag)
+{
+    return strncmp((const char *)tag, CORE_TAGS, strlen(CORE_TAGS)) == 0;
+}
+
+/* Refuses aliases, anchors and tags, the YAML features a client document does not
+ * use; returns 1 (and skips what ev opened) when ev was refused. */
+static int refused(doc *d, const yaml_event_t *ev, unsigned level)
+{
+    const char *hint = "write each value out in full";
+    const yaml_char_t *anchor = anchor_of(ev), *tag = tag_of(ev);
+    if (ev->type == YAML_ALIAS_EVENT)
+        say(d, ev->start_mark, "F011", hint,
+            "the alias '*%s' is not allowed: client documents do not use anchors or aliases",
+            (const char *)ev->data.alias.anchor);
+    else if (anchor)
+        say(d, ev->start_mark, "F011", hint,
+            "the anchor '&%s' is not allowed: client documents do not use anchors or aliases",
+            (const char *)anchor);
+    else if (tag)
+        say(d, ev->start_mark, "F004", "remove the tag; quote a value to make it text",
+            "the tag '%s%s' is not allowed: client documents do not use YAML tags",
+            core_tag(tag) ? "!!" : "", (const char *)tag + (core_tag(tag) ? strlen(CORE_TAGS) : 0));
+    else
+        return 0;
+    skip_rest(d, ev, level);
+    return 1;
+}
+
+typedef struct scalar {
+    const char *text; /* NUL-terminated at len */
+    size_t len;
+    int plain; /* written without quotes */
+} scalar;
+
+static scalar scalar_of(const yaml_event_t *ev)
+{
+    scalar sc = {(const char *)ev->data.scalar.value, ev->data.scalar.length,
+                 ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE};
+    return sc;
+}
+
+static int scalar_is(const scalar *sc, const char *word)
+{
+    return sc->len == strlen(word) && memcmp(sc->text, word, sc->len) == 0;
+}
+
+static int scalar_is_null(const scalar *sc)
+{
+    return sc->plain && (sc->len == 0 || scalar_is(sc, "~") || scalar_is(sc, "null") ||
+                         scalar_is(sc, "Null") || scalar_is(sc, "NULL"));
+}
+
+static char *keep_text(doc *d, const scalar *sc)
+{
+    char *copy = sw_arena_strndup(&d->facts->arena, sc->text, sc->len);
+    if (!copy)
+        d->nomem = 1;
+    return copy;
+}
+
+/* -- fact values -- */
+
+static void store(doc *d, const sw_fact_def *fd, sw_value v)
+{
+    v.known = 1;
+    d->facts->values[fd->slot] = v;
+}
+
+static const char *quoted_number_hint(const sw_type *t)
+{
+    return t->kind == SW_T_BOOL ? "remove the quotes: true or false in quotes is text"
+                                : "remove the quotes: a number in quotes is text";
+}
+
+static void read_bool(doc *d, const sw_fact_def *fd, const scalar *sc)
+{
+    const sw_program *p = d->st->prog;
+    if (!sc->plain)
+        report_scalar(&d->s, "F004", p, fd->name, 0, &fd->type, sc->text, sc->len, 1,
+                      quoted_number_hint(&fd->type));
+    else if (scalar_is(sc, "true") || scalar_is(sc, "false"))
+        store(d, fd, (sw_value){.u.i = scalar_is(sc, "true")});
+    else
+        report_scalar(&d->s, "F004", p, fd->name, 0, &fd->type, sc->text, sc->len, 0,
+                      "write true or false");
+}
+
+static void report_not_whole(doc *d, const sw_fact_def *fd, const scalar *sc, number_syntax why)
+{
+    const char *hint = why == NUM_LEADING_ZERO ? "write the number without leading zeros"
+                       : number_shape(sc->text, sc->len) == NUM_OK
+                           ? "a whole number has no decimal point"
+                           : "write the number in digits, e.g. 12";
+    report_scalar(&d->s, "F004", d->st->prog, fd->name, 0, &fd->type, sc->text, sc->len, 0, hint);
+}
+
+static void read_int(doc *d, const sw_fact_def *fd, const scalar *sc)
+{
+    const sw_program *p = d->st->prog;
+    if (!sc->plain) {
+        report_scalar(&d->s, "F004", p, fd->name, 0, &fd->type, sc->text, sc->len, 1,
+                      quoted_number_hint(&fd->type));
+        return;
+    }
+    int64_t v;
+    number_syntax syntax = parse_int(sc->text, sc->len, &v);
+    if (syntax == NUM_OVERFLOW) {
+        sw_type widest = fd->type;
+        if (!widest.has_range) {
+            widest.has_range = 1;
+            widest.imin = INT64_MIN;
+            widest.imax = INT64_MAX;
+        }
+        report_scalar(&d->s, "F005", p, fd->name, 0, &widest, sc->text, sc->len, 0, NULL);
+    } else if (syntax != NUM_OK) {
+        report_not_whole(d, fd, sc, syntax);
+    } else if (check_int(&d->s, p, fd->name, &fd->type, v, sc->text)) {
+        store(d, fd, (sw_value){.u.i = v});
+    }
+}
+
+static void read_number(doc *d, const sw_fact_def *fd, const scalar *sc)
+{
+    const sw_program *p = d->st->prog;
+    if (!sc->plain) {
+        report_scalar(&d->s, "F004", p, fd->name, 0, &fd->type, sc->text, sc->len, 1,
+                      quoted_number_hint(&fd->type));
+        return;
+    }
+    number_syntax syntax = number_shape(sc->text, sc->len);
+    if (syntax != NUM_OK) {
+        report_scalar(&d->s, "F004", p, fd->name, 0, &fd->type, sc->text, sc->len, 0,
+                      syntax == NUM_LEADING_ZERO ? "write the number without leading zeros"
+                                                 : "write the number in digits, e.g. 3.5");
+        return;
+    }
+    double v = decimal_value(sc->text, sc->len);
+    if (v == 0)
+        v = 0; /* -0 is 0: one spelling, one digest */
+    sw_buf shown = SW_BUF_INIT;
+    show_value(&shown, sc->text, sc->len);
+    if (check_number(&d->s, p, fd->name, &fd->type, v, buf_text(&shown)))
+        store(d, fd, (sw_value){.u.n = v});
+    sw_buf_free(&shown);
+}
+
+static void read_scalar_fact(doc *d, const sw_fact_def *fd, const scalar *sc)
+{
+    const sw_program *p = d->st->prog;
+    if (scalar_is_null(sc))
+        return; /* unknown: the value stays as it started */
+    if (sc->len > FACTS_MAX_TEXT) {
+        report_too_long(&d->s, fd->name);
+        return;
+    }
+    switch ((sw_type_kind)fd->type.kind) {
+    case SW_T_BOOL:
+        read_bool(d, fd, sc);
+        break;
+    case SW_T_INT:
+        read_int(d, fd, sc);
+        break;
+    case SW_T_NUMBER:
+        read_number(d, fd, sc);
+        break;
+    case SW_T_ENUM: {
+        int index;
+        if (check_member(&d->s, p, fd->name, 0, &fd->type, sc->text, sc->len, &index))
+            store(d, fd, (sw_value){.u.i = index});
+        break;
+    }
+    case SW_T_SET: {
+        sw_buf hint = SW_BUF_INIT;
+        sw_buf_printf(&hint, "write a list, e.g. %s: [", fd->name);
+        show_value(&hint, sc->text, sc->len);
+        sw_buf_putc(&hint, ']');
+        report_scalar(&d->s, "F004", p, fd->name, 0, &fd->type, sc->text, sc->len, 0,
+                      buf_text(&hint));
+        sw_buf_free(&hint);
+        break;
+    }
+    case SW_T_DATE: {
+        int32_t days;
+        if (check_date(&d->s, fd->name, sc->text, sc->len, &days))
+            store(d, fd, (sw_value){.u.i = days});
+        break;
+    }
+    case SW_T_TEXT: {
+        const char *copy = keep_text(d, sc);
+        if (copy)
+            store(d, fd, (sw_value){.u.s = copy});
+        break;
+    }
+    }
+}
+
+/* One entry of a set-of list (nesting level 4); adds its member to *bits. */
+static void read_member(doc *d, const sw_fact_def *fd, const yaml_event_t *ev, size_t index,
+                        uint64_t *bits)
+{
+    const sw_program *p = d->st->prog;
+    field_set(d, "facts.%s[%zu]", fd->name, index);
+    if (refused(d, ev, 4))
+        return;
+    sw_type member = fd->type;
+    member.kind = SW_T_ENUM;
+    at(d, ev->start_mark);
+    if (ev->type != YAML_SCALAR_EVENT) {
+        report_value(&d->s, "F004", p, fd->name, 1, &member, shape_of(ev), NULL);
+        skip_rest(d, ev, 4);
+    } else {
+        scalar sc = scalar_of(ev);
+        int index_of;
+        if (check_member(&d->s, p, fd->name, 1, &member, sc.text, sc.len, &index_of)) {
+            if (*bits & ((uint64_t)1 << index_of))
+                report_duplicate_member(&d->s, p->enums[fd->type.enumeration].members[index_of],
+                                        fd->name);
+            *bits |= (uint64_t)1 << index_of;
+        }
+    }
+}
+
+/* The entries of a set-of list, after its start event. */
+static void read_members(doc *d, const sw_fact_def *fd)
+{
     uint64_t bits = 0;
-    for (size_t i = 0; i < nmembers; i++)
-        check_member(&s, &sub, i, members[i], &bits);
-    if (s.errors)
-        return failed(&s);
-    sw_value v = {1, {.bits = bits}};
-    return store(f, def, v);
+    for (size_t index = 0;; index++) {
+        yaml_event_t ev;
+        if (!pull(d, &ev))
+            return;
+        int done = ev.type == YAML_SEQUENCE_END_EVENT;
+        if (!done)
+            read_member(d, fd, &ev, index, &bits);
+        yaml_event_delete(&ev);
+        if (done)
+            break;
+    }
+    store(d, fd, (sw_value){.u.bits = bits});
 }
 
-sw_status sw_facts_set_unknown(sw_facts *f, const char *fact)
+/* The value of one fact (nesting level 3). */
+static void read_fact_value(doc *d, const sw_fact_def *fd, const yaml_event_t *ev)
 {
-    sink s = api_sink(NULL);
-    const sw_fact_def *def;
-    sw_status st = settable(f, fact, &s, &def);
-    if (st != SW_OK)
-        return st;
-    sw_value unknown = {0, {0}};
-    f->values[def->slot] = unknown;
+    field_set(d, "facts.%s", fd->name);
+    if (refused(d, ev, 3))
+        return;
+    at(d, ev->start_mark);
+    if (ev->type == YAML_SCALAR_EVENT) {
+        scalar sc = scalar_of(ev);
+        read_scalar_fact(d, fd, &sc);
+    } else if (ev->type == YAML_SEQUENCE_START_EVENT && fd->type.kind == SW_T_SET) {
+        read_members(d, fd);
+    } else {
+        report_value(&d->s, "F004", d->st->prog, fd->name, 0, &fd->type, shape_of(ev), NULL);
+        skip_rest(d, ev, 3);
+    }
+}
+
+/* A key that is not a plain name: a list, a mapping, an alias, a tagged or anchored
+ * scalar, or one too long. Returns 1 (and skips the key) when it was told. */
+static int odd_key(doc *d, const yaml_event_t *key, unsigned level)
+{
+    if (refused(d, key, level))
+        return 1;
+    if (key->type != YAML_SCALAR_EVENT) {
+        say(d, key->start_mark, "F004", "write the key as a plain name",
+            "a key must be a name, not %s", shape_of(key));
+        skip_rest(d, key, level);
+        return 1;
+    }
+    if (key->data.scalar.length > FACTS_MAX_TEXT) {
+        report_too_long(at(d, key->start_mark), NULL);
+        return 1;
+    }
+    return 0;
+}
+
+/* The fact a key of the facts mapping names, when its value is to be read. */
+static const sw_fact_def *fact_key(doc *d, const yaml_event_t *key)
+{
+    field_set(d, "facts");
+    if (odd_key(d, key, 3))
+        return NULL;
+    scalar sc = scalar_of(key);
+    field_set(d, "facts.%s", sc.text);
+    const sw_fact_def *fd =
+        memchr(sc.text, '\0', sc.len) ? NULL : sw_program_fact(d->st->prog, sc.text, sc.len);
+    if (!fd) {
+        report_unknown_fact(at(d, key->start_mark), d->st->prog, sc.text);
+        return NULL;
+    }
+    if (fd->derived) {
+        report_derived(at(d, key->start_mark), fd->name);
+        return NULL;
+    }
+    if (d->given_line[fd->slot]) {
+        say(d, key->start_mark, "F007", "keep one of them",
+            "'%s' is given twice; the first is at line %zu", fd->name, d->given_line[fd->slot]);
+        return NULL;
+    }
+    d->given_line[fd->slot] = absolute_line(d->st, key->start_mark) + 1;
+    return fd;
+}
+
+/* The entries of the facts mapping, after its start event. */
+static void read_fact_entries(doc *d)
+{
+    for (size_t count = 1;; count++) {
+        yaml_event_t key, value;
+        if (!pull(d, &key))
+            return;
+        if (key.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&key);
+            return;
+        }
+        if (count == FACTS_MAX_KEYS + 1) {
+            field_set(d, "facts");
+            say(d, key.start_mark, "F012",
+                "split the facts, or leave out those the rules do not use",
+                "more than 10000 facts in one document");
+        }
+        const sw_fact_def *fd = count > FACTS_MAX_KEYS ? NULL : fact_key(d, &key);
+        if (count > FACTS_MAX_KEYS)
+            skip_rest(d, &key, 3);
+        yaml_event_delete(&key);
+        if (!pull(d, &value))
+            return;
+        if (fd)
+            read_fact_value(d, fd, &value);
+        else
+            skip_rest(d, &value, 3);
+        yaml_event_delete(&value);
+    }
+}
+
+/* The value of the facts key (nesting level 2). */
+static void read_facts(doc *d, const yaml_event_t *ev)
+{
+    field_set(d, "facts");
+    if (refused(d, ev, 2))
+        return;
+    if (ev->type == YAML_MAPPING_START_EVENT) {
+        read_fact_entries(d);
+        return;
+    }
+    if (ev->type == YAML_SCALAR_EVENT) {
+        scalar sc = scalar_of(ev);
+        if (scalar_is_null(&sc))
+            return;
+    }
+    sw_buf got = SW_BUF_INIT;
+    if (ev->type == YAML_SCALAR_EVENT)
+        show_value(&got, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+    else
+        sw_buf_puts(&got, shape_of(ev));
+    say(d, ev->start_mark, "F004", "write each fact as name: value under facts:",
+        "'facts' must be a mapping of fact names to their values, not %s", buf_text(&got));
+    sw_buf_free(&got);
+    skip_rest(d, ev, 2);
+}
+
+static void read_client(doc *d, const yaml_event_t *ev)
+{
+    field_set(d, "client");
+    if (refused(d, ev, 2))
+        return;
+    at(d, ev->start_mark);
+    if (ev->type != YAML_SCALAR_EVENT) {
+        static const sw_type text = {.kind = SW_T_TEXT};
+        report_value(&d->s, "F004", d->st->prog, "client", 0, &text, shape_of(ev), NULL);
+        skip_rest(d, ev, 2);
+        return;
+    }
+    scalar sc = scalar_of(ev);
+    if (scalar_is_null(&sc))
+        return;
+    if (sc.len > FACTS_MAX_TEXT)
+        report_too_long(&d->s, "client");
+    else
+        d->facts->client = keep_text(d, &sc);
+}
+
+static void read_assessed_on(doc *d, const yaml_event_t *ev)
+{
+    field_set(d, "assessed_on");
+    if (refused(d, ev, 2))
+        return;
+    at(d, ev->start_mark);
+    if (ev->type != YAML_SCALAR_EVENT) {
+        static const sw_type date = {.kind = SW_T_DATE};
+        report_value(&d->s, "F004", d->st->prog, "assessed_on", 0, &date, shape_of(ev), NULL);
+        skip_rest(d, ev, 2);
+        return;
+    }
+    scalar sc = scalar_of(ev);
+    if (scalar_is_null(&sc))
+        return;
+    int32_t days;
+    if (check_date(&d->s, "assessed_on", sc.text, sc.len, &days)) {
+        d->facts->assessed_on = days;
+        d->facts->has_assessed_on = 1;
+    }
+}
+
+/* Which top-level key this is, or TOP_NONE when its value is to be skipped. */
+static int top_key(doc *d, const yaml_event_t *key)
+{
+    field_set(d, "%s", "");
+    if (odd_key(d, key, 2))
+        return TOP_NONE;
+    scalar sc = scalar_of(key);
+    for (int i = 0; i < 3; i++) {
+        if (!scalar_is(&sc, top_keys[i]))
+            continue;
+        field_set(d, "%s", top_keys[i]);
+        if (d->top_line[i]) {
+            say(d, key->start_mark, "F007", "keep one of them",
+                "'%s' is given twice; the first is at line %zu", top_keys[i], d->top_line[i]);
+            return TOP_NONE;
+        }
+        d->top_line[i] = absolute_line(d->st, key->start_mark) + 1;
+        return i;
+    }
+    sw_buf shown = SW_BUF_INIT, hint = SW_BUF_INIT;
+    show_value(&shown, sc.text, sc.len);
+    field_set(d, "%s", buf_text(&shown));
+    suggest(&hint, sc.text, top_keys, 3);
+    say(d, key->start_mark, "F002", hint_or(&hint, NULL),
+        "unknown key '%s': a client document has only client, assessed_on and facts",
+        buf_text(&shown));
+    sw_buf_free(&shown);
+    sw_buf_free(&hint);
+    return TOP_NONE;
+}
+
+/* The entries of the document's root mapping, after its start event. */
+static void read_top_entries(doc *d)
+{
+    for (;;) {
+        yaml_event_t key, value;
+        if (!pull(d, &key))
+            return;
+        if (key.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&key);
+            return;
+        }
+        int which = top_key(d, &key);
+        yaml_event_delete(&key);
+        if (!pull(d, &value))
+            return;
+        if (which == TOP_CLIENT)
+            read_client(d, &value);
+        else if (which == TOP_ASSESSED_ON)
+            read_assessed_on(d, &value);
+        else if (which == TOP_FACTS)
+            read_facts(d, &value);
+        else
+            skip_rest(d, &value, 2);
+        yaml_event_delete(&value);
+    }
+}
+
+/* The document whose root event was just pulled, through its end event. */
+static void read_document(doc *d, const yaml_event_t *root)
+{
+    field_set(d, "%s", "");
+    if (!refused(d, root, 1)) {
+        if (root->type == YAML_MAPPING_START_EVENT) {
+            read_top_entries(d);
+        } else {
+            sw_buf got = SW_BUF_INIT;
+            if (root->type == YAML_SCALAR_EVENT)
+                show_value(&got, (const char *)root->data.scalar.value, root->data.scalar.length);
+            else
+                sw_buf_puts(&got, shape_of(root));
+            field_set(d, "%s", "");
+            say(d, root->start_mark, "F010",
+                "write client:, assessed_on: and facts: at the top level",
+                "a client document must be a mapping with client, assessed_on and facts, not %s",
+                buf_text(&got));
+            sw_buf_free(&got);
+            skip_rest(d, root, 1);
+        }
+    }
+    yaml_event_t end;
+    if (pull(d, &end))
+        yaml_event_delete(&end); /* DOCUMENT-END: nothing else can follow the root */
+}
+
+static int doc_open(doc *d, sw_facts_stream *st, sw_diagnostics *diags, size_t line)
+{
+    memset(d, 0, sizeof *d);
+    d->st = st;
+    d->s.diags = diags;
+    d->s.file = st->name;
+    d->facts = facts_create(st->prog);
+    d->given_line = calloc(st->prog->nbase ? st->prog->nbase : 1, sizeof *d->given_line);
+    if (!d->facts || !d->given_line)
+        return 0;
+    d->facts->source_name = sw_arena_strdup(&d->facts->arena, st->name);
+    d->facts->line = (unsigned)line;
+    return d->facts->source_name != NULL;
+}
+
+static void doc_discard(doc *d)
+{
+    sw_facts_free(d->facts);
+    free(d->given_line);
+    sw_buf_free(&d->field);
+}
+
+/* Hands the facts over when the document had no problem; frees the rest. */
+static sw_status doc_close(doc *d, sw_facts **out)
+{
+    sw_status rc = d->nomem || !d->facts || !d->given_line ? SW_ERR_NOMEM
+                   : d->s.errors || d->broken              ? SW_ERR_FACTS
+                                                           : SW_OK;
+    if (rc == SW_OK) {
+        *out = d->facts;
+        d->facts = NULL;
+    }
+    doc_discard(d);
+    return rc;
+}
+
+/* ==== The reader: streams =================================================== */
+
+/* A stream is cut into segments, each holding at most one document, and every
+ * segment gets a parser of its own: libyaml decodes ahead of what it parses, so
+ * with one parser a bad byte in one document would fail the one before it, and
+ * after a syntax error it cannot go on. */
+
+static int parser_start(sw_facts_stream *st, segment seg)
+{
+    if (!yaml_parser_initialize(&st->parser))
+        return 0;
+    st->parser_live = 1;
+    st->seg = seg;
+    yaml_parser_set_input_string(&st->parser, (const unsigned char *)st->data + seg.start,
+                                 seg.end - seg.start);
+    return 1;
+}
+
+static void parser_stop(sw_facts_stream *st)
+{
+    if (st->parser_live)
+        yaml_parser_delete(&st->parser);
+    st->parser_live = 0;
+}
+
+static int root_is_empty(const yaml_event_t *root)
+{
+    return root->type == YAML_SCALAR_EVENT && root->data.scalar.length == 0 &&
+           root->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !root->data.scalar.anchor &&
+           !root->data.scalar.tag;
+}
+
+/* -- cutting YAML at document markers -- */
+
+/* A marker ("---" or "...") at the start of a line, alone or before a space. */
+static int marker_at(const char *d, size_t len, size_t i, const char *marker)
+{
+    return len - i >= 3 && memcmp(d + i, marker, 3) == 0 &&
+           (len - i == 3 || d[i + 3] == ' ' || d[i + 3] == '\t' || break_at(d, len, i + 3));
+}
+
+/* Whether the line at i holds part of a document: not blank, not only a comment,
+ * not a directive (which belongs to the document after it). */
+static int line_has_content(const char *d, size_t len, size_t i)
+{
+    if (i < len && d[i] == '%')
+        return 0;
+    while (i < len && (d[i] == ' ' || d[i] == '\t'))
+        i++;
+    return i < len && d[i] != '#' && !break_at(d, len, i);
+}
+
+/* The next YAML segment: from st->next up to the next line opening a document once
+ * this one has begun, or through a line ending one. 0 at the end of the input. */
+static int yaml_next_segment(sw_facts_stream *st, segment *seg)
+{
+    const char *d = st->data;
+    size_t len = st->len, off = st->next;
+    if (off >= len)
+        return 0;
+    cursor_to_offset(st, off);
+    *seg = (segment){off, len, st->cursor.line, 0};
+    int begun = 0;
+    while (off < len) {
+        if (marker_at(d, len, off, "---")) {
+            if (begun)
+                break;
+            begun = 1;
+        } else if (marker_at(d, len, off, "...")) {
+            off = next_line_start(d, len, off);
+            break;
+        } else if (line_has_content(d, len, off)) {
+            begun = 1;
+        }
+        off = next_line_start(d, len, off);
+    }
+    seg->end = st->next = off;
+    return 1;
+}
+
+/* -- cutting JSON objects apart -- */
+
+/* Skips what may stand between JSON objects: a byte order mark at the start, blank
+ * space, # comments, and --- or ... document markers. */
+static size_t json_skip_between(const sw_facts_stream *st, size_t i)
+{
+    const char *d = st->data;
+    size_t len = st->len;
+    if (i == 0 && len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len) {
+        if (is_blank(d[i]))
+            i++;
+        else if (d[i] == '#')
+            i = line_end(d, len, i);
+        else if (marker_at(d, len, i, "---") || marker_at(d, len, i, "..."))
+            i += 3;
+        else
+            break;
+    }
+    return i;
+}
+
+/* Where the object opened at start ends: just past its matching brace, found with
+ * strings skipped; or, when it is never closed, where the next line starts with a
+ * brace (the next object), or the end of the input. libyaml then says what is wrong. */
+static size_t json_object_end(const sw_facts_stream *st, size_t start)
+{
+    const char *d = st->data;
+    size_t depth = 0;
+    int in_string = 0;
+    for (size_t i = start; i < st->len; i++) {
+        char c = d[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return i + 1;
+        } else if (c == '\n' && i + 1 < st->len && d[i + 1] == '{') {
+            return i;
+        }
+    }
+    return st->len;
+}
+
+/* Something that is not an object where one should start: told, and reading goes
+ * on at the next opening brace. */
+static void json_junk(sw_facts_stream *st, size_t start, sw_diagnostics *diags)
+{
+    const char *brace = memchr(st->data + start, '{', st->len - start);
+    size_t next = brace ? (size_t)(brace - st->data) : st->len;
+    size_t shown_end = line_end(st->data, next, start);
+    site s = {.diags = diags, .file = st->name};
+    site_at_offset(st, &s, start);
+    sw_buf got = SW_BUF_INIT;
+    show_value(&got, st->data + start, shown_end - start);
+    report(&s, "F001", "write one JSON object after another, with nothing between them",
+           "expected { to start the next JSON object, found %s", buf_text(&got));
+    sw_buf_free(&got);
+    st->next = next;
+}
+
+/* The next JSON segment, one object; 0 at the end of the input. *junk when what
+ * stood there was not an object (told, and skipped). */
+static int json_next_segment(sw_facts_stream *st, segment *seg, sw_diagnostics *diags, int *junk)
+{
+    size_t start = json_skip_between(st, st->next);
+    *junk = 0;
+    if (start >= st->len)
+        return 0;
+    if (st->data[start] != '{') {
+        json_junk(st, start, diags);
+        *junk = 1;
+        return 1;
+    }
+    cursor_to_offset(st, start);
+    *seg = (segment){start, json_object_end(st, start), st->cursor.line, cursor_column(st, start)};
+    st->next = seg->end;
+    return 1;
+}
+
+/* -- reading a segment -- */
+
+/* Reads the segment's document, if it has one (*found); a segment with a syntax
+ * error counts as a document. */
+static sw_status read_segment(sw_facts_stream *st, segment seg, sw_facts **out,
+                              sw_diagnostics *diags, int *found)
+{
+    doc d;
+    *found = 0;
+    if (!parser_start(st, seg))
+        return SW_ERR_NOMEM;
+    if (!doc_open(&d, st, diags, seg.line + 1)) {
+        parser_stop(st);
+        return doc_close(&d, out);
+    }
+    yaml_event_t ev;
+    int pulled;
+    while ((pulled = pull(&d, &ev)) && ev.type == YAML_STREAM_START_EVENT)
+        yaml_event_delete(&ev);
+    if (pulled && ev.type == YAML_DOCUMENT_START_EVENT) {
+        d.facts->line = (unsigned)(absolute_line(st, ev.start_mark) + 1);
+        yaml_event_t root;
+        if (pull(&d, &root)) {
+            *found = !root_is_empty(&root);
+            if (*found)
+                read_document(&d, &root);
+            yaml_event_delete(&root);
+        }
+    }
+    if (pulled)
+        yaml_event_delete(&ev);
+    *found = *found || d.broken;
+    sw_status rc = doc_close(&d, out);
+    parser_stop(st);
+    if (!*found && rc == SW_OK) {
+        sw_facts_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+static sw_status stream_failed(sw_facts_stream *st, sw_status rc)
+{
+    parser_stop(st);
+    st->finished = 1;
+    return rc;
+}
+
+static sw_status next_in_stream(sw_facts_stream *st, sw_facts **out, sw_diagnostics *diags)
+{
+    for (;;) {
+        segment seg;
+        int junk = 0, found = 0;
+        int more =
+            st->json ? json_next_segment(st, &seg, diags, &junk) : yaml_next_segment(st, &seg);
+        if (!more) {
+            st->finished = 1;
+            return SW_END;
+        }
+        if (junk) {
+            st->position++;
+            return SW_ERR_FACTS;
+        }
+        sw_status rc = read_segment(st, seg, out, diags, &found);
+        if (rc == SW_ERR_NOMEM)
+            return stream_failed(st, rc);
+        if (found) {
+            st->position++;
+            return rc;
+        }
+    }
+}
+
+/* -- the public stream -- */
+
+sw_status sw_facts_stream_open(const sw_ruleset *rules, const char *name, const char *data,
+                               size_t len, sw_facts_stream **out)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!rules || (!data && len))
+        return SW_ERR_ARG;
+    sw_facts_stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return SW_ERR_NOMEM;
+    const char *shown = name ? name : "<facts>";
+    st->name = malloc(strlen(shown) + 1);
+    if (!st->name) {
+        free(st);
+        return SW_ERR_NOMEM;
+    }
+    strcpy(st->name, shown);
+    st->prog = &rules->prog;
+    st->data = data ? data : "";
+    st->len = len;
+    size_t first = json_skip_between(st, 0);
+    st->json = first < len && st->data[first] == '{';
+    *out = st;
     return SW_OK;
 }
 
-/* ---- the canonical form ---------------------------------------------------- */
-
-void sw_facts_canonical(const sw_facts *f, sw_buf *out)
+sw_status sw_facts_stream_next(sw_facts_stream *st, sw_facts **out, sw_diagnostics *diags)
 {
-    char date[11] = "unknown";
-    if (f->has_assessed_on)
-        sw_date_format(f->assessed_on, date);
-    sw_buf_printf(out, "assessed_on=%s\n", date);
-    for (uint32_t i = 0; i < f->prog->nbase; i++) {
-        const sw_fact_def *def = &f->prog->facts[i];
-        sw_buf_printf(out, "%s=", def->name);
-        sw_value_format(f->prog, &def->type, f->values[def->slot], out);
-        sw_buf_putc(out, '\n');
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!st)
+        return SW_ERR_ARG;
+    if (st->finished)
+        return SW_END;
+    if (st->len > FACTS_MAX_INPUT) {
+        site s = {.diags = diags, .file = st->name};
+        report(&s, "F012", "split the input into smaller files",
+               "the input is larger than the limit of 64 MiB (67108864 bytes)");
+        return stream_failed(st, SW_ERR_LIMIT);
     }
+    return next_in_stream(st, out, diags);
+}
+
+size_t sw_facts_stream_position(const sw_facts_stream *st) { return st ? st->position : 0; }
+
+void sw_facts_stream_free(sw_facts_stream *st)
+{
+    if (!st)
+        return;
+    parser_stop(st);
+    free(st->name);
+    sw_buf_free(&st->line_text);
+    free(st);
+}
+
+/* -- exactly one document -- */
+
+static const char SECOND_DOCUMENT[] =
+    "more than one client document in the input; the second starts here";
+static const char ONE_PER_DOCUMENT[] =
+    "give one client per document, or read the input as a stream";
+
+/* Whether a YAML segment holds a document: 1 (told as F013, or as the syntax error
+ * met looking for it), 0 when it is empty, -1 when memory ran out. */
+static int segment_has_document(sw_facts_stream *st, segment seg, sw_diagnostics *diags)
+{
+    if (!parser_start(st, seg))
+        return -1;
+    doc d;
+    memset(&d, 0, sizeof d);
+    d.st = st;
+    d.s.diags = diags;
+    d.s.file = st->name;
+    int found = 0;
+    yaml_event_t ev;
+    while (!found && pull(&d, &ev)) {
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_DOCUMENT_START_EVENT) {
+            yaml_event_t root;
+            if (pull(&d, &root)) {
+                found = !root_is_empty(&root);
+                yaml_event_delete(&root);
+            }
+            if (found)
+                say(&d, ev.start_mark, "F013", ONE_PER_DOCUMENT, "%s", SECOND_DOCUMENT);
+        }
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT || type == YAML_DOCUMENT_START_EVENT)
+            break;
+    }
+    sw_buf_free(&d.field);
+    parser_stop(st);
+    return d.nomem ? -1 : found || d.broken;
+}
+
+/* After the first document of sw_facts_parse: 1 when another follows, -1 when
+ * memory ran out. */
+static int more_documents(sw_facts_stream *st, sw_diagnostics *diags)
+{
+    if (st->json) {
+        size_t start = json_skip_between(st, st->next);
+        if (start >= st->len)
+            return 0;
+        site s = {.diags = diags, .file = st->name};
+        site_at_offset(st, &s, start);
+        report(&s, "F013", ONE_PER_DOCUMENT, "%s", SECOND_DOCUMENT);
+        return 1;
+    }
+    segment seg;
+    while (!st->finished && yaml_next_segment(st, &seg)) {
+        int found = segment_has_document(st, seg, diags);
+        if (found)
+            return found;
+    }
+    return 0;
+}
+
+sw_status sw_facts_parse(const sw_ruleset *rules, const char *name, const char *data, size_t len,
+                         sw_facts **out, sw_diagnostics *diags)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    sw_facts_stream *st;
+    sw_status rc = sw_facts_stream_open(rules, name, data, len, &st);
+    if (rc != SW_OK)
+        return rc;
+    sw_facts *f = NULL;
+    rc = sw_facts_stream_next(st, &f, diags);
+    if (rc == SW_END) {
+        site s = {.diags = diags, .file = st->name};
+        report(&s, "F013", "give the client's facts, e.g. facts: {phq9: 12}",
+               "no client document in the input");
+        rc = SW_ERR_FACTS;
+    } else if (rc == SW_OK || rc == SW_ERR_FACTS) {
+        int more = more_documents(st, diags);
+        if (more)
+            rc = more < 0 ? SW_ERR_NOMEM : SW_ERR_FACTS;
+    }
+    sw_facts_stream_free(st);
+    if (rc != SW_OK) {
+        sw_facts_free(f);
+        f = NULL;
+    }
+    *out = f;
+    return rc;
 }

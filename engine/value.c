@@ -82,11 +82,19 @@ void sw_date_format(int32_t days, char out[11])
 static void format_number(double n, sw_buf *out)
 {
     char tmp[64];
-    /* shortest form that reads back exactly, always with a decimal point */
-    for (int prec = 1; prec <= 17; prec++) {
+    double mag = n < 0 ? -n : n;
+    int done = 0;
+    if (mag == 0.0 || (mag >= 1e-6 && mag < 1e15)) {
+        /* plain decimal: the fewest decimals that read back exactly */
+        for (int prec = 1; prec <= 17 && !done; prec++) {
+            snprintf(tmp, sizeof tmp, "%.*f", prec, n);
+            done = strtod(tmp, NULL) == n;
+        }
+    }
+    for (int prec = 1; prec <= 17 && !done; prec++) {
+        /* very large or small: shortest exact scientific form */
         snprintf(tmp, sizeof tmp, "%.*g", prec, n);
-        if (strtod(tmp, NULL) == n)
-            break;
+        done = strtod(tmp, NULL) == n;
     }
     sw_buf_puts(out, tmp);
     if (!strpbrk(tmp, ".eEni"))
