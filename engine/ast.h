@@ -88,6 +88,14 @@ typedef struct sw_action_ast {
     struct sw_action_ast *next;
 } sw_action_ast;
 
+/* `allow CODE because "reason"`: a lint finding silenced for one rule. */
+typedef struct sw_allow {
+    sw_ident code;
+    const char *reason;
+    sw_loc at;
+    struct sw_allow *next;
+} sw_allow;
+
 typedef enum sw_decl_kind {
     SW_D_GUIDELINE, SW_D_SOURCE, SW_D_STATEMENT, SW_D_STAGE, SW_D_ORDER, SW_D_FACT,
     SW_D_DERIVED, SW_D_ITEM, SW_D_RULE
@@ -113,6 +121,14 @@ typedef struct sw_decl {
     sw_cite *cites;         /* ITEM, RULE */
     sw_expr *cond;          /* RULE */
     sw_action_ast *actions; /* RULE */
+    sw_loc span;            /* RULE: from 'rule' to 'end' */
+    const char *author;     /* RULE metadata (text holds its version) */
+    const char *reviewer;
+    int64_t reviewed;       /* days since 1970-01-01 */
+    uint8_t has_reviewed;
+    sw_ident status;        /* draft, testing, production, retired */
+    sw_loc meta_at;
+    sw_allow *allows;
     struct sw_decl *next;
 } sw_decl;
 

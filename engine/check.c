@@ -522,6 +522,16 @@ static int check_level(sw_model *m, sw_decl *d, const sw_ident *word, int is_pri
     return k;
 }
 
+const char *const sw_rule_status_names[4] = {"draft", "testing", "production", "retired"};
+
+int sw_rule_status_index(const char *word)
+{
+    for (int i = 0; i < 4; i++)
+        if (strcmp(word, sw_rule_status_names[i]) == 0)
+            return i;
+    return -1;
+}
+
 static const char *const item_words[] = {"intervention", "practice", "challenge", "risk"};
 
 static void check_catalogue(sw_model *m)
@@ -960,6 +970,22 @@ static void check_rules(sw_model *m)
         check_cites(m, r);
         if (r->level.name)
             check_level(m, r, &r->level, 1);
+        if (r->status.name && sw_rule_status_index(r->status.name) < 0) {
+            char hint[160];
+            const char *s = sw_suggest(r->status.name, sw_rule_status_names, 4);
+            if (s)
+                snprintf(hint, sizeof hint, "did you mean '%s'?", s);
+            else
+                snprintf(hint, sizeof hint, "use draft, testing, production or retired");
+            report(m, r, r->status.at, "E119", hint, "'%s' is not a rule status", r->status.name);
+        }
+        if (r->text && !is_semver(r->text))
+            report(m, r, r->text_at, "E104", "write the version as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"",
+                   "'%s' is not a semantic version", r->text);
+        for (sw_allow *a = r->allows; a; a = a->next)
+            if (!(a->code.name[0] == 'L' && strlen(a->code.name) == 4 && strspn(a->code.name + 1, "0123456789") == 3))
+                report(m, r, a->code.at, "E120", "lint codes look like L001; see docs/lint.md",
+                       "'%s' is not a lint finding code", a->code.name);
         expect_bool(m, r, r->cond, "a rule's condition");
         for (sw_action_ast *a = r->actions; a; a = a->next)
             check_action(m, r, a);

@@ -434,6 +434,30 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
     r->priority = (uint8_t)level_of(d->level.name, 1, SW_PRIORITY_NORMAL);
     r->citations = compile_cites(c, d->cites, &r->ncitations);
     r->cond = compile_expr(c, d->cond);
+    const sw_file *file = &m->files[d->file];
+    uint32_t from = d->span.off, to = d->span.end <= file->len ? d->span.end : (uint32_t)file->len;
+    r->text = sw_arena_strndup(&c->p->arena, file->text + from, to > from ? to - from : 0);
+    if (!r->text)
+        c->failed = 1;
+    r->text_off = from;
+    r->status = (uint8_t)(d->status.name ? sw_rule_status_index(d->status.name) : SW_STATUS_DRAFT);
+    r->author = copy(c, d->author);
+    r->reviewer = copy(c, d->reviewer);
+    r->version = copy(c, d->text);
+    r->reviewed = (int32_t)d->reviewed;
+    r->has_reviewed = d->has_reviewed;
+    uint32_t nallow = 0;
+    for (const sw_allow *a = d->allows; a; a = a->next)
+        nallow++;
+    r->allows = alloc_array(c, nallow, sizeof *r->allows);
+    r->nallows = nallow;
+    uint32_t ai = nallow;
+    for (const sw_allow *a = d->allows; r->allows && a; a = a->next) {
+        /* the list was built newest first: store in written order */
+        ai--;
+        r->allows[ai].code = copy(c, a->code.name);
+        r->allows[ai].reason = copy(c, a->reason);
+    }
     uint32_t n = 0;
     for (const sw_action_ast *a = d->actions; a; a = a->next)
         n++;

@@ -45,6 +45,10 @@ uint32_t sw_model_find(sw_decl *const *decls, uint32_t n, const char *name);
 /* The source (with its statements) a citation names; used by the compiler. */
 uint32_t sw_model_find_statement(const sw_model *m, const char *source, const char *id);
 
+/* Rule statuses, in sw_rule_status order, and the index of a word among them (-1). */
+extern const char *const sw_rule_status_names[4];
+int sw_rule_status_index(const char *word);
+
 /* Builds the program from a model with no errors. Returns SW_OK or SW_ERR_NOMEM. */
 sw_status sw_compile(const sw_model *m, sw_program *p);
 

@@ -163,6 +163,15 @@ typedef struct sw_action {
     const char *because;    /* or NULL */
 } sw_action;
 
+typedef enum sw_rule_status {
+    SW_STATUS_DRAFT, SW_STATUS_TESTING, SW_STATUS_PRODUCTION, SW_STATUS_RETIRED
+} sw_rule_status;
+
+typedef struct sw_allow_def {
+    const char *code;       /* lint finding code, e.g. "L003" */
+    const char *reason;
+} sw_allow_def;
+
 typedef struct sw_rule_def {
     const char *id;
     const char *title;
@@ -177,6 +186,16 @@ typedef struct sw_rule_def {
     uint32_t *reads;        /* slots its condition reads, ascending */
     uint32_t nreads;
     uint8_t reads_assessed_on;  /* uses days/weeks since */
+    /* the rule as written, for explanations: nodes' src_off - text_off indexes text */
+    const char *text;
+    uint32_t text_off;
+    /* maintenance metadata (as Arden Syntax's maintenance slots) */
+    uint8_t status;         /* sw_rule_status; draft when not given */
+    const char *author, *reviewer, *version;   /* or NULL */
+    int32_t reviewed;       /* days since 1970-01-01 */
+    uint8_t has_reviewed;
+    sw_allow_def *allows;
+    uint32_t nallows;
 } sw_rule_def;
 
 /* The evaluation schedule: rules and derived-fact finalisations in dependency order. */

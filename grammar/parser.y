@@ -81,6 +81,7 @@ static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char
 %token DAYS "'days'" WEEKS "'weeks'" SINCE "'since'" ONE "'one'" OF "'of'"
 %token BOOL_KW "'bool'" INT_KW "'int'" NUMBER_KW "'number'" DATE_KW "'date'" TEXT_KW "'text'"
 %token DOTDOT "'..'" ARROW "'->'" LE "'<='" GE "'>='" EQEQ "'=='" NEQ "'!='"
+%token AUTHOR "'author'" REVIEWER "'reviewer'" REVIEWED "'reviewed'" STATUS "'status'" ALLOW "'allow'"
 %token LEX_ERROR "invalid character"
 %token <str> IDENT "name" STRING "text in quotes"
 %token <num> INT_LIT "whole number" NUMBER_LIT "decimal number" BOOL_LIT "true or false"
@@ -150,7 +151,7 @@ decl
         { if ($4) { $4->item_kind = SW_ITEM_RISK; $4->name = *$2; $4->title = $3;
           $4->at = @$; add_decl(sx, $4); } }
     | rule_head WHEN expr THEN action_list END
-        { if ($1) { $1->cond = $3; $1->actions = $5; add_decl(sx, $1); } }
+        { if ($1) { $1->cond = $3; $1->actions = $5; $1->span = @$; add_decl(sx, $1); } }
     | RULE error END
     ;
 
@@ -229,6 +230,14 @@ rule_clauses
 rule_clause
     : CITES cite_list                 { $$ = NEW(sw_decl); if ($$) $$->cites = $2; }
     | PRIORITY ident                  { $$ = NEW(sw_decl); if ($$) $$->level = *$2; }
+    | AUTHOR STRING                   { $$ = NEW(sw_decl); if ($$) { $$->author = $2; $$->meta_at = @$; } }
+    | REVIEWER STRING                 { $$ = NEW(sw_decl); if ($$) { $$->reviewer = $2; $$->meta_at = @$; } }
+    | REVIEWED DATE_LIT               { $$ = NEW(sw_decl); if ($$) { $$->reviewed = $2.i; $$->has_reviewed = 1; $$->meta_at = @$; } }
+    | VERSION STRING                  { $$ = NEW(sw_decl); if ($$) { $$->text = $2; $$->text_at = @2; } }
+    | STATUS ident                    { $$ = NEW(sw_decl); if ($$) $$->status = *$2; }
+    | ALLOW ident BECAUSE STRING
+        { $$ = NEW(sw_decl); sw_allow *a = NEW(sw_allow);
+          if ($$ && a) { a->code = *$2; a->reason = $4; a->at = @$; $$->allows = a; } }
     ;
 
 cite_list
@@ -442,6 +451,24 @@ static void apply_clause(sw_syntax *sx, sw_decl *d, sw_decl *clause)
     }
     if (clause->level.name)
         d->level = clause->level;
+    if (clause->author)
+        d->author = clause->author;
+    if (clause->reviewer)
+        d->reviewer = clause->reviewer;
+    if (clause->has_reviewed) {
+        d->reviewed = clause->reviewed;
+        d->has_reviewed = 1;
+    }
+    if (clause->text) {
+        d->text = clause->text;
+        d->text_at = clause->text_at;
+    }
+    if (clause->status.name)
+        d->status = clause->status;
+    if (clause->allows) {
+        clause->allows->next = d->allows;
+        d->allows = clause->allows;
+    }
 }
 
 static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char *msg)

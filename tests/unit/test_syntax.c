@@ -112,7 +112,7 @@ static const syntax_case cases[] = {
         "    4 | rule r1 \"R when a then recommend i end\n"
         "      |         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
         "      = hint: close the text with \" on the same line\n"
-        "test.sw:4:39: error[E010]: the file ends too early, expected 'cites', 'priority' or 'when'\n"
+        "test.sw:4:39: error[E010]: the file ends too early\n"
         "    4 | rule r1 \"R when a then recommend i end\n"
         "      |                                       ^\n"
         "      = hint: a rule must finish with 'end'\n"},
