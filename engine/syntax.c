@@ -26,12 +26,20 @@ unsigned sw_syntax_line(const sw_file *file, uint32_t off)
 unsigned sw_syntax_parse(sw_arena *arena, sw_diagnostics *diags, const sw_file *file,
                          uint32_t file_index, sw_decl ***tail)
 {
+    return sw_syntax_parse_with_comments(arena, diags, file, file_index, tail, NULL);
+}
+
+unsigned sw_syntax_parse_with_comments(sw_arena *arena, sw_diagnostics *diags,
+                                       const sw_file *file, uint32_t file_index,
+                                       sw_decl ***tail, sw_comment ***comments)
+{
     sw_syntax sx = {0};
     sx.arena = arena;
     sx.diags = diags;
     sx.file = file;
     sx.file_index = file_index;
     sx.tail = *tail;
+    sx.comment_tail = comments ? *comments : NULL;
     yyscan_t scanner;
     if (sw_yylex_init_extra(&sx, &scanner) != 0)
         return 1;
@@ -47,5 +55,7 @@ unsigned sw_syntax_parse(sw_arena *arena, sw_diagnostics *diags, const sw_file *
         sx.errors++;
     }
     *tail = sx.tail;
+    if (comments)
+        *comments = sx.comment_tail;
     return sx.errors;
 }

@@ -21,6 +21,13 @@ typedef struct sw_file {
     size_t len;
 } sw_file;
 
+/* A comment as written, kept for the formatter. */
+typedef struct sw_comment {
+    sw_loc at;                  /* from '#' to the end of the line */
+    const char *text;           /* including the '#' */
+    struct sw_comment *next;
+} sw_comment;
+
 /* State shared by the lexer and the parser for one file (flex's extra data). */
 typedef struct sw_syntax {
     sw_arena *arena;
@@ -34,6 +41,7 @@ typedef struct sw_syntax {
     unsigned errors;
     unsigned depth;             /* expression nesting, limited */
     int nomem;
+    sw_comment **comment_tail;  /* where to keep comments, or NULL */
 } sw_syntax;
 
 #define SW_MAX_NESTING 64
@@ -41,6 +49,10 @@ typedef struct sw_syntax {
 /* Parses one file; appends declarations to *tail. Returns the number of errors. */
 unsigned sw_syntax_parse(sw_arena *arena, sw_diagnostics *diags, const sw_file *file,
                          uint32_t file_index, sw_decl ***tail);
+/* As sw_syntax_parse, also appending the file's comments, in order, to *comments. */
+unsigned sw_syntax_parse_with_comments(sw_arena *arena, sw_diagnostics *diags,
+                                       const sw_file *file, uint32_t file_index,
+                                       sw_decl ***tail, sw_comment ***comments);
 
 /* The 1-based line of a byte offset. */
 unsigned sw_syntax_line(const sw_file *file, uint32_t off);
