@@ -10,6 +10,9 @@
 # expected files are written from the actual results instead (read them before
 # committing). CASE names limit the run to those cases. The last line is always
 # "N passed, M failed"; the exit status is 1 when any case failed.
+#
+# A case that runs longer than GOLDEN_TIMEOUT seconds (default 60) is stopped and
+# fails, so a hang cannot stall the suite (needs timeout(1) from coreutils).
 
 set -u
 
@@ -62,6 +65,12 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 LC_ALL=C
 export LC_ALL
 
+timeout=${GOLDEN_TIMEOUT:-60}
+limit=
+if command -v timeout > /dev/null 2>&1; then
+    limit="timeout -k 5 $timeout"
+fi
+
 passed=0
 failed=0
 
@@ -88,14 +97,22 @@ for cmdfile in "$cases"/*.cmd; do
         esac
     fi
 
-    # The case runs in a subshell from the root, with `stagewise` a function that
-    # runs the binary under test and standard input empty unless it redirects it.
-    (
-        cd "$root" || exit 99
+    # The case runs in a shell of its own from the root, with `stagewise` a
+    # function that runs the binary under test, and standard input empty unless
+    # the case redirects it.
+    $limit sh -c '
+        cd "$1" || exit 99
+        bin=$2
         stagewise() { "$bin" "$@"; }
-        . "$cmdfile"
-    ) < /dev/null > "$tmp/out" 2> "$tmp/err"
-    echo $? > "$tmp/status"
+        . "$3"
+    ' case "$root" "$bin" "$cmdfile" < /dev/null > "$tmp/out" 2> "$tmp/err"
+    status=$?
+    echo "$status" > "$tmp/status"
+    if [ -n "$limit" ] && [ "$status" -eq 124 ]; then
+        echo "FAIL $name: stopped after $timeout seconds: $(cat "$cmdfile")"
+        failed=$((failed + 1))
+        continue
+    fi
 
     base=$cases/$name
     if [ "$update" -eq 1 ]; then
