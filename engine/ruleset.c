@@ -311,9 +311,10 @@ const sw_fact_def *sw_program_fact(const sw_program *p, const char *name, size_t
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         const sw_fact_def *f = &p->facts[p->facts_by_name[mid]];
-        int c = strncmp(f->name, name, len);
-        if (c == 0 && f->name[len] != '\0')
-            c = 1;
+        size_t n = strlen(f->name);
+        int c = memcmp(f->name, name, n < len ? n : len);
+        if (c == 0)
+            c = (n > len) - (n < len);
         if (c == 0)
             return f;
         if (c < 0)

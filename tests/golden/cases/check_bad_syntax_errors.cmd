@@ -1,0 +1,1 @@
+stagewise check tests/golden/rules/bad/syntax_errors.sw

@@ -1,0 +1,1 @@
+set --; for f in examples/clients/*.yaml examples/clients/*.json; do set -- "$@" -f "$f"; done; stagewise eval rules/ "$@"
