@@ -495,6 +495,11 @@ static const char *syntax_hint(sw_syntax *sx, yysymbol_kind_t unexpected,
         wants_then |= expected[i] == YYSYMBOL_THEN;
         wants_string |= expected[i] == YYSYMBOL_STRING;
     }
+    int wants_name = 0;
+    for (int i = 0; i < nexpected; i++)
+        wants_name |= expected[i] == YYSYMBOL_IDENT;
+    if (unexpected == YYSYMBOL_STRING && wants_name)
+        return "a name (letters, digits and _) is needed before the text";
     if (unexpected == YYSYMBOL_STRING && !wants_string)
         return "text in quotes is only for titles, labels and reasons: write because \"...\"";
     if (wants_end && sx->open_rule) {
