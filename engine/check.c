@@ -217,7 +217,7 @@ static void check_guideline(sw_model *m)
         m->guideline = d;
         if (!is_semver(d->text))
             report(m, d, d->text_at, "E104", "write the version as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"",
-                   "'%s' is not a semantic version", d->text);
+                   "'%s' is not a version of the form MAJOR.MINOR.PATCH", d->text);
     }
 }
 
@@ -342,7 +342,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
         t->enumeration = m->stage_enum;
         if (m->stage_enum == SW_NONE && !m->stages_broken)
             report(m, d, te->at, "E110", "declare the stages and their order first",
-                   "fact '%s' has type stage but the stages are not usable", d->name.name);
+                   "fact '%s' has type stage but no stages are declared", d->name.name);
         break;
     case SW_TF_ONE_OF:
     case SW_TF_SET_OF: {
@@ -934,7 +934,7 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
         if (k == SW_NONE) {
             const char *h = NULL;
             if (sw_model_find(m->facts, m->nbase, t->name) != SW_NONE) {
-                snprintf(hint, sizeof hint, "'%s' comes from the assessment; declare a 'derived' fact to compute",
+                snprintf(hint, sizeof hint, "rules cannot change '%s', which comes from the assessment; declare a derived fact with another name",
                          t->name);
                 h = hint;
             } else
@@ -947,8 +947,11 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
             break;
         if (!comparable(dt, &a->value->type, 0, 0) ||
             (dt->kind == SW_T_INT && a->value->type.kind == SW_T_NUMBER))
-            report(m, rule, a->value->at, "E215", NULL, "'%s' holds %s but this is %s", t->name,
-                   type_word(m, dt), type_word(m, &a->value->type));
+            report(m, rule, a->value->at, "E215",
+                   dt->kind == SW_T_INT && a->value->type.kind == SW_T_NUMBER
+                       ? "'/' always gives a decimal number: declare the derived fact as number"
+                       : NULL,
+                   "'%s' holds %s but this is %s", t->name, type_word(m, dt), type_word(m, &a->value->type));
         else if (a->value->kind == SW_E_INT || a->value->kind == SW_E_NUMBER) {
             sw_expr fake = {0};
             fake.kind = SW_E_NAME;
@@ -981,7 +984,7 @@ static void check_rules(sw_model *m)
         }
         if (r->text && !is_semver(r->text))
             report(m, r, r->text_at, "E104", "write the version as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"",
-                   "'%s' is not a semantic version", r->text);
+                   "'%s' is not a version of the form MAJOR.MINOR.PATCH", r->text);
         for (sw_allow *a = r->allows; a; a = a->next)
             if (!(a->code.name[0] == 'L' && strlen(a->code.name) == 4 && strspn(a->code.name + 1, "0123456789") == 3))
                 report(m, r, a->code.at, "E120", "lint codes look like L001; see docs/lint.md",

@@ -60,6 +60,7 @@ typedef struct sw_coverage {
     uint32_t *stmt_first;
     uint32_t nstatements;
     uint32_t *stmt_covered;    /* passing scenarios in which a citing rule fired */
+    uint32_t *stmt_stamp;      /* the passing scenario that last counted it */
     /* the statements each rule cites: rule r owns [cite_first[r], cite_first[r+1]) */
     uint32_t *cite_first;
     uint32_t *cite_stmt;

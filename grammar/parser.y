@@ -478,7 +478,7 @@ static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char
     if (strstr(msg, "exhausted"))
         sw_diag_add(sx->diags, SW_SEV_ERROR, "E011", sw_syntax_where(sx->file, *loc), NULL,
                     "split the condition into derived facts",
-                    "the condition is nested too deeply (more than %d levels)", YYMAXDEPTH / 4);
+                    "the condition is nested too deeply");
     else
         sw_diag_add(sx->diags, SW_SEV_ERROR, "E010", sw_syntax_where(sx->file, *loc), NULL,
                     NULL, "%s", msg);

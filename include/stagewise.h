@@ -303,6 +303,237 @@ SW_API const char *sw_priority_name(sw_priority priority);
 SW_API const char *sw_severity_name(sw_risk_severity severity);
 SW_API const char *sw_direction_name(sw_direction direction);
 
+/* ---- Audit: explain, why not, decision records ---- */
+/* See docs/audit.md. Everything handed out here follows the ownership rule at the top
+ * of this header: handles are freed with their *_free function, rendered buffers with
+ * sw_free, and every pointer read from a handle is borrowed from it. */
+
+/* A rule's validation status (its `status` clause; draft when not given). */
+typedef enum sw_validation {
+    SW_VALIDATION_DRAFT, SW_VALIDATION_TESTING, SW_VALIDATION_PRODUCTION, SW_VALIDATION_RETIRED
+} sw_validation;
+
+/* "draft", "testing", "production" or "retired"; "?" for any other value. */
+SW_API const char *sw_validation_name(sw_validation status);
+
+/* One rule's provenance: where it is written, its maintenance metadata and its text.
+ * Strings are borrowed from the rule set. */
+typedef struct sw_rule_info {
+    const char *id;
+    const char *title;
+    const char *file;
+    unsigned line;
+    sw_validation status;
+    const char *author;          /* NULL when not given */
+    const char *reviewer;        /* NULL when not given */
+    const char *version;         /* NULL when not given */
+    char reviewed[11];           /* "YYYY-MM-DD", or "" when not given */
+    const char *text;            /* the rule as written, from `rule` to `end` */
+    const sw_citation *citations;
+    size_t ncitations;
+} sw_rule_info;
+
+/* How many rules the rule set has; rules are numbered 0..n-1 by identifier. */
+SW_API size_t sw_ruleset_rule_count(const sw_ruleset *rules);
+/* Fills *out with rule i. SW_ERR_ARG when i is out of range. */
+SW_API sw_status sw_ruleset_rule(const sw_ruleset *rules, size_t i, sw_rule_info *out);
+/* Production mode: SW_OK when every rule has status production; otherwise
+ * SW_ERR_RULES with one error (code A001) per other rule in diags (may be NULL). */
+SW_API sw_status sw_ruleset_require_production(const sw_ruleset *rules, sw_diagnostics *diags);
+
+/* The value of a condition: sub-expressions that are not true or false (a number, a
+ * date, a set...) are SW_TRUTH_NONE. */
+typedef enum sw_truth_value {
+    SW_TRUTH_FALSE, SW_TRUTH_TRUE, SW_TRUTH_UNKNOWN, SW_TRUTH_NONE
+} sw_truth_value;
+
+/* One sub-expression of a rule's condition, in pre-order (a parent before its
+ * children, which have depth + 1). Constants are not listed: they are their text. */
+typedef struct sw_condition {
+    unsigned depth;              /* 0: the whole condition */
+    const char *text;            /* as written in the rule, on one line */
+    const char *value;           /* "true", "false", "unknown", "7", "{opioids}", ... */
+    sw_truth_value truth;
+    const char *fact;            /* the fact, when this sub-expression is a fact's name */
+} sw_condition;
+
+/* Why not: a condition that was false or unknown, what the client's values were and
+ * what would have satisfied it. An `or` whose sides all failed is one blocker with
+ * any_of set, followed by its sides at depth + 1 (any one of them would do). */
+typedef struct sw_blocker {
+    unsigned depth;
+    const char *text;            /* the condition as written */
+    sw_truth_value truth;        /* SW_TRUTH_FALSE or SW_TRUTH_UNKNOWN */
+    const char *actual;          /* "phq9 = 7", "housing is missing" */
+    const char *needs;           /* "10 or more", "one of temporary, rough_sleeping", "record it" */
+    int any_of;
+} sw_blocker;
+
+/* One rule, explained for one client. */
+typedef struct sw_rule_explanation {
+    const char *rule;
+    const char *title;
+    const char *file;
+    unsigned line;
+    sw_validation status;
+    sw_truth_value truth;        /* its condition: true (fired), false or unknown */
+    const char *outcome;         /* in words: "fired", "did not fire", "undecided", ... */
+    const sw_condition *conditions;
+    size_t nconditions;
+    const sw_fact_value *facts;  /* the facts its condition read, with their values */
+    size_t nfacts;
+    const sw_citation *citations;
+    size_t ncitations;
+    const char *const *actions;  /* its actions as written: "recommend cbt priority high" */
+    size_t nactions;
+    const char *const *because;  /* the because texts of its actions, in order */
+    size_t nbecause;
+    const sw_blocker *blockers;  /* why not: what stood in the way (else none) */
+    size_t nblockers;
+} sw_rule_explanation;
+
+typedef struct sw_explanation_report {
+    const char *guideline;
+    const char *guideline_version;
+    const char *ruleset_sha256;
+    const char *facts_sha256;
+    const char *client;          /* NULL when none was given */
+    const char *question;        /* why not: "recommend:cbt"; NULL for an explanation */
+    const char *target_label;    /* why not: the label of what was asked about */
+    int produced;                /* why not: 1 when it was produced after all */
+    const char *answer;          /* why not: the answer in one sentence */
+    const sw_rule_explanation *rules;   /* explain: selected rules; why not: every
+                                           rule with an action producing the target */
+    size_t nrules;
+} sw_explanation_report;
+
+typedef struct sw_explanation sw_explanation;
+
+typedef struct sw_explain_options {
+    const char *const *rules;    /* these rules (by identifier), in this order; or */
+    size_t nrules;
+    int all;                     /* with no rules: 1 every rule, 0 the rules that fired */
+} sw_explain_options;
+
+/* Explains each selected rule for a client: its condition as a tree with the value
+ * of every sub-expression. options may be NULL (the rules that fired). SW_ERR_ARG
+ * with a diagnostic in diags (may be NULL) for an unknown rule. */
+SW_API sw_status sw_explain(const sw_ruleset *rules, const sw_facts *facts,
+                            const sw_explain_options *options, sw_explanation **out,
+                            sw_diagnostics *diags);
+/* Why was something not produced? question is KIND:ID with KIND recommend, advise,
+ * challenge, risk or stage ("recommend:cbt", "stage:active_treatment"). SW_ERR_ARG with
+ * a diagnostic (and a "did you mean") for an unknown kind or identifier. */
+SW_API sw_status sw_why_not(const sw_ruleset *rules, const sw_facts *facts,
+                            const char *question, sw_explanation **out,
+                            sw_diagnostics *diags);
+SW_API const sw_explanation_report *sw_explanation_get(const sw_explanation *explanation);
+/* SW_FORMAT_TEXT or SW_FORMAT_JSON (a "stagewise-explanation" document, docs/audit.md);
+ * SW_ERR_ARG for YAML. *out is freed with sw_free; len may be NULL. */
+SW_API sw_status sw_explanation_render(const sw_explanation *explanation, sw_format format,
+                                       char **out, size_t *len);
+SW_API void sw_explanation_free(sw_explanation *explanation);
+
+/* Version of the decision record (docs/audit.md). */
+#define SW_RECORD_FORMAT "1.0"
+
+typedef struct sw_record_options {
+    const char *decision_id;     /* NULL: a new random UUID (version 4) */
+    const char *timestamp;       /* NULL: now; else UTC "YYYY-MM-DDTHH:MM:SSZ" */
+    const unsigned char *pseudonym_key;  /* NULL: the client identifier is omitted */
+    size_t pseudonym_key_len;    /* the client becomes "hmac-sha256:" HMAC(key, id) */
+    int production;              /* recorded: the rules were required to be production */
+} sw_record_options;
+
+/* A decision record for one evaluation, as one line of compact JSON ending in a
+ * newline, sealed with its own hash (not chained: seq and prev are null). result must
+ * come from sw_evaluate(rules, facts). options may be NULL. *out is freed with
+ * sw_free. SW_ERR_ARG for an invalid timestamp or decision id. */
+SW_API sw_status sw_record_render(const sw_ruleset *rules, const sw_facts *facts,
+                                  const sw_result *result, const sw_record_options *options,
+                                  char **out, size_t *len);
+
+/* What sw_decision_log_append wrote. */
+typedef struct sw_log_entry {
+    uint64_t seq;                /* 1-based position of the record in the log */
+    char hash[65];               /* SHA-256 of the line written: the log's new head */
+    char decision_id[65];
+} sw_log_entry;
+
+/* Appends a decision record to the log at path (created when missing), chained to
+ * the last record: takes an exclusive lock, reads the last line, writes the new line
+ * with one write and fsyncs. Safe with other processes and threads appending to the
+ * same log. SW_ERR_IO (with a diagnostic in diags, which may be NULL) when the log
+ * cannot be written, does not end in a complete record or is not a decision log.
+ * entry may be NULL. */
+SW_API sw_status sw_decision_log_append(const char *path, const sw_ruleset *rules,
+                                        const sw_facts *facts, const sw_result *result,
+                                        const sw_record_options *options,
+                                        sw_log_entry *entry, sw_diagnostics *diags);
+
+typedef enum sw_log_state {
+    SW_LOG_INTACT,      /* every record verified */
+    SW_LOG_TORN,        /* the last line is incomplete (a crash mid-write); the
+                           records before it verified */
+    SW_LOG_ALTERED,     /* a record's content does not match its hash or chain, or
+                           a line is not a decision record */
+    SW_LOG_REMOVED,     /* records are missing (a gap in the sequence) */
+    SW_LOG_REORDERED,   /* a record is out of sequence */
+    SW_LOG_TRUNCATED    /* the expected head record is not in the log */
+} sw_log_state;
+
+typedef struct sw_log_verdict {
+    sw_log_state state;
+    uint64_t records;            /* records verified before the first problem */
+    uint64_t line;               /* 1-based line of the first problem; 0 when intact */
+    uint64_t intact_bytes;       /* length of the verified prefix of the file */
+    char head[65];               /* SHA-256 of the last verified line; "" when none */
+    char message[512];           /* the verdict in words */
+} sw_log_verdict;
+
+/* Verifies the log at path. expect_head (may be NULL) is a head printed earlier: the
+ * log must still hold that record, else SW_LOG_TRUNCATED. Returns SW_OK whatever the
+ * verdict (in *out); SW_ERR_IO when the file cannot be read. */
+SW_API sw_status sw_decision_log_verify(const char *path, const char *expect_head,
+                                        sw_log_verdict *out);
+
+/* "intact", "torn", "altered", "removed", "reordered", "truncated". */
+SW_API const char *sw_log_state_name(sw_log_state state);
+
+typedef enum sw_replay_state {
+    SW_REPLAY_IDENTICAL,         /* the result is the recorded one, field for field */
+    SW_REPLAY_DIFFERENT,         /* some fields differ: see differences */
+    SW_REPLAY_RULES_DIFFER       /* refused: the rule set's SHA-256 is not the record's */
+} sw_replay_state;
+
+typedef struct sw_replay_difference {
+    const char *path;            /* JSON path in the result, e.g. ".stage.suggested" */
+    const char *recorded;        /* the value in the record (JSON), or NULL: absent */
+    const char *replayed;        /* the value now (JSON), or NULL: absent */
+} sw_replay_difference;
+
+typedef struct sw_replay_report {
+    sw_replay_state state;
+    const char *decision_id;
+    const char *recorded_ruleset_sha256;
+    const char *ruleset_sha256;
+    const char *recorded_engine_version;
+    int hash_ok;                 /* the record's own hash matches its content */
+    const sw_replay_difference *differences;
+    size_t ndifferences;
+} sw_replay_report;
+
+typedef struct sw_replay sw_replay;
+
+/* Re-evaluates the facts held in one decision record (a line of a decision log or a
+ * record on its own) and compares the result with the recorded one. SW_ERR_FACTS
+ * (diagnostics in diags, may be NULL) when the text is not a decision record or its
+ * facts cannot be read or do not match its facts_sha256. */
+SW_API sw_status sw_record_replay(const sw_ruleset *rules, const char *record, size_t len,
+                                  sw_replay **out, sw_diagnostics *diags);
+SW_API const sw_replay_report *sw_replay_get(const sw_replay *replay);
+SW_API void sw_replay_free(sw_replay *replay);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "cmd_audit.h"
 
 typedef struct cli_command {
     const char *name;
@@ -24,6 +25,12 @@ static int cmd_help(int argc, char **argv);
 static const cli_command commands[] = {
     {"check", "check a rule set and print a summary of it", cli_check_help, cli_cmd_check},
     {"eval", "evaluate clients' facts against a rule set", cli_eval_help, cli_cmd_eval},
+    {"explain", "explain the rules for a client, or why something was not advised",
+     cli_explain_help, cli_cmd_explain},
+    {"audit", "verify a decision log (audit verify LOG)", cli_audit_help, cli_cmd_audit},
+    {"replay", "re-evaluate a logged decision and compare the result", cli_replay_help,
+     cli_cmd_replay},
+    {"diff", "list the decisions that change between two rule sets", cli_diff_help, cli_cmd_diff},
     {"help", "show the help of a command", NULL, cmd_help},
 };
 

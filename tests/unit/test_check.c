@@ -74,7 +74,7 @@ static const check_case cases[] = {
         "test.sw:18:35: error[E118]: 'phq9' is not a derived fact\n"
         "   18 | rule r \"R\" when phq9 > 3 then set phq9 = 3 end\n"
         "      |                                   ^~~~\n"
-        "      = hint: 'phq9' comes from the assessment; declare a 'derived' fact to compute\n"},
+        "      = hint: rules cannot change 'phq9', which comes from the assessment; declare a derived fact with another name\n"},
     {"e202",
         "rule r \"R\" when phq9 > 40 then recommend cbt end\n",
         "test.sw:18:24: error[E202]: 40 is outside the range of 'phq9'\n"

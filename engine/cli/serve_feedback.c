@@ -1,0 +1,282 @@
+/*
+ * serve_feedback.c - checking and recording CDS Hooks feedback (see
+ * serve_feedback.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "serve_feedback.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct serve_feedback {
+    pthread_mutex_t lock;       /* one writer at a time, so lines never interleave */
+    FILE *file;                 /* NULL: counts only */
+    int write_failed;
+};
+
+int serve_feedback_open(const char *path, serve_feedback **out, int *error_number)
+{
+    *out = NULL;
+    serve_feedback *fb = calloc(1, sizeof *fb);
+    if (fb == NULL) {
+        *error_number = ENOMEM;
+        return -1;
+    }
+    if (path != NULL) {
+        errno = 0;
+        fb->file = fopen(path, "a");
+        if (fb->file == NULL) {
+            *error_number = errno != 0 ? errno : EIO;
+            free(fb);
+            return -1;
+        }
+    }
+    if (pthread_mutex_init(&fb->lock, NULL) != 0) {
+        if (fb->file != NULL)
+            fclose(fb->file);
+        free(fb);
+        *error_number = ENOMEM;
+        return -1;
+    }
+    *out = fb;
+    return 0;
+}
+
+int serve_feedback_close(serve_feedback *fb)
+{
+    if (fb == NULL)
+        return 0;
+    int failed = fb->write_failed;
+    if (fb->file != NULL && fclose(fb->file) != 0)
+        failed = 1;
+    pthread_mutex_destroy(&fb->lock);
+    free(fb);
+    return failed ? -1 : 0;
+}
+
+/* ---- checking ---- */
+
+static int invalid(char *message, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int invalid(char *message, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int is_uuid(const char *s)
+{
+    if (s == NULL || strlen(s) != 36)
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : strchr("0123456789abcdefABCDEF", s[i]) == NULL || s[i] == 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* An optional member that must be a string when present. */
+static int optional_string(const serve_jnode *obj, const char *key, size_t index,
+                           const char *where, char *message, size_t size)
+{
+    const serve_jnode *node = serve_jget(obj, key);
+    if (node == NULL || node->type == SERVE_JNULL || serve_jstr(node) != NULL)
+        return 0;
+    return invalid(message, size, "feedback[%zu].%s%s must be a string, not %s", index, where,
+                   key, serve_jtype_name(node->type));
+}
+
+static int check_override(const serve_jnode *entry, size_t index, int accepted,
+                          char *message, size_t size)
+{
+    const serve_jnode *reason = serve_jget(entry, "overrideReason");
+    if (reason == NULL || reason->type == SERVE_JNULL)
+        return 0;
+    if (accepted)
+        return invalid(message, size,
+                       "feedback[%zu].overrideReason is only for an overridden card", index);
+    if (reason->type != SERVE_JOBJECT)
+        return invalid(message, size, "feedback[%zu].overrideReason must be an object, not %s",
+                       index, serve_jtype_name(reason->type));
+    if (optional_string(reason, "userComment", index, "overrideReason.", message, size) != 0)
+        return -1;
+    const serve_jnode *coding = serve_jget(reason, "reason");
+    if (coding == NULL || coding->type == SERVE_JNULL)
+        return 0;
+    if (coding->type != SERVE_JOBJECT || serve_jstr(serve_jget(coding, "code")) == NULL)
+        return invalid(message, size, "feedback[%zu].overrideReason.reason must be a coding "
+                                      "with a \"code\" string", index);
+    if (optional_string(coding, "system", index, "overrideReason.reason.", message, size) != 0)
+        return -1;
+    return optional_string(coding, "display", index, "overrideReason.reason.", message, size);
+}
+
+static int check_suggestions(const serve_jnode *entry, size_t index, char *message, size_t size)
+{
+    const serve_jnode *list = serve_jget(entry, "acceptedSuggestions");
+    if (list == NULL || list->type == SERVE_JNULL)
+        return 0;
+    if (list->type != SERVE_JARRAY)
+        return invalid(message, size, "feedback[%zu].acceptedSuggestions must be an array",
+                       index);
+    for (const serve_jnode *s = list->first; s != NULL; s = s->next)
+        if (serve_jstr(serve_jget(s, "id")) == NULL)
+            return invalid(message, size, "feedback[%zu].acceptedSuggestions: each must be "
+                                          "an object with an \"id\" string", index);
+    return 0;
+}
+
+static int check_entry(const serve_jnode *entry, size_t index, char *message, size_t size)
+{
+    if (entry->type != SERVE_JOBJECT)
+        return invalid(message, size, "feedback[%zu] must be an object, not %s", index,
+                       serve_jtype_name(entry->type));
+    if (!is_uuid(serve_jstr(serve_jget(entry, "card"))))
+        return invalid(message, size, "feedback[%zu].card must be the uuid of a card", index);
+    const char *outcome = serve_jstr(serve_jget(entry, "outcome"));
+    int accepted = outcome != NULL && strcmp(outcome, "accepted") == 0;
+    if (!accepted && (outcome == NULL || strcmp(outcome, "overridden") != 0))
+        return invalid(message, size,
+                       "feedback[%zu].outcome must be \"accepted\" or \"overridden\"", index);
+    if (serve_jstr(serve_jget(entry, "outcomeTimestamp")) == NULL)
+        return invalid(message, size, "feedback[%zu].outcomeTimestamp must be a string "
+                                      "(an ISO 8601 time)", index);
+    if (check_override(entry, index, accepted, message, size) != 0)
+        return -1;
+    return check_suggestions(entry, index, message, size);
+}
+
+/* The feedback array of a request, checked; NULL with message set when invalid. */
+static const serve_jnode *check_request(const serve_jnode *root, char *message, size_t size)
+{
+    const serve_jnode *list = serve_jget(root, "feedback");
+    if (root->type != SERVE_JOBJECT || list == NULL || list->type != SERVE_JARRAY) {
+        invalid(message, size, "the body must be an object with a \"feedback\" array");
+        return NULL;
+    }
+    if (list->first == NULL) {
+        invalid(message, size, "the \"feedback\" array is empty");
+        return NULL;
+    }
+    size_t index = 0;
+    for (const serve_jnode *e = list->first; e != NULL; e = e->next, index++)
+        if (check_entry(e, index, message, size) != 0)
+            return NULL;
+    return list;
+}
+
+/* ---- recording ---- */
+
+static void member_string(serve_json *w, const serve_jnode *obj, const char *key)
+{
+    serve_json_key(w, key);
+    serve_json_string(w, serve_jstr(serve_jget(obj, key)));
+}
+
+static void write_override(serve_json *w, const serve_jnode *entry)
+{
+    const serve_jnode *reason = serve_jget(entry, "overrideReason");
+    serve_json_key(w, "overrideReason");
+    if (reason == NULL || reason->type != SERVE_JOBJECT) {
+        serve_json_null(w);
+        return;
+    }
+    const serve_jnode *coding = serve_jget(reason, "reason");
+    serve_json_begin_object(w);
+    member_string(w, coding, "system");
+    member_string(w, coding, "code");
+    member_string(w, coding, "display");
+    member_string(w, reason, "userComment");
+    serve_json_end_object(w);
+}
+
+/* One JSON line for one entry. */
+static void write_line(serve_buf *out, const char *received, const char *service,
+                       const serve_snapshot *snap, const serve_jnode *entry)
+{
+    serve_json w;
+    serve_json_init_compact(&w, out);
+    serve_json_begin_object(&w);
+    serve_json_key(&w, "received");
+    serve_json_string(&w, received);
+    serve_json_key(&w, "service");
+    serve_json_string(&w, service);
+    serve_json_key(&w, "guideline_version");
+    serve_json_string(&w, snap->info->version);
+    serve_json_key(&w, "ruleset_sha256");
+    serve_json_string(&w, snap->info->sha256);
+    member_string(&w, entry, "card");
+    member_string(&w, entry, "outcome");
+    member_string(&w, entry, "outcomeTimestamp");
+    write_override(&w, entry);
+    serve_json_key(&w, "acceptedSuggestions");
+    serve_json_begin_array(&w);
+    const serve_jnode *list = serve_jget(entry, "acceptedSuggestions");
+    for (const serve_jnode *s = list != NULL ? list->first : NULL; s != NULL; s = s->next)
+        serve_json_string(&w, serve_jstr(serve_jget(s, "id")));
+    serve_json_end_array(&w);
+    serve_json_end_object(&w);
+    if (serve_json_finish(&w) != 0)
+        out->failed = 1;
+}
+
+static int append_lines(serve_feedback *fb, const serve_buf *lines)
+{
+    pthread_mutex_lock(&fb->lock);
+    errno = 0;
+    int ok = fwrite(lines->data, 1, lines->len, fb->file) == lines->len &&
+             fflush(fb->file) == 0;
+    int error_number = errno;
+    if (!ok)
+        fb->write_failed = 1;
+    pthread_mutex_unlock(&fb->lock);
+    errno = error_number;
+    return ok ? 0 : -1;
+}
+
+serve_feedback_status serve_feedback_record(serve_feedback *fb, serve_rules *holder,
+                                            const serve_snapshot *snap, const char *service,
+                                            const serve_jnode *root, size_t *recorded,
+                                            char *message, size_t message_size)
+{
+    *recorded = 0;
+    const serve_jnode *list = check_request(root, message, message_size);
+    if (list == NULL)
+        return SERVE_FEEDBACK_INVALID;
+
+    char received[32];
+    struct timespec now;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(received, sizeof received, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+    serve_buf lines = {0};
+    for (const serve_jnode *e = list->first; e != NULL; e = e->next)
+        write_line(&lines, received, service, snap, e);
+    if (lines.failed) {
+        serve_buf_free(&lines);
+        return SERVE_FEEDBACK_NOMEM;
+    }
+    if (fb->file != NULL && append_lines(fb, &lines) != 0) {
+        snprintf(message, message_size, "the feedback file could not be written: %s",
+                 strerror(errno != 0 ? errno : EIO));
+        serve_buf_free(&lines);
+        return SERVE_FEEDBACK_IO;
+    }
+    serve_buf_free(&lines);
+    for (const serve_jnode *e = list->first; e != NULL; e = e->next, (*recorded)++)
+        serve_rules_count_feedback(holder, snap->info->sha256,
+                                   strcmp(serve_jstr(serve_jget(e, "outcome")), "accepted") == 0);
+    return SERVE_FEEDBACK_OK;
+}

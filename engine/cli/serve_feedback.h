@@ -1,0 +1,42 @@
+/*
+ * serve_feedback.h - CDS Hooks feedback: what clinicians did with the cards.
+ *
+ * POST /cds-services/{id}/feedback carries {"feedback": [...]}, one entry per card
+ * acted on: the card's uuid, "accepted" or "overridden", when, and for an override
+ * the reason (a coding, as offered in the card's overrideReasons) and a comment.
+ * The whole request is checked first; nothing is recorded when any entry is wrong.
+ * Each entry is then counted against the rule set serving at that moment (see
+ * serve_rules.h) and, when a feedback file is configured, appended to it as one
+ * JSON line, flushed before the request is answered.
+ */
+#ifndef SERVE_FEEDBACK_H
+#define SERVE_FEEDBACK_H
+
+#include <stddef.h>
+
+#include "serve_json.h"
+#include "serve_rules.h"
+
+typedef struct serve_feedback serve_feedback;
+
+/* Opens path for appending (NULL: count in memory only). Returns 0, or -1 with
+ * *error_number set (errno; ENOMEM when memory ran out). */
+int serve_feedback_open(const char *path, serve_feedback **out, int *error_number);
+/* Flushes and closes the file. Returns 0, or -1 when a write failed. */
+int serve_feedback_close(serve_feedback *fb);
+
+typedef enum serve_feedback_status {
+    SERVE_FEEDBACK_OK,
+    SERVE_FEEDBACK_INVALID,     /* the request is not valid feedback: see message */
+    SERVE_FEEDBACK_IO,          /* the file could not be written: see message */
+    SERVE_FEEDBACK_NOMEM
+} serve_feedback_status;
+
+/* Checks and records the feedback request whose parsed body is root, for the CDS
+ * service `service` of the rule set in snap. *recorded is the number of entries. */
+serve_feedback_status serve_feedback_record(serve_feedback *fb, serve_rules *holder,
+                                            const serve_snapshot *snap, const char *service,
+                                            const serve_jnode *root, size_t *recorded,
+                                            char *message, size_t message_size);
+
+#endif

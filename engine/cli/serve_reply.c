@@ -1,0 +1,205 @@
+/*
+ * serve_reply.c - the JSON replies of the service: errors, the library's
+ * diagnostics as JSON, and the rule set's description (see serve_http.h).
+ *
+ * Every error is one JSON object naming the problem:
+ *   {"error": "invalid_facts", "status": 422, "message": "...", "diagnostics": [...]}
+ * `error` is a stable code (docs/integration.md lists them), `message` says what
+ * to do in words, `diagnostics` is always present (often empty).
+ */
+#include "serve_http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The body sent when a reply could not be built for lack of memory. */
+static const char nomem_body[] =
+    "{\n  \"error\": \"out_of_memory\",\n  \"status\": 500,\n"
+    "  \"message\": \"the server ran out of memory answering this request\",\n"
+    "  \"diagnostics\": []\n}\n";
+
+void serve_reply_free(serve_reply *reply)
+{
+    if (reply->body != nomem_body) {
+        if (reply->library_body)
+            sw_free(reply->body);
+        else
+            free(reply->body);
+    }
+    reply->body = NULL;
+    reply->len = 0;
+}
+
+void serve_reply_nomem(serve_reply *reply)
+{
+    serve_reply_free(reply);
+    reply->status = 500;
+    reply->body = (char *)nomem_body;
+    reply->len = sizeof nomem_body - 1;
+    reply->library_body = 0;
+}
+
+/* Takes b's text as the reply body with the given status. */
+static void reply_take(serve_reply *reply, unsigned status, serve_buf *b, int ok)
+{
+    size_t len = 0;
+    char *body = serve_buf_take(b, &len);
+    if (body == NULL || !ok) {
+        free(body);
+        serve_reply_nomem(reply);
+        return;
+    }
+    serve_reply_free(reply);
+    reply->status = status;
+    reply->body = body;
+    reply->len = len;
+    reply->library_body = 0;
+}
+
+void serve_reply_json(serve_reply *reply, serve_buf *b)
+{
+    reply_take(reply, 200, b, !b->failed);
+}
+
+static const char *severity_name(sw_severity s)
+{
+    return s == SW_SEV_ERROR ? "error" : s == SW_SEV_WARNING ? "warning" : "note";
+}
+
+static void json_diagnostic(serve_json *w, const sw_diagnostic *d)
+{
+    serve_json_begin_object(w);
+    serve_json_key(w, "severity");
+    serve_json_string(w, severity_name(d->severity));
+    serve_json_key(w, "code");
+    serve_json_string(w, d->code);
+    serve_json_key(w, "message");
+    serve_json_string(w, d->message);
+    serve_json_key(w, "hint");
+    serve_json_string(w, d->hint);
+    serve_json_key(w, "file");
+    serve_json_string(w, d->file);
+    serve_json_key(w, "line");
+    if (d->line > 0)
+        serve_json_int(w, d->line);
+    else
+        serve_json_null(w);
+    serve_json_key(w, "column");
+    if (d->column > 0)
+        serve_json_int(w, d->column);
+    else
+        serve_json_null(w);
+    serve_json_key(w, "field");
+    serve_json_string(w, d->field);
+    serve_json_key(w, "source_line");
+    serve_json_string(w, d->source_line);
+    serve_json_end_object(w);
+}
+
+void serve_json_diagnostics(serve_json *w, const sw_diagnostics *diags)
+{
+    size_t n = diags != NULL ? sw_diagnostics_count(diags) : 0;
+    serve_json_begin_array(w);
+    for (size_t i = 0; i < n; i++) {
+        const sw_diagnostic *d = sw_diagnostics_at(diags, i);
+        if (d != NULL)
+            json_diagnostic(w, d);
+    }
+    serve_json_end_array(w);
+}
+
+static void error_reply(serve_reply *reply, unsigned status, const char *code,
+                        const char *message, const sw_diagnostics *diags)
+{
+    serve_buf b = {0};
+    serve_json w;
+
+    serve_json_init(&w, &b);
+    serve_json_begin_object(&w);
+    serve_json_key(&w, "error");
+    serve_json_string(&w, code);
+    serve_json_key(&w, "status");
+    serve_json_int(&w, status);
+    serve_json_key(&w, "message");
+    serve_json_string(&w, message);
+    serve_json_key(&w, "diagnostics");
+    serve_json_diagnostics(&w, diags);
+    serve_json_end_object(&w);
+    reply_take(reply, status, &b, serve_json_finish(&w) == 0);
+}
+
+void serve_reply_error(serve_reply *reply, unsigned status, const char *code,
+                       const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    error_reply(reply, status, code, message, NULL);
+}
+
+void serve_reply_diagnostics(serve_reply *reply, unsigned status, const char *code,
+                             const char *message, const sw_diagnostics *diags)
+{
+    error_reply(reply, status, code, message, diags);
+}
+
+static void json_count(serve_json *w, const char *key, size_t n)
+{
+    serve_json_key(w, key);
+    serve_json_int(w, (long long)n);
+}
+
+static void json_counts(serve_json *w, const sw_ruleset_info *info)
+{
+    serve_json_key(w, "counts");
+    serve_json_begin_object(w);
+    json_count(w, "rules", info->rules);
+    json_count(w, "facts", info->facts);
+    json_count(w, "derived", info->derived);
+    json_count(w, "stages", info->stages);
+    json_count(w, "interventions", info->interventions);
+    json_count(w, "practices", info->practices);
+    json_count(w, "challenges", info->challenges);
+    json_count(w, "risks", info->risks);
+    json_count(w, "sources", info->sources);
+    json_count(w, "statements", info->statements);
+    serve_json_end_object(w);
+}
+
+void serve_json_ruleset(serve_json *w, serve_rules *rules, const serve_snapshot *snap)
+{
+    const sw_ruleset_info *info = snap->info;
+    unsigned long accepted, overridden;
+
+    serve_rules_feedback(rules, info->sha256, &accepted, &overridden);
+    serve_json_begin_object(w);
+    serve_json_key(w, "name");
+    serve_json_string(w, info->name);
+    serve_json_key(w, "title");
+    serve_json_string(w, info->title);
+    serve_json_key(w, "version");
+    serve_json_string(w, info->version);
+    serve_json_key(w, "sha256");
+    serve_json_string(w, info->sha256);
+    serve_json_key(w, "engine_version");
+    serve_json_string(w, sw_version());
+    serve_json_key(w, "result_format");
+    serve_json_string(w, SW_RESULT_FORMAT);
+    serve_json_key(w, "generation");
+    serve_json_int(w, (long long)snap->generation);
+    serve_json_key(w, "loaded_at");
+    serve_json_string(w, snap->loaded_at);
+    json_counts(w, info);
+    serve_json_key(w, "feedback");
+    serve_json_begin_object(w);
+    serve_json_key(w, "accepted");
+    serve_json_int(w, (long long)accepted);
+    serve_json_key(w, "overridden");
+    serve_json_int(w, (long long)overridden);
+    serve_json_end_object(w);
+    serve_json_end_object(w);
+}
