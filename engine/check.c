@@ -354,6 +354,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
             report(m, d, te->at, "E203", "split the set into two facts",
                    "a set may have at most %d members; '%s' has %u", SW_SET_MAX_MEMBERS,
                    d->name.name, n);
+            t->enumeration = SW_NONE;
             return;
         }
         const char **members = sw_arena_array(m->arena, n, sizeof *members);
@@ -611,6 +612,10 @@ static int check_name(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *contex
     if (slot != SW_NONE) {
         e->slot = slot;
         e->type = m->types[slot];
+        /* a one-of, set or stage type whose declaration failed (already told) */
+        if ((e->type.kind == SW_T_ENUM || e->type.kind == SW_T_SET) &&
+            e->type.enumeration == SW_NONE)
+            return 0;
         e->checked_ok = 1;
         return 1;
     }

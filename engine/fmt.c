@@ -426,9 +426,10 @@ static void emit_expr(fmt_state *fx, const sw_expr *e, int paren, unsigned inden
     int fits = !flat.failed && indent + columns(flat.data) <= SW_FMT_WIDTH;
     int breaks = 0;
     if (is_chain(e)) {
-        const sw_expr *ops[2];
-        size_t n = chain_operands(e, ops, 2);   /* ops[0] is the first operand */
-        breaks = top || !fits || (n > 1 && comment_in(fx, ops[0]->at.end, e->at.end));
+        const sw_expr *first = e;
+        while (first->kind == e->kind)
+            first = first->lhs;
+        breaks = top || !fits || comment_in(fx, first->at.end, e->at.end);
     } else if (e->kind == SW_E_NOT && is_chain(e->lhs) && !fits)
         breaks = 1;
     if (!breaks) {

@@ -185,6 +185,7 @@ static void put_stage(walk *w, const sw_stage_verdict *s)
     }
     end_array(w);
     key_string_list(w, "undecided_rules", s->undecided_rules, s->nundecided_rules);
+    key_bool(w, "provisional", s->provisional);
     end_object(w);
 }
 

@@ -219,6 +219,9 @@ static void put_stage(sw_buf *out, const sw_stage_verdict *s)
     sw_buf_puts(out, "  undecided move rules: ");
     put_list(out, s->undecided_rules, s->nundecided_rules);
     sw_buf_putc(out, '\n');
+    if (s->provisional)
+        sw_buf_puts(out, "  PROVISIONAL: an undecided rule could move the client to an earlier "
+                         "stage; record the missing facts (data gaps) to settle it\n");
 }
 
 static void put_section_title(sw_buf *out, const char *title, size_t n)

@@ -267,6 +267,18 @@ static void build_stage(builder *b)
         if (b->ev->truth[r] == 2 && has_move(&p->rules[r]))
             und[u++] = p->rules[r].id;
     free(count);
+    /* a rule that might still fire and move the client earlier makes the verdict
+     * provisional: the policy would pick its stage */
+    int64_t reference = chosen >= 0 ? chosen : current;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (b->ev->truth[r] != 2)
+            continue;
+        for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
+            const sw_action *act = &p->rules[r].actions[a];
+            if (act->kind == SW_ACT_MOVE && (reference < 0 || (int64_t)act->target < reference))
+                v->provisional = 1;
+        }
+    }
     v->candidates = cands;
     v->ncandidates = ncand;
     v->undecided_rules = und;

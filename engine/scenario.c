@@ -234,7 +234,7 @@ static const char *shape_hint(const sw_fact_def *fd, const yaml_node_t *v)
 }
 
 /* Moves the setters' diagnostics to node `at` (or, for "facts.x[N]", to item N of
- * list); hints that name C setters give way to `hint`. */
+ * list); hints that name the C setters give way to `hint`, said in YAML terms. */
 static void place(reader *r, const yaml_node_t *at, const yaml_node_t *list, const char *hint)
 {
     for (size_t i = 0; i < sw_diagnostics_count(r->tmp); i++) {
@@ -247,7 +247,7 @@ static void place(reader *r, const yaml_node_t *at, const yaml_node_t *list, con
                 where = node(r, ITEMS(list)[k]);
         }
         const char *h = d->hint;
-        if (hint && (!h || strncmp(h, "set it with", 11) == 0))
+        if (hint && h && strncmp(h, "set it with", 11) == 0)
             h = hint;
         say_mark(r, where->start_mark, d->severity, d->code, d->field, h, "%s", d->message);
     }
@@ -690,7 +690,7 @@ static void read_stage_value(reader *r, const yaml_node_t *v, const expect_key *
 
 /* The entry of table[0..n) named by key, or NULL after saying so. */
 static const expect_key *known_key(reader *r, const yaml_node_t *key, const expect_key *table,
-                                   size_t n, const char *where)
+                                   size_t n, const char *where, const char *otherwise)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(table[i].key, text_of(key)) == 0)
@@ -700,7 +700,7 @@ static const expect_key *known_key(reader *r, const yaml_node_t *key, const expe
         names[i] = table[i].key;
     sw_buf hint = SW_BUF_INIT;
     suggest_into(&hint, text_of(key), names, n);
-    say(r, key, "T006", where, hint.len && !hint.failed ? hint.data : "see docs/testing.md for the keys",
+    say(r, key, "T006", where, hint.len && !hint.failed ? hint.data : otherwise,
         "unknown key '%s' in %s", text_of(key), where);
     sw_buf_free(&hint);
     return NULL;
@@ -719,7 +719,8 @@ static void read_stage(reader *r, const yaml_node_t *m)
         const yaml_node_t *key = node(r, PAIRS(m)[i].key);
         if (!is_name(key) || repeated_key(r, m, i, "T010", "stage"))
             continue;
-        const expect_key *sk = known_key(r, key, stage_keys, NSTAGE_KEYS, "stage");
+        const expect_key *sk = known_key(r, key, stage_keys, NSTAGE_KEYS, "stage",
+                                             "stage takes current, suggested and direction");
         if (sk)
             read_stage_value(r, node(r, PAIRS(m)[i].value), sk);
     }
@@ -743,7 +744,8 @@ static void read_expect(reader *r, const yaml_node_t *m)
         }
         if (repeated_key(r, m, i, "T010", "expect"))
             continue;
-        const expect_key *ek = known_key(r, key, expect_keys, NEXPECT_KEYS, "expect");
+        const expect_key *ek = known_key(r, key, expect_keys, NEXPECT_KEYS, "expect",
+                                              "docs/testing.md lists the expectations");
         if (!ek)
             continue;
         if (ek->kind == SW_EXPECT_RISK)
@@ -927,7 +929,8 @@ static void keep_scenario(reader *r, sw_scenario *sc)
         sw_facts_free(sc->facts);
         return;
     }
-    memcpy(sc->expects, r->exp, r->nexp * sizeof *sc->expects);
+    if (r->nexp)
+        memcpy(sc->expects, r->exp, r->nexp * sizeof *sc->expects);
     sc->nexpects = (uint32_t)r->nexp;
     set->items[set->count++] = *sc;
 }

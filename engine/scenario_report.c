@@ -155,8 +155,8 @@ static void put_rules(sw_buf *out, const sw_coverage *c)
     for (uint32_t r = 0; r < p->nrules; r++)
         if (strlen(p->rules[r].id) > width)
             width = strlen(p->rules[r].id);
-    sw_buf_printf(out, "\nRules:\n  %-*s  %5s  %9s  %-10s  %s\n", (int)width, "rule", "fired",
-                  "undecided", "conditions", "");
+    sw_buf_printf(out, "\nRules:\n  %-*s  %5s  %9s  %s\n", (int)width, "rule", "fired",
+                  "undecided", "conditions");
     for (uint32_t r = 0; r < p->nrules; r++) {
         uint32_t possible, seen = sw_coverage_rule_outcomes(c, r, &possible);
         char outcomes[48];

@@ -189,8 +189,8 @@ static const sw_item *report_item(const sw_report *rep, int kind, const char *id
     return NULL;
 }
 
-/* The rules whose truth is `want` (or, want == SW_UNKNOWN + 1, not true) that
- * produce the item; risks note each action's severity. */
+/* The rules that produce the item: those that fired (only_true; risks note the
+ * severity each flagged) or those that did not (noting what undecided ones lack). */
 static void involve_producers(cmp *c, int kind, uint32_t target, int only_true)
 {
     for (uint32_t r = 0; r < c->p->nrules; r++) {
@@ -249,8 +249,9 @@ static void involve_movers(cmp *c, uint32_t expected_stage)
         if (to == SW_NONE || (t == SW_FALSE && to != expected_stage))
             continue;
         const char *missing = t == SW_UNKNOWN ? missing_note(c, r) : NULL;
-        involve(c, r, missing ? cmp_format(c, "moves to %s; %s", stages->members[to], missing)
-                              : cmp_format(c, "moves to %s", stages->members[to]));
+        const char *moves = t == SW_TRUE ? "moves" : "would move";
+        involve(c, r, missing ? cmp_format(c, "%s to %s; %s", moves, stages->members[to], missing)
+                              : cmp_format(c, "%s to %s", moves, stages->members[to]));
     }
 }
 

@@ -246,6 +246,10 @@ typedef struct sw_stage_verdict {
     size_t ncandidates;
     const char *const *undecided_rules;    /* move rules left undecided by missing data */
     size_t nundecided_rules;
+    /* 1 when an undecided move rule could propose a stage earlier than the one
+     * suggested: under the policy the verdict would change, so it is provisional
+     * until the missing facts are recorded (see the data gaps) */
+    int provisional;
 } sw_stage_verdict;
 
 /* A fact whose absence left rules undecided. */

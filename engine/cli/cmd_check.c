@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "cmd_audit.h"
 #include "io.h"
 
 enum { OPT_HELP = 1 };
@@ -22,7 +23,8 @@ const char cli_check_help[] =
     "\n"
     "Checks a rule set and prints a one-line summary of it: the guideline's name and\n"
     "version, how many rules, facts and catalogue entries it declares, and the SHA-256\n"
-    "of its sources. Every problem is reported, not just the first, as\n"
+    "of its sources, and a second line counting its rules by status (production,\n"
+    "testing, draft, retired). Every problem is reported, not just the first, as\n"
     "FILE:LINE:COLUMN: error[CODE]: MESSAGE with the source line, a caret under the\n"
     "problem and, where it helps, a hint. Warnings are reported but do not fail the\n"
     "check.\n"
@@ -113,6 +115,7 @@ int cli_cmd_check(int argc, char **argv)
     code = cli_load_rules(paths, npaths, &rules);
     if (code == CLI_EXIT_OK) {
         print_summary(paths, npaths, sw_ruleset_describe(rules));
+        cli_audit_print_status_counts(stdout, rules);
         sw_ruleset_free(rules);
     }
 

@@ -17,15 +17,23 @@
 #include <string.h>
 
 #include "args.h"
+#include "cmd_audit.h"
 #include "io.h"
 #include "jsontext.h"
 
-enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT };
+enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_KEY, OPT_DECISION_ID,
+       OPT_TIMESTAMP };
 
 static const cli_option eval_options[] = {
     {OPT_HELP, 'h', "help", 0},
     {OPT_FACTS, 'f', "facts", 1},
     {OPT_FORMAT, 0, "format", 1},
+    /* audit: production mode and the decision log (cmd_audit.c, docs/audit.md) */
+    {OPT_PRODUCTION, 0, "production", 0},
+    {OPT_LOG, 0, "log", 1},
+    {OPT_KEY, 0, "pseudonym-key", 1},
+    {OPT_DECISION_ID, 0, "decision-id", 1},
+    {OPT_TIMESTAMP, 0, "timestamp", 1},
 };
 
 const char cli_eval_help[] =
@@ -53,6 +61,15 @@ const char cli_eval_help[] =
     "                                a JSON array of the objects\n"
     "                         jsonl  one compact JSON object per line per client\n"
     "                         yaml   one YAML document (\"---\") per client\n"
+    "      --production     refuse to evaluate unless every rule has status\n"
+    "                       production (lists the others; exit 3)\n"
+    "      --log FILE       append a decision record per client to the decision log\n"
+    "                       FILE (docs/audit.md)\n"
+    "      --pseudonym-key FILE  record client identifiers as HMAC-SHA256 under the\n"
+    "                       key in FILE (without it, the log omits them)\n"
+    "      --decision-id ID  the first record's decision id (later ones: ID-2, ID-3...);\n"
+    "                       default: a random UUID\n"
+    "      --timestamp TIME the records' time, YYYY-MM-DDTHH:MM:SSZ (default: now)\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status:\n"
@@ -252,6 +269,7 @@ static void notes_flush(doc_notes *notes, const char *name, size_t total)
 /* The outcome of the whole run, beyond the first fatal exit code. */
 typedef struct eval_state {
     const sw_ruleset *rules;
+    cli_audit_log *log;    /* --log: where each decision is recorded */
     eval_output out;
     int facts_errors;      /* some document was skipped or an input refused */
     int io_errors;         /* some input could not be read */
@@ -267,6 +285,11 @@ static int evaluate_one(eval_state *st, const sw_facts *facts)
     sw_status status = sw_evaluate(st->rules, facts, &result);
     if (status != SW_OK)
         return cli_fail_status(status, "evaluating a client");
+    int logged = cli_audit_log_append(st->log, st->rules, facts, result);
+    if (logged != CLI_EXIT_OK) {
+        sw_result_free(result);
+        return logged;
+    }
     status = sw_result_render(result, st->out.format == OUT_TEXT ? SW_FORMAT_TEXT
                                       : st->out.format == OUT_YAML ? SW_FORMAT_YAML
                                                                    : SW_FORMAT_JSON,
@@ -376,7 +399,7 @@ static int parse_format(const char *text, out_format *format)
 
 /* Evaluates every facts input in turn; returns the exit code. */
 static int run(const char *const *rule_paths, size_t nrules, const char *const *facts_paths,
-               size_t nfacts, out_format format)
+               size_t nfacts, out_format format, cli_audit_log *log)
 {
     eval_state st = {0};
     int code;
@@ -395,8 +418,12 @@ static int run(const char *const *rule_paths, size_t nrules, const char *const *
 
     sw_ruleset *rules = NULL;
     code = cli_load_rules(rule_paths, nrules, &rules);
-    if (code != CLI_EXIT_OK)
+    if (code == CLI_EXIT_OK && log->options.production)
+        code = cli_audit_require_production(rules);
+    if (code != CLI_EXIT_OK) {
+        sw_ruleset_free(rules);
         return code;
+    }
 
     sw_diagnostics *diags = sw_diagnostics_new();
     if (diags == NULL) {
@@ -404,6 +431,7 @@ static int run(const char *const *rule_paths, size_t nrules, const char *const *
         return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
     }
     st.rules = rules;
+    st.log = log;
     st.out.format = format;
     for (size_t i = 0; i < nfacts && code == CLI_EXIT_OK && !st.out.failed; i++)
         code = eval_input(&st, facts_paths[i], diags);
@@ -436,9 +464,11 @@ int cli_cmd_eval(int argc, char **argv)
     const char **facts_paths = malloc((size_t)argc * sizeof *facts_paths);
     size_t nrules = 0, nfacts = 0;
     out_format format = OUT_TEXT;
-    int stdin_used = 0, id, code = CLI_EXIT_OK;
-    const char *value;
+    int stdin_used = 0, id, code = CLI_EXIT_OK, production = 0;
+    const char *value, *log_path = NULL, *key_path = NULL, *decision_id = NULL,
+        *timestamp = NULL;
     cli_args args;
+    cli_audit_log log;
 
     if (rule_paths == NULL || facts_paths == NULL) {
         code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
@@ -485,9 +515,34 @@ int cli_cmd_eval(int argc, char **argv)
                 goto done;
             }
             break;
+        case OPT_PRODUCTION:
+            production = 1;
+            break;
+        case OPT_LOG:
+            log_path = value;
+            break;
+        case OPT_KEY:
+            key_path = value;
+            break;
+        case OPT_DECISION_ID:
+            decision_id = value;
+            break;
+        case OPT_TIMESTAMP:
+            timestamp = value;
+            break;
         default:
             break;
         }
+    }
+    if (!log_path && (key_path || decision_id || timestamp)) {
+        code = cli_usage_error("eval", "--pseudonym-key, --decision-id and --timestamp "
+                                       "need --log FILE");
+        goto done;
+    }
+    if (timestamp && !cli_audit_timestamp_ok(timestamp)) {
+        code = cli_usage_error("eval", "--timestamp needs YYYY-MM-DDTHH:MM:SSZ, got '%s'",
+                               timestamp);
+        goto done;
     }
     if (nrules == 0) {
         code = cli_usage_error("eval", "no rule files given");
@@ -498,7 +553,10 @@ int cli_cmd_eval(int argc, char **argv)
                                        "standard input)");
         goto done;
     }
-    code = run(rule_paths, nrules, facts_paths, nfacts, format);
+    code = cli_audit_log_open(&log, log_path, key_path, decision_id, timestamp, production);
+    if (code == CLI_EXIT_OK)
+        code = run(rule_paths, nrules, facts_paths, nfacts, format, &log);
+    cli_audit_log_close(&log);
 
 done:
     free(rule_paths);

@@ -12,6 +12,8 @@
 #include "args.h"
 #include "cli.h"
 #include "cmd_audit.h"
+#include "cmd_test.h"
+#include "serve_cli.h"
 
 typedef struct cli_command {
     const char *name;
@@ -31,6 +33,12 @@ static const cli_command commands[] = {
     {"replay", "re-evaluate a logged decision and compare the result", cli_replay_help,
      cli_cmd_replay},
     {"diff", "list the decisions that change between two rule sets", cli_diff_help, cli_cmd_diff},
+    {"serve", "serve the rules over HTTP (JSON API and CDS Hooks)", cli_serve_help,
+     cli_cmd_serve},
+    {"test", "run scenario tests and report coverage of the guidance", cli_test_help,
+     cli_cmd_test},
+    {"coverage", "list which rules encode each statement of the guidance", cli_coverage_help,
+     cli_cmd_coverage},
     {"help", "show the help of a command", NULL, cmd_help},
 };
 

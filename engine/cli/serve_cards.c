@@ -98,6 +98,16 @@ static void md_text(serve_buf *b, const char *text)
     }
 }
 
+/* Appends text as a Markdown code span (identifiers: rules, facts). */
+static void md_code(serve_buf *b, const char *text)
+{
+    if (text != NULL && strchr(text, '`') == NULL && strchr(text, '\n') == NULL) {
+        serve_buf_printf(b, "`%s`", text);
+        return;
+    }
+    md_text(b, text);
+}
+
 static void md_citation(serve_buf *b, const sw_citation *c)
 {
     md_text(b, c->source_title);
@@ -120,9 +130,8 @@ static void md_reason(serve_buf *b, const sw_reason *r)
 {
     serve_buf_puts(b, "- **");
     md_text(b, r->title);
-    serve_buf_puts(b, "** (rule `");
-    md_text(b, r->rule);
-    serve_buf_puts(b, "`");
+    serve_buf_puts(b, "** (rule ");
+    md_code(b, r->rule);
     if (r->file != NULL)
         serve_buf_printf(b, ", %s:%u", r->file, r->line);
     serve_buf_puts(b, ")");
@@ -284,8 +293,6 @@ static int write_card(serve_json *w, const sw_report *rep, const char *hook_inst
     serve_json_key(w, "detail");
     serve_json_string_n(w, c->detail.data, c->detail.len);
     write_source(w, rep, c);
-    serve_json_key(w, "selectionBehavior");
-    serve_json_null(w);
     write_override_reasons(w);
     write_extension(w, c);
     serve_json_end_object(w);
@@ -410,13 +417,12 @@ static int gaps_card(serve_json *w, const sw_report *rep, const char *hook)
         serve_buf_puts(&c.summary, g->label);
         serve_buf_puts(&c.detail, "- **");
         md_text(&c.detail, g->label);
-        serve_buf_puts(&c.detail, "** (`");
-        md_text(&c.detail, g->fact);
-        serve_buf_puts(&c.detail, "`): ");
+        serve_buf_puts(&c.detail, "** (");
+        md_code(&c.detail, g->fact);
+        serve_buf_puts(&c.detail, "): ");
         for (size_t k = 0; k < g->nrules; k++) {
-            serve_buf_puts(&c.detail, k > 0 ? ", `" : "`");
-            md_text(&c.detail, g->rules[k]);
-            serve_buf_puts(&c.detail, "`");
+            serve_buf_puts(&c.detail, k > 0 ? ", " : "");
+            md_code(&c.detail, g->rules[k]);
         }
         serve_buf_puts(&c.detail, "\n");
     }

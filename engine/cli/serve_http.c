@@ -5,9 +5,12 @@
  * headers have arrived, once per piece of the body, and once more when the body is
  * complete. On the first call the request is routed and refused at once when the
  * path is unknown (404), the method wrong (405), the token missing or wrong (401)
- * or the declared length too big (413), so a refused body is never read. The body
- * is then gathered up to the limit (413 as soon as it goes over) within the request
- * timeout (408), and the handler runs on the last call.
+ * or the declared length (Content-Length) too big (413), so a refused body is never
+ * read. The body is then gathered up to the limit and the handler runs on the last
+ * call. libmicrohttpd cannot send a reply while a body is still arriving, so a
+ * chunked body that goes over the limit is read to its end and dropped before the
+ * 413 (up to DISCARD_MAX, then the connection is closed), and a request whose body
+ * has not arrived within the timeout has its connection closed without a reply.
  *
  * Every request is counted from its first call to libmicrohttpd's "completed"
  * notification, which comes after the reply has been sent or the connection lost.
@@ -31,6 +34,8 @@ typedef struct serve_request {
     char *body;
     size_t len, cap;
     int replied;              /* a reply has been queued */
+    unsigned refused;         /* 413 (too big) or 500 (out of memory): body dropped */
+    size_t dropped;           /* bytes of a refused body read so far */
     struct timespec started;
 } serve_request;
 
@@ -172,19 +177,25 @@ static serve_request *begin_request(serve_server *srv)
 
 /* ---- the body ---- */
 
-/* Adds a piece of the body; 0, or -1 with the reply set. */
-static int gather(serve_server *srv, serve_request *req, const char *data, size_t size,
-                  serve_reply *reply)
+/* How much of a body over the limit is read (and dropped) before the connection is
+ * closed without a reply: libmicrohttpd cannot send a reply while a body is still
+ * arriving, so a 413 for a body without Content-Length waits for its end. */
+#define DISCARD_MAX ((size_t)16 * 1024 * 1024)
+
+/* Adds a piece of the body. Returns 1 to go on, 0 to close the connection (the
+ * request timed out, or a body too big went on for too long). */
+static int gather(serve_server *srv, serve_request *req, const char *data, size_t size)
 {
-    if (seconds_since(&req->started) > (double)srv->timeout) {
-        serve_reply_error(reply, 408, "request_timeout",
-                          "the request did not arrive within %u seconds", srv->timeout);
-        return -1;
+    if (seconds_since(&req->started) > (double)srv->timeout)
+        return 0;
+    if (req->refused != 0) {
+        req->dropped += size;
+        return req->dropped <= DISCARD_MAX;
     }
     if (size > srv->max_body - req->len) {
-        serve_reply_error(reply, 413, "body_too_large",
-                          "the body is larger than the %zu byte limit", srv->max_body);
-        return -1;
+        req->refused = 413;
+        req->dropped = req->len + size;
+        return 1;
     }
     if (req->len + size + 1 > req->cap) {
         size_t cap = req->cap < 4096 ? 4096 : req->cap;
@@ -192,8 +203,8 @@ static int gather(serve_server *srv, serve_request *req, const char *data, size_
             cap *= 2;
         char *grown = realloc(req->body, cap);
         if (grown == NULL) {
-            serve_reply_nomem(reply);
-            return -1;
+            req->refused = 500;
+            return 1;
         }
         req->body = grown;
         req->cap = cap;
@@ -201,7 +212,7 @@ static int gather(serve_server *srv, serve_request *req, const char *data, size_
     memcpy(req->body + req->len, data, size);
     req->len += size;
     req->body[req->len] = '\0';
-    return 0;
+    return 1;
 }
 
 static enum MHD_Result dispatch(serve_server *srv, struct MHD_Connection *conn,
@@ -211,7 +222,13 @@ static enum MHD_Result dispatch(serve_server *srv, struct MHD_Connection *conn,
     serve_call call = {req->body != NULL ? req->body : "", req->len,
                        req->service[0] != '\0' ? req->service : NULL};
 
-    req->route->handle(srv, &call, &reply);
+    if (req->refused == 413)
+        serve_reply_error(&reply, 413, "body_too_large",
+                          "the body is larger than the %zu byte limit", srv->max_body);
+    else if (req->refused != 0)
+        serve_reply_nomem(&reply);
+    else
+        req->route->handle(srv, &call, &reply);
     return send_reply(srv, conn, req, &reply);
 }
 
@@ -232,9 +249,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         *req_cls = req;
         if (preflight(srv, conn, url, method, req, &reply) != 0)
             return send_reply(srv, conn, req, &reply);
-        if (!req->route->needs_body)
-            return dispatch(srv, conn, req);
-        return MHD_YES;
+        return MHD_YES; /* a reply queued now would close the connection */
     }
     if (req->replied) {
         *upload_data_size = 0; /* a reply was queued early: drop the rest */
@@ -243,9 +258,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     if (*upload_data_size > 0) {
         size_t size = *upload_data_size;
         *upload_data_size = 0;
-        if (gather(srv, req, upload_data, size, &reply) != 0)
-            return send_reply(srv, conn, req, &reply);
-        return MHD_YES;
+        return gather(srv, req, upload_data, size) ? MHD_YES : MHD_NO;
     }
     return dispatch(srv, conn, req);
 }
@@ -291,11 +304,11 @@ int serve_http_start(serve_server *srv, int fd, unsigned threads)
                      MHD_USE_ERROR_LOG;
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 0),
         MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
         MHD_OPTION_END);
     return srv->daemon != NULL ? 0 : -1;
 }

@@ -79,16 +79,21 @@ void serve_reload(serve_server *srv, serve_reply *reply);
 /* An error reply: {"error": code, "status": status, "message": ..., "diagnostics": []}. */
 void serve_reply_error(serve_reply *reply, unsigned status, const char *code,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* An error reply listing the library's diagnostics. */
+/* An error reply listing the library's diagnostics. When source is not NULL, each
+ * diagnostic's source_line is taken from source (the text the line numbers count
+ * in) rather than from the text the library read. */
 void serve_reply_diagnostics(serve_reply *reply, unsigned status, const char *code,
-                             const char *message, const sw_diagnostics *diags);
+                             const char *message, const sw_diagnostics *diags,
+                             const char *source, size_t source_len);
 /* A 200 reply with the JSON text in b (taken over; out of memory gives a 500). */
 void serve_reply_json(serve_reply *reply, serve_buf *b);
 /* The reply's body when building a reply ran out of memory. */
 void serve_reply_nomem(serve_reply *reply);
 void serve_reply_free(serve_reply *reply);
-/* Writes the diagnostics as a JSON array (used by errors and reload replies). */
-void serve_json_diagnostics(serve_json *w, const sw_diagnostics *diags);
+/* Writes the diagnostics as a JSON array (used by errors and reload replies);
+ * source as for serve_reply_diagnostics. */
+void serve_json_diagnostics(serve_json *w, const sw_diagnostics *diags, const char *source,
+                            size_t source_len);
 /* Writes the rule set's description object (GET /v1/ruleset, reload replies). */
 void serve_json_ruleset(serve_json *w, serve_rules *rules, const serve_snapshot *snap);
 

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The body sent when a reply could not be built for lack of memory. */
 static const char nomem_body[] =
@@ -67,7 +68,27 @@ static const char *severity_name(sw_severity s)
     return s == SW_SEV_ERROR ? "error" : s == SW_SEV_WARNING ? "warning" : "note";
 }
 
-static void json_diagnostic(serve_json *w, const sw_diagnostic *d)
+/* Writes line number line of source (without its newline) as a string, or null
+ * when there is no such line or it is longer than the library would quote. */
+static void source_line(serve_json *w, const char *source, size_t len, unsigned line)
+{
+    size_t start = 0;
+    for (unsigned n = 1; n < line && start < len; start++)
+        if (source[start] == '\n')
+            n++;
+    const char *nl = start < len ? memchr(source + start, '\n', len - start) : NULL;
+    size_t end = nl != NULL ? (size_t)(nl - source) : len;
+    if (line == 0 || start > len || end - start > 4096) {
+        serve_json_null(w);
+        return;
+    }
+    if (end > start && source[end - 1] == '\r')
+        end--;
+    serve_json_string_n(w, source + start, end - start);
+}
+
+static void json_diagnostic(serve_json *w, const sw_diagnostic *d, const char *source,
+                            size_t source_len)
 {
     serve_json_begin_object(w);
     serve_json_key(w, "severity");
@@ -93,24 +114,29 @@ static void json_diagnostic(serve_json *w, const sw_diagnostic *d)
     serve_json_key(w, "field");
     serve_json_string(w, d->field);
     serve_json_key(w, "source_line");
-    serve_json_string(w, d->source_line);
+    if (source != NULL && d->source_line != NULL)
+        source_line(w, source, source_len, d->line);
+    else
+        serve_json_string(w, d->source_line);
     serve_json_end_object(w);
 }
 
-void serve_json_diagnostics(serve_json *w, const sw_diagnostics *diags)
+void serve_json_diagnostics(serve_json *w, const sw_diagnostics *diags, const char *source,
+                            size_t source_len)
 {
     size_t n = diags != NULL ? sw_diagnostics_count(diags) : 0;
     serve_json_begin_array(w);
     for (size_t i = 0; i < n; i++) {
         const sw_diagnostic *d = sw_diagnostics_at(diags, i);
         if (d != NULL)
-            json_diagnostic(w, d);
+            json_diagnostic(w, d, source, source_len);
     }
     serve_json_end_array(w);
 }
 
 static void error_reply(serve_reply *reply, unsigned status, const char *code,
-                        const char *message, const sw_diagnostics *diags)
+                        const char *message, const sw_diagnostics *diags, const char *source,
+                        size_t source_len)
 {
     serve_buf b = {0};
     serve_json w;
@@ -124,7 +150,7 @@ static void error_reply(serve_reply *reply, unsigned status, const char *code,
     serve_json_key(&w, "message");
     serve_json_string(&w, message);
     serve_json_key(&w, "diagnostics");
-    serve_json_diagnostics(&w, diags);
+    serve_json_diagnostics(&w, diags, source, source_len);
     serve_json_end_object(&w);
     reply_take(reply, status, &b, serve_json_finish(&w) == 0);
 }
@@ -138,13 +164,14 @@ void serve_reply_error(serve_reply *reply, unsigned status, const char *code,
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    error_reply(reply, status, code, message, NULL);
+    error_reply(reply, status, code, message, NULL, NULL, 0);
 }
 
 void serve_reply_diagnostics(serve_reply *reply, unsigned status, const char *code,
-                             const char *message, const sw_diagnostics *diags)
+                             const char *message, const sw_diagnostics *diags,
+                             const char *source, size_t source_len)
 {
-    error_reply(reply, status, code, message, diags);
+    error_reply(reply, status, code, message, diags, source, source_len);
 }
 
 static void json_count(serve_json *w, const char *key, size_t n)

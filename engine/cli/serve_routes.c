@@ -35,7 +35,8 @@ static int has_code(const sw_diagnostics *diags, const char *code)
 }
 
 /* Replies for a facts status other than SW_OK. */
-static void facts_problem(serve_reply *reply, sw_status status, const sw_diagnostics *diags)
+static void facts_problem(serve_reply *reply, sw_status status, const sw_diagnostics *diags,
+                          const char *source, size_t source_len)
 {
     char message[160];
     size_t errors = sw_diagnostics_error_count(diags);
@@ -54,12 +55,15 @@ static void facts_problem(serve_reply *reply, sw_status status, const sw_diagnos
              "the client document has %zu error%s (see diagnostics); nothing was evaluated",
              errors, errors == 1 ? "" : "s");
     serve_reply_diagnostics(reply, malformed ? 400 : 422,
-                            malformed ? "malformed_facts" : "invalid_facts", message, diags);
+                            malformed ? "malformed_facts" : "invalid_facts", message, diags,
+                            source, source_len);
 }
 
-/* Reads one client document; NULL with the reply set when it has problems. */
+/* Reads one client document; NULL with the reply set when it has problems. source
+ * (may be NULL) is the text to quote in diagnostics, when text is a blanked copy. */
 static sw_facts *read_facts(const serve_snapshot *snap, const char *name, const char *text,
-                            size_t len, serve_reply *reply)
+                            size_t len, const char *source, size_t source_len,
+                            serve_reply *reply)
 {
     sw_facts *facts = NULL;
     sw_diagnostics *diags = sw_diagnostics_new();
@@ -70,7 +74,7 @@ static sw_facts *read_facts(const serve_snapshot *snap, const char *name, const 
     }
     sw_status status = sw_facts_parse(snap->rules, name, text, len, &facts, diags);
     if (status != SW_OK) {
-        facts_problem(reply, status, diags);
+        facts_problem(reply, status, diags, source, source_len);
         sw_facts_free(facts);
         facts = NULL;
     }
@@ -126,7 +130,7 @@ static void handle_ruleset(serve_server *srv, const serve_call *call, serve_repl
 static void handle_evaluate(serve_server *srv, const serve_call *call, serve_reply *reply)
 {
     serve_snapshot *snap = serve_rules_acquire(srv->rules);
-    sw_facts *facts = read_facts(snap, "body", call->body, call->len, reply);
+    sw_facts *facts = read_facts(snap, "body", call->body, call->len, NULL, 0, reply);
     sw_result *result = facts != NULL ? evaluate(snap, facts, reply) : NULL;
 
     if (result != NULL) {
@@ -253,7 +257,7 @@ static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
             serve_reply_nomem(reply);
         return NULL;
     }
-    sw_facts *facts = read_facts(snap, "request", text, len, reply);
+    sw_facts *facts = read_facts(snap, "request", text, len, call->body, call->len, reply);
     free(text);
     const char *patient = serve_jstr(serve_jget(serve_jget(root, "context"), "patientId"));
     if (facts != NULL && sw_facts_client(facts) == NULL && patient != NULL &&
@@ -392,7 +396,7 @@ static void reload_reply(serve_server *srv, const serve_load *load, const serve_
         serve_json_key(&w, "ruleset");
         serve_json_ruleset(&w, srv->rules, snap);
         serve_json_key(&w, "diagnostics");
-        serve_json_diagnostics(&w, load->diags);
+        serve_json_diagnostics(&w, load->diags, NULL, 0);
         serve_json_end_object(&w);
         if (serve_json_finish(&w) != 0)
             b.failed = 1;
@@ -406,7 +410,7 @@ static void reload_reply(serve_server *srv, const serve_load *load, const serve_
              snap->info->sha256, snap->generation);
     int rules = load->status == SW_ERR_RULES || load->status == SW_ERR_LIMIT;
     serve_reply_diagnostics(reply, rules ? 422 : 500, rules ? "rules_invalid" : "reload_failed",
-                            message, load->diags);
+                            message, load->diags, NULL, 0);
 }
 
 void serve_reload(serve_server *srv, serve_reply *reply)

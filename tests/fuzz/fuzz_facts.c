@@ -33,6 +33,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_facts_one(shipped_rules, data, size);
+    fuzz_facts_one(shipped_rules, data, size, NULL);
     return 0;
 }

@@ -134,8 +134,9 @@ static inline void fuzz_evaluate(const sw_ruleset *rs, const sw_facts *f)
     sw_result_free(res);
 }
 
-/* Loads the input as rule files (see above) and evaluates what loads. */
-static inline sw_status fuzz_rules_one(const uint8_t *data, size_t size)
+/* Loads the input as rule files (see above) and evaluates what loads. The
+ * diagnostics go to keep when it is not NULL. */
+static inline sw_status fuzz_rules_one(const uint8_t *data, size_t size, sw_diagnostics *keep)
 {
     sw_source_text texts[FUZZ_MAX_FILES + 1];
     static const char *const names[] = {"f0.sw", "f1.sw", "f2.sw", "f3.sw",
@@ -165,7 +166,7 @@ static inline sw_status fuzz_rules_one(const uint8_t *data, size_t size)
             break;
         s = cut + 4;
     }
-    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_diagnostics *diags = keep ? keep : sw_diagnostics_new();
     fuzz_check(diags != NULL, "out of memory");
     sw_ruleset *rs = NULL;
     sw_status st = sw_ruleset_load_texts(texts, n, &rs, diags);
@@ -192,15 +193,18 @@ static inline sw_status fuzz_rules_one(const uint8_t *data, size_t size)
         }
         sw_ruleset_free(rs);
     }
-    sw_diagnostics_free(diags);
+    if (!keep)
+        sw_diagnostics_free(diags);
     return st;
 }
 
 /* Reads the input as a stream of clients and as one document, against rs. Returns
- * the status of the single-document parse. */
-static inline sw_status fuzz_facts_one(const sw_ruleset *rs, const uint8_t *data, size_t size)
+ * the status of the single-document parse, whose diagnostics go to keep when it is
+ * not NULL. */
+static inline sw_status fuzz_facts_one(const sw_ruleset *rs, const uint8_t *data, size_t size,
+                                       sw_diagnostics *keep)
 {
-    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_diagnostics *diags = keep ? keep : sw_diagnostics_new();
     fuzz_check(diags != NULL, "out of memory");
     sw_facts_stream *stream = NULL;
     if (sw_facts_stream_open(rs, "fuzz.yaml", (const char *)data, size, &stream) == SW_OK) {
@@ -229,7 +233,8 @@ static inline sw_status fuzz_facts_one(const sw_ruleset *rs, const uint8_t *data
     if (one)
         fuzz_evaluate(rs, one);
     sw_facts_free(one);
-    sw_diagnostics_free(diags);
+    if (!keep)
+        sw_diagnostics_free(diags);
     return st;
 }
 

@@ -353,20 +353,25 @@ static void test_stage_verdict(void **state)
         const char *current, *suggested;
         sw_direction direction;
         size_t ncandidates, nundecided;
+        int provisional;
     } cases[] = {
         {PAIRS("stage=persuasion", "phq9=2", "injecting=false", "housing=stable"), "persuasion",
-         "active_treatment", SW_DIRECTION_FORWARD, 1, 0},
+         "active_treatment", SW_DIRECTION_FORWARD, 1, 0, 0},
         /* rules disagree: the earliest stage wins */
         {PAIRS("stage=persuasion", "phq9=2", "injecting=true", "housing=stable"), "persuasion",
-         "engagement", SW_DIRECTION_BACK, 2, 0},
+         "engagement", SW_DIRECTION_BACK, 2, 0, 0},
         {PAIRS("stage=persuasion", "phq9=2", "injecting=false", "housing=temporary"), "persuasion",
-         "persuasion", SW_DIRECTION_STAY, 2, 0},
+         "persuasion", SW_DIRECTION_STAY, 2, 0, 0},
         {PAIRS("stage=persuasion", "phq9=9", "injecting=false", "housing=stable"), "persuasion",
-         "persuasion", SW_DIRECTION_STAY, 0, 0},
+         "persuasion", SW_DIRECTION_STAY, 0, 0, 0},
         {PAIRS("stage=?", "phq9=2", "injecting=false", "housing=stable"), NULL, "active_treatment",
-         SW_DIRECTION_UNKNOWN, 1, 0},
+         SW_DIRECTION_UNKNOWN, 1, 0, 0},
+        /* an undecided rule could move the client back: the verdict is provisional */
         {PAIRS("stage=active_treatment", "phq9=2", "injecting=?", "housing=stable"), "active_treatment",
-         "active_treatment", SW_DIRECTION_STAY, 1, 1},
+         "active_treatment", SW_DIRECTION_STAY, 1, 1, 1},
+        /* an undecided rule that would only move forward changes nothing under the policy */
+        {PAIRS("stage=persuasion", "phq9=?", "injecting=true", "housing=stable"), "persuasion",
+         "engagement", SW_DIRECTION_BACK, 1, 1, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sw_facts *f = facts(rs, NULL, cases[i].pairs);
@@ -380,6 +385,7 @@ static void test_stage_verdict(void **state)
         assert_int_equal(v->direction, cases[i].direction);
         assert_int_equal(v->ncandidates, cases[i].ncandidates);
         assert_int_equal(v->nundecided_rules, cases[i].nundecided);
+        assert_int_equal(v->provisional, cases[i].provisional);
         assert_non_null(strstr(v->policy, "earliest"));
         size_t chosen = 0;
         for (size_t k = 0; k < v->ncandidates; k++)

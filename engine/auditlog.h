@@ -1,0 +1,27 @@
+/*
+ * auditlog.h - the tamper-evident decision log (auditlog.c).
+ *
+ * A decision log is a file of JSON lines, one decision record (record.h) per line.
+ * Line k carries "seq": k and "prev": the SHA-256 of line k-1's bytes (64 zeros for
+ * the first line), and every line ends with its own "hash". Editing a record breaks
+ * its hash; removing, reordering or replacing one breaks the sequence or the chain of
+ * the line after it; a crash mid-write leaves a last line without its newline. The
+ * public functions (sw_decision_log_append, sw_decision_log_verify) are declared in
+ * stagewise.h; this header only adds what the unit tests reach for.
+ */
+#ifndef SW_AUDITLOG_H
+#define SW_AUDITLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stagewise.h"
+
+/* The "prev" of the first record of a log. */
+#define SW_LOG_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Reads "seq" and "prev" from the start of a record line. Returns 0 when the line
+ * does not begin as a decision record does. prev receives 64 hex digits and a NUL. */
+int sw_log_parse_chain(const char *line, size_t len, uint64_t *seq, char prev[65]);
+
+#endif
