@@ -332,8 +332,9 @@ static void verify_lines(verifier *x)
         n++;
         if (line[len - 1] != '\n') {
             verdict(x, SW_LOG_TORN, n, "line %llu is an incomplete record (the write was cut "
-                    "short, e.g. by a crash); the %llu records before it are intact",
-                    (unsigned long long)n, (unsigned long long)x->v->records);
+                    "short, e.g. by a crash); the %llu record%s before it %s intact",
+                    (unsigned long long)n, (unsigned long long)x->v->records,
+                    x->v->records == 1 ? "" : "s", x->v->records == 1 ? "is" : "are");
             break;
         }
         if (!check_line(x, n, line, (size_t)len - 1))

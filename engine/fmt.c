@@ -246,7 +246,9 @@ static int prec(const sw_expr *e)
 
 static int is_chain(const sw_expr *e) { return e->kind == SW_E_AND || e->kind == SW_E_OR; }
 
-/* Whether child, the left or right operand of parent, is written in parentheses. */
+/* Whether child, the left or right operand of parent, is written in parentheses:
+ * where precedence needs them, and in two places readers misread without them, an
+ * 'and' inside an 'or' and a comparison after 'not'. */
 static int needs_parens(const sw_expr *parent, const sw_expr *child, int right)
 {
     int p = prec(child);
@@ -255,7 +257,7 @@ static int needs_parens(const sw_expr *parent, const sw_expr *child, int right)
         return child->kind == SW_E_AND || (right && child->kind == SW_E_OR);
     case SW_E_AND:
         return child->kind == SW_E_OR || (right && child->kind == SW_E_AND);
-    case SW_E_NOT: return p < 3;
+    case SW_E_NOT: return p < 3 || p == 4;   /* `not (x is y)` reads as meant */
     case SW_E_ARITH:
         return p < prec(parent) + right;
     case SW_E_NEG: case SW_E_SINCE: return p < 7;

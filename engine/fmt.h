@@ -27,8 +27,8 @@ sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out
                       size_t *outlen, sw_diagnostics *diags);
 
 /* Appends an expression as the formatter writes it on one line: the fewest
- * parentheses precedence needs, plus a pair around an 'and' inside an 'or'.
- * Used by lint to quote conditions in its findings. */
+ * parentheses precedence needs, plus a pair around an 'and' inside an 'or' and
+ * around a comparison after 'not'. Used by lint to quote conditions. */
 void sw_fmt_expr(sw_buf *b, const sw_file *file, const sw_expr *e);
 
 /* Whether two declaration lists have the same syntax (everything but positions). */

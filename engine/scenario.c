@@ -14,7 +14,6 @@
 #include "scenario.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -968,7 +967,8 @@ static void read_document(reader *r, const yaml_node_t *root)
     if (!named)
         say(r, root, "T004", NULL, "add scenario: NAME as the document's first line",
             "this scenario has no name");
-    check_pairs(r);
+    if (!r->nomem)
+        check_pairs(r);
     if (r->errors == 0 && r->nexp == 0 && !r->nomem)
         say_mark(r, root->start_mark, SW_SEV_WARNING, "T012", "expect",
                  "add an expect: block saying what the guidance must conclude",

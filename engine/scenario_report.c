@@ -203,30 +203,46 @@ static void put_transitions(sw_buf *out, const sw_coverage *c)
     }
 }
 
-/* The statements of source j, flattened index s, that no passing scenario covered. */
+/* Whether statement s (of source j, k-th) is due and no passing scenario covered it. */
+static int uncovered(const sw_coverage *c, uint32_t j, uint32_t k)
+{
+    return !c->prog->sources[j].statements[k].excused && !c->stmt_covered[c->stmt_first[j] + k];
+}
+
+static void put_citing_rules(sw_buf *out, const sw_coverage *c, uint32_t s)
+{
+    int cited = 0;
+    for (uint32_t r = 0; r < c->prog->nrules; r++)
+        for (uint32_t m = c->cite_first[r]; m < c->cite_first[r + 1]; m++)
+            if (c->cite_stmt[m] == s) {
+                sw_buf_printf(out, "%s%s", cited ? ", " : "cited by ", c->prog->rules[r].id);
+                cited = 1;
+            }
+    sw_buf_puts(out, cited ? "\n" : "not cited by any rule\n");
+}
+
+/* The statements that are not excused and that no passing scenario covered. */
 static void put_uncovered(sw_buf *out, const sw_coverage *c)
 {
     const sw_program *p = c->prog;
-    int any = 0;
+    size_t width = 0;
+    for (uint32_t j = 0; j < p->nsources; j++)
+        for (uint32_t k = 0; k < p->sources[j].nstatements; k++)
+            if (uncovered(c, j, k)) {
+                size_t w = strlen(p->sources[j].id) + 1 + columns(p->sources[j].statements[k].id);
+                width = w > width ? w : width;
+            }
+    if (width == 0)
+        return;
+    sw_buf_puts(out, "\nStatements not covered by a passing scenario:\n");
     for (uint32_t j = 0; j < p->nsources; j++)
         for (uint32_t k = 0; k < p->sources[j].nstatements; k++) {
-            uint32_t s = c->stmt_first[j] + k;
-            const sw_statement_def *st = &p->sources[j].statements[k];
-            if (st->excused || c->stmt_covered[s])
+            if (!uncovered(c, j, k))
                 continue;
-            if (!any)
-                sw_buf_puts(out, "\nStatements not covered by a passing scenario:\n");
-            any = 1;
             sw_buf_printf(out, "  %s.", p->sources[j].id);
-            put(out, st->id);
-            int cited = 0;
-            for (uint32_t r = 0; r < p->nrules; r++)
-                for (uint32_t m = c->cite_first[r]; m < c->cite_first[r + 1]; m++)
-                    if (c->cite_stmt[m] == s) {
-                        sw_buf_printf(out, "%s%s", cited ? ", " : "  cited by ", p->rules[r].id);
-                        cited = 1;
-                    }
-            sw_buf_puts(out, cited ? "\n" : "  not cited by any rule\n");
+            size_t w = strlen(p->sources[j].id) + 1 + put(out, p->sources[j].statements[k].id);
+            sw_buf_repeat(out, ' ', width - w + 2);
+            put_citing_rules(out, c, c->stmt_first[j] + k);
         }
 }
 

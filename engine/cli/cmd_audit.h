@@ -46,7 +46,7 @@ typedef struct cli_audit_log {
     sw_record_options options;
     unsigned char *key;           /* the pseudonym key read from its file, or NULL */
     const char *decision_id;      /* --decision-id: the first record's id */
-    char id_buf[80];              /* "ID-2", "ID-3", ... for later records */
+    char id_buf[96];              /* "ID-2", "ID-3", ... for later records */
     unsigned long records;        /* records appended so far */
 } cli_audit_log;
 

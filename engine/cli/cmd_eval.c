@@ -9,25 +9,29 @@
  * can say "client 3 of 5"); the others are still evaluated and the command ends with
  * CLI_EXIT_FACTS.
  */
+#define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cmd_audit.h"
+#include "eval_batch.h"
 #include "io.h"
 #include "jsontext.h"
 
 enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_KEY, OPT_DECISION_ID,
-       OPT_TIMESTAMP };
+       OPT_TIMESTAMP, OPT_JOBS };
 
 static const cli_option eval_options[] = {
     {OPT_HELP, 'h', "help", 0},
     {OPT_FACTS, 'f', "facts", 1},
     {OPT_FORMAT, 0, "format", 1},
+    {OPT_JOBS, 'j', "jobs", 1},
     /* audit: production mode and the decision log (cmd_audit.c, docs/audit.md) */
     {OPT_PRODUCTION, 0, "production", 0},
     {OPT_LOG, 0, "log", 1},
@@ -37,7 +41,7 @@ static const cli_option eval_options[] = {
 };
 
 const char cli_eval_help[] =
-    "Usage: stagewise eval RULES... -f FACTS [-f FACTS]... [--format FORMAT]\n"
+    "Usage: stagewise eval RULES... -f FACTS [-f FACTS]... [--format FORMAT] [-j N]\n"
     "\n"
     "Evaluates each client in FACTS against the rule set and prints the result:\n"
     "recommended interventions, advice, challenges, risks, the stage verdict and data\n"
@@ -61,6 +65,9 @@ const char cli_eval_help[] =
     "                                a JSON array of the objects\n"
     "                         jsonl  one compact JSON object per line per client\n"
     "                         yaml   one YAML document (\"---\") per client\n"
+    "  -j, --jobs N         evaluate on N worker threads (0: one per processor);\n"
+    "                       the output is the same, in input order; a progress line\n"
+    "                       goes to standard error when it is a terminal\n"
     "      --production     refuse to evaluate unless every rule has status\n"
     "                       production (lists the others; exit 3)\n"
     "      --log FILE       append a decision record per client to the decision log\n"
@@ -270,6 +277,7 @@ static void notes_flush(doc_notes *notes, const char *name, size_t total)
 typedef struct eval_state {
     const sw_ruleset *rules;
     cli_audit_log *log;    /* --log: where each decision is recorded */
+    eval_batch *batch;     /* -j N: the worker threads, or NULL */
     eval_output out;
     int facts_errors;      /* some document was skipped or an input refused */
     int io_errors;         /* some input could not be read */
@@ -334,9 +342,14 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
         size_t position = sw_facts_stream_position(stream);
         if (position == 0)
             position = count;
-        out_document(&st->out);
+        if (st->batch == NULL)
+            out_document(&st->out);
         if (status == SW_OK) {
             code = notes_add(&notes, position, 0, diags);
+            if (code == CLI_EXIT_OK && st->batch != NULL) {
+                code = eval_batch_add(st->batch, facts); /* takes facts over */
+                continue;
+            }
             if (code == CLI_EXIT_OK)
                 code = evaluate_one(st, facts);
             sw_facts_free(facts);
@@ -344,12 +357,19 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
         }
         st->facts_errors = 1;
         code = notes_add(&notes, position, 1, diags);
+        if (code == CLI_EXIT_OK && st->batch != NULL)
+            code = eval_batch_add(st->batch, NULL);
         /* A limit, or an error that did not move the stream on, ends this input. */
         if (status == SW_ERR_LIMIT || position == last_error_position)
             break;
         last_error_position = position;
     }
     sw_facts_stream_free(stream);
+    if (st->batch != NULL) {
+        int flushed = eval_batch_flush(st->batch, code != CLI_EXIT_OK);
+        if (code == CLI_EXIT_OK)
+            code = flushed;
+    }
     notes_flush(&notes, name, count);
     return code;
 }
@@ -397,9 +417,62 @@ static int parse_format(const char *text, out_format *format)
     return 0;
 }
 
+/* -j N: writes one document's outcome, on the command's thread, in input order (see
+ * eval_batch.h): the same calls, in the same order, as the sequential path makes. */
+static int batch_emit(void *ctx, sw_status status, const sw_facts *facts,
+                      const sw_result *result, char *text, size_t len)
+{
+    eval_state *st = ctx;
+
+    out_document(&st->out);
+    if (status == SW_ERR_FACTS && result == NULL)
+        return CLI_EXIT_OK; /* skipped: reported with the input's notes */
+    if (status != SW_OK)
+        return cli_fail_status(status, "evaluating a client");
+    int logged = cli_audit_log_append(st->log, st->rules, facts, result);
+    if (logged != CLI_EXIT_OK) {
+        sw_free(text);
+        return logged;
+    }
+    out_result(&st->out, text, len);
+    return CLI_EXIT_OK;
+}
+
+/* Starts the worker threads for -j N (jobs > 1); CLI_EXIT_OK or an exit code. */
+static int start_batch(eval_state *st, unsigned jobs)
+{
+    if (jobs <= 1)
+        return CLI_EXIT_OK;
+    sw_format format = st->out.format == OUT_TEXT   ? SW_FORMAT_TEXT
+                       : st->out.format == OUT_YAML ? SW_FORMAT_YAML
+                                                    : SW_FORMAT_JSON;
+    st->batch = eval_batch_start(st->rules, format, jobs, isatty(STDERR_FILENO), batch_emit, st);
+    if (st->batch == NULL)
+        return cli_fail(CLI_EXIT_INTERNAL, "cannot start %u worker threads", jobs);
+    return CLI_EXIT_OK;
+}
+
+/* Reads -j N: 1 to 256 threads, or 0 for one per online processor. */
+static int parse_jobs(const char *text, unsigned *jobs)
+{
+    char *end = NULL;
+    if (text[0] < '0' || text[0] > '9')
+        return 0;
+    errno = 0;
+    unsigned long n = strtoul(text, &end, 10);
+    if (errno != 0 || *end != '\0' || n > 256)
+        return 0;
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus >= 1 ? (unsigned long)(cpus > 256 ? 256 : cpus) : 1;
+    }
+    *jobs = (unsigned)n;
+    return 1;
+}
+
 /* Evaluates every facts input in turn; returns the exit code. */
 static int run(const char *const *rule_paths, size_t nrules, const char *const *facts_paths,
-               size_t nfacts, out_format format, cli_audit_log *log)
+               size_t nfacts, out_format format, cli_audit_log *log, unsigned jobs)
 {
     eval_state st = {0};
     int code;
@@ -433,8 +506,10 @@ static int run(const char *const *rule_paths, size_t nrules, const char *const *
     st.rules = rules;
     st.log = log;
     st.out.format = format;
+    code = start_batch(&st, jobs);
     for (size_t i = 0; i < nfacts && code == CLI_EXIT_OK && !st.out.failed; i++)
         code = eval_input(&st, facts_paths[i], diags);
+    eval_batch_free(st.batch);
     if (code == CLI_EXIT_OK)
         out_finish(&st.out);
     sw_free(st.out.pending);
@@ -469,6 +544,7 @@ int cli_cmd_eval(int argc, char **argv)
         *timestamp = NULL;
     cli_args args;
     cli_audit_log log;
+    unsigned jobs = 1;
 
     if (rule_paths == NULL || facts_paths == NULL) {
         code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
@@ -530,6 +606,13 @@ int cli_cmd_eval(int argc, char **argv)
         case OPT_TIMESTAMP:
             timestamp = value;
             break;
+        case OPT_JOBS:
+            if (!parse_jobs(value, &jobs)) {
+                code = cli_usage_error("eval", "-j wants a number of threads from 0 to 256, "
+                                               "not '%s'", value);
+                goto done;
+            }
+            break;
         default:
             break;
         }
@@ -555,7 +638,7 @@ int cli_cmd_eval(int argc, char **argv)
     }
     code = cli_audit_log_open(&log, log_path, key_path, decision_id, timestamp, production);
     if (code == CLI_EXIT_OK)
-        code = run(rule_paths, nrules, facts_paths, nfacts, format, &log);
+        code = run(rule_paths, nrules, facts_paths, nfacts, format, &log, jobs);
     cli_audit_log_close(&log);
 
 done:

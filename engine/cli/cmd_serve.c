@@ -27,7 +27,7 @@
 #include "serve_http.h"
 
 enum { OPT_HELP = 1, OPT_LISTEN, OPT_THREADS, OPT_TOKEN_FILE, OPT_MAX_BODY, OPT_TIMEOUT,
-       OPT_FEEDBACK_FILE };
+       OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION };
 
 static const cli_option serve_options[] = {
     {OPT_HELP, 'h', "help", 0},
@@ -37,12 +37,16 @@ static const cli_option serve_options[] = {
     {OPT_MAX_BODY, 0, "max-body", 1},
     {OPT_TIMEOUT, 0, "timeout", 1},
     {OPT_FEEDBACK_FILE, 0, "feedback-file", 1},
+    {OPT_LOG, 0, "log", 1},
+    {OPT_KEY, 0, "pseudonym-key", 1},
+    {OPT_PRODUCTION, 0, "production", 0},
 };
 
 const char cli_serve_help[] =
     "Usage: stagewise serve RULES... [--listen ADDRESS:PORT] [--threads N]\n"
     "                      [--token-file FILE] [--max-body BYTES] [--timeout SECONDS]\n"
-    "                      [--feedback-file FILE]\n"
+    "                      [--feedback-file FILE] [--log FILE [--pseudonym-key FILE]]\n"
+    "                      [--production]\n"
     "\n"
     "Serves the rule set over HTTP until stopped:\n"
     "  POST /v1/evaluate                 a client document (JSON or YAML) in, the\n"
@@ -58,7 +62,8 @@ const char cli_serve_help[] =
     "SIGHUP reloads the rules: new requests use them at once, requests in flight\n"
     "finish on the old ones, and rules with errors are refused (the old ones keep\n"
     "serving). SIGTERM or SIGINT stops accepting connections, lets requests in flight\n"
-    "finish, flushes the feedback file and exits with 0.\n"
+    "finish, and exits with 0 (the feedback file and decision log are written as\n"
+    "each request is answered).\n"
     "\n"
     "Arguments:\n"
     "  RULES                  .sw files, or directories whose .sw files are read\n"
@@ -73,6 +78,13 @@ const char cli_serve_help[] =
     "      --timeout SECONDS      idle connections are closed, and a request must\n"
     "                             arrive whole, within SECONDS (default 30)\n"
     "      --feedback-file FILE   append CDS Hooks feedback to FILE as JSON lines\n"
+    "      --log FILE             append a decision record per evaluation to the\n"
+    "                             decision log FILE (docs/audit.md); a decision that\n"
+    "                             cannot be recorded is answered with an error\n"
+    "      --pseudonym-key FILE   record client identifiers as HMAC-SHA256 under the\n"
+    "                             key in FILE (without it, the log omits them)\n"
+    "      --production           serve only rule sets whose rules all have status\n"
+    "                             production, at start and on every reload\n"
     "  -h, --help                 show this help\n"
     "\n"
     "Exit status:\n"
@@ -91,6 +103,9 @@ typedef struct serve_options_t {
     unsigned timeout;
     const char *token_file;
     const char *feedback_file;
+    const char *log_path;
+    const char *key_path;
+    int production;
 } serve_opts;
 
 /* ---- options ---- */
@@ -142,6 +157,15 @@ static int apply_option(serve_opts *o, int id, const char *value)
     case OPT_FEEDBACK_FILE:
         o->feedback_file = value;
         return CLI_EXIT_OK;
+    case OPT_LOG:
+        o->log_path = value;
+        return CLI_EXIT_OK;
+    case OPT_KEY:
+        o->key_path = value;
+        return CLI_EXIT_OK;
+    case OPT_PRODUCTION:
+        o->production = 1;
+        return CLI_EXIT_OK;
     default:
         return CLI_EXIT_OK;
     }
@@ -179,6 +203,8 @@ static int parse_args(int argc, char **argv, serve_opts *o)
     }
     if (o->nrules == 0)
         return cli_usage_error("serve", "no rule files given");
+    if (o->key_path != NULL && o->log_path == NULL)
+        return cli_usage_error("serve", "--pseudonym-key needs --log FILE");
     return CLI_EXIT_OK;
 }
 
@@ -348,6 +374,19 @@ static int run_server(serve_server *srv, const serve_opts *o, int fd)
     return CLI_EXIT_OK;
 }
 
+/* Whether path can be opened for appending (created when missing). */
+static int can_append(const char *path, int *error_number)
+{
+    errno = 0;
+    FILE *f = fopen(path, "a");
+    if (f == NULL) {
+        *error_number = errno != 0 ? errno : EIO;
+        return 0;
+    }
+    fclose(f);
+    return 1;
+}
+
 /* Opens what the server needs beyond the rules; returns CLI_EXIT_OK or a code. */
 static int open_files(const serve_opts *o, serve_tokens *tokens, serve_feedback **feedback)
 {
@@ -361,6 +400,9 @@ static int open_files(const serve_opts *o, serve_tokens *tokens, serve_feedback 
         if (warning[0] != '\0')
             fprintf(stderr, "stagewise serve: warning: %s\n", warning);
     }
+    if (o->log_path != NULL && !can_append(o->log_path, &error_number))
+        return cli_fail(CLI_EXIT_IO, "cannot write the decision log '%s': %s", o->log_path,
+                        strerror(error_number));
     if (serve_feedback_open(o->feedback_file, feedback, &error_number) != 0) {
         serve_tokens_free(tokens);
         if (error_number == ENOMEM)
@@ -371,26 +413,43 @@ static int open_files(const serve_opts *o, serve_tokens *tokens, serve_feedback 
     return CLI_EXIT_OK;
 }
 
+/* Loads the rules (requiring production status if asked) into srv's holder;
+ * returns CLI_EXIT_OK or the exit code after saying why. */
+static int open_rules(const serve_opts *o, serve_server *srv)
+{
+    sw_ruleset *rules = NULL;
+
+    int code = cli_load_rules(o->rule_paths, o->nrules, &rules);
+    if (code == CLI_EXIT_OK && o->production)
+        code = cli_audit_require_production(rules);
+    if (code == CLI_EXIT_OK && serve_rules_open(o->rule_paths, o->nrules, rules, &srv->rules) != 0)
+        code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    if (code != CLI_EXIT_OK) {
+        sw_ruleset_free(rules);
+        return code;
+    }
+    if (o->production)
+        serve_rules_require_production(srv->rules);
+    return CLI_EXIT_OK;
+}
+
 static int serve(const serve_opts *o)
 {
     serve_tokens tokens = {0};
     serve_server srv = {0};
-    sw_ruleset *rules = NULL;
+    cli_audit_log log;
 
-    int code = open_files(o, &tokens, &srv.feedback);
-    if (code != CLI_EXIT_OK)
-        return code;
-    code = cli_load_rules(o->rule_paths, o->nrules, &rules);
-    if (code == CLI_EXIT_OK &&
-        serve_rules_open(o->rule_paths, o->nrules, rules, &srv.rules) != 0) {
-        sw_ruleset_free(rules);
-        code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
-    }
+    int code = cli_audit_log_open(&log, o->log_path, o->key_path, NULL, NULL, o->production);
+    if (code == CLI_EXIT_OK)
+        code = open_files(o, &tokens, &srv.feedback);
+    if (code == CLI_EXIT_OK)
+        code = open_rules(o, &srv);
     int fd = code == CLI_EXIT_OK ? open_listener(o->listen) : -1;
     if (code == CLI_EXIT_OK && fd < 0)
         code = fd == -2 ? CLI_EXIT_USAGE : CLI_EXIT_IO;
     if (code == CLI_EXIT_OK) {
         srv.tokens = o->token_file != NULL ? &tokens : NULL;
+        srv.log = o->log_path != NULL ? &log : NULL;
         srv.max_body = o->max_body;
         srv.timeout = o->timeout;
         pthread_mutex_init(&srv.lock, NULL);
@@ -404,6 +463,7 @@ static int serve(const serve_opts *o)
                         o->feedback_file);
     serve_rules_close(srv.rules);
     serve_tokens_free(&tokens);
+    cli_audit_log_close(&log);
     return code;
 }
 

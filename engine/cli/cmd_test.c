@@ -166,7 +166,8 @@ static int add_directory(path_list *l, const char *dir)
             errno = ENOMEM;
     }
     closedir(d);
-    qsort(l->v + first, l->n - first, sizeof *l->v, cmp_paths);
+    if (l->n > first)
+        qsort(l->v + first, l->n - first, sizeof *l->v, cmp_paths);
     return ok;
 }
 
@@ -231,6 +232,9 @@ static int scenario_files(const test_options *o, path_list *files)
         else if (!path_add(files, paths[i], strlen(paths[i])))
             code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
     }
+    if (code == CLI_EXIT_OK && files->n == 0)
+        code = cli_fail(CLI_EXIT_FACTS, "no scenario files (*.yaml, *.yml) in %s%s", paths[0],
+                        npaths > 1 ? " or the other paths given" : "");
     path_list_free(&defaults);
     return code;
 }

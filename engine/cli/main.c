@@ -12,6 +12,7 @@
 #include "args.h"
 #include "cli.h"
 #include "cmd_audit.h"
+#include "cmd_lint.h"
 #include "cmd_test.h"
 #include "serve_cli.h"
 
@@ -39,6 +40,9 @@ static const cli_command commands[] = {
      cli_cmd_test},
     {"coverage", "list which rules encode each statement of the guidance", cli_coverage_help,
      cli_cmd_coverage},
+    {"lint", "find rules that can never fire, contradict or repeat each other", cli_lint_help,
+     cli_cmd_lint},
+    {"fmt", "rewrite rule files in the canonical layout", cli_fmt_help, cli_cmd_fmt},
     {"help", "show the help of a command", NULL, cmd_help},
 };
 

@@ -233,6 +233,19 @@ static void write_coding(serve_json *w, const char *system, const char *code,
     serve_json_end_object(w);
 }
 
+/* The topic's words for a card that is not about one item. */
+static const char *topic_display(const char *kind)
+{
+    static const char *const names[][2] = {
+        {"stage", "Stage"}, {"challenges", "Challenges"}, {"advice", "Advice"},
+        {"data-gaps", "Data gaps"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(kind, names[i][0]) == 0)
+            return names[i][1];
+    return kind;
+}
+
 static void write_source(serve_json *w, const sw_report *rep, const card *c)
 {
     serve_buf label = {0};
@@ -252,7 +265,7 @@ static void write_source(serve_json *w, const sw_report *rep, const card *c)
     serve_buf system = {0};
     serve_buf_printf(&system, "urn:stagewise:%s:%s", rep->provenance.guideline, c->kind);
     write_coding(w, system.data != NULL ? system.data : "", c->id != NULL ? c->id : c->kind,
-                 c->nitems == 1 ? c->items[0].label : c->kind);
+                 c->nitems == 1 && c->id != NULL ? c->items[0].label : topic_display(c->kind));
     serve_json_end_object(w);
     if (label.failed || system.failed)
         w->out->failed = 1;

@@ -79,6 +79,8 @@ static void add_headers(struct MHD_Response *response, const serve_reply *reply,
     if (reply->status == 401)
         MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer realm=\"stagewise\"");
+    if (reply->decision_id[0] != '\0')
+        MHD_add_response_header(response, "Stagewise-Decision-Id", reply->decision_id);
     if (closing)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
 }

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "cmd_audit.h"
 #include "serve_auth.h"
 #include "serve_feedback.h"
 #include "serve_json.h"
@@ -29,6 +30,7 @@ typedef struct serve_server {
     serve_rules *rules;
     serve_feedback *feedback;
     const serve_tokens *tokens;       /* NULL: no authentication */
+    const cli_audit_log *log;         /* --log: a decision record per evaluation */
     size_t max_body;                  /* bytes */
     unsigned timeout;                 /* seconds: idle connection and whole request */
     struct MHD_Daemon *daemon;
@@ -46,6 +48,7 @@ typedef struct serve_reply {
     size_t len;
     int library_body;                 /* body is freed with sw_free, else free() */
     const char *allow;
+    char decision_id[65];             /* sent as Stagewise-Decision-Id when not empty */
 } serve_reply;
 
 /* A routed request as the handlers see it. */

@@ -97,6 +97,36 @@ static sw_result *evaluate(const serve_snapshot *snap, const sw_facts *facts, se
     return NULL;
 }
 
+/* Appends the decision to the decision log when there is one. Returns 0, or -1
+ * with the reply set: a decision that cannot be recorded is not given out. */
+static int log_decision(const serve_server *srv, const serve_snapshot *snap,
+                        const sw_facts *facts, const sw_result *result, serve_reply *reply)
+{
+    sw_log_entry entry;
+
+    if (srv->log == NULL || srv->log->path == NULL)
+        return 0;
+    sw_diagnostics *diags = sw_diagnostics_new();
+    if (diags == NULL) {
+        serve_reply_nomem(reply);
+        return -1;
+    }
+    sw_status status = sw_decision_log_append(srv->log->path, snap->rules, facts, result,
+                                              &srv->log->options, &entry, diags);
+    if (status == SW_OK) {
+        snprintf(reply->decision_id, sizeof reply->decision_id, "%s", entry.decision_id);
+    } else {
+        fprintf(stderr, "stagewise serve: the decision log '%s' could not be written: %s\n",
+                srv->log->path, sw_status_text(status));
+        serve_reply_diagnostics(reply, 500, "decision_not_logged",
+                                "the decision could not be written to the decision log, so "
+                                "it is not given out; see the server's log",
+                                diags, NULL, 0);
+    }
+    sw_diagnostics_free(diags);
+    return status == SW_OK ? 0 : -1;
+}
+
 /* ---- /healthz, /v1/ruleset, /v1/evaluate ---- */
 
 static void handle_healthz(serve_server *srv, const serve_call *call, serve_reply *reply)
@@ -133,13 +163,16 @@ static void handle_evaluate(serve_server *srv, const serve_call *call, serve_rep
     sw_facts *facts = read_facts(snap, "body", call->body, call->len, NULL, 0, reply);
     sw_result *result = facts != NULL ? evaluate(snap, facts, reply) : NULL;
 
-    if (result != NULL) {
+    if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
         char *text = NULL;
         size_t len = 0;
         sw_status status = sw_result_render(result, SW_FORMAT_JSON, &text, &len);
         if (status == SW_OK) {
             serve_reply_free(reply);
-            *reply = (serve_reply){200, text, len, 1, NULL};
+            reply->status = 200;
+            reply->body = text;
+            reply->len = len;
+            reply->library_body = 1;
         } else if (status == SW_ERR_NOMEM) {
             serve_reply_nomem(reply);
         } else {
@@ -287,7 +320,8 @@ static const char *cds_hook_instance(const serve_jnode *root, serve_reply *reply
     return instance;
 }
 
-static void cds_cards(const serve_snapshot *snap, const serve_call *call, serve_reply *reply)
+static void cds_cards(const serve_server *srv, const serve_snapshot *snap,
+                      const serve_call *call, serve_reply *reply)
 {
     serve_jdoc doc;
     if (parse_json(call, &doc, reply) != 0) {
@@ -297,7 +331,7 @@ static void cds_cards(const serve_snapshot *snap, const serve_call *call, serve_
     const char *instance = cds_hook_instance(doc.root, reply);
     sw_facts *facts = instance != NULL ? cds_facts(snap, call, doc.root, reply) : NULL;
     sw_result *result = facts != NULL ? evaluate(snap, facts, reply) : NULL;
-    if (result != NULL) {
+    if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
         serve_buf b = {0};
         if (serve_cards_render(sw_result_report(result), instance, &b) != 0)
             b.failed = 1;
@@ -312,7 +346,7 @@ static void handle_cds(serve_server *srv, const serve_call *call, serve_reply *r
 {
     serve_snapshot *snap = serve_rules_acquire(srv->rules);
     if (known_service(snap, call, reply))
-        cds_cards(snap, call, reply);
+        cds_cards(srv, snap, call, reply);
     serve_rules_release(srv->rules, snap);
 }
 

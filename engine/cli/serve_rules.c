@@ -28,6 +28,7 @@ struct serve_rules {
     unsigned long generation;
     char **paths;
     size_t npaths;
+    int production;                /* reloads must be all production rules */
     feedback_count *counts;
     size_t ncounts;
 };
@@ -53,8 +54,12 @@ static int compile(const serve_rules *holder, serve_snapshot **out, serve_load *
     sw_ruleset *rules = NULL;
     load->status = sw_ruleset_load_files((const char *const *)holder->paths, holder->npaths,
                                          &rules, load->diags);
-    if (load->status != SW_OK)
+    if (load->status == SW_OK && holder->production)
+        load->status = sw_ruleset_require_production(rules, load->diags);
+    if (load->status != SW_OK) {
+        sw_ruleset_free(rules);
         return 0;
+    }
     serve_snapshot *snap = calloc(1, sizeof *snap);
     if (snap == NULL) {
         sw_ruleset_free(rules);
@@ -147,6 +152,11 @@ void serve_rules_close(serve_rules *holder)
     free_paths(holder);
     free(holder->counts);
     free(holder);
+}
+
+void serve_rules_require_production(serve_rules *holder)
+{
+    holder->production = 1;
 }
 
 serve_snapshot *serve_rules_acquire(serve_rules *holder)

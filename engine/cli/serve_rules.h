@@ -48,6 +48,10 @@ void serve_rules_close(serve_rules *holder);
 serve_snapshot *serve_rules_acquire(serve_rules *holder);
 void serve_rules_release(serve_rules *holder, serve_snapshot *snap);
 
+/* Production mode: from now on a reload also refuses rules with any rule whose
+ * status is not production (as `--production` does; diagnostic A001). */
+void serve_rules_require_production(serve_rules *holder);
+
 /* Compiles the rules again from the same paths and, when they compile, makes them
  * current. Reloads are serialised. Returns 0 and fills load (the caller frees
  * load->diags); -1 when memory ran out. */

@@ -1,0 +1,560 @@
+/*
+ * bench.c - the Stagewise benchmark (docs/performance.md says how to run it and
+ * what it found).
+ *
+ * On the shipped rule base (rules/, the example clients and generated ones) it
+ * measures load and compile time, the compiled rule set's memory, evaluations per
+ * second on one core for the engine alone and end to end (facts parsed from YAML),
+ * libyaml's own cost for the same documents, and runs the same workload in CLIPS
+ * (bench_clips.c) and in generated C if-statements (bench_emit.c), checking that
+ * all three fire the same rules and give the same outputs for every client. Then
+ * it does the same for generated rule sets of 100 to 100,000 rules to show how
+ * time and memory grow with the rule count.
+ *
+ * Usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "bench.h"
+#include "eval.h"
+#include "facts.h"
+
+typedef struct options {
+    double seconds;       /* minimum measuring time per figure */
+    size_t max_rules;     /* largest generated rule set */
+    size_t clips_max;     /* largest rule set CLIPS is run on */
+    size_t clients;       /* generated clients for the shipped rule base */
+    size_t gen_clients;   /* clients for each generated rule set */
+} options;
+
+/* ---- clients ---- */
+
+typedef struct client_set {
+    size_t n;
+    sw_buf *docs;
+    sw_facts **facts;
+    int32_t *current;
+    void **handc;         /* per client, the generated C's struct, or NULL */
+} client_set;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "stagewise_bench: %s\n", what);
+    exit(1);
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+static void add_doc(client_set *cs, const sw_ruleset *rs, const char *text, size_t len, const char *name)
+{
+    const sw_program *p = &rs->prog;
+    sw_buf *b = &cs->docs[cs->n];
+    *b = (sw_buf)SW_BUF_INIT;
+    sw_buf_append(b, text, len);
+    sw_diagnostics *d = sw_diagnostics_new();
+    sw_facts *f = NULL;
+    if (!d || sw_facts_parse(rs, name, text, len, &f, d) != SW_OK) {
+        char *r = NULL;
+        sw_diagnostics_render(d, &r, NULL);
+        fprintf(stderr, "%s", r ? r : "");
+        die("a benchmark client does not parse");
+    }
+    sw_diagnostics_free(d);
+    cs->facts[cs->n] = f;
+    cs->current[cs->n] = p->stage_slot != SW_NONE && f->values[p->stage_slot].known
+                             ? (int32_t)f->values[p->stage_slot].u.i
+                             : -1;
+    cs->n++;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    sw_buf b = SW_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sw_buf_append(&b, chunk, n);
+    fclose(f);
+    return sw_buf_take(&b, len);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The example clients (examples/clients/), then `generated` more. */
+static void make_clients(client_set *cs, const sw_ruleset *rs, const char *examples, size_t generated,
+                         size_t known)
+{
+    const sw_program *p = &rs->prog;
+    char *names[256];
+    size_t nnames = 0;
+    DIR *dir = examples ? opendir(examples) : NULL;
+    for (struct dirent *e; dir && (e = readdir(dir)) != NULL && nnames < 256;) {
+        size_t l = strlen(e->d_name);
+        if (l > 5 && (strcmp(e->d_name + l - 5, ".yaml") == 0 || strcmp(e->d_name + l - 5, ".json") == 0))
+            names[nnames++] = strdup(e->d_name);
+    }
+    if (dir)
+        closedir(dir);
+    qsort(names, nnames, sizeof *names, cmp_str);
+    size_t total = nnames + generated;
+    cs->n = 0;
+    cs->docs = xcalloc(total, sizeof *cs->docs);
+    cs->facts = xcalloc(total, sizeof *cs->facts);
+    cs->current = xcalloc(total, sizeof *cs->current);
+    cs->handc = xcalloc(total, sizeof *cs->handc);
+    for (size_t i = 0; i < nnames; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", examples, names[i]);
+        size_t len;
+        char *text = slurp(path, &len);
+        if (!text)
+            die("cannot read an example client");
+        add_doc(cs, rs, text, len, names[i]);
+        free(text);
+        free(names[i]);
+    }
+    bench_rng r = {BENCH_SEED ^ p->nrules};
+    for (size_t i = 0; i < generated; i++) {
+        sw_buf b = SW_BUF_INIT;
+        bench_gen_client(p, &r, known, i, &b);
+        if (b.failed)
+            die("out of memory");
+        add_doc(cs, rs, b.data, b.len, "generated.yaml");
+        sw_buf_free(&b);
+    }
+}
+
+static void free_clients(client_set *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) {
+        sw_buf_free(&cs->docs[i]);
+        sw_facts_free(cs->facts[i]);
+        free(cs->handc[i]);
+    }
+    free(cs->docs);
+    free(cs->facts);
+    free(cs->current);
+    free(cs->handc);
+}
+
+/* ---- the engines, one client each ---- */
+
+typedef struct ctx {
+    const sw_ruleset *rs;
+    const client_set *cs;
+    bench_out out;
+    const bench_handc *hc;
+    bench_clips *clips;
+    long sink;
+} ctx;
+
+/* The rules whose truth is true, a word of eight truth bytes at a time. */
+static void fired_from_truth(const sw_eval *ev, bench_out *o)
+{
+    uint32_t n = ev->prog->nrules, r = 0;
+    bench_out_clear(o);
+    for (; r + 8 <= n; r += 8) {
+        uint64_t w;
+        memcpy(&w, ev->truth + r, 8);
+        uint64_t t = w & ~(w >> 1) & 0x0101010101010101u;
+        for (; t; t &= t - 1)
+            BENCH_FIRE(o, r + (uint32_t)(__builtin_ctzll(t) >> 3));
+    }
+    for (; r < n; r++)
+        if (ev->truth[r] == SW_TRUE)
+            BENCH_FIRE(o, r);
+}
+
+static void run_engine(ctx *c, size_t i)
+{
+    sw_eval ev;
+    if (sw_eval_run(&ev, &c->rs->prog, c->cs->facts[i]) != SW_OK)
+        die("evaluation failed");
+    fired_from_truth(&ev, &c->out);
+    sw_eval_free(&ev);
+    bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
+}
+
+static void run_report(ctx *c, size_t i)
+{
+    sw_result *res;
+    if (sw_evaluate(c->rs, c->cs->facts[i], &res) != SW_OK)
+        die("evaluation failed");
+    c->sink += (long)sw_result_report(res)->rules_fired;
+    sw_result_free(res);
+}
+
+static sw_facts *parse(ctx *c, size_t i)
+{
+    sw_facts *f;
+    const sw_buf *b = &c->cs->docs[i];
+    if (sw_facts_parse(c->rs, "client.yaml", b->data, b->len, &f, NULL) != SW_OK)
+        die("a client does not parse");
+    return f;
+}
+
+static void run_parse(ctx *c, size_t i) { sw_facts_free(parse(c, i)); }
+
+static void run_libyaml(ctx *c, size_t i)
+{
+    const sw_buf *b = &c->cs->docs[i];
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    if (!yaml_parser_initialize(&parser))
+        die("out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)b->data, b->len);
+    for (int done = 0; !done;) {
+        if (!yaml_parser_parse(&parser, &ev))
+            die("libyaml refused a client");
+        done = ev.type == YAML_STREAM_END_EVENT;
+        c->sink += ev.type;
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+}
+
+static void run_e2e_engine(ctx *c, size_t i)
+{
+    sw_facts *f = parse(c, i);
+    sw_eval ev;
+    if (sw_eval_run(&ev, &c->rs->prog, f) != SW_OK)
+        die("evaluation failed");
+    fired_from_truth(&ev, &c->out);
+    sw_eval_free(&ev);
+    bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
+    sw_facts_free(f);
+}
+
+static void run_e2e_report(ctx *c, size_t i)
+{
+    sw_facts *f = parse(c, i);
+    sw_result *res;
+    if (sw_evaluate(c->rs, f, &res) != SW_OK)
+        die("evaluation failed");
+    c->sink += (long)sw_result_report(res)->rules_fired;
+    sw_result_free(res);
+    sw_facts_free(f);
+}
+
+static void run_e2e_json(ctx *c, size_t i)
+{
+    sw_facts *f = parse(c, i);
+    sw_result *res;
+    char *json;
+    size_t len;
+    if (sw_evaluate(c->rs, f, &res) != SW_OK || sw_result_render(res, SW_FORMAT_JSON, &json, &len) != SW_OK)
+        die("evaluation failed");
+    c->sink += (long)len;
+    sw_free(json);
+    sw_result_free(res);
+    sw_facts_free(f);
+}
+
+static void run_handc(ctx *c, size_t i)
+{
+    bench_out_clear(&c->out);
+    c->hc->eval(c->cs->handc[i], c->out.fired);
+    bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
+}
+
+static void run_clips(ctx *c, size_t i)
+{
+    bench_clips_eval(c->clips, c->cs->facts[i], &c->out);
+    bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
+}
+
+/* Nanoseconds per client: whole passes over the clients until `seconds` have gone. */
+static double measure(ctx *c, void (*run)(ctx *, size_t), double seconds)
+{
+    size_t n = c->cs->n, done = 0;
+    run(c, 0); /* warm up */
+    double start = now(), elapsed;
+    do {
+        for (size_t i = 0; i < n; i++)
+            run(c, i);
+        done += n;
+        elapsed = now() - start;
+    } while (elapsed < seconds);
+    return elapsed * 1e9 / (double)done;
+}
+
+/* Runs every engine on every client and compares their outputs with Stagewise's. */
+static size_t check_outputs(ctx *c, const char *label)
+{
+    const sw_program *p = &c->rs->prog;
+    bench_out ref;
+    if (!bench_out_init(&ref, p))
+        die("out of memory");
+    size_t agree = 0;
+    for (size_t i = 0; i < c->cs->n; i++) {
+        run_engine(c, i);
+        memcpy(ref.fired, c->out.fired, (p->nrules / 64 + 1) * sizeof *ref.fired);
+        for (int k = 0; k < 4; k++)
+            memcpy(ref.level[k], c->out.level[k], p->nitems[k] + 1);
+        ref.stage = c->out.stage;
+        int ok = 1;
+        void (*others[2])(ctx *, size_t) = {c->hc ? run_handc : NULL, c->clips ? run_clips : NULL};
+        const char *names[2] = {"generated C", "CLIPS"};
+        for (int e = 0; e < 2; e++) {
+            if (!others[e])
+                continue;
+            others[e](c, i);
+            if (!bench_out_equal(&ref, &c->out)) {
+                sw_buf why = SW_BUF_INIT;
+                bench_out_diff(&ref, &c->out, p, &why);
+                fprintf(stderr, "%s: client %zu: Stagewise and %s differ: %s\n", label, i, names[e],
+                        why.data ? why.data : "in the outputs");
+                sw_buf_free(&why);
+                ok = 0;
+            }
+        }
+        agree += ok;
+    }
+    bench_out_free(&ref);
+    return agree;
+}
+
+static const bench_handc *find_handc(const char *name)
+{
+    for (const bench_handc *h = bench_handcs; h->name; h++)
+        if (strcmp(h->name, name) == 0)
+            return h;
+    return NULL;
+}
+
+static void prepare_handc(ctx *c)
+{
+    for (size_t i = 0; c->hc && i < c->cs->n; i++) {
+        c->cs->handc[i] = c->hc->client_new();
+        if (!c->cs->handc[i])
+            die("out of memory");
+        c->hc->load(c->cs->handc[i], c->cs->facts[i]);
+    }
+}
+
+static void print_us(const char *what, double ns)
+{
+    printf("  %-44s %10.2f us/client %12.0f clients/s\n", what, ns / 1000, 1e9 / ns);
+}
+
+/* ---- the shipped rule base ---- */
+
+static void shipped(const options *o)
+{
+    const char *rules = SW_SOURCE_DIR "/rules";
+    sw_ruleset *rs = NULL;
+    double best = 1e9, total = 0;
+    int reps = 10;
+    for (int k = 0; k < reps; k++) {
+        sw_ruleset_free(rs);
+        rs = NULL;
+        sw_diagnostics *d = sw_diagnostics_new();
+        double t0 = now();
+        sw_status st = sw_ruleset_load_files(&rules, 1, &rs, d);
+        double t = now() - t0;
+        sw_diagnostics_free(d);
+        if (st != SW_OK)
+            die("the shipped rules do not load");
+        best = t < best ? t : best;
+        total += t;
+    }
+    const sw_program *p = &rs->prog;
+    client_set cs;
+    make_clients(&cs, rs, SW_SOURCE_DIR "/examples/clients", o->clients, p->nbase * 6 / 10);
+    printf("Shipped rule base (rules/): %u rules, %u facts (%u derived), %u nodes; %zu clients "
+           "(examples/clients/ and %zu generated, about 60%% of facts known)\n",
+           p->nrules, p->nfacts, p->nfacts - p->nbase, p->nnodes, cs.n, o->clients);
+    printf("  %-44s %10.2f ms (best of %d; mean %.2f ms)\n", "load + check + compile (from files)", best * 1e3,
+           reps, total / reps * 1e3);
+    printf("  %-44s %10zu bytes, %zu bytes per rule\n", "compiled rule set (arena)", p->arena.total,
+           p->arena.total / p->nrules);
+
+    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0};
+    if (!bench_out_init(&c.out, p))
+        die("out of memory");
+    prepare_handc(&c);
+    sw_buf err = SW_BUF_INIT;
+    double t0 = now();
+    c.clips = bench_clips_new(p, &err, NULL);
+    double clips_load = now() - t0;
+    if (!c.clips)
+        printf("  CLIPS: %s\n", err.data ? err.data : "cannot load");
+    sw_buf_free(&err);
+    size_t agree = check_outputs(&c, "shipped");
+    printf("  outputs identical (Stagewise%s%s): %zu of %zu clients\n", c.hc ? " = generated C" : "",
+           c.clips ? " = CLIPS" : "", agree, cs.n);
+
+    double engine = measure(&c, run_engine, o->seconds);
+    print_us("Stagewise engine (eval + outputs)", engine);
+    print_us("Stagewise engine + full report", measure(&c, run_report, o->seconds));
+    double yaml = measure(&c, run_libyaml, o->seconds);
+    print_us("libyaml alone (events of the same YAML)", yaml);
+    double facts = measure(&c, run_parse, o->seconds);
+    print_us("facts reader (sw_facts_parse)", facts);
+    print_us("end to end: parse + engine", measure(&c, run_e2e_engine, o->seconds));
+    print_us("end to end: parse + full report", measure(&c, run_e2e_report, o->seconds));
+    print_us("end to end: parse + report + JSON", measure(&c, run_e2e_json, o->seconds));
+    printf("  %-44s %10.2f x libyaml alone\n", "facts reader cost", facts / yaml);
+    if (c.hc) {
+        double hc = measure(&c, run_handc, o->seconds);
+        print_us("generated C if-statements", hc);
+        printf("  %-44s %10.2f x (target: within 3x)\n", "Stagewise engine / generated C", engine / hc);
+    }
+    if (c.clips) {
+        printf("  %-44s %10.2f ms\n", "CLIPS load (translate + build)", clips_load * 1e3);
+        double cl = measure(&c, run_clips, o->seconds);
+        print_us("CLIPS 6.30 (reset, assert, run, collect)", cl);
+        printf("  %-44s %10.2f x (target: at least 10x)\n", "CLIPS / Stagewise engine", cl / engine);
+    }
+    printf("  %-44s %10ld KiB\n", "peak RSS so far", peak_rss_kib());
+    bench_clips_free(c.clips);
+    bench_out_free(&c.out);
+    free_clients(&cs);
+    sw_ruleset_free(rs);
+}
+
+/* ---- generated rule sets ---- */
+
+static void generated(const options *o, const char *shape_name, int wide)
+{
+    printf("\nGenerated rule sets, %s schema (%s); %zu clients each, 60 facts known per client\n", shape_name,
+           wide ? "20 + rules/2 facts" : "200 facts", o->gen_clients);
+    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %7s\n", "rules", "facts", "compile", "bytes", "peak",
+           "engine", "end2end", "C", "CLIPS", "agree");
+    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %7s\n", "", "", "ms", "/rule", "RSS MiB", "us/client",
+           "us/client", "us/client", "us/client", "");
+    for (size_t n = 100; n <= o->max_rules; n *= 10) {
+        bench_shape shape = wide ? bench_shape_wide(n, BENCH_SEED) : bench_shape_fixed(n, BENCH_SEED);
+        sw_buf text = SW_BUF_INIT;
+        bench_gen_rules(&shape, &text);
+        if (text.failed)
+            die("out of memory");
+        sw_source_text src = {"generated.sw", text.data, text.len};
+        sw_diagnostics *d = sw_diagnostics_new();
+        sw_ruleset *rs = NULL;
+        double t0 = now();
+        sw_status st = sw_ruleset_load_texts(&src, 1, &rs, d);
+        double compile = now() - t0;
+        if (st != SW_OK) {
+            char *r = NULL;
+            sw_diagnostics_render(d, &r, NULL);
+            fprintf(stderr, "%.2000s", r ? r : "");
+            die("a generated rule set does not load");
+        }
+        sw_diagnostics_free(d);
+        sw_buf_free(&text);
+        const sw_program *p = &rs->prog;
+        client_set cs;
+        make_clients(&cs, rs, NULL, o->gen_clients, 60);
+        char name[64];
+        snprintf(name, sizeof name, "wide-%zu", n);
+        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0};
+        if (!bench_out_init(&c.out, p))
+            die("out of memory");
+        prepare_handc(&c);
+        if (n <= o->clips_max) {
+            sw_buf err = SW_BUF_INIT;
+            c.clips = bench_clips_new(p, &err, NULL);
+            if (!c.clips)
+                fprintf(stderr, "CLIPS: %s\n", err.data ? err.data : "cannot load");
+            sw_buf_free(&err);
+        }
+        size_t agree = check_outputs(&c, name);
+        double engine = measure(&c, run_engine, o->seconds);
+        double e2e = measure(&c, run_e2e_report, o->seconds);
+        double hc = c.hc ? measure(&c, run_handc, o->seconds) : 0;
+        double cl = c.clips ? measure(&c, run_clips, o->seconds) : 0;
+        char hcs[32] = "-", cls[32] = "-";
+        if (hc > 0)
+            snprintf(hcs, sizeof hcs, "%.2f", hc / 1000);
+        if (cl > 0)
+            snprintf(cls, sizeof cls, "%.2f", cl / 1000);
+        printf("  %7u %6u %10.1f %9zu %9.1f %10.2f %10.2f %10s %10s %3zu/%zu\n", p->nrules, p->nfacts,
+               compile * 1e3, p->arena.total / p->nrules, (double)peak_rss_kib() / 1024, engine / 1000,
+               e2e / 1000, hcs, cls, agree, cs.n);
+        fflush(stdout);
+        bench_clips_free(c.clips);
+        bench_out_free(&c.out);
+        free_clients(&cs);
+        sw_ruleset_free(rs);
+    }
+}
+
+static void machine(void)
+{
+    char model[256] = "unknown";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0) {
+            char *v = strchr(line, ':');
+            if (v) {
+                snprintf(model, sizeof model, "%s", v + 2);
+                model[strcspn(model, "\n")] = '\0';
+            }
+            break;
+        }
+    if (f)
+        fclose(f);
+    printf("Stagewise %s benchmark on %s; compiler %s; build %s; one core\n\n", sw_version(), model, __VERSION__,
+           BENCH_BUILD_TYPE);
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0.5, 100000, 10000, 2000, 200};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) {
+            o.seconds = 0.1;
+            o.max_rules = 10000;
+            o.clips_max = 1000;
+            o.clients = 300;
+            o.gen_clients = 100;
+        } else if (strcmp(argv[i], "--max-rules") == 0 && i + 1 < argc) {
+            o.max_rules = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--clips-max") == 0 && i + 1 < argc) {
+            o.clips_max = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+            o.seconds = strtod(argv[++i], NULL);
+        } else {
+            fprintf(stderr, "usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]\n");
+            return 2;
+        }
+    }
+    machine();
+    shipped(&o);
+    generated(&o, "wide", 1);
+    generated(&o, "fixed", 0);
+    printf("\npeak RSS of the whole run: %ld KiB\n", peak_rss_kib());
+    return 0;
+}

@@ -1,0 +1,1 @@
+stagewise coverage tests/golden/scenarios/guide

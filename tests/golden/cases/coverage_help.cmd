@@ -1,0 +1,1 @@
+stagewise coverage -h

@@ -1,0 +1,1 @@
+stagewise coverage --format json

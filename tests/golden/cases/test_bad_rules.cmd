@@ -1,0 +1,1 @@
+stagewise test tests/golden/scenarios/bad_rules.sw --scenarios tests/golden/scenarios/failing.yaml

@@ -1,0 +1,1 @@
+stagewise test tests/golden/scenarios/guide

@@ -1,0 +1,1 @@
+stagewise test --scenarios tests/golden/scenarios/failing.yaml

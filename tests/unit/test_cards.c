@@ -1,0 +1,452 @@
+/*
+ * test_cards.c - the service's CDS Hooks cards and discovery document, its JSON
+ * writer and its strict JSON reader (engine/cli/serve_cards.c, serve_json.c,
+ * serve_jread.c; compiled in here, since the command's sources are not a library).
+ *
+ * Card uuids are checked against values computed independently (Python's
+ * uuid.uuid5 with the same namespace and name), summaries against the 140
+ * character limit, and the cards of a client of tests/golden/rules/risk.sw word
+ * for word.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "rules_fixture.h"
+
+#include "../../engine/cli/serve_cards.c"
+#include "../../engine/cli/serve_jread.c"
+#include "../../engine/cli/serve_json.c"
+
+/* ---- helpers ---- */
+
+static char *read_source(const char *relative, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", SW_SOURCE_DIR, relative);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *text = malloc(1 << 20);
+    assert_non_null(text);
+    *len = fread(text, 1, (1 << 20) - 1, f);
+    text[*len] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* The golden "risk" rule set, loaded under the name "risk.sw". */
+static sw_ruleset *risk_rules(void)
+{
+    size_t len;
+    char *text = read_source("tests/golden/rules/risk.sw", &len);
+    sw_source_text src = {"risk.sw", text, len};
+    sw_ruleset *rules = NULL;
+    sw_diagnostics *d = sw_diagnostics_new();
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &rules, d), SW_OK);
+    sw_diagnostics_free(d);
+    free(text);
+    return rules;
+}
+
+static sw_result *evaluate_json(const sw_ruleset *rules, const char *doc, sw_facts **facts)
+{
+    sw_result *result = NULL;
+    sw_diagnostics *d = sw_diagnostics_new();
+    assert_int_equal(sw_facts_parse(rules, "test", doc, strlen(doc), facts, d), SW_OK);
+    assert_int_equal(sw_evaluate(rules, *facts, &result), SW_OK);
+    sw_diagnostics_free(d);
+    return result;
+}
+
+static const serve_jnode *nth(const serve_jnode *array, size_t n)
+{
+    const serve_jnode *e = array != NULL ? array->first : NULL;
+    while (e != NULL && n-- > 0)
+        e = e->next;
+    return e;
+}
+
+static size_t count(const serve_jnode *array)
+{
+    size_t n = 0;
+    for (const serve_jnode *e = array->first; e != NULL; e = e->next)
+        n++;
+    return n;
+}
+
+static size_t characters(const char *s)
+{
+    size_t n = 0;
+    for (; *s != '\0'; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+static const char *R001 =
+    "{\"assessed_on\": \"2026-11-20\", \"facts\": {\"phq9_item9\": 1, \"audit\": 8,"
+    " \"substances\": [\"opioids\", \"benzodiazepines\"],"
+    " \"released_from_prison_on\": \"2026-11-02\"}}";
+
+/* ---- uuids and summaries ---- */
+
+static void test_uuid_is_name_based(void **state)
+{
+    (void)state;
+    char a64[65], b64[65], u1[37], u2[37], u3[37], u4[37];
+    memset(a64, 'a', 64);
+    memset(b64, 'b', 64);
+    a64[64] = b64[64] = '\0';
+    sw_provenance prov = {0};
+    prov.ruleset_sha256 = a64;
+    prov.facts_sha256 = b64;
+
+    assert_int_equal(serve_card_uuid("hook-1", &prov, "risk", "suicide", u1), 0);
+    assert_string_equal(u1, "814e7ef0-f7f3-54d3-b54f-e73468ac59cf");
+    assert_int_equal(serve_card_uuid("hook-1", &prov, "data-gaps", NULL, u2), 0);
+    assert_string_equal(u2, "403ef0c0-6671-5543-9ad5-8c16fd9dc1d9");
+    assert_int_equal(serve_card_uuid("hook-2", &prov, "risk", "suicide", u3), 0);
+    assert_int_equal(serve_card_uuid("hook-1", &prov, "risk", "overdose", u4), 0);
+    assert_string_not_equal(u1, u3);
+    assert_string_not_equal(u1, u4);
+}
+
+static void test_summary_fits(void **state)
+{
+    (void)state;
+    serve_buf b = {0};
+    for (int i = 0; i < 200; i++)
+        serve_buf_puts(&b, "a");
+    serve_cards_fit_summary(&b);
+    assert_int_equal(characters(b.data), 139);
+    assert_int_equal(b.len, 138 + 3);
+    assert_string_equal(b.data + 138, "\xE2\x80\xA6");
+    serve_buf_free(&b);
+
+    for (int i = 0; i < 139; i++) /* exactly at the limit: kept */
+        serve_buf_puts(&b, "b");
+    serve_cards_fit_summary(&b);
+    assert_int_equal(b.len, 139);
+    serve_buf_free(&b);
+
+    for (int i = 0; i < 150; i++) /* two bytes a character: cut between characters */
+        serve_buf_puts(&b, "\xC3\xA9");
+    serve_cards_fit_summary(&b);
+    assert_int_equal(characters(b.data), 139);
+    assert_int_equal(b.len, 138 * 2 + 3);
+    serve_buf_free(&b);
+}
+
+/* ---- the cards of one client ---- */
+
+static const char *expected_suicide_detail =
+    "**Suicide or self-harm** (risk, severity critical)\n"
+    "\n"
+    "Guidance: Kroenke K, Spitzer RL, Williams JB. The PHQ-9. J Gen Intern Med "
+    "2001;16:606-613: \xE2\x80\x9Citem 9\xE2\x80\x9D\n"
+    "\n"
+    "Why:\n"
+    "\n"
+    "- **Any thoughts of self-harm need a same-day risk assessment** (rule "
+    "`self_harm_thoughts`, risk.sw:31)\n"
+    "  - Facts: PHQ-9 item 9: thoughts of self-harm = 1\n"
+    "  - Cites: Kroenke K, Spitzer RL, Williams JB. The PHQ-9. J Gen Intern Med "
+    "2001;16:606-613: \xE2\x80\x9Citem 9\xE2\x80\x9D\n";
+
+static void test_cards_of_a_client(void **state)
+{
+    (void)state;
+    static const char *const summaries[] = {
+        "Risk (critical): Overdose",
+        "Risk (critical): Suicide or self-harm",
+        "Recommended (urgent): Take-home naloxone",
+        "Recommended (urgent): Same-day risk assessment",
+        "Ask about: Alcohol units per week",
+    };
+    static const char *const indicators[] = {"critical", "critical", "critical", "critical",
+                                             "info"};
+    sw_ruleset *rules = risk_rules();
+    sw_facts *facts = NULL;
+    sw_result *result = evaluate_json(rules, R001, &facts);
+    const sw_report *rep = sw_result_report(result);
+    serve_buf out = {0};
+    assert_int_equal(serve_cards_render(rep, "hook-1", &out), 0);
+
+    serve_jdoc doc;
+    assert_int_equal(serve_jdoc_parse(&doc, out.data, out.len), 0);
+    const serve_jnode *cards = serve_jget(doc.root, "cards");
+    assert_int_equal(count(cards), 5);
+    for (size_t i = 0; i < 5; i++) {
+        const serve_jnode *one = nth(cards, i);
+        assert_string_equal(serve_jstr(serve_jget(one, "summary")), summaries[i]);
+        assert_string_equal(serve_jstr(serve_jget(one, "indicator")), indicators[i]);
+        assert_int_equal(count(serve_jget(one, "overrideReasons")), 4);
+    }
+
+    const serve_jnode *overdose = nth(cards, 0);
+    char uuid[37];
+    assert_int_equal(serve_card_uuid("hook-1", &rep->provenance, "risk", "overdose", uuid), 0);
+    assert_string_equal(serve_jstr(serve_jget(overdose, "uuid")), uuid);
+    const serve_jnode *source = serve_jget(overdose, "source");
+    assert_string_equal(serve_jstr(serve_jget(source, "label")),
+                        "Golden tests: risk screening 0.3.1, citing NTA");
+    const serve_jnode *topic = serve_jget(source, "topic");
+    assert_string_equal(serve_jstr(serve_jget(topic, "system")), "urn:stagewise:golden_risk:risk");
+    assert_string_equal(serve_jstr(serve_jget(topic, "code")), "overdose");
+    const serve_jnode *ext = serve_jget(serve_jget(overdose, "extension"), "org.stagewise");
+    assert_string_equal(serve_jstr(nth(serve_jget(ext, "rules"), 0)), "after_prison");
+    assert_string_equal(serve_jstr(nth(serve_jget(ext, "rules"), 1)), "depressant_mix");
+
+    assert_string_equal(serve_jstr(serve_jget(nth(cards, 1), "detail")), expected_suicide_detail);
+    const serve_jnode *top = serve_jget(serve_jget(doc.root, "extension"), "org.stagewise");
+    assert_string_equal(serve_jstr(serve_jget(top, "facts_sha256")), rep->provenance.facts_sha256);
+    assert_int_equal(serve_jget(top, "client")->type, SERVE_JNULL);
+
+    /* The same request gives the same cards, byte for byte. */
+    serve_buf again = {0};
+    assert_int_equal(serve_cards_render(rep, "hook-1", &again), 0);
+    assert_string_equal(again.data, out.data);
+
+    serve_buf_free(&again);
+    serve_jdoc_free(&doc);
+    serve_buf_free(&out);
+    sw_result_free(result);
+    sw_facts_free(facts);
+    sw_ruleset_free(rules);
+}
+
+static void test_no_cards(void **state)
+{
+    (void)state;
+    sw_ruleset *rules = risk_rules();
+    sw_facts *facts = NULL;
+    sw_result *result = evaluate_json(
+        rules,
+        "{\"assessed_on\": \"2026-11-20\", \"facts\": {\"phq9_item9\": 0, \"audit\": 3, "
+        "\"units_per_week\": 2.0, \"substances\": [], \"released_from_prison_on\": "
+        "\"2020-01-01\"}}",
+        &facts);
+    serve_buf out = {0};
+    assert_int_equal(serve_cards_render(sw_result_report(result), "h", &out), 0);
+    assert_true(strncmp(out.data, "{\n  \"cards\": [],\n  \"extension\": {\n", 34) == 0);
+    serve_buf_free(&out);
+    sw_result_free(result);
+    sw_facts_free(facts);
+    sw_ruleset_free(rules);
+}
+
+static void test_markdown_is_escaped(void **state)
+{
+    (void)state;
+    const char *text = FIXTURE_HEADER
+        "rule odd \"Odd *title* with _marks_\"\n"
+        "when phq9 >= 1\n"
+        "then recommend outreach because \"see [link](x) <b> `code` | #1\"\n"
+        "end\n";
+    sw_ruleset *rules = NULL;
+    char *rendered = NULL;
+    assert_int_equal(fixture_load(text, &rules, &rendered), SW_OK);
+    sw_free(rendered);
+    sw_facts *facts = NULL;
+    sw_result *result = evaluate_json(rules, "{\"facts\": {\"phq9\": 4}}", &facts);
+    serve_buf out = {0};
+    assert_int_equal(serve_cards_render(sw_result_report(result), "h", &out), 0);
+    serve_jdoc doc;
+    assert_int_equal(serve_jdoc_parse(&doc, out.data, out.len), 0);
+    const char *detail = serve_jstr(serve_jget(nth(serve_jget(doc.root, "cards"), 0), "detail"));
+    assert_non_null(strstr(detail, "- **Odd \\*title\\* with \\_marks\\_** (rule `odd`, "
+                                   "test.sw:"));
+    assert_non_null(strstr(detail, ": see \\[link\\](x) \\<b\\> \\`code\\` \\| \\#1\n"));
+    serve_jdoc_free(&doc);
+    serve_buf_free(&out);
+    sw_result_free(result);
+    sw_facts_free(facts);
+    sw_ruleset_free(rules);
+}
+
+static void test_discovery(void **state)
+{
+    (void)state;
+    sw_ruleset *rules = risk_rules();
+    serve_buf out = {0};
+    assert_int_equal(serve_cards_discovery(sw_ruleset_describe(rules), &out), 0);
+    assert_string_equal(
+        out.data,
+        "{\n"
+        "  \"services\": [\n"
+        "    {\n"
+        "      \"hook\": \"patient-view\",\n"
+        "      \"id\": \"golden_risk\",\n"
+        "      \"title\": \"Golden tests: risk screening\",\n"
+        "      \"description\": \"Stagewise: Golden tests: risk screening 0.3.1. Send the client "
+        "document (client, assessed_on, facts) in prefetch.stagewise or context.stagewise; the "
+        "cards give the risks, recommendations, stage proposal, challenges, advice and data "
+        "gaps.\",\n"
+        "      \"prefetch\": {},\n"
+        "      \"usageRequirements\": \"The CDS client sends the Stagewise client document in "
+        "prefetch.stagewise or context.stagewise; see docs/integration.md.\"\n"
+        "    }\n"
+        "  ]\n"
+        "}\n");
+    serve_buf_free(&out);
+    sw_ruleset_free(rules);
+}
+
+/* ---- the JSON writer ---- */
+
+static void test_writer_layout_and_escapes(void **state)
+{
+    (void)state;
+    serve_buf b = {0};
+    serve_json w;
+    serve_json_init(&w, &b);
+    serve_json_begin_object(&w);
+    serve_json_key(&w, "s");
+    serve_json_string(&w, "q\" b\\ n\n c\x01 ls\xE2\x80\xA8 bad\xFF\xC3 ok\xC3\xA9");
+    serve_json_key(&w, "n");
+    serve_json_int(&w, -3);
+    serve_json_key(&w, "t");
+    serve_json_bool(&w, 1);
+    serve_json_key(&w, "z");
+    serve_json_string(&w, NULL);
+    serve_json_key(&w, "e");
+    serve_json_begin_array(&w);
+    serve_json_end_array(&w);
+    serve_json_key(&w, "l");
+    serve_json_begin_array(&w);
+    serve_json_int(&w, 1);
+    serve_json_begin_object(&w);
+    serve_json_end_object(&w);
+    serve_json_end_array(&w);
+    serve_json_end_object(&w);
+    assert_int_equal(serve_json_finish(&w), 0);
+    assert_string_equal(b.data, "{\n"
+                                "  \"s\": \"q\\\" b\\\\ n\\n c\\u0001 ls\\u2028 bad\\ufffd\\ufffd "
+                                "ok\xC3\xA9\",\n"
+                                "  \"n\": -3,\n"
+                                "  \"t\": true,\n"
+                                "  \"z\": null,\n"
+                                "  \"e\": [],\n"
+                                "  \"l\": [\n"
+                                "    1,\n"
+                                "    {}\n"
+                                "  ]\n"
+                                "}\n");
+    serve_buf_free(&b);
+
+    serve_json_init_compact(&w, &b);
+    serve_json_begin_object(&w);
+    serve_json_key(&w, "a");
+    serve_json_begin_array(&w);
+    serve_json_int(&w, 1);
+    serve_json_int(&w, 2);
+    serve_json_end_array(&w);
+    serve_json_end_object(&w);
+    assert_int_equal(serve_json_finish(&w), 0);
+    assert_string_equal(b.data, "{\"a\":[1,2]}\n");
+    serve_buf_free(&b);
+}
+
+static void test_writer_misuse(void **state)
+{
+    (void)state;
+    serve_buf b = {0};
+    serve_json w;
+    serve_json_init(&w, &b);
+    serve_json_begin_object(&w);
+    serve_json_int(&w, 1); /* a value where a key is due */
+    serve_json_end_object(&w);
+    assert_int_equal(serve_json_finish(&w), -1);
+    serve_buf_free(&b);
+
+    serve_json_init(&w, &b);
+    serve_json_begin_array(&w); /* never closed */
+    assert_int_equal(serve_json_finish(&w), -1);
+    serve_buf_free(&b);
+}
+
+/* ---- the JSON reader ---- */
+
+static void test_reader_values_and_spans(void **state)
+{
+    (void)state;
+    const char *text = " {\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\\n\"],"
+                       " \"b\": {\"c\": \"\\u0000\"}} ";
+    serve_jdoc doc;
+    assert_int_equal(serve_jdoc_parse(&doc, text, strlen(text)), 0);
+    assert_int_equal(doc.root->start, 1);
+    assert_int_equal(doc.root->end, strlen(text) - 1);
+    const serve_jnode *a = serve_jget(doc.root, "a");
+    assert_int_equal(a->type, SERVE_JARRAY);
+    assert_int_equal(count(a), 6);
+    assert_string_equal(nth(a, 1)->text, "-2.5e3");
+    assert_int_equal(nth(a, 2)->type, SERVE_JBOOL);
+    assert_int_equal(nth(a, 2)->boolean, 1);
+    assert_int_equal(nth(a, 3)->boolean, 0);
+    assert_int_equal(nth(a, 4)->type, SERVE_JNULL);
+    assert_string_equal(serve_jstr(nth(a, 5)), "x\xC3\xA9\xF0\x9F\x98\x80\n");
+    assert_memory_equal(text + a->start, "[1,", 3);
+    const serve_jnode *c = serve_jget(serve_jget(doc.root, "b"), "c");
+    assert_int_equal(c->text_len, 1);
+    assert_null(serve_jstr(c)); /* holds a NUL: not a C string */
+    assert_null(serve_jget(doc.root, "missing"));
+    serve_jdoc_free(&doc);
+}
+
+static void expect_error(const char *text, size_t len, const char *message)
+{
+    serve_jdoc doc;
+    assert_int_equal(serve_jdoc_parse(&doc, text, len), -1);
+    assert_null(doc.root);
+    assert_string_equal(doc.error, message);
+    serve_jdoc_free(&doc);
+}
+
+static void test_reader_errors(void **state)
+{
+    (void)state;
+#define ERR(text, message) expect_error(text, sizeof text - 1, message)
+    ERR("{\"a\": 1,}", "line 1, column 9: trailing comma before '}'");
+    ERR("{\"a\": 1, \"a\": 2}", "line 1, column 10: duplicate member name");
+    ERR("[\"\\ud800\"]", "line 1, column 3: high surrogate \\uD800 is not followed by a low one");
+    ERR("[\"\\udc00\"]", "line 1, column 3: lone low surrogate \\uDC00");
+    ERR("\"\xFF\"", "line 1, column 2: the text is not valid UTF-8");
+    ERR("{'a': 1}", "line 1, column 2: expected a member name in double quotes, found a single "
+                    "quote (JSON strings use double quotes)");
+    ERR("[01]", "line 1, column 3: expected ',' or ']', found an unexpected character");
+    ERR("{\"a\": 1} x", "line 1, column 10: unexpected text after the JSON value");
+    ERR("\n\n  [1,\n 2", "line 4, column 3: expected ',' or ']', found the end of the text");
+    ERR("\"a\tb\"", "line 1, column 3: control character in a string (escape it)");
+    ERR("[1.]", "line 1, column 2: malformed number: digits must follow '.'");
+    ERR("{\"a\" 1}", "line 1, column 6: expected ':' after the member name, found an unexpected "
+                     "character");
+    ERR("[\"\\x\"]", "line 1, column 3: unknown escape '\\x'");
+    ERR("", "line 1, column 1: expected a value, found the end of the text");
+    ERR("{\"a\": // c\n1}", "line 1, column 7: expected a value, found '/' (JSON has no "
+                            "comments)");
+    ERR("\"\xC3\xA9\" x", "line 1, column 5: unexpected text after the JSON value");
+#undef ERR
+    char deep[70];
+    memset(deep, '[', sizeof deep);
+    expect_error(deep, sizeof deep, "line 1, column 65: nested more than 64 levels deep");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uuid_is_name_based),
+        cmocka_unit_test(test_summary_fits),
+        cmocka_unit_test(test_cards_of_a_client),
+        cmocka_unit_test(test_no_cards),
+        cmocka_unit_test(test_markdown_is_escaped),
+        cmocka_unit_test(test_discovery),
+        cmocka_unit_test(test_writer_layout_and_escapes),
+        cmocka_unit_test(test_writer_misuse),
+        cmocka_unit_test(test_reader_values_and_spans),
+        cmocka_unit_test(test_reader_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
