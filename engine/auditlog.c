@@ -186,8 +186,8 @@ typedef struct append_job {
 /* Under the lock: chain, build, write, sync. */
 static sw_status append_locked(int fd, const char *path, const append_job *job, sw_diagnostics *diags)
 {
-    uint64_t seq;
-    char prev[65], id[65];
+    uint64_t seq = 0;
+    char prev[65], id[65] = "";
     sw_status st = chain_point(fd, path, &seq, prev, diags);
     if (st != SW_OK)
         return st;

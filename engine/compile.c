@@ -5,13 +5,17 @@
  * arena (the model's arena is freed afterwards), turns expressions into a flat node
  * array over fact slots, and schedules rules and derived facts in dependency order
  * (Kahn's algorithm, ties broken by index, so the schedule never depends on file or
- * declaration order).
+ * declaration order). Last, it builds what makes evaluation fast (program.h): the
+ * fast form of every condition, hash-consed, and the index on the stage and on the
+ * facts each rule reads. Everything here is linear in the rule set's size, or
+ * n log n where it sorts.
  */
 #include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval.h"
 #include "value.h"
 
 typedef struct compiler {
@@ -630,6 +634,424 @@ static void link_setters(compiler *c)
             }
 }
 
+/* ---- the fast form: fused tests, flattened and hash-consed ---- */
+
+typedef struct fast_builder {
+    sw_fast *v;
+    uint8_t *nonmono;      /* per fast node: reads `is known`/`is missing` */
+    uint8_t *rank;         /* per fast node: evaluation order among siblings */
+    uint32_t n, cap;
+    uint32_t *kids;
+    uint32_t nkids, capkids;
+    uint32_t *table;       /* open addressing: fast node + 1, 0 when empty */
+    uint32_t tcap;
+    uint32_t key_slot;
+    int failed;
+} fast_builder;
+
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9E3779B97F4A7C15u + (h << 6) + (h >> 2);
+    return h * 0xFF51AFD7ED558CCDu;
+}
+
+static uint64_t fast_hash(const sw_fast *f, const uint32_t *kids, uint32_t nk)
+{
+    uint64_t h = mix(0, (uint64_t)f->op | (uint64_t)f->cmp << 8 | (uint64_t)f->neg << 16 |
+                            (uint64_t)f->as_number << 24 | (uint64_t)f->slot << 32);
+    uint64_t k;
+    memcpy(&k, &f->k, sizeof k);
+    h = mix(h, k);
+    for (uint32_t i = 0; i < nk; i++)
+        h = mix(h, kids[i]);
+    return mix(h, nk);
+}
+
+static int fast_same(const fast_builder *b, const sw_fast *x, const sw_fast *f, const uint32_t *kids, uint32_t nk)
+{
+    return x->op == f->op && x->cmp == f->cmp && x->neg == f->neg && x->as_number == f->as_number &&
+           x->slot == f->slot && memcmp(&x->k, &f->k, sizeof f->k) == 0 && x->n == nk &&
+           (nk == 0 || memcmp(b->kids + x->first, kids, nk * sizeof *kids) == 0);
+}
+
+static int fast_grow(fast_builder *b)
+{
+    if (b->n * 2 >= b->tcap) {
+        uint32_t cap = b->tcap ? b->tcap * 2 : 1024;
+        uint32_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return 0;
+        for (uint32_t i = 0; i < b->n; i++) {
+            uint64_t h = fast_hash(&b->v[i], b->kids + b->v[i].first, b->v[i].n);
+            uint32_t j = (uint32_t)h & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = i + 1;
+        }
+        free(b->table);
+        b->table = t;
+        b->tcap = cap;
+    }
+    if (b->n == b->cap) {
+        uint32_t cap = b->cap ? b->cap * 2 : 256;
+        sw_fast *v = realloc(b->v, cap * sizeof *v);
+        uint8_t *nm = v ? realloc(b->nonmono, cap) : NULL;
+        uint8_t *rk = nm ? realloc(b->rank, cap) : NULL;
+        if (v)
+            b->v = v;
+        if (nm)
+            b->nonmono = nm;
+        if (!rk)
+            return 0;
+        b->rank = rk;
+        b->cap = cap;
+    }
+    return 1;
+}
+
+/* The fast node equal to f with these children: an existing one, or a new one. */
+static uint32_t fast_add(fast_builder *b, sw_fast f, const uint32_t *kids, uint32_t nk, int nonmono)
+{
+    if (b->failed || !fast_grow(b)) {
+        b->failed = 1;
+        return 0;
+    }
+    f.n = nk;
+    uint64_t h = fast_hash(&f, kids, nk);
+    uint32_t j = (uint32_t)h & (b->tcap - 1);
+    for (; b->table[j]; j = (j + 1) & (b->tcap - 1))
+        if (fast_same(b, &b->v[b->table[j] - 1], &f, kids, nk))
+            return b->table[j] - 1;
+    if (b->nkids + nk > b->capkids) {
+        uint32_t cap = b->capkids ? b->capkids : 256;
+        while (cap < b->nkids + nk)
+            cap *= 2;
+        uint32_t *v = realloc(b->kids, cap * sizeof *v);
+        if (!v) {
+            b->failed = 1;
+            return 0;
+        }
+        b->kids = v;
+        b->capkids = cap;
+    }
+    f.first = b->nkids;
+    if (nk)
+        memcpy(b->kids + b->nkids, kids, nk * sizeof *kids);
+    b->nkids += nk;
+    uint32_t id = b->n++;
+    b->v[id] = f;
+    b->nonmono[id] = (uint8_t)nonmono;
+    b->rank[id] = f.op == SW_FAST_AND || f.op == SW_FAST_OR ? 2
+                  : f.op == SW_FAST_NODE                    ? 3
+                  : f.slot == b->key_slot                   ? 0
+                                                            : 1;
+    b->table[j] = id + 1;
+    return id;
+}
+
+static sw_fast fast_leaf(sw_fast_op op, uint32_t slot, int neg)
+{
+    sw_fast f;
+    memset(&f, 0, sizeof f);
+    f.op = (uint8_t)op;
+    f.slot = slot;
+    f.neg = (uint8_t)(neg != 0);
+    return f;
+}
+
+static int reads_known(const sw_node *nodes, uint32_t n)
+{
+    const sw_node *x = &nodes[n];
+    switch ((sw_opcode)x->op) {
+    case SW_OP_CONST: case SW_OP_LOAD: return 0;
+    case SW_OP_IS_KNOWN: case SW_OP_IS_MISSING: return 1;
+    default: break;
+    }
+    return reads_known(nodes, x->a) || (x->op >= SW_OP_AND && x->op <= SW_OP_DIV && reads_known(nodes, x->b));
+}
+
+/* A fact, seen through a conversion to number. */
+static uint32_t bare_load(const sw_node *nodes, uint32_t n)
+{
+    const sw_node *x = &nodes[n];
+    return x->op == SW_OP_TO_NUMBER && nodes[x->a].op == SW_OP_LOAD ? x->a : n;
+}
+
+static uint8_t cmp_swapped(uint8_t op)
+{
+    return op == SW_OP_LT ? SW_OP_GT : op == SW_OP_LE ? SW_OP_GE : op == SW_OP_GT ? SW_OP_LT
+           : op == SW_OP_GE ? SW_OP_LE : op;
+}
+
+static int cmp_holds(uint8_t op, int64_t a, int64_t b)
+{
+    switch ((sw_opcode)op) {
+    case SW_OP_EQ: return a == b;
+    case SW_OP_NE: return a != b;
+    case SW_OP_LT: return a < b;
+    case SW_OP_LE: return a <= b;
+    case SW_OP_GT: return a > b;
+    default: return a >= b;
+    }
+}
+
+/* A comparison of a fact with a constant as one test; SW_NONE when it is not one. */
+static uint32_t fast_compare(const sw_program *p, fast_builder *b, const sw_node *n, int neg)
+{
+    uint32_t a = bare_load(p->nodes, n->a), c = bare_load(p->nodes, n->b);
+    uint8_t op = n->op;
+    if (p->nodes[a].op == SW_OP_CONST && p->nodes[c].op == SW_OP_LOAD) {
+        uint32_t t = a;
+        a = c;
+        c = t;
+        op = cmp_swapped(op);
+    }
+    const sw_node *load = &p->nodes[a], *k = &p->nodes[c];
+    if (load->op != SW_OP_LOAD || k->op != SW_OP_CONST)
+        return SW_NONE;
+    const sw_type *t = &p->facts[load->a].type;
+    sw_fast f = fast_leaf(SW_FAST_INT, load->a, neg);
+    f.cmp = op;
+    if (n->numeric) {
+        if (t->kind != SW_T_NUMBER && t->kind != SW_T_INT)
+            return SW_NONE;
+        f.op = SW_FAST_NUM;
+        f.as_number = t->kind == SW_T_INT;
+        f.k.n = k->type == SW_T_NUMBER ? k->imm.u.n : (double)k->imm.u.i;
+    } else if (t->kind == SW_T_ENUM && p->enums[t->enumeration].nmembers <= 64) {
+        f.op = SW_FAST_MEMBER;
+        f.cmp = 0;
+        for (uint32_t m = 0; m < p->enums[t->enumeration].nmembers; m++)
+            f.k.mask |= (uint64_t)cmp_holds(op, m, k->imm.u.i) << m;
+    } else if (t->kind == SW_T_BOOL || t->kind == SW_T_INT || t->kind == SW_T_DATE) {
+        f.k.i = k->imm.u.i;
+    } else {
+        return SW_NONE;
+    }
+    return fast_add(b, f, NULL, 0, 0);
+}
+
+static uint32_t fast_of(const sw_program *p, fast_builder *b, uint32_t idx, int neg);
+
+/* The children of an and/or chain, `not` pushed into each. */
+static void fast_chain(const sw_program *p, fast_builder *b, uint32_t idx, uint8_t op, int neg,
+                       uint32_t **list, uint32_t *n, uint32_t *cap)
+{
+    const sw_node *x = &p->nodes[idx];
+    if (x->op == op) {
+        fast_chain(p, b, x->a, op, neg, list, n, cap);
+        fast_chain(p, b, x->b, op, neg, list, n, cap);
+        return;
+    }
+    uint32_t f = fast_of(p, b, idx, neg);
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 8;
+        uint32_t *v = realloc(*list, c * sizeof *v);
+        if (!v) {
+            b->failed = 1;
+            return;
+        }
+        *list = v;
+        *cap = c;
+    }
+    (*list)[(*n)++] = f;
+}
+
+static uint32_t fast_of(const sw_program *p, fast_builder *b, uint32_t idx, int neg)
+{
+    const sw_node *x = &p->nodes[idx];
+    if (b->failed)
+        return 0;
+    switch ((sw_opcode)x->op) {
+    case SW_OP_NOT:
+        return fast_of(p, b, x->a, !neg);
+    case SW_OP_AND:
+    case SW_OP_OR: {
+        uint32_t *list = NULL, n = 0, cap = 0;
+        fast_chain(p, b, idx, x->op, neg, &list, &n, &cap);
+        if (b->failed || n == 0) {
+            free(list);
+            b->failed = 1;
+            return 0;
+        }
+        /* cheap tests first: the key, then other facts, then the rest (and/or
+         * are commutative in Kleene logic, so the order changes no truth) */
+        for (uint32_t i = 1; i < n; i++)
+            for (uint32_t j = i; j > 0 && (b->rank[list[j]] < b->rank[list[j - 1]] ||
+                                           (b->rank[list[j]] == b->rank[list[j - 1]] && list[j] < list[j - 1]));
+                 j--) {
+                uint32_t t = list[j];
+                list[j] = list[j - 1];
+                list[j - 1] = t;
+            }
+        int nonmono = 0;
+        for (uint32_t i = 0; i < n; i++)
+            nonmono |= b->nonmono[list[i]];
+        sw_fast f = fast_leaf((x->op == SW_OP_AND) != neg ? SW_FAST_AND : SW_FAST_OR, SW_NONE, 0);
+        uint32_t r = n == 1 ? list[0] : fast_add(b, f, list, n, nonmono);
+        free(list);
+        return r;
+    }
+    case SW_OP_LOAD:
+        if (x->type == SW_T_BOOL) {
+            sw_fast f = fast_leaf(SW_FAST_INT, x->a, neg);
+            f.cmp = SW_OP_EQ;
+            f.k.i = 1;
+            return fast_add(b, f, NULL, 0, 0);
+        }
+        break;
+    case SW_OP_IS_KNOWN:
+    case SW_OP_IS_MISSING:
+        if (p->nodes[x->a].op == SW_OP_LOAD)
+            return fast_add(b, fast_leaf(SW_FAST_KNOWN, p->nodes[x->a].a, neg ^ (x->op == SW_OP_IS_MISSING)),
+                            NULL, 0, 1);
+        break;
+    case SW_OP_EQ: case SW_OP_NE: case SW_OP_LT: case SW_OP_LE: case SW_OP_GT: case SW_OP_GE: {
+        uint32_t f = fast_compare(p, b, x, neg);
+        if (f != SW_NONE)
+            return f;
+        break;
+    }
+    case SW_OP_IN: {
+        const sw_node *a = &p->nodes[x->a];
+        if (a->op == SW_OP_LOAD && a->type == SW_T_ENUM && p->enums[p->facts[a->a].type.enumeration].nmembers <= 64) {
+            sw_fast f = fast_leaf(SW_FAST_MEMBER, a->a, neg);
+            for (uint32_t k = 0; k < x->nlist; k++)
+                f.k.mask |= (uint64_t)1 << p->consts[x->list + k].u.i;
+            return fast_add(b, f, NULL, 0, 0);
+        }
+        break;
+    }
+    case SW_OP_CONTAINS:
+    case SW_OP_CONTAINS_ANY:
+        if (p->nodes[x->a].op == SW_OP_LOAD) {
+            sw_fast f = fast_leaf(x->op == SW_OP_CONTAINS ? SW_FAST_ALL : SW_FAST_ANY, p->nodes[x->a].a, neg);
+            f.k.mask = x->imm.u.bits;
+            return fast_add(b, f, NULL, 0, 0);
+        }
+        break;
+    default:
+        break;
+    }
+    sw_fast f = fast_leaf(SW_FAST_NODE, SW_NONE, neg);
+    f.k.node = idx;
+    return fast_add(b, f, NULL, 0, reads_known(p->nodes, idx));
+}
+
+/* ---- the index: the key's rows and the readers of each fact ---- */
+
+static void build_index(compiler *c, const uint8_t *nonmono)
+{
+    sw_program *p = c->p;
+    sw_index *ix = &p->index;
+    ix->key_slot = SW_NONE;
+    ix->nkeys = 1;
+    if (p->stage_slot != SW_NONE && p->facts[p->stage_slot].type.kind == SW_T_ENUM &&
+        p->enums[p->facts[p->stage_slot].type.enumeration].nmembers < 32) {
+        ix->key_slot = p->stage_slot;
+        ix->nkeys = p->enums[p->facts[p->stage_slot].type.enumeration].nmembers + 1;
+    }
+    ix->key_truth = alloc_array(c, (size_t)ix->nkeys * p->nrules, 1);
+    ix->key_decided = alloc_array(c, p->nrules, sizeof *ix->key_decided);
+    ix->readers_first = alloc_array(c, p->nfacts + 1, sizeof *ix->readers_first);
+    uint32_t *pos = calloc(p->nrules ? p->nrules : 1, sizeof *pos);
+    sw_eval ev;
+    memset(&ev, 0, sizeof ev);
+    ev.prog = p;
+    ev.values = calloc(p->nfacts ? p->nfacts : 1, sizeof *ev.values);
+    if (c->failed || !pos || !ev.values) {
+        c->failed = 1;
+        goto done;
+    }
+    /* every rule's truth when only the key is known, for each of its values */
+    for (uint32_t u = 0; u < ix->nkeys; u++) {
+        if (ix->key_slot != SW_NONE) {
+            ev.values[ix->key_slot].known = u + 1 < ix->nkeys;
+            ev.values[ix->key_slot].u.i = u;
+        }
+        for (uint32_t r = 0; r < p->nrules; r++) {
+            sw_truth t = sw_eval_fast(&ev, p->rule_fast[r]);
+            ix->key_truth[(size_t)u * p->nrules + r] = (uint8_t)t;
+            if (t != SW_UNKNOWN && !nonmono[p->rule_fast[r]])
+                ix->key_decided[r] |= (uint32_t)1 << u;
+        }
+    }
+    /* the readers of each fact, and the steps always taken */
+    uint32_t nreads = 0;
+    for (uint32_t k = 0; k < p->nsteps; k++) {
+        const sw_step *st = &p->steps[k];
+        if (st->finalize) {
+            ix->nalways++;
+            continue;
+        }
+        pos[st->index] = k;
+        const sw_rule_def *r = &p->rules[st->index];
+        ix->ndated += r->reads_assessed_on;
+        for (uint32_t i = 0; i < r->nreads; i++)
+            if (r->reads[i] != ix->key_slot) {
+                ix->readers_first[r->reads[i] + 1]++;
+                nreads++;
+            }
+    }
+    for (uint32_t s = 0; s < p->nfacts; s++)
+        ix->readers_first[s + 1] += ix->readers_first[s];
+    ix->readers = alloc_array(c, nreads, sizeof *ix->readers);
+    ix->always = alloc_array(c, ix->nalways, sizeof *ix->always);
+    ix->dated = alloc_array(c, ix->ndated, sizeof *ix->dated);
+    uint32_t *fill = calloc(p->nfacts + 1, sizeof *fill);
+    if (c->failed || !fill) {
+        free(fill);
+        c->failed = 1;
+        goto done;
+    }
+    uint32_t na = 0, nd = 0;
+    for (uint32_t k = 0; k < p->nsteps; k++) {
+        const sw_step *st = &p->steps[k];
+        if (st->finalize) {
+            ix->always[na++] = k;
+            continue;
+        }
+        const sw_rule_def *r = &p->rules[st->index];
+        if (r->reads_assessed_on)
+            ix->dated[nd++] = k;
+        for (uint32_t i = 0; i < r->nreads; i++)
+            if (r->reads[i] != ix->key_slot)
+                ix->readers[ix->readers_first[r->reads[i]] + fill[r->reads[i]]++] = k;
+    }
+    free(fill);
+done:
+    free(pos);
+    free(ev.values);
+}
+
+static void build_fast(compiler *c)
+{
+    sw_program *p = c->p;
+    fast_builder b;
+    memset(&b, 0, sizeof b);
+    b.key_slot = p->stage_slot;
+    p->rule_fast = alloc_array(c, p->nrules, sizeof *p->rule_fast);
+    for (uint32_t r = 0; !c->failed && !b.failed && r < p->nrules; r++)
+        p->rule_fast[r] = fast_of(p, &b, p->rules[r].cond, 0);
+    if (!c->failed && !b.failed) {
+        p->nfast = b.n;
+        p->fast = sw_arena_memdup(&p->arena, b.v ? (void *)b.v : (void *)"", b.n * sizeof *b.v);
+        p->nfast_kids = b.nkids;
+        p->fast_kids = sw_arena_memdup(&p->arena, b.kids ? (void *)b.kids : (void *)"", b.nkids * sizeof *b.kids);
+        if (!p->fast || !p->fast_kids)
+            c->failed = 1;
+    }
+    if (b.failed)
+        c->failed = 1;
+    if (!c->failed)
+        build_index(c, b.nonmono);
+    free(b.v);
+    free(b.nonmono);
+    free(b.rank);
+    free(b.kids);
+    free(b.table);
+}
+
 sw_status sw_compile(const sw_model *m, sw_program *p)
 {
     compiler c = {0};
@@ -659,6 +1081,8 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
         link_setters(&c);
     if (!c.failed)
         schedule(&c);
+    if (!c.failed)
+        build_fast(&c);
     if (c.failed)
         return SW_ERR_NOMEM;
     sw_ruleset_info *info = &p->info;

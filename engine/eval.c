@@ -1,11 +1,19 @@
 /*
  * eval.c - the evaluator: Kleene three-valued logic over a compiled program.
  *
- * One recursive function over the flat node array, dispatching on the opcode
- * (program.h lists them once). Unknown propagates through every operation except
- * `and` (false wins), `or` (true wins) and `is known`/`is missing`. Rules and
- * derived facts are taken in the program's schedule, so derived facts are final
- * before any rule reads them.
+ * sw_eval_node is one recursive function over the flat node array, dispatching on
+ * the opcode (program.h lists them once). Unknown propagates through every
+ * operation except `and` (false wins), `or` (true wins) and `is known`/`is
+ * missing`. sw_eval_fast computes the same truths from the fast form of the
+ * conditions (fused tests, flattened and hash-consed; program.h).
+ *
+ * sw_eval_run takes rules and derived facts in the program's schedule, so derived
+ * facts are final before any rule reads them, but through the index (program.h):
+ * it starts from every rule's truth for the client's key value (the stage) and
+ * evaluates only the rules that read a fact the client has, or a derived fact that
+ * came out known, or the assessment date, skipping those the key already decides.
+ * Every other rule's truth is the same as its truth with only the key known, which
+ * is what the row holds. docs/performance.md has the figures.
  */
 #include "eval.h"
 
@@ -176,6 +184,73 @@ sw_value sw_eval_node(const sw_eval *ev, uint32_t idx)
 
 static sw_truth truth_of(sw_value v) { return !v.known ? SW_UNKNOWN : v.u.i ? SW_TRUE : SW_FALSE; }
 
+static int holds(uint8_t cmp, int c)
+{
+    switch ((sw_opcode)cmp) {
+    case SW_OP_EQ: return c == 0;
+    case SW_OP_NE: return c != 0;
+    case SW_OP_LT: return c < 0;
+    case SW_OP_LE: return c <= 0;
+    case SW_OP_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+sw_truth sw_eval_fast(const sw_eval *ev, uint32_t idx)
+{
+    const sw_program *p = ev->prog;
+    const sw_fast *x = &p->fast[idx];
+    int t;
+    switch ((sw_fast_op)x->op) {
+    case SW_FAST_AND: {
+        sw_truth r = SW_TRUE;
+        for (uint32_t k = 0; k < x->n; k++) {
+            sw_truth c = sw_eval_fast(ev, p->fast_kids[x->first + k]);
+            if (c == SW_FALSE)
+                return SW_FALSE;
+            if (c == SW_UNKNOWN)
+                r = SW_UNKNOWN;
+        }
+        return r;
+    }
+    case SW_FAST_OR: {
+        sw_truth r = SW_FALSE;
+        for (uint32_t k = 0; k < x->n; k++) {
+            sw_truth c = sw_eval_fast(ev, p->fast_kids[x->first + k]);
+            if (c == SW_TRUE)
+                return SW_TRUE;
+            if (c == SW_UNKNOWN)
+                r = SW_UNKNOWN;
+        }
+        return r;
+    }
+    case SW_FAST_NODE: {
+        sw_truth r = truth_of(sw_eval_node(ev, x->k.node));
+        return r == SW_UNKNOWN || !x->neg ? r : (sw_truth)(r ^ 1);
+    }
+    case SW_FAST_KNOWN:
+        t = ev->values[x->slot].known != 0;
+        break;
+    default: {
+        const sw_value *v = &ev->values[x->slot];
+        if (!v->known)
+            return SW_UNKNOWN;
+        switch ((sw_fast_op)x->op) {
+        case SW_FAST_INT: t = holds(x->cmp, (v->u.i > x->k.i) - (v->u.i < x->k.i)); break;
+        case SW_FAST_NUM: {
+            double a = x->as_number ? (double)v->u.i : v->u.n;
+            t = holds(x->cmp, (a > x->k.n) - (a < x->k.n));
+            break;
+        }
+        case SW_FAST_MEMBER: t = (int)(x->k.mask >> v->u.i & 1); break;
+        case SW_FAST_ALL: t = (v->u.bits & x->k.mask) == x->k.mask; break;
+        default: t = (v->u.bits & x->k.mask) != 0; break;
+        }
+    }
+    }
+    return (sw_truth)(t ^ x->neg);
+}
+
 /* The value of a set action of rule r for slot, or unknown. */
 static sw_value set_value(const sw_eval *ev, const sw_rule_def *r, uint32_t slot)
 {
@@ -234,34 +309,72 @@ static void finalize(sw_eval *ev, uint32_t slot)
     ev->values[slot] = v;
 }
 
+/* Marks the steps of the rules reading slot that the key value does not decide. */
+static void mark_readers(const sw_program *p, uint64_t *marks, uint32_t slot, uint32_t key)
+{
+    const sw_index *ix = &p->index;
+    for (uint32_t k = ix->readers_first[slot]; k < ix->readers_first[slot + 1]; k++) {
+        uint32_t pos = ix->readers[k];
+        if (!(ix->key_decided[p->steps[pos].index] >> key & 1))
+            marks[pos >> 6] |= (uint64_t)1 << (pos & 63);
+    }
+}
+
+/* One block holds the values, the step marks and the truths; sw_eval_free frees it
+ * through ev->values. */
 sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
 {
     memset(ev, 0, sizeof *ev);
     ev->prog = p;
     ev->facts = f;
-    ev->values = calloc(p->nfacts ? p->nfacts : 1, sizeof *ev->values);
-    ev->truth = calloc(p->nrules ? p->nrules : 1, 1);
-    if (!ev->values || !ev->truth) {
-        sw_eval_free(ev);
+    size_t nwords = p->nsteps / 64 + 1;
+    size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
+    unsigned char *block = malloc(values + nwords * sizeof(uint64_t) + (p->nrules ? p->nrules : 1));
+    if (!block)
         return SW_ERR_NOMEM;
-    }
+    ev->values = (sw_value *)(void *)block;
+    uint64_t *marks = (uint64_t *)(void *)(block + values);
+    ev->truth = block + values + nwords * sizeof(uint64_t);
     memcpy(ev->values, f->values, p->nbase * sizeof *ev->values);
+    memset(ev->values + p->nbase, 0, (p->nfacts - p->nbase) * sizeof *ev->values);
+    memset(marks, 0, nwords * sizeof *marks);
     ev->today = f->assessed_on;
     ev->has_today = f->has_assessed_on;
-    for (uint32_t s = 0; s < p->nsteps; s++) {
-        const sw_step *st = &p->steps[s];
-        if (st->finalize)
+
+    const sw_index *ix = &p->index;
+    uint32_t key = ix->nkeys - 1;
+    if (ix->key_slot != SW_NONE && ev->values[ix->key_slot].known)
+        key = (uint32_t)ev->values[ix->key_slot].u.i;
+    memcpy(ev->truth, ix->key_truth + (size_t)key * p->nrules, p->nrules);
+    for (uint32_t s = 0; s < p->nbase; s++)
+        if (ev->values[s].known)
+            mark_readers(p, marks, s, key);
+    for (uint32_t k = 0; k < ix->nalways; k++)
+        marks[ix->always[k] >> 6] |= (uint64_t)1 << (ix->always[k] & 63);
+    for (uint32_t k = 0; ev->has_today && k < ix->ndated; k++)
+        if (!(ix->key_decided[p->steps[ix->dated[k]].index] >> key & 1))
+            marks[ix->dated[k] >> 6] |= (uint64_t)1 << (ix->dated[k] & 63);
+    /* the marked steps in schedule order; a finalisation marks later steps only */
+    for (size_t w = 0; w < nwords; w++) {
+        uint64_t m;
+        while ((m = marks[w]) != 0) {
+            marks[w] = m & (m - 1);
+            const sw_step *st = &p->steps[w * 64 + (size_t)__builtin_ctzll(m)];
+            if (!st->finalize) {
+                ev->truth[st->index] = (uint8_t)sw_eval_fast(ev, p->rule_fast[st->index]);
+                continue;
+            }
             finalize(ev, st->index);
-        else
-            ev->truth[st->index] = (uint8_t)truth_of(sw_eval_node(ev, p->rules[st->index].cond));
+            if (ev->values[st->index].known)
+                mark_readers(p, marks, st->index, key);
+        }
     }
     return SW_OK;
 }
 
 void sw_eval_free(sw_eval *ev)
 {
-    free(ev->values);
-    free(ev->truth);
+    free(ev->values); /* the block holding the truths too */
     ev->values = NULL;
     ev->truth = NULL;
 }

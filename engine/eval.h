@@ -30,4 +30,8 @@ void sw_eval_free(sw_eval *ev);
 /* The value of one expression node for this client. */
 sw_value sw_eval_node(const sw_eval *ev, uint32_t node);
 
+/* The truth of one fast node (program.h) for this client; the same as the truth
+ * of the expression it was compiled from. */
+sw_truth sw_eval_fast(const sw_eval *ev, uint32_t fast);
+
 #endif

@@ -1158,6 +1158,8 @@ sw_status sw_explanation_render_json(const sw_explanation_report *rep, int prett
 
 sw_status sw_explanation_render(const sw_explanation *x, sw_format format, char **out, size_t *len)
 {
+    if (out)
+        *out = NULL;
     if (!x || !out || (format != SW_FORMAT_TEXT && format != SW_FORMAT_JSON))
         return SW_ERR_ARG;
     sw_buf b = SW_BUF_INIT;

@@ -1015,11 +1015,13 @@ static void settle_derived(linter *L)
 
 /* ---- describing atoms and reasons ---- */
 
+/* An atom as written: 'phq9 < 10', or 'not (phq9 < 10)' when negated. */
 static void put_atom_in(linter *L, sw_buf *b, const sw_decl *d, const atom *a)
 {
-    sw_buf_printf(b, "'%s", a->src_neg ? "not " : "");
+    int paren = a->src_neg && a->src->kind != SW_E_NAME;
+    sw_buf_printf(b, "'%s%s", a->src_neg ? "not " : "", paren ? "(" : "");
     sw_fmt_expr(b, file_of(L, d), a->src);
-    sw_buf_putc(b, '\'');
+    sw_buf_puts(b, paren ? ")'" : "'");
 }
 
 /* How a variable is declared, for "can never be true" reasons. */
@@ -1139,8 +1141,8 @@ static void dead_parts(linter *L, uint32_t i)
                         "rule '%s' can never fire: %s", d->name.name, b.data ? b.data : "");
         else
             add_finding(L, "L001", d, reason_at(L, &why, d->cond->at), i, SW_NONE,
-                        "this part of the condition is dead: correct the values or remove it",
-                        "this part of the condition can never be true: %s", b.data ? b.data : "");
+                        "correct the values, or remove the part that can never be true",
+                        "part of this condition is dead: %s", b.data ? b.data : "");
         sw_buf_free(&b);
         if (!r->can_fire)
             return;   /* one reason is enough for a rule that never fires */
@@ -1349,9 +1351,13 @@ static void conflicting_sets(linter *L, uint32_t i, uint32_t j)
             const sw_action_ast *al = iw ? aj : ai, *aw = iw ? ai : aj;
             char hint[700];
             snprintf(hint, sizeof hint,
-                     "when both fire '%s' wins (higher priority, or first by name; it is at %s); make "
-                     "the conditions exclusive, or add allow L008 because \"...\"",
-                     dw->name.name, where(L, dw));
+                     "when both fire '%s' wins (%s; it is at %s); make the conditions exclusive, or "
+                     "add allow L008 because \"...\"",
+                     dw->name.name,
+                     L->p->rules[win].priority != L->p->rules[lose].priority
+                         ? "it has the higher priority"
+                         : "same priority: the first by name wins",
+                     where(L, dw));
             add_finding(L, "L008", dl, al->at, lose, win, hint,
                         "rules '%s' and '%s' can fire for the same client but set '%s' to different values (%s and %s)",
                         dl->name.name, dw->name.name, al->target.name,

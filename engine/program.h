@@ -204,6 +204,68 @@ typedef struct sw_step {
     uint32_t index;
 } sw_step;
 
+/* ---- the evaluator's fast form and index (compile.c builds them) ----
+ *
+ * Each rule's condition is also compiled into fast nodes: `not` pushed down to the
+ * tests, nested `and`/`or` flattened into lists, and a comparison of a fact with a
+ * constant fused into one test. Identical fast nodes are stored once
+ * (hash-consing), so a test shared by many rules is one node. The evaluator
+ * (eval.c) computes rule truths from these; sw_eval_node still walks the nodes
+ * above, which stay as written for explanations. */
+#define SW_FAST_OPS(OP)                                                            \
+    OP(NODE,   "the truth of expression node k.node (anything not fused below)")   \
+    OP(AND,    "Kleene and of kids[first .. first + n)")                          \
+    OP(OR,     "Kleene or of kids[first .. first + n)")                           \
+    OP(INT,    "slot (bool, int, date) compared with k.i by cmp")                 \
+    OP(NUM,    "slot (number, or int when as_number) compared with k.n by cmp")    \
+    OP(MEMBER, "slot (one of, stage) is a member in mask k.mask")                 \
+    OP(ALL,    "slot (set) has every member in mask k.mask")                      \
+    OP(ANY,    "slot (set) has a member in mask k.mask")                          \
+    OP(KNOWN,  "slot is known (never unknown)")
+
+typedef enum sw_fast_op {
+#define SW_FAST_ENUM(name, doc) SW_FAST_##name,
+    SW_FAST_OPS(SW_FAST_ENUM)
+#undef SW_FAST_ENUM
+    SW_FAST__COUNT
+} sw_fast_op;
+
+typedef struct sw_fast {
+    uint8_t op;           /* sw_fast_op */
+    uint8_t cmp;          /* INT, NUM: SW_OP_EQ .. SW_OP_GE */
+    uint8_t neg;          /* tests and NODE: the truth is negated (unknown stays unknown) */
+    uint8_t as_number;    /* NUM: the slot holds an int */
+    uint32_t slot;        /* tests: the slot read */
+    uint32_t first, n;    /* AND, OR: children in program->fast_kids */
+    union {
+        int64_t i;
+        double n;
+        uint64_t mask;
+        uint32_t node;
+    } k;
+} sw_fast;
+
+/* The index: the key is the one fact most rules discriminate on (the stage). For
+ * each value of the key (and unknown, the last), key_truth holds every rule's truth
+ * when only the key is known; a rule whose condition cannot change from that
+ * truth as other facts become known (a false `stage is X` conjunct, say) has bit
+ * `value` set in key_decided. Per client, the evaluator starts from the key's row
+ * and evaluates only the rules that read a known fact (readers, by step position)
+ * and are not decided, the finalisation steps, and the rules reading the
+ * assessment date. */
+typedef struct sw_index {
+    uint32_t key_slot;        /* SW_NONE when there is no key */
+    uint32_t nkeys;           /* key values + 1 (unknown); 1 without a key */
+    uint8_t *key_truth;       /* nkeys rows of nrules sw_truth */
+    uint32_t *key_decided;    /* per rule */
+    uint32_t *readers_first;  /* per slot, nfacts + 1 entries, into readers */
+    uint32_t *readers;        /* step positions of the rules reading each slot */
+    uint32_t *always;         /* step positions of finalisations */
+    uint32_t nalways;
+    uint32_t *dated;          /* step positions of rules reading the assessment date */
+    uint32_t ndated;
+} sw_index;
+
 typedef struct sw_program {
     sw_arena arena;
     sw_ruleset_info info;
@@ -226,6 +288,11 @@ typedef struct sw_program {
     sw_value *consts;          uint32_t nconsts;
     sw_rule_def *rules;        uint32_t nrules;
     sw_step *steps;            uint32_t nsteps;
+
+    sw_fast *fast;             uint32_t nfast;
+    uint32_t *fast_kids;       uint32_t nfast_kids;
+    uint32_t *rule_fast;       /* per rule: the fast node of its condition */
+    sw_index index;
 } sw_program;
 
 struct sw_ruleset {

@@ -57,7 +57,10 @@ static int print_verdict(const char *path, const sw_log_verdict *v)
     }
     printf("%s: %s at line %llu: %s\n", path, sw_log_state_name(v->state),
            (unsigned long long)v->line, v->message);
-    if (v->records > 0)
+    if (v->records == 1)
+        printf("%s: line 1 is intact (%llu bytes); head %s\n", path,
+               (unsigned long long)v->intact_bytes, v->head);
+    else if (v->records > 1)
         printf("%s: lines 1 to %llu are intact (%llu bytes); head %s\n", path,
                (unsigned long long)v->records, (unsigned long long)v->intact_bytes, v->head);
     if (v->state == SW_LOG_TORN) {

@@ -191,7 +191,7 @@ static void value(tr *t, uint32_t n, uint32_t enumeration)
     case SW_OP_IN: {
         const sw_node *a = nd(t, x->a);
         uint32_t e = enum_index(t, x->a);
-        sw_buf_puts(o, "(or FALSE");
+        sw_buf_puts(o, "(or FALSE FALSE");
         for (uint32_t k = 0; k < x->nlist; k++) {
             sw_buf_printf(o, " (%s ", a->type == SW_T_INT ? "=" : "eq");
             value(t, x->a, SW_NONE);
@@ -209,7 +209,7 @@ static void value(tr *t, uint32_t n, uint32_t enumeration)
             return;
         }
         const sw_enum *e = enum_of(t, a->a);
-        sw_buf_puts(o, x->op == SW_OP_CONTAINS ? "(and TRUE" : "(or FALSE");
+        sw_buf_puts(o, x->op == SW_OP_CONTAINS ? "(and TRUE TRUE" : "(or FALSE FALSE");
         for (uint32_t m = 0; m < e->nmembers; m++)
             if (x->imm.u.bits >> m & 1) {
                 sw_buf_printf(o, " (member$ m_%s ", e->members[m]);
@@ -270,7 +270,7 @@ static void generic(tr *t, uint32_t n, int negate)
         }
     if (r.today)
         sw_buf_puts(t->o, " (assessed_on ?today)");
-    sw_buf_puts(t->o, " (test (and TRUE");
+    sw_buf_puts(t->o, " (test (and TRUE TRUE");
     defined(t, n);
     sw_buf_puts(t->o, negate ? " (not " : " ");
     value(t, n, SW_NONE);
@@ -285,7 +285,7 @@ static void members_ce(tr *t, uint32_t slot, uint64_t mask)
 {
     const sw_enum *e = enum_of(t, slot);
     if (!mask) {
-        sw_buf_puts(t->o, "(test FALSE)");
+        sw_buf_puts(t->o, "(test (eq 1 0))");
         return;
     }
     sw_buf_puts(t->o, "(");
@@ -405,7 +405,7 @@ static void ce(tr *t, uint32_t n, int negate)
     sw_buf *o = t->o;
     switch ((sw_opcode)x->op) {
     case SW_OP_CONST:
-        sw_buf_puts(o, (x->imm.u.i != 0) != negate ? "(test TRUE)" : "(test FALSE)");
+        sw_buf_puts(o, (x->imm.u.i != 0) != negate ? "(test (eq 1 1))" : "(test (eq 1 0))");
         return;
     case SW_OP_NOT: negate ? ce_true(t, x->a) : ce_false(t, x->a); return;
     case SW_OP_AND: case SW_OP_OR:
@@ -540,7 +540,7 @@ static void translate_rule(tr *t, uint32_t r, unsigned level, sw_buf *facts)
                 return;
             }
             collect(t, act->value, &rd);
-            sw_buf_puts(t->o, "(and (test TRUE)");
+            sw_buf_puts(t->o, "(and (test (eq 1 1))");
             for (uint32_t s = 0; s < p->nfacts; s++)
                 if (rd.slots[s >> 6] >> (s & 63) & 1) {
                     sw_buf_puts(t->o, " (");
@@ -551,7 +551,7 @@ static void translate_rule(tr *t, uint32_t r, unsigned level, sw_buf *facts)
                 }
             if (rd.today)
                 sw_buf_puts(t->o, " (assessed_on ?today)");
-            sw_buf_puts(t->o, " (test (and TRUE");
+            sw_buf_puts(t->o, " (test (and TRUE TRUE");
             defined(t, act->value);
             sw_buf_printf(t->o, ")))\n  => (assert (sv %u %u ", act->target, r);
             value(t, act->value, e);
@@ -592,7 +592,7 @@ static void translate_finalizer(tr *t, uint32_t slot, unsigned level, sw_buf *fa
         uint32_t e = f->type.kind == SW_T_ENUM ? f->type.enumeration : SW_NONE;
         sw_buf *out = n ? t->o : facts;
         if (n) {
-            sw_buf_printf(out, "(defrule fin%u_default (declare (salience %d))\n  (test TRUE)", slot, SALIENCE(level));
+            sw_buf_printf(out, "(defrule fin%u_default (declare (salience %d))\n  (test (eq 1 1))", slot, SALIENCE(level));
             for (uint32_t j = 0; j < n; j++)
                 sw_buf_printf(out, " (sf %u)", rank[j]);
             sw_buf_puts(out, "\n  => (assert (");

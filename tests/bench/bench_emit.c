@@ -14,6 +14,7 @@
  * time: that is what makes it the practical limit.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -2,7 +2,8 @@
  * test_fmt.c - the formatter: the canonical layout, comments kept, idempotence,
  * refusal of broken files, and the proof that formatting changes no meaning:
  * every .sw file in the repository is formatted in memory, and every rule set
- * among them compiles to the same dump (engine/dump.c) before and after.
+ * among them compiles to the same dump (engine/dump.c) before and after. Also
+ * that the editor grammars (editors/) know every word the formatter writes.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -12,10 +13,12 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <yaml.h>
 
 #include "dump.h"
 #include "fmt.h"
@@ -528,6 +531,92 @@ static void test_every_rule_file_keeps_its_meaning(void **state)
     assert_true(t.files_formatted >= 25);
 }
 
+/* ---- the editor grammars ---- */
+
+/* Whether word occurs in text with no letter, digit or '_' on either side. */
+static int has_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+        int before = p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        int after = isalnum((unsigned char)p[n]) || p[n] == '_';
+        if (!before && !after)
+            return 1;
+    }
+    return 0;
+}
+
+static char *read_text(const char *path)
+{
+    size_t len;
+    char *text = read_all(path, &len);
+    text = realloc(text, len + 1);
+    assert_non_null(text);
+    text[len] = '\0';
+    return text;
+}
+
+/* A JSON document reads as YAML (JSON is YAML); libyaml finds what is malformed. */
+static void assert_well_formed(const char *path)
+{
+    char *text = read_text(path);
+    yaml_parser_t parser;
+    yaml_event_t event;
+    assert_true(yaml_parser_initialize(&parser));
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
+    int done = 0;
+    while (!done) {
+        if (!yaml_parser_parse(&parser, &event))
+            fail_msg("%s: %s at line %zu", path, parser.problem, parser.problem_mark.line + 1);
+        done = event.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    free(text);
+}
+
+static void test_editor_grammars(void **state)
+{
+    (void)state;
+    char *language = read_text(SW_SOURCE_DIR "/docs/language.md");
+    char *vim = read_text(SW_SOURCE_DIR "/editors/vim/syntax/stagewise.vim");
+    char *tm = read_text(SW_SOURCE_DIR "/editors/stagewise.tmLanguage.json");
+    /* look only where the grammars list keywords, not in their comments */
+    char *vim_kw = calloc(strlen(vim) + 1, 1);
+    assert_non_null(vim_kw);
+    for (char *line = vim; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        if (strncmp(line, "syntax keyword ", 15) == 0)
+            strncat(vim_kw, line, (size_t)(strchr(line, '\n') ? strchr(line, '\n') - line + 1 : (long)strlen(line)));
+    char *tm_kw = strstr(tm, "\"keywords\":");
+    assert_non_null(tm_kw);
+    char *tm_end = strstr(tm_kw, "\"operators\":");
+    assert_non_null(tm_end);
+    *tm_end = '\0';
+    /* the reserved words are the backquoted list under "## Reserved words" */
+    char *list = strstr(language, "## Reserved words");
+    assert_non_null(list);
+    list = strchr(list, '`');
+    assert_non_null(list);
+    char *end = strchr(list + 1, '`');
+    assert_non_null(end);
+    *end = '\0';
+    int words = 0;
+    for (char *w = strtok(list + 1, " \n"); w; w = strtok(NULL, " \n"), words++) {
+        if (!has_word(vim_kw, w))
+            fail_msg("editors/vim/syntax/stagewise.vim does not highlight '%s'", w);
+        if (!has_word(tm_kw, w))
+            fail_msg("editors/stagewise.tmLanguage.json does not highlight '%s'", w);
+    }
+    assert_true(words >= 50);
+    assert_well_formed(SW_SOURCE_DIR "/editors/stagewise.tmLanguage.json");
+    assert_well_formed(SW_SOURCE_DIR "/editors/package.json");
+    assert_well_formed(SW_SOURCE_DIR "/editors/language-configuration.json");
+    free(language);
+    free(vim_kw);
+    free(vim);
+    free(tm);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_same_syntax),
         cmocka_unit_test(test_dump),
         cmocka_unit_test(test_every_rule_file_keeps_its_meaning),
+        cmocka_unit_test(test_editor_grammars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

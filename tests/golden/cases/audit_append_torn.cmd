@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; audit_log "$T/decisions.log"; head -c 1000 "$T/decisions.log" > "$T/torn.log"; named stagewise eval tests/golden/rules/risk.sw -f tests/golden/facts/risk_clients.yaml --log "$T/torn.log" --format jsonl

@@ -1,0 +1,1 @@
+stagewise check tests/golden/audit/risk_status.sw

@@ -1,0 +1,1 @@
+stagewise audit check decisions.log

@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; audit_log "$T/decisions.log"; sed -n '1p;3p' "$T/decisions.log" > "$T/reordered.log"; sed -n '2p;4p' "$T/decisions.log" >> "$T/reordered.log"; named stagewise audit verify "$T/reordered.log"

@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; audit_log "$T/decisions.log"; head -n 2 "$T/decisions.log" > "$T/torn.log"; sed -n 3p "$T/decisions.log" | head -c 1000 >> "$T/torn.log"; named stagewise audit verify "$T/torn.log"

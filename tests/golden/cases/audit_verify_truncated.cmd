@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; audit_log "$T/decisions.log"; head=$(stagewise audit verify "$T/decisions.log" | sed 's/.*head //'); head -n 3 "$T/decisions.log" > "$T/cut.log"; named stagewise audit verify "$T/cut.log" --expect-head "$head"

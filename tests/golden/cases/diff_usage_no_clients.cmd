@@ -1,0 +1,1 @@
+stagewise diff tests/golden/rules/risk.sw tests/golden/audit/risk_v2.sw

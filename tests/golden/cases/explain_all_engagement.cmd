@@ -1,0 +1,1 @@
+stagewise explain tests/golden/rules/engagement -f tests/golden/facts/engagement_one.yaml --all

@@ -1,0 +1,1 @@
+root=$(pwd); d=$(mktemp -d); cp tests/golden/lint/unformatted.sw tests/golden/lint/formatted.sw "$d/" && cd "$d" && stagewise fmt . && stagewise fmt --check . && cmp unformatted.sw "$root/tests/golden/lint/formatted.sw" && echo "unformatted.sw now reads as formatted.sw"; status=$?; cd "$root"; rm -rf "$d"; exit $status

@@ -1,0 +1,1 @@
+stagewise fmt - < tests/golden/lint/unformatted.sw

@@ -1,0 +1,1 @@
+stagewise lint tests/golden/lint/clean.sw

@@ -1,0 +1,1 @@
+stagewise lint --format json tests/golden/lint/findings.sw

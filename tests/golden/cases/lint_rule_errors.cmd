@@ -1,0 +1,1 @@
+stagewise lint tests/golden/rules/bad/misspelt_fact.sw

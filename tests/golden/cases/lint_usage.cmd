@@ -1,0 +1,1 @@
+stagewise lint --format xml tests/golden/lint/clean.sw

@@ -1,0 +1,396 @@
+#!/bin/sh
+# serve_test.sh - integration tests of `stagewise serve` over loopback HTTP.
+#
+# Usage: tests/service/serve_test.sh STAGEWISE SVC_CLIENT ROOT
+#
+# Starts the server on a free loopback port (--listen 127.0.0.1:0; the port is read
+# from its start-up line) and exercises every endpoint and error path: evaluation
+# (the reply is byte for byte `stagewise eval --format json`), CDS Hooks discovery,
+# cards and feedback, the rule set endpoint, malformed JSON, unknown facts, wrong
+# types, oversize bodies, wrong methods, unknown paths, bearer tokens, hot reload by
+# the admin endpoint and by SIGHUP (also a bad reload, and reloads while requests
+# run), the request timeout, the decision log, and graceful shutdown with a request
+# in flight. Needs curl and jq. Every check prints a line only when it fails; the
+# last line is "N passed, M failed", and the exit status is 1 when any failed.
+
+set -u
+
+bin=$1
+client=$2
+root=$3
+cd "$root" || exit 2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stagewise-serve.XXXXXX") || exit 2
+pid=
+cleanup() {
+    if [ -n "$pid" ]; then kill -KILL "$pid" 2> /dev/null; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+LC_ALL=C
+export LC_ALL
+
+passed=0
+failed=0
+
+# check NAME EXPECTED ACTUAL
+check() {
+    if [ "$2" = "$3" ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"
+    fi
+}
+
+# contains NAME FILE TEXT: FILE holds TEXT
+contains() {
+    if grep -qF -- "$3" "$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        printf 'FAIL %s: %s does not hold "%s"\n' "$1" "$2" "$3"
+        sed 's/^/  | /' "$2" | head -20
+    fi
+}
+
+# start_server ARGS...: starts the server in the background; sets pid and port.
+start_server() {
+    "$bin" serve "$@" --listen 127.0.0.1:0 2> "$tmp/server.err" &
+    pid=$!
+    port=
+    tries=0
+    while [ -z "$port" ] && [ $tries -lt 100 ]; do
+        port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9][0-9]*\) with .*|\1|p' "$tmp/server.err")
+        if [ -z "$port" ]; then
+            sleep 0.1
+        fi
+        tries=$((tries + 1))
+    done
+    if [ -z "$port" ]; then
+        echo "FAIL the server did not start:"
+        cat "$tmp/server.err"
+        exit 1
+    fi
+}
+
+# stop_server [SIGNAL]: stops it and sets stopped to its exit status.
+stop_server() {
+    kill "-${1:-TERM}" "$pid"
+    wait "$pid"
+    stopped=$?
+    pid=
+}
+
+# req METHOD PATH [CURL ARGS...]: sets code; the body is in $tmp/body, the headers
+# in $tmp/headers.
+req() {
+    method=$1
+    path=$2
+    shift 2
+    code=$(curl -s -m 20 -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' -X "$method" \
+        "$@" "http://127.0.0.1:$port$path")
+}
+
+field() {
+    jq -r "$1" "$tmp/body"
+}
+
+# ---- fixtures ----
+
+mkdir -p "$tmp/rules"
+cp tests/golden/rules/risk.sw "$tmp/rules/risk.sw"
+risk_sha=$("$bin" check "$tmp/rules/risk.sw" | sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p')
+
+# The first client of the golden risk stream, as YAML and as JSON.
+cat > "$tmp/r001.yaml" << 'EOF'
+client: R-001
+assessed_on: 2026-11-20
+facts:
+  phq9_item9: 1
+  audit: 8
+  substances: [opioids, benzodiazepines]
+  released_from_prison_on: 2026-11-02
+EOF
+r001_json='{"client": "R-001", "assessed_on": "2026-11-20", "facts": {"phq9_item9": 1, "audit": 8, "substances": ["opioids", "benzodiazepines"], "released_from_prison_on": "2026-11-02"}}'
+printf '%s\n' "$r001_json" > "$tmp/r001.json"
+"$bin" eval "$tmp/rules/risk.sw" -f "$tmp/r001.yaml" --format json > "$tmp/r001.expected"
+
+hook() { # hook PLACE: a CDS Hooks request with the client document in PLACE
+    case $1 in
+    prefetch) printf '{"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/7", "patientId": "P-9"}, "prefetch": {"stagewise": %s}}\n' "$r001_json" ;;
+    context) printf '{"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/7", "patientId": "P-9", "stagewise": %s}}\n' "$r001_json" ;;
+    esac
+}
+hook prefetch > "$tmp/hook.json"
+hook context > "$tmp/hook-context.json"
+
+# ---- plain server: evaluation, CDS Hooks, errors ----
+
+start_server "$tmp/rules/risk.sw" --max-body 4096 --feedback-file "$tmp/feedback.jsonl" \
+    --log "$tmp/decisions.log" --threads 3
+contains "start-up line" "$tmp/server.err" \
+    "stagewise serve: golden_risk 0.3.1 (sha256 $risk_sha) on http://127.0.0.1:$port with 3 threads"
+
+req GET /healthz
+check "healthz status" 200 "$code"
+check "healthz body" '{"status":"ok"}' "$(jq -c . "$tmp/body")"
+req HEAD /healthz
+check "healthz HEAD" 200 "$code"
+check "healthz HEAD has no body" 0 "$(wc -c < "$tmp/body" | tr -d ' ')"
+
+req GET /v1/ruleset
+check "ruleset status" 200 "$code"
+check "ruleset" "golden_risk 0.3.1 $risk_sha 1 4 5" \
+    "$(field '"\(.name) \(.version) \(.sha256) \(.generation) \(.counts.rules) \(.counts.facts)"')"
+
+req POST /v1/evaluate --data-binary @"$tmp/r001.yaml"
+check "evaluate YAML status" 200 "$code"
+if cmp -s "$tmp/body" "$tmp/r001.expected"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL evaluate YAML: not the document of eval --format json"; fi
+contains "evaluate content type" "$tmp/headers" "Content-Type: application/json; charset=utf-8"
+contains "evaluate decision id" "$tmp/headers" "Stagewise-Decision-Id: "
+req POST /v1/evaluate -H 'Content-Type: application/json' --data-binary @"$tmp/r001.json"
+check "evaluate JSON status" 200 "$code"
+if cmp -s "$tmp/body" "$tmp/r001.expected"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL evaluate JSON: not the document of eval --format json"; fi
+
+req POST /v1/evaluate --data-binary '{"facts": {"phq9_itm9": 1}}'
+check "unknown fact" "422 invalid_facts F003 1 12 facts.phq9_itm9 did you mean 'phq9_item9'?" \
+    "$code $(field '"\(.error) \(.diagnostics[0].code) \(.diagnostics[0].line) \(.diagnostics[0].column) \(.diagnostics[0].field) \(.diagnostics[0].hint)"')"
+req POST /v1/evaluate --data-binary '{"facts": {"audit": "12", "phq9_item9": 9}}'
+check "wrong types" "422 invalid_facts F004 F005" \
+    "$code $(field '"\(.error) \(.diagnostics[0].code) \(.diagnostics[1].code)"')"
+check "wrong types message" "the client document has 2 errors (see diagnostics); nothing was evaluated" \
+    "$(field .message)"
+req POST /v1/evaluate --data-binary '{"facts": {"audit": 12'
+check "malformed facts" "400 malformed_facts F001" \
+    "$code $(field '"\(.error) \(.diagnostics[0].code)"')"
+req POST /v1/evaluate --data-binary ''
+check "empty body" "400 malformed_facts F013" "$code $(field '"\(.error) \(.diagnostics[0].code)"')"
+
+head -c 5000 /dev/zero | tr '\0' ' ' > "$tmp/big"
+req POST /v1/evaluate --data-binary @"$tmp/big"
+check "oversize body" "413 body_too_large the body is larger than the 4096 byte limit" \
+    "$code $(field '"\(.error) \(.message)"')"
+req POST /v1/evaluate -H 'Transfer-Encoding: chunked' --data-binary @"$tmp/big"
+check "oversize chunked body" "413 body_too_large" "$code $(field .error)"
+
+req GET /v1/evaluate
+check "wrong method" "405 method_not_allowed '/v1/evaluate' takes POST, not GET" \
+    "$code $(field '"\(.error) \(.message)"')"
+contains "wrong method: Allow" "$tmp/headers" "Allow: POST"
+req DELETE /v1/ruleset
+contains "wrong method on GET: Allow" "$tmp/headers" "Allow: GET, HEAD"
+req GET /v2/evaluate
+check "unknown path" "404 not_found there is no endpoint at '/v2/evaluate'" \
+    "$code $(field '"\(.error) \(.message)"')"
+req GET /cds-services/golden_risk/other
+check "unknown path under cds-services" "404 not_found" "$code $(field .error)"
+
+# CDS Hooks
+req GET /cds-services
+check "discovery" "200 patient-view golden_risk Golden tests: risk screening" \
+    "$code $(field '.services[0] | "\(.hook) \(.id) \(.title)"')"
+req POST /cds-services/golden_risk -H 'Content-Type: application/json' --data-binary @"$tmp/hook.json"
+check "cards status" 200 "$code"
+check "cards" "Risk (critical): Overdose|Risk (critical): Suicide or self-harm|Recommended (urgent): Take-home naloxone|Recommended (urgent): Same-day risk assessment|Ask about: Alcohol units per week" \
+    "$(field '[.cards[].summary] | join("|")')"
+check "card indicators" "critical critical critical critical info" "$(field '[.cards[].indicator] | join(" ")')"
+check "card summaries under 140" true "$(field '[.cards[].summary | length < 140] | all')"
+check "card uuids" true "$(field '[.cards[].uuid | test("^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")] | all')"
+check "card uuids distinct" 5 "$(field '[.cards[].uuid] | unique | length')"
+check "card source" "Golden tests: risk screening 0.3.1, citing NTA" "$(field '.cards[0].source.label')"
+check "cards client from patientId" "P-9 $risk_sha" \
+    "$(field '.extension["org.stagewise"] | "\(.client) \(.ruleset_sha256)"')"
+contains "cards decision id" "$tmp/headers" "Stagewise-Decision-Id: "
+cp "$tmp/body" "$tmp/cards-prefetch"
+card1=$(field '.cards[0].uuid')
+card2=$(field '.cards[1].uuid')
+req POST /cds-services/golden_risk --data-binary @"$tmp/hook-context.json"
+check "cards from context = from prefetch" "$(jq -c .cards "$tmp/cards-prefetch")" "$(jq -c .cards "$tmp/body")"
+
+req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "hookInstance": "x", "context": {}}'
+check "no facts" "412 no_facts" "$code $(field .error)"
+req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "hookInstance": "x",'
+check "malformed JSON" "400 malformed_json the body is not valid JSON: line 1, column 47: expected a member name in double quotes, found the end of the text" \
+    "$code $(field '"\(.error) \(.message)"')"
+req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "context": {}}'
+check "no hookInstance" "400 invalid_request" "$code $(field .error)"
+req POST /cds-services/golden_risk --data-binary '{"hook": "order-sign", "hookInstance": "x"}'
+check "wrong hook" "400 invalid_request this service answers the 'patient-view' hook, not 'order-sign'" \
+    "$code $(field '"\(.error) \(.message)"')"
+req POST /cds-services/golden_risk --data-binary '[1]'
+check "not an object" "400 invalid_request the body must be a JSON object, not an array" \
+    "$code $(field '"\(.error) \(.message)"')"
+req POST /cds-services/other --data-binary @"$tmp/hook.json"
+check "unknown service" "404 unknown_service" "$code $(field .error)"
+printf '{"hook": "patient-view",\n "hookInstance": "x",\n "prefetch": {"stagewise": {"facts": {"audit": 99}}}}\n' > "$tmp/hook-bad.json"
+req POST /cds-services/golden_risk --data-binary @"$tmp/hook-bad.json"
+check "cards facts error" '422 invalid_facts F005 3 45  "prefetch": {"stagewise": {"facts": {"audit": 99}}}}' \
+    "$code $(field '"\(.error) \(.diagnostics[0].code) \(.diagnostics[0].line) \(.diagnostics[0].column) \(.diagnostics[0].source_line)"')"
+
+# Feedback
+cat > "$tmp/feedback-req.json" << EOF
+{"feedback": [
+ {"card": "$card1", "outcome": "accepted", "outcomeTimestamp": "2026-11-20T10:00:00Z"},
+ {"card": "$card2", "outcome": "overridden", "outcomeTimestamp": "2026-11-20T10:01:00Z",
+  "overrideReason": {"reason": {"system": "urn:stagewise:override-reason", "code": "already-done"},
+                     "userComment": "seen by the crisis team"}}]}
+EOF
+req POST /cds-services/golden_risk/feedback --data-binary @"$tmp/feedback-req.json"
+check "feedback" '200 {"recorded":2}' "$code $(jq -c . "$tmp/body")"
+check "feedback file" "accepted $card1|overridden $card2 already-done" \
+    "$(jq -r 'if .outcome == "accepted" then "accepted \(.card)" else "overridden \(.card) \(.overrideReason.code)" end' "$tmp/feedback.jsonl" | paste -sd '|' -)"
+req GET /v1/ruleset
+check "feedback counts" "1 1" "$(field '"\(.feedback.accepted) \(.feedback.overridden)"')"
+req POST /cds-services/golden_risk/feedback --data-binary '{"feedback": [{"card": "x", "outcome": "accepted"}]}'
+check "bad feedback" "400 invalid_feedback feedback[0].card must be the uuid of a card" \
+    "$code $(field '"\(.error) \(.message)"')"
+req GET /cds-services/golden_risk/feedback
+check "feedback wrong method" 405 "$code"
+
+stop_server TERM
+check "stopped by SIGTERM" 0 "$stopped"
+contains "stop message" "$tmp/server.err" "stagewise serve: SIGTERM: stopping"
+"$bin" audit verify "$tmp/decisions.log" > "$tmp/verify.out" 2>&1
+check "decision log intact" 0 $?
+contains "decision log records" "$tmp/verify.out" "intact: 4 records"
+
+# ---- authentication and reload ----
+
+printf '# test token\nsecret-token-0123456789abcdef\n' > "$tmp/tokens"
+chmod 600 "$tmp/tokens"
+auth='Authorization: Bearer secret-token-0123456789abcdef'
+start_server "$tmp/rules/risk.sw" --token-file "$tmp/tokens" --threads 4
+
+req GET /v1/ruleset
+check "no token" "401 unauthorized" "$code $(field .error)"
+contains "no token: WWW-Authenticate" "$tmp/headers" 'WWW-Authenticate: Bearer realm="stagewise"'
+req GET /v1/ruleset -H 'Authorization: Bearer secret-token-0123456789abcdeX'
+check "wrong token" 401 "$code"
+req GET /v1/ruleset -H 'Authorization: Basic c2VjcmV0'
+check "wrong scheme" 401 "$code"
+req GET /nowhere
+check "unknown path without token" 401 "$code"
+req POST /v1/evaluate --data-binary @"$tmp/r001.yaml"
+check "evaluate without token" 401 "$code"
+req GET /healthz
+check "healthz needs no token" 200 "$code"
+req GET /v1/ruleset -H "$auth"
+check "right token" "200 1" "$code $(field .generation)"
+req POST /v1/admin/reload
+check "reload without token" 401 "$code"
+
+sed 's/version "0.3.1"/version "0.4.0"/' tests/golden/rules/risk.sw > "$tmp/risk-0.4.0.sw"
+cp "$tmp/risk-0.4.0.sw" "$tmp/rules/risk.sw"
+sha_040=$("$bin" check "$tmp/rules/risk.sw" | sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p')
+req POST /v1/admin/reload -H "$auth"
+check "admin reload" "200 true 0.4.0 2 $sha_040" \
+    "$code $(field '"\(.reloaded) \(.ruleset.version) \(.ruleset.generation) \(.ruleset.sha256)"')"
+req GET /v1/ruleset -H "$auth"
+check "reloaded rules serve" "0.4.0 2" "$(field '"\(.version) \(.generation)"')"
+
+printf 'rule broken "Broken" cites NTA\nwhen phq10 >= 1\nthen risk suicide\nend\n' >> "$tmp/rules/risk.sw"
+req POST /v1/admin/reload -H "$auth"
+check "bad reload refused" "422 rules_invalid E101 the rules were not reloaded (the rule set has errors); still serving golden_risk 0.4.0, sha256 $sha_040, generation 2" \
+    "$code $(field '"\(.error) \(.diagnostics[0].code) \(.message)"')"
+contains "bad reload on stderr" "$tmp/server.err" "error[E101]: unknown fact 'phq10'"
+contains "bad reload line on stderr" "$tmp/server.err" "stagewise serve: reload rejected"
+req POST /v1/evaluate -H "$auth" --data-binary @"$tmp/r001.yaml"
+check "old rules keep serving" "200 0.4.0" "$code $(field .provenance.guideline_version)"
+
+# SIGHUP
+sed 's/version "0.3.1"/version "0.5.0"/' tests/golden/rules/risk.sw > "$tmp/rules/risk.sw"
+kill -HUP "$pid"
+tries=0
+generation=
+while [ "$generation" != 3 ] && [ $tries -lt 50 ]; do
+    sleep 0.1
+    req GET /v1/ruleset -H "$auth"
+    generation=$(field .generation)
+    tries=$((tries + 1))
+done
+check "SIGHUP reload" "3 0.5.0" "$generation $(field .version)"
+
+# Reloads, good and bad, by SIGHUP and by the admin endpoint, while 3000 requests run:
+# every request must be answered whole, by one of the good rule sets.
+mkdir -p "$tmp/variants"
+for v in 1 2; do
+    sed "s/version \"0.3.1\"/version \"0.6.$v\"/" tests/golden/rules/risk.sw > "$tmp/variants/risk.$v"
+done
+cp "$tmp/variants/risk.1" "$tmp/variants/risk.bad"
+printf 'rule broken "Broken" cites NTA\nwhen phq10 >= 1\nthen risk suicide\nend\n' >> "$tmp/variants/risk.bad"
+good_shas=$(for v in 1 2; do cp "$tmp/variants/risk.$v" "$tmp/rules/risk.sw" && "$bin" check "$tmp/rules/risk.sw" | sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p'; done)
+sha_050=$(sed 's/version "0.3.1"/version "0.5.0"/' tests/golden/rules/risk.sw > "$tmp/x.sw" && cp "$tmp/x.sw" "$tmp/rules/risk.sw" && "$bin" check "$tmp/rules/risk.sw" | sed -n 's/.*sha256 \([0-9a-f]*\).*/\1/p')
+"$client" load "$port" /v1/evaluate "$tmp/r001.json" 3000 4 --token secret-token-0123456789abcdef \
+    --contains '"format": "stagewise-result"' --count-key ruleset_sha256 > "$tmp/load.out" 2> "$tmp/load.err" &
+load_pid=$!
+for round in 1 2 3 4; do
+    for variant in 1 bad 2; do
+        cp "$tmp/variants/risk.$variant" "$tmp/rules/risk.new" && mv "$tmp/rules/risk.new" "$tmp/rules/risk.sw"
+        if [ $((round % 2)) -eq 0 ]; then
+            kill -HUP "$pid"
+        else
+            curl -s -o /dev/null -X POST -H "$auth" "http://127.0.0.1:$port/v1/admin/reload"
+        fi
+        sleep 0.1
+    done
+done
+wait "$load_pid"
+check "requests during reloads all answered" 0 $?
+cat "$tmp/load.err"
+check "requests during reloads" "requests 3000 ok 3000 failed 0" "$(head -1 "$tmp/load.out" | cut -d' ' -f1-6)"
+unexpected=$(sed -n 's/^ruleset_sha256 \([^ ]*\) .*/\1/p' "$tmp/load.out" | while read -r sha; do
+    case " $sha_050 $(echo $good_shas) " in *" $sha "*) ;; *) echo "$sha" ;; esac
+done)
+check "requests saw only good rule sets" "" "$unexpected"
+contains "reloads logged" "$tmp/server.err" "stagewise serve: reloaded golden_risk 0.6.2"
+
+stop_server INT
+check "stopped by SIGINT" 0 "$stopped"
+contains "SIGINT message" "$tmp/server.err" "stagewise serve: SIGINT: stopping"
+
+# ---- graceful shutdown with a request in flight; request timeout ----
+
+cp tests/golden/rules/risk.sw "$tmp/rules/risk.sw"
+start_server "$tmp/rules/risk.sw" --timeout 5
+"$client" slow "$port" /v1/evaluate "$tmp/r001.json" 1500 > "$tmp/slow.out" &
+slow_pid=$!
+tries=0
+while ! grep -q half-sent "$tmp/slow.out" 2> /dev/null && [ $tries -lt 100 ]; do
+    sleep 0.05
+    tries=$((tries + 1))
+done
+kill -TERM "$pid"
+sleep 0.3
+check "no new connections while stopping" 000 \
+    "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")"
+wait "$slow_pid"
+check "request in flight finished" 0 $?
+check "request in flight answered" "status 200" "$(sed -n 2p "$tmp/slow.out")"
+contains "request in flight answered whole" "$tmp/slow.out" '"format": "stagewise-result"'
+wait "$pid"
+check "graceful exit" 0 $?
+pid=
+contains "served count" "$tmp/server.err" "stagewise serve: stopped after 1 request"
+
+start_server "$tmp/rules/risk.sw" --timeout 1
+"$client" slow "$port" /v1/evaluate "$tmp/r001.json" 2500 --expect 0 > "$tmp/slow.out"
+check "request timeout closes the connection" 0 $?
+check "request timeout: no reply" closed "$(sed -n 2p "$tmp/slow.out" | cut -d' ' -f1)"
+req GET /healthz
+check "server still answers after a timeout" 200 "$code"
+stop_server TERM
+
+# ---- start-up errors ----
+
+"$bin" serve "$tmp/rules/risk.sw" --listen 127.0.0.1:0 --token-file "$tmp/none" > /dev/null 2> "$tmp/err"
+check "missing token file" 5 $?
+check "missing token file message" "stagewise: cannot read '$tmp/none': No such file or directory" "$(cat "$tmp/err")"
+start_server "$tmp/rules/risk.sw"
+"$bin" serve "$tmp/rules/risk.sw" --listen "127.0.0.1:$port" > /dev/null 2> "$tmp/err"
+check "port in use" "5 stagewise: cannot listen on 127.0.0.1:$port: Address already in use" "$? $(cat "$tmp/err")"
+stop_server TERM
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
