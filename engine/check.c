@@ -627,6 +627,9 @@ static int check_name(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *contex
         return 0;
     }
     const char *h = stage_hint(m, e->s, hint, sizeof hint);
+    if (!h && context && context->kind == SW_T_BOOL &&
+        (strcmp(e->s, "yes") == 0 || strcmp(e->s, "no") == 0))
+        h = "write true or false";
     if (!h)
         h = suggest_decl(m, e->s, m->facts, m->nbase, hint, sizeof hint);
     if (!h)

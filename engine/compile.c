@@ -490,7 +490,8 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
     }
     if (reads.failed)
         c->failed = 1;
-    qsort(reads.v, reads.n, sizeof *reads.v, cmp_u32);
+    if (reads.n > 1)
+        qsort(reads.v, reads.n, sizeof *reads.v, cmp_u32);
     r->nreads = reads.n;
     r->reads = sw_arena_memdup(&c->p->arena, reads.v ? (void *)reads.v : (void *)"", reads.n * sizeof *reads.v);
     r->reads_assessed_on = (uint8_t)reads.uses_date;

@@ -9,7 +9,9 @@
  *     risk depression_severe severity warning because "..."
  *
  * Positions and layout (file names, lines, source offsets, the rule's text) are
- * left out on purpose: the dump changes only when the meaning does.
+ * left out on purpose: the dump changes only when the meaning does. The
+ * evaluator's fast form of each condition and its index are computed from the
+ * expression nodes dumped here, so they are not dumped again.
  */
 #include "dump.h"
 

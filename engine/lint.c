@@ -209,6 +209,14 @@ static void add_finding(linter *L, const char *code, const sw_decl *d, sw_loc at
     L->nfound++;
 }
 
+/* The text built in b; on a failed allocation "" and the run fails. */
+static const char *buf_text(linter *L, const sw_buf *b)
+{
+    if (b->failed)
+        L->failed = 1;
+    return b->data && !b->failed ? b->data : "";
+}
+
 /* "file:line" of a declaration, for hints that point at another rule. */
 static const char *where(linter *L, const sw_decl *d)
 {
@@ -1138,11 +1146,11 @@ static void dead_parts(linter *L, uint32_t i)
         if (!r->can_fire)
             add_finding(L, "L002", d, reason_at(L, &why, d->name.at), i, SW_NONE,
                         "no client can meet this condition; correct the values or remove the rule",
-                        "rule '%s' can never fire: %s", d->name.name, b.data ? b.data : "");
+                        "rule '%s' can never fire: %s", d->name.name, buf_text(L, &b));
         else
             add_finding(L, "L001", d, reason_at(L, &why, d->cond->at), i, SW_NONE,
                         "correct the values, or remove the part that can never be true",
-                        "part of this condition is dead: %s", b.data ? b.data : "");
+                        "part of this condition is dead: %s", buf_text(L, &b));
         sw_buf_free(&b);
         if (!r->can_fire)
             return;   /* one reason is enough for a rule that never fires */
@@ -1174,7 +1182,7 @@ static void fixed_comparisons(linter *L, uint32_t i)
         sw_buf_putc(&b, ')');
         sw_buf_printf(&hint, "write '%s is known' if that is what you mean, or remove the comparison",
                       v->name);
-        add_finding(L, "L003", d, a->src->at, i, SW_NONE, hint.data, "%s", b.data ? b.data : "");
+        add_finding(L, "L003", d, a->src->at, i, SW_NONE, buf_text(L, &hint), "%s", buf_text(L, &b));
         sw_buf_free(&b);
         sw_buf_free(&hint);
     }
@@ -1203,7 +1211,7 @@ static void derived_reads(read_walk *w, const sw_expr *e)
             put_domain(L, &b, e->slot);
             sw_buf_printf(&hint, "add a rule that sets '%s'%s", e->s,
                           L->vars[e->slot].derived == D_UNKNOWN ? ", or give it a default" : "");
-            add_finding(L, "L006", d, e->at, w->rule, SW_NONE, hint.data, "%s", b.data ? b.data : "");
+            add_finding(L, "L006", d, e->at, w->rule, SW_NONE, buf_text(L, &hint), "%s", buf_text(L, &b));
             sw_buf_free(&b);
             sw_buf_free(&hint);
         }

@@ -214,7 +214,9 @@ item_tail
     : %empty                          { $$ = mk_decl(sx, SW_D_ITEM, @$); }
     | item_tail KIND ident            { $$ = $1; if ($$) $$->kind_word = *$3; }
     | item_tail SEVERITY ident        { $$ = $1; if ($$) $$->level = *$3; }
-    | item_tail CITES cite_list       { $$ = $1; if ($$) $$->cites = $3; }
+    | item_tail CITES cite_list
+        { $$ = $1;
+          if ($$) { sw_cite **t = &$$->cites; while (*t) t = &(*t)->next; *t = $3; } }
     ;
 
 rule_head
@@ -516,6 +518,11 @@ static const char *syntax_hint(sw_syntax *sx, yysymbol_kind_t unexpected,
         return "join conditions with 'and' or 'or'; actions come after 'then'";
     if (wants_string && nexpected == 1)
         return "a title or label in double quotes is needed here";
+    if (unexpected == YYSYMBOL_IN) {
+        for (int i = 0; i < nexpected; i++)
+            if (expected[i] == YYSYMBOL_INT_LIT)
+                return "write 'x not in { ... }'";
+    }
     int wants_value = 0;
     for (int i = 0; i < nexpected; i++)
         wants_value |= expected[i] == YYSYMBOL_INT_LIT;
@@ -547,7 +554,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
     sw_buf msg = SW_BUF_INIT;
     if (unexpected == YYSYMBOL_YYEOF)
         sw_buf_puts(&msg, "the file ends too early");
-    else
+    else if (unexpected == YYSYMBOL_IDENT || unexpected == YYSYMBOL_INT_LIT ||
+             unexpected == YYSYMBOL_NUMBER_LIT) {
+        /* quote what was written: "unexpected name 'between'" */
+        uint32_t len = loc->end > loc->off ? loc->end - loc->off : 0;
+        sw_buf_printf(&msg, "unexpected %s '%.*s'", yysymbol_name(unexpected),
+                      (int)(len > 40 ? 40 : len), sx->file->text + loc->off);
+    } else
         sw_buf_printf(&msg, "unexpected %s", yysymbol_name(unexpected));
     if (n > 0 && n <= MAX_LISTED) {
         sw_buf_puts(&msg, ", expected ");

@@ -236,6 +236,8 @@ static int print_json(const sw_diagnostics *diags, const sw_lint_summary *s)
     sw_json_uint(&w, s->silenced);
     sw_json_end_object(&w);
     sw_status st = sw_json_finish(&w);
+    if (st == SW_OK && sw_buf_failed(&b))
+        st = SW_ERR_NOMEM;
     if (st == SW_OK) {
         cli_write(stdout, b.data, b.len);
         fputc('\n', stdout);

@@ -55,12 +55,13 @@ contains() {
 
 # start_server ARGS...: starts the server in the background; sets pid and port.
 start_server() {
+    rm -f "$tmp/server.err"
     "$bin" serve "$@" --listen 127.0.0.1:0 2> "$tmp/server.err" &
     pid=$!
     port=
     tries=0
     while [ -z "$port" ] && [ $tries -lt 100 ]; do
-        port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9][0-9]*\) with .*|\1|p' "$tmp/server.err")
+        port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9][0-9]*\) with .*|\1|p' "$tmp/server.err" 2> /dev/null)
         if [ -z "$port" ]; then
             sleep 0.1
         fi
@@ -73,12 +74,29 @@ start_server() {
     fi
 }
 
-# stop_server [SIGNAL]: stops it and sets stopped to its exit status.
+# stop_server [SIGNAL]: stops it and sets stopped to its exit status; a server that
+# has not stopped after 30 seconds is killed (and the check of its status fails).
 stop_server() {
     kill "-${1:-TERM}" "$pid"
-    wait "$pid"
+    await_exit "$pid"
     stopped=$?
     pid=
+}
+
+# await_exit PID [SECONDS]: waits for a child at most SECONDS (30); its exit status,
+# or 124 when it had to be killed.
+await_exit() {
+    tries=0
+    while kill -0 "$1" 2> /dev/null && [ $tries -lt $((${2:-30} * 10)) ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    if kill -0 "$1" 2> /dev/null; then
+        kill -KILL "$1"
+        wait "$1"
+        return 124
+    fi
+    wait "$1"
 }
 
 # req METHOD PATH [CURL ARGS...]: sets code; the body is in $tmp/body, the headers
@@ -87,8 +105,11 @@ req() {
     method=$1
     path=$2
     shift 2
-    code=$(curl -s -m 20 -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' -X "$method" \
+    rm -f "$tmp/body" "$tmp/headers"
+    if [ "$method" = HEAD ]; then set -- --head "$@"; else set -- -X "$method" "$@"; fi
+    code=$(curl -s -m 20 -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' \
         "$@" "http://127.0.0.1:$port$path")
+    touch "$tmp/body"
 }
 
 field() {
@@ -118,7 +139,7 @@ printf '%s\n' "$r001_json" > "$tmp/r001.json"
 hook() { # hook PLACE: a CDS Hooks request with the client document in PLACE
     case $1 in
     prefetch) printf '{"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/7", "patientId": "P-9"}, "prefetch": {"stagewise": %s}}\n' "$r001_json" ;;
-    context) printf '{"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/7", "patientId": "P-9", "stagewise": %s}}\n' "$r001_json" ;;
+    context) printf '{"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "context": {"userId": "Practitioner/7", "patientId": "P-9", "stagewise": %s}}\n' "$(printf '%s' "$r001_json" | sed 's/"client": "R-001", //')" ;;
     esac
 }
 hook prefetch > "$tmp/hook.json"
@@ -136,7 +157,8 @@ check "healthz status" 200 "$code"
 check "healthz body" '{"status":"ok"}' "$(jq -c . "$tmp/body")"
 req HEAD /healthz
 check "healthz HEAD" 200 "$code"
-check "healthz HEAD has no body" 0 "$(wc -c < "$tmp/body" | tr -d ' ')"
+check "healthz HEAD has no body" 0 "$(grep -c status "$tmp/body")"
+contains "healthz HEAD length" "$tmp/headers" "Content-Length: 21"
 
 req GET /v1/ruleset
 check "ruleset status" 200 "$code"
@@ -200,7 +222,7 @@ check "card summaries under 140" true "$(field '[.cards[].summary | length < 140
 check "card uuids" true "$(field '[.cards[].uuid | test("^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")] | all')"
 check "card uuids distinct" 5 "$(field '[.cards[].uuid] | unique | length')"
 check "card source" "Golden tests: risk screening 0.3.1, citing NTA" "$(field '.cards[0].source.label')"
-check "cards client from patientId" "P-9 $risk_sha" \
+check "cards client from the document" "R-001 $risk_sha" \
     "$(field '.extension["org.stagewise"] | "\(.client) \(.ruleset_sha256)"')"
 contains "cards decision id" "$tmp/headers" "Stagewise-Decision-Id: "
 cp "$tmp/body" "$tmp/cards-prefetch"
@@ -208,11 +230,12 @@ card1=$(field '.cards[0].uuid')
 card2=$(field '.cards[1].uuid')
 req POST /cds-services/golden_risk --data-binary @"$tmp/hook-context.json"
 check "cards from context = from prefetch" "$(jq -c .cards "$tmp/cards-prefetch")" "$(jq -c .cards "$tmp/body")"
+check "cards client from patientId" "P-9" "$(field '.extension["org.stagewise"].client')"
 
 req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "hookInstance": "x", "context": {}}'
 check "no facts" "412 no_facts" "$code $(field .error)"
 req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "hookInstance": "x",'
-check "malformed JSON" "400 malformed_json the body is not valid JSON: line 1, column 47: expected a member name in double quotes, found the end of the text" \
+check "malformed JSON" "400 malformed_json the body is not valid JSON: line 1, column 46: expected a member name in double quotes, found the end of the text" \
     "$code $(field '"\(.error) \(.message)"')"
 req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "context": {}}'
 check "no hookInstance" "400 invalid_request" "$code $(field .error)"
@@ -226,7 +249,7 @@ req POST /cds-services/other --data-binary @"$tmp/hook.json"
 check "unknown service" "404 unknown_service" "$code $(field .error)"
 printf '{"hook": "patient-view",\n "hookInstance": "x",\n "prefetch": {"stagewise": {"facts": {"audit": 99}}}}\n' > "$tmp/hook-bad.json"
 req POST /cds-services/golden_risk --data-binary @"$tmp/hook-bad.json"
-check "cards facts error" '422 invalid_facts F005 3 45  "prefetch": {"stagewise": {"facts": {"audit": 99}}}}' \
+check "cards facts error" '422 invalid_facts F005 3 48  "prefetch": {"stagewise": {"facts": {"audit": 99}}}}' \
     "$code $(field '"\(.error) \(.diagnostics[0].code) \(.diagnostics[0].line) \(.diagnostics[0].column) \(.diagnostics[0].source_line)"')"
 
 # Feedback
@@ -292,7 +315,7 @@ check "reloaded rules serve" "0.4.0 2" "$(field '"\(.version) \(.generation)"')"
 
 printf 'rule broken "Broken" cites NTA\nwhen phq10 >= 1\nthen risk suicide\nend\n' >> "$tmp/rules/risk.sw"
 req POST /v1/admin/reload -H "$auth"
-check "bad reload refused" "422 rules_invalid E101 the rules were not reloaded (the rule set has errors); still serving golden_risk 0.4.0, sha256 $sha_040, generation 2" \
+check "bad reload refused" "422 rules_invalid E101 the rules were not reloaded (the rules have errors); still serving golden_risk 0.4.0, sha256 $sha_040, generation 2" \
     "$code $(field '"\(.error) \(.diagnostics[0].code) \(.message)"')"
 contains "bad reload on stderr" "$tmp/server.err" "error[E101]: unknown fact 'phq10'"
 contains "bad reload line on stderr" "$tmp/server.err" "stagewise serve: reload rejected"
@@ -336,7 +359,7 @@ for round in 1 2 3 4; do
         sleep 0.1
     done
 done
-wait "$load_pid"
+await_exit "$load_pid" 600
 check "requests during reloads all answered" 0 $?
 cat "$tmp/load.err"
 check "requests during reloads" "requests 3000 ok 3000 failed 0" "$(head -1 "$tmp/load.out" | cut -d' ' -f1-6)"
@@ -365,11 +388,11 @@ kill -TERM "$pid"
 sleep 0.3
 check "no new connections while stopping" 000 \
     "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")"
-wait "$slow_pid"
+await_exit "$slow_pid"
 check "request in flight finished" 0 $?
 check "request in flight answered" "status 200" "$(sed -n 2p "$tmp/slow.out")"
 contains "request in flight answered whole" "$tmp/slow.out" '"format": "stagewise-result"'
-wait "$pid"
+await_exit "$pid"
 check "graceful exit" 0 $?
 pid=
 contains "served count" "$tmp/server.err" "stagewise serve: stopped after 1 request"
@@ -388,7 +411,8 @@ stop_server TERM
 check "missing token file" 5 $?
 check "missing token file message" "stagewise: cannot read '$tmp/none': No such file or directory" "$(cat "$tmp/err")"
 start_server "$tmp/rules/risk.sw"
-"$bin" serve "$tmp/rules/risk.sw" --listen "127.0.0.1:$port" > /dev/null 2> "$tmp/err"
+"$bin" serve "$tmp/rules/risk.sw" --listen "127.0.0.1:$port" > /dev/null 2> "$tmp/err" &
+await_exit $!
 check "port in use" "5 stagewise: cannot listen on 127.0.0.1:$port: Address already in use" "$? $(cat "$tmp/err")"
 stop_server TERM
 

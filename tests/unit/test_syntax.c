@@ -87,7 +87,7 @@ static const syntax_case cases[] = {
         "      = hint: text in quotes is only for titles, labels and reasons: write because \"...\"\n"},
     {"two_conditions",
         "rule r1 \"R\" when a n > 1 then recommend i end\n",
-        "test.sw:4:20: error[E010]: unexpected name\n"
+        "test.sw:4:20: error[E010]: unexpected name 'n'\n"
         "    4 | rule r1 \"R\" when a n > 1 then recommend i end\n"
         "      |                    ^\n"
         "      = hint: join conditions with 'and' or 'or'; actions come after 'then'\n"},

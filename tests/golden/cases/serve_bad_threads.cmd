@@ -1,0 +1,1 @@
+stagewise serve tests/golden/rules/risk.sw --threads 0
