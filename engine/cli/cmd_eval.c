@@ -434,7 +434,14 @@ static int batch_emit(void *ctx, sw_status status, const sw_facts *facts,
         sw_free(text);
         return logged;
     }
-    out_result(&st->out, text, len);
+    if (st->out.format != OUT_JSONL) {
+        out_result(&st->out, text, len);
+        return CLI_EXIT_OK;
+    }
+    out_write(&st->out, text, len); /* JSON lines: the worker compacted it */
+    out_puts(&st->out, "\n");
+    st->out.written++;
+    sw_free(text);
     return CLI_EXIT_OK;
 }
 
@@ -446,7 +453,8 @@ static int start_batch(eval_state *st, unsigned jobs)
     sw_format format = st->out.format == OUT_TEXT   ? SW_FORMAT_TEXT
                        : st->out.format == OUT_YAML ? SW_FORMAT_YAML
                                                     : SW_FORMAT_JSON;
-    st->batch = eval_batch_start(st->rules, format, jobs, isatty(STDERR_FILENO), batch_emit, st);
+    st->batch = eval_batch_start(st->rules, format, st->out.format == OUT_JSONL, jobs,
+                                 isatty(STDERR_FILENO), batch_emit, st);
     if (st->batch == NULL)
         return cli_fail(CLI_EXIT_INTERNAL, "cannot start %u worker threads", jobs);
     return CLI_EXIT_OK;

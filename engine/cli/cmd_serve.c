@@ -124,15 +124,46 @@ static int parse_number(const char *text, unsigned long long min, unsigned long 
     return 1;
 }
 
+/* Splits "HOST:PORT" or "[HOST]:PORT" into host and port (in buf). */
+static int split_address(const char *spec, char *buf, size_t size, const char **host,
+                         const char **port)
+{
+    if (strlen(spec) >= size)
+        return 0;
+    strcpy(buf, spec);
+    char *colon = strrchr(buf, ':');
+    if (colon == NULL || colon[1] == '\0')
+        return 0;
+    *colon = '\0';
+    *port = colon + 1;
+    *host = buf;
+    if (buf[0] == '[') {
+        size_t len = strlen(buf);
+        if (len < 3 || buf[len - 1] != ']')
+            return 0;
+        buf[len - 1] = '\0';
+        *host = buf + 1;
+    } else if (strchr(buf, ':') != NULL) {
+        return 0; /* an IPv6 address needs brackets */
+    }
+    return (*host)[0] != '\0';
+}
+
 /* Applies one option; returns CLI_EXIT_OK, or a usage error's exit code. */
 static int apply_option(serve_opts *o, int id, const char *value)
 {
     unsigned long long n;
 
     switch (id) {
-    case OPT_LISTEN:
+    case OPT_LISTEN: {
+        char buf[300];
+        const char *host, *port;
+        if (!split_address(value, buf, sizeof buf, &host, &port))
+            return cli_usage_error("serve", "--listen wants HOST:PORT or [IPV6]:PORT, not '%s'",
+                                   value);
         o->listen = value;
         return CLI_EXIT_OK;
+    }
     case OPT_THREADS:
         if (!parse_number(value, 1, 256, &n))
             return cli_usage_error("serve", "--threads must be a number from 1 to 256, not '%s'",
@@ -210,31 +241,6 @@ static int parse_args(int argc, char **argv, serve_opts *o)
 
 /* ---- the listening socket ---- */
 
-/* Splits "HOST:PORT" or "[HOST]:PORT" into host and port (in buf). */
-static int split_address(const char *spec, char *buf, size_t size, const char **host,
-                         const char **port)
-{
-    if (strlen(spec) >= size)
-        return 0;
-    strcpy(buf, spec);
-    char *colon = strrchr(buf, ':');
-    if (colon == NULL || colon[1] == '\0')
-        return 0;
-    *colon = '\0';
-    *port = colon + 1;
-    *host = buf;
-    if (buf[0] == '[') {
-        size_t len = strlen(buf);
-        if (len < 3 || buf[len - 1] != ']')
-            return 0;
-        buf[len - 1] = '\0';
-        *host = buf + 1;
-    } else if (strchr(buf, ':') != NULL) {
-        return 0; /* an IPv6 address needs brackets */
-    }
-    return (*host)[0] != '\0';
-}
-
 static int bind_one(const struct addrinfo *ai)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
@@ -289,10 +295,8 @@ static int open_listener(const char *spec)
     const char *host, *port;
     struct addrinfo hints = {0}, *list = NULL;
 
-    if (!split_address(spec, buf, sizeof buf, &host, &port)) {
-        cli_usage_error("serve", "--listen wants HOST:PORT or [IPV6]:PORT, not '%s'", spec);
-        return -2;
-    }
+    if (!split_address(spec, buf, sizeof buf, &host, &port)) /* checked with the options */
+        return -1;
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
@@ -446,7 +450,7 @@ static int serve(const serve_opts *o)
         code = open_rules(o, &srv);
     int fd = code == CLI_EXIT_OK ? open_listener(o->listen) : -1;
     if (code == CLI_EXIT_OK && fd < 0)
-        code = fd == -2 ? CLI_EXIT_USAGE : CLI_EXIT_IO;
+        code = CLI_EXIT_IO;
     if (code == CLI_EXIT_OK) {
         srv.tokens = o->token_file != NULL ? &tokens : NULL;
         srv.log = o->log_path != NULL ? &log : NULL;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "jsontext.h"
 
 typedef struct batch_job {
     sw_facts *facts;          /* NULL for a skipped document */
@@ -32,6 +33,7 @@ typedef struct batch_job {
 struct eval_batch {
     const sw_ruleset *rules;
     sw_format format;
+    int compact;
     eval_batch_emit emit;
     void *ctx;
     pthread_mutex_t lock;
@@ -53,6 +55,8 @@ static void run_job(const eval_batch *b, batch_job *job)
     job->status = sw_evaluate(b->rules, job->facts, &job->result);
     if (job->status == SW_OK)
         job->status = sw_result_render(job->result, b->format, &job->text, &job->len);
+    if (job->status == SW_OK && b->compact)
+        job->len = cli_json_compact(job->text, job->len);
 }
 
 static void free_job(batch_job *job)
@@ -232,8 +236,8 @@ static int init_sync(eval_batch *b)
     return 0;
 }
 
-eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, unsigned threads,
-                             int progress, eval_batch_emit emit, void *ctx)
+eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, int compact,
+                             unsigned threads, int progress, eval_batch_emit emit, void *ctx)
 {
     eval_batch *b = calloc(1, sizeof *b);
     if (b == NULL)
@@ -249,6 +253,7 @@ eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, unsigned
     }
     b->rules = rules;
     b->format = format;
+    b->compact = compact;
     b->emit = emit;
     b->ctx = ctx;
     b->nthreads = threads;

@@ -29,12 +29,13 @@ typedef struct eval_batch eval_batch;
 typedef int (*eval_batch_emit)(void *ctx, sw_status status, const sw_facts *facts,
                                const sw_result *result, char *text, size_t len);
 
-/* Starts threads workers evaluating against rules and rendering in format. With
+/* Starts threads workers evaluating against rules and rendering in format; with
+ * compact, JSON is compacted to one line by the worker (for JSON lines). With
  * progress, a line on standard error counts the clients done (the caller decides:
  * only when standard error is a terminal). NULL when out of memory or when a thread
  * could not be started. */
-eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, unsigned threads,
-                             int progress, eval_batch_emit emit, void *ctx);
+eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, int compact,
+                             unsigned threads, int progress, eval_batch_emit emit, void *ctx);
 
 /* Adds the next document: facts to evaluate (taken over), or NULL for a document
  * that was skipped. Emits the results that are ready, waiting when the window is
