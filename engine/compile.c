@@ -12,6 +12,7 @@
  */
 #include "model.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -658,11 +659,11 @@ static uint64_t mix(uint64_t h, uint64_t x)
 
 static uint64_t fast_hash(const sw_fast *f, const uint32_t *kids, uint32_t nk)
 {
-    uint64_t h = mix(0, (uint64_t)f->op | (uint64_t)f->cmp << 8 | (uint64_t)f->neg << 16 |
-                            (uint64_t)f->as_number << 24 | (uint64_t)f->slot << 32);
-    uint64_t k;
-    memcpy(&k, &f->k, sizeof k);
-    h = mix(h, k);
+    uint64_t h = mix(0, (uint64_t)f->op | (uint64_t)f->neg << 16 | (uint64_t)f->as_number << 24 |
+                            (uint64_t)f->slot << 32);
+    uint64_t k[2];
+    memcpy(k, &f->k, sizeof k);
+    h = mix(mix(h, k[0]), k[1]);
     for (uint32_t i = 0; i < nk; i++)
         h = mix(h, kids[i]);
     return mix(h, nk);
@@ -670,7 +671,7 @@ static uint64_t fast_hash(const sw_fast *f, const uint32_t *kids, uint32_t nk)
 
 static int fast_same(const fast_builder *b, const sw_fast *x, const sw_fast *f, const uint32_t *kids, uint32_t nk)
 {
-    return x->op == f->op && x->cmp == f->cmp && x->neg == f->neg && x->as_number == f->as_number &&
+    return x->op == f->op && x->neg == f->neg && x->as_number == f->as_number &&
            x->slot == f->slot && memcmp(&x->k, &f->k, sizeof f->k) == 0 && x->n == nk &&
            (nk == 0 || memcmp(b->kids + x->first, kids, nk * sizeof *kids) == 0);
 }
@@ -742,10 +743,12 @@ static uint32_t fast_add(fast_builder *b, sw_fast f, const uint32_t *kids, uint3
     uint32_t id = b->n++;
     b->v[id] = f;
     b->nonmono[id] = (uint8_t)nonmono;
+    /* among siblings: tests of facts first, then of the key (the index has
+     * already used it, so it rarely decides), then lists, then expressions */
     b->rank[id] = f.op == SW_FAST_AND || f.op == SW_FAST_OR ? 2
                   : f.op == SW_FAST_NODE                    ? 3
-                  : f.slot == b->key_slot                   ? 0
-                                                            : 1;
+                  : f.slot == b->key_slot                   ? 1
+                                                            : 0;
     b->table[j] = id + 1;
     return id;
 }
@@ -811,21 +814,28 @@ static uint32_t fast_compare(const sw_program *p, fast_builder *b, const sw_node
     if (load->op != SW_OP_LOAD || k->op != SW_OP_CONST)
         return SW_NONE;
     const sw_type *t = &p->facts[load->a].type;
-    sw_fast f = fast_leaf(SW_FAST_INT, load->a, neg);
-    f.cmp = op;
+    sw_fast f = fast_leaf(SW_FAST_INT, load->a, neg ^ (op == SW_OP_NE));
     if (n->numeric) {
         if (t->kind != SW_T_NUMBER && t->kind != SW_T_INT)
             return SW_NONE;
+        double v = k->type == SW_T_NUMBER ? k->imm.u.n : (double)k->imm.u.i;
         f.op = SW_FAST_NUM;
         f.as_number = t->kind == SW_T_INT;
-        f.k.n = k->type == SW_T_NUMBER ? k->imm.u.n : (double)k->imm.u.i;
+        f.k.n.lo = op == SW_OP_GT ? nextafter(v, INFINITY) : op <= SW_OP_NE || op == SW_OP_GE ? v : -INFINITY;
+        f.k.n.hi = op == SW_OP_LT ? nextafter(v, -INFINITY) : op <= SW_OP_NE || op == SW_OP_LE ? v : INFINITY;
     } else if (t->kind == SW_T_ENUM && p->enums[t->enumeration].nmembers <= 64) {
         f.op = SW_FAST_MEMBER;
-        f.cmp = 0;
+        f.neg = (uint8_t)(neg != 0);
         for (uint32_t m = 0; m < p->enums[t->enumeration].nmembers; m++)
             f.k.mask |= (uint64_t)cmp_holds(op, m, k->imm.u.i) << m;
     } else if (t->kind == SW_T_BOOL || t->kind == SW_T_INT || t->kind == SW_T_DATE) {
-        f.k.i = k->imm.u.i;
+        int64_t v = k->imm.u.i;
+        f.k.i.lo = op <= SW_OP_NE || op == SW_OP_GE ? v : op == SW_OP_GT ? v + (v < INT64_MAX) : INT64_MIN;
+        f.k.i.hi = op <= SW_OP_NE || op == SW_OP_LE ? v : op == SW_OP_LT ? v - (v > INT64_MIN) : INT64_MAX;
+        if ((op == SW_OP_GT && v == INT64_MAX) || (op == SW_OP_LT && v == INT64_MIN)) {
+            f.k.i.lo = 1; /* nothing is greater than the largest int */
+            f.k.i.hi = 0;
+        }
     } else {
         return SW_NONE;
     }
@@ -896,8 +906,7 @@ static uint32_t fast_of(const sw_program *p, fast_builder *b, uint32_t idx, int 
     case SW_OP_LOAD:
         if (x->type == SW_T_BOOL) {
             sw_fast f = fast_leaf(SW_FAST_INT, x->a, neg);
-            f.cmp = SW_OP_EQ;
-            f.k.i = 1;
+            f.k.i.lo = f.k.i.hi = 1;
             return fast_add(b, f, NULL, 0, 0);
         }
         break;
@@ -1020,6 +1029,25 @@ static void build_index(compiler *c, const uint8_t *nonmono)
                 ix->readers[ix->readers_first[r->reads[i]] + fill[r->reads[i]]++] = k;
     }
     free(fill);
+    /* per key value, the steps it does not decide */
+    size_t nlive = 0;
+    for (uint32_t u = 0; u < ix->nkeys; u++)
+        for (uint32_t k = 0; k < p->nsteps; k++)
+            nlive += p->steps[k].finalize || !(ix->key_decided[p->steps[k].index] >> u & 1);
+    ix->live_first = alloc_array(c, ix->nkeys + 1, sizeof *ix->live_first);
+    ix->live = alloc_array(c, nlive, sizeof *ix->live);
+    if (c->failed)
+        goto done;
+    uint32_t nl = 0;
+    for (uint32_t u = 0; u < ix->nkeys; u++) {
+        ix->live_first[u] = nl;
+        for (uint32_t k = 0; k < p->nsteps; k++)
+            if (p->steps[k].finalize)
+                ix->live[nl++] = SW_LIVE_FINALIZE | p->steps[k].index;
+            else if (!(ix->key_decided[p->steps[k].index] >> u & 1))
+                ix->live[nl++] = p->steps[k].index;
+    }
+    ix->live_first[ix->nkeys] = nl;
 done:
     free(pos);
     free(ev.values);

@@ -184,71 +184,71 @@ sw_value sw_eval_node(const sw_eval *ev, uint32_t idx)
 
 static sw_truth truth_of(sw_value v) { return !v.known ? SW_UNKNOWN : v.u.i ? SW_TRUE : SW_FALSE; }
 
-static int holds(uint8_t cmp, int c)
+/* A test of one fact (the fast ops from INT on). */
+static inline sw_truth fast_leaf(const sw_eval *ev, const sw_fast *x)
 {
-    switch ((sw_opcode)cmp) {
-    case SW_OP_EQ: return c == 0;
-    case SW_OP_NE: return c != 0;
-    case SW_OP_LT: return c < 0;
-    case SW_OP_LE: return c <= 0;
-    case SW_OP_GT: return c > 0;
-    default: return c >= 0;
+    const sw_value *v = &ev->values[x->slot];
+    int t;
+    if (x->op == SW_FAST_KNOWN)
+        return (sw_truth)((v->known != 0) ^ x->neg);
+    if (!v->known)
+        return SW_UNKNOWN;
+    switch ((sw_fast_op)x->op) {
+    case SW_FAST_INT: t = (v->u.i >= x->k.i.lo) & (v->u.i <= x->k.i.hi); break;
+    case SW_FAST_NUM: {
+        double a = x->as_number ? (double)v->u.i : v->u.n;
+        t = (a >= x->k.n.lo) & (a <= x->k.n.hi);
+        break;
     }
+    case SW_FAST_MEMBER: t = (int)(x->k.mask >> v->u.i & 1); break;
+    case SW_FAST_ALL: t = (v->u.bits & x->k.mask) == x->k.mask; break;
+    default: t = (v->u.bits & x->k.mask) != 0; break;
+    }
+    return (sw_truth)(t ^ x->neg);
+}
+
+/* An and or an or: false (true) wins, else unknown, else true (false). */
+static inline sw_truth fast_list(const sw_eval *ev, const sw_fast *x)
+{
+    const sw_program *p = ev->prog;
+    sw_truth wins = x->op == SW_FAST_AND ? SW_FALSE : SW_TRUE;
+    sw_truth r = (sw_truth)(wins ^ 1);
+    const uint32_t *kid = p->fast_kids + x->first;
+    for (uint32_t k = 0; k < x->n; k++) {
+        const sw_fast *y = &p->fast[kid[k]];
+        sw_truth c = y->op >= SW_FAST_INT ? fast_leaf(ev, y) : sw_eval_fast(ev, kid[k]);
+        if (c == wins)
+            return wins;
+        if (c == SW_UNKNOWN)
+            r = SW_UNKNOWN;
+    }
+    return r;
 }
 
 sw_truth sw_eval_fast(const sw_eval *ev, uint32_t idx)
 {
-    const sw_program *p = ev->prog;
-    const sw_fast *x = &p->fast[idx];
-    int t;
+    const sw_fast *x = &ev->prog->fast[idx];
     switch ((sw_fast_op)x->op) {
-    case SW_FAST_AND: {
-        sw_truth r = SW_TRUE;
-        for (uint32_t k = 0; k < x->n; k++) {
-            sw_truth c = sw_eval_fast(ev, p->fast_kids[x->first + k]);
-            if (c == SW_FALSE)
-                return SW_FALSE;
-            if (c == SW_UNKNOWN)
-                r = SW_UNKNOWN;
-        }
-        return r;
-    }
-    case SW_FAST_OR: {
-        sw_truth r = SW_FALSE;
-        for (uint32_t k = 0; k < x->n; k++) {
-            sw_truth c = sw_eval_fast(ev, p->fast_kids[x->first + k]);
-            if (c == SW_TRUE)
-                return SW_TRUE;
-            if (c == SW_UNKNOWN)
-                r = SW_UNKNOWN;
-        }
-        return r;
-    }
+    case SW_FAST_AND:
+    case SW_FAST_OR:
+        return fast_list(ev, x);
     case SW_FAST_NODE: {
         sw_truth r = truth_of(sw_eval_node(ev, x->k.node));
         return r == SW_UNKNOWN || !x->neg ? r : (sw_truth)(r ^ 1);
     }
-    case SW_FAST_KNOWN:
-        t = ev->values[x->slot].known != 0;
-        break;
-    default: {
-        const sw_value *v = &ev->values[x->slot];
-        if (!v->known)
-            return SW_UNKNOWN;
-        switch ((sw_fast_op)x->op) {
-        case SW_FAST_INT: t = holds(x->cmp, (v->u.i > x->k.i) - (v->u.i < x->k.i)); break;
-        case SW_FAST_NUM: {
-            double a = x->as_number ? (double)v->u.i : v->u.n;
-            t = holds(x->cmp, (a > x->k.n) - (a < x->k.n));
-            break;
-        }
-        case SW_FAST_MEMBER: t = (int)(x->k.mask >> v->u.i & 1); break;
-        case SW_FAST_ALL: t = (v->u.bits & x->k.mask) == x->k.mask; break;
-        default: t = (v->u.bits & x->k.mask) != 0; break;
-        }
+    default:
+        return fast_leaf(ev, x);
     }
-    }
-    return (sw_truth)(t ^ x->neg);
+}
+
+/* A rule's truth: its root inlined, the usual and of tests. */
+static inline sw_truth rule_truth(const sw_eval *ev, uint32_t rule)
+{
+    uint32_t idx = ev->prog->rule_fast[rule];
+    const sw_fast *x = &ev->prog->fast[idx];
+    if (x->op == SW_FAST_AND || x->op == SW_FAST_OR)
+        return fast_list(ev, x);
+    return x->op >= SW_FAST_INT ? fast_leaf(ev, x) : sw_eval_fast(ev, idx);
 }
 
 /* The value of a set action of rule r for slot, or unknown. */
@@ -346,6 +346,21 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
     if (ix->key_slot != SW_NONE && ev->values[ix->key_slot].known)
         key = (uint32_t)ev->values[ix->key_slot].u.i;
     memcpy(ev->truth, ix->key_truth + (size_t)key * p->nrules, p->nrules);
+    size_t work = 0, live = ix->live_first[key + 1] - ix->live_first[key];
+    for (uint32_t s = 0; s < p->nbase; s++)
+        if (ev->values[s].known)
+            work += ix->readers_first[s + 1] - ix->readers_first[s];
+    if (work >= live) {
+        /* most rules read something the client has: take every live step */
+        for (uint32_t k = ix->live_first[key]; k < ix->live_first[key + 1]; k++) {
+            uint32_t step = ix->live[k];
+            if (step & SW_LIVE_FINALIZE)
+                finalize(ev, step & ~SW_LIVE_FINALIZE);
+            else
+                ev->truth[step] = (uint8_t)rule_truth(ev, step);
+        }
+        return SW_OK;
+    }
     for (uint32_t s = 0; s < p->nbase; s++)
         if (ev->values[s].known)
             mark_readers(p, marks, s, key);
@@ -361,7 +376,7 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
             marks[w] = m & (m - 1);
             const sw_step *st = &p->steps[w * 64 + (size_t)__builtin_ctzll(m)];
             if (!st->finalize) {
-                ev->truth[st->index] = (uint8_t)sw_eval_fast(ev, p->rule_fast[st->index]);
+                ev->truth[st->index] = (uint8_t)rule_truth(ev, st->index);
                 continue;
             }
             finalize(ev, st->index);

@@ -216,8 +216,8 @@ typedef struct sw_step {
     OP(NODE,   "the truth of expression node k.node (anything not fused below)")   \
     OP(AND,    "Kleene and of kids[first .. first + n)")                          \
     OP(OR,     "Kleene or of kids[first .. first + n)")                           \
-    OP(INT,    "slot (bool, int, date) compared with k.i by cmp")                 \
-    OP(NUM,    "slot (number, or int when as_number) compared with k.n by cmp")    \
+    OP(INT,    "slot (bool, int, date) lies in k.i.lo .. k.i.hi")                 \
+    OP(NUM,    "slot (number, or int when as_number) lies in k.n.lo .. k.n.hi")   \
     OP(MEMBER, "slot (one of, stage) is a member in mask k.mask")                 \
     OP(ALL,    "slot (set) has every member in mask k.mask")                      \
     OP(ANY,    "slot (set) has a member in mask k.mask")                          \
@@ -230,16 +230,17 @@ typedef enum sw_fast_op {
     SW_FAST__COUNT
 } sw_fast_op;
 
+/* One fast node. A comparison becomes a range (x < 5 is x in INT64_MIN .. 4,
+ * x is not 3 is the negation of 3 .. 3), so a test is two compares. */
 typedef struct sw_fast {
     uint8_t op;           /* sw_fast_op */
-    uint8_t cmp;          /* INT, NUM: SW_OP_EQ .. SW_OP_GE */
     uint8_t neg;          /* tests and NODE: the truth is negated (unknown stays unknown) */
     uint8_t as_number;    /* NUM: the slot holds an int */
     uint32_t slot;        /* tests: the slot read */
     uint32_t first, n;    /* AND, OR: children in program->fast_kids */
     union {
-        int64_t i;
-        double n;
+        struct { int64_t lo, hi; } i;
+        struct { double lo, hi; } n;
         uint64_t mask;
         uint32_t node;
     } k;
@@ -252,7 +253,10 @@ typedef struct sw_fast {
  * `value` set in key_decided. Per client, the evaluator starts from the key's row
  * and evaluates only the rules that read a known fact (readers, by step position)
  * and are not decided, the finalisation steps, and the rules reading the
- * assessment date. */
+ * assessment date - or, when the client has so many facts that this would touch
+ * more rules, every step of the key value's live list. */
+#define SW_LIVE_FINALIZE 0x80000000u
+
 typedef struct sw_index {
     uint32_t key_slot;        /* SW_NONE when there is no key */
     uint32_t nkeys;           /* key values + 1 (unknown); 1 without a key */
@@ -264,6 +268,9 @@ typedef struct sw_index {
     uint32_t nalways;
     uint32_t *dated;          /* step positions of rules reading the assessment date */
     uint32_t ndated;
+    uint32_t *live_first;     /* per key value, nkeys + 1 entries, into live */
+    uint32_t *live;           /* the steps the key value does not decide, in order:
+                                 a rule index, or SW_LIVE_FINALIZE | derived slot */
 } sw_index;
 
 typedef struct sw_program {

@@ -8,6 +8,11 @@
  * error with its position once its input has been read to the end (so the message
  * can say "client 3 of 5"); the others are still evaluated and the command ends with
  * CLI_EXIT_FACTS.
+ *
+ * With -j N the clients are evaluated and rendered on N worker threads
+ * (eval_batch.c) while this thread reads the stream; the results come back in input
+ * order and are written by the same calls as without -j, so the output, the
+ * messages and the decision log are the same, byte for byte.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"

@@ -278,6 +278,7 @@ static void bound_url(int fd, char *url, size_t size, int *loopback)
     socklen_t len = sizeof sa;
     char host[256] = "?", port[32] = "?";
 
+    memset(&sa, 0, sizeof sa);
     *loopback = 0;
     if (getsockname(fd, (struct sockaddr *)&sa, &len) == 0) {
         getnameinfo((struct sockaddr *)&sa, len, host, sizeof host, port, sizeof port,
@@ -417,6 +418,24 @@ static int open_files(const serve_opts *o, serve_tokens *tokens, serve_feedback 
     return CLI_EXIT_OK;
 }
 
+/* Runs the server once its lock and condition variable are made. */
+static int run_with_sync(serve_server *srv, const serve_opts *o, int fd)
+{
+    if (pthread_mutex_init(&srv->lock, NULL) != 0) {
+        close(fd);
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    }
+    if (pthread_cond_init(&srv->idle, NULL) != 0) {
+        pthread_mutex_destroy(&srv->lock);
+        close(fd);
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    }
+    int code = run_server(srv, o, fd);
+    pthread_cond_destroy(&srv->idle);
+    pthread_mutex_destroy(&srv->lock);
+    return code;
+}
+
 /* Loads the rules (requiring production status if asked) into srv's holder;
  * returns CLI_EXIT_OK or the exit code after saying why. */
 static int open_rules(const serve_opts *o, serve_server *srv)
@@ -456,11 +475,7 @@ static int serve(const serve_opts *o)
         srv.log = o->log_path != NULL ? &log : NULL;
         srv.max_body = o->max_body;
         srv.timeout = o->timeout;
-        pthread_mutex_init(&srv.lock, NULL);
-        pthread_cond_init(&srv.idle, NULL);
-        code = run_server(&srv, o, fd);
-        pthread_cond_destroy(&srv.idle);
-        pthread_mutex_destroy(&srv.lock);
+        code = run_with_sync(&srv, o, fd);
     }
     if (serve_feedback_close(srv.feedback) != 0 && code == CLI_EXIT_OK)
         code = cli_fail(CLI_EXIT_IO, "the feedback file '%s' was not written completely",

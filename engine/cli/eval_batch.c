@@ -113,11 +113,11 @@ static void show_progress(eval_batch *b)
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (seconds_between(&b->last_progress, &now) < 0.25)
-        return;
+    if (b->progress_shown && seconds_between(&b->last_progress, &now) < 0.25)
+        return; /* the first client shows the line; then four times a second */
     b->last_progress = now;
     double elapsed = seconds_between(&b->started, &now);
-    fprintf(stderr, "\rstagewise eval: %zu clients, %.0f per second", b->emitted,
+    fprintf(stderr, "\rstagewise eval: %zu clients, %.0f per second\033[K", b->emitted,
             elapsed > 0 ? (double)b->emitted / elapsed : 0.0);
     fflush(stderr);
     b->progress_shown = 1;

@@ -67,10 +67,12 @@ static const char main_help_tail[] =
     "\n"
     "Exit status:\n"
     "  0   success\n"
+    "  1   a finding: a failing scenario, a lint finding, a statement not encoded\n"
     "  2   usage error (unknown command or option, missing argument)\n"
     "  3   the rule set has errors\n"
     "  4   some client's facts have errors (the other clients are still evaluated)\n"
     "  5   a file could not be read or the output could not be written\n"
+    "  6-9 audit and replay outcomes (see 'stagewise audit --help', 'stagewise replay --help')\n"
     "  70  internal error (out of memory)\n";
 
 static const cli_command *find_command(const char *name)
@@ -103,7 +105,7 @@ static void print_main_help(void)
 {
     fputs(main_help_head, stdout);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+        printf("  %-9s %s\n", commands[i].name, commands[i].summary);
     fputs(main_help_tail, stdout);
 }
 

@@ -304,13 +304,15 @@ int serve_http_start(serve_server *srv, int fd, unsigned threads)
 {
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG;
+    /* The logger must come first; the pool size last, since with one thread it is
+     * left out (END stops the list there). */
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, access_handler, srv,
         MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
         MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 0),
         MHD_OPTION_CONNECTION_TIMEOUT, srv->timeout,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
+        threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads,
         MHD_OPTION_END);
     return srv->daemon != NULL ? 0 : -1;
 }

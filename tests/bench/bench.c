@@ -12,6 +12,7 @@
  * time and memory grow with the rule count.
  *
  * Usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]
+ *                        [--profile engine|report|parse|handc|clips]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -32,6 +33,7 @@ typedef struct options {
     size_t clips_max;     /* largest rule set CLIPS is run on */
     size_t clients;       /* generated clients for the shipped rule base */
     size_t gen_clients;   /* clients for each generated rule set */
+    const char *profile;  /* --profile NAME: run only that figure of the shipped rule base */
 } options;
 
 /* ---- clients ---- */
@@ -410,6 +412,15 @@ static void shipped(const options *o)
     if (!c.clips)
         printf("  CLIPS: %s\n", err.data ? err.data : "cannot load");
     sw_buf_free(&err);
+    if (o->profile) {
+        void (*run)(ctx *, size_t) = strcmp(o->profile, "report") == 0 ? run_report
+                                     : strcmp(o->profile, "parse") == 0 ? run_parse
+                                     : strcmp(o->profile, "clips") == 0 && c.clips ? run_clips
+                                     : strcmp(o->profile, "handc") == 0 && c.hc   ? run_handc
+                                                                                  : run_engine;
+        print_us(o->profile, measure(&c, run, o->seconds));
+        exit(0);
+    }
     size_t agree = check_outputs(&c, "shipped");
     printf("  outputs identical (Stagewise%s%s): %zu of %zu clients\n", c.hc ? " = generated C" : "",
            c.clips ? " = CLIPS" : "", agree, cs.n);
@@ -532,7 +543,7 @@ static void machine(void)
 
 int main(int argc, char **argv)
 {
-    options o = {0.5, 100000, 10000, 2000, 200};
+    options o = {0.5, 100000, 10000, 2000, 200, NULL};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             o.seconds = 0.1;
@@ -544,6 +555,8 @@ int main(int argc, char **argv)
             o.max_rules = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--clips-max") == 0 && i + 1 < argc) {
             o.clips_max = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+            o.profile = argv[++i]; /* engine, report, parse, handc or clips: for perf */
         } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             o.seconds = strtod(argv[++i], NULL);
         } else {

@@ -65,12 +65,14 @@ for t in $targets; do
         "seed_$t" "$corpus"
     fi
     mkdir -p "$build/crashes/$t"
+    max_len=4096
+    [ "$t" = rules ] && max_len=65536
     dict=
     [ -f "$root/tests/fuzz/$t.dict" ] && dict=-dict=$root/tests/fuzz/$t.dict
     echo "fuzz_$t: ${seconds}s, corpus $corpus, log $build/fuzz-$t.log"
     status=0
     nice -n 19 "$build/tests/fuzz/fuzz_$t" $dict -max_total_time="$seconds" -timeout=20 \
-        -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+        -rss_limit_mb=2048 -max_len="$max_len" -print_final_stats=1 \
         -artifact_prefix="$build/crashes/$t/" "$corpus" > "$build/fuzz-$t.log" 2>&1 || status=$?
     tail -n 12 "$build/fuzz-$t.log"
     if [ "$status" != 0 ]; then

@@ -60,6 +60,20 @@ for format in jsonl json yaml text; do
     done
     echo "$line"
 done
+# With standard error on a terminal (script(1) provides one), a progress line is
+# drawn and erased before the messages; without one (above) there is none.
+if command -v script > /dev/null 2>&1; then
+    script -qec "'$bin' eval rules -f '$tmp/stream.yaml' --format jsonl -j 2 > /dev/null" /dev/null \
+        > "$tmp/tty.out" 2>&1
+    if grep -q "stagewise eval: [0-9]* clients, [0-9]* per second" "$tmp/tty.out" &&
+        grep -q "client 97 of $documents skipped" "$tmp/tty.out"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL no progress line on a terminal"
+        head -c 400 "$tmp/tty.out"
+    fi
+fi
 if grep -q "client 97 of $documents skipped" "$tmp/serial.err" && [ "$(cat "$tmp/serial.status")" = 4 ]; then
     passed=$((passed + 1))
 else
