@@ -841,7 +841,30 @@ static int expect_numeric(sw_model *m, sw_decl *d, sw_expr *e)
     return 1;
 }
 
+/* Operators nested or chained in one expression (`a and b and c ...` is as deep
+ * as it is long): deeper ones are refused (E011), since checking, compiling and
+ * evaluating walk expressions recursively. The parser stops nesting at 2000. */
+#define SW_MAX_EXPR_DEPTH 4000u
+
+static int check_expr_at(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *context);
+
 static int check_expr(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *context)
+{
+    if (e && m->expr_depth >= SW_MAX_EXPR_DEPTH) {
+        if (m->deep_told != d)
+            report(m, d, e->at, "E011", "split the condition into derived facts",
+                   "the expression is nested or chained more than %u operators deep",
+                   SW_MAX_EXPR_DEPTH);
+        m->deep_told = d;
+        return 0;
+    }
+    m->expr_depth++;
+    int ok = check_expr_at(m, d, e, context);
+    m->expr_depth--;
+    return ok;
+}
+
+static int check_expr_at(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *context)
 {
     if (!e)
         return 0;
@@ -1005,16 +1028,18 @@ static void check_rules(sw_model *m)
 
 /* ---- derived facts: no cycles ---- */
 
-/* Calls fn for every derived slot an expression reads. */
-static void derived_reads(const sw_model *m, const sw_expr *e, void (*fn)(void *, uint32_t), void *ctx)
+/* Calls fn for every derived slot an expression reads (no deeper than the
+ * checker went: deeper expressions were refused). */
+static void derived_reads(const sw_model *m, const sw_expr *e, void (*fn)(void *, uint32_t), void *ctx,
+                          unsigned depth)
 {
-    for (; e; e = NULL) {
+    for (; e && depth < SW_MAX_EXPR_DEPTH; e = NULL) {
         if (e->kind == SW_E_NAME && !e->is_member && e->checked_ok && e->slot >= m->nbase)
             fn(ctx, e->slot);
-        derived_reads(m, e->lhs, fn, ctx);
-        derived_reads(m, e->rhs, fn, ctx);
+        derived_reads(m, e->lhs, fn, ctx, depth + 1);
+        derived_reads(m, e->rhs, fn, ctx, depth + 1);
         for (const sw_expr *it = e->items; it; it = it->next)
-            derived_reads(m, it, fn, ctx);
+            derived_reads(m, it, fn, ctx, depth + 1);
     }
 }
 
@@ -1124,8 +1149,8 @@ static void check_derived_cycles(sw_model *m)
             if (k == SW_NONE)
                 continue;
             dep_ctx c = {m, &g, k, r};
-            derived_reads(m, r->cond, add_dep, &c);
-            derived_reads(m, a->value, add_dep, &c);
+            derived_reads(m, r->cond, add_dep, &c, 0);
+            derived_reads(m, a->value, add_dep, &c, 0);
         }
     }
     if (g.failed) {

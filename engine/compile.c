@@ -19,9 +19,18 @@
 #include "eval.h"
 #include "value.h"
 
+/* Where each line of a file starts, so that a line number is a binary search
+ * (counting newlines from the start for every rule was quadratic). */
+typedef struct line_index {
+    uint32_t *starts;
+    uint32_t n;
+    int built;
+} line_index;
+
 typedef struct compiler {
     const sw_model *m;
     sw_program *p;
+    line_index *lines;     /* per file */
     sw_node *nodes;
     uint32_t nnodes, capnodes;
     sw_value *consts;
@@ -47,9 +56,34 @@ static void *alloc_array(compiler *c, size_t n, size_t size)
     return v;
 }
 
-static unsigned line_of(const compiler *c, const sw_decl *d, sw_loc at)
+static unsigned line_of(compiler *c, const sw_decl *d, sw_loc at)
 {
-    return sw_syntax_line(&c->m->files[d->file], at.off);
+    const sw_file *f = &c->m->files[d->file];
+    line_index *li = c->lines ? &c->lines[d->file] : NULL;
+    if (li && !li->built) {
+        li->built = 1;
+        uint32_t n = 1;
+        for (size_t i = 0; i < f->len; i++)
+            n += f->text[i] == '\n';
+        li->starts = malloc(n * sizeof *li->starts);
+        if (li->starts) {
+            li->starts[li->n++] = 0;
+            for (size_t i = 0; i < f->len; i++)
+                if (f->text[i] == '\n')
+                    li->starts[li->n++] = (uint32_t)i + 1;
+        }
+    }
+    if (!li || !li->starts)
+        return sw_syntax_line(f, at.off);
+    uint32_t lo = 0, hi = li->n;   /* the last line starting at or before at.off */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (li->starts[mid] <= at.off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo + 1;
 }
 
 /* ---- expressions ---- */
@@ -666,7 +700,8 @@ static uint64_t fast_hash(const sw_fast *f, const uint32_t *kids, uint32_t nk)
     h = mix(mix(h, k[0]), k[1]);
     for (uint32_t i = 0; i < nk; i++)
         h = mix(h, kids[i]);
-    return mix(h, nk);
+    h = mix(h, nk);
+    return h ^ (h >> 29) ^ (h >> 47); /* the table uses the low bits */
 }
 
 static int fast_same(const fast_builder *b, const sw_fast *x, const sw_fast *f, const uint32_t *kids, uint32_t nk)
@@ -1053,6 +1088,58 @@ done:
     free(ev.values);
 }
 
+static int node_reads_derived(const sw_program *p, uint32_t n)
+{
+    const sw_node *x = &p->nodes[n];
+    switch ((sw_opcode)x->op) {
+    case SW_OP_CONST: return 0;
+    case SW_OP_LOAD: return x->a >= p->nbase;
+    default: break;
+    }
+    return node_reads_derived(p, x->a) ||
+           (x->op >= SW_OP_AND && x->op <= SW_OP_DIV && node_reads_derived(p, x->b));
+}
+
+/* Which fast nodes read derived facts, and the order of the rest. */
+static void order_fast(compiler *c)
+{
+    sw_program *p = c->p;
+    p->fast_derived = alloc_array(c, p->nfast, 1);
+    p->fast_order = alloc_array(c, p->nfast, sizeof *p->fast_order);
+    if (c->failed)
+        return;
+    uint32_t count[SW_FAST__COUNT] = {0};
+    for (uint32_t i = 0; i < p->nfast; i++) {   /* children come before parents */
+        const sw_fast *f = &p->fast[i];
+        uint8_t d = f->op == SW_FAST_NODE  ? (uint8_t)node_reads_derived(p, f->k.node)
+                    : f->op >= SW_FAST_INT ? (uint8_t)(f->slot >= p->nbase)
+                                           : 0;
+        for (uint32_t k = 0; k < f->n && (f->op == SW_FAST_AND || f->op == SW_FAST_OR); k++)
+            d |= p->fast_derived[p->fast_kids[f->first + k]];
+        p->fast_derived[i] = d;
+        if (!d)
+            count[f->op >= SW_FAST_INT ? f->op : SW_FAST_NODE]++;
+    }
+    uint32_t at = 0;
+    for (int op = 0; op < SW_FAST__COUNT; op++) {
+        p->fast_group[op] = at;
+        if (op >= SW_FAST_INT)
+            at += count[op];
+    }
+    p->fast_group[SW_FAST__COUNT] = at;
+    uint32_t fill[SW_FAST__COUNT] = {0}, rest = at;
+    for (uint32_t i = 0; i < p->nfast; i++) {
+        const sw_fast *f = &p->fast[i];
+        if (p->fast_derived[i])
+            continue;
+        if (f->op >= SW_FAST_INT)
+            p->fast_order[p->fast_group[f->op] + fill[f->op]++] = i;
+        else
+            p->fast_order[rest++] = i;
+    }
+    p->nfast_order = rest;
+}
+
 static void build_fast(compiler *c)
 {
     sw_program *p = c->p;
@@ -1073,6 +1160,8 @@ static void build_fast(compiler *c)
     if (b.failed)
         c->failed = 1;
     if (!c->failed)
+        order_fast(c);
+    if (!c->failed)
         build_index(c, b.nonmono);
     free(b.v);
     free(b.nonmono);
@@ -1086,6 +1175,7 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
     compiler c = {0};
     c.m = m;
     c.p = p;
+    c.lines = calloc(m->nfiles ? m->nfiles : 1, sizeof *c.lines);   /* NULL: count slowly */
     p->guideline = copy(&c, m->guideline->name.name);
     p->title = copy(&c, m->guideline->title);
     p->version = copy(&c, m->guideline->text);
@@ -1112,6 +1202,9 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
         schedule(&c);
     if (!c.failed)
         build_fast(&c);
+    for (uint32_t f = 0; c.lines && f < m->nfiles; f++)
+        free(c.lines[f].starts);
+    free(c.lines);
     if (c.failed)
         return SW_ERR_NOMEM;
     sw_ruleset_info *info = &p->info;

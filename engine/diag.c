@@ -20,6 +20,11 @@ struct sw_diagnostics {
     sw_diagnostic **items;
     size_t count, cap, errors;
     int truncated;         /* memory ran out while queuing */
+    /* where the last position was found, so that the lines of a file's
+     * diagnostics, found in order, are counted once rather than each from the
+     * start (which made a file with many errors quadratic) */
+    const char *seen_text, *seen_file;
+    size_t seen_len, seen_off, seen_line, seen_start;
 };
 
 #define SW_DIAG_MAX 1000   /* more than this is noise; the list says it stopped */
@@ -120,15 +125,28 @@ int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where w
     unsigned line = 0, col = 0, span = 0;
     const char *src = NULL;
     size_t srclen = 0;
-    if (w.file && w.text) {
+    if (w.file && w.text && d && !d->truncated && d->count < SW_DIAG_MAX) {
         size_t off = w.offset <= w.textlen ? w.offset : w.textlen;
-        size_t start = 0;
+        size_t start = 0, from = 0;
         line = 1;
-        for (size_t i = 0; i < off; i++)
+        if (d->seen_text == w.text && d->seen_len == w.textlen && d->seen_off <= off &&
+            d->seen_file && strcmp(d->seen_file, w.file) == 0) {
+            from = d->seen_off;
+            line = (unsigned)d->seen_line;
+            start = d->seen_start;
+        }
+        for (size_t i = from; i < off; i++)
             if (w.text[i] == '\n') {
                 line++;
                 start = i + 1;
             }
+        d->seen_text = w.text;
+        d->seen_len = w.textlen;
+        if (!d->seen_file || strcmp(d->seen_file, w.file) != 0)
+            d->seen_file = sw_arena_strdup(&d->arena, w.file);
+        d->seen_off = off;
+        d->seen_line = line;
+        d->seen_start = start;
         size_t end = start;
         while (end < w.textlen && w.text[end] != '\n' && w.text[end] != '\r')
             end++;

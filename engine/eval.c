@@ -309,6 +309,89 @@ static void finalize(sw_eval *ev, uint32_t slot)
     ev->values[slot] = v;
 }
 
+/* ---- a client with many facts: every test once, then the live rules ----
+ *
+ * Truths are encoded here so that `and` is min and `or` is max: false 0,
+ * unknown 1, true 2 (negation is 2 - x). */
+
+static const uint8_t encode[3] = {0, 2, 1};               /* by sw_truth */
+static const sw_truth decode[3] = {SW_FALSE, SW_UNKNOWN, SW_TRUE};
+
+static inline uint8_t enc_neg(int known, int t, uint8_t neg)
+{
+    return known ? (uint8_t)(2 * (t ^ neg)) : 1;
+}
+
+/* Every fast node that reads no derived fact, into lt (by fast node). */
+static void all_tests(const sw_eval *ev, uint8_t *lt)
+{
+    const sw_program *p = ev->prog;
+    const sw_value *values = ev->values;
+    const uint32_t *order = p->fast_order;
+    for (uint32_t k = p->fast_group[SW_FAST_INT]; k < p->fast_group[SW_FAST_INT + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, (v->u.i >= x->k.i.lo) & (v->u.i <= x->k.i.hi), x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_NUM]; k < p->fast_group[SW_FAST_NUM + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        double a = x->as_number ? (double)v->u.i : v->u.n;
+        lt[order[k]] = enc_neg(v->known, (a >= x->k.n.lo) & (a <= x->k.n.hi), x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_MEMBER]; k < p->fast_group[SW_FAST_MEMBER + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, v->known && (x->k.mask >> (v->u.i & 63) & 1), x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_ALL]; k < p->fast_group[SW_FAST_ALL + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, (v->u.bits & x->k.mask) == x->k.mask, x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_ANY]; k < p->fast_group[SW_FAST_ANY + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, (v->u.bits & x->k.mask) != 0, x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_KNOWN]; k < p->fast_group[SW_FAST_KNOWN + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        lt[order[k]] = enc_neg(1, values[x->slot].known != 0, x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST__COUNT]; k < p->nfast_order; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        uint8_t r;
+        if (x->op == SW_FAST_NODE) {
+            r = encode[truth_of(sw_eval_node(ev, x->k.node))];
+            r = x->neg ? (uint8_t)(2 - r) : r;
+        } else {
+            const uint32_t *kid = p->fast_kids + x->first;
+            r = lt[kid[0]];
+            for (uint32_t i = 1; i < x->n; i++)
+                r = x->op == SW_FAST_AND ? (lt[kid[i]] < r ? lt[kid[i]] : r) : (lt[kid[i]] > r ? lt[kid[i]] : r);
+        }
+        lt[order[k]] = r;
+    }
+}
+
+/* A fast node in the encoding above, from lt unless it reads a derived fact. */
+static uint8_t dense(const sw_eval *ev, const uint8_t *lt, uint32_t idx)
+{
+    const sw_program *p = ev->prog;
+    if (!p->fast_derived[idx])
+        return lt[idx];
+    const sw_fast *x = &p->fast[idx];
+    if (x->op != SW_FAST_AND && x->op != SW_FAST_OR)
+        return encode[sw_eval_fast(ev, idx)];
+    const uint32_t *kid = p->fast_kids + x->first;
+    uint8_t r = x->op == SW_FAST_AND ? 2 : 0;
+    for (uint32_t i = 0; i < x->n; i++) {
+        uint8_t c = dense(ev, lt, kid[i]);
+        r = x->op == SW_FAST_AND ? (c < r ? c : r) : (c > r ? c : r);
+    }
+    return r;
+}
+
 /* Marks the steps of the rules reading slot that the key value does not decide. */
 static void mark_readers(const sw_program *p, uint64_t *marks, uint32_t slot, uint32_t key)
 {
@@ -329,12 +412,13 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
     ev->facts = f;
     size_t nwords = p->nsteps / 64 + 1;
     size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
-    unsigned char *block = malloc(values + nwords * sizeof(uint64_t) + (p->nrules ? p->nrules : 1));
+    unsigned char *block = malloc(values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1);
     if (!block)
         return SW_ERR_NOMEM;
     ev->values = (sw_value *)(void *)block;
     uint64_t *marks = (uint64_t *)(void *)(block + values);
     ev->truth = block + values + nwords * sizeof(uint64_t);
+    uint8_t *lt = ev->truth + p->nrules;
     memcpy(ev->values, f->values, p->nbase * sizeof *ev->values);
     memset(ev->values + p->nbase, 0, (p->nfacts - p->nbase) * sizeof *ev->values);
     memset(marks, 0, nwords * sizeof *marks);
@@ -351,13 +435,15 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
         if (ev->values[s].known)
             work += ix->readers_first[s + 1] - ix->readers_first[s];
     if (work >= live) {
-        /* most rules read something the client has: take every live step */
+        /* most rules read something the client has: every test once, then
+         * every live step (the index still skips the rules the key decides) */
+        all_tests(ev, lt);
         for (uint32_t k = ix->live_first[key]; k < ix->live_first[key + 1]; k++) {
             uint32_t step = ix->live[k];
             if (step & SW_LIVE_FINALIZE)
                 finalize(ev, step & ~SW_LIVE_FINALIZE);
             else
-                ev->truth[step] = (uint8_t)rule_truth(ev, step);
+                ev->truth[step] = (uint8_t)decode[dense(ev, lt, p->rule_fast[step])];
         }
         return SW_OK;
     }

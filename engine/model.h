@@ -33,6 +33,8 @@ typedef struct sw_model {
     sw_enum *enums;        uint32_t nenums;
     uint32_t stage_enum;                           /* SW_NONE when no stages */
     int stages_broken;                             /* declared, but with errors already reported */
+    unsigned expr_depth;                           /* check.c: how deep check_expr is */
+    const sw_decl *deep_told;                      /* the last declaration told it was too deep */
 } sw_model;
 
 /* Resolves names, checks types, ranges and declarations, and finds cycles among

@@ -299,6 +299,13 @@ typedef struct sw_program {
     sw_fast *fast;             uint32_t nfast;
     uint32_t *fast_kids;       uint32_t nfast_kids;
     uint32_t *rule_fast;       /* per rule: the fast node of its condition */
+    uint8_t *fast_derived;     /* per fast node: reads a derived fact */
+    /* the fast nodes that read no derived fact, in the order a client's pass
+     * computes them all (eval.c): tests grouped by op, op k's in
+     * fast_order[fast_group[k] .. fast_group[k + 1]), then the lists and
+     * expressions, children before parents, up to nfast_order */
+    uint32_t *fast_order;      uint32_t nfast_order;
+    uint32_t fast_group[SW_FAST__COUNT + 1];
     sw_index index;
 } sw_program;
 

@@ -34,6 +34,8 @@ typedef struct builder {
     sw_arena *arena;
     sw_report *rep;
     sw_fact_value **matched;   /* per rule, built on first use */
+    const uint32_t *fired;     /* the rules whose condition is true, ascending */
+    uint32_t nfired;
     int failed;
 } builder;
 
@@ -121,10 +123,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
         return;
     }
     /* pass 1: how many reasons each item has (one per rule) */
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        if (b->ev->truth[r] != 1)
-            continue;
-        const sw_rule_def *rule = &p->rules[r];
+    for (uint32_t fi = 0; fi < b->nfired; fi++) {
+        const sw_rule_def *rule = &p->rules[b->fired[fi]];
         for (uint32_t a = 0; a < rule->nactions; a++) {
             const sw_action *act = &rule->actions[a];
             int dup = 0;
@@ -156,9 +156,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
         it->reasons = b_alloc(b, count[i], sizeof(sw_reason));
     }
     /* pass 2: the reasons, in rule order (rules are sorted by id) */
-    for (uint32_t r = 0; items && !b->failed && r < p->nrules; r++) {
-        if (b->ev->truth[r] != 1)
-            continue;
+    for (uint32_t fi = 0; items && !b->failed && fi < b->nfired; fi++) {
+        uint32_t r = b->fired[fi];
         const sw_rule_def *rule = &p->rules[r];
         for (uint32_t a = 0; a < rule->nactions; a++) {
             const sw_action *act = &rule->actions[a];
@@ -251,9 +250,8 @@ static void build_stage(builder *b)
             chosen = s;   /* the earliest stage proposed: the stated policy */
             c->chosen = 1;
         }
-        for (uint32_t r = 0; c->reasons && r < p->nrules; r++) {
-            if (b->ev->truth[r] != 1)
-                continue;
+        for (uint32_t fi = 0; c->reasons && fi < b->nfired; fi++) {
+            uint32_t r = b->fired[fi];
             for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
                 const sw_action *act = &p->rules[r].actions[a];
                 if (act->kind == SW_ACT_MOVE && act->target == s &&
@@ -525,7 +523,7 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
     if (st != SW_OK)
         return st;
     sw_result *res = calloc(1, sizeof *res);
-    builder b = {p, &ev, res ? &res->arena : NULL, res ? &res->report : NULL, NULL, res == NULL};
+    builder b = {p, &ev, res ? &res->arena : NULL, res ? &res->report : NULL, NULL, NULL, 0, res == NULL};
     if (res)
         b.matched = calloc(p->nrules ? p->nrules : 1, sizeof *b.matched);
     if (!res || !b.matched) {
@@ -534,6 +532,20 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
         return SW_ERR_NOMEM;
     }
     sw_report *rep = &res->report;
+    uint32_t *fired = malloc((p->nrules ? p->nrules : 1) * sizeof *fired);
+    if (!fired) {
+        free(b.matched);
+        free(res);
+        sw_eval_free(&ev);
+        return SW_ERR_NOMEM;
+    }
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (ev.truth[r] == SW_TRUE)
+            fired[b.nfired++] = r;
+        rep->rules_undecided += ev.truth[r] == SW_UNKNOWN;
+    }
+    b.fired = fired;
+    rep->rules_fired = b.nfired;
     build_provenance(&b, facts);
     build_items(&b, SW_ITEM_INTERVENTION, &rep->recommendations, &rep->nrecommendations);
     build_items(&b, SW_ITEM_PRACTICE, &rep->advice, &rep->nadvice);
@@ -543,10 +555,7 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
     build_gaps(&b);
     build_derived(&b);
     rep->rules_total = p->nrules;
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        rep->rules_fired += ev.truth[r] == 1;
-        rep->rules_undecided += ev.truth[r] == 2;
-    }
+    free(fired);
     free(b.matched);
     sw_eval_free(&ev);
     if (b.failed) {

@@ -58,6 +58,13 @@ static int hash_files(const sw_file *files, uint32_t n, char hex[65])
     return sw_digest_finish(d, hex);
 }
 
+static void too_many_files(sw_diagnostics *diags, size_t n)
+{
+    sw_where w = {NULL, NULL, 0, 0, 0};
+    sw_diag_add(diags, SW_SEV_ERROR, "E008", w, NULL, "merge rule files: a rule file may hold up to 16 MiB",
+                "%zu rule files is more than the limit of %u", n, SW_MAX_RULE_FILES);
+}
+
 /* Parses, checks and compiles files already in memory (owned by arena). */
 static sw_status build(sw_arena *arena, sw_file *files, uint32_t nfiles, sw_ruleset **out,
                        sw_diagnostics *diags)
@@ -94,8 +101,10 @@ sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts, sw_r
     if (!out || (!texts && ntexts))
         return SW_ERR_ARG;
     *out = NULL;
-    if (ntexts > SW_MAX_RULE_FILES)
+    if (ntexts > SW_MAX_RULE_FILES) {
+        too_many_files(diags, ntexts);
         return SW_ERR_LIMIT;
+    }
     sw_arena arena = SW_ARENA_INIT;
     sw_file *files = sw_arena_array(&arena, ntexts ? ntexts : 1, sizeof *files);
     if (!files)
@@ -271,8 +280,10 @@ sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths, sw_rule
         if (s != SW_OK)
             st = s;
     }
-    if (st == SW_OK && list.n > SW_MAX_RULE_FILES)
+    if (st == SW_OK && list.n > SW_MAX_RULE_FILES) {
+        too_many_files(diags, list.n);
         st = SW_ERR_LIMIT;
+    }
     sw_source_text *texts = st == SW_OK ? calloc(list.n ? list.n : 1, sizeof *texts) : NULL;
     if (st == SW_OK && !texts)
         st = SW_ERR_NOMEM;

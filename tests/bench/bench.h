@@ -47,8 +47,17 @@ typedef struct bench_shape {
 bench_shape bench_shape_wide(size_t nrules, uint64_t seed);
 bench_shape bench_shape_fixed(size_t nrules, uint64_t seed);
 
-/* The rule set's text, one file; appended to out. */
-void bench_gen_rules(const bench_shape *shape, sw_buf *out);
+/* The rule set's text, appended to out: the schema, then the rules. A rule file
+ * may hold at most 16 MiB, so the text is cut into files of BENCH_RULES_PER_FILE
+ * rules: cuts[k] is where file k + 1 starts (at most maxcuts of them); returns the
+ * number of cuts. */
+#define BENCH_RULES_PER_FILE 10000
+size_t bench_gen_rules(const bench_shape *shape, sw_buf *out, size_t *cuts, size_t maxcuts);
+
+/* The generated rule set loaded (its files cut as above); SW_OK or the load's
+ * status, with its diagnostics in diags. */
+sw_status bench_gen_load(const bench_shape *shape, sw_ruleset **out, sw_diagnostics *diags,
+                         double *seconds);
 
 /* One client document as YAML: the stage (almost always) and `known` other base
  * facts chosen at random, with values drawn within their types; appended to out. */

@@ -70,13 +70,9 @@ int main(int argc, char **argv)
     for (int i = 3; ok && i < argc; i++) {
         size_t n = strtoul(argv[i], NULL, 10);
         bench_shape shape = bench_shape_wide(n, BENCH_SEED);
-        sw_buf text = SW_BUF_INIT;
-        bench_gen_rules(&shape, &text);
-        sw_source_text src = {"generated.sw", text.data, text.len};
         sw_diagnostics_clear(d);
-        if (text.failed || sw_ruleset_load_texts(&src, 1, &rs, d) != SW_OK)
+        if (bench_gen_load(&shape, &rs, d, NULL) != SW_OK)
             fail_rules("a generated rule set", d);
-        sw_buf_free(&text);
         char name[64];
         snprintf(name, sizeof name, "hc_wide_%zu", n);
         ok = emit(dir, name, rs);

@@ -4,8 +4,10 @@
  * rule set, and the outputs of one evaluation collected the same way whichever
  * engine produced the fired rules (see bench.h).
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "value.h"
@@ -118,8 +120,9 @@ static void gen_action(const bench_shape *s, bench_rng *r, sw_buf *out)
         sw_buf_printf(out, "  move s%u\n", (unsigned)bench_below(r, GEN_STAGES));
 }
 
-void bench_gen_rules(const bench_shape *s, sw_buf *out)
+size_t bench_gen_rules(const bench_shape *s, sw_buf *out, size_t *cuts, size_t maxcuts)
 {
+    size_t ncuts = 0;
     bench_rng r = {s->seed};
     sw_buf_puts(out, "guideline generated \"Generated rule set\" version \"1.0.0\"\n"
                      "source G \"Generated source\"\n");
@@ -150,6 +153,8 @@ void bench_gen_rules(const bench_shape *s, sw_buf *out)
     size_t setters = 3 * nderived(s);
     for (size_t i = 0; i < s->nrules; i++) {
         int setter = i < setters;
+        if (i % BENCH_RULES_PER_FILE == 0 && ncuts < maxcuts)
+            cuts[ncuts++] = out->len;
         sw_buf_printf(out, "\nrule r%zu \"Rule %zu\" cites G\n", i, i);
         if (bench_below(&r, 10) == 0)
             sw_buf_puts(out, "  priority high\n");
@@ -163,6 +168,37 @@ void bench_gen_rules(const bench_shape *s, sw_buf *out)
             gen_action(s, &r, out);
         sw_buf_puts(out, "end\n");
     }
+    return ncuts;
+}
+
+sw_status bench_gen_load(const bench_shape *shape, sw_ruleset **out, sw_diagnostics *diags,
+                         double *seconds)
+{
+    sw_buf text = SW_BUF_INIT;
+    size_t cuts[64];
+    size_t ncuts = bench_gen_rules(shape, &text, cuts, 64);
+    if (text.failed) {
+        sw_buf_free(&text);
+        return SW_ERR_NOMEM;
+    }
+    static const char *const names[] = {"generated-schema.sw", "generated-rules.sw"};
+    sw_source_text src[65];
+    size_t from = 0;
+    for (size_t k = 0; k <= ncuts; k++) {
+        size_t to = k < ncuts ? cuts[k] : text.len;
+        src[k].name = names[k > 0];
+        src[k].text = text.data + from;
+        src[k].len = to - from;
+        from = to;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sw_status st = sw_ruleset_load_texts(src, ncuts + 1, out, diags);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (seconds)
+        *seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    sw_buf_free(&text);
+    return st;
 }
 
 /* ---- generated clients ---- */

@@ -1,0 +1,150 @@
+/*
+ * test_limits.c - inputs beyond the documented limits get clear errors, not a
+ * crash or an exhausted stack: long `and` chains (E011), oversized rule files
+ * (E005), too many rule files (E008), deeply nested facts (F012); and an
+ * expression just under the depth limit loads and evaluates.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "rules_fixture.h"
+
+/* A rule set whose one rule's condition is `injecting and injecting ...`, n terms. */
+static char *chain(size_t n)
+{
+    sw_buf b = SW_BUF_INIT;
+    sw_buf_puts(&b, FIXTURE_HEADER "rule long_chain \"A long chain\" when injecting");
+    for (size_t i = 1; i < n; i++)
+        sw_buf_puts(&b, " and injecting");
+    sw_buf_puts(&b, " then risk overdose end\n");
+    assert_false(b.failed);
+    return sw_buf_take(&b, NULL);
+}
+
+static void test_chain_too_long(void **state)
+{
+    (void)state;
+    char *text = chain(5000);
+    sw_source_text src = {"chain.sw", text, strlen(text)};
+    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = NULL;
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &rs, d), SW_ERR_RULES);
+    assert_null(rs);
+    assert_int_equal(sw_diagnostics_count(d), 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->code, "E011");
+    assert_string_equal(sw_diagnostics_at(d, 0)->message,
+                        "the expression is nested or chained more than 4000 operators deep");
+    sw_diagnostics_free(d);
+    free(text);
+}
+
+/* Just under the limit, the rule loads, and every walk over it (check, compile,
+ * the fast form, evaluation, the report) copes. */
+static void test_chain_under_limit_evaluates(void **state)
+{
+    (void)state;
+    char *text = chain(3900);
+    sw_ruleset *rs = NULL;
+    assert_int_equal(fixture_load(text, &rs, NULL), SW_OK);
+    sw_facts *f = NULL;
+    assert_int_equal(sw_facts_new(rs, &f), SW_OK);
+    sw_result *res = NULL;
+    assert_int_equal(sw_evaluate(rs, f, &res), SW_OK);
+    assert_int_equal(sw_result_report(res)->rules_undecided, 1);
+    sw_result_free(res);
+    assert_int_equal(sw_facts_set_bool(f, "injecting", 1, NULL), SW_OK);
+    assert_int_equal(sw_evaluate(rs, f, &res), SW_OK);
+    assert_int_equal(sw_result_report(res)->rules_fired, 1);
+    assert_int_equal(sw_result_report(res)->nrisks, 1);
+    sw_result_free(res);
+    sw_facts_free(f);
+    sw_ruleset_free(rs);
+    free(text);
+}
+
+static void test_rule_file_too_large(void **state)
+{
+    (void)state;
+    size_t len = (16u << 20) + 1;
+    char *text = malloc(len);
+    assert_non_null(text);
+    memset(text, '#', len);
+    sw_source_text src = {"huge.sw", text, len};
+    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = NULL;
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &rs, d), SW_ERR_LIMIT);
+    assert_int_equal(sw_diagnostics_count(d), 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->code, "E005");
+    assert_string_equal(sw_diagnostics_at(d, 0)->message, "the file is larger than 16 MiB");
+    sw_diagnostics_free(d);
+    free(text);
+}
+
+static void test_too_many_rule_files(void **state)
+{
+    (void)state;
+    size_t n = 10001;
+    sw_source_text *src = calloc(n, sizeof *src);
+    assert_non_null(src);
+    for (size_t i = 0; i < n; i++) {
+        src[i].name = "empty.sw";
+        src[i].text = "";
+    }
+    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = NULL;
+    assert_int_equal(sw_ruleset_load_texts(src, n, &rs, d), SW_ERR_LIMIT);
+    assert_int_equal(sw_diagnostics_count(d), 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->code, "E008");
+    assert_string_equal(sw_diagnostics_at(d, 0)->message,
+                        "10001 rule files is more than the limit of 10000");
+    sw_diagnostics_free(d);
+    free(src);
+}
+
+/* A value nested 2000 lists deep: refused once, at the seventeenth level. */
+static void test_facts_nested_too_deeply(void **state)
+{
+    (void)state;
+    sw_ruleset *rs = NULL;
+    assert_int_equal(fixture_load(FIXTURE_HEADER, &rs, NULL), SW_OK);
+    sw_buf b = SW_BUF_INIT;
+    sw_buf_puts(&b, "facts: {note: ");
+    sw_buf_repeat(&b, '[', 2000);
+    sw_buf_repeat(&b, ']', 2000);
+    sw_buf_puts(&b, "}\n");
+    sw_diagnostics *d = sw_diagnostics_new();
+    sw_facts *f = NULL;
+    assert_int_equal(sw_facts_parse(rs, "deep.yaml", b.data, b.len, &f, d), SW_ERR_FACTS);
+    assert_null(f);
+    int told = 0;
+    for (size_t i = 0; i < sw_diagnostics_count(d); i++)
+        if (strcmp(sw_diagnostics_at(d, i)->code, "F012") == 0) {
+            told++;
+            assert_string_equal(sw_diagnostics_at(d, i)->message,
+                                "lists and mappings are nested more than 16 levels deep");
+        }
+    assert_int_equal(told, 1);
+    sw_diagnostics_free(d);
+    sw_buf_free(&b);
+    sw_ruleset_free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chain_too_long),
+        cmocka_unit_test(test_chain_under_limit_evaluates),
+        cmocka_unit_test(test_rule_file_too_large),
+        cmocka_unit_test(test_too_many_rule_files),
+        cmocka_unit_test(test_facts_nested_too_deeply),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
