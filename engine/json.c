@@ -281,6 +281,15 @@ void sw_json_put_string(sw_buf *out, const char *s, size_t n)
     sw_buf_putc(out, '"');
     size_t i = 0;
     while (i < n) {
+        /* a run of printable ASCII other than '"' and '\\' goes out in one piece */
+        size_t run = i;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+            run++;
+        if (run > i) {
+            sw_buf_append(out, s + i, run - i);
+            i = run;
+            continue;
+        }
         uint32_t cp;
         size_t len = sw_utf8_decode(p + i, n - i, &cp);
         const char *escape = short_escape(cp);
