@@ -1258,6 +1258,13 @@ static void read_number(doc *d, const sw_fact_def *fd, const scalar *sc)
 static void read_scalar_fact(doc *d, const sw_fact_def *fd, const scalar *sc)
 {
     const sw_program *p = d->st->prog;
+    if (d->st->json && sc->plain && sc->len == 0) {
+        /* JSON has no empty value: a template that failed to fill one must not pass
+         * for a fact left unknown on purpose */
+        report_value(&d->s, "F004", p, fd->name, 0, &fd->type, "nothing",
+                     "write null to record that it is unknown");
+        return;
+    }
     if (scalar_is_null(sc))
         return; /* unknown: the value stays as it started */
     if (sc->len > FACTS_MAX_TEXT) {

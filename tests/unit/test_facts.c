@@ -465,6 +465,17 @@ static void test_f004_facts_not_a_mapping(void **state)
                   "write each fact as name: value under facts:"});
 }
 
+/* JSON has no empty value: a blank is an error, while YAML's "phq9:" is unknown. */
+static void test_f004_blank_json_value(void **state)
+{
+    fixture *fx = *state;
+    refuse(fx, "{\"facts\": {\"phq9\": , \"housing\": null}}\n");
+    ASSERT_DIAGS(fx->diags, "client.yaml",
+                 {"F004", 1, 20, "facts.phq9",
+                  "'phq9' must be a whole number from 0 to 27, not nothing",
+                  "write null to record that it is unknown"});
+}
+
 static void test_f005_out_of_range(void **state)
 {
     fixture *fx = *state;
@@ -1127,6 +1138,7 @@ int main(void)
         T(test_f004_wrong_type),
         T(test_f004_more_shapes),
         T(test_f004_facts_not_a_mapping),
+        T(test_f004_blank_json_value),
         T(test_f005_out_of_range),
         T(test_f006_not_an_allowed_value),
         T(test_f006_suggests_a_member),
