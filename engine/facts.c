@@ -1477,20 +1477,29 @@ static void read_facts(doc *d, const yaml_event_t *ev)
     skip_rest(d, ev, 2);
 }
 
-static void read_client(doc *d, const yaml_event_t *ev)
+/* The value of a top-level key that must be a scalar of type kind: 1 with *out set
+ * when there is a value to read; 0 when it was refused, reported or null. */
+static int top_level_scalar(doc *d, const yaml_event_t *ev, const char *key,
+                            sw_type_kind kind, scalar *out)
 {
-    field_set(d, "client");
+    field_set(d, key);
     if (refused(d, ev, 2))
-        return;
+        return 0;
     at(d, ev->start_mark);
     if (ev->type != YAML_SCALAR_EVENT) {
-        static const sw_type text = {.kind = SW_T_TEXT};
-        report_value(&d->s, "F004", d->st->prog, "client", 0, &text, shape_of(ev), NULL);
+        const sw_type type = {.kind = (uint8_t)kind};
+        report_value(&d->s, "F004", d->st->prog, key, 0, &type, shape_of(ev), NULL);
         skip_rest(d, ev, 2);
-        return;
+        return 0;
     }
-    scalar sc = scalar_of(ev);
-    if (scalar_is_null(&sc))
+    *out = scalar_of(ev);
+    return !scalar_is_null(out);
+}
+
+static void read_client(doc *d, const yaml_event_t *ev)
+{
+    scalar sc;
+    if (!top_level_scalar(d, ev, "client", SW_T_TEXT, &sc))
         return;
     if (sc.len > FACTS_MAX_TEXT)
         report_too_long(&d->s, "client");
@@ -1500,18 +1509,8 @@ static void read_client(doc *d, const yaml_event_t *ev)
 
 static void read_assessed_on(doc *d, const yaml_event_t *ev)
 {
-    field_set(d, "assessed_on");
-    if (refused(d, ev, 2))
-        return;
-    at(d, ev->start_mark);
-    if (ev->type != YAML_SCALAR_EVENT) {
-        static const sw_type date = {.kind = SW_T_DATE};
-        report_value(&d->s, "F004", d->st->prog, "assessed_on", 0, &date, shape_of(ev), NULL);
-        skip_rest(d, ev, 2);
-        return;
-    }
-    scalar sc = scalar_of(ev);
-    if (scalar_is_null(&sc))
+    scalar sc;
+    if (!top_level_scalar(d, ev, "assessed_on", SW_T_DATE, &sc))
         return;
     int32_t days;
     if (check_date(&d->s, "assessed_on", sc.text, sc.len, &days)) {
