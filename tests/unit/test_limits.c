@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "rules_fixture.h"
 
 /* A rule set whose one rule's condition is `injecting and injecting ...`, n terms. */
