@@ -21,9 +21,7 @@
 #ifndef SERVE_CARDS_H
 #define SERVE_CARDS_H
 
-#include "util/buf.h"
-#include "util/json.h"
-#include "util/jsonread.h"
+#include "internal.h"
 #include "stagewise.h"
 
 /* The hook the service's card endpoint answers. */

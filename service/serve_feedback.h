@@ -14,9 +14,7 @@
 
 #include <stddef.h>
 
-#include "util/buf.h"
-#include "util/json.h"
-#include "util/jsonread.h"
+#include "internal.h"
 #include "serve_rules.h"
 
 typedef struct serve_feedback serve_feedback;

@@ -17,9 +17,7 @@
 
 #include "serve_auth.h"
 #include "serve_feedback.h"
-#include "util/buf.h"
-#include "util/json.h"
-#include "util/jsonread.h"
+#include "internal.h"
 #include "serve_rules.h"
 #include "stagewise.h"
 
