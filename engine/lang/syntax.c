@@ -38,16 +38,20 @@ static int run_parser(sw_syntax *sx)
     yyscan_t scanner = NULL;
     sx->on_nomem = &on_nomem;
     if (setjmp(on_nomem) != 0) {
+        sx->nomem = 1;
         sx->on_nomem = NULL;
         sw_lex_release(sx);
         return 2;
     }
     if (sw_yylex_init_extra(sx, &scanner) != 0) {
+        sx->nomem = 1;
         sx->on_nomem = NULL;
         sw_lex_release(sx);
         return 2;
     }
     YY_BUFFER_STATE state = sw_yy_scan_bytes(sx->file->text, (int)sx->file->len, scanner);
+    if (state == NULL)
+        sx->nomem = 1;
     int rc = state && !sx->nomem ? sw_yyparse(scanner, sx) : 2;
     if (state)
         sw_yy_delete_buffer(state, scanner);
@@ -74,8 +78,8 @@ unsigned sw_syntax_parse_with_comments(sw_arena *arena, sw_diagnostics *diags,
     sx.tail = *tail;
     sx.comment_tail = comments ? *comments : NULL;
     int rc = run_parser(&sx);
-    if (rc == 2)
-        arena->failed = 1;   /* flex or bison ran out: the compilation did */
+    if (sx.nomem)
+        arena->failed = 1;   /* flex or a parser action ran out: the compilation did */
     if (rc != 0 && sx.errors == 0) {
         sw_loc at = {0, 0};
         sw_diag_add(diags, SW_SEV_ERROR, "E012", sw_syntax_where(file, at), NULL, NULL,
