@@ -465,6 +465,31 @@ static void test_f004_facts_not_a_mapping(void **state)
                   "write each fact as name: value under facts:"});
 }
 
+/* An empty or blank client identifier is refused where it stands; a client left
+ * out, or given as nothing, is none. */
+static void test_f004_empty_client(void **state)
+{
+    fixture *fx = *state;
+    refuse(fx, "client: \"\"\nfacts: {phq9: 1}\n");
+    ASSERT_DIAGS(fx->diags, "client.yaml",
+                 {"F004", 1, 9, "client", "'client' must be an identifier, not empty text",
+                  "give the client's identifier, or leave client out"});
+    sw_diagnostics_clear(fx->diags);
+    refuse(fx, "{\"facts\": {}, \"client\": \"  \"}\n");
+    ASSERT_DIAGS(fx->diags, "client.yaml",
+                 {"F004", 1, 25, "client", "'client' must be an identifier, not blank text",
+                  "give the client's identifier, or leave client out"});
+    sw_diagnostics_clear(fx->diags);
+    sw_facts *f = NULL;
+    const char *none = "client:\nfacts: {phq9: 1}\n";
+    assert_int_equal(sw_facts_parse(fx->rules, "c.yaml", none, strlen(none), &f, fx->diags), SW_OK);
+    assert_null(sw_facts_client(f));
+    assert_int_equal(sw_facts_set_client(f, ""), SW_ERR_ARG);
+    assert_int_equal(sw_facts_set_client(f, " \t"), SW_ERR_ARG);
+    assert_null(sw_facts_client(f));
+    sw_facts_free(f);
+}
+
 /* JSON has no empty value: a blank is an error, while YAML's "phq9:" is unknown. */
 static void test_f004_blank_json_value(void **state)
 {
@@ -599,7 +624,8 @@ static void test_f012_nesting(void **state)
     ASSERT_DIAGS(fx->diags, "client.yaml",
                  {"F004", 1, 15, "facts.note", "'note' must be text, not a list", NULL},
                  {"F012", 1, 29, "facts.note",
-                  "lists and mappings are nested more than 16 levels deep",
+                  "lists and mappings are nested more than 16 levels deep; the rest of the "
+                  "document is not read",
                   "client documents need three levels at most"});
 }
 
@@ -668,16 +694,24 @@ static void test_f012_input_too_large(void **state)
     size_t len = ((size_t)64 << 20) + 1;
     char *text = malloc(len);
     assert_non_null(text);
-    memset(text, ' ', len);
+    /* 1048576 lines of 64 bytes fill the limit; the byte past it opens line 1048577 */
+    for (size_t i = 0; i + 64 <= len; i += 64) {
+        memset(text + i, ' ', 63);
+        text[i] = '#';
+        text[i + 63] = '\n';
+    }
     memcpy(text, "facts: {}", 9);
+    text[len - 1] = 'x';
     sw_facts *f = NULL;
     assert_int_equal(sw_facts_parse(fx->rules, "huge.yaml", text, len, &f, fx->diags),
                      SW_ERR_LIMIT);
     assert_null(f);
     ASSERT_DIAGS(fx->diags, "huge.yaml",
-                 {"F012", 0, 0, NULL,
-                  "the input is larger than the limit of 64 MiB (67108864 bytes)",
+                 {"F012", 1048577, 1, NULL,
+                  "the input is larger than the limit of 64 MiB (67108864 bytes): it is 67108865 "
+                  "bytes, and byte 67108865, here, is past the limit",
                   "split the input into smaller files"});
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->source_line, "x");
     /* a stream says it once, then ends */
     sw_facts_stream *st = NULL;
     assert_int_equal(sw_facts_stream_open(fx->rules, "huge.yaml", text, len, &st), SW_OK);
@@ -1139,6 +1173,7 @@ int main(void)
         T(test_f004_more_shapes),
         T(test_f004_facts_not_a_mapping),
         T(test_f004_blank_json_value),
+        T(test_f004_empty_client),
         T(test_f005_out_of_range),
         T(test_f006_not_an_allowed_value),
         T(test_f006_suggests_a_member),
