@@ -22,7 +22,7 @@
 %parse-param {sw_syntax *sx}
 
 %code requires {
-#include "syntax.h"
+#include "lang/syntax.h"
 }
 
 %code provides {
@@ -33,7 +33,7 @@ int sw_yylex(SW_YYSTYPE *lval, SW_YYLTYPE *lloc, void *scanner);
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "util/buf.h"
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                      \
     do {                                                                 \

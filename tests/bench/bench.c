@@ -24,8 +24,8 @@
 #include <yaml.h>
 
 #include "bench.h"
-#include "eval.h"
-#include "facts.h"
+#include "eval/eval.h"
+#include "facts/facts.h"
 
 typedef struct options {
     double seconds;       /* minimum measuring time per figure */

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "program.h"
+#include "util/buf.h"
+#include "compile/program.h"
 #include "stagewise.h"
 
 /* The seed of every generated rule set and client. */

@@ -26,7 +26,7 @@
 #include <clips.h>
 
 #include "bench.h"
-#include "facts.h"
+#include "facts/facts.h"
 
 struct bench_clips {
     void *env;

@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "bench.h"
-#include "value.h"
+#include "lang/value.h"
 
 uint64_t bench_rand(bench_rng *r)
 {

@@ -27,8 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval.h"
-#include "facts.h"
+#include "eval/eval.h"
+#include "facts/facts.h"
 #include "stagewise.h"
 
 #define FUZZ_PRELUDE                                                                   \

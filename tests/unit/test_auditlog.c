@@ -1,5 +1,5 @@
 /*
- * test_auditlog.c - the decision log (engine/auditlog.c): records chained by seq and
+ * test_auditlog.c - the decision log (engine/audit/auditlog.c): records chained by seq and
  * prev; verify finds an edited record, a re-sealed (forged) one, a removed one, a
  * reordered pair, a duplicate, a garbage line, a cut at the start and at the end
  * (with --expect-head) and a torn last line, each at the right line; appending
@@ -17,9 +17,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "auditlog.h"
-#include "digest.h"
-#include "record.h"
+#include "audit/auditlog.h"
+#include "util/digest.h"
+#include "audit/record.h"
 #include "rules_fixture.h"
 
 #define RULES "rule r \"R\" when phq9 >= 10 then risk suicide end\n"

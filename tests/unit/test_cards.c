@@ -1,6 +1,6 @@
 /*
  * test_cards.c - the service's CDS Hooks cards and discovery document, its JSON
- * writer and its strict JSON reader (engine/cli/serve_cards.c, serve_json.c,
+ * writer and its strict JSON reader (service/serve_cards.c, serve_json.c,
  * serve_jread.c; compiled in here, since the command's sources are not a library).
  *
  * Card uuids are checked against values computed independently (Python's
@@ -18,9 +18,9 @@
 
 #include "rules_fixture.h"
 
-#include "../../engine/cli/serve_cards.c"
-#include "../../engine/cli/serve_jread.c"
-#include "../../engine/cli/serve_json.c"
+#include "../../service/serve_cards.c"
+#include "../../service/serve_jread.c"
+#include "../../service/serve_json.c"
 
 /* ---- helpers ---- */
 

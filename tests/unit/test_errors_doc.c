@@ -17,12 +17,12 @@
 
 /* Every file that reports E or F diagnostics. */
 static const char *const source_paths[] = {
-    SW_SOURCE_DIR "/engine/check.c",
-    SW_SOURCE_DIR "/engine/ruleset.c",
-    SW_SOURCE_DIR "/engine/syntax.c",
+    SW_SOURCE_DIR "/engine/check/check.c",
+    SW_SOURCE_DIR "/engine/api/ruleset.c",
+    SW_SOURCE_DIR "/engine/lang/syntax.c",
     SW_SOURCE_DIR "/grammar/parser.y",
     SW_SOURCE_DIR "/grammar/lexer.l",
-    SW_SOURCE_DIR "/engine/facts.c",
+    SW_SOURCE_DIR "/engine/facts/facts.c",
 };
 
 enum { MAX_CODES = 1000, CODE_LEN = 4 };

@@ -1,5 +1,5 @@
 /*
- * test_explain.c - explain and why not (engine/explain.c): the condition tree with
+ * test_explain.c - explain and why not (engine/audit/explain.c): the condition tree with
  * every sub-expression's text and value, the blockers and what would satisfy them
  * (comparisons, membership, sets, missing facts, `or` alternatives, `not in`), the
  * answers for items and stages, errors for unknown questions, the JSON rendering,

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "facts.h"
+#include "facts/facts.h"
 #include "stagewise.h"
 
 static const char RULES[] =

@@ -2,7 +2,7 @@
  * test_fmt.c - the formatter: the canonical layout, comments kept, idempotence,
  * refusal of broken files, and the proof that formatting changes no meaning:
  * every .sw file in the repository is formatted in memory, and every rule set
- * among them compiles to the same dump (engine/dump.c) before and after. Also
+ * among them compiles to the same dump (engine/compile/dump.c) before and after. Also
  * that the editor grammars (editors/) know every word the formatter writes.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "dump.h"
-#include "fmt.h"
-#include "program.h"
+#include "compile/dump.h"
+#include "authoring/fmt.h"
+#include "compile/program.h"
 
 /* ---- helpers ---- */
 

@@ -1,5 +1,5 @@
 /*
- * test_json.c - the JSON writer (engine/json.c): layout in pretty and compact
+ * test_json.c - the JSON writer (engine/util/json.c): layout in pretty and compact
  * mode, numbers, string escaping, UTF-8 decoding and replacement, misuse and
  * running out of memory. Every test asserts the exact bytes written.
  */
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "json.h"
+#include "util/json.h"
 
 /* ---- helpers ---- */
 

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "rules_fixture.h"
 
 #define NESTED_TOO_DEEPLY                                                              \

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lint.h"
+#include "authoring/lint.h"
 
 /* 24 lines every case builds on, using every declaration; a case starts on line 25. */
 static const char header[] =

@@ -1,5 +1,5 @@
 /*
- * test_record.c - decision records (engine/record.c): the fields and their order,
+ * test_record.c - decision records (engine/audit/record.c): the fields and their order,
  * the seal, the pseudonym (HMAC-SHA256, checked against libcrypto directly, and
  * never the raw identifier), the embedded result being the `eval --format jsonl`
  * document, version 4 UUIDs, refused options; and replay: identical, a changed
@@ -17,9 +17,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "buf.h"
-#include "record.h"
-#include "report.h"
+#include "util/buf.h"
+#include "audit/record.h"
+#include "report/report.h"
 #include "rules_fixture.h"
 
 #define RULES                                                                  \

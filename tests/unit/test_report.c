@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <yaml.h>
 
-#include "report.h"
+#include "report/report.h"
 
 /* ---- a full report: every field set, every list with members ---- */
 

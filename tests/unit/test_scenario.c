@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "rules_fixture.h"
-#include "scenario.h"
+#include "authoring/scenario.h"
 
 /* Rules over the fixture's schema that the reader and comparison tests share. */
 #define RULES                                                                      \

@@ -1,7 +1,7 @@
 /*
  * test_serve.c - the service's parts that need no network: the reference-counted
  * rule set holder and hot reload (also under concurrent use), CDS Hooks feedback
- * checking and recording, and the bearer-token file (engine/cli/serve_rules.c,
+ * checking and recording, and the bearer-token file (service/serve_rules.c,
  * serve_feedback.c, serve_auth.c; compiled in here).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -17,11 +17,11 @@
 
 #include "stagewise.h"
 
-#include "../../engine/cli/serve_auth.c"
-#include "../../engine/cli/serve_feedback.c"
-#include "../../engine/cli/serve_jread.c"
-#include "../../engine/cli/serve_json.c"
-#include "../../engine/cli/serve_rules.c"
+#include "../../service/serve_auth.c"
+#include "../../service/serve_feedback.c"
+#include "../../service/serve_jread.c"
+#include "../../service/serve_json.c"
+#include "../../service/serve_rules.c"
 
 /* ---- helpers ---- */
 

@@ -1,0 +1,340 @@
+/*
+ * ruleset.c - loading a rule set: files -> parse -> check -> compile.
+ *
+ * The front of the pipeline and the public entry points for rule sets. The rule
+ * set's SHA-256 covers every source file, taken in order of file name so that
+ * naming the same files in another order, or from another directory, gives the
+ * same hash: for each file, its base name, a newline, its length in bytes in
+ * decimal, a newline, then its bytes.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/digest.h"
+#include "check/model.h"
+#include "compile/compile.h"
+#include "eval/index.h"
+
+#define SW_MAX_RULE_FILE (16u << 20)    /* bytes in one rule file */
+#define SW_MAX_RULE_FILES 10000u
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+    const sw_file *x = *(const sw_file *const *)a, *y = *(const sw_file *const *)b;
+    int c = strcmp(base_name(x->name), base_name(y->name));
+    return c ? c : strcmp(x->name, y->name);
+}
+
+static int hash_files(const sw_file *files, uint32_t n, char hex[65])
+{
+    const sw_file **order = malloc((n ? n : 1) * sizeof *order);
+    sw_digest *d = sw_digest_new();
+    if (!order || !d) {
+        free(order);
+        sw_digest_finish(d, hex);
+        return 0;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        order[i] = &files[i];
+    qsort(order, n, sizeof *order, cmp_files);
+    for (uint32_t i = 0; i < n; i++) {
+        char len[32];
+        int k = snprintf(len, sizeof len, "\n%zu\n", order[i]->len);
+        const char *b = base_name(order[i]->name);
+        sw_digest_update(d, b, strlen(b));
+        sw_digest_update(d, len, (size_t)k);
+        sw_digest_update(d, order[i]->text, order[i]->len);
+    }
+    free(order);
+    return sw_digest_finish(d, hex);
+}
+
+static void too_many_files(sw_diagnostics *diags, size_t n)
+{
+    sw_where w = {NULL, NULL, 0, 0, 0};
+    sw_diag_add(diags, SW_SEV_ERROR, "E008", w, NULL, "merge rule files: a rule file may hold up to 16 MiB",
+                "%zu rule files is more than the limit of %u", n, SW_MAX_RULE_FILES);
+}
+
+/* Parses, checks and compiles files already in memory (owned by arena). */
+static sw_status build(sw_arena *arena, sw_file *files, uint32_t nfiles, sw_ruleset **out,
+                       sw_diagnostics *diags)
+{
+    sw_model m;
+    memset(&m, 0, sizeof m);
+    m.arena = arena;
+    m.diags = diags;
+    m.files = files;
+    m.nfiles = nfiles;
+    sw_decl **tail = &m.decls;
+    unsigned errors = 0;
+    for (uint32_t i = 0; i < nfiles; i++)
+        errors += sw_syntax_parse(arena, diags, &files[i], i, &tail);
+    /* check what parsed even after syntax errors, so one run reports everything */
+    errors += sw_check(&m);
+    if (errors == 0) {
+        sw_ruleset *rs = calloc(1, sizeof *rs);
+        if (!rs)
+            return SW_ERR_NOMEM;
+        if (!hash_files(files, nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
+            sw_index_build(&rs->prog) != SW_OK) {
+            sw_ruleset_free(rs);
+            return SW_ERR_NOMEM;
+        }
+        *out = rs;
+        return SW_OK;
+    }
+    return SW_ERR_RULES;
+}
+
+sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts, sw_ruleset **out,
+                                sw_diagnostics *diags)
+{
+    if (!out || (!texts && ntexts))
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (ntexts > SW_MAX_RULE_FILES) {
+        too_many_files(diags, ntexts);
+        return SW_ERR_LIMIT;
+    }
+    sw_arena arena = SW_ARENA_INIT;
+    sw_file *files = sw_arena_array(&arena, ntexts ? ntexts : 1, sizeof *files);
+    if (!files)
+        return SW_ERR_NOMEM;
+    for (size_t i = 0; i < ntexts; i++) {
+        if (texts[i].len > SW_MAX_RULE_FILE) {
+            sw_where w = {texts[i].name, NULL, 0, 0, 0};
+            sw_diag_add(diags, SW_SEV_ERROR, "E005", w, NULL, "split the rule set into several files",
+                        "the file is larger than %u MiB", SW_MAX_RULE_FILE >> 20);
+            sw_arena_free(&arena);
+            return SW_ERR_LIMIT;
+        }
+        files[i].name = sw_arena_strdup(&arena, texts[i].name ? texts[i].name : "<rules>");
+        files[i].text = sw_arena_memdup(&arena, texts[i].text ? texts[i].text : "", texts[i].len);
+        files[i].len = texts[i].len;
+        if (!files[i].name || !files[i].text) {
+            sw_arena_free(&arena);
+            return SW_ERR_NOMEM;
+        }
+    }
+    sw_status st = build(&arena, files, (uint32_t)ntexts, out, diags);
+    sw_arena_free(&arena);
+    return st;
+}
+
+/* ---- reading files and directories ---- */
+
+typedef struct path_list {
+    char **v;
+    size_t n, cap;
+} path_list;
+
+static int push_path(path_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return 0;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n] = strdup(path);
+    return l->v[l->n] ? (l->n++, 1) : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void io_error(sw_diagnostics *diags, const char *path, const char *what)
+{
+    sw_where w = {path, NULL, 0, 0, 0};
+    sw_diag_add(diags, SW_SEV_ERROR, "E006", w, NULL, NULL, "%s: %s", what, strerror(errno));
+}
+
+/* Adds path, or the *.sw files of a directory in name order. */
+static sw_status expand(const char *path, path_list *l, sw_diagnostics *diags)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        io_error(diags, path, "cannot read the rules");
+        return SW_ERR_IO;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return push_path(l, path) ? SW_OK : SW_ERR_NOMEM;
+    DIR *dir = opendir(path);
+    if (!dir) {
+        io_error(diags, path, "cannot open the directory");
+        return SW_ERR_IO;
+    }
+    size_t first = l->n;
+    size_t plen = strlen(path);
+    int slash = plen > 0 && path[plen - 1] == '/';
+    struct dirent *e;
+    sw_status status = SW_OK;
+    while ((e = readdir(dir)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 4 || strcmp(e->d_name + n - 3, ".sw") != 0 || e->d_name[0] == '.')
+            continue;
+        char *full = malloc(plen + n + 2);
+        if (!full) {
+            status = SW_ERR_NOMEM;
+            break;
+        }
+        snprintf(full, plen + n + 2, "%s%s%s", path, slash ? "" : "/", e->d_name);
+        struct stat fs;
+        int ok = stat(full, &fs) == 0 && S_ISREG(fs.st_mode) ? push_path(l, full) : 1;
+        free(full);
+        if (!ok) {
+            status = SW_ERR_NOMEM;
+            break;
+        }
+    }
+    closedir(dir);
+    qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
+    if (status == SW_OK && l->n == first) {
+        sw_where w = {path, NULL, 0, 0, 0};
+        sw_diag_add(diags, SW_SEV_ERROR, "E007", w, NULL, "rule files end in .sw",
+                    "the directory has no rule files");
+        return SW_ERR_IO;
+    }
+    return status;
+}
+
+static sw_status read_file(const char *path, sw_source_text *t, sw_diagnostics *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        io_error(diags, path, "cannot read the rules");
+        return SW_ERR_IO;
+    }
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    sw_status st = SW_OK;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            if (cap > SW_MAX_RULE_FILE + 1)
+                cap = SW_MAX_RULE_FILE + 1;
+            char *p = realloc(data, cap);
+            if (!p) {
+                st = SW_ERR_NOMEM;
+                break;
+            }
+            data = p;
+        }
+        size_t n = fread(data + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f)) {
+                io_error(diags, path, "cannot read the rules");
+                st = SW_ERR_IO;
+            }
+            break;
+        }
+        if (len > SW_MAX_RULE_FILE) {
+            sw_where w = {path, NULL, 0, 0, 0};
+            sw_diag_add(diags, SW_SEV_ERROR, "E005", w, NULL, "split the rule set into several files",
+                        "the file is larger than %u MiB", SW_MAX_RULE_FILE >> 20);
+            st = SW_ERR_LIMIT;
+            break;
+        }
+    }
+    fclose(f);
+    if (st != SW_OK) {
+        free(data);
+        return st;
+    }
+    t->name = path;
+    t->text = data ? data : "";
+    t->len = len;
+    if (!data)
+        t->text = NULL;
+    return SW_OK;
+}
+
+sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths, sw_ruleset **out,
+                                sw_diagnostics *diags)
+{
+    if (!out || (!paths && npaths))
+        return SW_ERR_ARG;
+    *out = NULL;
+    path_list list = {0};
+    sw_status st = SW_OK;
+    for (size_t i = 0; i < npaths; i++) {
+        sw_status s = expand(paths[i], &list, diags);
+        if (s == SW_ERR_NOMEM) {
+            st = s;
+            break;
+        }
+        if (s != SW_OK)
+            st = s;
+    }
+    if (st == SW_OK && list.n > SW_MAX_RULE_FILES) {
+        too_many_files(diags, list.n);
+        st = SW_ERR_LIMIT;
+    }
+    sw_source_text *texts = st == SW_OK ? calloc(list.n ? list.n : 1, sizeof *texts) : NULL;
+    if (st == SW_OK && !texts)
+        st = SW_ERR_NOMEM;
+    for (size_t i = 0; st == SW_OK && i < list.n; i++) {
+        sw_status s = read_file(list.v[i], &texts[i], diags);
+        if (s != SW_OK)
+            st = s;
+    }
+    if (st == SW_OK)
+        st = sw_ruleset_load_texts(texts, list.n, out, diags);
+    for (size_t i = 0; texts && i < list.n; i++)
+        free((void *)texts[i].text);
+    free(texts);
+    for (size_t i = 0; i < list.n; i++)
+        free(list.v[i]);
+    free(list.v);
+    return st;
+}
+
+void sw_ruleset_free(sw_ruleset *rules)
+{
+    if (!rules)
+        return;
+    sw_arena_free(&rules->prog.arena);
+    free(rules);
+}
+
+const sw_ruleset_info *sw_ruleset_describe(const sw_ruleset *rules)
+{
+    return rules ? &rules->prog.info : NULL;
+}
+
+const sw_fact_def *sw_program_fact(const sw_program *p, const char *name, size_t len)
+{
+    uint32_t lo = 0, hi = p->nfacts;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const sw_fact_def *f = &p->facts[p->facts_by_name[mid]];
+        size_t n = strlen(f->name);
+        int c = memcmp(f->name, name, n < len ? n : len);
+        if (c == 0)
+            c = (n > len) - (n < len);
+        if (c == 0)
+            return f;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

@@ -1,0 +1,481 @@
+/*
+ * eval.c - the evaluator: Kleene three-valued logic over a compiled program.
+ *
+ * sw_eval_node is one recursive function over the flat node array, dispatching on
+ * the opcode (program.h lists them once). Unknown propagates through every
+ * operation except `and` (false wins), `or` (true wins) and `is known`/`is
+ * missing`. sw_eval_fast computes the same truths from the fast form of the
+ * conditions (fused tests, flattened and hash-consed; program.h).
+ *
+ * sw_eval_run takes rules and derived facts in the program's schedule, so derived
+ * facts are final before any rule reads them, but through the index (program.h):
+ * it starts from every rule's truth for the client's key value (the stage) and
+ * evaluates only the rules that read a fact the client has, or a derived fact that
+ * came out known, or the assessment date, skipping those the key already decides.
+ * Every other rule's truth is the same as its truth with only the key known, which
+ * is what the row holds. docs/performance.md has the figures.
+ */
+#include "eval/eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static sw_value unknown(void)
+{
+    sw_value v;
+    memset(&v, 0, sizeof v);
+    return v;
+}
+
+static sw_value boolean(int b)
+{
+    sw_value v = unknown();
+    v.known = 1;
+    v.u.i = b != 0;
+    return v;
+}
+
+static sw_value integer(int64_t i)
+{
+    sw_value v = unknown();
+    v.known = 1;
+    v.u.i = i;
+    return v;
+}
+
+static sw_value number(double n)
+{
+    sw_value v = unknown();
+    v.known = 1;
+    v.u.n = n;
+    return v;
+}
+
+/* Compares two known values of the same type: <0, 0, >0. */
+static int compare(const sw_node *n, const sw_node *operand, sw_value a, sw_value b)
+{
+    if (n->numeric)
+        return (a.u.n > b.u.n) - (a.u.n < b.u.n);
+    switch ((sw_type_kind)operand->type) {
+    case SW_T_TEXT: return strcmp(a.u.s, b.u.s);
+    case SW_T_SET: return a.u.bits != b.u.bits;
+    default: return (a.u.i > b.u.i) - (a.u.i < b.u.i);
+    }
+}
+
+static sw_value arith(const sw_node *n, sw_value a, sw_value b)
+{
+    if (n->numeric) {
+        switch ((sw_opcode)n->op) {
+        case SW_OP_ADD: return number(a.u.n + b.u.n);
+        case SW_OP_SUB: return number(a.u.n - b.u.n);
+        case SW_OP_MUL: return number(a.u.n * b.u.n);
+        default: return b.u.n == 0.0 ? unknown() : number(a.u.n / b.u.n);
+        }
+    }
+    int64_t r;
+    int overflow;
+    switch ((sw_opcode)n->op) {
+    case SW_OP_ADD: overflow = __builtin_add_overflow(a.u.i, b.u.i, &r); break;
+    case SW_OP_SUB: overflow = __builtin_sub_overflow(a.u.i, b.u.i, &r); break;
+    default: overflow = __builtin_mul_overflow(a.u.i, b.u.i, &r); break;
+    }
+    return overflow ? unknown() : integer(r);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+sw_value sw_eval_node(const sw_eval *ev, uint32_t idx)
+{
+    const sw_program *p = ev->prog;
+    const sw_node *n = &p->nodes[idx];
+    sw_value a, b;
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST:
+        return n->imm;
+    case SW_OP_LOAD:
+        return ev->values[n->a];
+    case SW_OP_NOT:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? boolean(!a.u.i) : a;
+    case SW_OP_AND:
+        a = sw_eval_node(ev, n->a);
+        if (a.known && !a.u.i)
+            return a;
+        b = sw_eval_node(ev, n->b);
+        if (b.known && !b.u.i)
+            return b;
+        return a.known && b.known ? boolean(1) : unknown();
+    case SW_OP_OR:
+        a = sw_eval_node(ev, n->a);
+        if (a.known && a.u.i)
+            return a;
+        b = sw_eval_node(ev, n->b);
+        if (b.known && b.u.i)
+            return b;
+        return a.known && b.known ? boolean(0) : unknown();
+    case SW_OP_EQ: case SW_OP_NE: case SW_OP_LT: case SW_OP_LE: case SW_OP_GT: case SW_OP_GE: {
+        a = sw_eval_node(ev, n->a);
+        b = sw_eval_node(ev, n->b);
+        if (!a.known || !b.known)
+            return unknown();
+        int c = compare(n, &p->nodes[n->a], a, b);
+        switch ((sw_opcode)n->op) {
+        case SW_OP_EQ: return boolean(c == 0);
+        case SW_OP_NE: return boolean(c != 0);
+        case SW_OP_LT: return boolean(c < 0);
+        case SW_OP_LE: return boolean(c <= 0);
+        case SW_OP_GT: return boolean(c > 0);
+        default: return boolean(c >= 0);
+        }
+    }
+    case SW_OP_ADD: case SW_OP_SUB: case SW_OP_MUL: case SW_OP_DIV:
+        a = sw_eval_node(ev, n->a);
+        b = sw_eval_node(ev, n->b);
+        return a.known && b.known ? arith(n, a, b) : unknown();
+    case SW_OP_NEG:
+        a = sw_eval_node(ev, n->a);
+        if (!a.known)
+            return a;
+        if (n->numeric)
+            return number(-a.u.n);
+        return a.u.i == INT64_MIN ? unknown() : integer(-a.u.i);
+    case SW_OP_TO_NUMBER:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? number((double)a.u.i) : a;
+    case SW_OP_IN: {
+        a = sw_eval_node(ev, n->a);
+        if (!a.known)
+            return a;
+        int text = p->nodes[n->a].type == SW_T_TEXT;
+        for (uint32_t k = 0; k < n->nlist; k++) {
+            const sw_value *c = &p->consts[n->list + k];
+            if (text ? strcmp(a.u.s, c->u.s) == 0 : a.u.i == c->u.i)
+                return boolean(1);
+        }
+        return boolean(0);
+    }
+    case SW_OP_CONTAINS:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? boolean((a.u.bits & n->imm.u.bits) == n->imm.u.bits) : a;
+    case SW_OP_CONTAINS_ANY:
+        a = sw_eval_node(ev, n->a);
+        return a.known ? boolean((a.u.bits & n->imm.u.bits) != 0) : a;
+    case SW_OP_IS_KNOWN:
+        return boolean(sw_eval_node(ev, n->a).known);
+    case SW_OP_IS_MISSING:
+        return boolean(!sw_eval_node(ev, n->a).known);
+    case SW_OP_DAYS_SINCE:
+    case SW_OP_WEEKS_SINCE:
+        a = sw_eval_node(ev, n->a);
+        if (!a.known || !ev->has_today)
+            return unknown();
+        return integer(n->op == SW_OP_DAYS_SINCE ? ev->today - a.u.i
+                                                 : floor_div(ev->today - a.u.i, 7));
+    case SW_OP__COUNT:
+        break;
+    }
+    return unknown();
+}
+
+static sw_truth truth_of(sw_value v) { return !v.known ? SW_UNKNOWN : v.u.i ? SW_TRUE : SW_FALSE; }
+
+/* A test of one fact (the fast ops from INT on). */
+static inline sw_truth fast_leaf(const sw_eval *ev, const sw_fast *x)
+{
+    const sw_value *v = &ev->values[x->slot];
+    int t;
+    if (x->op == SW_FAST_KNOWN)
+        return (sw_truth)((v->known != 0) ^ x->neg);
+    if (!v->known)
+        return SW_UNKNOWN;
+    switch ((sw_fast_op)x->op) {
+    case SW_FAST_INT: t = (v->u.i >= x->k.i.lo) & (v->u.i <= x->k.i.hi); break;
+    case SW_FAST_NUM: {
+        double a = x->as_number ? (double)v->u.i : v->u.n;
+        t = (a >= x->k.n.lo) & (a <= x->k.n.hi);
+        break;
+    }
+    case SW_FAST_MEMBER: t = (int)(x->k.mask >> v->u.i & 1); break;
+    case SW_FAST_ALL: t = (v->u.bits & x->k.mask) == x->k.mask; break;
+    default: t = (v->u.bits & x->k.mask) != 0; break;
+    }
+    return (sw_truth)(t ^ x->neg);
+}
+
+/* An and or an or: false (true) wins, else unknown, else true (false). */
+static inline sw_truth fast_list(const sw_eval *ev, const sw_fast *x)
+{
+    const sw_program *p = ev->prog;
+    sw_truth wins = x->op == SW_FAST_AND ? SW_FALSE : SW_TRUE;
+    sw_truth r = (sw_truth)(wins ^ 1);
+    const uint32_t *kid = p->fast_kids + x->first;
+    for (uint32_t k = 0; k < x->n; k++) {
+        const sw_fast *y = &p->fast[kid[k]];
+        sw_truth c = y->op >= SW_FAST_INT ? fast_leaf(ev, y) : sw_eval_fast(ev, kid[k]);
+        if (c == wins)
+            return wins;
+        if (c == SW_UNKNOWN)
+            r = SW_UNKNOWN;
+    }
+    return r;
+}
+
+sw_truth sw_eval_fast(const sw_eval *ev, uint32_t idx)
+{
+    const sw_fast *x = &ev->prog->fast[idx];
+    switch ((sw_fast_op)x->op) {
+    case SW_FAST_AND:
+    case SW_FAST_OR:
+        return fast_list(ev, x);
+    case SW_FAST_NODE: {
+        sw_truth r = truth_of(sw_eval_node(ev, x->k.node));
+        return r == SW_UNKNOWN || !x->neg ? r : (sw_truth)(r ^ 1);
+    }
+    default:
+        return fast_leaf(ev, x);
+    }
+}
+
+/* A rule's truth: its root inlined, the usual and of tests. */
+static inline sw_truth rule_truth(const sw_eval *ev, uint32_t rule)
+{
+    uint32_t idx = ev->prog->rule_fast[rule];
+    const sw_fast *x = &ev->prog->fast[idx];
+    if (x->op == SW_FAST_AND || x->op == SW_FAST_OR)
+        return fast_list(ev, x);
+    return x->op >= SW_FAST_INT ? fast_leaf(ev, x) : sw_eval_fast(ev, idx);
+}
+
+/* The value of a set action of rule r for slot, or unknown. */
+static sw_value set_value(const sw_eval *ev, const sw_rule_def *r, uint32_t slot)
+{
+    for (uint32_t a = 0; a < r->nactions; a++)
+        if (r->actions[a].kind == SW_ACT_SET && r->actions[a].target == slot)
+            return sw_eval_node(ev, r->actions[a].value);
+    return unknown();
+}
+
+/* Does rule x outrank rule y as a setter (higher priority, then earlier id)? */
+static int outranks(const sw_program *p, uint32_t x, uint32_t y)
+{
+    if (p->rules[x].priority != p->rules[y].priority)
+        return p->rules[x].priority > p->rules[y].priority;
+    return x < y;
+}
+
+static int same_value(const sw_fact_def *f, sw_value a, sw_value b)
+{
+    if (!a.known || !b.known)
+        return 0;
+    switch ((sw_type_kind)f->type.kind) {
+    case SW_T_NUMBER: return a.u.n == b.u.n;
+    case SW_T_SET: return a.u.bits == b.u.bits;
+    case SW_T_TEXT: return strcmp(a.u.s, b.u.s) == 0;
+    default: return a.u.i == b.u.i;
+    }
+}
+
+/* A derived fact's value: the top-ranked true setter's, unless an undecided setter
+ * that outranks it might set something else; the default when every setter is
+ * false; otherwise unknown. */
+static void finalize(sw_eval *ev, uint32_t slot)
+{
+    const sw_program *p = ev->prog;
+    const sw_fact_def *f = &p->facts[slot];
+    uint32_t best = SW_NONE;
+    int any_unknown = 0;
+    for (uint32_t k = 0; k < f->nsetters; k++) {
+        uint32_t r = f->setters[k];
+        if (ev->truth[r] == SW_TRUE && (best == SW_NONE || outranks(p, r, best)))
+            best = r;
+        any_unknown |= ev->truth[r] == SW_UNKNOWN;
+    }
+    if (best == SW_NONE) {
+        ev->values[slot] = any_unknown || !f->has_default ? unknown() : f->deflt;
+        return;
+    }
+    sw_value v = set_value(ev, &p->rules[best], slot);
+    for (uint32_t k = 0; v.known && k < f->nsetters; k++) {
+        uint32_t r = f->setters[k];
+        if (ev->truth[r] == SW_UNKNOWN && outranks(p, r, best) &&
+            !same_value(f, set_value(ev, &p->rules[r], slot), v))
+            v = unknown();
+    }
+    ev->values[slot] = v;
+}
+
+/* ---- a client with many facts: every test once, then the live rules ----
+ *
+ * Truths are encoded here so that `and` is min and `or` is max: false 0,
+ * unknown 1, true 2 (negation is 2 - x). */
+
+static const uint8_t encode[3] = {0, 2, 1};               /* by sw_truth */
+static const sw_truth decode[3] = {SW_FALSE, SW_UNKNOWN, SW_TRUE};
+
+static inline uint8_t enc_neg(int known, int t, uint8_t neg)
+{
+    return known ? (uint8_t)(2 * (t ^ neg)) : 1;
+}
+
+/* Every fast node that reads no derived fact, into lt (by fast node). */
+static void all_tests(const sw_eval *ev, uint8_t *lt)
+{
+    const sw_program *p = ev->prog;
+    const sw_value *values = ev->values;
+    const uint32_t *order = p->fast_order;
+    for (uint32_t k = p->fast_group[SW_FAST_INT]; k < p->fast_group[SW_FAST_INT + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, (v->u.i >= x->k.i.lo) & (v->u.i <= x->k.i.hi), x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_NUM]; k < p->fast_group[SW_FAST_NUM + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        double a = x->as_number ? (double)v->u.i : v->u.n;
+        lt[order[k]] = enc_neg(v->known, (a >= x->k.n.lo) & (a <= x->k.n.hi), x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_MEMBER]; k < p->fast_group[SW_FAST_MEMBER + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, v->known && (x->k.mask >> (v->u.i & 63) & 1), x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_ALL]; k < p->fast_group[SW_FAST_ALL + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, (v->u.bits & x->k.mask) == x->k.mask, x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_ANY]; k < p->fast_group[SW_FAST_ANY + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        const sw_value *v = &values[x->slot];
+        lt[order[k]] = enc_neg(v->known, (v->u.bits & x->k.mask) != 0, x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST_KNOWN]; k < p->fast_group[SW_FAST_KNOWN + 1]; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        lt[order[k]] = enc_neg(1, values[x->slot].known != 0, x->neg);
+    }
+    for (uint32_t k = p->fast_group[SW_FAST__COUNT]; k < p->nfast_order; k++) {
+        const sw_fast *x = &p->fast[order[k]];
+        uint8_t r;
+        if (x->op == SW_FAST_NODE) {
+            r = encode[truth_of(sw_eval_node(ev, x->k.node))];
+            r = x->neg ? (uint8_t)(2 - r) : r;
+        } else {
+            const uint32_t *kid = p->fast_kids + x->first;
+            r = lt[kid[0]];
+            for (uint32_t i = 1; i < x->n; i++)
+                r = x->op == SW_FAST_AND ? (lt[kid[i]] < r ? lt[kid[i]] : r) : (lt[kid[i]] > r ? lt[kid[i]] : r);
+        }
+        lt[order[k]] = r;
+    }
+}
+
+/* A fast node in the encoding above, from lt unless it reads a derived fact. */
+static uint8_t dense(const sw_eval *ev, const uint8_t *lt, uint32_t idx)
+{
+    const sw_program *p = ev->prog;
+    if (!p->fast_derived[idx])
+        return lt[idx];
+    const sw_fast *x = &p->fast[idx];
+    if (x->op != SW_FAST_AND && x->op != SW_FAST_OR)
+        return encode[sw_eval_fast(ev, idx)];
+    const uint32_t *kid = p->fast_kids + x->first;
+    uint8_t r = x->op == SW_FAST_AND ? 2 : 0;
+    for (uint32_t i = 0; i < x->n; i++) {
+        uint8_t c = dense(ev, lt, kid[i]);
+        r = x->op == SW_FAST_AND ? (c < r ? c : r) : (c > r ? c : r);
+    }
+    return r;
+}
+
+/* Marks the steps of the rules reading slot that the key value does not decide. */
+static void mark_readers(const sw_program *p, uint64_t *marks, uint32_t slot, uint32_t key)
+{
+    const sw_index *ix = &p->index;
+    for (uint32_t k = ix->readers_first[slot]; k < ix->readers_first[slot + 1]; k++) {
+        uint32_t pos = ix->readers[k];
+        if (!(ix->key_decided[p->steps[pos].index] >> key & 1))
+            marks[pos >> 6] |= (uint64_t)1 << (pos & 63);
+    }
+}
+
+/* One block holds the values, the step marks and the truths; sw_eval_free frees it
+ * through ev->values. */
+sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->prog = p;
+    ev->facts = f;
+    size_t nwords = p->nsteps / 64 + 1;
+    size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
+    unsigned char *block = malloc(values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1);
+    if (!block)
+        return SW_ERR_NOMEM;
+    ev->values = (sw_value *)(void *)block;
+    uint64_t *marks = (uint64_t *)(void *)(block + values);
+    ev->truth = block + values + nwords * sizeof(uint64_t);
+    uint8_t *lt = ev->truth + p->nrules;
+    memcpy(ev->values, f->values, p->nbase * sizeof *ev->values);
+    memset(ev->values + p->nbase, 0, (p->nfacts - p->nbase) * sizeof *ev->values);
+    memset(marks, 0, nwords * sizeof *marks);
+    ev->today = f->assessed_on;
+    ev->has_today = f->has_assessed_on;
+
+    const sw_index *ix = &p->index;
+    uint32_t key = ix->nkeys - 1;
+    if (ix->key_slot != SW_NONE && ev->values[ix->key_slot].known)
+        key = (uint32_t)ev->values[ix->key_slot].u.i;
+    memcpy(ev->truth, ix->key_truth + (size_t)key * p->nrules, p->nrules);
+    size_t work = 0, live = ix->live_first[key + 1] - ix->live_first[key];
+    for (uint32_t s = 0; s < p->nbase; s++)
+        if (ev->values[s].known)
+            work += ix->readers_first[s + 1] - ix->readers_first[s];
+    if (work >= live) {
+        /* most rules read something the client has: every test once, then
+         * every live step (the index still skips the rules the key decides) */
+        all_tests(ev, lt);
+        for (uint32_t k = ix->live_first[key]; k < ix->live_first[key + 1]; k++) {
+            uint32_t step = ix->live[k];
+            if (step & SW_LIVE_FINALIZE)
+                finalize(ev, step & ~SW_LIVE_FINALIZE);
+            else
+                ev->truth[step] = (uint8_t)decode[dense(ev, lt, p->rule_fast[step])];
+        }
+        return SW_OK;
+    }
+    for (uint32_t s = 0; s < p->nbase; s++)
+        if (ev->values[s].known)
+            mark_readers(p, marks, s, key);
+    for (uint32_t k = 0; k < ix->nalways; k++)
+        marks[ix->always[k] >> 6] |= (uint64_t)1 << (ix->always[k] & 63);
+    for (uint32_t k = 0; ev->has_today && k < ix->ndated; k++)
+        if (!(ix->key_decided[p->steps[ix->dated[k]].index] >> key & 1))
+            marks[ix->dated[k] >> 6] |= (uint64_t)1 << (ix->dated[k] & 63);
+    /* the marked steps in schedule order; a finalisation marks later steps only */
+    for (size_t w = 0; w < nwords; w++) {
+        uint64_t m;
+        while ((m = marks[w]) != 0) {
+            marks[w] = m & (m - 1);
+            const sw_step *st = &p->steps[w * 64 + (size_t)__builtin_ctzll(m)];
+            if (!st->finalize) {
+                ev->truth[st->index] = (uint8_t)rule_truth(ev, st->index);
+                continue;
+            }
+            finalize(ev, st->index);
+            if (ev->values[st->index].known)
+                mark_readers(p, marks, st->index, key);
+        }
+    }
+    return SW_OK;
+}
+
+void sw_eval_free(sw_eval *ev)
+{
+    free(ev->values); /* the block holding the truths too */
+    ev->values = NULL;
+    ev->truth = NULL;
+}

@@ -1,0 +1,37 @@
+/*
+ * eval.h - evaluating a compiled program for one client.
+ *
+ * sw_eval_run fills a per-client state: every slot's value (base facts copied in,
+ * derived facts computed) and every rule's truth (true, false or unknown). The
+ * result builder (result.c) turns that state into the report. The state belongs to
+ * one evaluation; the program is only read.
+ */
+#ifndef SW_EVAL_H
+#define SW_EVAL_H
+
+#include "facts/facts.h"
+#include "compile/program.h"
+
+typedef enum sw_truth { SW_FALSE = 0, SW_TRUE = 1, SW_UNKNOWN = 2 } sw_truth;
+
+typedef struct sw_eval {
+    const sw_program *prog;
+    const sw_facts *facts;
+    sw_value *values;     /* prog->nfacts */
+    uint8_t *truth;       /* prog->nrules, sw_truth */
+    int32_t today;        /* the assessment date, days since 1970-01-01 */
+    uint8_t has_today;
+} sw_eval;
+
+/* Allocates the state (free with sw_eval_free) and evaluates every step. */
+sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f);
+void sw_eval_free(sw_eval *ev);
+
+/* The value of one expression node for this client. */
+sw_value sw_eval_node(const sw_eval *ev, uint32_t node);
+
+/* The truth of one fast node (program.h) for this client; the same as the truth
+ * of the expression it was compiled from. */
+sw_truth sw_eval_fast(const sw_eval *ev, uint32_t fast);
+
+#endif

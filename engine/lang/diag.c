@@ -1,0 +1,224 @@
+/*
+ * diag.c - the diagnostics list: queuing records and rendering them as text.
+ *
+ * Records are queued where problems are found (checker, parser, facts reader) and
+ * printed only by whoever renders them: "file:line:col: error[CODE]: message", the
+ * source line, a caret under the span, and a hint line.
+ */
+#include "lang/diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+
+struct sw_diagnostics {
+    sw_arena arena;
+    sw_diagnostic **items;
+    size_t count, cap, errors;
+    int truncated;         /* memory ran out while queuing */
+    /* where the last position was found, so that the lines of a file's
+     * diagnostics, found in order, are counted once rather than each from the
+     * start (which made a file with many errors quadratic) */
+    const char *seen_text, *seen_file;
+    size_t seen_len, seen_off, seen_line, seen_start;
+};
+
+#define SW_DIAG_MAX 1000   /* more than this is noise; the list says it stopped */
+
+sw_diagnostics *sw_diagnostics_new(void) { return calloc(1, sizeof(sw_diagnostics)); }
+
+void sw_diagnostics_clear(sw_diagnostics *d)
+{
+    if (!d)
+        return;
+    sw_arena_free(&d->arena);
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+void sw_diagnostics_free(sw_diagnostics *d)
+{
+    if (!d)
+        return;
+    sw_diagnostics_clear(d);
+    free(d);
+}
+
+size_t sw_diagnostics_count(const sw_diagnostics *d) { return d ? d->count : 0; }
+size_t sw_diagnostics_error_count(const sw_diagnostics *d) { return d ? d->errors : 0; }
+
+const sw_diagnostic *sw_diagnostics_at(const sw_diagnostics *d, size_t i)
+{
+    return d && i < d->count ? d->items[i] : NULL;
+}
+
+static int push(sw_diagnostics *d, sw_diagnostic *item)
+{
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        sw_diagnostic **p = realloc(d->items, cap * sizeof *p);
+        if (!p)
+            return 0;
+        d->items = p;
+        d->cap = cap;
+    }
+    d->items[d->count++] = item;
+    if (item->severity == SW_SEV_ERROR)
+        d->errors++;
+    return 1;
+}
+
+static unsigned columns_of(const char *s, size_t n)
+{
+    /* count UTF-8 code points, so carets line up under non-ASCII text */
+    unsigned cols = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            cols++;
+    return cols;
+}
+
+static int queue(sw_diagnostics *d, sw_severity sev, const char *code, const char *file,
+                 unsigned line, unsigned col, unsigned span, const char *src, size_t srclen,
+                 const char *field, const char *hint, const char *fmt, va_list ap)
+{
+    if (!d || d->truncated)
+        return 0;
+    if (d->count >= SW_DIAG_MAX) {
+        d->truncated = 1;
+        return 0;
+    }
+    sw_buf msg = SW_BUF_INIT;
+    sw_buf_vprintf(&msg, fmt, ap);
+    sw_diagnostic *it = sw_arena_alloc(&d->arena, sizeof *it);
+    char *message = msg.failed ? NULL : sw_arena_strndup(&d->arena, msg.data ? msg.data : "", msg.len);
+    sw_buf_free(&msg);
+    if (!it || !message) {
+        d->truncated = 1;
+        return 0;
+    }
+    it->severity = sev;
+    it->code = sw_arena_strdup(&d->arena, code);
+    it->message = message;
+    it->hint = hint ? sw_arena_strdup(&d->arena, hint) : NULL;
+    it->file = file ? sw_arena_strdup(&d->arena, file) : NULL;
+    it->line = line;
+    it->column = col;
+    it->span = span ? span : 1;
+    it->source_line = src ? sw_arena_strndup(&d->arena, src, srclen) : NULL;
+    it->field = field ? sw_arena_strdup(&d->arena, field) : NULL;
+    if (!it->code || (hint && !it->hint) || (file && !it->file) || (src && !it->source_line) ||
+        (field && !it->field) || !push(d, it)) {
+        d->truncated = 1;
+        return 0;
+    }
+    return 1;
+}
+
+int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where w,
+                const char *field, const char *hint, const char *fmt, ...)
+{
+    unsigned line = 0, col = 0, span = 0;
+    const char *src = NULL;
+    size_t srclen = 0;
+    if (w.file && w.text && d && !d->truncated && d->count < SW_DIAG_MAX) {
+        size_t off = w.offset <= w.textlen ? w.offset : w.textlen;
+        size_t start = 0, from = 0;
+        line = 1;
+        if (d->seen_text == w.text && d->seen_len == w.textlen && d->seen_off <= off &&
+            d->seen_file && strcmp(d->seen_file, w.file) == 0) {
+            from = d->seen_off;
+            line = (unsigned)d->seen_line;
+            start = d->seen_start;
+        }
+        for (size_t i = from; i < off; i++)
+            if (w.text[i] == '\n') {
+                line++;
+                start = i + 1;
+            }
+        d->seen_text = w.text;
+        d->seen_len = w.textlen;
+        if (!d->seen_file || strcmp(d->seen_file, w.file) != 0)
+            d->seen_file = sw_arena_strdup(&d->arena, w.file);
+        d->seen_off = off;
+        d->seen_line = line;
+        d->seen_start = start;
+        size_t end = start;
+        while (end < w.textlen && w.text[end] != '\n' && w.text[end] != '\r')
+            end++;
+        col = columns_of(w.text + start, off - start) + 1;
+        size_t spanend = off + w.length;
+        if (spanend > end)
+            spanend = end;
+        span = spanend > off ? columns_of(w.text + off, spanend - off) : 1;
+        src = w.text + start;
+        srclen = end - start;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int ok = queue(d, sev, code, w.file, line, col, span, src, srclen, field, hint, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+int sw_diag_add_at(sw_diagnostics *d, sw_severity sev, const char *code, const char *file,
+                   unsigned line, unsigned column, const char *source_line,
+                   const char *field, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int ok = queue(d, sev, code, file, line, column, 1, source_line,
+                   source_line ? strlen(source_line) : 0, field, hint, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+static const char *severity_word(sw_severity s)
+{
+    switch (s) {
+    case SW_SEV_ERROR: return "error";
+    case SW_SEV_WARNING: return "warning";
+    default: return "note";
+    }
+}
+
+static void render_one(const sw_diagnostic *it, sw_buf *b)
+{
+    if (it->file) {
+        sw_buf_puts(b, it->file);
+        if (it->line)
+            sw_buf_printf(b, ":%u:%u", it->line, it->column);
+        sw_buf_puts(b, ": ");
+    }
+    sw_buf_printf(b, "%s[%s]: %s\n", severity_word(it->severity), it->code, it->message);
+    if (it->source_line && it->line) {
+        sw_buf_printf(b, "%5u | ", it->line);
+        for (const char *p = it->source_line; *p; p++)
+            sw_buf_putc(b, *p == '\t' ? ' ' : *p);
+        sw_buf_puts(b, "\n      | ");
+        sw_buf_repeat(b, ' ', it->column > 0 ? it->column - 1 : 0);
+        sw_buf_putc(b, '^');
+        if (it->span > 1)
+            sw_buf_repeat(b, '~', it->span - 1);
+        sw_buf_putc(b, '\n');
+    }
+    if (it->hint)
+        sw_buf_printf(b, "      = hint: %s\n", it->hint);
+}
+
+sw_status sw_diagnostics_render(const sw_diagnostics *d, char **out, size_t *len)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    sw_buf b = SW_BUF_INIT;
+    for (size_t i = 0; d && i < d->count; i++)
+        render_one(d->items[i], &b);
+    if (d && d->truncated)
+        sw_buf_printf(&b, "note: stopped after %zu diagnostics\n", d->count);
+    *out = sw_buf_take(&b, len);
+    return *out ? SW_OK : SW_ERR_NOMEM;
+}

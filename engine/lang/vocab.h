@@ -1,0 +1,103 @@
+/*
+ * vocab.h - the rule language's vocabulary: its value types, values, operators,
+ * catalogue kinds and action kinds, shared by every stage from the syntax tree to
+ * the reporters.
+ *
+ * May use: the C library only. Everything downstream (check, compile, eval,
+ * report) takes its words from here, so the syntax tree does not borrow them from
+ * the compiled program.
+ */
+#ifndef SW_VOCAB_H
+#define SW_VOCAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- types and values ---- */
+
+#define SW_NONE UINT32_MAX
+
+typedef enum sw_type_kind {
+    SW_T_BOOL, SW_T_INT, SW_T_NUMBER, SW_T_ENUM, SW_T_SET, SW_T_DATE, SW_T_TEXT
+} sw_type_kind;
+
+typedef struct sw_type {
+    uint8_t kind;          /* sw_type_kind */
+    uint8_t has_range;     /* INT and NUMBER: min/max apply */
+    uint32_t enumeration;  /* ENUM and SET: index into program->enums */
+    int64_t imin, imax;    /* INT range */
+    double nmin, nmax;     /* NUMBER range */
+} sw_type;
+
+/* A value. Unknown is known == 0. bool, int, enum member index and date (days
+ * since 1970-01-01) use i; number uses n; a set of members uses bits (bit k is
+ * member k); text uses s. */
+typedef struct sw_value {
+    uint8_t known;
+    union {
+        int64_t i;
+        double n;
+        uint64_t bits;
+        const char *s;
+    } u;
+} sw_value;
+
+/* An enumeration: the members of a one-of or set-of type, in declared order. The
+ * stage enumeration is the stages in their forward order. Sets hold at most 64. */
+typedef struct sw_enum {
+    const char *name;          /* "stage" for the stage enumeration, else the fact's name */
+    uint32_t nmembers;
+    const char *const *members;
+} sw_enum;
+
+#define SW_SET_MAX_MEMBERS 64
+
+/* ---- the catalogue's kinds ---- */
+
+typedef enum sw_item_kind {
+    SW_ITEM_INTERVENTION, SW_ITEM_PRACTICE, SW_ITEM_CHALLENGE, SW_ITEM_RISK
+} sw_item_kind;
+
+/* ---- operators ---- */
+
+/* The instruction set, listed once: OP(name, arity, what it does). */
+#define SW_OPCODES(OP)                                                          \
+    OP(CONST,      0, "the constant in imm")                                    \
+    OP(LOAD,       0, "the value in slot a")                                    \
+    OP(NOT,        1, "Kleene not")                                             \
+    OP(AND,        2, "Kleene and: false if either is false")                  \
+    OP(OR,         2, "Kleene or: true if either is true")                     \
+    OP(EQ,         2, "equal (numbers compared as numbers, sets as sets)")     \
+    OP(NE,         2, "not equal")                                              \
+    OP(LT,         2, "less than")                                              \
+    OP(LE,         2, "less than or equal")                                     \
+    OP(GT,         2, "greater than")                                           \
+    OP(GE,         2, "greater than or equal")                                  \
+    OP(ADD,        2, "add")                                                    \
+    OP(SUB,        2, "subtract")                                               \
+    OP(MUL,        2, "multiply")                                               \
+    OP(DIV,        2, "divide, giving a number; unknown on division by zero")  \
+    OP(NEG,        1, "negate")                                                 \
+    OP(TO_NUMBER,  1, "an int as a number")                                     \
+    OP(IN,         1, "a is one of the constants list[0..n)")                   \
+    OP(CONTAINS,   1, "set a has every member in mask imm (contains, all)")     \
+    OP(CONTAINS_ANY, 1, "set a has a member in mask imm")                       \
+    OP(IS_KNOWN,   1, "a is known")                                             \
+    OP(IS_MISSING, 1, "a is unknown")                                           \
+    OP(DAYS_SINCE, 1, "assessment date minus date a, in days")                  \
+    OP(WEEKS_SINCE, 1, "whole weeks since date a")
+
+typedef enum sw_opcode {
+#define SW_OP_ENUM(name, arity, doc) SW_OP_##name,
+    SW_OPCODES(SW_OP_ENUM)
+#undef SW_OP_ENUM
+    SW_OP__COUNT
+} sw_opcode;
+
+/* ---- actions ---- */
+
+typedef enum sw_action_kind {
+    SW_ACT_RECOMMEND, SW_ACT_ADVISE, SW_ACT_CHALLENGE, SW_ACT_RISK, SW_ACT_MOVE, SW_ACT_SET
+} sw_action_kind;
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * report.h - rendering an sw_report as text, JSON or YAML.
+ *
+ * The reporters are the last stage of the pipeline: they read a finished report
+ * and append its rendering to a buffer; they never change or look past it. JSON
+ * and YAML carry every field of the report in one structure, the result document
+ * of docs/result-format.md (version SW_RESULT_FORMAT); the text rendering is a
+ * summary laid out for people at a terminal. Every rendering ends with a newline
+ * and is the same, byte for byte, for the same report.
+ *
+ * On failure the buffer may hold a partial rendering; the caller discards it.
+ */
+#ifndef SW_REPORT_H
+#define SW_REPORT_H
+
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "stagewise.h"
+
+/* Appends the rendering of rep to out (JSON is pretty-printed). Returns SW_OK,
+ * SW_ERR_NOMEM, SW_ERR_ARG for a NULL report or buffer or an unknown format, or
+ * (YAML only) SW_ERR_LIMIT. */
+sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out);
+
+/* The result document as JSON: pretty (2-space indent) when pretty is non-zero,
+ * else compact on a single line, as JSON lines wants. Ends with a newline. */
+sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out);
+/* The result document as one YAML document that starts with "---" (so that
+ * renderings can be concatenated into a stream). SW_ERR_LIMIT for a string longer
+ * than INT_MAX bytes, which libyaml cannot take. */
+sw_status sw_report_render_yaml(const sw_report *rep, sw_buf *out);
+/* The report for people at a terminal. */
+sw_status sw_report_render_text(const sw_report *rep, sw_buf *out);
+
+/* ---- Internal: the shape of the result document --------------------------
+ *
+ * sw_report_walk describes the result document once, as a sequence of calls on a
+ * sink, so that JSON and YAML cannot disagree on fields or their order. A sink
+ * records its own failures; the walk returns SW_ERR_NOMEM only when its own
+ * scratch space ran out. A NULL string stands for null.
+ */
+typedef struct sw_doc_sink {
+    void (*begin_object)(void *ctx);
+    void (*end_object)(void *ctx);
+    void (*begin_array)(void *ctx);
+    void (*end_array)(void *ctx);
+    void (*key)(void *ctx, const char *key);
+    void (*string)(void *ctx, const char *s);
+    void (*count)(void *ctx, uint64_t n);
+    void (*boolean)(void *ctx, int value);
+} sw_doc_sink;
+
+sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx);
+
+#endif

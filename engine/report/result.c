@@ -1,0 +1,593 @@
+/*
+ * result.c - from an evaluated client to the report: what was advised and why.
+ *
+ * Reads the evaluation state (every rule's truth, every slot's value) and builds
+ * the public sw_report in the result's own arena: items with the rules that
+ * produced them, the stage verdict under the stated policy, the data gaps (facts
+ * whose absence left rules undecided) and the provenance. Strings of the rule set
+ * are borrowed, not copied: a result must be freed before its rule set.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/digest.h"
+#include "eval/eval.h"
+#include "report/report.h"
+#include "lang/value.h"
+#include "compile/value_text.h"
+
+struct sw_result {
+    sw_arena arena;
+    sw_report report;
+};
+
+#define STAGE_POLICY                                                                   \
+    "earliest-stage: when rules propose different stages, the earliest in the order " \
+    "is suggested, since moving back or holding is safer than advancing on disputed " \
+    "evidence"
+
+/* The pseudo-slot for the assessment date in data gaps. */
+#define GAP_ASSESSED_ON (UINT32_MAX - 1)
+
+typedef struct builder {
+    const sw_program *p;
+    const sw_eval *ev;
+    sw_arena *arena;
+    sw_report *rep;
+    sw_fact_value **matched;   /* per rule, built on first use */
+    const uint32_t *fired;     /* the rules whose condition is true, ascending */
+    uint32_t nfired;
+    int failed;
+} builder;
+
+static void *b_alloc(builder *b, size_t n, size_t size)
+{
+    void *v = sw_arena_array(b->arena, n ? n : 1, size);
+    if (!v)
+        b->failed = 1;
+    return v;
+}
+
+static const char *b_format(builder *b, const sw_type *t, sw_value v)
+{
+    sw_buf buf = SW_BUF_INIT;
+    sw_value_format(b->p, t, v, &buf);
+    const char *s = buf.failed ? NULL : sw_arena_strndup(b->arena, buf.data ? buf.data : "", buf.len);
+    sw_buf_free(&buf);
+    if (!s)
+        b->failed = 1;
+    return s;
+}
+
+static void fact_value(builder *b, uint32_t slot, sw_fact_value *out)
+{
+    const sw_fact_def *f = &b->p->facts[slot];
+    out->fact = f->name;
+    out->label = f->label;
+    out->known = b->ev->values[slot].known;
+    out->derived = f->derived;
+    out->value = b_format(b, &f->type, b->ev->values[slot]);
+}
+
+static sw_reason make_reason(builder *b, uint32_t r, const char *because)
+{
+    const sw_rule_def *rule = &b->p->rules[r];
+    if (!b->matched[r]) {
+        b->matched[r] = b_alloc(b, rule->nreads, sizeof(sw_fact_value));
+        for (uint32_t k = 0; b->matched[r] && k < rule->nreads; k++)
+            fact_value(b, rule->reads[k], &b->matched[r][k]);
+    }
+    sw_reason reason = {rule->id, rule->title, because, rule->file, rule->line,
+                        rule->citations, rule->ncitations, b->matched[r], rule->nreads};
+    return reason;
+}
+
+/* ---- items ---- */
+
+static int item_kind_of(uint8_t action)
+{
+    switch ((sw_action_kind)action) {
+    case SW_ACT_RECOMMEND: return SW_ITEM_INTERVENTION;
+    case SW_ACT_ADVISE: return SW_ITEM_PRACTICE;
+    case SW_ACT_CHALLENGE: return SW_ITEM_CHALLENGE;
+    case SW_ACT_RISK: return SW_ITEM_RISK;
+    default: return -1;
+    }
+}
+
+static int cmp_recommendation(const void *x, const void *y)
+{
+    const sw_item *a = x, *b = y;
+    if (a->priority != b->priority)
+        return a->priority > b->priority ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+static int cmp_risk(const void *x, const void *y)
+{
+    const sw_item *a = x, *b = y;
+    if (a->severity != b->severity)
+        return a->severity > b->severity ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
+{
+    const sw_program *p = b->p;
+    uint32_t n = p->nitems[kind];
+    uint32_t *count = calloc(n ? n : 1, sizeof *count);
+    int32_t *slot = malloc((n ? n : 1) * sizeof *slot);
+    if (!count || !slot) {
+        free(count);
+        free(slot);
+        b->failed = 1;
+        return;
+    }
+    /* pass 1: how many reasons each item has (one per rule) */
+    for (uint32_t fi = 0; fi < b->nfired; fi++) {
+        const sw_rule_def *rule = &p->rules[b->fired[fi]];
+        for (uint32_t a = 0; a < rule->nactions; a++) {
+            const sw_action *act = &rule->actions[a];
+            int dup = 0;
+            for (uint32_t e = 0; e < a; e++)
+                dup |= rule->actions[e].kind == act->kind && rule->actions[e].target == act->target;
+            if (item_kind_of(act->kind) == kind && !dup)
+                count[act->target]++;
+        }
+    }
+    size_t nitems = 0;
+    for (uint32_t i = 0; i < n; i++)
+        nitems += count[i] > 0;
+    sw_item *items = b_alloc(b, nitems, sizeof *items);
+    size_t k = 0;
+    for (uint32_t i = 0; items && i < n; i++) {
+        slot[i] = -1;
+        if (!count[i])
+            continue;
+        const sw_item_def *def = &p->items[kind][i];
+        sw_item *it = &items[k];
+        slot[i] = (int32_t)k++;
+        it->id = def->id;
+        it->label = def->label;
+        it->kind = def->kind;
+        it->citations = def->citations;
+        it->ncitations = def->ncitations;
+        it->priority = SW_PRIORITY_LOW;
+        it->severity = SW_SEVERITY_INFO;
+        it->reasons = b_alloc(b, count[i], sizeof(sw_reason));
+    }
+    /* pass 2: the reasons, in rule order (rules are sorted by id) */
+    for (uint32_t fi = 0; items && !b->failed && fi < b->nfired; fi++) {
+        uint32_t r = b->fired[fi];
+        const sw_rule_def *rule = &p->rules[r];
+        for (uint32_t a = 0; a < rule->nactions; a++) {
+            const sw_action *act = &rule->actions[a];
+            if (item_kind_of(act->kind) != kind)
+                continue;
+            sw_item *it = &items[slot[act->target]];
+            if (act->priority > it->priority)
+                it->priority = (sw_priority)act->priority;
+            if (act->severity > it->severity && kind == SW_ITEM_RISK)
+                it->severity = (sw_risk_severity)act->severity;
+            if (it->nreasons && strcmp(it->reasons[it->nreasons - 1].rule, rule->id) == 0)
+                continue;   /* one reason per rule */
+            ((sw_reason *)it->reasons)[it->nreasons++] = make_reason(b, r, act->because);
+        }
+    }
+    if (items && kind == SW_ITEM_INTERVENTION)
+        qsort(items, nitems, sizeof *items, cmp_recommendation);
+    if (items && kind == SW_ITEM_RISK)
+        qsort(items, nitems, sizeof *items, cmp_risk);
+    free(count);
+    free(slot);
+    *out = items;
+    *nout = items ? nitems : 0;
+}
+
+/* ---- the stage verdict ---- */
+
+static sw_direction direction(int64_t from, int64_t to)
+{
+    return to > from ? SW_DIRECTION_FORWARD : to < from ? SW_DIRECTION_BACK : SW_DIRECTION_STAY;
+}
+
+static int has_move(const sw_rule_def *r)
+{
+    for (uint32_t a = 0; a < r->nactions; a++)
+        if (r->actions[a].kind == SW_ACT_MOVE)
+            return 1;
+    return 0;
+}
+
+static void build_stage(builder *b)
+{
+    const sw_program *p = b->p;
+    sw_stage_verdict *v = &b->rep->stage;
+    v->policy = STAGE_POLICY;
+    v->direction = SW_DIRECTION_UNKNOWN;
+    if (p->stage_enum == SW_NONE)
+        return;
+    const sw_enum *stages = &p->enums[p->stage_enum];
+    int64_t current = -1;
+    if (p->stage_slot != SW_NONE && b->ev->values[p->stage_slot].known) {
+        current = b->ev->values[p->stage_slot].u.i;
+        v->current = stages->members[current];
+    }
+    uint32_t ns = stages->nmembers;
+    uint32_t *count = calloc(ns ? ns : 1, sizeof *count);
+    if (!count) {
+        b->failed = 1;
+        return;
+    }
+    size_t undecided = 0;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (b->ev->truth[r] == 2 && has_move(&p->rules[r]))
+            undecided++;
+        if (b->ev->truth[r] != 1)
+            continue;
+        for (uint32_t a = 0; a < p->rules[r].nactions; a++)
+            if (p->rules[r].actions[a].kind == SW_ACT_MOVE)
+                count[p->rules[r].actions[a].target]++;
+    }
+    size_t ncand = 0;
+    for (uint32_t s = 0; s < ns; s++)
+        ncand += count[s] > 0;
+    sw_stage_candidate *cands = b_alloc(b, ncand, sizeof *cands);
+    const char **und = b_alloc(b, undecided, sizeof *und);
+    if (!cands || !und) {
+        free(count);
+        return;
+    }
+    size_t k = 0;
+    int64_t chosen = -1;
+    for (uint32_t s = 0; s < ns; s++) {
+        if (!count[s])
+            continue;
+        sw_stage_candidate *c = &cands[k++];
+        c->stage = stages->members[s];
+        c->direction = current < 0 ? SW_DIRECTION_UNKNOWN : direction(current, s);
+        c->reasons = b_alloc(b, count[s], sizeof(sw_reason));
+        if (chosen < 0) {
+            chosen = s;   /* the earliest stage proposed: the stated policy */
+            c->chosen = 1;
+        }
+        for (uint32_t fi = 0; c->reasons && fi < b->nfired; fi++) {
+            uint32_t r = b->fired[fi];
+            for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
+                const sw_action *act = &p->rules[r].actions[a];
+                if (act->kind == SW_ACT_MOVE && act->target == s &&
+                    (c->nreasons == 0 || strcmp(c->reasons[c->nreasons - 1].rule, p->rules[r].id) != 0))
+                    ((sw_reason *)c->reasons)[c->nreasons++] = make_reason(b, r, act->because);
+            }
+        }
+    }
+    size_t u = 0;
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if (b->ev->truth[r] == 2 && has_move(&p->rules[r]))
+            und[u++] = p->rules[r].id;
+    free(count);
+    /* a rule that might still fire and move the client earlier makes the verdict
+     * provisional: the policy would pick its stage */
+    int64_t reference = chosen >= 0 ? chosen : current;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (b->ev->truth[r] != 2)
+            continue;
+        for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
+            const sw_action *act = &p->rules[r].actions[a];
+            if (act->kind == SW_ACT_MOVE && (reference < 0 || (int64_t)act->target < reference))
+                v->provisional = 1;
+        }
+    }
+    v->candidates = cands;
+    v->ncandidates = ncand;
+    v->undecided_rules = und;
+    v->nundecided_rules = undecided;
+    if (chosen >= 0)
+        v->suggested = stages->members[chosen];
+    else
+        v->suggested = v->current;
+    if (current >= 0)
+        v->direction = chosen >= 0 ? direction(current, chosen) : SW_DIRECTION_STAY;
+}
+
+/* ---- data gaps ---- */
+
+typedef struct gap_pair {
+    uint32_t slot;
+    uint32_t rule;
+} gap_pair;
+
+typedef struct gap_list {
+    gap_pair *v;
+    size_t n, cap;
+    uint32_t rule;
+    uint8_t *visited;   /* derived slots already explored for this rule */
+    int failed;
+} gap_list;
+
+static void add_gap(gap_list *g, uint32_t slot)
+{
+    for (size_t i = g->n; i > 0 && g->v[i - 1].rule == g->rule; i--)
+        if (g->v[i - 1].slot == slot)
+            return;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        gap_pair *v = realloc(g->v, cap * sizeof *v);
+        if (!v) {
+            g->failed = 1;
+            return;
+        }
+        g->v = v;
+        g->cap = cap;
+    }
+    gap_pair pair = {slot, g->rule};
+    g->v[g->n++] = pair;
+}
+
+static void gaps_of(const sw_eval *ev, uint32_t node, gap_list *g);
+
+/* Why a derived fact is unknown: its undecided setters, or no rule could set it. */
+static void derived_gaps(const sw_eval *ev, uint32_t slot, gap_list *g)
+{
+    const sw_program *p = ev->prog;
+    if (g->visited[slot - p->nbase])
+        return;
+    g->visited[slot - p->nbase] = 1;
+    const sw_fact_def *f = &p->facts[slot];
+    int found = 0;
+    for (uint32_t k = 0; k < f->nsetters; k++) {
+        const sw_rule_def *r = &p->rules[f->setters[k]];
+        if (ev->truth[f->setters[k]] == 2) {
+            gaps_of(ev, r->cond, g);
+            found = 1;
+        } else if (ev->truth[f->setters[k]] == 1) {
+            for (uint32_t a = 0; a < r->nactions; a++)
+                if (r->actions[a].kind == SW_ACT_SET && r->actions[a].target == slot &&
+                    !sw_eval_node(ev, r->actions[a].value).known) {
+                    gaps_of(ev, r->actions[a].value, g);
+                    found = 1;
+                }
+        }
+    }
+    if (!found)
+        add_gap(g, slot);
+}
+
+/* Called for a node whose value is unknown: finds the missing facts behind it. */
+static void gaps_of(const sw_eval *ev, uint32_t node, gap_list *g)
+{
+    const sw_program *p = ev->prog;
+    const sw_node *n = &p->nodes[node];
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST:
+    case SW_OP_IS_KNOWN:
+    case SW_OP_IS_MISSING:
+        return;
+    case SW_OP_LOAD:
+        if (n->a < p->nbase)
+            add_gap(g, n->a);
+        else
+            derived_gaps(ev, n->a, g);
+        return;
+    case SW_OP_DAYS_SINCE:
+    case SW_OP_WEEKS_SINCE:
+        if (!ev->has_today)
+            add_gap(g, GAP_ASSESSED_ON);
+        break;
+    default:
+        break;
+    }
+    if (!sw_eval_node(ev, n->a).known)
+        gaps_of(ev, n->a, g);
+    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV && !sw_eval_node(ev, n->b).known)
+        gaps_of(ev, n->b, g);
+}
+
+static const char *gap_name(const sw_program *p, uint32_t slot)
+{
+    return slot == GAP_ASSESSED_ON ? "assessed_on" : p->facts[slot].name;
+}
+
+static int cmp_gap_with(const sw_program *p, const gap_pair *a, const gap_pair *b)
+{
+    int c = strcmp(gap_name(p, a->slot), gap_name(p, b->slot));
+    if (c)
+        return c;
+    return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+static void sort_gaps(const sw_program *p, gap_pair *v, size_t n)
+{
+    /* merge sort with the program as context (qsort has none) */
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    sort_gaps(p, v, h);
+    sort_gaps(p, v + h, n - h);
+    gap_pair *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) {
+        /* fall back to insertion sort in place */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && cmp_gap_with(p, &v[j - 1], &v[j]) > 0; j--) {
+                gap_pair t = v[j];
+                v[j] = v[j - 1];
+                v[j - 1] = t;
+            }
+        return;
+    }
+    size_t i = 0, j = h, k = 0;
+    while (i < h || j < n)
+        tmp[k++] = (j >= n || (i < h && cmp_gap_with(p, &v[i], &v[j]) <= 0)) ? v[i++] : v[j++];
+    memcpy(v, tmp, n * sizeof *tmp);
+    free(tmp);
+}
+
+static void build_gaps(builder *b)
+{
+    const sw_program *p = b->p;
+    gap_list g = {0};
+    g.visited = calloc(p->nfacts - p->nbase + 1, 1);
+    if (!g.visited) {
+        b->failed = 1;
+        return;
+    }
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (b->ev->truth[r] != 2)
+            continue;
+        g.rule = r;
+        memset(g.visited, 0, p->nfacts - p->nbase + 1);
+        gaps_of(b->ev, p->rules[r].cond, &g);
+    }
+    free(g.visited);
+    if (g.failed) {
+        free(g.v);
+        b->failed = 1;
+        return;
+    }
+    sort_gaps(p, g.v, g.n);
+    size_t ngaps = 0;
+    for (size_t i = 0; i < g.n; i++)
+        ngaps += i == 0 || g.v[i].slot != g.v[i - 1].slot;
+    sw_data_gap *gaps = b_alloc(b, ngaps, sizeof *gaps);
+    const char **rules = b_alloc(b, g.n, sizeof *rules);
+    if (gaps && rules) {
+        size_t k = 0;
+        for (size_t i = 0; i < g.n; i++) {
+            if (i == 0 || g.v[i].slot != g.v[i - 1].slot) {
+                sw_data_gap *gap = &gaps[k++];
+                gap->fact = gap_name(p, g.v[i].slot);
+                gap->label = g.v[i].slot == GAP_ASSESSED_ON ? "Date of the assessment"
+                                                            : p->facts[g.v[i].slot].label;
+                gap->rules = &rules[i];
+            }
+            rules[i] = p->rules[g.v[i].rule].id;
+            gaps[k - 1].nrules++;
+        }
+        b->rep->gaps = gaps;
+        b->rep->ngaps = ngaps;
+    }
+    free(g.v);
+}
+
+/* ---- provenance and the whole report ---- */
+
+static void build_provenance(builder *b, const sw_facts *f)
+{
+    sw_provenance *pv = &b->rep->provenance;
+    const sw_program *p = b->p;
+    pv->result_format = SW_RESULT_FORMAT;
+    pv->engine_version = SW_VERSION;
+    pv->guideline = p->guideline;
+    pv->guideline_title = p->title;
+    pv->guideline_version = p->version;
+    pv->ruleset_sha256 = p->sha256;
+    pv->client = f->client;
+    if (f->has_assessed_on) {
+        char d[11];
+        sw_date_format(f->assessed_on, d);
+        pv->assessed_on = sw_arena_strdup(b->arena, d);
+        if (!pv->assessed_on)
+            b->failed = 1;
+    }
+    sw_buf canon = SW_BUF_INIT;
+    sw_facts_canonical(f, &canon);
+    char *hex = sw_arena_alloc(b->arena, 65);
+    if (!hex || canon.failed || !sw_sha256_hex(canon.data ? canon.data : "", canon.len, hex))
+        b->failed = 1;
+    sw_buf_free(&canon);
+    pv->facts_sha256 = hex;
+}
+
+static void build_derived(builder *b)
+{
+    const sw_program *p = b->p;
+    uint32_t nd = p->nfacts - p->nbase;
+    sw_fact_value *v = b_alloc(b, nd, sizeof *v);
+    uint32_t k = 0;
+    for (uint32_t i = 0; v && i < p->nfacts; i++) {
+        uint32_t slot = p->facts_by_name[i];
+        if (p->facts[slot].derived)
+            fact_value(b, slot, &v[k++]);
+    }
+    b->rep->derived = v;
+    b->rep->nderived = v ? nd : 0;
+}
+
+sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result **out)
+{
+    if (!rules || !facts || !out || facts->prog != &rules->prog)
+        return SW_ERR_ARG;
+    *out = NULL;
+    const sw_program *p = &rules->prog;
+    sw_eval ev;
+    sw_status st = sw_eval_run(&ev, p, facts);
+    if (st != SW_OK)
+        return st;
+    sw_result *res = calloc(1, sizeof *res);
+    builder b = {p, &ev, res ? &res->arena : NULL, res ? &res->report : NULL, NULL, NULL, 0, res == NULL};
+    if (res)
+        b.matched = calloc(p->nrules ? p->nrules : 1, sizeof *b.matched);
+    if (!res || !b.matched) {
+        free(res);
+        sw_eval_free(&ev);
+        return SW_ERR_NOMEM;
+    }
+    sw_report *rep = &res->report;
+    uint32_t *fired = malloc((p->nrules ? p->nrules : 1) * sizeof *fired);
+    if (!fired) {
+        free(b.matched);
+        free(res);
+        sw_eval_free(&ev);
+        return SW_ERR_NOMEM;
+    }
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (ev.truth[r] == SW_TRUE)
+            fired[b.nfired++] = r;
+        rep->rules_undecided += ev.truth[r] == SW_UNKNOWN;
+    }
+    b.fired = fired;
+    rep->rules_fired = b.nfired;
+    build_provenance(&b, facts);
+    build_items(&b, SW_ITEM_INTERVENTION, &rep->recommendations, &rep->nrecommendations);
+    build_items(&b, SW_ITEM_PRACTICE, &rep->advice, &rep->nadvice);
+    build_items(&b, SW_ITEM_CHALLENGE, &rep->challenges, &rep->nchallenges);
+    build_items(&b, SW_ITEM_RISK, &rep->risks, &rep->nrisks);
+    build_stage(&b);
+    build_gaps(&b);
+    build_derived(&b);
+    rep->rules_total = p->nrules;
+    free(fired);
+    free(b.matched);
+    sw_eval_free(&ev);
+    if (b.failed) {
+        sw_result_free(res);
+        return SW_ERR_NOMEM;
+    }
+    *out = res;
+    return SW_OK;
+}
+
+const sw_report *sw_result_report(const sw_result *result) { return result ? &result->report : NULL; }
+
+void sw_result_free(sw_result *result)
+{
+    if (!result)
+        return;
+    sw_arena_free(&result->arena);
+    free(result);
+}
+
+sw_status sw_result_render(const sw_result *result, sw_format format, char **out, size_t *len)
+{
+    if (!result || !out)
+        return SW_ERR_ARG;
+    sw_buf buf = SW_BUF_INIT;
+    sw_status st = sw_report_render(&result->report, format, &buf);
+    if (st != SW_OK) {
+        sw_buf_free(&buf);
+        *out = NULL;
+        return st;
+    }
+    *out = sw_buf_take(&buf, len);
+    return *out ? SW_OK : SW_ERR_NOMEM;
+}

@@ -1,0 +1,89 @@
+/*
+ * arena.c - bump allocator (see arena.h).
+ */
+#include "util/arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sw_arena_block {
+    sw_arena_block *next;
+    size_t used, cap;
+    alignas(max_align_t) unsigned char data[];
+};
+
+#define ARENA_BLOCK 16384u
+
+void *sw_arena_alloc(sw_arena *a, size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    n = (n + align - 1) & ~(align - 1);
+    if (n == 0)
+        n = align;
+    sw_arena_block *b = a->head;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        if (a->head && n > ARENA_BLOCK) {
+            /* a large one-off: keep the current block for small allocations */
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+        a->total += sizeof *b + cap;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+void *sw_arena_array(sw_arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return sw_arena_alloc(a, n * size);
+}
+
+char *sw_arena_strndup(sw_arena *a, const char *s, size_t n)
+{
+    char *p = sw_arena_alloc(a, n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+char *sw_arena_strdup(sw_arena *a, const char *s) { return sw_arena_strndup(a, s, strlen(s)); }
+
+void *sw_arena_memdup(sw_arena *a, const void *src, size_t n)
+{
+    void *p = sw_arena_alloc(a, n);
+    if (p && n)
+        memcpy(p, src, n);
+    return p;
+}
+
+void sw_arena_free(sw_arena *a)
+{
+    sw_arena_block *b = a->head;
+    while (b) {
+        sw_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
