@@ -44,7 +44,7 @@
 #define SOURCE_LINE_MAX 4096u /* longer lines are not quoted in diagnostics */
 #define SHOWN_MAX 40u         /* characters of a value repeated in a message */
 
-#define DATE_HINT "write a real date as YYYY-MM-DD, between 1900 and 2999, e.g. 2026-11-20"
+#define DATE_HINT "write a real date as YYYY-MM-DD, " SW_DATE_RANGE_TEXT ", e.g. 2026-11-20"
 
 /* ==== Facts: lifetime, client, canonical text ================================ */
 
@@ -380,11 +380,15 @@ static int shaped_like_date(const char *t, size_t len)
 
 static int check_date(site *s, const char *name, const char *text, size_t len, int32_t *days)
 {
-    if (sw_date_parse(text, len, days))
+    sw_date_status ds = sw_date_read(text, len, days);
+    if (ds == SW_DATE_OK)
         return 1;
     sw_buf got = SW_BUF_INIT;
     show_value(&got, text, len);
-    if (shaped_like_date(text, len))
+    if (ds == SW_DATE_TOO_EARLY)
+        report(s, "F009", DATE_HINT, "'%s' must be a date " SW_DATE_RANGE_TEXT ", not %s", name,
+               buf_text(&got));
+    else if (shaped_like_date(text, len))
         report(s, "F009", DATE_HINT, "'%s' must be a real calendar date, not %s", name,
                buf_text(&got));
     else

@@ -53,7 +53,7 @@ static const char RULES[] =
 #define STAGES "engagement, persuasion, active_treatment, relapse_prevention"
 #define SUBSTANCES "opioids, alcohol, crack, cocaine, cannabis"
 #define SYNTAX_HINT "check the brackets, quotes, colons and indentation here and on the line before"
-#define DATE_HINT "write a real date as YYYY-MM-DD, between 1900 and 2999, e.g. 2026-11-20"
+#define DATE_HINT "write a real date as YYYY-MM-DD, from 1900-01-01 to 9999-12-31, e.g. 2026-11-20"
 #define ALIAS_HINT "write each value out in full"
 
 typedef struct fixture {
@@ -579,6 +579,22 @@ static void test_f009_invalid_date(void **state)
                   "'assessed_on' must be a real calendar date, not 2026-02-30", DATE_HINT},
                  {"F009", 3, 13, "facts.last_use",
                   "'last_use' must be a date written YYYY-MM-DD, not 20/11/2026", DATE_HINT});
+}
+
+/* Dates run from 1900-01-01 to 9999-12-31, both accepted; the day before is not. */
+static void test_f009_date_range(void **state)
+{
+    fixture *fx = *state;
+    refuse(fx, "assessed_on: 1899-12-31\nfacts:\n  last_use: 9999-12-31\n");
+    ASSERT_DIAGS(fx->diags, "client.yaml",
+                 {"F009", 1, 14, "assessed_on",
+                  "'assessed_on' must be a date from 1900-01-01 to 9999-12-31, not 1899-12-31",
+                  DATE_HINT});
+    sw_diagnostics_clear(fx->diags);
+    assert_reads_as(fx, "assessed_on: 1900-01-01\nfacts:\n  last_use: 9999-12-31\n",
+                    "assessed_on=1900-01-01\nbmi=unknown\ndose=unknown\nhousing=unknown\n"
+                    "injecting=unknown\nlast_use=9999-12-31\nnote=unknown\nphq9=unknown\n"
+                    "stage=unknown\nsubstances=unknown\nvisits=unknown\n");
 }
 
 static void test_f010_not_a_mapping(void **state)
@@ -1180,6 +1196,7 @@ int main(void)
         T(test_f007_duplicates),
         T(test_f008_derived_fact_given),
         T(test_f009_invalid_date),
+        T(test_f009_date_range),
         T(test_f010_not_a_mapping),
         T(test_f011_anchors_and_aliases),
         T(test_f012_nesting),
