@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authoring/scenario.h"
+#include "internal.h"
 #include "args.h"
 #include "cli.h"
 #include "io.h"

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "authoring/fmt.h"
+#include "internal.h"
 #include "args.h"
 #include "cli.h"
 #include "io.h"

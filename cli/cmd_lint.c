@@ -17,8 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "util/json.h"
-#include "authoring/lint.h"
+#include "internal.h"
 #include "args.h"
 #include "cli.h"
 #include "io.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "authoring/scenario.h"
+#include "internal.h"
 #include "args.h"
 #include "cli.h"
 #include "io.h"

@@ -4,6 +4,10 @@
  *
  * Every command returns its exit code; main only adds the check that standard
  * output was written completely.
+ *
+ * Stage cli/ - the `stagewise` command: argument parsing (args.c) and one file per
+ * subcommand (cmd_*.c).
+ * May use: include/stagewise.h, engine/internal.h, service/ (for `serve`). (tests/layout checks it.)
  */
 #include <errno.h>
 #include <stdio.h>

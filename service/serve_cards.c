@@ -27,7 +27,7 @@ typedef struct card {
     size_t nitems;
     const sw_stage_candidate *candidates;
     size_t ncandidates;
-    serve_buf summary, detail;
+    sw_buf summary, detail;
 } card;
 
 /* ---- uuids ---- */
@@ -37,17 +37,17 @@ int serve_card_uuid(const char *hook_instance, const sw_provenance *prov, const 
 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
-    serve_buf name = {0};
+    sw_buf name = {0};
 
-    serve_buf_add(&name, (const char *)card_namespace, sizeof card_namespace);
-    serve_buf_printf(&name, "%s\n%s\n%s\n%s\n%s", hook_instance, prov->ruleset_sha256,
+    sw_buf_append(&name, (const char *)card_namespace, sizeof card_namespace);
+    sw_buf_printf(&name, "%s\n%s\n%s\n%s\n%s", hook_instance, prov->ruleset_sha256,
                      prov->facts_sha256, kind, id != NULL ? id : "");
     if (name.failed ||
         EVP_Digest(name.data, name.len, digest, &digest_len, EVP_sha1(), NULL) != 1) {
-        serve_buf_free(&name);
+        sw_buf_free(&name);
         return -1;
     }
-    serve_buf_free(&name);
+    sw_buf_free(&name);
     digest[6] = (unsigned char)((digest[6] & 0x0F) | 0x50); /* version 5 */
     digest[8] = (unsigned char)((digest[8] & 0x3F) | 0x80); /* RFC 4122 variant */
     char *p = out;
@@ -63,7 +63,7 @@ int serve_card_uuid(const char *hook_instance, const sw_provenance *prov, const 
 
 /* ---- text helpers ---- */
 
-void serve_cards_fit_summary(serve_buf *b)
+void serve_cards_fit_summary(sw_buf *b)
 {
     size_t chars = 0, cut = 0;
 
@@ -78,100 +78,100 @@ void serve_cards_fit_summary(serve_buf *b)
         return;
     b->len = cut;
     b->data[cut] = '\0';
-    serve_buf_puts(b, "\xE2\x80\xA6"); /* … */
+    sw_buf_puts(b, "\xE2\x80\xA6"); /* … */
 }
 
 /* Appends text as Markdown that shows it literally: inline markup is escaped and
  * line breaks become spaces. */
-static void md_text(serve_buf *b, const char *text)
+static void md_text(sw_buf *b, const char *text)
 {
     static const char special[] = "\\`*_[]<>|#";
 
     for (const char *s = text; s != NULL && *s != '\0'; s++) {
         if (*s == '\n' || *s == '\r')
-            serve_buf_add(b, " ", 1);
+            sw_buf_append(b, " ", 1);
         else {
             if (strchr(special, *s) != NULL)
-                serve_buf_add(b, "\\", 1);
-            serve_buf_add(b, s, 1);
+                sw_buf_append(b, "\\", 1);
+            sw_buf_append(b, s, 1);
         }
     }
 }
 
 /* Appends text as a Markdown code span (identifiers: rules, facts). */
-static void md_code(serve_buf *b, const char *text)
+static void md_code(sw_buf *b, const char *text)
 {
     if (text != NULL && strchr(text, '`') == NULL && strchr(text, '\n') == NULL) {
-        serve_buf_printf(b, "`%s`", text);
+        sw_buf_printf(b, "`%s`", text);
         return;
     }
     md_text(b, text);
 }
 
-static void md_citation(serve_buf *b, const sw_citation *c)
+static void md_citation(sw_buf *b, const sw_citation *c)
 {
     md_text(b, c->source_title);
     if (c->statement != NULL) {
-        serve_buf_puts(b, " (");
+        sw_buf_puts(b, " (");
         md_text(b, c->source);
-        serve_buf_puts(b, ".");
+        sw_buf_puts(b, ".");
         md_text(b, c->statement);
-        serve_buf_puts(b, ")");
+        sw_buf_puts(b, ")");
     }
     if (c->text != NULL) {
-        serve_buf_puts(b, ": \xE2\x80\x9C"); /* “ */
+        sw_buf_puts(b, ": \xE2\x80\x9C"); /* “ */
         md_text(b, c->text);
-        serve_buf_puts(b, "\xE2\x80\x9D"); /* ” */
+        sw_buf_puts(b, "\xE2\x80\x9D"); /* ” */
     }
 }
 
 /* One reason as a Markdown list item with the facts it read and its citations. */
-static void md_reason(serve_buf *b, const sw_reason *r)
+static void md_reason(sw_buf *b, const sw_reason *r)
 {
-    serve_buf_puts(b, "- **");
+    sw_buf_puts(b, "- **");
     md_text(b, r->title);
-    serve_buf_puts(b, "** (rule ");
+    sw_buf_puts(b, "** (rule ");
     md_code(b, r->rule);
     if (r->file != NULL)
-        serve_buf_printf(b, ", %s:%u", r->file, r->line);
-    serve_buf_puts(b, ")");
+        sw_buf_printf(b, ", %s:%u", r->file, r->line);
+    sw_buf_puts(b, ")");
     if (r->because != NULL) {
-        serve_buf_puts(b, ": ");
+        sw_buf_puts(b, ": ");
         md_text(b, r->because);
     }
-    serve_buf_puts(b, "\n");
+    sw_buf_puts(b, "\n");
     if (r->nmatched > 0) {
-        serve_buf_puts(b, "  - Facts: ");
+        sw_buf_puts(b, "  - Facts: ");
         for (size_t i = 0; i < r->nmatched; i++) {
-            serve_buf_puts(b, i > 0 ? "; " : "");
+            sw_buf_puts(b, i > 0 ? "; " : "");
             md_text(b, r->matched[i].label);
-            serve_buf_puts(b, " = ");
+            sw_buf_puts(b, " = ");
             md_text(b, r->matched[i].value);
         }
-        serve_buf_puts(b, "\n");
+        sw_buf_puts(b, "\n");
     }
     for (size_t i = 0; i < r->ncitations; i++) {
-        serve_buf_puts(b, "  - Cites: ");
+        sw_buf_puts(b, "  - Cites: ");
         md_citation(b, &r->citations[i]);
-        serve_buf_puts(b, "\n");
+        sw_buf_puts(b, "\n");
     }
 }
 
 /* An item's heading line, its own citations and its reasons. */
-static void md_item(serve_buf *b, const sw_item *item, const char *heading_note)
+static void md_item(sw_buf *b, const sw_item *item, const char *heading_note)
 {
-    serve_buf_puts(b, "**");
+    sw_buf_puts(b, "**");
     md_text(b, item->label);
-    serve_buf_puts(b, "**");
+    sw_buf_puts(b, "**");
     if (heading_note != NULL)
-        serve_buf_printf(b, " (%s)", heading_note);
-    serve_buf_puts(b, "\n\n");
+        sw_buf_printf(b, " (%s)", heading_note);
+    sw_buf_puts(b, "\n\n");
     for (size_t i = 0; i < item->ncitations; i++) {
-        serve_buf_puts(b, "Guidance: ");
+        sw_buf_puts(b, "Guidance: ");
         md_citation(b, &item->citations[i]);
-        serve_buf_puts(b, "\n\n");
+        sw_buf_puts(b, "\n\n");
     }
-    serve_buf_puts(b, "Why:\n\n");
+    sw_buf_puts(b, "Why:\n\n");
     for (size_t i = 0; i < item->nreasons; i++)
         md_reason(b, &item->reasons[i]);
 }
@@ -188,49 +188,49 @@ static const sw_citation *first_citation(const sw_item *item)
 
 /* ---- writing a card ---- */
 
-static void write_rule_ids(serve_json *w, const sw_reason *reasons, size_t n)
+static void write_rule_ids(sw_json *w, const sw_reason *reasons, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        serve_json_string(w, reasons[i].rule);
+        sw_json_string(w, reasons[i].rule);
 }
 
-static void write_extension(serve_json *w, const card *c)
+static void write_extension(sw_json *w, const card *c)
 {
-    serve_json_key(w, "extension");
-    serve_json_begin_object(w);
-    serve_json_key(w, SERVE_CDS_EXTENSION);
-    serve_json_begin_object(w);
-    serve_json_key(w, "kind");
-    serve_json_string(w, c->kind);
-    serve_json_key(w, "items");
-    serve_json_begin_array(w);
+    sw_json_key(w, "extension");
+    sw_json_begin_object(w);
+    sw_json_key(w, SERVE_CDS_EXTENSION);
+    sw_json_begin_object(w);
+    sw_json_key(w, "kind");
+    sw_json_string(w, c->kind);
+    sw_json_key(w, "items");
+    sw_json_begin_array(w);
     for (size_t i = 0; i < c->nitems; i++)
-        serve_json_string(w, c->items[i].id);
+        sw_json_string(w, c->items[i].id);
     for (size_t i = 0; i < c->ncandidates; i++)
-        serve_json_string(w, c->candidates[i].stage);
-    serve_json_end_array(w);
-    serve_json_key(w, "rules");
-    serve_json_begin_array(w);
+        sw_json_string(w, c->candidates[i].stage);
+    sw_json_end_array(w);
+    sw_json_key(w, "rules");
+    sw_json_begin_array(w);
     for (size_t i = 0; i < c->nitems; i++)
         write_rule_ids(w, c->items[i].reasons, c->items[i].nreasons);
     for (size_t i = 0; i < c->ncandidates; i++)
         write_rule_ids(w, c->candidates[i].reasons, c->candidates[i].nreasons);
-    serve_json_end_array(w);
-    serve_json_end_object(w);
-    serve_json_end_object(w);
+    sw_json_end_array(w);
+    sw_json_end_object(w);
+    sw_json_end_object(w);
 }
 
-static void write_coding(serve_json *w, const char *system, const char *code,
+static void write_coding(sw_json *w, const char *system, const char *code,
                          const char *display)
 {
-    serve_json_begin_object(w);
-    serve_json_key(w, "system");
-    serve_json_string(w, system);
-    serve_json_key(w, "code");
-    serve_json_string(w, code);
-    serve_json_key(w, "display");
-    serve_json_string(w, display);
-    serve_json_end_object(w);
+    sw_json_begin_object(w);
+    sw_json_key(w, "system");
+    sw_json_string(w, system);
+    sw_json_key(w, "code");
+    sw_json_string(w, code);
+    sw_json_key(w, "display");
+    sw_json_string(w, display);
+    sw_json_end_object(w);
 }
 
 /* The topic's words for a card that is not about one item. */
@@ -246,34 +246,34 @@ static const char *topic_display(const char *kind)
     return kind;
 }
 
-static void write_source(serve_json *w, const sw_report *rep, const card *c)
+static void write_source(sw_json *w, const sw_report *rep, const card *c)
 {
-    serve_buf label = {0};
+    sw_buf label = {0};
 
-    serve_buf_printf(&label, "%s %s", rep->provenance.guideline_title,
+    sw_buf_printf(&label, "%s %s", rep->provenance.guideline_title,
                      rep->provenance.guideline_version);
     if (c->citation != NULL) {
-        serve_buf_printf(&label, ", citing %s", c->citation->source);
+        sw_buf_printf(&label, ", citing %s", c->citation->source);
         if (c->citation->statement != NULL)
-            serve_buf_printf(&label, ".%s", c->citation->statement);
+            sw_buf_printf(&label, ".%s", c->citation->statement);
     }
-    serve_json_key(w, "source");
-    serve_json_begin_object(w);
-    serve_json_key(w, "label");
-    serve_json_string_n(w, label.data != NULL ? label.data : "", label.len);
-    serve_json_key(w, "topic");
-    serve_buf system = {0};
-    serve_buf_printf(&system, "urn:stagewise:%s:%s", rep->provenance.guideline, c->kind);
+    sw_json_key(w, "source");
+    sw_json_begin_object(w);
+    sw_json_key(w, "label");
+    sw_json_string_n(w, label.data != NULL ? label.data : "", label.len);
+    sw_json_key(w, "topic");
+    sw_buf system = {0};
+    sw_buf_printf(&system, "urn:stagewise:%s:%s", rep->provenance.guideline, c->kind);
     write_coding(w, system.data != NULL ? system.data : "", c->id != NULL ? c->id : c->kind,
                  c->nitems == 1 && c->id != NULL ? c->items[0].label : topic_display(c->kind));
-    serve_json_end_object(w);
+    sw_json_end_object(w);
     if (label.failed || system.failed)
         w->out->failed = 1;
-    serve_buf_free(&label);
-    serve_buf_free(&system);
+    sw_buf_free(&label);
+    sw_buf_free(&system);
 }
 
-static void write_override_reasons(serve_json *w)
+static void write_override_reasons(sw_json *w)
 {
     static const char *const reasons[][2] = {
         {"not-relevant", "Not relevant to this client"},
@@ -281,14 +281,14 @@ static void write_override_reasons(serve_json *w)
         {"client-declined", "The client declined"},
         {"clinical-judgement", "Clinical judgement differs"},
     };
-    serve_json_key(w, "overrideReasons");
-    serve_json_begin_array(w);
+    sw_json_key(w, "overrideReasons");
+    sw_json_begin_array(w);
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
         write_coding(w, "urn:stagewise:override-reason", reasons[i][0], reasons[i][1]);
-    serve_json_end_array(w);
+    sw_json_end_array(w);
 }
 
-static int write_card(serve_json *w, const sw_report *rep, const char *hook_instance, card *c)
+static int write_card(sw_json *w, const sw_report *rep, const char *hook_instance, card *c)
 {
     char uuid[37];
 
@@ -296,28 +296,28 @@ static int write_card(serve_json *w, const sw_report *rep, const char *hook_inst
         serve_card_uuid(hook_instance, &rep->provenance, c->kind, c->id, uuid) != 0)
         return -1;
     serve_cards_fit_summary(&c->summary);
-    serve_json_begin_object(w);
-    serve_json_key(w, "uuid");
-    serve_json_string(w, uuid);
-    serve_json_key(w, "summary");
-    serve_json_string_n(w, c->summary.data, c->summary.len);
-    serve_json_key(w, "indicator");
-    serve_json_string(w, c->indicator);
-    serve_json_key(w, "detail");
-    serve_json_string_n(w, c->detail.data, c->detail.len);
+    sw_json_begin_object(w);
+    sw_json_key(w, "uuid");
+    sw_json_string(w, uuid);
+    sw_json_key(w, "summary");
+    sw_json_string_n(w, c->summary.data, c->summary.len);
+    sw_json_key(w, "indicator");
+    sw_json_string(w, c->indicator);
+    sw_json_key(w, "detail");
+    sw_json_string_n(w, c->detail.data, c->detail.len);
     write_source(w, rep, c);
     write_override_reasons(w);
     write_extension(w, c);
-    serve_json_end_object(w);
+    sw_json_end_object(w);
     return 0;
 }
 
 /* Writes c and frees its text. */
-static int emit(serve_json *w, const sw_report *rep, const char *hook_instance, card *c)
+static int emit(sw_json *w, const sw_report *rep, const char *hook_instance, card *c)
 {
     int rc = write_card(w, rep, hook_instance, c);
-    serve_buf_free(&c->summary);
-    serve_buf_free(&c->detail);
+    sw_buf_free(&c->summary);
+    sw_buf_free(&c->detail);
     return rc;
 }
 
@@ -328,13 +328,13 @@ static const char *priority_indicator(sw_priority p)
     return p == SW_PRIORITY_URGENT ? "critical" : p == SW_PRIORITY_HIGH ? "warning" : "info";
 }
 
-static int risk_cards(serve_json *w, const sw_report *rep, const char *hook)
+static int risk_cards(sw_json *w, const sw_report *rep, const char *hook)
 {
     for (size_t i = 0; i < rep->nrisks; i++) {
         const sw_item *it = &rep->risks[i];
         const char *severity = sw_severity_name(it->severity);
         card c = {"risk", it->id, severity, first_citation(it), it, 1, NULL, 0, {0}, {0}};
-        serve_buf_printf(&c.summary, "Risk (%s): %s", severity, it->label);
+        sw_buf_printf(&c.summary, "Risk (%s): %s", severity, it->label);
         char note[48];
         snprintf(note, sizeof note, "risk, severity %s", severity);
         md_item(&c.detail, it, note);
@@ -344,14 +344,14 @@ static int risk_cards(serve_json *w, const sw_report *rep, const char *hook)
     return 0;
 }
 
-static int recommendation_cards(serve_json *w, const sw_report *rep, const char *hook)
+static int recommendation_cards(sw_json *w, const sw_report *rep, const char *hook)
 {
     for (size_t i = 0; i < rep->nrecommendations; i++) {
         const sw_item *it = &rep->recommendations[i];
         const char *priority = sw_priority_name(it->priority);
         card c = {"recommendation", it->id, priority_indicator(it->priority),
                   first_citation(it), it, 1, NULL, 0, {0}, {0}};
-        serve_buf_printf(&c.summary, "Recommended (%s): %s", priority, it->label);
+        sw_buf_printf(&c.summary, "Recommended (%s): %s", priority, it->label);
         char note[64];
         snprintf(note, sizeof note, "recommended, priority %s", priority);
         md_item(&c.detail, it, note);
@@ -361,20 +361,20 @@ static int recommendation_cards(serve_json *w, const sw_report *rep, const char 
     return 0;
 }
 
-static void stage_summary(serve_buf *b, const sw_stage_verdict *v)
+static void stage_summary(sw_buf *b, const sw_stage_verdict *v)
 {
     if (v->suggested == NULL)
-        serve_buf_puts(b, "Stage: the rules propose different stages; none is suggested");
+        sw_buf_puts(b, "Stage: the rules propose different stages; none is suggested");
     else if (v->current == NULL)
-        serve_buf_printf(b, "Stage: %s suggested (current stage not recorded)", v->suggested);
+        sw_buf_printf(b, "Stage: %s suggested (current stage not recorded)", v->suggested);
     else if (v->direction == SW_DIRECTION_STAY)
-        serve_buf_printf(b, "Stage: stay in %s", v->suggested);
+        sw_buf_printf(b, "Stage: stay in %s", v->suggested);
     else
-        serve_buf_printf(b, "Stage: move %s from %s to %s", sw_direction_name(v->direction),
+        sw_buf_printf(b, "Stage: move %s from %s to %s", sw_direction_name(v->direction),
                          v->current, v->suggested);
 }
 
-static int stage_card(serve_json *w, const sw_report *rep, const char *hook)
+static int stage_card(sw_json *w, const sw_report *rep, const char *hook)
 {
     const sw_stage_verdict *v = &rep->stage;
     if (v->ncandidates == 0)
@@ -382,96 +382,96 @@ static int stage_card(serve_json *w, const sw_report *rep, const char *hook)
     card c = {"stage", "stage", v->direction == SW_DIRECTION_BACK ? "warning" : "info",
               NULL, NULL, 0, v->candidates, v->ncandidates, {0}, {0}};
     stage_summary(&c.summary, v);
-    serve_buf_puts(&c.detail, "Policy: ");
+    sw_buf_puts(&c.detail, "Policy: ");
     md_text(&c.detail, v->policy);
-    serve_buf_puts(&c.detail, "\n\n");
+    sw_buf_puts(&c.detail, "\n\n");
     for (size_t i = 0; i < v->ncandidates; i++) {
         const sw_stage_candidate *cand = &v->candidates[i];
         if (cand->nreasons > 0 && cand->reasons[0].ncitations > 0 && c.citation == NULL)
             c.citation = &cand->reasons[0].citations[0];
-        serve_buf_puts(&c.detail, "**");
+        sw_buf_puts(&c.detail, "**");
         md_text(&c.detail, cand->stage);
-        serve_buf_printf(&c.detail, "** (%s%s)\n\nWhy:\n\n", sw_direction_name(cand->direction),
+        sw_buf_printf(&c.detail, "** (%s%s)\n\nWhy:\n\n", sw_direction_name(cand->direction),
                          cand->chosen ? ", chosen" : "");
         for (size_t k = 0; k < cand->nreasons; k++)
             md_reason(&c.detail, &cand->reasons[k]);
-        serve_buf_puts(&c.detail, "\n");
+        sw_buf_puts(&c.detail, "\n");
     }
     return emit(w, rep, hook, &c);
 }
 
 /* One card gathering items (challenges or advice). */
-static int list_card(serve_json *w, const sw_report *rep, const char *hook, const char *kind,
+static int list_card(sw_json *w, const sw_report *rep, const char *hook, const char *kind,
                      const char *title, const sw_item *items, size_t n)
 {
     if (n == 0)
         return 0;
     card c = {kind, NULL, "info", first_citation(&items[0]), items, n, NULL, 0, {0}, {0}};
-    serve_buf_printf(&c.summary, "%s: ", title);
+    sw_buf_printf(&c.summary, "%s: ", title);
     for (size_t i = 0; i < n; i++) {
-        serve_buf_puts(&c.summary, i > 0 ? "; " : "");
-        serve_buf_puts(&c.summary, items[i].label);
+        sw_buf_puts(&c.summary, i > 0 ? "; " : "");
+        sw_buf_puts(&c.summary, items[i].label);
         md_item(&c.detail, &items[i], NULL);
-        serve_buf_puts(&c.detail, "\n");
+        sw_buf_puts(&c.detail, "\n");
     }
     return emit(w, rep, hook, &c);
 }
 
-static int gaps_card(serve_json *w, const sw_report *rep, const char *hook)
+static int gaps_card(sw_json *w, const sw_report *rep, const char *hook)
 {
     if (rep->ngaps == 0)
         return 0;
     card c = {"data-gaps", NULL, "info", NULL, NULL, 0, NULL, 0, {0}, {0}};
-    serve_buf_puts(&c.summary, "Ask about: ");
-    serve_buf_puts(&c.detail, "Not recorded, so these rules could not decide:\n\n");
+    sw_buf_puts(&c.summary, "Ask about: ");
+    sw_buf_puts(&c.detail, "Not recorded, so these rules could not decide:\n\n");
     for (size_t i = 0; i < rep->ngaps; i++) {
         const sw_data_gap *g = &rep->gaps[i];
-        serve_buf_puts(&c.summary, i > 0 ? "; " : "");
-        serve_buf_puts(&c.summary, g->label);
-        serve_buf_puts(&c.detail, "- **");
+        sw_buf_puts(&c.summary, i > 0 ? "; " : "");
+        sw_buf_puts(&c.summary, g->label);
+        sw_buf_puts(&c.detail, "- **");
         md_text(&c.detail, g->label);
-        serve_buf_puts(&c.detail, "** (");
+        sw_buf_puts(&c.detail, "** (");
         md_code(&c.detail, g->fact);
-        serve_buf_puts(&c.detail, "): ");
+        sw_buf_puts(&c.detail, "): ");
         for (size_t k = 0; k < g->nrules; k++) {
-            serve_buf_puts(&c.detail, k > 0 ? ", " : "");
+            sw_buf_puts(&c.detail, k > 0 ? ", " : "");
             md_code(&c.detail, g->rules[k]);
         }
-        serve_buf_puts(&c.detail, "\n");
+        sw_buf_puts(&c.detail, "\n");
     }
     return emit(w, rep, hook, &c);
 }
 
-static void write_response_extension(serve_json *w, const sw_provenance *p)
+static void write_response_extension(sw_json *w, const sw_provenance *p)
 {
-    serve_json_key(w, "extension");
-    serve_json_begin_object(w);
-    serve_json_key(w, SERVE_CDS_EXTENSION);
-    serve_json_begin_object(w);
-    serve_json_key(w, "guideline");
-    serve_json_string(w, p->guideline);
-    serve_json_key(w, "guideline_version");
-    serve_json_string(w, p->guideline_version);
-    serve_json_key(w, "ruleset_sha256");
-    serve_json_string(w, p->ruleset_sha256);
-    serve_json_key(w, "facts_sha256");
-    serve_json_string(w, p->facts_sha256);
-    serve_json_key(w, "engine_version");
-    serve_json_string(w, p->engine_version);
-    serve_json_key(w, "client");
-    serve_json_string(w, p->client);
-    serve_json_end_object(w);
-    serve_json_end_object(w);
+    sw_json_key(w, "extension");
+    sw_json_begin_object(w);
+    sw_json_key(w, SERVE_CDS_EXTENSION);
+    sw_json_begin_object(w);
+    sw_json_key(w, "guideline");
+    sw_json_string(w, p->guideline);
+    sw_json_key(w, "guideline_version");
+    sw_json_string(w, p->guideline_version);
+    sw_json_key(w, "ruleset_sha256");
+    sw_json_string(w, p->ruleset_sha256);
+    sw_json_key(w, "facts_sha256");
+    sw_json_string(w, p->facts_sha256);
+    sw_json_key(w, "engine_version");
+    sw_json_string(w, p->engine_version);
+    sw_json_key(w, "client");
+    sw_json_string(w, p->client);
+    sw_json_end_object(w);
+    sw_json_end_object(w);
 }
 
-int serve_cards_render(const sw_report *rep, const char *hook_instance, serve_buf *out)
+int serve_cards_render(const sw_report *rep, const char *hook_instance, sw_buf *out)
 {
-    serve_json w;
+    sw_json w;
 
-    serve_json_init(&w, out);
-    serve_json_begin_object(&w);
-    serve_json_key(&w, "cards");
-    serve_json_begin_array(&w);
+    sw_json_init(&w, out, 1);
+    sw_json_begin_object(&w);
+    sw_json_key(&w, "cards");
+    sw_json_begin_array(&w);
     if (risk_cards(&w, rep, hook_instance) != 0 ||
         recommendation_cards(&w, rep, hook_instance) != 0 ||
         stage_card(&w, rep, hook_instance) != 0 ||
@@ -480,48 +480,48 @@ int serve_cards_render(const sw_report *rep, const char *hook_instance, serve_bu
         list_card(&w, rep, hook_instance, "advice", "Advice", rep->advice, rep->nadvice) != 0 ||
         gaps_card(&w, rep, hook_instance) != 0)
         return -1;
-    serve_json_end_array(&w);
+    sw_json_end_array(&w);
     write_response_extension(&w, &rep->provenance);
-    serve_json_end_object(&w);
-    return serve_json_finish(&w);
+    sw_json_end_object(&w);
+    return sw_json_end_line(&w);
 }
 
 /* ---- discovery ---- */
 
-int serve_cards_discovery(const sw_ruleset_info *info, serve_buf *out)
+int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out)
 {
-    serve_json w;
-    serve_buf description = {0};
+    sw_json w;
+    sw_buf description = {0};
 
-    serve_buf_printf(&description,
+    sw_buf_printf(&description,
                      "Stagewise: %s %s. Send the client document (client, assessed_on, "
                      "facts) in prefetch.%s or context.%s; the cards give the risks, "
                      "recommendations, stage proposal, challenges, advice and data gaps.",
                      info->title, info->version, SERVE_CDS_FACTS_KEY, SERVE_CDS_FACTS_KEY);
-    serve_json_init(&w, out);
-    serve_json_begin_object(&w);
-    serve_json_key(&w, "services");
-    serve_json_begin_array(&w);
-    serve_json_begin_object(&w);
-    serve_json_key(&w, "hook");
-    serve_json_string(&w, SERVE_CDS_HOOK);
-    serve_json_key(&w, "id");
-    serve_json_string(&w, info->name);
-    serve_json_key(&w, "title");
-    serve_json_string(&w, info->title);
-    serve_json_key(&w, "description");
-    serve_json_string_n(&w, description.data != NULL ? description.data : "", description.len);
-    serve_json_key(&w, "prefetch");
-    serve_json_begin_object(&w);
-    serve_json_end_object(&w);
-    serve_json_key(&w, "usageRequirements");
-    serve_json_string(&w, "The CDS client sends the Stagewise client document in prefetch."
+    sw_json_init(&w, out, 1);
+    sw_json_begin_object(&w);
+    sw_json_key(&w, "services");
+    sw_json_begin_array(&w);
+    sw_json_begin_object(&w);
+    sw_json_key(&w, "hook");
+    sw_json_string(&w, SERVE_CDS_HOOK);
+    sw_json_key(&w, "id");
+    sw_json_string(&w, info->name);
+    sw_json_key(&w, "title");
+    sw_json_string(&w, info->title);
+    sw_json_key(&w, "description");
+    sw_json_string_n(&w, description.data != NULL ? description.data : "", description.len);
+    sw_json_key(&w, "prefetch");
+    sw_json_begin_object(&w);
+    sw_json_end_object(&w);
+    sw_json_key(&w, "usageRequirements");
+    sw_json_string(&w, "The CDS client sends the Stagewise client document in prefetch."
                           SERVE_CDS_FACTS_KEY " or context." SERVE_CDS_FACTS_KEY
                           "; see docs/integration.md.");
-    serve_json_end_object(&w);
-    serve_json_end_array(&w);
-    serve_json_end_object(&w);
+    sw_json_end_object(&w);
+    sw_json_end_array(&w);
+    sw_json_end_object(&w);
     int failed = description.failed;
-    serve_buf_free(&description);
-    return serve_json_finish(&w) != 0 || failed ? -1 : 0;
+    sw_buf_free(&description);
+    return sw_json_end_line(&w) != 0 || failed ? -1 : 0;
 }

@@ -21,7 +21,7 @@
 #ifndef SERVE_CARDS_H
 #define SERVE_CARDS_H
 
-#include "serve_json.h"
+#include "internal.h"
 #include "stagewise.h"
 
 /* The hook the service's card endpoint answers. */
@@ -33,11 +33,11 @@
 
 /* Appends the discovery document of GET /cds-services for the rule set. The
  * service's id is the guideline identifier. Returns 0, or -1 when out of memory. */
-int serve_cards_discovery(const sw_ruleset_info *info, serve_buf *out);
+int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out);
 
 /* Appends the CDS Hooks response ({"cards": [...], "extension": {...}}) for one
  * evaluated client. Returns 0, or -1 when out of memory. */
-int serve_cards_render(const sw_report *rep, const char *hook_instance, serve_buf *out);
+int serve_cards_render(const sw_report *rep, const char *hook_instance, sw_buf *out);
 
 /* Writes into out (37 bytes) the uuid of the card of kind ("risk", "recommendation",
  * "stage", "challenges", "advice", "data-gaps") and item id (NULL for the cards
@@ -46,6 +46,6 @@ int serve_card_uuid(const char *hook_instance, const sw_provenance *prov, const 
                     const char *id, char out[37]);
 
 /* Cuts a summary held in b to fewer than 140 characters, ending it with "…" when cut. */
-void serve_cards_fit_summary(serve_buf *b);
+void serve_cards_fit_summary(sw_buf *b);
 
 #endif

@@ -86,34 +86,34 @@ static int is_uuid(const char *s)
 }
 
 /* An optional member that must be a string when present. */
-static int optional_string(const serve_jnode *obj, const char *key, size_t index,
+static int optional_string(const sw_jnode *obj, const char *key, size_t index,
                            const char *where, char *message, size_t size)
 {
-    const serve_jnode *node = serve_jget(obj, key);
-    if (node == NULL || node->type == SERVE_JNULL || serve_jstr(node) != NULL)
+    const sw_jnode *node = sw_jget(obj, key);
+    if (node == NULL || node->type == SW_JNULL || sw_jstr(node) != NULL)
         return 0;
     return invalid(message, size, "feedback[%zu].%s%s must be a string, not %s", index, where,
-                   key, serve_jtype_name(node->type));
+                   key, sw_jtype_name(node->type));
 }
 
-static int check_override(const serve_jnode *entry, size_t index, int accepted,
+static int check_override(const sw_jnode *entry, size_t index, int accepted,
                           char *message, size_t size)
 {
-    const serve_jnode *reason = serve_jget(entry, "overrideReason");
-    if (reason == NULL || reason->type == SERVE_JNULL)
+    const sw_jnode *reason = sw_jget(entry, "overrideReason");
+    if (reason == NULL || reason->type == SW_JNULL)
         return 0;
     if (accepted)
         return invalid(message, size,
                        "feedback[%zu].overrideReason is only for an overridden card", index);
-    if (reason->type != SERVE_JOBJECT)
+    if (reason->type != SW_JOBJECT)
         return invalid(message, size, "feedback[%zu].overrideReason must be an object, not %s",
-                       index, serve_jtype_name(reason->type));
+                       index, sw_jtype_name(reason->type));
     if (optional_string(reason, "userComment", index, "overrideReason.", message, size) != 0)
         return -1;
-    const serve_jnode *coding = serve_jget(reason, "reason");
-    if (coding == NULL || coding->type == SERVE_JNULL)
+    const sw_jnode *coding = sw_jget(reason, "reason");
+    if (coding == NULL || coding->type == SW_JNULL)
         return 0;
-    if (coding->type != SERVE_JOBJECT || serve_jstr(serve_jget(coding, "code")) == NULL)
+    if (coding->type != SW_JOBJECT || sw_jstr(sw_jget(coding, "code")) == NULL)
         return invalid(message, size, "feedback[%zu].overrideReason.reason must be a coding "
                                       "with a \"code\" string", index);
     if (optional_string(coding, "system", index, "overrideReason.reason.", message, size) != 0)
@@ -121,34 +121,34 @@ static int check_override(const serve_jnode *entry, size_t index, int accepted,
     return optional_string(coding, "display", index, "overrideReason.reason.", message, size);
 }
 
-static int check_suggestions(const serve_jnode *entry, size_t index, char *message, size_t size)
+static int check_suggestions(const sw_jnode *entry, size_t index, char *message, size_t size)
 {
-    const serve_jnode *list = serve_jget(entry, "acceptedSuggestions");
-    if (list == NULL || list->type == SERVE_JNULL)
+    const sw_jnode *list = sw_jget(entry, "acceptedSuggestions");
+    if (list == NULL || list->type == SW_JNULL)
         return 0;
-    if (list->type != SERVE_JARRAY)
+    if (list->type != SW_JARRAY)
         return invalid(message, size, "feedback[%zu].acceptedSuggestions must be an array",
                        index);
-    for (const serve_jnode *s = list->first; s != NULL; s = s->next)
-        if (serve_jstr(serve_jget(s, "id")) == NULL)
+    for (const sw_jnode *s = list->first; s != NULL; s = s->next)
+        if (sw_jstr(sw_jget(s, "id")) == NULL)
             return invalid(message, size, "feedback[%zu].acceptedSuggestions: each must be "
                                           "an object with an \"id\" string", index);
     return 0;
 }
 
-static int check_entry(const serve_jnode *entry, size_t index, char *message, size_t size)
+static int check_entry(const sw_jnode *entry, size_t index, char *message, size_t size)
 {
-    if (entry->type != SERVE_JOBJECT)
+    if (entry->type != SW_JOBJECT)
         return invalid(message, size, "feedback[%zu] must be an object, not %s", index,
-                       serve_jtype_name(entry->type));
-    if (!is_uuid(serve_jstr(serve_jget(entry, "card"))))
+                       sw_jtype_name(entry->type));
+    if (!is_uuid(sw_jstr(sw_jget(entry, "card"))))
         return invalid(message, size, "feedback[%zu].card must be the uuid of a card", index);
-    const char *outcome = serve_jstr(serve_jget(entry, "outcome"));
+    const char *outcome = sw_jstr(sw_jget(entry, "outcome"));
     int accepted = outcome != NULL && strcmp(outcome, "accepted") == 0;
     if (!accepted && (outcome == NULL || strcmp(outcome, "overridden") != 0))
         return invalid(message, size,
                        "feedback[%zu].outcome must be \"accepted\" or \"overridden\"", index);
-    if (serve_jstr(serve_jget(entry, "outcomeTimestamp")) == NULL)
+    if (sw_jstr(sw_jget(entry, "outcomeTimestamp")) == NULL)
         return invalid(message, size, "feedback[%zu].outcomeTimestamp must be a string "
                                       "(an ISO 8601 time)", index);
     if (check_override(entry, index, accepted, message, size) != 0)
@@ -157,10 +157,10 @@ static int check_entry(const serve_jnode *entry, size_t index, char *message, si
 }
 
 /* The feedback array of a request, checked; NULL with message set when invalid. */
-static const serve_jnode *check_request(const serve_jnode *root, char *message, size_t size)
+static const sw_jnode *check_request(const sw_jnode *root, char *message, size_t size)
 {
-    const serve_jnode *list = serve_jget(root, "feedback");
-    if (root->type != SERVE_JOBJECT || list == NULL || list->type != SERVE_JARRAY) {
+    const sw_jnode *list = sw_jget(root, "feedback");
+    if (root->type != SW_JOBJECT || list == NULL || list->type != SW_JARRAY) {
         invalid(message, size, "the body must be an object with a \"feedback\" array");
         return NULL;
     }
@@ -169,7 +169,7 @@ static const serve_jnode *check_request(const serve_jnode *root, char *message, 
         return NULL;
     }
     size_t index = 0;
-    for (const serve_jnode *e = list->first; e != NULL; e = e->next, index++)
+    for (const sw_jnode *e = list->first; e != NULL; e = e->next, index++)
         if (check_entry(e, index, message, size) != 0)
             return NULL;
     return list;
@@ -177,60 +177,60 @@ static const serve_jnode *check_request(const serve_jnode *root, char *message, 
 
 /* ---- recording ---- */
 
-static void member_string(serve_json *w, const serve_jnode *obj, const char *key)
+static void member_string(sw_json *w, const sw_jnode *obj, const char *key)
 {
-    serve_json_key(w, key);
-    serve_json_string(w, serve_jstr(serve_jget(obj, key)));
+    sw_json_key(w, key);
+    sw_json_string(w, sw_jstr(sw_jget(obj, key)));
 }
 
-static void write_override(serve_json *w, const serve_jnode *entry)
+static void write_override(sw_json *w, const sw_jnode *entry)
 {
-    const serve_jnode *reason = serve_jget(entry, "overrideReason");
-    serve_json_key(w, "overrideReason");
-    if (reason == NULL || reason->type != SERVE_JOBJECT) {
-        serve_json_null(w);
+    const sw_jnode *reason = sw_jget(entry, "overrideReason");
+    sw_json_key(w, "overrideReason");
+    if (reason == NULL || reason->type != SW_JOBJECT) {
+        sw_json_null(w);
         return;
     }
-    const serve_jnode *coding = serve_jget(reason, "reason");
-    serve_json_begin_object(w);
+    const sw_jnode *coding = sw_jget(reason, "reason");
+    sw_json_begin_object(w);
     member_string(w, coding, "system");
     member_string(w, coding, "code");
     member_string(w, coding, "display");
     member_string(w, reason, "userComment");
-    serve_json_end_object(w);
+    sw_json_end_object(w);
 }
 
 /* One JSON line for one entry. */
-static void write_line(serve_buf *out, const char *received, const char *service,
-                       const serve_snapshot *snap, const serve_jnode *entry)
+static void write_line(sw_buf *out, const char *received, const char *service,
+                       const serve_snapshot *snap, const sw_jnode *entry)
 {
-    serve_json w;
-    serve_json_init_compact(&w, out);
-    serve_json_begin_object(&w);
-    serve_json_key(&w, "received");
-    serve_json_string(&w, received);
-    serve_json_key(&w, "service");
-    serve_json_string(&w, service);
-    serve_json_key(&w, "guideline_version");
-    serve_json_string(&w, snap->info->version);
-    serve_json_key(&w, "ruleset_sha256");
-    serve_json_string(&w, snap->info->sha256);
+    sw_json w;
+    sw_json_init(&w, out, 0);
+    sw_json_begin_object(&w);
+    sw_json_key(&w, "received");
+    sw_json_string(&w, received);
+    sw_json_key(&w, "service");
+    sw_json_string(&w, service);
+    sw_json_key(&w, "guideline_version");
+    sw_json_string(&w, snap->info->version);
+    sw_json_key(&w, "ruleset_sha256");
+    sw_json_string(&w, snap->info->sha256);
     member_string(&w, entry, "card");
     member_string(&w, entry, "outcome");
     member_string(&w, entry, "outcomeTimestamp");
     write_override(&w, entry);
-    serve_json_key(&w, "acceptedSuggestions");
-    serve_json_begin_array(&w);
-    const serve_jnode *list = serve_jget(entry, "acceptedSuggestions");
-    for (const serve_jnode *s = list != NULL ? list->first : NULL; s != NULL; s = s->next)
-        serve_json_string(&w, serve_jstr(serve_jget(s, "id")));
-    serve_json_end_array(&w);
-    serve_json_end_object(&w);
-    if (serve_json_finish(&w) != 0)
+    sw_json_key(&w, "acceptedSuggestions");
+    sw_json_begin_array(&w);
+    const sw_jnode *list = sw_jget(entry, "acceptedSuggestions");
+    for (const sw_jnode *s = list != NULL ? list->first : NULL; s != NULL; s = s->next)
+        sw_json_string(&w, sw_jstr(sw_jget(s, "id")));
+    sw_json_end_array(&w);
+    sw_json_end_object(&w);
+    if (sw_json_end_line(&w) != 0)
         out->failed = 1;
 }
 
-static int append_lines(serve_feedback *fb, const serve_buf *lines)
+static int append_lines(serve_feedback *fb, const sw_buf *lines)
 {
     pthread_mutex_lock(&fb->lock);
     errno = 0;
@@ -246,11 +246,11 @@ static int append_lines(serve_feedback *fb, const serve_buf *lines)
 
 serve_feedback_status serve_feedback_record(serve_feedback *fb, serve_rules *holder,
                                             const serve_snapshot *snap, const char *service,
-                                            const serve_jnode *root, size_t *recorded,
+                                            const sw_jnode *root, size_t *recorded,
                                             char *message, size_t message_size)
 {
     *recorded = 0;
-    const serve_jnode *list = check_request(root, message, message_size);
+    const sw_jnode *list = check_request(root, message, message_size);
     if (list == NULL)
         return SERVE_FEEDBACK_INVALID;
 
@@ -261,22 +261,22 @@ serve_feedback_status serve_feedback_record(serve_feedback *fb, serve_rules *hol
     gmtime_r(&now.tv_sec, &tm);
     strftime(received, sizeof received, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
-    serve_buf lines = {0};
-    for (const serve_jnode *e = list->first; e != NULL; e = e->next)
+    sw_buf lines = {0};
+    for (const sw_jnode *e = list->first; e != NULL; e = e->next)
         write_line(&lines, received, service, snap, e);
     if (lines.failed) {
-        serve_buf_free(&lines);
+        sw_buf_free(&lines);
         return SERVE_FEEDBACK_NOMEM;
     }
     if (fb->file != NULL && append_lines(fb, &lines) != 0) {
         snprintf(message, message_size, "the feedback file could not be written: %s",
                  strerror(errno != 0 ? errno : EIO));
-        serve_buf_free(&lines);
+        sw_buf_free(&lines);
         return SERVE_FEEDBACK_IO;
     }
-    serve_buf_free(&lines);
-    for (const serve_jnode *e = list->first; e != NULL; e = e->next, (*recorded)++)
+    sw_buf_free(&lines);
+    for (const sw_jnode *e = list->first; e != NULL; e = e->next, (*recorded)++)
         serve_rules_count_feedback(holder, snap->info->sha256,
-                                   strcmp(serve_jstr(serve_jget(e, "outcome")), "accepted") == 0);
+                                   strcmp(sw_jstr(sw_jget(e, "outcome")), "accepted") == 0);
     return SERVE_FEEDBACK_OK;
 }

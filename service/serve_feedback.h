@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "serve_json.h"
+#include "internal.h"
 #include "serve_rules.h"
 
 typedef struct serve_feedback serve_feedback;
@@ -36,7 +36,7 @@ typedef enum serve_feedback_status {
  * service `service` of the rule set in snap. *recorded is the number of entries. */
 serve_feedback_status serve_feedback_record(serve_feedback *fb, serve_rules *holder,
                                             const serve_snapshot *snap, const char *service,
-                                            const serve_jnode *root, size_t *recorded,
+                                            const sw_jnode *root, size_t *recorded,
                                             char *message, size_t message_size);
 
 #endif

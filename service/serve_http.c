@@ -15,6 +15,11 @@
  * Every request is counted from its first call to libmicrohttpd's "completed"
  * notification, which comes after the reply has been sent or the connection lost.
  * Shutdown waits for that count to reach zero, so requests in flight finish.
+ *
+ * Stage service/ - the HTTP service of `stagewise serve`: routes (serve_routes.c),
+ * CDS Hooks cards and feedback, bearer tokens (serve_auth.c), the reloadable rule
+ * set (serve_rules.c), replies (serve_reply.c) and this HTTP plumbing.
+ * May use: include/stagewise.h and engine/internal.h; never cli/. (tests/layout checks it.)
  */
 #define _POSIX_C_SOURCE 200809L
 #include "serve_http.h"

@@ -17,7 +17,7 @@
 
 #include "serve_auth.h"
 #include "serve_feedback.h"
-#include "serve_json.h"
+#include "internal.h"
 #include "serve_rules.h"
 #include "stagewise.h"
 
@@ -89,16 +89,16 @@ void serve_reply_diagnostics(serve_reply *reply, unsigned status, const char *co
                              const char *message, const sw_diagnostics *diags,
                              const char *source, size_t source_len);
 /* A 200 reply with the JSON text in b (taken over; out of memory gives a 500). */
-void serve_reply_json(serve_reply *reply, serve_buf *b);
+void serve_reply_json(serve_reply *reply, sw_buf *b);
 /* The reply's body when building a reply ran out of memory. */
 void serve_reply_nomem(serve_reply *reply);
 void serve_reply_free(serve_reply *reply);
 /* Writes the diagnostics as a JSON array (used by errors and reload replies);
  * source as for serve_reply_diagnostics. */
-void serve_json_diagnostics(serve_json *w, const sw_diagnostics *diags, const char *source,
+void serve_json_diagnostics(sw_json *w, const sw_diagnostics *diags, const char *source,
                             size_t source_len);
 /* Writes the rule set's description object (GET /v1/ruleset, reload replies). */
-void serve_json_ruleset(serve_json *w, serve_rules *rules, const serve_snapshot *snap);
+void serve_json_ruleset(sw_json *w, serve_rules *rules, const serve_snapshot *snap);
 
 /* ---- the server (serve_http.c) ---- */
 

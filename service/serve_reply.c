@@ -42,10 +42,10 @@ void serve_reply_nomem(serve_reply *reply)
 }
 
 /* Takes b's text as the reply body with the given status. */
-static void reply_take(serve_reply *reply, unsigned status, serve_buf *b, int ok)
+static void reply_take(serve_reply *reply, unsigned status, sw_buf *b, int ok)
 {
     size_t len = 0;
-    char *body = serve_buf_take(b, &len);
+    char *body = sw_buf_take(b, &len);
     if (body == NULL || !ok) {
         free(body);
         serve_reply_nomem(reply);
@@ -58,7 +58,7 @@ static void reply_take(serve_reply *reply, unsigned status, serve_buf *b, int ok
     reply->library_body = 0;
 }
 
-void serve_reply_json(serve_reply *reply, serve_buf *b)
+void serve_reply_json(serve_reply *reply, sw_buf *b)
 {
     reply_take(reply, 200, b, !b->failed);
 }
@@ -70,7 +70,7 @@ static const char *severity_name(sw_severity s)
 
 /* Writes line number line of source (without its newline) as a string, or null
  * when there is no such line or it is longer than the library would quote. */
-static void source_line(serve_json *w, const char *source, size_t len, unsigned line)
+static void source_line(sw_json *w, const char *source, size_t len, unsigned line)
 {
     size_t start = 0;
     for (unsigned n = 1; n < line && start < len; start++)
@@ -79,80 +79,80 @@ static void source_line(serve_json *w, const char *source, size_t len, unsigned 
     const char *nl = start < len ? memchr(source + start, '\n', len - start) : NULL;
     size_t end = nl != NULL ? (size_t)(nl - source) : len;
     if (line == 0 || start > len || end - start > 4096) {
-        serve_json_null(w);
+        sw_json_null(w);
         return;
     }
     if (end > start && source[end - 1] == '\r')
         end--;
-    serve_json_string_n(w, source + start, end - start);
+    sw_json_string_n(w, source + start, end - start);
 }
 
-static void json_diagnostic(serve_json *w, const sw_diagnostic *d, const char *source,
+static void json_diagnostic(sw_json *w, const sw_diagnostic *d, const char *source,
                             size_t source_len)
 {
-    serve_json_begin_object(w);
-    serve_json_key(w, "severity");
-    serve_json_string(w, severity_name(d->severity));
-    serve_json_key(w, "code");
-    serve_json_string(w, d->code);
-    serve_json_key(w, "message");
-    serve_json_string(w, d->message);
-    serve_json_key(w, "hint");
-    serve_json_string(w, d->hint);
-    serve_json_key(w, "file");
-    serve_json_string(w, d->file);
-    serve_json_key(w, "line");
+    sw_json_begin_object(w);
+    sw_json_key(w, "severity");
+    sw_json_string(w, severity_name(d->severity));
+    sw_json_key(w, "code");
+    sw_json_string(w, d->code);
+    sw_json_key(w, "message");
+    sw_json_string(w, d->message);
+    sw_json_key(w, "hint");
+    sw_json_string(w, d->hint);
+    sw_json_key(w, "file");
+    sw_json_string(w, d->file);
+    sw_json_key(w, "line");
     if (d->line > 0)
-        serve_json_int(w, d->line);
+        sw_json_int(w, d->line);
     else
-        serve_json_null(w);
-    serve_json_key(w, "column");
+        sw_json_null(w);
+    sw_json_key(w, "column");
     if (d->column > 0)
-        serve_json_int(w, d->column);
+        sw_json_int(w, d->column);
     else
-        serve_json_null(w);
-    serve_json_key(w, "field");
-    serve_json_string(w, d->field);
-    serve_json_key(w, "source_line");
+        sw_json_null(w);
+    sw_json_key(w, "field");
+    sw_json_string(w, d->field);
+    sw_json_key(w, "source_line");
     if (source != NULL && d->source_line != NULL)
         source_line(w, source, source_len, d->line);
     else
-        serve_json_string(w, d->source_line);
-    serve_json_end_object(w);
+        sw_json_string(w, d->source_line);
+    sw_json_end_object(w);
 }
 
-void serve_json_diagnostics(serve_json *w, const sw_diagnostics *diags, const char *source,
+void serve_json_diagnostics(sw_json *w, const sw_diagnostics *diags, const char *source,
                             size_t source_len)
 {
     size_t n = diags != NULL ? sw_diagnostics_count(diags) : 0;
-    serve_json_begin_array(w);
+    sw_json_begin_array(w);
     for (size_t i = 0; i < n; i++) {
         const sw_diagnostic *d = sw_diagnostics_at(diags, i);
         if (d != NULL)
             json_diagnostic(w, d, source, source_len);
     }
-    serve_json_end_array(w);
+    sw_json_end_array(w);
 }
 
 static void error_reply(serve_reply *reply, unsigned status, const char *code,
                         const char *message, const sw_diagnostics *diags, const char *source,
                         size_t source_len)
 {
-    serve_buf b = {0};
-    serve_json w;
+    sw_buf b = {0};
+    sw_json w;
 
-    serve_json_init(&w, &b);
-    serve_json_begin_object(&w);
-    serve_json_key(&w, "error");
-    serve_json_string(&w, code);
-    serve_json_key(&w, "status");
-    serve_json_int(&w, status);
-    serve_json_key(&w, "message");
-    serve_json_string(&w, message);
-    serve_json_key(&w, "diagnostics");
+    sw_json_init(&w, &b, 1);
+    sw_json_begin_object(&w);
+    sw_json_key(&w, "error");
+    sw_json_string(&w, code);
+    sw_json_key(&w, "status");
+    sw_json_int(&w, status);
+    sw_json_key(&w, "message");
+    sw_json_string(&w, message);
+    sw_json_key(&w, "diagnostics");
     serve_json_diagnostics(&w, diags, source, source_len);
-    serve_json_end_object(&w);
-    reply_take(reply, status, &b, serve_json_finish(&w) == 0);
+    sw_json_end_object(&w);
+    reply_take(reply, status, &b, sw_json_end_line(&w) == 0);
 }
 
 void serve_reply_error(serve_reply *reply, unsigned status, const char *code,
@@ -174,16 +174,16 @@ void serve_reply_diagnostics(serve_reply *reply, unsigned status, const char *co
     error_reply(reply, status, code, message, diags, source, source_len);
 }
 
-static void json_count(serve_json *w, const char *key, size_t n)
+static void json_count(sw_json *w, const char *key, size_t n)
 {
-    serve_json_key(w, key);
-    serve_json_int(w, (long long)n);
+    sw_json_key(w, key);
+    sw_json_int(w, (long long)n);
 }
 
-static void json_counts(serve_json *w, const sw_ruleset_info *info)
+static void json_counts(sw_json *w, const sw_ruleset_info *info)
 {
-    serve_json_key(w, "counts");
-    serve_json_begin_object(w);
+    sw_json_key(w, "counts");
+    sw_json_begin_object(w);
     json_count(w, "rules", info->rules);
     json_count(w, "facts", info->facts);
     json_count(w, "derived", info->derived);
@@ -194,39 +194,39 @@ static void json_counts(serve_json *w, const sw_ruleset_info *info)
     json_count(w, "risks", info->risks);
     json_count(w, "sources", info->sources);
     json_count(w, "statements", info->statements);
-    serve_json_end_object(w);
+    sw_json_end_object(w);
 }
 
-void serve_json_ruleset(serve_json *w, serve_rules *rules, const serve_snapshot *snap)
+void serve_json_ruleset(sw_json *w, serve_rules *rules, const serve_snapshot *snap)
 {
     const sw_ruleset_info *info = snap->info;
     unsigned long accepted, overridden;
 
     serve_rules_feedback(rules, info->sha256, &accepted, &overridden);
-    serve_json_begin_object(w);
-    serve_json_key(w, "name");
-    serve_json_string(w, info->name);
-    serve_json_key(w, "title");
-    serve_json_string(w, info->title);
-    serve_json_key(w, "version");
-    serve_json_string(w, info->version);
-    serve_json_key(w, "sha256");
-    serve_json_string(w, info->sha256);
-    serve_json_key(w, "engine_version");
-    serve_json_string(w, sw_version());
-    serve_json_key(w, "result_format");
-    serve_json_string(w, SW_RESULT_FORMAT);
-    serve_json_key(w, "generation");
-    serve_json_int(w, (long long)snap->generation);
-    serve_json_key(w, "loaded_at");
-    serve_json_string(w, snap->loaded_at);
+    sw_json_begin_object(w);
+    sw_json_key(w, "name");
+    sw_json_string(w, info->name);
+    sw_json_key(w, "title");
+    sw_json_string(w, info->title);
+    sw_json_key(w, "version");
+    sw_json_string(w, info->version);
+    sw_json_key(w, "sha256");
+    sw_json_string(w, info->sha256);
+    sw_json_key(w, "engine_version");
+    sw_json_string(w, sw_version());
+    sw_json_key(w, "result_format");
+    sw_json_string(w, SW_RESULT_FORMAT);
+    sw_json_key(w, "generation");
+    sw_json_int(w, (long long)snap->generation);
+    sw_json_key(w, "loaded_at");
+    sw_json_string(w, snap->loaded_at);
     json_counts(w, info);
-    serve_json_key(w, "feedback");
-    serve_json_begin_object(w);
-    serve_json_key(w, "accepted");
-    serve_json_int(w, (long long)accepted);
-    serve_json_key(w, "overridden");
-    serve_json_int(w, (long long)overridden);
-    serve_json_end_object(w);
-    serve_json_end_object(w);
+    sw_json_key(w, "feedback");
+    sw_json_begin_object(w);
+    sw_json_key(w, "accepted");
+    sw_json_int(w, (long long)accepted);
+    sw_json_key(w, "overridden");
+    sw_json_int(w, (long long)overridden);
+    sw_json_end_object(w);
+    sw_json_end_object(w);
 }

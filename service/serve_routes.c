@@ -135,8 +135,8 @@ static void handle_healthz(serve_server *srv, const serve_call *call, serve_repl
     pthread_mutex_lock(&srv->lock);
     int stopping = srv->stopping;
     pthread_mutex_unlock(&srv->lock);
-    serve_buf b = {0};
-    serve_buf_puts(&b, stopping ? "{\n  \"status\": \"stopping\"\n}\n" : "{\n  \"status\": \"ok\"\n}\n");
+    sw_buf b = {0};
+    sw_buf_puts(&b, stopping ? "{\n  \"status\": \"stopping\"\n}\n" : "{\n  \"status\": \"ok\"\n}\n");
     serve_reply_json(reply, &b);
     if (stopping && reply->status == 200)
         reply->status = 503;
@@ -144,14 +144,14 @@ static void handle_healthz(serve_server *srv, const serve_call *call, serve_repl
 
 static void handle_ruleset(serve_server *srv, const serve_call *call, serve_reply *reply)
 {
-    serve_buf b = {0};
-    serve_json w;
+    sw_buf b = {0};
+    sw_json w;
 
     (void)call;
     serve_snapshot *snap = serve_rules_acquire(srv->rules);
-    serve_json_init(&w, &b);
+    sw_json_init(&w, &b, 1);
     serve_json_ruleset(&w, srv->rules, snap);
-    if (serve_json_finish(&w) != 0)
+    if (sw_json_end_line(&w) != 0)
         b.failed = 1;
     serve_reply_json(reply, &b);
     serve_rules_release(srv->rules, snap);
@@ -189,7 +189,7 @@ static void handle_evaluate(serve_server *srv, const serve_call *call, serve_rep
 
 static void handle_discovery(serve_server *srv, const serve_call *call, serve_reply *reply)
 {
-    serve_buf b = {0};
+    sw_buf b = {0};
 
     (void)call;
     serve_snapshot *snap = serve_rules_acquire(srv->rules);
@@ -211,13 +211,13 @@ static int known_service(const serve_snapshot *snap, const serve_call *call, ser
 }
 
 /* Parses a JSON request body; 0, or -1 with the reply set. */
-static int parse_json(const serve_call *call, serve_jdoc *doc, serve_reply *reply)
+static int parse_json(const serve_call *call, sw_jdoc *doc, serve_reply *reply)
 {
-    if (serve_jdoc_parse(doc, call->body, call->len) == 0) {
-        if (doc->root->type == SERVE_JOBJECT)
+    if (sw_jdoc_parse(doc, call->body, call->len) == 0) {
+        if (doc->root->type == SW_JOBJECT)
             return 0;
         serve_reply_error(reply, 400, "invalid_request", "the body must be a JSON object, not %s",
-                          serve_jtype_name(doc->root->type));
+                          sw_jtype_name(doc->root->type));
         return -1;
     }
     if (doc->nomem)
@@ -230,24 +230,24 @@ static int parse_json(const serve_call *call, serve_jdoc *doc, serve_reply *repl
 
 /* The client document of a CDS Hooks request: prefetch.stagewise, else
  * context.stagewise. NULL with the reply set when there is none or it is wrong. */
-static const serve_jnode *cds_document(const serve_jnode *root, serve_reply *reply)
+static const sw_jnode *cds_document(const sw_jnode *root, serve_reply *reply)
 {
     const char *where = "prefetch." SERVE_CDS_FACTS_KEY;
-    const serve_jnode *doc = serve_jget(serve_jget(root, "prefetch"), SERVE_CDS_FACTS_KEY);
-    if (doc == NULL || doc->type == SERVE_JNULL) {
+    const sw_jnode *doc = sw_jget(sw_jget(root, "prefetch"), SERVE_CDS_FACTS_KEY);
+    if (doc == NULL || doc->type == SW_JNULL) {
         where = "context." SERVE_CDS_FACTS_KEY;
-        doc = serve_jget(serve_jget(root, "context"), SERVE_CDS_FACTS_KEY);
+        doc = sw_jget(sw_jget(root, "context"), SERVE_CDS_FACTS_KEY);
     }
-    if (doc == NULL || doc->type == SERVE_JNULL) {
+    if (doc == NULL || doc->type == SW_JNULL) {
         serve_reply_error(reply, 412, "no_facts",
                           "the request carries no client document: put it in prefetch."
                           SERVE_CDS_FACTS_KEY " or context." SERVE_CDS_FACTS_KEY);
         return NULL;
     }
-    if (doc->type != SERVE_JOBJECT) {
+    if (doc->type != SW_JOBJECT) {
         serve_reply_error(reply, 400, "invalid_request",
                           "%s must be a client document (an object), not %s", where,
-                          serve_jtype_name(doc->type));
+                          sw_jtype_name(doc->type));
         return NULL;
     }
     return doc;
@@ -279,9 +279,9 @@ static char *blank_outside(const char *body, size_t len, size_t start, size_t en
 
 /* The facts of a CDS Hooks request; NULL with the reply set on a problem. */
 static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
-                           const serve_jnode *root, serve_reply *reply)
+                           const sw_jnode *root, serve_reply *reply)
 {
-    const serve_jnode *doc = cds_document(root, reply);
+    const sw_jnode *doc = cds_document(root, reply);
     size_t len = 0;
     char *text = doc != NULL ? blank_outside(call->body, call->len, doc->start, doc->end, &len)
                              : NULL;
@@ -292,7 +292,7 @@ static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
     }
     sw_facts *facts = read_facts(snap, "request", text, len, call->body, call->len, reply);
     free(text);
-    const char *patient = serve_jstr(serve_jget(serve_jget(root, "context"), "patientId"));
+    const char *patient = sw_jstr(sw_jget(sw_jget(root, "context"), "patientId"));
     if (facts != NULL && sw_facts_client(facts) == NULL && patient != NULL &&
         sw_facts_set_client(facts, patient) != SW_OK) {
         sw_facts_free(facts);
@@ -303,10 +303,10 @@ static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
 }
 
 /* Checks hook and hookInstance; returns hookInstance, or NULL with the reply set. */
-static const char *cds_hook_instance(const serve_jnode *root, serve_reply *reply)
+static const char *cds_hook_instance(const sw_jnode *root, serve_reply *reply)
 {
-    const char *hook = serve_jstr(serve_jget(root, "hook"));
-    const char *instance = serve_jstr(serve_jget(root, "hookInstance"));
+    const char *hook = sw_jstr(sw_jget(root, "hook"));
+    const char *instance = sw_jstr(sw_jget(root, "hookInstance"));
     if (hook == NULL || instance == NULL || instance[0] == '\0') {
         serve_reply_error(reply, 400, "invalid_request",
                           "a CDS Hooks request needs \"hook\" and \"hookInstance\" strings");
@@ -323,23 +323,23 @@ static const char *cds_hook_instance(const serve_jnode *root, serve_reply *reply
 static void cds_cards(const serve_server *srv, const serve_snapshot *snap,
                       const serve_call *call, serve_reply *reply)
 {
-    serve_jdoc doc;
+    sw_jdoc doc;
     if (parse_json(call, &doc, reply) != 0) {
-        serve_jdoc_free(&doc);
+        sw_jdoc_free(&doc);
         return;
     }
     const char *instance = cds_hook_instance(doc.root, reply);
     sw_facts *facts = instance != NULL ? cds_facts(snap, call, doc.root, reply) : NULL;
     sw_result *result = facts != NULL ? evaluate(snap, facts, reply) : NULL;
     if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
-        serve_buf b = {0};
+        sw_buf b = {0};
         if (serve_cards_render(sw_result_report(result), instance, &b) != 0)
             b.failed = 1;
         serve_reply_json(reply, &b);
     }
     sw_result_free(result);
     sw_facts_free(facts);
-    serve_jdoc_free(&doc);
+    sw_jdoc_free(&doc);
 }
 
 static void handle_cds(serve_server *srv, const serve_call *call, serve_reply *reply)
@@ -353,11 +353,11 @@ static void handle_cds(serve_server *srv, const serve_call *call, serve_reply *r
 static void feedback_reply(serve_reply *reply, serve_feedback_status status, size_t recorded,
                            const char *message)
 {
-    serve_buf b = {0};
+    sw_buf b = {0};
 
     switch (status) {
     case SERVE_FEEDBACK_OK:
-        serve_buf_printf(&b, "{\n  \"recorded\": %zu\n}\n", recorded);
+        sw_buf_printf(&b, "{\n  \"recorded\": %zu\n}\n", recorded);
         serve_reply_json(reply, &b);
         break;
     case SERVE_FEEDBACK_INVALID:
@@ -376,7 +376,7 @@ static void feedback_reply(serve_reply *reply, serve_feedback_status status, siz
 static void handle_feedback(serve_server *srv, const serve_call *call, serve_reply *reply)
 {
     serve_snapshot *snap = serve_rules_acquire(srv->rules);
-    serve_jdoc doc = {0};
+    sw_jdoc doc = {0};
     if (known_service(snap, call, reply) && parse_json(call, &doc, reply) == 0) {
         char message[256] = "";
         size_t recorded = 0;
@@ -385,7 +385,7 @@ static void handle_feedback(serve_server *srv, const serve_call *call, serve_rep
             sizeof message);
         feedback_reply(reply, status, recorded, message);
     }
-    serve_jdoc_free(&doc);
+    sw_jdoc_free(&doc);
     serve_rules_release(srv->rules, snap);
 }
 
@@ -421,18 +421,18 @@ static void reload_reply(serve_server *srv, const serve_load *load, const serve_
                          serve_reply *reply)
 {
     if (load->status == SW_OK) {
-        serve_buf b = {0};
-        serve_json w;
-        serve_json_init(&w, &b);
-        serve_json_begin_object(&w);
-        serve_json_key(&w, "reloaded");
-        serve_json_bool(&w, 1);
-        serve_json_key(&w, "ruleset");
+        sw_buf b = {0};
+        sw_json w;
+        sw_json_init(&w, &b, 1);
+        sw_json_begin_object(&w);
+        sw_json_key(&w, "reloaded");
+        sw_json_bool(&w, 1);
+        sw_json_key(&w, "ruleset");
         serve_json_ruleset(&w, srv->rules, snap);
-        serve_json_key(&w, "diagnostics");
+        sw_json_key(&w, "diagnostics");
         serve_json_diagnostics(&w, load->diags, NULL, 0);
-        serve_json_end_object(&w);
-        if (serve_json_finish(&w) != 0)
+        sw_json_end_object(&w);
+        if (sw_json_end_line(&w) != 0)
             b.failed = 1;
         serve_reply_json(reply, &b);
         return;

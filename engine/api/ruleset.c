@@ -6,6 +6,10 @@
  * naming the same files in another order, or from another directory, gives the
  * same hash: for each file, its base name, a newline, its length in bytes in
  * decimal, a newline, then its bytes.
+ *
+ * Stage api/ - the top of the library: loading a rule set through every stage, and
+ * the small public entry points (api.c).
+ * May use: every stage. (tests/layout checks it.)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>

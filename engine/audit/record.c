@@ -11,6 +11,10 @@
  * "input" member through the ordinary facts reader, checked against facts_sha256,
  * evaluated again, and the new result document is compared with the recorded one
  * field by field, giving JSON paths for every difference.
+ *
+ * Stage audit/ - explain and why-not (explain.c), decision records and replay
+ * (record.c), the hash-chained decision log (auditlog.c).
+ * May use: every stage before it: util/ to report/. (tests/layout checks it.)
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -23,6 +23,10 @@
  * A derived fact no rule that can fire sets is always unknown, or always its
  * default; that is fed back until nothing changes, so a chain of dead rules is
  * found whole.
+ *
+ * Stage authoring/ - the clinical leads' tools: lint, fmt, scenario tests and
+ * guidance coverage.
+ * May use: every stage up to audit/. (tests/layout checks it.)
  */
 #include "authoring/lint.h"
 

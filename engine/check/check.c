@@ -8,6 +8,9 @@
  *
  * Codes: E1xx names and declarations, E2xx types and ranges, E3xx derived facts.
  * docs/errors.md lists them with examples.
+ *
+ * Stage check/ - from syntax trees to a checked model (model.h).
+ * May use: util/, lang/. (tests/layout checks it.)
  */
 #include "check/model.h"
 

@@ -6,9 +6,14 @@
  * array over fact slots, and schedules rules and derived facts in dependency order
  * (Kahn's algorithm, ties broken by index, so the schedule never depends on file or
  * declaration order). Last, it builds what makes evaluation fast (program.h): the
- * fast form of every condition, hash-consed, and the index on the stage and on the
- * facts each rule reads. Everything here is linear in the rule set's size, or
+ * fast form of every condition, hash-consed (the index on the stage and on the
+ * facts each rule reads is built next, by eval/index.c). Everything here is linear in the rule set's size, or
  * n log n where it sorts.
+ *
+ * Stage compile/ - the immutable program (program.h), its fast forms and schedule,
+ * its dump (dump.c) and values as text (value_text.c).
+ * May use: util/, lang/, check/. It never runs the evaluator: the stage
+ * index, which does, is built by eval/index.c. (tests/layout checks it.)
  */
 #include "check/model.h"
 #include "compile/compile.h"

@@ -14,6 +14,9 @@
  * came out known, or the assessment date, skipping those the key already decides.
  * Every other rule's truth is the same as its truth with only the key known, which
  * is what the row holds. docs/performance.md has the figures.
+ *
+ * Stage eval/ - three-valued evaluation (eval.c) and the stage index (index.c).
+ * May use: util/, lang/, compile/, facts/. (tests/layout checks it.)
  */
 #include "eval/eval.h"
 

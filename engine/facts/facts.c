@@ -20,6 +20,9 @@
  * the stream goes on with the next.
  *
  * The setters check values with the same functions, so they say the same things.
+ *
+ * Stage facts/ - one client's facts in the program's slots.
+ * May use: util/, lang/, compile/. (tests/layout checks it.)
  */
 #include "facts/facts.h"
 
@@ -1496,7 +1499,7 @@ static void read_facts(doc *d, const yaml_event_t *ev)
 static int top_level_scalar(doc *d, const yaml_event_t *ev, const char *key,
                             sw_type_kind kind, scalar *out)
 {
-    field_set(d, key);
+    field_set(d, "%s", key);
     if (refused(d, ev, 2))
         return 0;
     at(d, ev->start_mark);

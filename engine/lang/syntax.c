@@ -1,5 +1,10 @@
 /*
  * syntax.c - drives the Flex scanner and Bison parser over one rule file.
+ *
+ * Stage lang/ - the language itself: its vocabulary (vocab.h), the syntax tree
+ * (ast.h), diagnostics with file:line:col (diag.c), dates and spellings (value.c),
+ * and this driver of the generated scanner and parser (grammar/).
+ * May use: util/ and the generated parser. (tests/layout checks it.)
  */
 #include "lang/syntax.h"
 

@@ -6,6 +6,10 @@
  * produced them, the stage verdict under the stated policy, the data gaps (facts
  * whose absence left rules undecided) and the provenance. Strings of the rule set
  * are borrowed, not copied: a result must be freed before its rule set.
+ *
+ * Stage report/ - the result (result.c) and its renderers, text, JSON and YAML,
+ * from one walk of the document (report_json.c).
+ * May use: util/, lang/, compile/, facts/, eval/. (tests/layout checks it.)
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,9 @@
 /*
  * arena.c - bump allocator (see arena.h).
+ *
+ * Stage util/ - the bottom of the library: arena, growable buffer, SHA-256 and HMAC
+ * through libcrypto (digest.c), the JSON writer (json.c) and reader (jsonread.c).
+ * May use: the C library, libcrypto, libyaml; nothing else of engine/. (tests/layout checks it.)
  */
 #include "util/arena.h"
 

@@ -207,6 +207,14 @@ sw_status sw_json_finish(const sw_json *w)
     return SW_OK;
 }
 
+int sw_json_end_line(sw_json *w)
+{
+    if (sw_json_finish(w) != SW_OK)
+        return -1;
+    sw_buf_putc(w->out, '\n');
+    return sw_buf_failed(w->out) ? -1 : 0;
+}
+
 /* ---- strings ---- */
 
 size_t sw_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)

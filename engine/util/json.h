@@ -73,6 +73,10 @@ void sw_json_number(sw_json *w, double value);
  * out; SW_ERR_ARG when the calls were misused. */
 sw_status sw_json_finish(const sw_json *w);
 
+/* Ends a document written as one reply or one log line: when sw_json_finish would
+ * return SW_OK, appends a newline and returns 0; otherwise returns -1. */
+int sw_json_end_line(sw_json *w);
+
 /* Appends s[0..n) as a quoted, escaped JSON string (see the rules above). */
 void sw_json_put_string(sw_buf *out, const char *s, size_t n);
 

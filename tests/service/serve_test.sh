@@ -235,7 +235,7 @@ check "cards client from patientId" "P-9" "$(field '.extension["org.stagewise"].
 req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "hookInstance": "x", "context": {}}'
 check "no facts" "412 no_facts" "$code $(field .error)"
 req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "hookInstance": "x",'
-check "malformed JSON" "400 malformed_json the body is not valid JSON: line 1, column 46: expected a member name in double quotes, found the end of the text" \
+check "malformed JSON" "400 malformed_json the body is not valid JSON: line 2, column 1: did not find expected node content" \
     "$code $(field '"\(.error) \(.message)"')"
 req POST /cds-services/golden_risk --data-binary '{"hook": "patient-view", "context": {}}'
 check "no hookInstance" "400 invalid_request" "$code $(field .error)"

@@ -2,7 +2,7 @@
  * test_serve.c - the service's parts that need no network: the reference-counted
  * rule set holder and hot reload (also under concurrent use), CDS Hooks feedback
  * checking and recording, and the bearer-token file (service/serve_rules.c,
- * serve_feedback.c, serve_auth.c; compiled in here).
+ * serve_feedback.c, serve_auth.c; linked from the service library).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -11,17 +11,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "serve_auth.h"
+#include "serve_feedback.h"
+#include "serve_rules.h"
+#include "util/json.h"
+#include "util/jsonread.h"
 
-#include "../../service/serve_auth.c"
-#include "../../service/serve_feedback.c"
-#include "../../service/serve_jread.c"
-#include "../../service/serve_json.c"
-#include "../../service/serve_rules.c"
 
 /* ---- helpers ---- */
 
@@ -248,13 +250,13 @@ static void test_reload_under_concurrent_use(void **state)
 static serve_feedback_status record(serve_feedback *fb, serve_rules *holder, const char *body,
                                     size_t *recorded, char *message, size_t size)
 {
-    serve_jdoc doc;
-    assert_int_equal(serve_jdoc_parse(&doc, body, strlen(body)), 0);
+    sw_jdoc doc;
+    assert_int_equal(sw_jdoc_parse(&doc, body, strlen(body)), 0);
     serve_snapshot *snap = serve_rules_acquire(holder);
     serve_feedback_status status =
         serve_feedback_record(fb, holder, snap, "reload_test", doc.root, recorded, message, size);
     serve_rules_release(holder, snap);
-    serve_jdoc_free(&doc);
+    sw_jdoc_free(&doc);
     return status;
 }
 
