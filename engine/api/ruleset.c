@@ -85,8 +85,14 @@ static sw_status build(sw_arena *arena, sw_file *files, uint32_t nfiles, sw_rule
     unsigned errors = 0;
     for (uint32_t i = 0; i < nfiles; i++)
         errors += sw_syntax_parse(arena, diags, &files[i], i, &tail);
+    /* a tree built short of memory may hold holes: it is not checked */
+    if (arena->failed || sw_diag_nomem(diags))
+        return SW_ERR_NOMEM;
     /* check what parsed even after syntax errors, so one run reports everything */
     errors += sw_check(&m);
+    /* a failed allocation anywhere above is not a rule error, whatever it led to */
+    if (arena->failed || sw_diag_nomem(diags))
+        return SW_ERR_NOMEM;
     if (errors == 0) {
         sw_ruleset *rs = calloc(1, sizeof *rs);
         if (!rs)

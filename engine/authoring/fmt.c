@@ -425,7 +425,13 @@ static void emit_expr(fmt_state *fx, const sw_expr *e, int paren, unsigned inden
     if (paren)
         sw_buf_putc(&flat, ')');
     sw_buf_puts(&flat, suffix);
-    int fits = !flat.failed && indent + columns(flat.data) <= SW_FMT_WIDTH;
+    if (flat.failed) {
+        /* not "it does not fit": a layout chosen for lack of memory would differ */
+        fx->failed = 1;
+        sw_buf_free(&flat);
+        return;
+    }
+    int fits = indent + columns(flat.data) <= SW_FMT_WIDTH;
     int breaks = 0;
     if (is_chain(e)) {
         const sw_expr *first = e;
@@ -1061,7 +1067,11 @@ sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out
         return refuse(diags, &in, "it contains a NUL byte");
     parse(&arena, diags, &in);
     sw_buf b = SW_BUF_INIT;
-    sw_status st = in.errors ? SW_ERR_RULES : layout(&arena, &in, &b);
+    sw_status st = arena.failed || sw_diag_nomem(diags) ? SW_ERR_NOMEM
+                   : in.errors                          ? SW_ERR_RULES
+                                                        : layout(&arena, &in, &b);
+    if (st == SW_OK && (b.failed || arena.failed))
+        st = SW_ERR_NOMEM;
     if (st == SW_OK) {
         /* the safety net: the output must have the same tree and comments */
         again.file.name = in.file.name;
@@ -1072,7 +1082,9 @@ sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out
             st = SW_ERR_NOMEM;
         else {
             parse(&arena, scratch, &again);
-            if (again.errors || !sw_fmt_same_syntax(in.decls, again.decls) ||
+            if (arena.failed || sw_diag_nomem(scratch))
+                st = SW_ERR_NOMEM;
+            else if (again.errors || !sw_fmt_same_syntax(in.decls, again.decls) ||
                 !same_comments(&in, &again))
                 st = refuse(diags, &in, "the result would read differently");
             sw_diagnostics_free(scratch);

@@ -1737,8 +1737,16 @@ sw_status sw_lint_texts(const sw_source_text *texts, size_t ntexts, sw_diagnosti
     unsigned errors = 0;
     for (uint32_t i = 0; i < ntexts; i++)
         errors += sw_syntax_parse(&arena, diags, &files[i], i, &tail);
-    errors += sw_check(&m);
-    sw_status st = errors ? SW_ERR_RULES : lint_model(&m, diags, summary);
+    sw_status st;
+    if (arena.failed || sw_diag_nomem(diags))
+        st = SW_ERR_NOMEM;   /* a tree built short of memory is not checked */
+    else {
+        errors += sw_check(&m);
+        if (arena.failed || sw_diag_nomem(diags))
+            st = SW_ERR_NOMEM;
+        else
+            st = errors ? SW_ERR_RULES : lint_model(&m, diags, summary);
+    }
     sw_arena_free(&arena);
     return st;
 }

@@ -19,7 +19,8 @@ struct sw_diagnostics {
     sw_arena arena;
     sw_diagnostic **items;
     size_t count, cap, errors;
-    int truncated;         /* memory ran out while queuing */
+    int truncated;         /* memory ran out while queuing, or SW_DIAG_MAX was reached */
+    int nomem;             /* memory ran out: a diagnostic was lost */
     /* where the last position was found, so that the lines of a file's
      * diagnostics, found in order, are counted once rather than each from the
      * start (which made a file with many errors quadratic) */
@@ -99,6 +100,7 @@ static int queue(sw_diagnostics *d, sw_severity sev, const char *code, const cha
     sw_buf_free(&msg);
     if (!it || !message) {
         d->truncated = 1;
+        d->nomem = 1;
         return 0;
     }
     it->severity = sev;
@@ -114,6 +116,7 @@ static int queue(sw_diagnostics *d, sw_severity sev, const char *code, const cha
     if (!it->code || (hint && !it->hint) || (file && !it->file) || (src && !it->source_line) ||
         (field && !it->field) || !push(d, it)) {
         d->truncated = 1;
+        d->nomem = 1;
         return 0;
     }
     return 1;
@@ -208,6 +211,11 @@ static void render_one(const sw_diagnostic *it, sw_buf *b)
     }
     if (it->hint)
         sw_buf_printf(b, "      = hint: %s\n", it->hint);
+}
+
+int sw_diag_nomem(const sw_diagnostics *d)
+{
+    return d != NULL && d->nomem;
 }
 
 sw_status sw_diagnostics_render(const sw_diagnostics *d, char **out, size_t *len)

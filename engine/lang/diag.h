@@ -21,6 +21,10 @@ typedef struct sw_where {
 
 /* Queues a diagnostic. hint and field may be NULL. Returns 0 when memory ran out
  * (the list then records that it is incomplete). */
+/* Whether memory ran out while queuing a diagnostic (one was lost): a caller that
+ * reports errors must then answer SW_ERR_NOMEM, not SW_ERR_RULES. */
+int sw_diag_nomem(const sw_diagnostics *d);
+
 int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where where,
                 const char *field, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));

@@ -28,6 +28,38 @@ unsigned sw_syntax_line(const sw_file *file, uint32_t off)
     return line;
 }
 
+/* Scans and parses sx's file: 0 when parsed, else yyparse's code or 2 when memory
+ * ran out. setjmp is here, where nothing local changes after it: a jump from
+ * flex's fatal-error hook lands with sx intact, and every block flex held is freed
+ * (the scanner's state is abandoned, not destroyed: flex failed half-way). */
+static int run_parser(sw_syntax *sx)
+{
+    jmp_buf on_nomem;
+    yyscan_t scanner = NULL;
+    sx->on_nomem = &on_nomem;
+    if (setjmp(on_nomem) != 0) {
+        sx->nomem = 1;
+        sx->on_nomem = NULL;
+        sw_lex_release(sx);
+        return 2;
+    }
+    if (sw_yylex_init_extra(sx, &scanner) != 0) {
+        sx->nomem = 1;
+        sx->on_nomem = NULL;
+        sw_lex_release(sx);
+        return 2;
+    }
+    YY_BUFFER_STATE state = sw_yy_scan_bytes(sx->file->text, (int)sx->file->len, scanner);
+    if (state == NULL)
+        sx->nomem = 1;
+    int rc = state && !sx->nomem ? sw_yyparse(scanner, sx) : 2;
+    if (state)
+        sw_yy_delete_buffer(state, scanner);
+    sw_yylex_destroy(scanner);
+    sx->on_nomem = NULL;
+    return rc;
+}
+
 unsigned sw_syntax_parse(sw_arena *arena, sw_diagnostics *diags, const sw_file *file,
                          uint32_t file_index, sw_decl ***tail)
 {
@@ -45,14 +77,9 @@ unsigned sw_syntax_parse_with_comments(sw_arena *arena, sw_diagnostics *diags,
     sx.file_index = file_index;
     sx.tail = *tail;
     sx.comment_tail = comments ? *comments : NULL;
-    yyscan_t scanner;
-    if (sw_yylex_init_extra(&sx, &scanner) != 0)
-        return 1;
-    YY_BUFFER_STATE state = sw_yy_scan_bytes(file->text, (int)file->len, scanner);
-    int rc = state && !sx.nomem ? sw_yyparse(scanner, &sx) : 2;
-    if (state)
-        sw_yy_delete_buffer(state, scanner);
-    sw_yylex_destroy(scanner);
+    int rc = run_parser(&sx);
+    if (sx.nomem)
+        arena->failed = 1;   /* flex or a parser action ran out: the compilation did */
     if (rc != 0 && sx.errors == 0) {
         sw_loc at = {0, 0};
         sw_diag_add(diags, SW_SEV_ERROR, "E012", sw_syntax_where(file, at), NULL, NULL,

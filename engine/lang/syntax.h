@@ -8,6 +8,7 @@
 #ifndef SW_SYNTAX_H
 #define SW_SYNTAX_H
 
+#include <setjmp.h>
 #include <stddef.h>
 
 #include "util/arena.h"
@@ -42,7 +43,16 @@ typedef struct sw_syntax {
     unsigned depth;             /* expression nesting, limited */
     int nomem;
     sw_comment **comment_tail;  /* where to keep comments, or NULL */
+    /* flex's own memory, every block linked here (lexer.l), so that when flex
+     * runs out of memory the driver can free it all: flex treats that as fatal
+     * and goes on writing through the NULL it got, so its fatal-error hook jumps
+     * back to the driver (syntax.c) instead of returning. */
+    struct sw_lex_block *lex_blocks;
+    jmp_buf *on_nomem;
 } sw_syntax;
+
+/* Frees every block flex still holds for sx (after a jump from a failure). */
+void sw_lex_release(sw_syntax *sx);
 
 #define SW_MAX_NESTING 64
 

@@ -23,8 +23,10 @@ struct sw_arena_block {
 void *sw_arena_alloc(sw_arena *a, size_t n)
 {
     const size_t align = alignof(max_align_t);
-    if (n > SIZE_MAX / 2)
+    if (n > SIZE_MAX / 2) {
+        a->failed = 1;
         return NULL;
+    }
     n = (n + align - 1) & ~(align - 1);
     if (n == 0)
         n = align;
@@ -32,8 +34,10 @@ void *sw_arena_alloc(sw_arena *a, size_t n)
     if (!b || b->cap - b->used < n) {
         size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
         b = malloc(sizeof *b + cap);
-        if (!b)
+        if (!b) {
+            a->failed = 1;
             return NULL;
+        }
         b->used = 0;
         b->cap = cap;
         if (a->head && n > ARENA_BLOCK) {
@@ -54,8 +58,10 @@ void *sw_arena_alloc(sw_arena *a, size_t n)
 
 void *sw_arena_array(sw_arena *a, size_t n, size_t size)
 {
-    if (size && n > SIZE_MAX / size)
+    if (size && n > SIZE_MAX / size) {
+        a->failed = 1;
         return NULL;
+    }
     return sw_arena_alloc(a, n * size);
 }
 
@@ -90,4 +96,5 @@ void sw_arena_free(sw_arena *a)
     }
     a->head = NULL;
     a->total = 0;
+    a->failed = 0;
 }

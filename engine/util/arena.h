@@ -15,9 +15,10 @@ typedef struct sw_arena_block sw_arena_block;
 typedef struct sw_arena {
     sw_arena_block *head;
     size_t total;      /* bytes obtained from malloc, for memory accounting */
+    int failed;        /* an allocation failed: set once, never cleared but by free */
 } sw_arena;
 
-#define SW_ARENA_INIT {0, 0}
+#define SW_ARENA_INIT {0, 0, 0}
 
 /* Zeroed, aligned for any type; NULL when memory runs out. */
 void *sw_arena_alloc(sw_arena *a, size_t n);

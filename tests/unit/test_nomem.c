@@ -1,0 +1,350 @@
+/*
+ * test_nomem.c - memory failure cannot crash: the Nth allocation fails, for N = 1,
+ * 2, 3, ... until a run needs fewer than N, through loading, checking and
+ * compiling the shipped rules (the lexer's own allocations included), through
+ * reading, evaluating and rendering (text, JSON, YAML) every example client, and
+ * through lint and fmt of the shipped rules.
+ *
+ * Every call must answer SW_OK or SW_ERR_NOMEM, never crash, and free what it
+ * took; a call that answers SW_OK despite a failed allocation (a fallback took
+ * over) must have produced exactly what it produces without failures (the sanitizer build's leak checker and valgrind see to that). The
+ * library's malloc, calloc, realloc, strdup and strndup are wrapped at link time
+ * (-Wl,--wrap, tests/CMakeLists.txt), so the failures reach every allocation of
+ * the library, the generated lexer and parser included (libyaml and libcrypto
+ * allocate for themselves and are not reached).
+ *
+ * SW_NOMEM_STRIDE=K (environment) tries every Kth N after the first 2,000, for a
+ * quicker run; the default, 1, tries every N.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "stagewise.h"
+#include "authoring/fmt.h"
+#include "authoring/lint.h"
+
+/* ---- the failing allocator (this test's only state) ---- */
+
+static int armed;
+static unsigned long count, fail_at;
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+static int fail_now(void)
+{
+    return armed && ++count == fail_at;
+}
+
+void *__wrap_malloc(size_t n) { return fail_now() ? NULL : __real_malloc(n); }
+void *__wrap_calloc(size_t n, size_t size) { return fail_now() ? NULL : __real_calloc(n, size); }
+void *__wrap_realloc(void *p, size_t n) { return fail_now() ? NULL : __real_realloc(p, n); }
+char *__wrap_strdup(const char *s) { return fail_now() ? NULL : __real_strdup(s); }
+char *__wrap_strndup(const char *s, size_t n) { return fail_now() ? NULL : __real_strndup(s, n); }
+
+static void arm(unsigned long n)
+{
+    count = 0;
+    fail_at = n;
+    armed = 1;
+}
+
+/* Disarms; 1 when the Nth allocation was reached (so a larger N is worth trying). */
+static int disarm(void)
+{
+    armed = 0;
+    return count >= fail_at;
+}
+
+static unsigned long stride_after(unsigned long n)
+{
+    static const unsigned long dense = 2000;
+    const char *e = getenv("SW_NOMEM_STRIDE");
+    unsigned long k = e ? strtoul(e, NULL, 10) : 1;
+    return n < dense || k < 1 ? 1 : k;
+}
+
+/* ---- inputs, read before any failure is armed ---- */
+
+typedef struct file_text {
+    char name[512];
+    char *text;
+    size_t len;
+} file_text;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const file_text *)a)->name, ((const file_text *)b)->name);
+}
+
+static size_t read_dir(const char *dir, const char *const *suffixes, file_text *out, size_t max)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < max) {
+        size_t len = strlen(e->d_name);
+        int wanted = 0;
+        for (size_t i = 0; suffixes[i]; i++) {
+            size_t sl = strlen(suffixes[i]);
+            wanted |= len > sl && strcmp(e->d_name + len - sl, suffixes[i]) == 0;
+        }
+        if (!wanted)
+            continue;
+        snprintf(out[n].name, sizeof out[n].name, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(out[n].name, "rb");
+        assert_non_null(f);
+        fseek(f, 0, SEEK_END);
+        long size = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        out[n].text = malloc((size_t)size + 1);
+        assert_non_null(out[n].text);
+        assert_int_equal(fread(out[n].text, 1, (size_t)size, f), (size_t)size);
+        out[n].text[size] = '\0';
+        out[n].len = (size_t)size;
+        fclose(f);
+        n++;
+    }
+    closedir(d);
+    qsort(out, n, sizeof *out, by_name);
+    return n;
+}
+
+enum { MAX_FILES = 64 };
+static file_text rule_files[MAX_FILES], clients[MAX_FILES];
+static size_t nrule_files, nclients;
+static sw_source_text sources[MAX_FILES];
+
+static int setup(void **state)
+{
+    (void)state;
+    static const char *const sw[] = {".sw", NULL};
+    static const char *const facts[] = {".yaml", ".json", NULL};
+    nrule_files = read_dir(SW_SOURCE_DIR "/rules", sw, rule_files, MAX_FILES);
+    nclients = read_dir(SW_SOURCE_DIR "/examples/clients", facts, clients, MAX_FILES);
+    for (size_t i = 0; i < nrule_files; i++) {
+        sources[i].name = rule_files[i].name;
+        sources[i].text = rule_files[i].text;
+        sources[i].len = rule_files[i].len;
+    }
+    return nrule_files > 0 && nclients > 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < nrule_files; i++)
+        free(rule_files[i].text);
+    for (size_t i = 0; i < nclients; i++)
+        free(clients[i].text);
+    return 0;
+}
+
+static void expect_ok_or_nomem(sw_status status, const char *what, unsigned long n)
+{
+    if (status != SW_OK && status != SW_ERR_NOMEM)
+        fail_msg("%s with allocation %lu failing: %s", what, n, sw_status_text(status));
+}
+
+/* ---- the runs ---- */
+
+static void test_load_fails_cleanly(void **state)
+{
+    (void)state;
+    unsigned long n = 1, tried = 0, nomem = 0;
+    char reference_sha[65];
+    size_t reference_rules;
+    {
+        sw_diagnostics *diags = sw_diagnostics_new();
+        sw_ruleset *rules = NULL;
+        assert_int_equal(sw_ruleset_load_texts(sources, nrule_files, &rules, diags), SW_OK);
+        snprintf(reference_sha, sizeof reference_sha, "%s", sw_ruleset_describe(rules)->sha256);
+        reference_rules = sw_ruleset_describe(rules)->rules;
+        sw_ruleset_free(rules);
+        sw_diagnostics_free(diags);
+    }
+    for (;; n += stride_after(n)) {
+        sw_diagnostics *diags = sw_diagnostics_new();
+        assert_non_null(diags);
+        sw_ruleset *rules = NULL;
+        arm(n);
+        sw_status status = sw_ruleset_load_texts(sources, nrule_files, &rules, diags);
+        int reached = disarm();
+        tried++;
+        expect_ok_or_nomem(status, "loading the shipped rules", n);
+        if (status == SW_OK) {
+            assert_non_null(rules);
+            assert_string_equal(sw_ruleset_describe(rules)->sha256, reference_sha);
+            assert_int_equal(sw_ruleset_describe(rules)->rules, reference_rules);
+        } else {
+            assert_null(rules);
+            nomem++;
+        }
+        sw_ruleset_free(rules);
+        sw_diagnostics_free(diags);
+        if (!reached) {
+            assert_int_equal(status, SW_OK);
+            break;
+        }
+    }
+    print_message("loading: %lu allocations, %lu failing runs tried, %lu answered SW_ERR_NOMEM\n",
+                  n - 1, tried, nomem);
+    assert_true(nomem > 0);
+}
+
+enum { NFORMATS = 3 };
+
+/* Reads, evaluates and renders one client; the first failure ends the run. With
+ * want (the renderings made without failures), a run that answers SW_OK must have
+ * rendered exactly the same: a failure may stop the work, never change it. With
+ * got, the renderings are handed back instead. */
+static sw_status one_client(const sw_ruleset *rules, const file_text *c, unsigned long n,
+                            char *const *want, char **got)
+{
+    sw_diagnostics *diags = sw_diagnostics_new();
+    if (diags == NULL)
+        return SW_ERR_NOMEM;
+    sw_facts *facts = NULL;
+    sw_result *result = NULL;
+    sw_status status = sw_facts_parse(rules, c->name, c->text, c->len, &facts, diags);
+    expect_ok_or_nomem(status, "reading a client", n);
+    if (status == SW_OK) {
+        status = sw_evaluate(rules, facts, &result);
+        expect_ok_or_nomem(status, "evaluating", n);
+    }
+    static const sw_format formats[NFORMATS] = {SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_FORMAT_YAML};
+    for (size_t i = 0; status == SW_OK && i < NFORMATS; i++) {
+        char *out = NULL;
+        status = sw_result_render(result, formats[i], &out, NULL);
+        expect_ok_or_nomem(status, "rendering", n);
+        if (status == SW_OK)
+            assert_non_null(out);
+        else
+            assert_null(out);
+        if (want != NULL && out != NULL && strcmp(out, want[i]) != 0)
+            fail_msg("%s: with allocation %lu failing, rendering %zu answered SW_OK but differs",
+                     c->name, n, i);
+        if (got != NULL)
+            got[i] = out;
+        else
+            sw_free(out);
+    }
+    sw_result_free(result);
+    sw_facts_free(facts);
+    sw_diagnostics_free(diags);
+    return status;
+}
+
+static void test_clients_fail_cleanly(void **state)
+{
+    (void)state;
+    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_ruleset *rules = NULL;
+    assert_int_equal(sw_ruleset_load_texts(sources, nrule_files, &rules, diags), SW_OK);
+    for (size_t i = 0; i < nclients; i++) {
+        unsigned long n = 1, nomem = 0;
+        char *want[NFORMATS] = {NULL};
+        assert_int_equal(one_client(rules, &clients[i], 0, NULL, want), SW_OK);
+        for (;; n += stride_after(n)) {
+            arm(n);
+            sw_status status = one_client(rules, &clients[i], n, want, NULL);
+            int reached = disarm();
+            nomem += status == SW_ERR_NOMEM;
+            if (!reached) {
+                assert_int_equal(status, SW_OK);
+                break;
+            }
+        }
+        print_message("%s: %lu allocations, %lu runs answered SW_ERR_NOMEM\n", clients[i].name,
+                      n - 1, nomem);
+        for (size_t k = 0; k < NFORMATS; k++)
+            sw_free(want[k]);
+        assert_true(nomem > 0);
+    }
+    sw_ruleset_free(rules);
+    sw_diagnostics_free(diags);
+}
+
+/* The clinical leads' tools, lint and fmt, over every shipped rule file. */
+static void test_tools_fail_cleanly(void **state)
+{
+    (void)state;
+    sw_lint_summary want_lint;
+    sw_diagnostics *diags = sw_diagnostics_new();
+    assert_int_equal(sw_lint_texts(sources, nrule_files, diags, &want_lint), SW_OK);
+    sw_diagnostics_free(diags);
+    unsigned long n = 1, nomem = 0;
+    for (;; n++) {
+        sw_lint_summary got;
+        memset(&got, 0, sizeof got);
+        diags = sw_diagnostics_new();
+        assert_non_null(diags);
+        arm(n);
+        sw_status status = sw_lint_texts(sources, nrule_files, diags, &got);
+        int reached = disarm();
+        expect_ok_or_nomem(status, "linting the shipped rules", n);
+        if (status == SW_OK) {
+            assert_int_equal(got.findings, want_lint.findings);
+            assert_int_equal(got.silenced, want_lint.silenced);
+            assert_int_equal(got.rules, want_lint.rules);
+        }
+        nomem += status == SW_ERR_NOMEM;
+        sw_diagnostics_free(diags);
+        if (!reached)
+            break;
+    }
+    print_message("lint: %lu allocations, %lu runs answered SW_ERR_NOMEM\n", n - 1, nomem);
+    assert_true(nomem > 0);
+    for (size_t i = 0; i < nrule_files; i++) {
+        char *want = NULL;
+        diags = sw_diagnostics_new();
+        assert_int_equal(sw_fmt_text(rule_files[i].name, rule_files[i].text, rule_files[i].len,
+                                     &want, NULL, diags), SW_OK);
+        sw_diagnostics_free(diags);
+        for (n = 1;; n++) {
+            char *got = NULL;
+            diags = sw_diagnostics_new();
+            arm(n);
+            sw_status status = sw_fmt_text(rule_files[i].name, rule_files[i].text,
+                                           rule_files[i].len, &got, NULL, diags);
+            int reached = disarm();
+            expect_ok_or_nomem(status, "formatting a rule file", n);
+            if (status == SW_OK)
+                assert_string_equal(got, want);
+            else
+                assert_null(got);
+            free(got);
+            sw_diagnostics_free(diags);
+            if (!reached)
+                break;
+        }
+        free(want);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_fails_cleanly),
+        cmocka_unit_test(test_clients_fail_cleanly),
+        cmocka_unit_test(test_tools_fail_cleanly),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
