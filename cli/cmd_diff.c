@@ -402,7 +402,7 @@ static int diff_file(differ *d, const char *path)
         return cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", path, strerror(in.error_number));
     case CLI_READ_TOO_BIG:
         d->t.unreadable++;
-        cli_fail(CLI_EXIT_FACTS, "%s: larger than the " CLI_FACTS_LIMIT_TEXT " limit", path);
+        cli_fail(CLI_EXIT_FACTS, CLI_TOO_BIG_FMT, CLI_TOO_BIG_ARGS(path, in, "the input"));
         return CLI_EXIT_OK;
     default:
         return cli_fail(CLI_EXIT_INTERNAL, "out of memory");

@@ -411,8 +411,8 @@ static int eval_input(eval_state *st, const char *path, sw_diagnostics *diags)
         return CLI_EXIT_OK;
     case CLI_READ_TOO_BIG:
         st->facts_errors = 1;
-        cli_fail(CLI_EXIT_FACTS, "%s: facts input is larger than the " CLI_FACTS_LIMIT_TEXT
-                 " limit; split it into smaller files", name);
+        cli_fail(CLI_EXIT_FACTS, CLI_TOO_BIG_FMT "; split it into smaller files",
+                 CLI_TOO_BIG_ARGS(name, input, "facts input"));
         return CLI_EXIT_OK;
     case CLI_READ_NOMEM:
         return cli_fail(CLI_EXIT_INTERNAL, "out of memory reading '%s'", name);

@@ -193,8 +193,8 @@ static int run(const explain_args *a)
         code = cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", a->facts, strerror(in.error_number));
         break;
     case CLI_READ_TOO_BIG:
-        code = cli_fail(CLI_EXIT_FACTS, "%s: facts input is larger than the " CLI_FACTS_LIMIT_TEXT
-                        " limit", cli_input_name(a->facts));
+        code = cli_fail(CLI_EXIT_FACTS, CLI_TOO_BIG_FMT,
+                        CLI_TOO_BIG_ARGS(cli_input_name(a->facts), in, "facts input"));
         break;
     default:
         code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");

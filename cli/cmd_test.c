@@ -277,8 +277,8 @@ static int read_scenarios(const path_list *files, sw_scenario_set *set)
             if (rs == CLI_READ_NOMEM)
                 code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
             else if (rs == CLI_READ_TOO_BIG)
-                code = cli_fail(CLI_EXIT_IO, "%s: scenario file is larger than the %s limit",
-                                files->v[i], CLI_FACTS_LIMIT_TEXT);
+                code = cli_fail(CLI_EXIT_IO, CLI_TOO_BIG_FMT,
+                                CLI_TOO_BIG_ARGS(files->v[i], in, "scenario file"));
             else
                 code = cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", files->v[i], strerror(in.error_number));
             continue;

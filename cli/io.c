@@ -33,6 +33,22 @@ int cli_can_open(const char *path, int must_read, int *error_number)
     return 1;
 }
 
+/* Where the first byte past the limit stands: its line and its column in
+ * characters (UTF-8 continuation bytes do not count), for the error that says so. */
+static void note_over(cli_input *input, const char *data, size_t limit)
+{
+    size_t line = 1, start = 0;
+    for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + limit - p))) != NULL; p++) {
+        line++;
+        start = (size_t)(p - data) + 1;
+    }
+    size_t column = 1;
+    for (size_t i = start; i < limit; i++)
+        column += ((unsigned char)data[i] & 0xC0) != 0x80;
+    input->over_line = line;
+    input->over_column = column;
+}
+
 /* Reads stream to its end into input, refusing more than limit bytes. */
 static cli_read_status read_stream(FILE *stream, size_t limit, cli_input *input)
 {
@@ -42,6 +58,7 @@ static cli_read_status read_stream(FILE *stream, size_t limit, cli_input *input)
     for (;;) {
         if (len == cap) {
             if (cap > limit) {
+                note_over(input, data, limit);
                 free(data);
                 return CLI_READ_TOO_BIG;
             }
@@ -64,6 +81,7 @@ static cli_read_status read_stream(FILE *stream, size_t limit, cli_input *input)
         size_t got = fread(data + len, 1, cap - len, stream);
         len += got;
         if (len > limit) {
+            note_over(input, data, limit);
             free(data);
             return CLI_READ_TOO_BIG;
         }
@@ -88,6 +106,7 @@ cli_read_status cli_read_input(const char *path, size_t limit, cli_input *input)
     input->data = NULL;
     input->len = 0;
     input->error_number = 0;
+    input->over_line = input->over_column = 0;
 
     if (strcmp(path, "-") == 0)
         return read_stream(stdin, limit, input);

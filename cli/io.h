@@ -30,7 +30,14 @@ typedef struct cli_input {
     char *data;          /* NUL-terminated; free with cli_input_free */
     size_t len;
     int error_number;    /* errno for CLI_READ_IO, else 0 */
+    size_t over_line;    /* CLI_READ_TOO_BIG: 1-based line and column (characters) */
+    size_t over_column;  /* of the first byte past the limit */
 } cli_input;
+
+/* How a too-big input is told: "NAME:LINE:COL: WHAT is larger than the 64 MiB limit
+ * (byte N is past it)", where the position is the first byte past the limit. */
+#define CLI_TOO_BIG_FMT "%s:%zu:%zu: %s is larger than the " CLI_FACTS_LIMIT_TEXT " limit (byte %zu is past it)"
+#define CLI_TOO_BIG_ARGS(name, in, what) (name), (in).over_line, (in).over_column, (what), (size_t)CLI_FACTS_LIMIT + 1
 
 /* Reads the whole of path ("-" is standard input) into input, at most limit bytes. */
 cli_read_status cli_read_input(const char *path, size_t limit, cli_input *input);

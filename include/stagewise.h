@@ -150,6 +150,7 @@ SW_API void sw_facts_stream_free(sw_facts_stream *stream);
  * name) and add a diagnostic to diags when diags is not NULL. */
 SW_API sw_status sw_facts_new(const sw_ruleset *rules, sw_facts **out);
 SW_API void sw_facts_free(sw_facts *facts);
+/* client_id NULL clears it; empty or blank text is SW_ERR_ARG (no identifier). */
 SW_API sw_status sw_facts_set_client(sw_facts *facts, const char *client_id);
 SW_API sw_status sw_facts_set_assessed_on(sw_facts *facts, const char *iso_date,
                                           sw_diagnostics *diags);

@@ -20,6 +20,7 @@
 
 #include "audit/record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -342,6 +343,42 @@ typedef struct reader {
     int loaded;
 } reader;
 
+/* A record is written by the JSON writer, which nests at most SW_JSON_MAX_DEPTH
+ * lists and objects; a deeper one was not written by Stagewise. */
+#define RECORD_MAX_DEPTH SW_JSON_MAX_DEPTH
+
+/* Whether the text nests lists and mappings deeper than RECORD_MAX_DEPTH, found on
+ * libyaml's event stream before anything is built: 1 with *offset the byte where
+ * the limit is crossed, 0 otherwise (a syntax error is left to load to find). It
+ * stops at the limit, so it takes time linear in what it read, and load, the
+ * comparison and the rendering, which recurse, never see a deeper document. */
+static int too_deep(const char *text, size_t len, size_t *offset)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return 0;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    unsigned depth = 0;
+    int deep = 0, done = 0;
+    while (!done && !deep) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev))
+            break;
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > RECORD_MAX_DEPTH) {
+                deep = 1;
+                *offset = ev.start_mark.index;
+            }
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        done = ev.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return deep;
+}
+
 static int load(reader *r, const char *text, size_t len)
 {
     yaml_parser_t parser;
@@ -632,6 +669,14 @@ static sw_status replay_record(replayer *x, const sw_ruleset *rules, const char 
                                sw_diagnostics *diags)
 {
     sw_replay_report *rep = &x->out->report;
+    size_t deep_at = 0;
+    if (too_deep(text, len, &deep_at)) {
+        char what[128];
+        snprintf(what, sizeof what,
+                 "lists and objects are nested more than %d levels deep (at byte %zu)",
+                 RECORD_MAX_DEPTH, deep_at + 1);
+        return not_a_record(diags, what);
+    }
     if (!load(&x->rec, text, len))
         return not_a_record(diags, "it is not well-formed JSON");
     yaml_node_t *root = yaml_document_get_root_node(&x->rec.doc);

@@ -14,6 +14,7 @@
  */
 #include "check/model.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -845,6 +846,75 @@ static int expect_numeric(sw_model *m, sw_decl *d, sw_expr *e)
     return 1;
 }
 
+/* ---- constant folding ---- */
+
+static int is_constant(const sw_expr *e) { return e->kind == SW_E_INT || e->kind == SW_E_NUMBER; }
+
+static const char *const op_sign[] = {
+    [SW_OP_ADD] = "+", [SW_OP_SUB] = "-", [SW_OP_MUL] = "*", [SW_OP_DIV] = "/"};
+
+/* Turns e, checked arithmetic on constants (literals, or subexpressions already
+ * folded), into the literal it computes, with e's span, so that the compiled
+ * program holds the value and range checks see it. What cannot be computed is
+ * E216: a division by zero, a whole number outside 64 bits, a decimal beyond the
+ * largest double. The evaluator would make these unknown for every client, so a
+ * rule holding one could never fire. Returns 0 after reporting. */
+static const char BY_ZERO[] = "it divides by zero";
+
+static int fold(sw_model *m, sw_decl *d, sw_expr *e)
+{
+    const char *why = NULL;
+    sw_expr *a = e->lhs, *b = e->kind == SW_E_ARITH ? e->rhs : NULL;
+    if (!is_constant(a) || (b && !is_constant(b)))
+        return 1;
+    if (e->type.kind == SW_T_INT) {
+        int64_t r = 0;
+        int overflow;
+        if (!b)
+            overflow = __builtin_sub_overflow((int64_t)0, a->i, &r);
+        else if (e->op == SW_OP_ADD)
+            overflow = __builtin_add_overflow(a->i, b->i, &r);
+        else if (e->op == SW_OP_SUB)
+            overflow = __builtin_sub_overflow(a->i, b->i, &r);
+        else
+            overflow = __builtin_mul_overflow(a->i, b->i, &r);
+        if (overflow)
+            why = "the result is outside the whole numbers Stagewise holds "
+                  "(-9223372036854775808 to 9223372036854775807)";
+        else
+            e->i = r;
+    } else {
+        double x = literal_num(a), y = b ? literal_num(b) : 0.0, r;
+        if (!b)
+            r = -x;
+        else if (e->op == SW_OP_ADD)
+            r = x + y;
+        else if (e->op == SW_OP_SUB)
+            r = x - y;
+        else if (e->op == SW_OP_MUL)
+            r = x * y;
+        else
+            r = y == 0.0 ? 0.0 : x / y;
+        if (b && e->op == SW_OP_DIV && y == 0.0)
+            why = BY_ZERO;
+        else if (!isfinite(r))
+            why = "the result is larger than the largest number Stagewise holds (about 1.8e308)";
+        else
+            e->n = r;
+    }
+    if (why) {
+        report(m, d, e->at, "E216",
+               why == BY_ZERO ? "it would be unknown for every client; divide by a number "
+                                "that is not zero"
+                              : "it would be unknown for every client; write a smaller value",
+               "'%s' cannot be computed: %s", b ? op_sign[e->op] : "-", why);
+        return 0;
+    }
+    e->kind = (uint8_t)(e->type.kind == SW_T_INT ? SW_E_INT : SW_E_NUMBER);
+    e->lhs = e->rhs = NULL;
+    return 1;
+}
+
 /* Operators nested or chained in one expression (`a and b and c ...` is as deep
  * as it is long): deeper ones are refused (E011), since checking, compiling and
  * evaluating walk expressions recursively. The parser stops nesting at 2000. */
@@ -902,13 +972,13 @@ static int check_expr_at(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *con
         int integer = e->lhs->type.kind == SW_T_INT && e->rhs->type.kind == SW_T_INT &&
                       e->op != SW_OP_DIV;
         set_type(e, integer ? SW_T_INT : SW_T_NUMBER);
-        return 1;
+        return fold(m, d, e);
     }
     case SW_E_NEG:
         if (!expect_numeric(m, d, e->lhs))
             return 0;
         set_type(e, (sw_type_kind)e->lhs->type.kind);
-        return 1;
+        return fold(m, d, e);
     case SW_E_IN: return check_in(m, d, e);
     case SW_E_CONTAINS: return check_contains(m, d, e);
     case SW_E_KNOWN:

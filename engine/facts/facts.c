@@ -47,7 +47,7 @@
 #define SOURCE_LINE_MAX 4096u /* longer lines are not quoted in diagnostics */
 #define SHOWN_MAX 40u         /* characters of a value repeated in a message */
 
-#define DATE_HINT "write a real date as YYYY-MM-DD, between 1900 and 2999, e.g. 2026-11-20"
+#define DATE_HINT "write a real date as YYYY-MM-DD, " SW_DATE_RANGE_TEXT ", e.g. 2026-11-20"
 
 /* ==== Facts: lifetime, client, canonical text ================================ */
 
@@ -85,6 +85,8 @@ void sw_facts_free(sw_facts *f)
     free(f);
 }
 
+static int blank_text(const char *text, size_t len);
+
 sw_status sw_facts_set_client(sw_facts *f, const char *client_id)
 {
     if (!f)
@@ -95,6 +97,8 @@ sw_status sw_facts_set_client(sw_facts *f, const char *client_id)
     }
     if (strlen(client_id) > FACTS_MAX_TEXT)
         return SW_ERR_LIMIT;
+    if (blank_text(client_id, strlen(client_id)))
+        return SW_ERR_ARG; /* no identifier: give NULL for none */
     const char *copy = sw_arena_strdup(&f->arena, client_id);
     if (!copy)
         return SW_ERR_NOMEM;
@@ -379,11 +383,15 @@ static int shaped_like_date(const char *t, size_t len)
 
 static int check_date(site *s, const char *name, const char *text, size_t len, int32_t *days)
 {
-    if (sw_date_parse(text, len, days))
+    sw_date_status ds = sw_date_read(text, len, days);
+    if (ds == SW_DATE_OK)
         return 1;
     sw_buf got = SW_BUF_INIT;
     show_value(&got, text, len);
-    if (shaped_like_date(text, len))
+    if (ds == SW_DATE_TOO_EARLY)
+        report(s, "F009", DATE_HINT, "'%s' must be a date " SW_DATE_RANGE_TEXT ", not %s", name,
+               buf_text(&got));
+    else if (shaped_like_date(text, len))
         report(s, "F009", DATE_HINT, "'%s' must be a real calendar date, not %s", name,
                buf_text(&got));
     else
@@ -953,6 +961,7 @@ typedef struct doc {
     size_t *given_line; /* per base slot: 1-based line where given, 0 = not yet */
     size_t top_line[3]; /* the same for client, assessed_on, facts */
     int broken;         /* libyaml stopped: a syntax error was reported */
+    int stopped;        /* reading stopped where the nesting limit was crossed */
     int nomem;
 } doc;
 
@@ -1032,7 +1041,7 @@ static void report_syntax(doc *d)
 /* The next event; 0 after a syntax error (reported once) or when memory ran out. */
 static int pull(doc *d, yaml_event_t *ev)
 {
-    if (d->broken || d->nomem)
+    if (d->broken || d->stopped || d->nomem)
         return 0;
     if (!yaml_parser_parse(&d->st->parser, ev)) {
         report_syntax(d);
@@ -1053,22 +1062,26 @@ static int is_end(const yaml_event_t *ev)
 }
 
 /* Skips the rest of the list or mapping ev opened (nothing for a scalar); level is
- * ev's nesting, 1 for the document's root. Too deep a nesting is told once. */
+ * ev's nesting, 1 for the document's root. Crossing the nesting limit is told and
+ * stops the reading of the document at once: nothing deeper is pulled, so the time
+ * spent stays linear in what was read (libyaml's flow scanner costs time in
+ * proportion to the depth for every token, so reading a deep value to its end
+ * would be quadratic; docs/performance.md). */
 static void skip_rest(doc *d, const yaml_event_t *ev, unsigned level)
 {
     if (!is_start(ev))
         return;
-    int told = 0;
     for (unsigned open = 1; open > 0;) {
         yaml_event_t next;
         if (!pull(d, &next))
             return;
         if (is_start(&next)) {
             open++;
-            if (level + open - 1 > FACTS_MAX_NESTING && !told) {
+            if (level + open - 1 > FACTS_MAX_NESTING) {
                 say(d, next.start_mark, "F012", "client documents need three levels at most",
-                    "lists and mappings are nested more than 16 levels deep");
-                told = 1;
+                    "lists and mappings are nested more than 16 levels deep; the rest of the "
+                    "document is not read");
+                d->stopped = 1;
             }
         } else if (is_end(&next)) {
             open--;
@@ -1500,6 +1513,15 @@ static int top_level_scalar(doc *d, const yaml_event_t *ev, const char *key,
     return !scalar_is_null(out);
 }
 
+/* Whether text is empty or only blank space: no identifier at all. */
+static int blank_text(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_blank(text[i]))
+            return 0;
+    return 1;
+}
+
 static void read_client(doc *d, const yaml_event_t *ev)
 {
     scalar sc;
@@ -1507,6 +1529,10 @@ static void read_client(doc *d, const yaml_event_t *ev)
         return;
     if (sc.len > FACTS_MAX_TEXT)
         report_too_long(&d->s, "client");
+    else if (blank_text(sc.text, sc.len))
+        report(&d->s, "F004", "give the client's identifier, or leave client out",
+               "'client' must be an identifier, not %s",
+               sc.len ? "blank text" : "empty text");
     else
         d->facts->client = keep_text(d, &sc);
 }
@@ -1634,7 +1660,7 @@ static void doc_discard(doc *d)
 static sw_status doc_close(doc *d, sw_facts **out)
 {
     sw_status rc = d->nomem || !d->facts || !d->given_line ? SW_ERR_NOMEM
-                   : d->s.errors || d->broken              ? SW_ERR_FACTS
+                   : d->s.errors || d->broken || d->stopped ? SW_ERR_FACTS
                                                            : SW_OK;
     if (rc == SW_OK) {
         *out = d->facts;
@@ -1862,7 +1888,7 @@ static sw_status read_segment(sw_facts_stream *st, segment seg, sw_facts **out,
     }
     if (pulled)
         yaml_event_delete(&ev);
-    *found = *found || d.broken;
+    *found = *found || d.broken || d.stopped;
     sw_status rc = doc_close(&d, out);
     parser_stop(st);
     if (!*found && rc == SW_OK) {
@@ -1944,8 +1970,11 @@ sw_status sw_facts_stream_next(sw_facts_stream *st, sw_facts **out, sw_diagnosti
         return SW_END;
     if (st->len > FACTS_MAX_INPUT) {
         site s = {.diags = diags, .file = st->name};
+        site_at_offset(st, &s, FACTS_MAX_INPUT);
         report(&s, "F012", "split the input into smaller files",
-               "the input is larger than the limit of 64 MiB (67108864 bytes)");
+               "the input is larger than the limit of 64 MiB (67108864 bytes): it is %zu bytes, "
+               "and byte 67108865, here, is past the limit",
+               st->len);
         return stream_failed(st, SW_ERR_LIMIT);
     }
     return next_in_stream(st, out, diags);

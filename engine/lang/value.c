@@ -44,21 +44,28 @@ static int digits(const char *s, size_t n, int *out)
     return 1;
 }
 
-int sw_date_parse(const char *s, size_t len, int32_t *days)
+sw_date_status sw_date_read(const char *s, size_t len, int32_t *days)
 {
     int y, m, d;
     if (len != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) || !digits(s + 5, 2, &m) ||
         !digits(s + 8, 2, &d))
-        return 0;
-    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-        return 0;
+        return SW_DATE_NOT_YYYY_MM_DD;
+    if (m < 1 || m > 12 || d < 1)
+        return SW_DATE_NO_SUCH_DAY;
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     int max = mdays[m - 1] + (m == 2 && leap);
     if (d > max)
-        return 0;
+        return SW_DATE_NO_SUCH_DAY;
+    if (y < 1900)
+        return SW_DATE_TOO_EARLY; /* 9999 is the largest four digits can write */
     *days = days_from_civil(y, m, d);
-    return 1;
+    return SW_DATE_OK;
+}
+
+int sw_date_parse(const char *s, size_t len, int32_t *days)
+{
+    return sw_date_read(s, len, days) == SW_DATE_OK;
 }
 
 void sw_date_format(int32_t days, char out[11])

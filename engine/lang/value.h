@@ -9,8 +9,23 @@
 
 #include "lang/vocab.h"
 
-/* Parses exactly "YYYY-MM-DD" (a real calendar date, years 1900..2999) into days
- * since 1970-01-01. Returns 1 on success, 0 otherwise. */
+/* The dates Stagewise accepts, in rules and in facts: every real calendar day from
+ * 1900-01-01 (earlier years are taken for typing slips) to 9999-12-31, the last day
+ * four digits can write and a common "no end" date. Days since 1970-01-01 then lie
+ * within -25567..2932896, so a difference of two dates (days since) and every
+ * comparison stay far inside 32 bits. */
+#define SW_DATE_RANGE_TEXT "from 1900-01-01 to 9999-12-31"
+
+typedef enum sw_date_status {
+    SW_DATE_OK,
+    SW_DATE_NOT_YYYY_MM_DD, /* not four digits, '-', two digits, '-', two digits */
+    SW_DATE_NO_SUCH_DAY,    /* month 13, 30 February, day 00 */
+    SW_DATE_TOO_EARLY       /* a real day, before 1900-01-01 */
+} sw_date_status;
+
+/* Reads exactly "YYYY-MM-DD" into days since 1970-01-01 (set only on SW_DATE_OK). */
+sw_date_status sw_date_read(const char *s, size_t len, int32_t *days);
+/* sw_date_read(...) == SW_DATE_OK. */
 int sw_date_parse(const char *s, size_t len, int32_t *days);
 /* Writes "YYYY-MM-DD" and a NUL into out[11]. */
 void sw_date_format(int32_t days, char out[11]);

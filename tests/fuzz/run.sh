@@ -2,24 +2,24 @@
 # run.sh - run the libFuzzer targets for a while, niced, on a seed corpus made from
 # the repository's rules and example clients.
 #
-# Usage: tests/fuzz/run.sh BUILD_DIR SECONDS [rules|facts]...
+# Usage: tests/fuzz/run.sh BUILD_DIR SECONDS [rules|facts|http]...
 #
 # BUILD_DIR was configured with
 #   CC=clang cmake -S . -B BUILD_DIR -DSTAGEWISE_FUZZ=ON -DSTAGEWISE_SANITIZE=ON
-# and built (targets fuzz_rules, fuzz_facts). Each target runs for SECONDS with one
+# and built (targets fuzz_rules, fuzz_facts, fuzz_http). Each target runs for SECONDS with one
 # job at nice 19; its working corpus is BUILD_DIR/corpus/NAME (kept between runs,
 # so runs add up), crash inputs go to BUILD_DIR/crashes/NAME/ and the log to
-# BUILD_DIR/fuzz-NAME.log. With no target named, both run one after the other.
+# BUILD_DIR/fuzz-NAME.log. With no target named, all three run one after another.
 # A crash input is replayed with `BUILD_DIR/tests/fuzz/fuzz_NAME FILE`; once fixed,
 # copy it to tests/fuzz/regressions/NAME/ with its expected outcome (see the
 # README there).
 set -eu
 
-build=${1:?usage: run.sh BUILD_DIR SECONDS [rules|facts]...}
-seconds=${2:?usage: run.sh BUILD_DIR SECONDS [rules|facts]...}
+build=${1:?usage: run.sh BUILD_DIR SECONDS [rules|facts|http]...}
+seconds=${2:?usage: run.sh BUILD_DIR SECONDS [rules|facts|http]...}
 shift 2
 root=$(cd "$(dirname "$0")/../.." && pwd)
-targets=${*:-rules facts}
+targets=${*:-rules facts http}
 
 seed_rules() {
     dir=$1
@@ -55,10 +55,27 @@ seed_facts() {
     done
 }
 
+# Requests as fuzz_http reads them: METHOD, a newline, the path, a newline, the body.
+seed_http() {
+    dir=$1
+    mkdir -p "$dir"
+    for f in "$root"/examples/clients/*.json; do
+        { printf 'POST\n/v1/evaluate\n'; cat "$f"; } > "$dir/seed_evaluate_$(basename "$f")"
+    done
+    for f in "$root"/examples/clients/*.yaml; do
+        { printf 'POST\n/v1/evaluate\n'; cat "$f"; } > "$dir/seed_evaluate_$(basename "$f")"
+    done
+    printf 'GET\n/v1/ruleset\n' > "$dir/seed_ruleset"
+    printf 'GET\n/healthz\n' > "$dir/seed_healthz"
+    printf 'GET\n/cds-services\n' > "$dir/seed_discovery"
+    printf 'POST\n/cds-services/dual_diagnosis\n{"hook": "patient-view", "hookInstance": "d1b5c1e4-1", "context": {"userId": "Practitioner/1", "patientId": "p1"}, "prefetch": {"facts": {"client": "p1", "assessed_on": "2026-11-20", "facts": {"stage": "engagement", "housing": "rough_sleeping", "phq9_item9": 1}}}}' > "$dir/seed_cds"
+    printf 'POST\n/cds-services/dual_diagnosis/feedback\n{"feedback": [{"card": "c1", "outcome": "accepted", "outcomeTimestamp": "2026-11-20T10:00:00Z", "acceptedSuggestions": [{"id": "s1"}]}]}' > "$dir/seed_feedback"
+}
+
 for t in $targets; do
     case $t in
-    rules | facts) ;;
-    *) echo "run.sh: unknown target '$t' (rules or facts)" >&2; exit 2 ;;
+    rules | facts | http) ;;
+    *) echo "run.sh: unknown target '$t' (rules, facts or http)" >&2; exit 2 ;;
     esac
     corpus=$build/corpus/$t
     if [ ! -d "$corpus" ]; then

@@ -7,6 +7,7 @@
  * Usage:
  *   svc_client load PORT PATH BODYFILE REQUESTS THREADS [options]
  *   svc_client slow PORT PATH BODYFILE PAUSE_MS [options]
+ *   svc_client raw PORT REQUESTFILE PAUSE_MS [options]
  * Options:
  *   --token TOKEN       send "Authorization: Bearer TOKEN"
  *   --expect STATUS     the status every reply must have (default 200)
@@ -19,6 +20,9 @@
  * few failures are described on stderr). slow prints "half-sent" once the first
  * half is out, then "status CODE" and the body, or "closed" when the server closed
  * the connection without replying; it exits 0 when the reply met the expectations.
+ * raw sends REQUESTFILE as it is (request line, headers and body, any bytes) in two
+ * halves with PAUSE_MS between them, for malformed and hostile requests; it prints
+ * like slow, and with --expect 0 it expects the connection closed without a reply.
  *
  * Only loopback: the host is always 127.0.0.1.
  */
@@ -377,6 +381,36 @@ static int run_slow(const config *cfg, unsigned pause_ms)
     return rc;
 }
 
+/* ---- raw ---- */
+
+static int run_raw(const config *cfg, unsigned pause_ms)
+{
+    size_t half = cfg->body_len / 2;
+    inbuf in = {0};
+    reply r = {0};
+    int fd = connect_loopback(cfg->port);
+    if (fd < 0 || send_all(fd, cfg->body, half) != 0) {
+        printf("cannot send\n");
+        if (fd >= 0)
+            close(fd);
+        return 1;
+    }
+    struct timespec pause = {pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L};
+    nanosleep(&pause, NULL);
+    send_all(fd, cfg->body + half, cfg->body_len - half); /* the server may have closed */
+    int got = read_reply(fd, &in, &r) == 0;
+    close(fd);
+    free(in.data);
+    if (!got) {
+        printf("closed\n");
+        return cfg->expect == 0 ? 0 : 1;
+    }
+    printf("status %d\n%s\n", r.status, r.body);
+    int rc = check_reply(cfg, &r) == NULL ? 0 : 1;
+    free(r.body);
+    return rc;
+}
+
 /* ---- arguments ---- */
 
 static char *read_file(const char *path, size_t *len)
@@ -431,10 +465,25 @@ int main(int argc, char **argv)
     config cfg = {0};
     int load = argc >= 7 && strcmp(argv[1], "load") == 0;
     int slow = argc >= 6 && strcmp(argv[1], "slow") == 0;
+    int raw = argc >= 5 && strcmp(argv[1], "raw") == 0;
 
+    if (raw) {
+        cfg.port = atoi(argv[2]);
+        cfg.expect = 200;
+        if ((cfg.body = read_file(argv[3], &cfg.body_len)) == NULL ||
+            parse_options(&cfg, argc, argv, 5) != 0) {
+            fprintf(stderr, "svc_client: cannot read '%s', or bad options\n", argv[3]);
+            free(cfg.body);
+            return 2;
+        }
+        int rc = run_raw(&cfg, (unsigned)atoi(argv[4]));
+        free(cfg.body);
+        return rc;
+    }
     if (!load && !slow) {
         fprintf(stderr, "usage: svc_client load PORT PATH BODYFILE REQUESTS THREADS [options]\n"
-                        "       svc_client slow PORT PATH BODYFILE PAUSE_MS [options]\n");
+                        "       svc_client slow PORT PATH BODYFILE PAUSE_MS [options]\n"
+                        "       svc_client raw PORT REQUESTFILE PAUSE_MS [options]\n");
         return 2;
     }
     cfg.port = atoi(argv[2]);

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "rules_fixture.h"
@@ -445,6 +447,33 @@ static void test_reader_errors(void **state)
     expect_error(wide, 128, "line 1, column 3: did not find expected <document start>");
 }
 
+/* 100,000 levels, of arrays and of objects, whole and balanced: refused at the 65th
+ * level, where the limit is crossed, without reading further (the test's CTest
+ * timeout would catch a reader that went on: libyaml's flow scanner is quadratic
+ * in the depth). */
+static void test_reader_deep(void **state)
+{
+    (void)state;
+    enum { DEEP = 100000 };
+    size_t len = 2 * DEEP + 8;
+    char *text = malloc(len);
+    assert_non_null(text);
+    memset(text, '[', DEEP);
+    memset(text + DEEP, ']', DEEP);
+    expect_error(text, 2 * DEEP, "line 1, column 65: nested more than 64 levels deep");
+    size_t n = 0;
+    for (int i = 0; i < DEEP / 8; i++) {
+        memcpy(text + n, "{\"a\": ", 6);
+        n += 6;
+    }
+    memcpy(text + n, "1", 1);
+    n++;
+    memset(text + n, '}', DEEP / 8);
+    n += DEEP / 8;
+    expect_error(text, n, "line 1, column 385: nested more than 64 levels deep");
+    free(text);
+}
+
 /* What libyaml lets through beyond RFC 8259 (docs/integration.md says so): a
  * comment and a trailing comma. Neither changes a value. */
 static void test_reader_yaml_leniency(void **state)
@@ -471,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_writer_misuse),
         cmocka_unit_test(test_reader_values_and_spans),
         cmocka_unit_test(test_reader_errors),
+        cmocka_unit_test(test_reader_deep),
         cmocka_unit_test(test_reader_yaml_leniency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,6 +121,31 @@ static const check_case cases[] = {
         "test.sw:18:42: error[E215]: 'flag' holds true/false but this is a whole number\n"
         "   18 | rule r \"R\" when phq9 > 3 then set flag = 3 end\n"
         "      |                                          ^\n"},
+    {"e216",
+        "rule r \"R\" when phq9 >= 1 / 0 then recommend cbt end\n",
+        "test.sw:18:25: error[E216]: '/' cannot be computed: it divides by zero\n"
+        "   18 | rule r \"R\" when phq9 >= 1 / 0 then recommend cbt end\n"
+        "      |                         ^~~~~\n"
+        "      = hint: it would be unknown for every client; divide by a number that is not zero\n"},
+    {"e216_folded_zero",
+        "rule r \"R\" when phq9 >= 3.5 / (2 * 3 - 6) then recommend cbt end\n",
+        "test.sw:18:25: error[E216]: '/' cannot be computed: it divides by zero\n"
+        "   18 | rule r \"R\" when phq9 >= 3.5 / (2 * 3 - 6) then recommend cbt end\n"
+        "      |                         ^~~~~~~~~~~~~~~~~\n"
+        "      = hint: it would be unknown for every client; divide by a number that is not zero\n"},
+    {"e216_overflow",
+        "rule r \"R\" when phq9 < 1000000000000 * 1000000000000 then recommend cbt end\n",
+        "test.sw:18:24: error[E216]: '*' cannot be computed: the result is outside the whole "
+        "numbers Stagewise holds (-9223372036854775808 to 9223372036854775807)\n"
+        "   18 | rule r \"R\" when phq9 < 1000000000000 * 1000000000000 then recommend cbt end\n"
+        "      |                        ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "      = hint: it would be unknown for every client; write a smaller value\n"},
+    {"e202_folded",
+        "rule r \"R\" when phq9 > 20 + 10 then recommend cbt end\n",
+        "test.sw:18:24: error[E202]: 30 is outside the range of 'phq9'\n"
+        "   18 | rule r \"R\" when phq9 > 20 + 10 then recommend cbt end\n"
+        "      |                        ^~~~~~~\n"
+        "      = hint: 'phq9' is declared as int 0..27\n"},
     {"e301",
         "rule r \"R\" when flag then set flag = true end\n",
         "test.sw:17:9: error[E301]: derived fact 'flag' depends on itself\n"

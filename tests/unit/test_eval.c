@@ -174,6 +174,16 @@ static void test_arithmetic_and_dates(void **state)
     assert_int_equal(truth("days since released_on < 14", "2024-03-01", PAIRS("released_on=2024-02-28")), 'T');
     /* without the assessment date, time since is unknown */
     assert_int_equal(truth("days since released_on < 14", NULL, PAIRS("released_on=2026-11-13")), 'U');
+    /* constant subexpressions are folded by the checker and give the same truth */
+    assert_int_equal(truth("phq9 >= 3 * (2 + 1)", NULL, PAIRS("phq9=9")), 'T');
+    assert_int_equal(truth("phq9 >= 3 * (2 + 1)", NULL, PAIRS("phq9=8")), 'F');
+    assert_int_equal(truth("phq9 > 7 / 2", NULL, PAIRS("phq9=4")), 'T');
+    assert_int_equal(truth("phq9 > 7 / 2", NULL, PAIRS("phq9=3")), 'F');
+    assert_int_equal(truth("phq9 > -(2 - 5)", NULL, PAIRS("phq9=4")), 'T');
+    /* the ends of the date range: 1900-01-01 to 9999-12-31 is 2958463 days */
+    assert_int_equal(truth("days since released_on is 2958463", "9999-12-31", PAIRS("released_on=1900-01-01")), 'T');
+    assert_int_equal(truth("days since released_on is -2958463", "1900-01-01", PAIRS("released_on=9999-12-31")), 'T');
+    assert_int_equal(truth("released_on is 9999-12-31", NULL, PAIRS("released_on=9999-12-31")), 'T');
 }
 
 /* ---- derived facts ---- */

@@ -53,7 +53,7 @@ static const char RULES[] =
 #define STAGES "engagement, persuasion, active_treatment, relapse_prevention"
 #define SUBSTANCES "opioids, alcohol, crack, cocaine, cannabis"
 #define SYNTAX_HINT "check the brackets, quotes, colons and indentation here and on the line before"
-#define DATE_HINT "write a real date as YYYY-MM-DD, between 1900 and 2999, e.g. 2026-11-20"
+#define DATE_HINT "write a real date as YYYY-MM-DD, from 1900-01-01 to 9999-12-31, e.g. 2026-11-20"
 #define ALIAS_HINT "write each value out in full"
 
 typedef struct fixture {
@@ -465,6 +465,31 @@ static void test_f004_facts_not_a_mapping(void **state)
                   "write each fact as name: value under facts:"});
 }
 
+/* An empty or blank client identifier is refused where it stands; a client left
+ * out, or given as nothing, is none. */
+static void test_f004_empty_client(void **state)
+{
+    fixture *fx = *state;
+    refuse(fx, "client: \"\"\nfacts: {phq9: 1}\n");
+    ASSERT_DIAGS(fx->diags, "client.yaml",
+                 {"F004", 1, 9, "client", "'client' must be an identifier, not empty text",
+                  "give the client's identifier, or leave client out"});
+    sw_diagnostics_clear(fx->diags);
+    refuse(fx, "{\"facts\": {}, \"client\": \"  \"}\n");
+    ASSERT_DIAGS(fx->diags, "client.yaml",
+                 {"F004", 1, 25, "client", "'client' must be an identifier, not blank text",
+                  "give the client's identifier, or leave client out"});
+    sw_diagnostics_clear(fx->diags);
+    sw_facts *f = NULL;
+    const char *none = "client:\nfacts: {phq9: 1}\n";
+    assert_int_equal(sw_facts_parse(fx->rules, "c.yaml", none, strlen(none), &f, fx->diags), SW_OK);
+    assert_null(sw_facts_client(f));
+    assert_int_equal(sw_facts_set_client(f, ""), SW_ERR_ARG);
+    assert_int_equal(sw_facts_set_client(f, " \t"), SW_ERR_ARG);
+    assert_null(sw_facts_client(f));
+    sw_facts_free(f);
+}
+
 /* JSON has no empty value: a blank is an error, while YAML's "phq9:" is unknown. */
 static void test_f004_blank_json_value(void **state)
 {
@@ -556,6 +581,22 @@ static void test_f009_invalid_date(void **state)
                   "'last_use' must be a date written YYYY-MM-DD, not 20/11/2026", DATE_HINT});
 }
 
+/* Dates run from 1900-01-01 to 9999-12-31, both accepted; the day before is not. */
+static void test_f009_date_range(void **state)
+{
+    fixture *fx = *state;
+    refuse(fx, "assessed_on: 1899-12-31\nfacts:\n  last_use: 9999-12-31\n");
+    ASSERT_DIAGS(fx->diags, "client.yaml",
+                 {"F009", 1, 14, "assessed_on",
+                  "'assessed_on' must be a date from 1900-01-01 to 9999-12-31, not 1899-12-31",
+                  DATE_HINT});
+    sw_diagnostics_clear(fx->diags);
+    assert_reads_as(fx, "assessed_on: 1900-01-01\nfacts:\n  last_use: 9999-12-31\n",
+                    "assessed_on=1900-01-01\nbmi=unknown\ndose=unknown\nhousing=unknown\n"
+                    "injecting=unknown\nlast_use=9999-12-31\nnote=unknown\nphq9=unknown\n"
+                    "stage=unknown\nsubstances=unknown\nvisits=unknown\n");
+}
+
 static void test_f010_not_a_mapping(void **state)
 {
     fixture *fx = *state;
@@ -599,7 +640,8 @@ static void test_f012_nesting(void **state)
     ASSERT_DIAGS(fx->diags, "client.yaml",
                  {"F004", 1, 15, "facts.note", "'note' must be text, not a list", NULL},
                  {"F012", 1, 29, "facts.note",
-                  "lists and mappings are nested more than 16 levels deep",
+                  "lists and mappings are nested more than 16 levels deep; the rest of the "
+                  "document is not read",
                   "client documents need three levels at most"});
 }
 
@@ -668,16 +710,24 @@ static void test_f012_input_too_large(void **state)
     size_t len = ((size_t)64 << 20) + 1;
     char *text = malloc(len);
     assert_non_null(text);
-    memset(text, ' ', len);
+    /* 1048576 lines of 64 bytes fill the limit; the byte past it opens line 1048577 */
+    for (size_t i = 0; i + 64 <= len; i += 64) {
+        memset(text + i, ' ', 63);
+        text[i] = '#';
+        text[i + 63] = '\n';
+    }
     memcpy(text, "facts: {}", 9);
+    text[len - 1] = 'x';
     sw_facts *f = NULL;
     assert_int_equal(sw_facts_parse(fx->rules, "huge.yaml", text, len, &f, fx->diags),
                      SW_ERR_LIMIT);
     assert_null(f);
     ASSERT_DIAGS(fx->diags, "huge.yaml",
-                 {"F012", 0, 0, NULL,
-                  "the input is larger than the limit of 64 MiB (67108864 bytes)",
+                 {"F012", 1048577, 1, NULL,
+                  "the input is larger than the limit of 64 MiB (67108864 bytes): it is 67108865 "
+                  "bytes, and byte 67108865, here, is past the limit",
                   "split the input into smaller files"});
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->source_line, "x");
     /* a stream says it once, then ends */
     sw_facts_stream *st = NULL;
     assert_int_equal(sw_facts_stream_open(fx->rules, "huge.yaml", text, len, &st), SW_OK);
@@ -1139,12 +1189,14 @@ int main(void)
         T(test_f004_more_shapes),
         T(test_f004_facts_not_a_mapping),
         T(test_f004_blank_json_value),
+        T(test_f004_empty_client),
         T(test_f005_out_of_range),
         T(test_f006_not_an_allowed_value),
         T(test_f006_suggests_a_member),
         T(test_f007_duplicates),
         T(test_f008_derived_fact_given),
         T(test_f009_invalid_date),
+        T(test_f009_date_range),
         T(test_f010_not_a_mapping),
         T(test_f011_anchors_and_aliases),
         T(test_f012_nesting),

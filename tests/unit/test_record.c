@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "util/buf.h"
 #include "audit/record.h"
 #include "report/report.h"
 #include "rules_fixture.h"
@@ -306,6 +307,34 @@ static void test_replay_refused(void **state)
     sw_free(text);
 }
 
+/* A record 100,000 levels deep (in its result, in flow style and in JSON): refused at
+ * the 65th level, before libyaml's loader, which recurses, builds anything. */
+static void test_replay_too_deep(void **state)
+{
+    fixture *fx = *state;
+    sw_buf b = SW_BUF_INIT;
+    sw_buf_puts(&b, "{\"format\":\"" SW_RECORD_FORMAT_NAME "\",\"result\":");
+    size_t at = b.len;
+    sw_buf_repeat(&b, '[', 100000);
+    sw_buf_repeat(&b, ']', 100000);
+    sw_buf_puts(&b, "}\n");
+    assert_false(sw_buf_failed(&b));
+    sw_diagnostics *d = sw_diagnostics_new();
+    sw_replay *r = (sw_replay *)1;
+    assert_int_equal(sw_record_replay(fx->rules, b.data, b.len, &r, d), SW_ERR_FACTS);
+    assert_null(r);
+    assert_int_equal(sw_diagnostics_count(d), 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->code, "A010");
+    char want[160];
+    /* the root object is level 1; the 64th bracket is level 65 */
+    snprintf(want, sizeof want,
+             "not a decision record: lists and objects are nested more than 64 levels deep "
+             "(at byte %zu)", at + 63 + 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->message, want);
+    sw_diagnostics_free(d);
+    sw_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_replay_differs),
         cmocka_unit_test(test_replay_other_rules),
         cmocka_unit_test(test_replay_refused),
+        cmocka_unit_test(test_replay_too_deep),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

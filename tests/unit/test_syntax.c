@@ -33,10 +33,17 @@ static const syntax_case cases[] = {
         "      = hint: write 'and' instead\n"},
     {"bad_date",
         "rule r1 \"R\" when a and 2026-02-30 is known then recommend i end\n",
-        "test.sw:4:24: error[E003]: this is not a valid date\n"
+        "test.sw:4:24: error[E003]: this is not a real calendar date\n"
         "    4 | rule r1 \"R\" when a and 2026-02-30 is known then recommend i end\n"
         "      |                        ^~~~~~~~~~\n"
-        "      = hint: dates are written YYYY-MM-DD\n"},
+        "      = hint: dates are written YYYY-MM-DD, from 1900-01-01 to 9999-12-31\n"},
+    {"early_date",
+        "rule r1 \"R\" when a and 1899-12-31 is known then recommend i end\n",
+        "test.sw:4:24: error[E003]: this date is before 1900-01-01: dates run from 1900-01-01 to "
+        "9999-12-31\n"
+        "    4 | rule r1 \"R\" when a and 1899-12-31 is known then recommend i end\n"
+        "      |                        ^~~~~~~~~~\n"
+        "      = hint: dates are written YYYY-MM-DD, from 1900-01-01 to 9999-12-31\n"},
     {"bad_escape",
         "rule r1 \"R\\q\" when a then recommend i end\n",
         "test.sw:4:11: error[E002]: unknown escape in string\n"
