@@ -30,12 +30,13 @@
 #include "jsontext.h"
 
 enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_KEY, OPT_DECISION_ID,
-       OPT_TIMESTAMP, OPT_JOBS };
+       OPT_TIMESTAMP, OPT_JOBS, OPT_DETAIL };
 
 static const cli_option eval_options[] = {
     {OPT_HELP, 'h', "help", 0},
     {OPT_FACTS, 'f', "facts", 1},
     {OPT_FORMAT, 0, "format", 1},
+    {OPT_DETAIL, 0, "detail", 0},
     {OPT_JOBS, 'j', "jobs", 1},
     /* audit: production mode and the decision log (cmd_audit.c, docs/audit.md) */
     {OPT_PRODUCTION, 0, "production", 0},
@@ -64,12 +65,16 @@ const char cli_eval_help[] =
     "  -f, --facts FILE     the clients' facts; '-' reads standard input; may be\n"
     "                       given more than once; each input is at most " CLI_FACTS_LIMIT_TEXT "\n"
     "      --format FORMAT  how results are printed:\n"
-    "                         text   a report per client, separated by blank lines\n"
-    "                                (the default)\n"
+    "                         text   per client, the brief: one screen (at most 40\n"
+    "                                lines of 100 columns) of risks, today's actions,\n"
+    "                                the stage and the questions to ask next; with\n"
+    "                                --detail the full report (the default)\n"
     "                         json   one client: a JSON object; any other number:\n"
     "                                a JSON array of the objects\n"
     "                         jsonl  one compact JSON object per line per client\n"
     "                         yaml   one YAML document (\"---\") per client\n"
+    "      --detail         text: the full report, every reason, citation and\n"
+    "                       matched value, instead of the brief\n"
     "  -j, --jobs N         evaluate on N worker threads (0: one per processor);\n"
     "                       the output is the same, in input order; a progress line\n"
     "                       goes to standard error when it is a terminal\n"
@@ -93,7 +98,8 @@ const char cli_eval_help[] =
     "  5   a file could not be read or the output could not be written\n"
     "  70  internal error (out of memory)\n";
 
-typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_YAML } out_format;
+/* OUT_TEXT is the brief; OUT_DETAIL (--format text --detail) the full report. */
+typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_YAML, OUT_DETAIL } out_format;
 
 /* Where the output stands across all inputs. */
 typedef struct eval_output {
@@ -173,11 +179,25 @@ static void out_document(eval_output *out)
     }
 }
 
+/* The library's rendering for an output format. */
+static sw_format library_format(const eval_output *out)
+{
+    switch (out->format) {
+    case OUT_TEXT: return SW_FORMAT_BRIEF;
+    case OUT_DETAIL: return SW_FORMAT_TEXT;
+    case OUT_YAML: return SW_FORMAT_YAML;
+    case OUT_JSON:
+    case OUT_JSONL: break;
+    }
+    return SW_FORMAT_JSON;
+}
+
 /* Writes one rendered result; takes ownership of text (freed with sw_free). */
 static void out_result(eval_output *out, char *text, size_t len)
 {
     switch (out->format) {
     case OUT_TEXT:
+    case OUT_DETAIL:
         if (out->written > 0)
             out_puts(out, "\n");
         out_write(out, text, len);
@@ -303,10 +323,7 @@ static int evaluate_one(eval_state *st, const sw_facts *facts)
         sw_result_free(result);
         return logged;
     }
-    status = sw_result_render(result, st->out.format == OUT_TEXT ? SW_FORMAT_TEXT
-                                      : st->out.format == OUT_YAML ? SW_FORMAT_YAML
-                                                                   : SW_FORMAT_JSON,
-                              &text, &len);
+    status = sw_result_render(result, library_format(&st->out), &text, &len);
     sw_result_free(result);
     if (status != SW_OK)
         return cli_fail_status(status, "rendering a result");
@@ -455,9 +472,7 @@ static int start_batch(eval_state *st, unsigned jobs)
 {
     if (jobs <= 1)
         return CLI_EXIT_OK;
-    sw_format format = st->out.format == OUT_TEXT   ? SW_FORMAT_TEXT
-                       : st->out.format == OUT_YAML ? SW_FORMAT_YAML
-                                                    : SW_FORMAT_JSON;
+    sw_format format = library_format(&st->out);
     st->batch = eval_batch_start(st->rules, format, st->out.format == OUT_JSONL, jobs,
                                  isatty(STDERR_FILENO), batch_emit, st);
     if (st->batch == NULL)
@@ -552,6 +567,7 @@ int cli_cmd_eval(int argc, char **argv)
     const char **facts_paths = malloc((size_t)argc * sizeof *facts_paths);
     size_t nrules = 0, nfacts = 0;
     out_format format = OUT_TEXT;
+    int detail = 0;
     int stdin_used = 0, id, code = CLI_EXIT_OK, production = 0;
     const char *value, *log_path = NULL, *key_path = NULL, *decision_id = NULL,
         *timestamp = NULL;
@@ -607,6 +623,9 @@ int cli_cmd_eval(int argc, char **argv)
         case OPT_PRODUCTION:
             production = 1;
             break;
+        case OPT_DETAIL:
+            detail = 1;
+            break;
         case OPT_LOG:
             log_path = value;
             break;
@@ -630,6 +649,12 @@ int cli_cmd_eval(int argc, char **argv)
             break;
         }
     }
+    if (detail && format != OUT_TEXT) {
+        code = cli_usage_error("eval", "--detail goes with --format text (the default)");
+        goto done;
+    }
+    if (detail)
+        format = OUT_DETAIL;
     if (!log_path && (key_path || decision_id || timestamp)) {
         code = cli_usage_error("eval", "--pseudonym-key, --decision-id and --timestamp "
                                        "need --log FILE");

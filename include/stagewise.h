@@ -40,7 +40,7 @@ extern "C" {
 #define SW_VERSION_MINOR 1
 #define SW_VERSION_PATCH 0
 /* Version of the result document (JSON and YAML); see docs/result-format.md. */
-#define SW_RESULT_FORMAT "1.0"
+#define SW_RESULT_FORMAT "1.1"
 
 typedef enum sw_status {
     SW_OK = 0,
@@ -253,12 +253,23 @@ typedef struct sw_stage_verdict {
     int provisional;
 } sw_stage_verdict;
 
-/* A fact whose absence left rules undecided. */
+/* A fact whose absence left rules undecided, with what knowing it could decide:
+ * the highest risk and recommendation its undecided rules could raise, and
+ * whether one of them could move the stage. rank orders the questions to ask
+ * (1 first): by that risk's severity, then that recommendation's priority, then a
+ * possible stage move, then the number of rules, then the fact's name
+ * (docs/result-format.md). */
 typedef struct sw_data_gap {
     const char *fact;
     const char *label;
     const char *const *rules;   /* sorted */
     size_t nrules;
+    size_t rank;
+    int could_raise_risk;              /* a risk rule waits on it */
+    sw_risk_severity risk_severity;    /* the highest such risk, when could_raise_risk */
+    int could_recommend;               /* a recommending rule waits on it */
+    sw_priority priority;              /* the highest such priority, when could_recommend */
+    int could_move_stage;              /* a stage-movement rule waits on it */
 } sw_data_gap;
 
 typedef struct sw_provenance {
@@ -298,7 +309,9 @@ SW_API sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_
 SW_API const sw_report *sw_result_report(const sw_result *result);
 SW_API void sw_result_free(sw_result *result);
 
-typedef enum sw_format { SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_FORMAT_YAML } sw_format;
+/* TEXT is the full report for people; BRIEF the one-screen brief (at most 40 lines
+ * of 100 columns: risks, today's actions, the stage, the questions to ask next). */
+typedef enum sw_format { SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_FORMAT_YAML, SW_FORMAT_BRIEF } sw_format;
 
 /* Renders a result; *out is NUL-terminated, freed with sw_free; *len may be NULL. */
 SW_API sw_status sw_result_render(const sw_result *result, sw_format format, char **out,

@@ -30,8 +30,14 @@ sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out);
  * renderings can be concatenated into a stream). SW_ERR_LIMIT for a string longer
  * than INT_MAX bytes, which libyaml cannot take. */
 sw_status sw_report_render_yaml(const sw_report *rep, sw_buf *out);
-/* The report for people at a terminal. */
+/* The full report for people at a terminal (`eval --detail`). */
 sw_status sw_report_render_text(const sw_report *rep, sw_buf *out);
+
+/* The brief (report_brief.c): at most SW_BRIEF_LINES lines of at most
+ * SW_BRIEF_COLUMNS characters, for every report. */
+#define SW_BRIEF_LINES 40
+#define SW_BRIEF_COLUMNS 100
+sw_status sw_report_render_brief(const sw_report *rep, sw_buf *out);
 
 /* ---- Internal: the shape of the result document --------------------------
  *

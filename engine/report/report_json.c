@@ -196,6 +196,14 @@ static void put_gaps(walk *w, const sw_data_gap *list, size_t n)
         begin_object(w);
         key_string(w, "fact", list[i].fact);
         key_string(w, "label", list[i].label);
+        key_count(w, "rank", list[i].rank);
+        key_object(w, "would_decide");
+        key_string(w, "risk", list[i].could_raise_risk ? sw_severity_name(list[i].risk_severity)
+                                                       : NULL);
+        key_string(w, "recommendation",
+                   list[i].could_recommend ? sw_priority_name(list[i].priority) : NULL);
+        key_bool(w, "stage_move", list[i].could_move_stage);
+        end_object(w);
         key_string_list(w, "rules", list[i].rules, list[i].nrules);
         end_object(w);
     }
@@ -268,6 +276,7 @@ sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out)
 {
     switch (format) {
     case SW_FORMAT_TEXT: return sw_report_render_text(rep, out);
+    case SW_FORMAT_BRIEF: return sw_report_render_brief(rep, out);
     case SW_FORMAT_JSON: return sw_report_render_json(rep, 1, out);
     case SW_FORMAT_YAML: return sw_report_render_yaml(rep, out);
     }

@@ -426,6 +426,55 @@ static void sort_gaps(const sw_program *p, gap_pair *v, size_t n)
     free(tmp);
 }
 
+/* What one undecided rule could decide once the gap's fact is known. */
+static void decides(const sw_program *p, const sw_rule_def *r, sw_data_gap *gap)
+{
+    (void)p;
+    for (uint32_t a = 0; a < r->nactions; a++) {
+        const sw_action *act = &r->actions[a];
+        if (act->kind == SW_ACT_RISK) {
+            if (!gap->could_raise_risk || act->severity > gap->risk_severity)
+                gap->risk_severity = (sw_risk_severity)act->severity;
+            gap->could_raise_risk = 1;
+        } else if (act->kind == SW_ACT_RECOMMEND) {
+            if (!gap->could_recommend || act->priority > gap->priority)
+                gap->priority = (sw_priority)act->priority;
+            gap->could_recommend = 1;
+        } else if (act->kind == SW_ACT_MOVE) {
+            gap->could_move_stage = 1;
+        }
+    }
+}
+
+/* Which question first: the order of sw_data_gap's rank, most decisive first. */
+static int cmp_gap_rank(const sw_data_gap *x, const sw_data_gap *y)
+{
+    int rx = x->could_raise_risk ? (int)x->risk_severity + 1 : 0;
+    int ry = y->could_raise_risk ? (int)y->risk_severity + 1 : 0;
+    if (rx != ry)
+        return ry - rx;
+    int px = x->could_recommend ? (int)x->priority + 1 : 0;
+    int py = y->could_recommend ? (int)y->priority + 1 : 0;
+    if (px != py)
+        return py - px;
+    if (x->could_move_stage != y->could_move_stage)
+        return y->could_move_stage - x->could_move_stage;
+    if (x->nrules != y->nrules)
+        return x->nrules > y->nrules ? -1 : 1;
+    return strcmp(x->fact, y->fact);
+}
+
+/* Sets rank 1..n; the list itself stays in fact-name order. */
+static void rank_gaps(sw_data_gap *gaps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t ahead = 0;
+        for (size_t j = 0; j < n; j++)
+            ahead += j != i && cmp_gap_rank(&gaps[j], &gaps[i]) < 0;
+        gaps[i].rank = ahead + 1;
+    }
+}
+
 static void build_gaps(builder *b)
 {
     const sw_program *p = b->p;
@@ -466,7 +515,9 @@ static void build_gaps(builder *b)
             }
             rules[i] = p->rules[g.v[i].rule].id;
             gaps[k - 1].nrules++;
+            decides(p, &p->rules[g.v[i].rule], &gaps[k - 1]);
         }
+        rank_gaps(gaps, ngaps);
         b->rep->gaps = gaps;
         b->rep->ngaps = ngaps;
     }

@@ -98,7 +98,8 @@ static const sw_stage_candidate full_candidates[] = {
 static const char *const full_undecided[] = {"relapse_check", "retention"};
 static const char *const housing_gap_rules[] = {"immediate_needs", "stable_housing"};
 static const sw_data_gap full_gaps[] = {
-    {"housing", "Housing status", housing_gap_rules, 2},
+    {"housing", "Housing status", housing_gap_rules, 2, 1, 1, SW_SEVERITY_WARNING, 1,
+     SW_PRIORITY_HIGH, 0},
 };
 static const sw_fact_value full_derived[] = {
     {"disengagement_risk", "At risk of disengaging", "unknown", 0, 1},
@@ -137,7 +138,8 @@ static const char *const odd_words[] = {
     "no", "Off", "y", "~", "null", "TRUE", "", "12", "-3", "+1", ".5", "0x1f", "1:20",
     "2026-01-01", "=", "<<", "- a", "a: b", "#c", "'", "NaN", "\xf0\x9f\x98\x80", "plain words",
 };
-static const sw_data_gap odd_gaps[] = {{"no_rules", NULL, NULL, 0}};
+static const sw_data_gap odd_gaps[] = {{"no_rules", NULL, NULL, 0, 1, 0, SW_SEVERITY_INFO, 0,
+                                        SW_PRIORITY_LOW, 0}};
 static const sw_report odd_report = {
     {"1.0", "0.1.0", "g", "Caf\xc3\xa9 \"quoted\" \\ title", "1.0.0", "12345", "deadbeef", "no",
      "2026-01-01"},
@@ -181,10 +183,10 @@ static const char empty_text[] =
     "  ruleset sha256  (not given)\n"
     "  facts sha256    (not given)\n"
     "  engine          (not given)\n"
-    "  result format   1.0\n";
+    "  result format   1.1\n";
 
 static const char empty_json_compact[] =
-    "{\"format\":\"stagewise-result\",\"format_version\":\"1.0\",\"provenance\":{\"engine_versio"
+    "{\"format\":\"stagewise-result\",\"format_version\":\"1.1\",\"provenance\":{\"engine_versio"
     "n\":null,\"guideline\":null,\"guideline_title\":null,\"guideline_version\":null,\"rulese"
     "t_sha256\":null,\"facts_sha256\":null,\"client\":null,\"assessed_on\":null},\"recommenda"
     "tions\":[],\"advice\":[],\"challenges\":[],\"risks\":[],\"stage\":{\"current\":null,\"sugges"
@@ -195,7 +197,7 @@ static const char empty_json_compact[] =
 static const char empty_json_pretty[] =
     "{\n"
     "  \"format\": \"stagewise-result\",\n"
-    "  \"format_version\": \"1.0\",\n"
+    "  \"format_version\": \"1.1\",\n"
     "  \"provenance\": {\n"
     "    \"engine_version\": null,\n"
     "    \"guideline\": null,\n"
@@ -231,7 +233,7 @@ static const char empty_json_pretty[] =
 static const char empty_yaml[] =
     "---\n"
     "format: stagewise-result\n"
-    "format_version: '1.0'\n"
+    "format_version: '1.1'\n"
     "provenance:\n"
     "  engine_version: null\n"
     "  guideline: null\n"
@@ -371,7 +373,9 @@ static const char full_json_compact[] =
     "s\",\"at\":\"rules/stage.sw:7\",\"citations\":[],\"matched\":[{\"fact\":\"appointments_misse"
     "d_30d\",\"label\":\"Appointments missed in the last 30 days\",\"value\":\"0\",\"known\":tru"
     "e,\"derived\":false}]}]}],\"undecided_rules\":[\"relapse_check\",\"retention\"],\"provisi"
-    "onal\":false},\"data_gaps\":[{\"fact\":\"housing\",\"label\":\"Housing status\",\"rules\":[\"i"
+    "onal\":false},\"data_gaps\":[{\"fact\":\"housing\",\"label\":\"Housing status\",\"rank\":1,"
+    "\"would_decide\":{\"risk\":\"warning\",\"recommendation\":\"high\",\"stage_move\":false},"
+    "\"rules\":[\"i"
     "mmediate_needs\",\"stable_housing\"]}],\"derived\":[{\"fact\":\"disengagement_risk\",\"lab"
     "el\":\"At risk of disengaging\",\"value\":\"unknown\",\"known\":false,\"derived\":true},{\"f"
     "act\":\"retention_met\",\"label\":\"Retained for three months\",\"value\":\"true\",\"known\":"
@@ -611,6 +615,12 @@ static const char full_json_pretty[] =
     "    {\n"
     "      \"fact\": \"housing\",\n"
     "      \"label\": \"Housing status\",\n"
+    "      \"rank\": 1,\n"
+    "      \"would_decide\": {\n"
+    "        \"risk\": \"warning\",\n"
+    "        \"recommendation\": \"high\",\n"
+    "        \"stage_move\": false\n"
+    "      },\n"
     "      \"rules\": [\n"
     "        \"immediate_needs\",\n"
     "        \"stable_housing\"\n"
@@ -797,6 +807,11 @@ static const char full_yaml[] =
     "data_gaps:\n"
     "- fact: housing\n"
     "  label: Housing status\n"
+    "  rank: 1\n"
+    "  would_decide:\n"
+    "    risk: warning\n"
+    "    recommendation: high\n"
+    "    stage_move: false\n"
     "  rules:\n"
     "  - immediate_needs\n"
     "  - stable_housing\n"
@@ -868,7 +883,8 @@ static const char odd_json_compact[] =
     "t\":null,\"suggested\":\"persuasion\",\"direction\":\"unknown\",\"policy\":\"true\",\"candidat"
     "es\":[],\"undecided_rules\":[\"no\",\"Off\",\"y\",\"~\",\"null\",\"TRUE\",\"\",\"12\",\"-3\",\"+1\",\".5"
     "\",\"0x1f\",\"1:20\",\"2026-01-01\",\"=\",\"<<\",\"- a\",\"a: b\",\"#c\",\"'\",\"NaN\",\"\xf0\x9f\x98\x80\",\"plain "
-    "words\"],\"provisional\":true},\"data_gaps\":[{\"fact\":\"no_rules\",\"label\":null,\"rules\""
+    "words\"],\"provisional\":true},\"data_gaps\":[{\"fact\":\"no_rules\",\"label\":null,\"rank\":1,"
+    "\"would_decide\":{\"risk\":null,\"recommendation\":null,\"stage_move\":false},\"rules\""
     ":[]}],\"derived\":[],\"summary\":{\"rules_total\":1,\"rules_fired\":0,\"rules_undecided\":"
     "0}}\n";
 
@@ -944,6 +960,11 @@ static const char odd_yaml[] =
     "data_gaps:\n"
     "- fact: no_rules\n"
     "  label: null\n"
+    "  rank: 1\n"
+    "  would_decide:\n"
+    "    risk: null\n"
+    "    recommendation: null\n"
+    "    stage_move: false\n"
     "  rules: []\n"
     "derived: []\n"
     "summary:\n"

@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/01-rough-sleeper-psychosis.yaml

@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/02-methadone-poor-adherence.yaml

@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/03-prison-release-last-week.yaml

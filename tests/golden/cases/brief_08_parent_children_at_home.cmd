@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/08-parent-children-at-home.yaml

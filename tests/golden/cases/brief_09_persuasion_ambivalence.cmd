@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/09-persuasion-ambivalence.yaml

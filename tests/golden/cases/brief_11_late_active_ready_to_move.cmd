@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/11-late-active-ready-to-move.yaml

@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/13-json-client.json

@@ -1,0 +1,1 @@
+stagewise eval rules -f examples/clients/14-active-treatment-lost-contact.yaml
