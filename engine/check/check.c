@@ -400,6 +400,7 @@ static void check_facts(sw_model *m)
     m->facts = sw_arena_array(m->arena, m->nfacts ? m->nfacts : 1, sizeof *m->facts);
     m->types = sw_arena_array(m->arena, m->nfacts ? m->nfacts : 1, sizeof *m->types);
     if (!m->facts || !m->types) {
+        m->nbase = m->nfacts = 0;   /* later phases must not search a table never filled */
         m->errors++;
         return;
     }
@@ -1269,11 +1270,16 @@ unsigned sw_check(sw_model *m)
                     "start the rule set with: guideline NAME \"Title\" version \"1.0.0\"",
                     "the rule set has no guideline header");
     }
-    check_sources(m);
-    check_stages(m);
-    check_facts(m);
-    check_catalogue(m);
-    check_rules(m);
+    /* Each phase reads the tables the ones before it built; once the arena has
+     * failed, a table may be missing, so checking stops (the loader answers
+     * SW_ERR_NOMEM). */
+    void (*const phases[])(sw_model *) = {check_sources, check_stages, check_facts,
+                                          check_catalogue, check_rules};
+    for (size_t i = 0; i < sizeof phases / sizeof *phases; i++) {
+        phases[i](m);
+        if (m->arena->failed)
+            return ++m->errors;
+    }
     if (m->errors == 0)
         check_derived_cycles(m);
     return m->errors;

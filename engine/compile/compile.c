@@ -534,6 +534,8 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
         qsort(reads.v, reads.n, sizeof *reads.v, cmp_u32);
     r->nreads = reads.n;
     r->reads = sw_arena_memdup(&c->p->arena, reads.v ? (void *)reads.v : (void *)"", reads.n * sizeof *reads.v);
+    if (!r->reads)
+        c->failed = 1;
     r->reads_assessed_on = (uint8_t)reads.uses_date;
     free(reads.v);
 }
@@ -1102,6 +1104,8 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
     }
     free(c.nodes);
     free(c.consts);
+    if (p->arena.failed)   /* a copy that went unchecked above still counts */
+        c.failed = 1;
     if (!c.failed)
         link_setters(&c);
     if (!c.failed)
