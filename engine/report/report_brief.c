@@ -100,11 +100,10 @@ static void add_reason(line *l, const sw_item *item)
 
 static void put_risks(line *l, const sw_report *rep, sw_buf *out)
 {
-    size_t critical = 0, warning = 0, info = 0;
+    size_t critical = 0, warning = 0;   /* info risks are counted on the ALSO line */
     for (size_t i = 0; i < rep->nrisks; i++) {
         critical += rep->risks[i].severity == SW_SEVERITY_CRITICAL;
         warning += rep->risks[i].severity == SW_SEVERITY_WARNING;
-        info += rep->risks[i].severity == SW_SEVERITY_INFO;
     }
     /* missing facts that could raise a risk: never let "none flagged" read as "no risk" */
     size_t could = 0;
