@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"   /* sw_edit_distance */
+
 void cli_args_init(cli_args *args, int argc, char *const *argv, int first,
                    const cli_option *options, size_t noptions)
 {
@@ -21,32 +23,6 @@ void cli_args_init(cli_args *args, int argc, char *const *argv, int first,
     args->error[0] = '\0';
 }
 
-size_t cli_edit_distance(const char *a, const char *b, size_t blen, size_t cap)
-{
-    size_t alen = strlen(a);
-    size_t row[64];
-
-    if (alen >= sizeof row / sizeof row[0] || blen >= sizeof row / sizeof row[0])
-        return cap + 1;
-    for (size_t j = 0; j <= blen; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= alen; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= blen; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[blen] > cap ? cap + 1 : row[blen];
-}
-
 /* The known long option closest to name[0..len), or NULL when none is close. */
 static const char *suggest_long(const cli_args *args, const char *name, size_t len)
 {
@@ -57,7 +33,7 @@ static const char *suggest_long(const cli_args *args, const char *name, size_t l
         const char *candidate = args->options[i].long_name;
         if (candidate == NULL)
             continue;
-        size_t d = cli_edit_distance(candidate, name, len, 2);
+        size_t d = sw_edit_distance(candidate, strlen(candidate), name, len, 2);
         if (d < best_distance) {
             best_distance = d;
             best = candidate;

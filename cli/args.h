@@ -46,8 +46,4 @@ void cli_args_init(cli_args *args, int argc, char *const *argv, int first,
  * value, value given to an option that takes none). */
 cli_arg_kind cli_args_next(cli_args *args, int *id, const char **value);
 
-/* Edit distance between a and the first blen characters of b; any distance above cap
- * is reported as cap + 1. Used for "did you mean" suggestions. */
-size_t cli_edit_distance(const char *a, const char *b, size_t blen, size_t cap);
-
 #endif

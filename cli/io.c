@@ -3,6 +3,8 @@
  */
 #include "io.h"
 
+#include "internal.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +44,7 @@ static void note_over(cli_input *input, const char *data, size_t limit)
         line++;
         start = (size_t)(p - data) + 1;
     }
-    size_t column = 1;
-    for (size_t i = start; i < limit; i++)
-        column += ((unsigned char)data[i] & 0xC0) != 0x80;
+    size_t column = 1 + sw_utf8_count(data + start, limit - start);
     input->over_line = line;
     input->over_column = column;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "internal.h"
 #include "cli.h"
 #include "cmd_audit.h"
 #include "cmd_lint.h"
@@ -93,7 +94,7 @@ static int unknown_command(const char *name)
     size_t best = 3;
 
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        size_t d = cli_edit_distance(commands[i].name, name, strlen(name), 2);
+        size_t d = sw_edit_distance(commands[i].name, strlen(commands[i].name), name, strlen(name), 2);
         if (d < best) {
             best = d;
             suggestion = commands[i].name;

@@ -14,8 +14,10 @@
 
 #include "stagewise.h"
 #include "util/buf.h"
+#include "util/digest.h"
 #include "util/json.h"
 #include "util/jsonread.h"
+#include "util/text.h"
 #include "authoring/fmt.h"
 #include "authoring/lint.h"
 #include "authoring/scenario.h"

@@ -5,9 +5,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "serve_auth.h"
 
+#include "internal.h"
+
 #include <errno.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +22,7 @@ static int token_char(unsigned char c)
 
 static int digest(const char *token, size_t len, unsigned char out[32])
 {
-    unsigned int n = 0;
-    return EVP_Digest(token, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+    return sw_sha256(token, len, out) ? 0 : -1;
 }
 
 static int add_token(serve_tokens *tokens, const char *token, size_t len)
@@ -83,7 +82,7 @@ static int read_tokens(FILE *f, const char *path, serve_tokens *out, char *messa
             rc = -1;
         }
         if (line != NULL)
-            OPENSSL_cleanse(line, cap);
+            sw_digest_wipe(line, cap);
     }
     if (rc == 0 && ferror(f)) {
         snprintf(message, size, "cannot read '%s': %s", path, strerror(errno));
@@ -144,6 +143,6 @@ int serve_tokens_check(const serve_tokens *tokens, const char *authorization)
         return 0;
     int match = 0;
     for (size_t i = 0; i < tokens->count; i++)
-        match |= CRYPTO_memcmp(presented, tokens->digests[i], sizeof presented) == 0;
+        match |= sw_digest_equal(presented, tokens->digests[i], sizeof presented);
     return match;
 }

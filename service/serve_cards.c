@@ -6,7 +6,6 @@
  */
 #include "serve_cards.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,30 +34,14 @@ typedef struct card {
 int serve_card_uuid(const char *hook_instance, const sw_provenance *prov, const char *kind,
                     const char *id, char out[37])
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_len = 0;
     sw_buf name = {0};
 
     sw_buf_append(&name, (const char *)card_namespace, sizeof card_namespace);
     sw_buf_printf(&name, "%s\n%s\n%s\n%s\n%s", hook_instance, prov->ruleset_sha256,
                      prov->facts_sha256, kind, id != NULL ? id : "");
-    if (name.failed ||
-        EVP_Digest(name.data, name.len, digest, &digest_len, EVP_sha1(), NULL) != 1) {
-        sw_buf_free(&name);
-        return -1;
-    }
+    int ok = !name.failed && sw_uuid_named(name.data, name.len, out);
     sw_buf_free(&name);
-    digest[6] = (unsigned char)((digest[6] & 0x0F) | 0x50); /* version 5 */
-    digest[8] = (unsigned char)((digest[8] & 0x3F) | 0x80); /* RFC 4122 variant */
-    char *p = out;
-    for (int i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            *p++ = '-';
-        snprintf(p, 3, "%02x", digest[i]);
-        p += 2;
-    }
-    *p = '\0';
-    return 0;
+    return ok ? 0 : -1;
 }
 
 /* ---- text helpers ---- */

@@ -269,7 +269,7 @@ static char *blank_outside(const char *body, size_t len, size_t start, size_t en
             copy[k++] = body[i];
         else if (body[i] == '\n')
             copy[k++] = '\n';
-        else if (((unsigned char)body[i] & 0xC0) != 0x80)
+        else if (!sw_utf8_continues((unsigned char)body[i]))
             copy[k++] = ' ';
     }
     copy[k] = '\0';

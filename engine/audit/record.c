@@ -5,7 +5,7 @@
  * through the JSON writer as one object; the result document, rendered compact by
  * the same reporter as `eval --format json|jsonl` (report.h), is spliced in after it,
  * and the hash member is added last, over everything before it. Identifiers come
- * from libcrypto: RAND_bytes for version 4 UUIDs, HMAC-SHA256 for pseudonyms.
+ * from util/digest.h: version 4 UUIDs, HMAC-SHA256 for pseudonyms.
  *
  * Replaying: libyaml reads the record (JSON is YAML), the facts are rebuilt from its
  * "input" member through the ordinary facts reader, checked against facts_sha256,
@@ -25,9 +25,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 #include <yaml.h>
 
 #include "util/arena.h"
@@ -35,6 +32,7 @@
 #include "util/digest.h"
 #include "facts/facts.h"
 #include "util/json.h"
+#include "util/text.h"
 #include "compile/program.h"
 #include "report/report.h"
 #include "lang/value.h"
@@ -48,30 +46,6 @@ int sw_is_hex64(const char *s, size_t len)
     for (size_t i = 0; i < 64; i++)
         if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
             return 0;
-    return 1;
-}
-
-static void hex_of(const unsigned char *b, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-/* A random (version 4) UUID, lower case. */
-static int new_uuid(char out[37])
-{
-    unsigned char b[16];
-    char hex[33];
-    if (RAND_bytes(b, sizeof b) != 1)
-        return 0;
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    hex_of(b, sizeof b, hex);
-    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
     return 1;
 }
 
@@ -117,13 +91,11 @@ static int now_utc(char out[21])
 /* "hmac-sha256:" and the HMAC of the client id under key, in hex. */
 static int pseudonym(const sw_record_options *o, const char *client, char out[12 + 65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (!HMAC(EVP_sha256(), o->pseudonym_key, (int)o->pseudonym_key_len,
-              (const unsigned char *)client, strlen(client), md, &n) || n != 32)
+    unsigned char md[32];
+    if (!sw_hmac_sha256(o->pseudonym_key, o->pseudonym_key_len, client, strlen(client), md))
         return 0;
     memcpy(out, "hmac-sha256:", 12);
-    hex_of(md, 32, out + 12);
+    sw_hex(md, 32, out + 12);
     return 1;
 }
 
@@ -260,7 +232,7 @@ static sw_status identify(const sw_record_options *o, const sw_facts *f, head *h
         return SW_ERR_ARG;
     if (o && o->decision_id)
         snprintf(id, 65, "%s", o->decision_id);
-    else if (!new_uuid(id))
+    else if (!sw_uuid_random(id))
         return SW_ERR_NOMEM;
     if (o && o->timestamp)
         snprintf(ts, 21, "%s", o->timestamp);

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "lang/value.h"
+#include "util/text.h"
 
 /* ---- lines ---- */
 
@@ -345,10 +346,7 @@ void sw_fmt_expr(sw_buf *b, const sw_file *f, const sw_expr *e)
 /* Display columns of UTF-8 text (code points). */
 static size_t columns(const char *s)
 {
-    size_t n = 0;
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return s ? sw_utf8_count(s, strlen(s)) : 0;
 }
 
 /* Whether a comment starts in [from, to). */

@@ -36,6 +36,7 @@
 
 #include "lang/diag.h"
 #include "lang/value.h"
+#include "util/text.h"
 #include "compile/value_text.h"
 
 /* Documented limits (docs/facts-format.md, code F012). */
@@ -195,11 +196,10 @@ static void show_value(sw_buf *b, const char *text, size_t len)
     size_t i = 0;
     for (; i < len && chars < SHOWN_MAX; i++) {
         unsigned char c = (unsigned char)text[i];
-        if ((c & 0xC0) != 0x80)
-            chars++;
+        chars += !sw_utf8_continues(c);
         sw_buf_putc(b, c < 0x20 || c == 0x7F ? ' ' : (char)c);
     }
-    while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80)
+    while (i < len && sw_utf8_continues((unsigned char)text[i]))
         sw_buf_putc(b, text[i++]);
     if (i < len)
         sw_buf_puts(b, "...");
@@ -869,11 +869,7 @@ static void cursor_to_offset(sw_facts_stream *st, size_t offset)
 
 static size_t characters(const char *s, size_t n)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            count++;
-    return count;
+    return sw_utf8_count(s, n);
 }
 
 /* The 0-based column of offset, on the cursor's line; counts on from the last one. */

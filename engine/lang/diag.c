@@ -14,6 +14,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 struct sw_diagnostics {
     sw_arena arena;
@@ -76,11 +77,7 @@ static int push(sw_diagnostics *d, sw_diagnostic *item)
 static unsigned columns_of(const char *s, size_t n)
 {
     /* count UTF-8 code points, so carets line up under non-ASCII text */
-    unsigned cols = 0;
-    for (size_t i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
-            cols++;
-    return cols;
+    return (unsigned)sw_utf8_count(s, n);
 }
 
 static int queue(sw_diagnostics *d, sw_severity sev, const char *code, const char *file,

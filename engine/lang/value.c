@@ -3,6 +3,8 @@
  */
 #include "lang/value.h"
 
+#include "util/text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,33 +97,6 @@ int sw_enum_find(const sw_enum *e, const char *name, size_t len)
     return -1;
 }
 
-/* Damerau-Levenshtein distance (optimal string alignment), capped for long words. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 64 || m > 64)
-        return (size_t)-1;
-    size_t d[65][65];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[n][m];
-}
-
 const char *sw_suggest(const char *word, const char *const *candidates, size_t n)
 {
     size_t len = strlen(word);
@@ -129,7 +104,7 @@ const char *sw_suggest(const char *word, const char *const *candidates, size_t n
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {
-        size_t dd = distance(word, candidates[i]);
+        size_t dd = sw_edit_distance(word, len, candidates[i], strlen(candidates[i]), limit);
         /* ties go to the first in the order given, which callers keep stable */
         if (dd < best_d) {
             best_d = dd;

@@ -217,52 +217,6 @@ int sw_json_end_line(sw_json *w)
 
 /* ---- strings ---- */
 
-size_t sw_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char lead = s[0];
-    if (lead < 0x80) {
-        *cp = lead;
-        return 1;
-    }
-    /* Well-formed sequences (Unicode Table 3-7): the range allowed for the second
-     * byte depends on the lead; later bytes are always 80..BF. */
-    size_t need;
-    uint32_t value;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        need = 1;
-        value = lead & 0x1Fu;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        need = 2;
-        value = lead & 0x0Fu;
-        if (lead == 0xE0)
-            lo = 0xA0;   /* no overlong forms */
-        else if (lead == 0xED)
-            hi = 0x9F;   /* no surrogates */
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        need = 3;
-        value = lead & 0x07u;
-        if (lead == 0xF0)
-            lo = 0x90;   /* no overlong forms */
-        else if (lead == 0xF4)
-            hi = 0x8F;   /* nothing above U+10FFFF */
-    } else {
-        *cp = SW_UTF8_BAD;
-        return 1;
-    }
-    for (size_t i = 1; i <= need; i++) {
-        if (i >= n || s[i] < lo || s[i] > hi) {
-            *cp = SW_UTF8_BAD;
-            return i;
-        }
-        value = (value << 6) | (s[i] & 0x3Fu);
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    *cp = value;
-    return need + 1;
-}
-
 /* The escape for code point cp, or NULL when its bytes are copied as they are. */
 static const char *short_escape(uint32_t cp)
 {

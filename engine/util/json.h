@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/text.h"   /* sw_utf8_decode */
 #include "stagewise.h"
 
 #define SW_JSON_MAX_DEPTH 64
@@ -80,14 +81,6 @@ int sw_json_end_line(sw_json *w);
 /* Appends s[0..n) as a quoted, escaped JSON string (see the rules above). */
 void sw_json_put_string(sw_buf *out, const char *s, size_t n);
 
-/* Not a code point: what sw_utf8_decode stores for ill-formed UTF-8. */
-#define SW_UTF8_BAD 0x110000u
-
-/* Decodes one UTF-8 sequence from s[0..n), n >= 1. Returns the bytes it took (at
- * least 1) and stores the code point in *cp; for an ill-formed sequence stores
- * SW_UTF8_BAD and returns the length of its maximal ill-formed subpart, the unit
- * to replace with one U+FFFD. */
-size_t sw_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Whether every renderer escapes code point cp rather than show it: the C0
  * controls, U+007F, the C1 controls U+0080..U+009F, U+2028 and U+2029. */

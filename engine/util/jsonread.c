@@ -4,6 +4,8 @@
  */
 #include "util/jsonread.h"
 
+#include "util/text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,7 +124,7 @@ static size_t byte_of(reader *r, size_t ch)
     }
     while (r->char_at < ch && r->byte_at < r->n) {
         r->byte_at++;
-        while (r->byte_at < r->n && (r->s[r->byte_at] & 0xC0) == 0x80)
+        while (r->byte_at < r->n && sw_utf8_continues((unsigned char)r->s[r->byte_at]))
             r->byte_at++;
         r->char_at++;
     }
