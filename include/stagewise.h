@@ -84,6 +84,11 @@ SW_API void sw_diagnostics_free(sw_diagnostics *diags);
 SW_API void sw_diagnostics_clear(sw_diagnostics *diags);
 SW_API size_t sw_diagnostics_count(const sw_diagnostics *diags);
 SW_API size_t sw_diagnostics_error_count(const sw_diagnostics *diags);
+/* 1 when a facts input read into these diagnostics was not a well-formed document
+ * (not YAML or JSON, or not exactly one document: codes F001, F013), rather than a
+ * well-formed document with invalid facts; an HTTP caller answers 400 for the one
+ * and 422 for the other. */
+SW_API int sw_diagnostics_malformed(const sw_diagnostics *diags);
 /* The i-th diagnostic, in the order found; NULL when i is out of range. */
 SW_API const sw_diagnostic *sw_diagnostics_at(const sw_diagnostics *diags, size_t i);
 /* Renders every diagnostic as "file:line:col: error[CODE]: message", the source

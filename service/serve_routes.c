@@ -24,16 +24,6 @@
 
 /* ---- facts ---- */
 
-static int has_code(const sw_diagnostics *diags, const char *code)
-{
-    for (size_t i = 0; i < sw_diagnostics_count(diags); i++) {
-        const sw_diagnostic *d = sw_diagnostics_at(diags, i);
-        if (d != NULL && d->code != NULL && strcmp(d->code, code) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /* Replies for a facts status other than SW_OK. */
 static void facts_problem(serve_reply *reply, sw_status status, const sw_diagnostics *diags,
                           const char *source, size_t source_len)
@@ -50,7 +40,7 @@ static void facts_problem(serve_reply *reply, sw_status status, const sw_diagnos
                           sw_status_text(status));
         return;
     }
-    int malformed = has_code(diags, "F001") || has_code(diags, "F013");
+    int malformed = sw_diagnostics_malformed(diags);
     snprintf(message, sizeof message,
              "the client document has %zu error%s (see diagnostics); nothing was evaluated",
              errors, errors == 1 ? "" : "s");

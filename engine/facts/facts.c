@@ -176,6 +176,21 @@ static void report(site *s, const char *code, const char *hint, const char *fmt,
     va_end(ap);
 }
 
+/* A problem that makes the input not a facts document at all (not YAML or JSON, or
+ * not one document): the diagnostics say so (sw_diagnostics_malformed), which is
+ * how the service tells 400 from 422 without reading codes. */
+static void report_malformed(site *s, const char *code, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report_malformed(site *s, const char *code, const char *hint, const char *fmt, ...)
+{
+    sw_diag_mark_malformed(s->diags);
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(s, code, hint, fmt, ap);
+    va_end(ap);
+}
+
 static void buf_reset(sw_buf *b)
 {
     b->len = 0;
@@ -1029,7 +1044,7 @@ static void report_syntax(doc *d)
             sw_buf_printf(&context, " (%s)", p->context);
     }
     d->s.field = NULL;
-    report(&d->s, "F001", hint, "the facts are not valid YAML or JSON: %s%s",
+    report_malformed(&d->s, "F001", hint, "the facts are not valid YAML or JSON: %s%s",
            p->problem ? p->problem : "unreadable input", buf_text(&context));
     sw_buf_free(&context);
 }
@@ -1828,7 +1843,7 @@ static void json_junk(sw_facts_stream *st, size_t start, sw_diagnostics *diags)
     site_at_offset(st, &s, start);
     sw_buf got = SW_BUF_INIT;
     show_value(&got, st->data + start, shown_end - start);
-    report(&s, "F001", "write one JSON object after another, with nothing between them",
+    report_malformed(&s, "F001", "write one JSON object after another, with nothing between them",
            "expected { to start the next JSON object, found %s", buf_text(&got));
     sw_buf_free(&got);
     st->next = next;
@@ -2016,8 +2031,10 @@ static int segment_has_document(sw_facts_stream *st, segment seg, sw_diagnostics
                 found = !root_is_empty(&root);
                 yaml_event_delete(&root);
             }
-            if (found)
+            if (found) {
+                sw_diag_mark_malformed(d.s.diags);
                 say(&d, ev.start_mark, "F013", ONE_PER_DOCUMENT, "%s", SECOND_DOCUMENT);
+            }
         }
         yaml_event_delete(&ev);
         if (type == YAML_STREAM_END_EVENT || type == YAML_DOCUMENT_START_EVENT)
@@ -2038,7 +2055,7 @@ static int more_documents(sw_facts_stream *st, sw_diagnostics *diags)
             return 0;
         site s = {.diags = diags, .file = st->name};
         site_at_offset(st, &s, start);
-        report(&s, "F013", ONE_PER_DOCUMENT, "%s", SECOND_DOCUMENT);
+        report_malformed(&s, "F013", ONE_PER_DOCUMENT, "%s", SECOND_DOCUMENT);
         return 1;
     }
     segment seg;
@@ -2064,7 +2081,7 @@ sw_status sw_facts_parse(const sw_ruleset *rules, const char *name, const char *
     rc = sw_facts_stream_next(st, &f, diags);
     if (rc == SW_END) {
         site s = {.diags = diags, .file = st->name};
-        report(&s, "F013", "give the client's facts, e.g. facts: {phq9: 12}",
+        report_malformed(&s, "F013", "give the client's facts, e.g. facts: {phq9: 12}",
                "no client document in the input");
         rc = SW_ERR_FACTS;
     } else if (rc == SW_OK || rc == SW_ERR_FACTS) {

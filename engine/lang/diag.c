@@ -22,6 +22,7 @@ struct sw_diagnostics {
     size_t count, cap, errors;
     int truncated;         /* memory ran out while queuing, or SW_DIAG_MAX was reached */
     int nomem;             /* memory ran out: a diagnostic was lost */
+    int malformed;         /* a facts input was not a well-formed document */
     /* where the last position was found, so that the lines of a file's
      * diagnostics, found in order, are counted once rather than each from the
      * start (which made a file with many errors quadratic) */
@@ -226,4 +227,15 @@ sw_status sw_diagnostics_render(const sw_diagnostics *d, char **out, size_t *len
         sw_buf_printf(&b, "note: stopped after %zu diagnostics\n", d->count);
     *out = sw_buf_take(&b, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
+}
+
+void sw_diag_mark_malformed(sw_diagnostics *d)
+{
+    if (d)
+        d->malformed = 1;
+}
+
+int sw_diagnostics_malformed(const sw_diagnostics *d)
+{
+    return d ? d->malformed : 0;
 }

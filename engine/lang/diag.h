@@ -19,12 +19,16 @@ typedef struct sw_where {
     size_t offset, length;
 } sw_where;
 
-/* Queues a diagnostic. hint and field may be NULL. Returns 0 when memory ran out
- * (the list then records that it is incomplete). */
 /* Whether memory ran out while queuing a diagnostic (one was lost): a caller that
  * reports errors must then answer SW_ERR_NOMEM, not SW_ERR_RULES. */
 int sw_diag_nomem(const sw_diagnostics *d);
 
+/* Records that a facts input was not a well-formed document (the facts reader
+ * calls it with F001 and F013); sw_diagnostics_malformed tells. d may be NULL. */
+void sw_diag_mark_malformed(sw_diagnostics *d);
+
+/* Queues a diagnostic. hint and field may be NULL. Returns 0 when memory ran out
+ * (the list then records that it is incomplete). */
 int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where where,
                 const char *field, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));

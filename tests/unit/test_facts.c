@@ -1168,10 +1168,39 @@ static void test_setter_text_limit(void **state)
     sw_facts_free(f);
 }
 
+/* Not a document at all (400 for an HTTP caller) versus a document with invalid
+ * facts (422): told by sw_diagnostics_malformed, not by diagnostic codes. */
+static void test_malformed_is_told_apart_from_invalid(void **state)
+{
+    fixture *fx = *state;
+    static const char *const malformed[] = {
+        "facts: {phq9: 12\n",                        /* not YAML */
+        "{\"facts\": {\"phq9\": 12}} {\"x\": 1} trailing",  /* not one JSON value */
+        "facts: {phq9: 1}\n---\nfacts: {phq9: 2}\n",   /* two documents */
+        "",                                           /* no document */
+    };
+    for (size_t i = 0; i < sizeof malformed / sizeof *malformed; i++) {
+        sw_diagnostics_clear(fx->diags);
+        refuse(fx, malformed[i]);
+        assert_true(sw_diagnostics_malformed(fx->diags));
+    }
+    sw_diagnostics_clear(fx->diags);
+    refuse(fx, "facts: {phq9: 99}\n");                 /* well formed, out of range */
+    assert_false(sw_diagnostics_malformed(fx->diags));
+    sw_diagnostics_clear(fx->diags);
+    sw_facts *f = NULL;
+    const char *good = "facts: {phq9: 12}\n";
+    assert_int_equal(sw_facts_parse(fx->rules, "client.yaml", good, strlen(good), &f, fx->diags), SW_OK);
+    sw_facts_free(f);
+    assert_false(sw_diagnostics_malformed(fx->diags));
+    assert_false(sw_diagnostics_malformed(NULL));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup(name, clear_diags)
     const struct CMUnitTest tests[] = {
+        T(test_malformed_is_told_apart_from_invalid),
         T(test_reads_every_type),
         T(test_quoted_values_are_text_where_text_is_wanted),
         T(test_numbers_at_the_edges),
