@@ -22,6 +22,7 @@
 #include "args.h"
 #include "cli.h"
 #include "io.h"
+#include "internal.h"   /* sw_grow */
 
 enum { OPT_HELP = 1, OPT_CLIENTS };
 
@@ -352,14 +353,8 @@ static void free_names(char **names, size_t n)
 /* Appends dir/name to *names; 0 when memory ran out. */
 static int add_name(char ***names, size_t *n, size_t *cap, const char *dir, const char *name)
 {
-    if (*n == *cap) {
-        size_t grown_cap = *cap ? *cap * 2 : 16;
-        char **grown = realloc(*names, grown_cap * sizeof *grown);
-        if (!grown)
-            return 0;
-        *names = grown;
-        *cap = grown_cap;
-    }
+    if (!sw_grow(names, cap, *n, sizeof **names, 16))
+        return 0;
     char *path = malloc(strlen(dir) + strlen(name) + 2);
     if (!path)
         return 0;

@@ -28,6 +28,7 @@
 #include "eval_batch.h"
 #include "io.h"
 #include "jsontext.h"
+#include "internal.h"   /* sw_grow */
 
 enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_KEY, OPT_DECISION_ID,
        OPT_TIMESTAMP, OPT_JOBS, OPT_DETAIL };
@@ -263,15 +264,9 @@ static int notes_add(doc_notes *notes, size_t position, int skipped,
     } else if (!skipped) {
         return CLI_EXIT_OK;
     }
-    if (notes->count == notes->cap) {
-        size_t cap = notes->cap == 0 ? 8 : notes->cap * 2;
-        doc_note *grown = realloc(notes->items, cap * sizeof *grown);
-        if (grown == NULL) {
-            sw_free(text);
-            return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
-        }
-        notes->items = grown;
-        notes->cap = cap;
+    if (!sw_grow(&notes->items, &notes->cap, notes->count, sizeof *notes->items, 8)) {
+        sw_free(text);
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
     }
     notes->items[notes->count++] = (doc_note){position, skipped, text};
     return CLI_EXIT_OK;

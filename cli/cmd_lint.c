@@ -26,14 +26,8 @@
 
 static int push_path(cli_rule_files *files, const char *path)
 {
-    if (files->n == files->cap) {
-        size_t cap = files->cap ? files->cap * 2 : 16;
-        char **v = realloc(files->paths, cap * sizeof *v);
-        if (v == NULL)
-            return 0;
-        files->paths = v;
-        files->cap = cap;
-    }
+    if (!sw_grow(&files->paths, &files->cap, files->n, sizeof *files->paths, 16))
+        return 0;
     files->paths[files->n] = strdup(path);
     return files->paths[files->n] != NULL ? (files->n++, 1) : 0;
 }

@@ -98,14 +98,8 @@ typedef struct test_options {
 
 static int path_add(path_list *l, const char *path, size_t len)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **grown = realloc(l->v, cap * sizeof *grown);
-        if (!grown)
-            return 0;
-        l->v = grown;
-        l->cap = cap;
-    }
+    if (!sw_grow(&l->v, &l->cap, l->n, sizeof *l->v, 16))
+        return 0;
     char *copy = malloc(len + 1);
     if (!copy)
         return 0;

@@ -15,6 +15,7 @@
 #include "stagewise.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/grow.h"
 #include "util/json.h"
 #include "util/jsonread.h"
 #include "util/text.h"

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 
 #include "util/digest.h"
+
+#include "util/grow.h"
 #include "check/model.h"
 #include "compile/compile.h"
 #include "eval/index.h"
@@ -152,14 +154,8 @@ typedef struct path_list {
 
 static int push_path(path_list *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return 0;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (!sw_grow(&l->v, &l->cap, l->n, sizeof *l->v, 16))
+        return 0;
     l->v[l->n] = strdup(path);
     return l->v[l->n] ? (l->n++, 1) : 0;
 }

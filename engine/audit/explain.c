@@ -27,6 +27,7 @@
 #include "check/model.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
+#include "util/grow.h"
 
 /* ==== building ============================================================== */
 
@@ -46,15 +47,9 @@ typedef struct vec {
 
 static void *vec_push(ex *e, vec *x)
 {
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 8;
-        char *v = realloc(x->v, cap * x->size);
-        if (!v) {
-            e->failed = 1;
-            return NULL;
-        }
-        x->v = v;
-        x->cap = cap;
+    if (!sw_grow(&x->v, &x->cap, x->n, x->size, 8)) {
+        e->failed = 1;
+        return NULL;
     }
     void *slot = x->v + x->n++ * x->size;
     memset(slot, 0, x->size);

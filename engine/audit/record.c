@@ -36,6 +36,7 @@
 #include "compile/program.h"
 #include "report/report.h"
 #include "lang/value.h"
+#include "util/grow.h"
 
 /* ==== identity: decision id, time, pseudonym ================================ */
 
@@ -476,15 +477,9 @@ static sw_status not_a_record(sw_diagnostics *diags, const char *what)
 
 static void add_diff(replayer *x, const char *path, const char *recorded, const char *replayed)
 {
-    if (x->ndiffs == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 8;
-        sw_replay_difference *d = realloc(x->diffs, cap * sizeof *d);
-        if (!d) {
-            x->failed = 1;
-            return;
-        }
-        x->diffs = d;
-        x->cap = cap;
+    if (!sw_grow(&x->diffs, &x->cap, x->ndiffs, sizeof *x->diffs, 8)) {
+        x->failed = 1;
+        return;
     }
     const char *p = sw_arena_strdup(&x->out->arena, path);
     x->failed |= !p;

@@ -32,6 +32,7 @@
 
 #include "lang/value.h"
 #include "util/text.h"
+#include "util/grow.h"
 
 /* ---- lines ---- */
 
@@ -59,15 +60,9 @@ typedef struct fmt_state {
 static fmt_line *add_line(fmt_state *fx, unsigned indent, const sw_buf *text, uint32_t off,
                           uint32_t end, int ranged)
 {
-    if (fx->nlines == fx->cap) {
-        size_t cap = fx->cap ? fx->cap * 2 : 256;
-        fmt_line *v = realloc(fx->lines, cap * sizeof *v);
-        if (!v) {
-            fx->failed = 1;
-            return NULL;
-        }
-        fx->lines = v;
-        fx->cap = cap;
+    if (!sw_grow(&fx->lines, &fx->cap, fx->nlines, sizeof *fx->lines, 256)) {
+        fx->failed = 1;
+        return NULL;
     }
     const char *s = text->failed ? NULL : sw_arena_strdup(fx->arena, text->data ? text->data : "");
     if (!s) {

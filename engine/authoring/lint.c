@@ -43,6 +43,7 @@
 #include "eval/index.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
+#include "util/grow.h"
 
 const sw_lint_code sw_lint_codes[] = {
     {"L001", "part of a condition can never be true"},
@@ -152,14 +153,12 @@ typedef struct linter {
 
 static void *grow(linter *L, void *v, uint32_t *cap, size_t size)
 {
-    uint32_t ncap = *cap ? *cap * 2 : 64;
-    void *nv = realloc(v, (size_t)ncap * size);
-    if (!nv) {
+    uint32_t n = *cap;   /* called when full */
+    if (!sw_grow32(&v, cap, n, size, 64)) {
         L->failed = 1;
         return NULL;
     }
-    *cap = ncap;
-    return nv;
+    return v;
 }
 
 static uint64_t full_mask(uint32_t n) { return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1; }

@@ -23,6 +23,7 @@
 #include "lang/diag.h"
 #include "facts/facts.h"
 #include "lang/value.h"
+#include "util/grow.h"
 
 /* A name seen in the file, to find one given twice (even in a refused document). */
 typedef struct seen_name {
@@ -539,15 +540,9 @@ static void unknown_id(reader *r, const yaml_node_t *v, id_kind kind, const char
 static void add_expectation(reader *r, const yaml_node_t *v, uint8_t kind, uint32_t target,
                             uint8_t severity)
 {
-    if (r->nexp == r->capexp) {
-        size_t cap = r->capexp ? r->capexp * 2 : 16;
-        sw_expectation *grown = realloc(r->exp, cap * sizeof *grown);
-        if (!grown) {
-            r->nomem = 1;
-            return;
-        }
-        r->exp = grown;
-        r->capexp = cap;
+    if (!sw_grow(&r->exp, &r->capexp, r->nexp, sizeof *r->exp, 16)) {
+        r->nomem = 1;
+        return;
     }
     sw_expectation *e = &r->exp[r->nexp++];
     memset(e, 0, sizeof *e);
@@ -842,15 +837,9 @@ static const char *read_name(reader *r, const yaml_node_t *v)
                 "scenario '%s' is already defined at line %u", text_of(v), r->names[i].line);
             return NULL;
         }
-    if (r->nnames == r->capnames) {
-        size_t cap = r->capnames ? r->capnames * 2 : 16;
-        seen_name *grown = realloc(r->names, cap * sizeof *grown);
-        if (!grown) {
-            r->nomem = 1;
-            return NULL;
-        }
-        r->names = grown;
-        r->capnames = cap;
+    if (!sw_grow(&r->names, &r->capnames, r->nnames, sizeof *r->names, 16)) {
+        r->nomem = 1;
+        return NULL;
     }
     char *copy = malloc(strlen(text_of(v)) + 1);
     if (!copy) {
@@ -915,15 +904,8 @@ static void keep_scenario(reader *r, sw_scenario *sc)
 {
     sw_scenario_set *set = r->set;
     sc->expects = sw_arena_array(&set->arena, r->nexp ? r->nexp : 1, sizeof *sc->expects);
-    if (set->count == set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 32;
-        sw_scenario *grown = realloc(set->items, cap * sizeof *grown);
-        if (grown) {
-            set->items = grown;
-            set->cap = cap;
-        }
-    }
-    if (!sc->expects || set->count == set->cap) {
+    int room = sw_grow(&set->items, &set->cap, set->count, sizeof *set->items, 32);
+    if (!sc->expects || !room) {
         r->nomem = 1;
         sw_facts_free(sc->facts);
         return;

@@ -18,6 +18,7 @@
 #include "authoring/scenario.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
+#include "util/grow.h"
 
 typedef struct cmp {
     sw_test_run *run;
@@ -63,15 +64,9 @@ static const char *truth_word(uint8_t t)
 /* Starts a failure of expectation e; its rules are added with involve(). */
 static sw_failure *fail(cmp *c, const sw_expectation *e, const char *expected, const char *got)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        sw_failure *grown = realloc(c->v, cap * sizeof *grown);
-        if (!grown) {
-            c->nomem = 1;
-            return NULL;
-        }
-        c->v = grown;
-        c->cap = cap;
+    if (!sw_grow(&c->v, &c->cap, c->n, sizeof *c->v, 8)) {
+        c->nomem = 1;
+        return NULL;
     }
     sw_failure *f = &c->v[c->n++];
     memset(f, 0, sizeof *f);
@@ -84,15 +79,9 @@ static sw_failure *fail(cmp *c, const sw_expectation *e, const char *expected, c
 
 static void involve(cmp *c, uint32_t rule, const char *note)
 {
-    if (c->ninv == c->capinv) {
-        size_t cap = c->capinv ? c->capinv * 2 : 8;
-        sw_involved *grown = realloc(c->inv, cap * sizeof *grown);
-        if (!grown) {
-            c->nomem = 1;
-            return;
-        }
-        c->inv = grown;
-        c->capinv = cap;
+    if (!sw_grow(&c->inv, &c->capinv, c->ninv, sizeof *c->inv, 8)) {
+        c->nomem = 1;
+        return;
     }
     sw_involved *in = &c->inv[c->ninv++];
     in->rule = c->p->rules[rule].id;
@@ -404,14 +393,8 @@ void sw_test_run_free(sw_test_run *run)
 
 static sw_status add_result(sw_test_run *run, cmp *c, const sw_scenario *sc)
 {
-    if (run->count == run->cap) {
-        size_t cap = run->cap ? run->cap * 2 : 32;
-        sw_scenario_result *grown = realloc(run->results, cap * sizeof *grown);
-        if (!grown)
-            return SW_ERR_NOMEM;
-        run->results = grown;
-        run->cap = cap;
-    }
+    if (!sw_grow(&run->results, &run->cap, run->count, sizeof *run->results, 32))
+        return SW_ERR_NOMEM;
     sw_scenario_result *res = &run->results[run->count];
     memset(res, 0, sizeof *res);
     res->scenario = sc;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "lang/value.h"
+#include "util/grow.h"
 
 /* Where each line of a file starts, so that a line number is a binary search
  * (counting newlines from the start for every rule was quadratic). */
@@ -95,15 +96,9 @@ static unsigned line_of(compiler *c, const sw_decl *d, sw_loc at)
 
 static uint32_t emit(compiler *c, sw_node n)
 {
-    if (c->nnodes == c->capnodes) {
-        uint32_t cap = c->capnodes ? c->capnodes * 2 : 256;
-        sw_node *v = realloc(c->nodes, cap * sizeof *v);
-        if (!v) {
-            c->failed = 1;
-            return 0;
-        }
-        c->nodes = v;
-        c->capnodes = cap;
+    if (!sw_grow32(&c->nodes, &c->capnodes, c->nnodes, sizeof *c->nodes, 256)) {
+        c->failed = 1;
+        return 0;
     }
     c->nodes[c->nnodes] = n;
     return c->nnodes++;
@@ -111,15 +106,9 @@ static uint32_t emit(compiler *c, sw_node n)
 
 static uint32_t add_const(compiler *c, sw_value v)
 {
-    if (c->nconsts == c->capconsts) {
-        uint32_t cap = c->capconsts ? c->capconsts * 2 : 64;
-        sw_value *nv = realloc(c->consts, cap * sizeof *nv);
-        if (!nv) {
-            c->failed = 1;
-            return 0;
-        }
-        c->consts = nv;
-        c->capconsts = cap;
+    if (!sw_grow32(&c->consts, &c->capconsts, c->nconsts, sizeof *c->consts, 64)) {
+        c->failed = 1;
+        return 0;
     }
     c->consts[c->nconsts] = v;
     return c->nconsts++;
@@ -276,15 +265,9 @@ static void reads_of(const sw_program *p, const sw_node *nodes, uint32_t root, s
         for (uint32_t i = 0; i < s->n; i++)
             if (s->v[i] == n->a)
                 return;
-        if (s->n == s->cap) {
-            uint32_t cap = s->cap ? s->cap * 2 : 8;
-            uint32_t *v = realloc(s->v, cap * sizeof *v);
-            if (!v) {
-                s->failed = 1;
-                return;
-            }
-            s->v = v;
-            s->cap = cap;
+        if (!sw_grow32(&s->v, &s->cap, s->n, sizeof *s->v, 8)) {
+            s->failed = 1;
+            return;
         }
         s->v[s->n++] = n->a;
         return;
@@ -897,15 +880,9 @@ static void fast_chain(const sw_program *p, fast_builder *b, uint32_t idx, uint8
         return;
     }
     uint32_t f = fast_of(p, b, idx, neg);
-    if (*n == *cap) {
-        uint32_t c = *cap ? *cap * 2 : 8;
-        uint32_t *v = realloc(*list, c * sizeof *v);
-        if (!v) {
-            b->failed = 1;
-            return;
-        }
-        *list = v;
-        *cap = c;
+    if (!sw_grow32(list, cap, *n, sizeof **list, 8)) {
+        b->failed = 1;
+        return;
     }
     (*list)[(*n)++] = f;
 }

@@ -15,6 +15,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/text.h"
+#include "util/grow.h"
 
 struct sw_diagnostics {
     sw_arena arena;
@@ -61,14 +62,8 @@ const sw_diagnostic *sw_diagnostics_at(const sw_diagnostics *d, size_t i)
 
 static int push(sw_diagnostics *d, sw_diagnostic *item)
 {
-    if (d->count == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        sw_diagnostic **p = realloc(d->items, cap * sizeof *p);
-        if (!p)
-            return 0;
-        d->items = p;
-        d->cap = cap;
-    }
+    if (!sw_grow(&d->items, &d->cap, d->count, sizeof *d->items, 16))
+        return 0;
     d->items[d->count++] = item;
     if (item->severity == SW_SEV_ERROR)
         d->errors++;

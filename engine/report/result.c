@@ -19,6 +19,7 @@
 #include "report/report.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
+#include "util/grow.h"
 
 struct sw_result {
     sw_arena arena;
@@ -314,15 +315,9 @@ static void add_gap(gap_list *g, uint32_t slot)
     for (size_t i = g->n; i > 0 && g->v[i - 1].rule == g->rule; i--)
         if (g->v[i - 1].slot == slot)
             return;
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 64;
-        gap_pair *v = realloc(g->v, cap * sizeof *v);
-        if (!v) {
-            g->failed = 1;
-            return;
-        }
-        g->v = v;
-        g->cap = cap;
+    if (!sw_grow(&g->v, &g->cap, g->n, sizeof *g->v, 64)) {
+        g->failed = 1;
+        return;
     }
     gap_pair pair = {slot, g->rule};
     g->v[g->n++] = pair;
