@@ -13,8 +13,11 @@
  *   - sw_evaluate (the stage index and the fast form of the conditions, as an
  *     integrator calls it),
  *   - sw_explain (the node evaluator, condition by condition),
- * and checks lint's verdicts are sound: a rule lint says can never fire (L002)
- * never fires for any client drawn.
+ * and checks the two static analyses are sound: a rule lint says can never fire
+ * (L002) never fires for any client drawn, and coverage's possible outcomes of
+ * every boolean node (what the conditions metric counts as the whole) and its
+ * possible stage transitions (computed with only the stage known) hold every
+ * outcome and every transition the clients drawn produce.
  *
  * The generator is a fixed-seed xorshift, so a failure is reproducible and the test
  * prints the condition and the client that disagree.
@@ -28,7 +31,10 @@
 #include <cmocka.h>
 
 #include "rules_fixture.h"
+#include "authoring/coverage.h"
 #include "authoring/lint.h"
+#include "compile/program.h"
+#include "eval/eval.h"
 
 /* ---- the random source (state passed explicitly) ---- */
 
@@ -81,6 +87,9 @@ static sw_facts *client_facts(const sw_ruleset *rs, const client *c)
 {
     sw_facts *f = NULL;
     assert_int_equal(sw_facts_new(rs, &f), SW_OK);
+    /* the conditions never test the stage: it is known only so that coverage
+     * sees a transition */
+    assert_int_equal(sw_facts_set_text(f, "stage", "engagement", NULL), SW_OK);
     if (c->injecting_known)
         assert_int_equal(sw_facts_set_bool(f, "injecting", c->injecting, NULL), SW_OK);
     if (c->phq9_known)
@@ -337,7 +346,8 @@ static void test_every_evaluator_agrees_with_the_oracle(void **state)
         for (int i = 0; i < NCLIENTS; i++)
             clients[i] = draw_client(&r);
         condition(&r, clients, 1 + k % 5, c);
-        sprintf(text, "%srule r \"R\" when %s then recommend outreach end\n", FIXTURE_HEADER, c->text);
+        sprintf(text, "%srule r \"R\" when %s then recommend outreach move persuasion end\n",
+                FIXTURE_HEADER, c->text);
         sw_ruleset *rs = NULL;
         char *rendered = NULL;
         sw_status st = fixture_load(text, &rs, &rendered);
@@ -352,6 +362,11 @@ static void test_every_evaluator_agrees_with_the_oracle(void **state)
         loaded++;
         int lint_never = lint_says_never(text);
         never += lint_never;
+        sw_coverage cov;
+        assert_int_equal(sw_coverage_init(&cov, &rs->prog), SW_OK);
+        uint8_t possible_moves[16];
+        assert_true(cov.nstages * cov.nstages <= sizeof possible_moves);
+        memcpy(possible_moves, cov.trans_possible, cov.nstages * cov.nstages);
         for (int i = 0; i < NCLIENTS; i++) {
             char who[256];
             describe_client(&clients[i], who, sizeof who);
@@ -374,11 +389,29 @@ static void test_every_evaluator_agrees_with_the_oracle(void **state)
                          truth_name(node), who, truth_name(c->t[i]));
             if (lint_never && c->t[i] == T)
                 fail_msg("lint says '%s' can never fire, but it fires for %s", c->text, who);
+            sw_eval ev;
+            assert_int_equal(sw_eval_run(&ev, &rs->prog, f), SW_OK);
+            sw_coverage_record(&cov, &ev, rep, 1);
+            sw_eval_free(&ev);
+            for (uint32_t m = 0; m < cov.nstages * cov.nstages; m++)
+                if (cov.trans_seen[m] && !possible_moves[m])
+                    fail_msg("coverage: '%s' moves %s to %s for %s, a transition it called impossible",
+                             c->text, rep->stage.current, rep->stage.suggested, who);
             decided[c->t[i]]++;
             sw_explanation_free(ex);
             sw_result_free(res);
             sw_facts_free(f);
         }
+        for (uint32_t n = 0; n < cov.ncond; n++)
+            if (cov.cond_seen[n] & ~cov.cond_possible[n])
+                fail_msg("coverage: a node of '%s' was seen with outcomes %u beyond its possible %u",
+                         c->text, cov.cond_seen[n], cov.cond_possible[n]);
+        /* the root is the first node collected: it was seen with every truth the oracle gave */
+        uint8_t root = 0;
+        for (int i = 0; i < NCLIENTS; i++)
+            root |= c->t[i] == T ? SW_SEEN_TRUE : c->t[i] == F ? SW_SEEN_FALSE : SW_SEEN_UNKNOWN;
+        assert_int_equal(cov.cond_seen[cov.cond_first[0]], root);
+        sw_coverage_free(&cov);
         sw_ruleset_free(rs);
     }
     free(text);
