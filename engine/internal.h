@@ -18,6 +18,7 @@
 #include "util/grow.h"
 #include "util/json.h"
 #include "util/jsonread.h"
+#include "util/lookup.h"
 #include "util/text.h"
 #include "authoring/fmt.h"
 #include "authoring/lint.h"

@@ -22,6 +22,7 @@
 #include "util/digest.h"
 
 #include "util/grow.h"
+#include "util/lookup.h"
 #include "check/model.h"
 #include "compile/compile.h"
 #include "eval/index.h"
@@ -325,22 +326,16 @@ const sw_ruleset_info *sw_ruleset_describe(const sw_ruleset *rules)
     return rules ? &rules->prog.info : NULL;
 }
 
+static int fact_name_compare(const void *table, size_t i, const void *key)
+{
+    const sw_program *p = table;
+    const sw_name_key *k = key;
+    return sw_name_compare(p->facts[p->facts_by_name[i]].name, k->s, k->len);
+}
+
 const sw_fact_def *sw_program_fact(const sw_program *p, const char *name, size_t len)
 {
-    uint32_t lo = 0, hi = p->nfacts;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        const sw_fact_def *f = &p->facts[p->facts_by_name[mid]];
-        size_t n = strlen(f->name);
-        int c = memcmp(f->name, name, n < len ? n : len);
-        if (c == 0)
-            c = (n > len) - (n < len);
-        if (c == 0)
-            return f;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    sw_name_key key = {name, len};
+    size_t i = sw_lookup(p, p->nfacts, fact_name_compare, &key);
+    return i == SIZE_MAX ? NULL : &p->facts[p->facts_by_name[i]];
 }

@@ -28,6 +28,7 @@
 #include "lang/value.h"
 #include "compile/value_text.h"
 #include "util/grow.h"
+#include "util/lookup.h"
 
 /* ==== building ============================================================== */
 
@@ -709,20 +710,15 @@ static sw_status finish(ex *e, sw_explanation **out, sw_status st)
     return st;
 }
 
+static int rule_id_compare(const void *table, size_t i, const void *key)
+{
+    return strcmp(((const sw_rule_def *)table)[i].id, key);
+}
+
 static uint32_t find_rule(const sw_program *p, const char *id)
 {
-    uint32_t lo = 0, hi = p->nrules;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(p->rules[mid].id, id);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SW_NONE;
+    size_t i = sw_lookup(p->rules, p->nrules, rule_id_compare, id);
+    return i == SIZE_MAX ? SW_NONE : (uint32_t)i;
 }
 
 static sw_status unknown_rule(const sw_program *p, const char *id, sw_diagnostics *diags)

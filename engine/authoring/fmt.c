@@ -33,6 +33,7 @@
 #include "lang/value.h"
 #include "util/text.h"
 #include "util/grow.h"
+#include "util/lookup.h"
 
 /* ---- lines ---- */
 
@@ -345,16 +346,15 @@ static size_t columns(const char *s)
 }
 
 /* Whether a comment starts in [from, to). */
+static int comment_offset_compare(const void *table, size_t i, const void *key)
+{
+    uint32_t off = ((const sw_comment *const *)table)[i]->at.off, from = *(const uint32_t *)key;
+    return (off > from) - (off < from);
+}
+
 static int comment_in(const fmt_state *fx, uint32_t from, uint32_t to)
 {
-    uint32_t lo = 0, hi = fx->ncomments;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (fx->comments[mid]->at.off < from)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = sw_lower_bound(fx->comments, fx->ncomments, comment_offset_compare, &from);
     return lo < fx->ncomments && fx->comments[lo]->at.off < to;
 }
 

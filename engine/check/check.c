@@ -22,6 +22,7 @@
 
 #include "lang/value.h"
 #include "util/buf.h"
+#include "util/lookup.h"
 
 /* ---- reporting ---- */
 
@@ -113,39 +114,35 @@ static int cmp_statement_pos(const void *a, const void *b)
     return c ? c : cmp_position(*(sw_decl *const *)a, *(sw_decl *const *)b);
 }
 
+static int decl_name_compare(const void *table, size_t i, const void *key)
+{
+    return strcmp(((sw_decl *const *)table)[i]->name.name, key);
+}
+
 uint32_t sw_model_find(sw_decl *const *decls, uint32_t n, const char *name)
 {
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(decls[mid]->name.name, name);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SW_NONE;
+    size_t i = sw_lookup(decls, n, decl_name_compare, name);
+    return i == SIZE_MAX ? SW_NONE : (uint32_t)i;
+}
+
+/* A statement's key: its source, then its id. */
+typedef struct statement_key {
+    const char *source, *id;
+} statement_key;
+
+static int statement_compare(const void *table, size_t i, const void *key)
+{
+    const sw_decl *d = ((sw_decl *const *)table)[i];
+    const statement_key *k = key;
+    int c = strcmp(d->source.name, k->source);
+    return c ? c : strcmp(d->name.name, k->id);
 }
 
 uint32_t sw_model_find_statement(const sw_model *m, const char *source, const char *id)
 {
-    uint32_t lo = 0, hi = m->nstatements;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        const sw_decl *d = m->statements[mid];
-        int c = strcmp(d->source.name, source);
-        if (c == 0)
-            c = strcmp(d->name.name, id);
-        if (c == 0)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SW_NONE;
+    statement_key key = {source, id};
+    size_t i = sw_lookup(m->statements, m->nstatements, statement_compare, &key);
+    return i == SIZE_MAX ? SW_NONE : (uint32_t)i;
 }
 
 /* Collects the declarations matching a predicate, sorted; reports duplicates. */

@@ -24,6 +24,7 @@
 
 #include "lang/value.h"
 #include "util/grow.h"
+#include "util/lookup.h"
 
 /* Where each line of a file starts, so that a line number is a binary search
  * (counting newlines from the start for every rule was quadratic). */
@@ -62,6 +63,11 @@ static void *alloc_array(compiler *c, size_t n, size_t size)
     return v;
 }
 
+static int line_start_at_or_before(const void *table, size_t i, const void *key)
+{
+    return ((const uint32_t *)table)[i] <= *(const uint32_t *)key ? -1 : 1;
+}
+
 static unsigned line_of(compiler *c, const sw_decl *d, sw_loc at)
 {
     const sw_file *f = &c->m->files[d->file];
@@ -81,15 +87,8 @@ static unsigned line_of(compiler *c, const sw_decl *d, sw_loc at)
     }
     if (!li || !li->starts)
         return sw_syntax_line(f, at.off);
-    uint32_t lo = 0, hi = li->n;   /* the last line starting at or before at.off */
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (li->starts[mid] <= at.off)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo + 1;
+    /* lines starting at or before at.off; the first starts at 0 */
+    return (uint32_t)sw_lower_bound(li->starts, li->n, line_start_at_or_before, &at.off);
 }
 
 /* ---- expressions ---- */

@@ -4,6 +4,7 @@
  */
 #include "util/jsonread.h"
 
+#include "util/lookup.h"
 #include "util/text.h"
 
 #include <stdarg.h>
@@ -101,17 +102,14 @@ static int rewrite_pairs(reader *r, const unsigned char *t, size_t n)
 }
 
 /* A position in what libyaml read, as a byte offset in the caller's text. */
+static int shift_at_or_before(const void *table, size_t i, const void *key)
+{
+    return ((const size_t *)table)[i] <= *(const size_t *)key ? -1 : 1;
+}
+
 static size_t original(const reader *r, size_t at)
 {
-    size_t lo = 0, hi = r->nshifts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->shifts[mid] <= at)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return at + 2 * lo;
+    return at + 2 * sw_lower_bound(r->shifts, r->nshifts, shift_at_or_before, &at);
 }
 
 /* The byte offset of the character at index ch (marks only move forward, so the
