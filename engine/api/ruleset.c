@@ -23,12 +23,10 @@
 
 #include "util/grow.h"
 #include "util/lookup.h"
+#include "check/front.h"
 #include "check/model.h"
 #include "compile/compile.h"
 #include "eval/index.h"
-
-#define SW_MAX_RULE_FILE (16u << 20)    /* bytes in one rule file */
-#define SW_MAX_RULE_FILES 10000u
 
 static const char *base_name(const char *path)
 {
@@ -67,81 +65,27 @@ static int hash_files(const sw_file *files, uint32_t n, char hex[65])
     return sw_digest_finish(d, hex);
 }
 
-static void too_many_files(sw_diagnostics *diags, size_t n)
-{
-    sw_where w = {NULL, NULL, 0, 0, 0};
-    sw_diag_add(diags, SW_SEV_ERROR, "E008", w, NULL, "merge rule files: a rule file may hold up to 16 MiB",
-                "%zu rule files is more than the limit of %u", n, SW_MAX_RULE_FILES);
-}
-
-/* Parses, checks and compiles files already in memory (owned by arena). */
-static sw_status build(sw_arena *arena, sw_file *files, uint32_t nfiles, sw_ruleset **out,
-                       sw_diagnostics *diags)
-{
-    sw_model m;
-    memset(&m, 0, sizeof m);
-    m.arena = arena;
-    m.diags = diags;
-    m.files = files;
-    m.nfiles = nfiles;
-    sw_decl **tail = &m.decls;
-    unsigned errors = 0;
-    for (uint32_t i = 0; i < nfiles; i++)
-        errors += sw_syntax_parse(arena, diags, &files[i], i, &tail);
-    /* a tree built short of memory may hold holes: it is not checked */
-    if (arena->failed || sw_diag_nomem(diags))
-        return SW_ERR_NOMEM;
-    /* check what parsed even after syntax errors, so one run reports everything */
-    errors += sw_check(&m);
-    /* a failed allocation anywhere above is not a rule error, whatever it led to */
-    if (arena->failed || sw_diag_nomem(diags))
-        return SW_ERR_NOMEM;
-    if (errors == 0) {
-        sw_ruleset *rs = calloc(1, sizeof *rs);
-        if (!rs)
-            return SW_ERR_NOMEM;
-        if (!hash_files(files, nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
-            sw_index_build(&rs->prog) != SW_OK) {
-            sw_ruleset_free(rs);
-            return SW_ERR_NOMEM;
-        }
-        *out = rs;
-        return SW_OK;
-    }
-    return SW_ERR_RULES;
-}
-
+/* Loads texts through the front end and compiles the checked model. */
 sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts, sw_ruleset **out,
                                 sw_diagnostics *diags)
 {
     if (!out || (!texts && ntexts))
         return SW_ERR_ARG;
     *out = NULL;
-    if (ntexts > SW_MAX_RULE_FILES) {
-        too_many_files(diags, ntexts);
-        return SW_ERR_LIMIT;
-    }
     sw_arena arena = SW_ARENA_INIT;
-    sw_file *files = sw_arena_array(&arena, ntexts ? ntexts : 1, sizeof *files);
-    if (!files)
-        return SW_ERR_NOMEM;
-    for (size_t i = 0; i < ntexts; i++) {
-        if (texts[i].len > SW_MAX_RULE_FILE) {
-            sw_where w = {texts[i].name, NULL, 0, 0, 0};
-            sw_diag_add(diags, SW_SEV_ERROR, "E005", w, NULL, "split the rule set into several files",
-                        "the file is larger than %u MiB", SW_MAX_RULE_FILE >> 20);
-            sw_arena_free(&arena);
-            return SW_ERR_LIMIT;
-        }
-        files[i].name = sw_arena_strdup(&arena, texts[i].name ? texts[i].name : "<rules>");
-        files[i].text = sw_arena_memdup(&arena, texts[i].text ? texts[i].text : "", texts[i].len);
-        files[i].len = texts[i].len;
-        if (!files[i].name || !files[i].text) {
-            sw_arena_free(&arena);
-            return SW_ERR_NOMEM;
-        }
+    sw_model m;
+    sw_status st = sw_front_load(&arena, texts, ntexts, diags, &m);
+    if (st == SW_OK) {
+        sw_ruleset *rs = calloc(1, sizeof *rs);
+        if (!rs)
+            st = SW_ERR_NOMEM;
+        else if (!hash_files(m.files, m.nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
+                 sw_index_build(&rs->prog) != SW_OK) {
+            sw_ruleset_free(rs);
+            st = SW_ERR_NOMEM;
+        } else
+            *out = rs;
     }
-    sw_status st = build(&arena, files, (uint32_t)ntexts, out, diags);
     sw_arena_free(&arena);
     return st;
 }
@@ -253,9 +197,7 @@ static sw_status read_file(const char *path, sw_source_text *t, sw_diagnostics *
             break;
         }
         if (len > SW_MAX_RULE_FILE) {
-            sw_where w = {path, NULL, 0, 0, 0};
-            sw_diag_add(diags, SW_SEV_ERROR, "E005", w, NULL, "split the rule set into several files",
-                        "the file is larger than %u MiB", SW_MAX_RULE_FILE >> 20);
+            sw_front_file_too_large(diags, path);
             st = SW_ERR_LIMIT;
             break;
         }
@@ -291,7 +233,7 @@ sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths, sw_rule
             st = s;
     }
     if (st == SW_OK && list.n > SW_MAX_RULE_FILES) {
-        too_many_files(diags, list.n);
+        sw_front_too_many_files(diags, list.n);
         st = SW_ERR_LIMIT;
     }
     sw_source_text *texts = st == SW_OK ? calloc(list.n ? list.n : 1, sizeof *texts) : NULL;

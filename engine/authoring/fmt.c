@@ -34,6 +34,7 @@
 #include "util/text.h"
 #include "util/grow.h"
 #include "util/lookup.h"
+#include "check/front.h"
 
 /* ---- lines ---- */
 
@@ -1049,6 +1050,10 @@ sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out
     if (!out || (!text && len))
         return SW_ERR_ARG;
     *out = NULL;
+    if (len > SW_MAX_RULE_FILE) {
+        sw_front_file_too_large(diags, name ? name : "<rules>");
+        return SW_ERR_LIMIT;
+    }
     sw_arena arena = SW_ARENA_INIT;
     parsed in, again;
     memset(&in, 0, sizeof in);

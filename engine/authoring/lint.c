@@ -38,6 +38,7 @@
 
 #include "lang/diag.h"
 #include "authoring/fmt.h"
+#include "check/front.h"
 #include "check/model.h"
 #include "compile/compile.h"
 #include "eval/index.h"
@@ -1715,37 +1716,11 @@ sw_status sw_lint_texts(const sw_source_text *texts, size_t ntexts, sw_diagnosti
         *summary = none;
     if ((!texts && ntexts) || !summary)
         return SW_ERR_ARG;
-    if (ntexts > UINT32_MAX / 2)
-        return SW_ERR_LIMIT;
     sw_arena arena = SW_ARENA_INIT;
-    sw_file *files = sw_arena_array(&arena, ntexts ? ntexts : 1, sizeof *files);
-    if (!files)
-        return SW_ERR_NOMEM;
-    for (size_t i = 0; i < ntexts; i++) {
-        files[i].name = texts[i].name ? texts[i].name : "<rules>";
-        files[i].text = texts[i].text ? texts[i].text : "";
-        files[i].len = texts[i].len;
-    }
     sw_model m;
-    memset(&m, 0, sizeof m);
-    m.arena = &arena;
-    m.diags = diags;
-    m.files = files;
-    m.nfiles = (uint32_t)ntexts;
-    sw_decl **tail = &m.decls;
-    unsigned errors = 0;
-    for (uint32_t i = 0; i < ntexts; i++)
-        errors += sw_syntax_parse(&arena, diags, &files[i], i, &tail);
-    sw_status st;
-    if (arena.failed || sw_diag_nomem(diags))
-        st = SW_ERR_NOMEM;   /* a tree built short of memory is not checked */
-    else {
-        errors += sw_check(&m);
-        if (arena.failed || sw_diag_nomem(diags))
-            st = SW_ERR_NOMEM;
-        else
-            st = errors ? SW_ERR_RULES : lint_model(&m, diags, summary);
-    }
+    sw_status st = sw_front_load(&arena, texts, ntexts, diags, &m);
+    if (st == SW_OK)
+        st = lint_model(&m, diags, summary);
     sw_arena_free(&arena);
     return st;
 }

@@ -1,7 +1,8 @@
 /*
  * test_limits.c - inputs beyond the documented limits get clear errors, not a
  * crash or an exhausted stack: long `and` chains (E011), oversized rule files
- * (E005), too many rule files (E008), deeply nested facts (F012); and an
+ * (E005), too many rule files (E008) -- the same for loading, lint and fmt, which
+ * share one front end -- deeply nested facts (F012); and an
  * expression just under the depth limit loads and evaluates.
  */
 #include <setjmp.h>
@@ -14,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "authoring/fmt.h"
+#include "authoring/lint.h"
 #include "util/buf.h"
 #include "rules_fixture.h"
 
@@ -88,6 +91,19 @@ static void test_rule_file_too_large(void **state)
     assert_int_equal(sw_diagnostics_count(d), 1);
     assert_string_equal(sw_diagnostics_at(d, 0)->code, "E005");
     assert_string_equal(sw_diagnostics_at(d, 0)->message, "the file is larger than 16 MiB");
+    /* lint and fmt stop at the same limit, with the same error */
+    sw_diagnostics_clear(d);
+    sw_lint_summary summary;
+    assert_int_equal(sw_lint_texts(&src, 1, d, &summary), SW_ERR_LIMIT);
+    assert_int_equal(sw_diagnostics_count(d), 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->code, "E005");
+    sw_diagnostics_clear(d);
+    char *out = NULL;
+    size_t outlen = 0;
+    assert_int_equal(sw_fmt_text("huge.sw", text, len, &out, &outlen, d), SW_ERR_LIMIT);
+    assert_null(out);
+    assert_int_equal(sw_diagnostics_count(d), 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->code, "E005");
     sw_diagnostics_free(d);
     free(text);
 }
@@ -109,6 +125,11 @@ static void test_too_many_rule_files(void **state)
     assert_string_equal(sw_diagnostics_at(d, 0)->code, "E008");
     assert_string_equal(sw_diagnostics_at(d, 0)->message,
                         "10001 rule files is more than the limit of 10000");
+    sw_diagnostics_clear(d);
+    sw_lint_summary summary;
+    assert_int_equal(sw_lint_texts(src, n, d, &summary), SW_ERR_LIMIT);
+    assert_int_equal(sw_diagnostics_count(d), 1);
+    assert_string_equal(sw_diagnostics_at(d, 0)->code, "E008");
     sw_diagnostics_free(d);
     free(src);
 }
