@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"   /* sw_edit_distance */
+#include "util/text.h"
 
 void cli_args_init(cli_args *args, int argc, char *const *argv, int first,
                    const cli_option *options, size_t noptions)

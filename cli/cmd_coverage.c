@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "args.h"
 #include "cli.h"
 #include "io.h"
@@ -56,20 +55,17 @@ const char cli_coverage_help[] =
 /* Prints the table of rules; returns an exit code. */
 static int print_table(const sw_ruleset *rules, int json)
 {
-    sw_statement_table table;
-    if (sw_statement_table_build(&table, &rules->prog) != SW_OK)
-        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
-    sw_buf out = SW_BUF_INIT;
-    sw_status st = json ? sw_statement_render_json(&table, &out) : sw_statement_render_text(&table, &out);
+    char *out = NULL;
+    size_t len = 0, missing = 0;
+    sw_status st = sw_statements_render(rules, json ? SW_FORMAT_JSON : SW_FORMAT_TEXT, &out, &len, &missing);
     int code;
     if (st != SW_OK)
         code = cli_fail_status(st, "rendering the statement table");
-    else if (cli_write(stdout, out.data, out.len) != 0)
+    else if (cli_write(stdout, out, len) != 0)
         code = cli_fail(CLI_EXIT_IO, "cannot write to standard output: %s", strerror(errno ? errno : EIO));
     else
-        code = table.missing ? COVERAGE_EXIT_MISSING : CLI_EXIT_OK;
-    sw_buf_free(&out);
-    sw_statement_table_free(&table);
+        code = missing ? COVERAGE_EXIT_MISSING : CLI_EXIT_OK;
+    sw_free(out);
     return code;
 }
 

@@ -22,7 +22,7 @@
 #include "args.h"
 #include "cli.h"
 #include "io.h"
-#include "internal.h"   /* sw_grow */
+#include "util/grow.h"
 
 enum { OPT_HELP = 1, OPT_CLIENTS };
 

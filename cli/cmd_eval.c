@@ -28,7 +28,7 @@
 #include "eval_batch.h"
 #include "io.h"
 #include "jsontext.h"
-#include "internal.h"   /* sw_grow */
+#include "util/grow.h"
 
 enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_KEY, OPT_DECISION_ID,
        OPT_TIMESTAMP, OPT_JOBS, OPT_DETAIL };

@@ -4,8 +4,8 @@
  * `fmt` share (cmd_lint.h).
  *
  * Findings go to standard output (they are what was asked for), rule errors to
- * standard error as `check` prints them. The library headers for lint and JSON are
- * internal, so they are included by their path in the source tree.
+ * standard error as `check` prints them. Lint is the library's (sw_lint_texts,
+ * sw_lint_render_json in stagewise.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cmd_lint.h"
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "util/grow.h"
 #include "args.h"
 #include "cli.h"
 #include "io.h"
@@ -190,53 +190,16 @@ static int read_rules(const cli_rule_files *files, sw_source_text *texts)
     return CLI_EXIT_OK;
 }
 
-static void json_finding(sw_json *w, const sw_diagnostic *d)
-{
-    sw_json_begin_object(w);
-    sw_json_key(w, "code");
-    sw_json_string(w, d->code);
-    sw_json_key(w, "severity");
-    sw_json_string(w, "warning");
-    sw_json_key(w, "message");
-    sw_json_string(w, d->message);
-    sw_json_key(w, "hint");
-    sw_json_string(w, d->hint);
-    sw_json_key(w, "file");
-    sw_json_string(w, d->file);
-    sw_json_key(w, "line");
-    sw_json_uint(w, d->line);
-    sw_json_key(w, "column");
-    sw_json_uint(w, d->column);
-    sw_json_key(w, "source_line");
-    sw_json_string(w, d->source_line);
-    sw_json_end_object(w);
-}
-
 static int print_json(const sw_diagnostics *diags, const sw_lint_summary *s)
 {
-    sw_buf b = SW_BUF_INIT;
-    sw_json w;
-    sw_json_init(&w, &b, 1);
-    sw_json_begin_object(&w);
-    sw_json_key(&w, "findings");
-    sw_json_begin_array(&w);
-    for (size_t i = 0; i < sw_diagnostics_count(diags); i++)
-        json_finding(&w, sw_diagnostics_at(diags, i));
-    sw_json_end_array(&w);
-    sw_json_key(&w, "rules");
-    sw_json_uint(&w, s->rules);
-    sw_json_key(&w, "silenced");
-    sw_json_uint(&w, s->silenced);
-    sw_json_end_object(&w);
-    sw_status st = sw_json_finish(&w);
-    if (st == SW_OK && sw_buf_failed(&b))
-        st = SW_ERR_NOMEM;
-    if (st == SW_OK) {
-        cli_write(stdout, b.data, b.len);
-        fputc('\n', stdout);
-    }
-    sw_buf_free(&b);
-    return st == SW_OK ? CLI_EXIT_OK : cli_fail_status(st, "writing the findings");
+    char *text = NULL;
+    size_t len = 0;
+    sw_status st = sw_lint_render_json(diags, s, &text, &len);
+    if (st != SW_OK)
+        return cli_fail_status(st, "writing the findings");
+    cli_write(stdout, text, len);
+    sw_free(text);
+    return CLI_EXIT_OK;
 }
 
 static int print_text(const sw_diagnostics *diags, const sw_lint_summary *s, const lint_args *la)

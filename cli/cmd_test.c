@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "util/grow.h"
 #include "args.h"
 #include "cli.h"
 #include "io.h"
@@ -257,7 +257,7 @@ static size_t count_warnings(const sw_diagnostics *d)
 
 /* Reads every scenario file into set. Returns an exit code: OK, FACTS (some file
  * had errors), IO or INTERNAL. */
-static int read_scenarios(const path_list *files, sw_scenario_set *set)
+static int read_scenarios(const path_list *files, sw_scenarios *set)
 {
     int code = CLI_EXIT_OK;
     size_t errors = 0, warnings = 0;
@@ -277,7 +277,7 @@ static int read_scenarios(const path_list *files, sw_scenario_set *set)
                 code = cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", files->v[i], strerror(in.error_number));
             continue;
         }
-        sw_status st = sw_scenario_read(set, files->v[i], in.data, in.len, diags);
+        sw_status st = sw_scenarios_read(set, files->v[i], in.data, in.len, diags);
         cli_input_free(&in);
         if (cli_print_diagnostics(diags) != CLI_EXIT_OK || st == SW_ERR_NOMEM)
             code = cli_fail_status(SW_ERR_NOMEM, "reading the scenarios");
@@ -294,41 +294,27 @@ static int read_scenarios(const path_list *files, sw_scenario_set *set)
     return code;
 }
 
-static int below_minimum(const sw_test_run *run, const sw_coverage_minimum *min)
-{
-    for (int k = 0; k < SW_COV__COUNT; k++)
-        if (!sw_coverage_meets(sw_coverage_metric_of(&run->coverage, (sw_coverage_kind)k),
-                               min->percent[k]))
-            return 1;
-    return 0;
-}
-
 /* Runs every scenario and prints the report. Returns an exit code. */
-static int run_and_report(const test_options *o, const sw_ruleset *rules, const sw_scenario_set *set)
+static int run_and_report(const test_options *o, const sw_scenarios *set)
 {
-    if (set->count == 0 && set->rejected == 0)
+    if (sw_scenarios_count(set) == 0 && sw_scenarios_rejected(set) == 0)
         return cli_fail(CLI_EXIT_FACTS, "no scenarios to run: the scenario files hold none");
-    sw_test_run run;
-    if (sw_test_run_init(&run, rules) != SW_OK)
-        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
-    run.not_run = set->rejected;
-    sw_status st = SW_OK;
-    for (size_t i = 0; i < set->count && st == SW_OK; i++)
-        st = sw_test_run_scenario(&run, &set->items[i]);
-    sw_buf out = SW_BUF_INIT;
-    sw_test_render view = {o->quiet, &o->minimum};
+    sw_test_report *report = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    sw_status st = sw_scenarios_run(set, &report);
     if (st == SW_OK)
-        st = o->format == OUT_JSON ? sw_test_render_json(&run, &view, &out)
-                                   : sw_test_render_text(&run, &view, &out);
+        st = sw_test_report_render(report, o->format == OUT_JSON ? SW_FORMAT_JSON : SW_FORMAT_TEXT,
+                                   o->quiet, &o->minimum, &out, &len);
     int code;
     if (st != SW_OK)
         code = cli_fail_status(st, "running the scenarios");
-    else if (cli_write(stdout, out.data, out.len) != 0)
+    else if (cli_write(stdout, out, len) != 0)
         code = cli_fail(CLI_EXIT_IO, "cannot write to standard output: %s", strerror(errno ? errno : EIO));
     else
-        code = run.failed || below_minimum(&run, &o->minimum) ? TEST_EXIT_FAILED : CLI_EXIT_OK;
-    sw_buf_free(&out);
-    sw_test_run_free(&run);
+        code = sw_test_report_ok(report, &o->minimum) ? CLI_EXIT_OK : TEST_EXIT_FAILED;
+    sw_free(out);
+    sw_test_report_free(report);
     return code;
 }
 
@@ -404,17 +390,18 @@ int cli_cmd_test(int argc, char **argv)
     sw_ruleset *rules = NULL;
     if (code == CLI_EXIT_OK)
         code = cli_load_rules(o.rules, o.nrules, &rules);
+    sw_scenarios *set = NULL;
+    if (code == CLI_EXIT_OK && sw_scenarios_new(rules, &set) != SW_OK)
+        code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
     if (code == CLI_EXIT_OK) {
-        sw_scenario_set set;
-        sw_scenario_set_init(&set, rules);
-        code = read_scenarios(&files, &set);
+        code = read_scenarios(&files, set);
         if (code == CLI_EXIT_OK || code == CLI_EXIT_FACTS) {
-            int ran = run_and_report(&o, rules, &set);
+            int ran = run_and_report(&o, set);
             if (code == CLI_EXIT_OK || ran == CLI_EXIT_INTERNAL || ran == CLI_EXIT_IO)
                 code = ran;
         }
-        sw_scenario_set_free(&set);
     }
+    sw_scenarios_free(set);
     sw_ruleset_free(rules);
     path_list_free(&files);
     free(o.rules);

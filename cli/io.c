@@ -3,7 +3,7 @@
  */
 #include "io.h"
 
-#include "internal.h"
+#include "util/text.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -7,14 +7,14 @@
  *
  * Stage cli/ - the `stagewise` command: argument parsing (args.c) and one file per
  * subcommand (cmd_*.c).
- * May use: include/stagewise.h, engine/internal.h, service/ (for `serve`). (tests/layout checks it.)
+ * May use: include/stagewise.h, engine/util/ (the support layer), service/ (for `serve`). (tests/layout checks it.)
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "args.h"
-#include "internal.h"
+#include "util/text.h"
 #include "cli.h"
 #include "cmd_audit.h"
 #include "cmd_lint.h"

@@ -557,6 +557,79 @@ SW_API sw_status sw_record_replay(const sw_ruleset *rules, const char *record, s
 SW_API const sw_replay_report *sw_replay_get(const sw_replay *replay);
 SW_API void sw_replay_free(sw_replay *replay);
 
+/* ==== Authoring tools: lint, format, scenario tests, coverage ==============
+ * What `stagewise lint`, `fmt`, `test` and `coverage` do, for an embedder (an
+ * editor, a rule-review service) as for the command, which uses only this. */
+
+/* Lint: the checker's run, then the findings of static analysis (docs/lint.md) as
+ * warnings in diags. SW_ERR_RULES when the rule set has errors (nothing is linted),
+ * SW_ERR_LIMIT past the limits on rule files. */
+typedef struct sw_lint_summary {
+    size_t findings;    /* warnings added to the diagnostics */
+    size_t silenced;    /* findings an `allow` in the rule silenced */
+    size_t rules;       /* rules linted */
+} sw_lint_summary;
+
+SW_API sw_status sw_lint_texts(const sw_source_text *texts, size_t ntexts, sw_diagnostics *diags,
+                               sw_lint_summary *summary);
+/* The findings as one JSON object {"findings": [...], "rules": N, "silenced": N}
+ * (docs/lint.md). *out is freed with sw_free; len may be NULL. */
+SW_API sw_status sw_lint_render_json(const sw_diagnostics *findings, const sw_lint_summary *summary,
+                                     char **out, size_t *len);
+
+/* Formats one rule file in the canonical layout (docs/language.md): comments kept,
+ * the meaning unchanged (checked by parsing the result again). *out is freed with
+ * sw_free; outlen may be NULL. SW_ERR_RULES with diagnostics for a file that does not
+ * parse or cannot be formatted without change. */
+SW_API sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out,
+                             size_t *outlen, sw_diagnostics *diags);
+
+/* Coverage minimums (`--min-coverage`, docs/testing.md): a whole percentage per
+ * metric, -1 where none is asked for. */
+#define SW_COVERAGE_METRICS 4   /* rules, conditions, transitions, statements */
+typedef struct sw_coverage_minimum {
+    int percent[SW_COVERAGE_METRICS];
+} sw_coverage_minimum;
+
+SW_API void sw_coverage_minimum_init(sw_coverage_minimum *min);
+/* Parses "N" (rules) or "metric=N,metric=N..." into min, keeping what earlier calls
+ * set for other metrics. On a mistake returns 0 and writes a one-line message. */
+SW_API int sw_coverage_minimum_parse(sw_coverage_minimum *min, const char *text, char *error,
+                                     size_t errsize);
+
+/* Scenario tests (docs/testing.md): scenario files read into a set against one rule
+ * set, then run; the report has every failure and the coverage of the guidance. */
+typedef struct sw_scenarios sw_scenarios;
+typedef struct sw_test_report sw_test_report;
+
+SW_API sw_status sw_scenarios_new(const sw_ruleset *rules, sw_scenarios **out);
+/* Reads one scenario file. Problems go to diags; SW_ERR_FACTS when a scenario
+ * document was refused (the others are kept). */
+SW_API sw_status sw_scenarios_read(sw_scenarios *set, const char *file, const char *data,
+                                   size_t len, sw_diagnostics *diags);
+SW_API size_t sw_scenarios_count(const sw_scenarios *set);     /* scenarios to run */
+SW_API size_t sw_scenarios_rejected(const sw_scenarios *set);  /* documents refused */
+SW_API void sw_scenarios_free(sw_scenarios *set);
+
+/* Runs every scenario of the set; the set must outlive the report. */
+SW_API sw_status sw_scenarios_run(const sw_scenarios *set, sw_test_report **out);
+/* Counts of scenarios passed and failed, and refused documents (not run). */
+SW_API void sw_test_report_counts(const sw_test_report *report, size_t *passed, size_t *failed,
+                                  size_t *not_run);
+/* 1 when every scenario passed and coverage reaches min (may be NULL). */
+SW_API int sw_test_report_ok(const sw_test_report *report, const sw_coverage_minimum *min);
+/* SW_FORMAT_TEXT or SW_FORMAT_JSON (docs/testing.md); quiet: failures and the
+ * summary only; min (may be NULL) adds the thresholds not met. */
+SW_API sw_status sw_test_report_render(const sw_test_report *report, sw_format format, int quiet,
+                                       const sw_coverage_minimum *min, char **out, size_t *len);
+SW_API void sw_test_report_free(sw_test_report *report);
+
+/* The statement table (`stagewise coverage`): every statement of the rule set's
+ * sources with the rules that cite it, its excuse, or NOT ENCODED. SW_FORMAT_TEXT or
+ * SW_FORMAT_JSON; *missing (may be NULL) is the number NOT ENCODED. */
+SW_API sw_status sw_statements_render(const sw_ruleset *rules, sw_format format, char **out,
+                                      size_t *len, size_t *missing);
+
 #ifdef __cplusplus
 }
 #endif

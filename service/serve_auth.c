@@ -5,7 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "serve_auth.h"
 
-#include "internal.h"
+#include "util/digest.h"
 
 #include <errno.h>
 #include <stdio.h>

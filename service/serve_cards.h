@@ -21,7 +21,9 @@
 #ifndef SERVE_CARDS_H
 #define SERVE_CARDS_H
 
-#include "internal.h"
+#include "util/buf.h"
+#include "util/digest.h"
+#include "util/json.h"
 #include "stagewise.h"
 
 /* The hook the service's card endpoint answers. */

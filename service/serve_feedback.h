@@ -14,7 +14,9 @@
 
 #include <stddef.h>
 
-#include "internal.h"
+#include "util/buf.h"
+#include "util/json.h"
+#include "util/jsonread.h"
 #include "serve_rules.h"
 
 typedef struct serve_feedback serve_feedback;

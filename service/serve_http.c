@@ -19,7 +19,7 @@
  * Stage service/ - the HTTP service of `stagewise serve`: routes (serve_routes.c),
  * CDS Hooks cards and feedback, bearer tokens (serve_auth.c), the reloadable rule
  * set (serve_rules.c), replies (serve_reply.c) and this HTTP plumbing.
- * May use: include/stagewise.h and engine/internal.h; never cli/. (tests/layout checks it.)
+ * May use: include/stagewise.h and engine/util/ (the support layer); never cli/. (tests/layout checks it.)
  */
 #define _POSIX_C_SOURCE 200809L
 #include "serve_http.h"

@@ -17,7 +17,10 @@
 
 #include "serve_auth.h"
 #include "serve_feedback.h"
-#include "internal.h"
+#include "util/buf.h"
+#include "util/json.h"
+#include "util/jsonread.h"
+#include "util/text.h"
 #include "serve_rules.h"
 #include "stagewise.h"
 

@@ -85,17 +85,7 @@ uint32_t sw_coverage_statement_index(const sw_program *p, const uint32_t *stmt_f
 /* "rules", "conditions", "transitions", "statements". */
 const char *sw_coverage_kind_name(sw_coverage_kind kind);
 
-/* A minimum percentage per metric; -1 where none is asked for. */
-typedef struct sw_coverage_minimum {
-    int percent[SW_COV__COUNT];
-} sw_coverage_minimum;
-
-void sw_coverage_minimum_init(sw_coverage_minimum *min);
-/* Parses "N" (rules) or "metric=N,metric=N..." (N a whole number 0..100) into
- * min, keeping what earlier calls set for other metrics. On a mistake returns 0
- * and writes a one-line message into error. */
-int sw_coverage_minimum_parse(sw_coverage_minimum *min, const char *text, char *error,
-                              size_t errsize);
+/* sw_coverage_minimum and its init and parse are public (stagewise.h). */
 /* Whether m reaches percent (a metric with nothing to cover always does). */
 int sw_coverage_meets(sw_coverage_metric m, int percent);
 

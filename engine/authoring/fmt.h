@@ -23,8 +23,7 @@
  * SW_ERR_RULES: the file has syntax errors (in diags) and nothing is formatted;
  * also when the formatter would change the file's syntax tree (a bug, reported
  * as I001 so the file is never damaged). SW_ERR_NOMEM when memory runs out. */
-sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out,
-                      size_t *outlen, sw_diagnostics *diags);
+/* sw_fmt_text is public (stagewise.h). */
 
 /* Appends an expression as the formatter writes it on one line: the fewest
  * parentheses precedence needs, plus a pair around an 'and' inside an 'or' and

@@ -15,19 +15,13 @@
 
 #include "stagewise.h"
 
-typedef struct sw_lint_summary {
-    size_t findings;    /* warnings added to the diagnostics */
-    size_t silenced;    /* findings an `allow` in the rule silenced */
-    size_t rules;       /* rules linted */
-} sw_lint_summary;
 
 /* Loads the rule set made of these texts as sw_ruleset_load_texts does and, when
  * it has no errors, lints it: every finding becomes a warning in diags, sorted by
  * file (in the order given) and position. Returns SW_OK whether or not there are
  * findings; SW_ERR_RULES when the rule set has errors (they are in diags and
  * nothing is linted); SW_ERR_NOMEM, SW_ERR_ARG or SW_ERR_LIMIT. */
-sw_status sw_lint_texts(const sw_source_text *texts, size_t ntexts, sw_diagnostics *diags,
-                        sw_lint_summary *summary);
+/* sw_lint_texts and sw_lint_render_json are public (stagewise.h). */
 
 typedef struct sw_lint_code {
     const char *code;   /* "L001" */
