@@ -20,6 +20,9 @@
  * fire as dead. Contradiction and overlap findings say two conditions are not
  * provably exclusive.
  *
+ * A risk rule must stay undecided when a fact it tests is missing: a `x is known`
+ * guard beside a test of x makes it false instead, and is reported (L018).
+ *
  * A derived fact no rule that can fire sets is always unknown, or always its
  * default; that is fed back until nothing changes, so a chain of dead rules is
  * found whole.
@@ -64,6 +67,7 @@ const sw_lint_code sw_lint_codes[] = {
     {"L015", "source never cited"},
     {"L016", "statement neither cited by a rule nor excused"},
     {"L017", "allow that silences nothing"},
+    {"L018", "a missing fact makes a risk rule false, not undecided"},
     {NULL, NULL},
 };
 
@@ -1245,6 +1249,176 @@ static void unset_derived(linter *L, uint32_t i)
             derived_reads(&w, a->value);
 }
 
+/* ---- a missing fact that silences a risk: L018 ---- */
+
+/* Rules whose firing raises a risk: those with a `risk` action, and those that set
+ * a derived fact a risk-raising rule's condition reads (to a fixed point). Which
+ * derived fact carried it is kept, for the message. */
+static uint8_t *risk_rules(linter *L, uint32_t **via)
+{
+    const sw_model *m = L->m;
+    const sw_program *p = L->p;
+    uint8_t *risky = sw_arena_alloc(L->arena, m->nrules + 1);
+    *via = sw_arena_array(L->arena, m->nrules + 1, sizeof **via);
+    if (!risky || !*via) {
+        L->failed = 1;
+        return NULL;
+    }
+    for (uint32_t i = 0; i < m->nrules; i++) {
+        (*via)[i] = SW_NONE;
+        for (uint32_t k = 0; k < p->rules[i].nactions; k++)
+            if (p->rules[i].actions[k].kind == SW_ACT_RISK)
+                risky[i] = 1;
+    }
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t i = 0; i < m->nrules; i++) {
+            if (risky[i])
+                continue;
+            for (uint32_t k = 0; k < p->rules[i].nactions && !risky[i]; k++) {
+                const sw_action *a = &p->rules[i].actions[k];
+                if (a->kind != SW_ACT_SET)
+                    continue;
+                for (uint32_t j = 0; j < m->nrules && !risky[i]; j++) {
+                    if (!risky[j])
+                        continue;
+                    for (uint32_t r = 0; r < p->rules[j].nreads; r++)
+                        if (p->rules[j].reads[r] == a->target) {
+                            risky[i] = 1;
+                            (*via)[i] = a->target;
+                            changed = 1;
+                            break;
+                        }
+                }
+            }
+        }
+    }
+    return risky;
+}
+
+/* Whether e reads the fact in slot, other than through `is known`/`is missing`. */
+static int reads_value_of(const sw_expr *e, uint32_t slot)
+{
+    if (!e || e->kind == SW_E_KNOWN)
+        return 0;
+    if (is_fact(e) && e->slot == slot)
+        return 1;
+    if (reads_value_of(e->lhs, slot) || reads_value_of(e->rhs, slot))
+        return 1;
+    for (const sw_expr *it = e->items; it; it = it->next)
+        if (reads_value_of(it, slot))
+            return 1;
+    return 0;
+}
+
+/* The fact e requires to be recorded when e counts as true at polarity pos
+ * (`x is known`, `not (x is missing)`; under `not`, `x is missing`), or SW_NONE. */
+static uint32_t known_guard(const sw_expr *e, int pos)
+{
+    while (e->kind == SW_E_NOT) {
+        e = e->lhs;
+        pos = !pos;
+    }
+    if (e->kind == SW_E_KNOWN && e->lhs && is_fact(e->lhs) && (e->negated ? !pos : pos))
+        return e->lhs->slot;
+    return SW_NONE;
+}
+
+typedef struct guard_walk {
+    linter *L;
+    uint32_t rule, via;
+    const sw_expr **parts;
+    uint32_t nparts, cap;
+} guard_walk;
+
+/* The operands of a chain of one kind (a and b and c) into w->parts. */
+static void chain_parts(guard_walk *w, const sw_expr *e, int kind)
+{
+    if (e->kind == kind) {
+        chain_parts(w, e->lhs, kind);
+        chain_parts(w, e->rhs, kind);
+        return;
+    }
+    if (w->nparts == w->cap) {
+        const sw_expr **v = grow(w->L, (void *)w->parts, &w->cap, sizeof *v);
+        if (!v)
+            return;
+        w->parts = v;
+    }
+    w->parts[w->nparts++] = e;
+}
+
+static void silencing_guard(guard_walk *w, const sw_expr *guard, const sw_expr *test, uint32_t slot)
+{
+    linter *L = w->L;
+    const sw_decl *d = L->m->rules[w->rule];
+    const char *name = L->m->facts[slot]->name.name;
+    const char *g = expr_text_in(L, d, guard), *t = expr_text_in(L, d, test);
+    sw_buf b = SW_BUF_INIT, hint = SW_BUF_INIT;
+    if (w->via == SW_NONE)
+        sw_buf_printf(&b, "rule '%s' raises a risk", d->name.name);
+    else
+        sw_buf_printf(&b, "rule '%s' sets '%s', which a risk rule reads", d->name.name,
+                      L->m->facts[w->via]->name.name);
+    sw_buf_printf(&b, ", but '%s' makes it false rather than undecided when '%s' is missing: "
+                  "the risk is then neither raised nor asked about", g, name);
+    sw_buf_printf(&hint, "remove the guard, so that '%s' alone leaves the rule undecided and the "
+                  "result asks for '%s'; if '%s' matters only in some cases, write "
+                  "'(%s is known or <when it matters>)'", t, name, name, name);
+    add_finding(L, "L018", d, guard->at, w->rule, SW_NONE, buf_text(L, &hint), "%s", buf_text(L, &b));
+    sw_buf_free(&b);
+    sw_buf_free(&hint);
+}
+
+/* Every conjunction (an `and` counted true, an `or` under `not`) in which one operand
+ * is a known-guard of a fact another operand tests. */
+static void guards_in(guard_walk *w, const sw_expr *e, int pos)
+{
+    if (!e || w->L->failed)
+        return;
+    if (e->kind == SW_E_NOT) {
+        guards_in(w, e->lhs, !pos);
+        return;
+    }
+    if (e->kind != SW_E_AND && e->kind != SW_E_OR)
+        return;
+    uint32_t first = w->nparts;
+    chain_parts(w, e, e->kind);
+    uint32_t end = w->nparts;
+    int conjunction = (e->kind == SW_E_AND) == pos;
+    for (uint32_t i = first; conjunction && i < end && !w->L->failed; i++) {
+        uint32_t slot = known_guard(w->parts[i], pos);
+        if (slot == SW_NONE)
+            continue;
+        for (uint32_t j = first; j < end; j++)
+            if (j != i && reads_value_of(w->parts[j], slot)) {
+                silencing_guard(w, w->parts[i], w->parts[j], slot);
+                break;
+            }
+    }
+    for (uint32_t i = first; i < end && !w->L->failed; i++)
+        guards_in(w, w->parts[i], pos);
+    w->nparts = first;
+}
+
+static void silencing_guards(linter *L)
+{
+    uint32_t *via = NULL;
+    uint8_t *risky = risk_rules(L, &via);
+    if (!risky)
+        return;
+    guard_walk w = {L, 0, SW_NONE, NULL, 0, 0};
+    for (uint32_t i = 0; i < L->m->nrules && !L->failed; i++) {
+        if (!risky[i])
+            continue;
+        w.rule = i;
+        w.via = via[i];
+        w.nparts = 0;
+        guards_in(&w, L->m->rules[i]->cond, 1);
+    }
+    free((void *)w.parts);
+}
+
 /* ---- pairs of rules: L004, L007, L008 ---- */
 
 static int same_action(linter *L, uint32_t ri, const sw_action *a, uint32_t rj, const sw_action *b)
@@ -1597,7 +1771,7 @@ static void stale_allows(linter *L, uint8_t **used)
                 continue;
             if (!is_lint_code(a->code.name))
                 add_finding(L, "L017", d, a->at, SW_NONE, SW_NONE,
-                            "docs/lint.md lists the codes, L001 to L017",
+                            "docs/lint.md lists the codes, L001 to L018",
                             "'%s' is not a lint finding code", a->code.name);
             else
                 add_finding(L, "L017", d, a->at, SW_NONE, SW_NONE,
@@ -1638,6 +1812,7 @@ static void analyse(linter *L)
         unset_derived(L, i);
     }
     rule_pairs(L);
+    silencing_guards(L);
     usage u;
     memset(&u, 0, sizeof u);
     if (!L->failed && alloc_usage(L, &u)) {

@@ -160,7 +160,27 @@ static const lint_case cases[] = {
         "t.sw:25:44: warning[L017]: 'L123' is not a lint finding code\n"
         "   25 | rule r \"R\" cites DD allow L002 because \"x\" allow L123 because \"y\" when inj then recommend cbt end\n"
         "      |                                            ^~~~~~~~~~~~~~~~~~~~~~\n"
-        "      = hint: docs/lint.md lists the codes, L001 to L017\n"},
+        "      = hint: docs/lint.md lists the codes, L001 to L018\n"},
+    {"L018",
+        "rule r \"R\" cites DD when inj or (phq9 is known and phq9 >= 10) then risk suicide end\n",
+        "t.sw:25:34: warning[L018]: rule 'r' raises a risk, but 'phq9 is known' makes it false rather than undecided when 'phq9' is missing: the risk is then neither raised nor asked about\n"
+        "   25 | rule r \"R\" cites DD when inj or (phq9 is known and phq9 >= 10) then risk suicide end\n"
+        "      |                                  ^~~~~~~~~~~~~\n"
+        "      = hint: remove the guard, so that 'phq9 >= 10' alone leaves the rule undecided and the result asks for 'phq9'; if 'phq9' matters only in some cases, write '(phq9 is known or <when it matters>)'\n"},
+    {"L018 under not, through a derived fact",
+        "derived hot: bool \"Hot\" default false\n"
+        "rule r \"R\" cites DD when not (released is missing or days since released > 28) then set hot = true end\n"
+        "rule r2 \"R2\" cites DD when hot then risk suicide end\n",
+        "t.sw:26:31: warning[L018]: rule 'r' sets 'hot', which a risk rule reads, but 'released is missing' makes it false rather than undecided when 'released' is missing: the risk is then neither raised nor asked about\n"
+        "   26 | rule r \"R\" cites DD when not (released is missing or days since released > 28) then set hot = true end\n"
+        "      |                               ^~~~~~~~~~~~~~~~~~~\n"
+        "      = hint: remove the guard, so that 'days since released > 28' alone leaves the rule undecided and the result asks for 'released'; if 'released' matters only in some cases, write '(released is known or <when it matters>)'\n"},
+    {"L018 not for a relevance guard, a rule without a risk, or 'is missing or'",
+        "rule r \"R\" cites DD when (phq9 is known or inj) and phq9 < 5 then risk suicide end\n"
+        "rule r2 \"R2\" cites DD when phq9 is known and phq9 >= 10 then recommend cbt end\n"
+        "rule r3 \"R3\" cites DD when phq9 is missing or phq9 >= 20 then risk suicide end\n"
+        "rule r4 \"R4\" cites DD when phq9 is known and inj then risk suicide end\n",
+        ""},
 };
 
 static void test_each_finding(void **state)
@@ -379,7 +399,7 @@ static void test_codes_documented(void **state)
         if (strstr(doc, heading) == NULL)
             fail_msg("docs/lint.md has no section '## %s ...'", c->code);
     }
-    assert_int_equal(count, 17);
+    assert_int_equal(count, 18);
 }
 
 int main(void)
