@@ -28,7 +28,7 @@
 #include "serve_http.h"
 
 enum { OPT_HELP = 1, OPT_LISTEN, OPT_THREADS, OPT_TOKEN_FILE, OPT_MAX_BODY, OPT_TIMEOUT,
-       OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION };
+       OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION, OPT_SCENARIOS };
 
 static const cli_option serve_options[] = {
     {OPT_HELP, 'h', "help", 0},
@@ -41,13 +41,14 @@ static const cli_option serve_options[] = {
     {OPT_LOG, 0, "log", 1},
     {OPT_KEY, 0, "pseudonym-key", 1},
     {OPT_PRODUCTION, 0, "production", 0},
+    {OPT_SCENARIOS, 0, "scenarios", 1},
 };
 
 const char cli_serve_help[] =
     "Usage: stagewise serve RULES... [--listen ADDRESS:PORT] [--threads N]\n"
     "                      [--token-file FILE] [--max-body BYTES] [--timeout SECONDS]\n"
     "                      [--feedback-file FILE] [--log FILE [--pseudonym-key FILE]]\n"
-    "                      [--production]\n"
+    "                      [--production] [--scenarios DIR]\n"
     "\n"
     "Serves the rule set over HTTP until stopped:\n"
     "  POST /v1/evaluate                 a client document (JSON or YAML) in, the\n"
@@ -58,6 +59,8 @@ const char cli_serve_help[] =
     "  GET  /v1/ruleset                  name, version, sha256 and counts of the rules\n"
     "  POST /v1/admin/reload             reload the rules (as SIGHUP does)\n"
     "  GET  /healthz                     liveness (needs no token)\n"
+    "  GET  /ui/                         the workbench: try a client, browse the\n"
+    "                                    guidance, open a decision (docs/workbench.md)\n"
     "Errors are JSON objects naming the problem; see docs/integration.md.\n"
     "\n"
     "SIGHUP reloads the rules: new requests use them at once, requests in flight\n"
@@ -86,6 +89,8 @@ const char cli_serve_help[] =
     "                             key in FILE (without it, the log omits them)\n"
     "      --production           serve only rule sets whose rules all have status\n"
     "                             production, at start and on every reload\n"
+    "      --scenarios DIR        scenario files (*.yaml) the workbench shows with\n"
+    "                             each rule (read on every request)\n"
     "  -h, --help                 show this help\n"
     "\n"
     "Exit status:\n"
@@ -105,6 +110,7 @@ typedef struct serve_options_t {
     const char *token_file;
     const char *feedback_file;
     const char *log_path;
+    const char *scenarios;
     const char *key_path;
     int production;
 } serve_opts;
@@ -197,6 +203,9 @@ static int apply_option(serve_opts *o, int id, const char *value)
         return CLI_EXIT_OK;
     case OPT_PRODUCTION:
         o->production = 1;
+        return CLI_EXIT_OK;
+    case OPT_SCENARIOS:
+        o->scenarios = value;
         return CLI_EXIT_OK;
     default:
         return CLI_EXIT_OK;
@@ -474,6 +483,7 @@ static int serve(const serve_opts *o)
     if (code == CLI_EXIT_OK) {
         srv.tokens = o->token_file != NULL ? &tokens : NULL;
         srv.log_path = o->log_path;
+        srv.scenarios_path = o->scenarios;
         srv.log_options = &log.options;
         srv.max_body = o->max_body;
         srv.timeout = o->timeout;

@@ -168,7 +168,9 @@ fact_list
 fact
     : ident ':' type STRING
         { sw_decl *d = mk_decl(sx, SW_D_FACT, @1); if (d) { d->name = *$1; d->type = $3;
-          d->title = $4; add_decl(sx, d); } }
+          d->title = $4; d->group = sx->facts_block; d->group_title = sx->facts_heading;
+          add_decl(sx, d); }
+          sx->facts_open = 0; }
     ;
 
 type

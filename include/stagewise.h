@@ -127,6 +127,10 @@ typedef struct sw_ruleset_info {
 } sw_ruleset_info;
 
 SW_API const sw_ruleset_info *sw_ruleset_describe(const sw_ruleset *rules);
+/* The schema as a "stagewise-schema" JSON document (docs/workbench.md): stages, base
+ * facts grouped by their `facts` blocks, derived facts, catalogue, sources and
+ * statements. *out is freed with sw_free; len may be NULL. */
+SW_API sw_status sw_ruleset_schema_render(const sw_ruleset *rules, char **out, size_t *len);
 
 /* ---- Facts --------------------------------------------------------------- */
 

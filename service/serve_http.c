@@ -64,6 +64,9 @@ static struct MHD_Response *make_response(serve_reply *reply)
 
     if (reply->body == NULL)
         response = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    else if (reply->static_body)
+        response = MHD_create_response_from_buffer(reply->len, reply->body,
+                                                   MHD_RESPMEM_PERSISTENT);
     else if (reply->library_body)
         response = MHD_create_response_from_buffer_with_free_callback(reply->len, reply->body,
                                                                       free_library_body);
@@ -76,7 +79,13 @@ static struct MHD_Response *make_response(serve_reply *reply)
 static void add_headers(struct MHD_Response *response, const serve_reply *reply, int closing)
 {
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            "application/json; charset=utf-8");
+                            reply->content_type != NULL ? reply->content_type
+                                                        : "application/json; charset=utf-8");
+    /* The workbench's pages load only their own files and talk only to this server. */
+    if (reply->content_type != NULL)
+        MHD_add_response_header(response, "Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; "
+                                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     if (reply->allow != NULL)

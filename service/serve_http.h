@@ -33,6 +33,7 @@ typedef struct serve_server {
     serve_feedback *feedback;
     const serve_tokens *tokens;       /* NULL: no authentication */
     const char *log_path;             /* --log: a decision record per evaluation, or NULL */
+    const char *scenarios_path;       /* --scenarios: scenario files for the workbench, or NULL */
     const sw_record_options *log_options;   /* how each record is written */
     size_t max_body;                  /* bytes */
     unsigned timeout;                 /* seconds: idle connection and whole request */
@@ -50,6 +51,8 @@ typedef struct serve_reply {
     char *body;
     size_t len;
     int library_body;                 /* body is freed with sw_free, else free() */
+    int static_body;                  /* body is static (never freed) */
+    const char *content_type;         /* NULL: application/json */
     const char *allow;
     char decision_id[65];             /* sent as Stagewise-Decision-Id when not empty */
 } serve_reply;
@@ -79,6 +82,23 @@ const serve_route *serve_route_find(const char *path, const char **service,
 /* Reloads the rules (SIGHUP or POST /v1/admin/reload): reports on standard error
  * and, when reply is not NULL, as the admin endpoint's reply. */
 void serve_reload(serve_server *srv, serve_reply *reply);
+
+/* ---- shared by the handlers (serve_routes.c) ---- */
+
+/* Reads one client document; NULL with the reply set when it has problems. source
+ * (may be NULL) is the text to quote in diagnostics, when text is a blanked copy. */
+sw_facts *serve_read_facts(const serve_snapshot *snap, const char *name, const char *text,
+                           size_t len, const char *source, size_t source_len,
+                           serve_reply *reply);
+/* Evaluates; NULL with the reply set on failure. */
+sw_result *serve_evaluate(const serve_snapshot *snap, const sw_facts *facts, serve_reply *reply);
+
+/* The workbench's routes (serve_workbench.c): /ui/..., /v1/schema, /v1/rules,
+ * /v1/try, /v1/explain[/RULE], /v1/why-not/QUESTION, /v1/decisions/ID; NULL for
+ * another path. suffix receives the part after the route's prefix, as for
+ * serve_route_find. */
+const serve_route *serve_workbench_route(const char *path, const char **suffix,
+                                         size_t *suffix_len);
 
 /* ---- replies (serve_reply.c) ---- */
 

@@ -22,7 +22,7 @@ static const char nomem_body[] =
 
 void serve_reply_free(serve_reply *reply)
 {
-    if (reply->body != nomem_body) {
+    if (!reply->static_body && reply->body != nomem_body) {
         if (reply->library_body)
             sw_free(reply->body);
         else
@@ -30,6 +30,7 @@ void serve_reply_free(serve_reply *reply)
     }
     reply->body = NULL;
     reply->len = 0;
+    reply->static_body = 0;
 }
 
 void serve_reply_nomem(serve_reply *reply)
@@ -39,6 +40,8 @@ void serve_reply_nomem(serve_reply *reply)
     reply->body = (char *)nomem_body;
     reply->len = sizeof nomem_body - 1;
     reply->library_body = 0;
+    reply->static_body = 1;
+    reply->content_type = NULL;
 }
 
 /* Takes b's text as the reply body with the given status. */
@@ -56,6 +59,8 @@ static void reply_take(serve_reply *reply, unsigned status, sw_buf *b, int ok)
     reply->body = body;
     reply->len = len;
     reply->library_body = 0;
+    reply->static_body = 0;
+    reply->content_type = NULL;
 }
 
 void serve_reply_json(serve_reply *reply, sw_buf *b)

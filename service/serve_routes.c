@@ -9,6 +9,7 @@
  *   GET  /cds-services                  CDS Hooks discovery
  *   POST /cds-services/{id}             CDS Hooks cards
  *   POST /cds-services/{id}/feedback    CDS Hooks feedback
+ *   /ui/, /v1/schema, /v1/rules, ...    the workbench (serve_workbench.c)
  *
  * Each handler takes a reference to the current rule set for the whole request, so
  * a reload in the meantime changes nothing it sees.
@@ -49,11 +50,9 @@ static void facts_problem(serve_reply *reply, sw_status status, const sw_diagnos
                             source, source_len);
 }
 
-/* Reads one client document; NULL with the reply set when it has problems. source
- * (may be NULL) is the text to quote in diagnostics, when text is a blanked copy. */
-static sw_facts *read_facts(const serve_snapshot *snap, const char *name, const char *text,
-                            size_t len, const char *source, size_t source_len,
-                            serve_reply *reply)
+sw_facts *serve_read_facts(const serve_snapshot *snap, const char *name, const char *text,
+                           size_t len, const char *source, size_t source_len,
+                           serve_reply *reply)
 {
     sw_facts *facts = NULL;
     sw_diagnostics *diags = sw_diagnostics_new();
@@ -72,8 +71,7 @@ static sw_facts *read_facts(const serve_snapshot *snap, const char *name, const 
     return facts;
 }
 
-/* Evaluates; NULL with the reply set on failure. */
-static sw_result *evaluate(const serve_snapshot *snap, const sw_facts *facts, serve_reply *reply)
+sw_result *serve_evaluate(const serve_snapshot *snap, const sw_facts *facts, serve_reply *reply)
 {
     sw_result *result = NULL;
     sw_status status = sw_evaluate(snap->rules, facts, &result);
@@ -150,8 +148,8 @@ static void handle_ruleset(serve_server *srv, const serve_call *call, serve_repl
 static void handle_evaluate(serve_server *srv, const serve_call *call, serve_reply *reply)
 {
     serve_snapshot *snap = serve_rules_acquire(srv->rules);
-    sw_facts *facts = read_facts(snap, "body", call->body, call->len, NULL, 0, reply);
-    sw_result *result = facts != NULL ? evaluate(snap, facts, reply) : NULL;
+    sw_facts *facts = serve_read_facts(snap, "body", call->body, call->len, NULL, 0, reply);
+    sw_result *result = facts != NULL ? serve_evaluate(snap, facts, reply) : NULL;
 
     if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
         char *text = NULL;
@@ -280,7 +278,7 @@ static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
             serve_reply_nomem(reply);
         return NULL;
     }
-    sw_facts *facts = read_facts(snap, "request", text, len, call->body, call->len, reply);
+    sw_facts *facts = serve_read_facts(snap, "request", text, len, call->body, call->len, reply);
     free(text);
     const char *patient = sw_jstr(sw_jget(sw_jget(root, "context"), "patientId"));
     if (facts != NULL && sw_facts_client(facts) == NULL && patient != NULL &&
@@ -320,7 +318,7 @@ static void cds_cards(const serve_server *srv, const serve_snapshot *snap,
     }
     const char *instance = cds_hook_instance(doc.root, reply);
     sw_facts *facts = instance != NULL ? cds_facts(snap, call, doc.root, reply) : NULL;
-    sw_result *result = facts != NULL ? evaluate(snap, facts, reply) : NULL;
+    sw_result *result = facts != NULL ? serve_evaluate(snap, facts, reply) : NULL;
     if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
         sw_buf b = {0};
         if (serve_cards_render(sw_result_report(result), instance, &b) != 0)
@@ -490,7 +488,7 @@ const serve_route *serve_route_find(const char *path, const char **service,
         if (strcmp(path, fixed[i].path) == 0)
             return fixed[i].route;
     if (strncmp(path, cds, sizeof cds - 1) != 0)
-        return NULL;
+        return serve_workbench_route(path, service, service_len);
     const char *id = path + sizeof cds - 1;
     const char *slash = strchr(id, '/');
     size_t len = slash != NULL ? (size_t)(slash - id) : strlen(id);

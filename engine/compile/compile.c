@@ -355,6 +355,8 @@ static void compile_schema(compiler *c)
         f->derived = d->kind == SW_D_DERIVED;
         f->file = copy(c, m->files[d->file].name);
         f->line = line_of(c, d, d->name.at);
+        f->group = d->group;
+        f->group_title = d->group_title ? copy(c, d->group_title) : NULL;
         if (d->deflt) {
             f->has_default = 1;
             f->deflt = literal_value(c, d->deflt);

@@ -28,6 +28,8 @@ typedef struct sw_fact_def {
     sw_value deflt;
     const char *file;
     unsigned line;
+    uint32_t group;         /* base facts: the facts block (1-based, within file) */
+    const char *group_title;    /* its heading comment, or NULL */
     uint32_t *setters;      /* derived: rules that set it, sorted by rule index */
     uint32_t nsetters;
 } sw_fact_def;

@@ -129,6 +129,8 @@ typedef struct sw_decl {
     sw_ident status;        /* draft, testing, production, retired */
     sw_loc meta_at;
     sw_allow *allows;
+    uint32_t group;         /* FACT: its facts block in the file, 1-based */
+    const char *group_title;    /* FACT: the block's heading comment, or NULL */
     struct sw_decl *next;
 } sw_decl;
 

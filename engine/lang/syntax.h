@@ -43,6 +43,11 @@ typedef struct sw_syntax {
     unsigned depth;             /* expression nesting, limited */
     int nomem;
     sw_comment **comment_tail;  /* where to keep comments, or NULL */
+    /* facts blocks: each `facts {` starts a group; its first comment, before its
+     * first fact, is the group's heading (the workbench's form shows the groups) */
+    int facts_open;             /* 1 after `facts`, 2 after `facts {` until a fact */
+    uint32_t facts_block;       /* blocks opened so far in this file */
+    const char *facts_heading;  /* the open block's heading, or NULL */
     /* flex's own memory, every block linked here (lexer.l), so that when flex
      * runs out of memory the driver can free it all: flex treats that as fatal
      * and goes on writing through the NULL it got, so its fatal-error hook jumps
