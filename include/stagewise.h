@@ -615,6 +615,19 @@ SW_API size_t sw_scenarios_count(const sw_scenarios *set);     /* scenarios to r
 SW_API size_t sw_scenarios_rejected(const sw_scenarios *set);  /* documents refused */
 SW_API void sw_scenarios_free(sw_scenarios *set);
 
+/* Scenario i of a set (0 <= i < sw_scenarios_count), borrowed from the set. */
+typedef struct sw_scenario_info {
+    const char *name;
+    const char *description;   /* or NULL */
+    const char *file;
+    unsigned line;             /* where its document starts */
+    const sw_facts *facts;
+} sw_scenario_info;
+SW_API sw_status sw_scenarios_at(const sw_scenarios *set, size_t i, sw_scenario_info *out);
+/* What scenario i expects of rule r (numbered as sw_ruleset_rule): "fired",
+ * "not_fired", "undecided", or NULL when it says nothing of it. */
+SW_API const char *sw_scenarios_expectation(const sw_scenarios *set, size_t i, size_t rule);
+
 /* Runs every scenario of the set; the set must outlive the report. */
 SW_API sw_status sw_scenarios_run(const sw_scenarios *set, sw_test_report **out);
 /* Counts of scenarios passed and failed, and refused documents (not run). */

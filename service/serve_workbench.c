@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "serve_ui.h"
+#include "util/grow.h"
 
 /* ---- helpers ---- */
 
@@ -146,7 +147,8 @@ static size_t stage_applicability(const sw_ruleset *rules, const sw_jnode *stage
 
 /* The scenarios of --scenarios, each run once. */
 typedef struct scenario_runs {
-    sw_scenario_set set;
+    sw_scenarios *set;
+    size_t count;
     unsigned char *fired;        /* count * nrules: rule r fired in scenario i */
     size_t nrules;
     int loaded;
@@ -213,7 +215,7 @@ static void read_scenarios(scenario_runs *runs, const char *dir)
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         char *text = read_small_file(path, &len);
         if (text != NULL)
-            sw_scenario_read(&runs->set, names[i], text, len, diags);
+            sw_scenarios_read(runs->set, names[i], text, len, diags);
         free(text);
         sw_diagnostics_clear(diags);
     }
@@ -226,20 +228,24 @@ static void read_scenarios(scenario_runs *runs, const char *dir)
 static void run_scenarios(scenario_runs *runs, const sw_ruleset *rules, const char *dir)
 {
     *runs = (scenario_runs){.nrules = sw_ruleset_rule_count(rules)};
-    sw_scenario_set_init(&runs->set, rules);
+    if (sw_scenarios_new(rules, &runs->set) != SW_OK)
+        return;
     runs->loaded = 1;
     if (dir == NULL)
         return;
     read_scenarios(runs, dir);
-    if (runs->set.count == 0 || runs->nrules == 0)
+    runs->count = sw_scenarios_count(runs->set);
+    if (runs->count == 0 || runs->nrules == 0)
         return;
-    runs->fired = calloc(runs->set.count * runs->nrules, 1);
+    runs->fired = calloc(runs->count * runs->nrules, 1);
     if (runs->fired == NULL)
         return;
-    for (size_t i = 0; i < runs->set.count; i++) {
+    for (size_t i = 0; i < runs->count; i++) {
         sw_explanation *x = NULL;
         sw_explain_options all = {NULL, 0, 1};
-        if (sw_explain(rules, runs->set.items[i].facts, &all, &x, NULL) != SW_OK)
+        sw_scenario_info sc;
+        if (sw_scenarios_at(runs->set, i, &sc) != SW_OK ||
+            sw_explain(rules, sc.facts, &all, &x, NULL) != SW_OK)
             continue;
         const sw_explanation_report *rep = sw_explanation_get(x);
         for (size_t r = 0; r < rep->nrules && r < runs->nrules; r++)
@@ -251,29 +257,20 @@ static void run_scenarios(scenario_runs *runs, const sw_ruleset *rules, const ch
 static void free_scenarios(scenario_runs *runs)
 {
     if (runs->loaded)
-        sw_scenario_set_free(&runs->set);
+        sw_scenarios_free(runs->set);
     free(runs->fired);
-}
-
-/* What a scenario expects of rule r, or NULL. */
-static const char *expects_of(const sw_scenario *sc, size_t r)
-{
-    for (uint32_t e = 0; e < sc->nexpects; e++) {
-        const sw_expectation *x = &sc->expects[e];
-        if ((x->kind == SW_EXPECT_FIRED || x->kind == SW_EXPECT_NOT_FIRED ||
-             x->kind == SW_EXPECT_UNDECIDED) && x->target == r)
-            return sw_expect_key((sw_expect_kind)x->kind);
-    }
-    return NULL;
 }
 
 static void rule_scenarios(sw_json *w, const scenario_runs *runs, size_t r)
 {
     sw_json_begin_array(w);
-    for (size_t i = 0; runs->fired != NULL && i < runs->set.count; i++) {
-        const sw_scenario *sc = &runs->set.items[i];
+    for (size_t i = 0; runs->fired != NULL && i < runs->count; i++) {
+        sw_scenario_info info;
+        const sw_scenario_info *sc = &info;
+        if (sw_scenarios_at(runs->set, i, &info) != SW_OK)
+            continue;
         int fired = runs->fired[i * runs->nrules + r];
-        const char *expects = expects_of(sc, r);
+        const char *expects = sw_scenarios_expectation(runs->set, i, r);
         if (!fired && expects == NULL)
             continue;
         sw_json_begin_object(w);
@@ -378,7 +375,7 @@ static void handle_rules(serve_server *srv, const serve_call *call, serve_reply 
     sw_json_key(&w, "ruleset_sha256");
     sw_json_string(&w, snap->info->sha256);
     sw_json_key(&w, "scenarios");
-    sw_json_uint(&w, runs.set.count);
+    sw_json_uint(&w, runs.count);
     sw_json_key(&w, "rules");
     sw_json_begin_array(&w);
     for (size_t r = 0; r < nrules; r++) {

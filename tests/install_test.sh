@@ -35,7 +35,7 @@ echo "install: pkg-config and find_package consumers built and agree"
 # sources, stagewise.h from the prefix, libstagewise.so from the prefix.
 # shellcheck disable=SC2046
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -I"$src/engine" -I"$src/service" \
-    "$src"/cli/*.c "$src"/service/*.c "$src"/engine/util/*.c \
+    "$src"/cli/*.c "$src"/service/*.c "$build/ui_assets.c" "$src"/engine/util/*.c \
     $(pkg-config --cflags --libs stagewise yaml-0.1 libcrypto libmicrohttpd) -lpthread -lm \
     -o "$tmp/stagewise"
 for client in "$src"/examples/clients/*.yaml; do

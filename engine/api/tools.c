@@ -121,6 +121,33 @@ sw_status sw_scenarios_read(sw_scenarios *set, const char *file, const char *dat
 size_t sw_scenarios_count(const sw_scenarios *set) { return set ? set->set.count : 0; }
 size_t sw_scenarios_rejected(const sw_scenarios *set) { return set ? set->set.rejected : 0; }
 
+sw_status sw_scenarios_at(const sw_scenarios *set, size_t i, sw_scenario_info *out)
+{
+    if (!set || !out || i >= set->set.count)
+        return SW_ERR_ARG;
+    const sw_scenario *sc = &set->set.items[i];
+    out->name = sc->name;
+    out->description = sc->description;
+    out->file = sc->file;
+    out->line = sc->line;
+    out->facts = sc->facts;
+    return SW_OK;
+}
+
+const char *sw_scenarios_expectation(const sw_scenarios *set, size_t i, size_t rule)
+{
+    if (!set || i >= set->set.count)
+        return NULL;
+    const sw_scenario *sc = &set->set.items[i];
+    for (uint32_t e = 0; e < sc->nexpects; e++) {
+        const sw_expectation *x = &sc->expects[e];
+        if ((x->kind == SW_EXPECT_FIRED || x->kind == SW_EXPECT_NOT_FIRED ||
+             x->kind == SW_EXPECT_UNDECIDED) && x->target == rule)
+            return sw_expect_key((sw_expect_kind)x->kind);
+    }
+    return NULL;
+}
+
 void sw_scenarios_free(sw_scenarios *set)
 {
     if (!set)
