@@ -197,7 +197,6 @@ static void sources(sw_json *w, const sw_program *p)
 
 static void document(sw_json *w, const sw_program *p, const uint32_t *order)
 {
-    static const char *const kinds[] = {"interventions", "practices", "challenges", "risks"};
 
     sw_json_begin_object(w);
     sw_json_key(w, "format");
@@ -220,7 +219,7 @@ static void document(sw_json *w, const sw_program *p, const uint32_t *order)
         fact(w, p, &p->facts[s]);
     sw_json_end_array(w);
     for (int k = 0; k < 4; k++) {
-        sw_json_key(w, kinds[k]);
+        sw_json_key(w, sw_item_vocab[k].plural);
         items(w, p, (sw_item_kind)k);
     }
     sw_json_key(w, "sources");

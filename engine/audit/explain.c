@@ -586,10 +586,10 @@ static const struct {
     int item_kind;
     const char *verb, *noun;
 } question_kinds[] = {
-    {"recommend", SW_ACT_RECOMMEND, SW_ITEM_INTERVENTION, "recommended", "intervention"},
-    {"advise", SW_ACT_ADVISE, SW_ITEM_PRACTICE, "advised", "practice"},
-    {"challenge", SW_ACT_CHALLENGE, SW_ITEM_CHALLENGE, "flagged", "challenge"},
-    {"risk", SW_ACT_RISK, SW_ITEM_RISK, "flagged", "risk"},
+#define SW_QUESTION_ROW(kind, noun, plural, action, word, does, participle) \
+    {word, SW_ACT_##action, SW_ITEM_##kind, participle, noun},
+    SW_ITEM_KINDS(SW_QUESTION_ROW)
+#undef SW_QUESTION_ROW
     {"stage", SW_ACT_MOVE, -1, "suggested", "stage"},
 };
 

@@ -528,8 +528,8 @@ static void emit_simple(fmt_state *fx, const sw_decl *d)
             sw_buf_printf(&b, "%s%s", id->name, id->next ? " -> " : "");
         break;
     default: {
-        static const char *const items[] = {"intervention", "practice", "challenge", "risk"};
-        sw_buf_printf(&b, "%s %s ", items[d->item_kind & 3], d->name.name);
+        sw_buf_printf(&b, "%s %s ", d->item_kind < SW_ITEM__COUNT ? sw_item_vocab[d->item_kind].noun : "?",
+                      d->name.name);
         put_string(&b, d->title);
         if (d->kind_word.name)
             sw_buf_printf(&b, " kind %s", d->kind_word.name);
@@ -721,10 +721,9 @@ static void emit_allows(fmt_state *fx, const sw_allow *a)
 
 static void emit_action(fmt_state *fx, const sw_action_ast *a)
 {
-    static const char *const words[] = {"recommend", "advise", "challenge", "risk", "move", "set"};
     sw_buf b = SW_BUF_INIT;
     uint32_t end = a->target.at.end;
-    sw_buf_printf(&b, "%s %s", words[a->kind % 6], a->target.name);
+    sw_buf_printf(&b, "%s %s", a->kind < SW_ACT__COUNT ? sw_action_words[a->kind] : "?", a->target.name);
     if (a->level.name) {
         sw_buf_printf(&b, " %s %s", a->kind == SW_ACT_RISK ? "severity" : "priority", a->level.name);
         end = a->level.at.end;

@@ -1577,7 +1577,7 @@ static void rule_pairs(linter *L)
 typedef struct usage {
     uint8_t *facts;          /* by slot: read */
     uint8_t *set;            /* by slot: set by a rule */
-    uint8_t *items[4];       /* by item index: used by an action */
+    uint8_t *items[SW_ITEM__COUNT];   /* by item index: used by an action */
     uint8_t *stages;         /* by stage index */
     uint8_t *sources;
     uint8_t *statements;
@@ -1679,21 +1679,18 @@ static void unused_facts(linter *L, const usage *u)
 
 static void unused_items(linter *L, const usage *u)
 {
-    static const char *const codes[] = {"L010", "L011", "L012", "L013"};
-    static const char *const words[] = {"intervention", "practice", "challenge", "risk"};
-    static const char *const verbs[] = {"recommends", "advises", "flags", "flags"};
-    static const char *const actions[] = {"recommend", "advise", "challenge", "risk"};
+    static const char *const codes[SW_ITEM__COUNT] = {"L010", "L011", "L012", "L013"};
     const sw_model *m = L->m;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < SW_ITEM__COUNT; k++)
         for (uint32_t i = 0; i < m->nitems[k]; i++) {
             const sw_decl *d = m->items[k][i];
             if (u->items[k][i])
                 continue;
             char hint[300];
             snprintf(hint, sizeof hint, "remove it, or add '%s %s' to the rule that should give it",
-                     actions[k], d->name.name);
+                     sw_item_vocab[k].action, d->name.name);
             add_finding(L, codes[k], d, d->name.at, SW_NONE, SW_NONE, hint,
-                        "%s '%s' is declared but no rule %s it", words[k], d->name.name, verbs[k]);
+                        "%s '%s' is declared but no rule %s it", sw_item_vocab[k].noun, d->name.name, sw_item_vocab[k].does);
         }
 }
 

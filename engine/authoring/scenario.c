@@ -476,8 +476,7 @@ const char *sw_expect_key(sw_expect_kind kind)
     return "?";
 }
 
-static const char *const item_words[4] = {"intervention", "practice", "challenge", "risk"};
-static const char *const item_keys[4] = {"recommend or not_recommend", "advise or not_advise",
+static const char *const item_keys[SW_ITEM__COUNT] = {"recommend or not_recommend", "advise or not_advise",
                                          "challenges or not_challenges", "risks or not_risks"};
 
 static uint32_t find_item(const sw_program *p, int kind, const char *id)
@@ -523,7 +522,7 @@ static void unknown_id(reader *r, const yaml_node_t *v, id_kind kind, const char
     sw_buf hint = SW_BUF_INIT;
     for (int k = 0; kind <= ID_RISK && k < 4 && hint.len == 0; k++)
         if (k != (int)kind && find_item(r->p, k, id) != SW_NONE)
-            sw_buf_printf(&hint, "'%s' is a %s: expect it under %s", id, item_words[k], item_keys[k]);
+            sw_buf_printf(&hint, "'%s' is a %s: expect it under %s", id, sw_item_vocab[k].noun, item_keys[k]);
     if (hint.len == 0) {
         size_t n = 0;
         const char **names = candidates(r->p, kind, &n);
@@ -531,7 +530,7 @@ static void unknown_id(reader *r, const yaml_node_t *v, id_kind kind, const char
             suggest_into(&hint, id, names, n);
         free(names);
     }
-    const char *what = kind <= ID_RISK ? item_words[kind] : kind == ID_RULE ? "rule" : "fact";
+    const char *what = kind <= ID_RISK ? sw_item_vocab[kind].noun : kind == ID_RULE ? "rule" : "fact";
     say(r, v, "T008", field, hint.len && !hint.failed ? hint.data : NULL,
         "unknown %s '%s': the rule set declares no %s of that name", what, id, what);
     sw_buf_free(&hint);

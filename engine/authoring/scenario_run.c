@@ -142,37 +142,26 @@ typedef struct item_words {
     const char *prefix;         /* "" or "challenge " */
 } item_words;
 
-static const item_words words_of[4] = {
+static const item_words words_of[SW_ITEM__COUNT] = {
     {"recommended", "not recommended", "could be recommended by", "recommended by", "recommends", ""},
     {"advised", "not advised", "could be advised by", "advised by", "advises", ""},
     {"flagged", "not flagged", "could be flagged by", "flagged by", "flags", "challenge "},
     {"flagged", "not flagged", "could be flagged by", "flagged by", "flags", "risk "},
 };
 
-static int action_item_kind(uint8_t action)
-{
-    switch ((sw_action_kind)action) {
-    case SW_ACT_RECOMMEND: return SW_ITEM_INTERVENTION;
-    case SW_ACT_ADVISE: return SW_ITEM_PRACTICE;
-    case SW_ACT_CHALLENGE: return SW_ITEM_CHALLENGE;
-    case SW_ACT_RISK: return SW_ITEM_RISK;
-    default: return -1;
-    }
-}
-
 /* The action of rule r that produces item `target` of `kind`, or NULL. */
 static const sw_action *producing(const sw_rule_def *r, int kind, uint32_t target)
 {
     for (uint32_t a = 0; a < r->nactions; a++)
-        if (action_item_kind(r->actions[a].kind) == kind && r->actions[a].target == target)
+        if (sw_action_item(r->actions[a].kind) == kind && r->actions[a].target == target)
             return &r->actions[a];
     return NULL;
 }
 
 static const sw_item *report_item(const sw_report *rep, int kind, const char *id)
 {
-    const sw_item *list[4] = {rep->recommendations, rep->advice, rep->challenges, rep->risks};
-    size_t n[4] = {rep->nrecommendations, rep->nadvice, rep->nchallenges, rep->nrisks};
+    const sw_item *list[SW_ITEM__COUNT] = {rep->recommendations, rep->advice, rep->challenges, rep->risks};
+    size_t n[SW_ITEM__COUNT] = {rep->nrecommendations, rep->nadvice, rep->nchallenges, rep->nrisks};
     for (size_t i = 0; i < n[kind]; i++)
         if (strcmp(list[kind][i].id, id) == 0)
             return &list[kind][i];

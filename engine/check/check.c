@@ -536,12 +536,11 @@ int sw_rule_status_index(const char *word)
     return -1;
 }
 
-static const char *const item_words[] = {"intervention", "practice", "challenge", "risk"};
 
 static void check_catalogue(sw_model *m)
 {
     for (int k = 0; k < 4; k++) {
-        m->items[k] = collect(m, SW_D_ITEM, k, &m->nitems[k], cmp_decl_name, item_words[k]);
+        m->items[k] = collect(m, SW_D_ITEM, k, &m->nitems[k], cmp_decl_name, sw_item_vocab[k].noun);
         for (uint32_t i = 0; i < m->nitems[k]; i++) {
             sw_decl *d = m->items[k][i];
             check_cites(m, d);
@@ -1009,17 +1008,14 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
     case SW_ACT_ADVISE:
     case SW_ACT_CHALLENGE:
     case SW_ACT_RISK: {
-        int k = a->kind == SW_ACT_RECOMMEND ? SW_ITEM_INTERVENTION
-              : a->kind == SW_ACT_ADVISE    ? SW_ITEM_PRACTICE
-              : a->kind == SW_ACT_CHALLENGE ? SW_ITEM_CHALLENGE
-                                            : SW_ITEM_RISK;
+        int k = sw_action_item(a->kind);
         if (sw_model_find(m->items[k], m->nitems[k], t->name) == SW_NONE) {
             const char *h = suggest_decl(m, t->name, m->items[k], m->nitems[k], hint, sizeof hint);
             if (!h) {
-                snprintf(hint, sizeof hint, "declare it: %s %s \"...\"", item_words[k], t->name);
+                snprintf(hint, sizeof hint, "declare it: %s %s \"...\"", sw_item_vocab[k].noun, t->name);
                 h = hint;
             }
-            report(m, rule, t->at, "E117", h, "'%s' is not a declared %s", t->name, item_words[k]);
+            report(m, rule, t->at, "E117", h, "'%s' is not a declared %s", t->name, sw_item_vocab[k].noun);
         }
         if (a->level.name)
             check_level(m, rule, &a->level, a->kind == SW_ACT_RECOMMEND);

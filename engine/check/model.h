@@ -27,7 +27,7 @@ typedef struct sw_model {
     sw_decl **facts;       uint32_t nfacts;        /* by slot: base facts by name, then derived by name */
     uint32_t nbase;
     sw_type *types;                                /* by slot */
-    sw_decl **items[4];    uint32_t nitems[4];     /* by sw_item_kind, each by id */
+    sw_decl **items[SW_ITEM__COUNT];    uint32_t nitems[SW_ITEM__COUNT];     /* by sw_item_kind, each by id */
     sw_decl **rules;       uint32_t nrules;        /* by id */
 
     sw_enum *enums;        uint32_t nenums;

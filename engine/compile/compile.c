@@ -439,11 +439,13 @@ static void compile_catalogue(compiler *c)
 
 static uint32_t action_target(const sw_model *m, const sw_action_ast *a)
 {
+    int k = sw_action_item(a->kind);
     switch ((sw_action_kind)a->kind) {
-    case SW_ACT_RECOMMEND: return sw_model_find(m->items[SW_ITEM_INTERVENTION], m->nitems[SW_ITEM_INTERVENTION], a->target.name);
-    case SW_ACT_ADVISE: return sw_model_find(m->items[SW_ITEM_PRACTICE], m->nitems[SW_ITEM_PRACTICE], a->target.name);
-    case SW_ACT_CHALLENGE: return sw_model_find(m->items[SW_ITEM_CHALLENGE], m->nitems[SW_ITEM_CHALLENGE], a->target.name);
-    case SW_ACT_RISK: return sw_model_find(m->items[SW_ITEM_RISK], m->nitems[SW_ITEM_RISK], a->target.name);
+    case SW_ACT_RECOMMEND:
+    case SW_ACT_ADVISE:
+    case SW_ACT_CHALLENGE:
+    case SW_ACT_RISK:
+        return sw_model_find(m->items[k], m->nitems[k], a->target.name);
     case SW_ACT_MOVE:
         return (uint32_t)sw_enum_find(&m->enums[m->stage_enum], a->target.name, strlen(a->target.name));
     case SW_ACT_SET:

@@ -179,7 +179,6 @@ static void dump_schema(const sw_program *p, sw_buf *b)
 
 static void dump_sources(const sw_program *p, sw_buf *b)
 {
-    static const char *const kinds[] = {"intervention", "practice", "challenge", "risk"};
     for (uint32_t i = 0; i < p->nsources; i++) {
         const sw_source_def *s = &p->sources[i];
         sw_buf_printf(b, "source %s ", s->id);
@@ -201,7 +200,7 @@ static void dump_sources(const sw_program *p, sw_buf *b)
     for (int k = 0; k < 4; k++)
         for (uint32_t i = 0; i < p->nitems[k]; i++) {
             const sw_item_def *it = &p->items[k][i];
-            sw_buf_printf(b, "%s %s ", kinds[k], it->id);
+            sw_buf_printf(b, "%s %s ", sw_item_vocab[k].noun, it->id);
             put_text(b, it->label);
             sw_buf_printf(b, " kind %s severity %s\n", it->kind ? it->kind : "-",
                           sw_severity_name((sw_risk_severity)it->severity));
@@ -211,7 +210,6 @@ static void dump_sources(const sw_program *p, sw_buf *b)
 
 static void dump_action(const sw_program *p, const sw_action *a, sw_buf *b)
 {
-    static const char *const words[] = {"recommend", "advise", "challenge", "risk", "move", "set"};
     uint32_t t = a->target;
     const char *target = "?";
     if (a->kind <= SW_ACT_RISK && t < p->nitems[a->kind])
@@ -221,7 +219,7 @@ static void dump_action(const sw_program *p, const sw_action *a, sw_buf *b)
         target = p->enums[p->stage_enum].members[t];
     else if (a->kind == SW_ACT_SET)
         target = slot_name(p, t);
-    sw_buf_printf(b, "    %s %s", a->kind < 6 ? words[a->kind] : "?", target);
+    sw_buf_printf(b, "    %s %s", a->kind < SW_ACT__COUNT ? sw_action_words[a->kind] : "?", target);
     if (a->kind == SW_ACT_RECOMMEND)
         sw_buf_printf(b, " priority %s", sw_priority_name((sw_priority)a->priority));
     if (a->kind == SW_ACT_RISK)

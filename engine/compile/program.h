@@ -215,7 +215,7 @@ typedef struct sw_program {
     uint32_t *facts_by_name;   /* indexes into facts, sorted by name */
 
     sw_source_def *sources;    uint32_t nsources;
-    sw_item_def *items[4];     uint32_t nitems[4];   /* by sw_item_kind */
+    sw_item_def *items[SW_ITEM__COUNT];     uint32_t nitems[SW_ITEM__COUNT];   /* by sw_item_kind */
 
     sw_node *nodes;            uint32_t nnodes;
     sw_value *consts;          uint32_t nconsts;

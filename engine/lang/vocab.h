@@ -52,11 +52,38 @@ typedef struct sw_enum {
 
 #define SW_SET_MAX_MEMBERS 64
 
-/* ---- the catalogue's kinds ---- */
+/* ---- the catalogue's kinds and the actions that produce them ---- */
+
+/* The catalogue's kinds, listed once, each with the action that produces it:
+ * ITEM(KIND, noun, plural, ACTION, action word, what a rule does, participle).
+ * The item actions come first among the actions, in this order. */
+#define SW_ITEM_KINDS(ITEM)                                                                    \
+    ITEM(INTERVENTION, "intervention", "interventions", RECOMMEND, "recommend", "recommends", "recommended") \
+    ITEM(PRACTICE,     "practice",     "practices",     ADVISE,    "advise",    "advises",    "advised")     \
+    ITEM(CHALLENGE,    "challenge",    "challenges",    CHALLENGE, "challenge", "flags",      "flagged")     \
+    ITEM(RISK,         "risk",         "risks",         RISK,      "risk",      "flags",      "flagged")
 
 typedef enum sw_item_kind {
-    SW_ITEM_INTERVENTION, SW_ITEM_PRACTICE, SW_ITEM_CHALLENGE, SW_ITEM_RISK
+#define SW_ITEM_ENUM(kind, noun, plural, action, word, does, participle) SW_ITEM_##kind,
+    SW_ITEM_KINDS(SW_ITEM_ENUM)
+#undef SW_ITEM_ENUM
 } sw_item_kind;
+
+/* Counted apart from the enumerations, so that a switch over every kind needs no
+ * case for a count. */
+#define SW_VOCAB_ONE(...) +1
+enum { SW_ITEM__COUNT = 0 SW_ITEM_KINDS(SW_VOCAB_ONE) };
+
+/* The words for each kind, from SW_ITEM_KINDS (vocab.c). */
+typedef struct sw_item_words {
+    const char *noun;        /* "intervention" */
+    const char *plural;      /* "interventions" */
+    const char *action;      /* "recommend": the rule language's action word */
+    const char *does;        /* "recommends" */
+    const char *participle;  /* "recommended" */
+} sw_item_words;
+
+extern const sw_item_words sw_item_vocab[SW_ITEM__COUNT];
 
 /* ---- operators ---- */
 
@@ -96,8 +123,30 @@ typedef enum sw_opcode {
 
 /* ---- actions ---- */
 
+/* The actions: one per catalogue kind (SW_ITEM_KINDS, in its order, so an item
+ * action's kind is its item's kind), then the two that are not about an item. */
+#define SW_OTHER_ACTIONS(ACT) \
+    ACT(MOVE, "move")         \
+    ACT(SET, "set")
+
 typedef enum sw_action_kind {
-    SW_ACT_RECOMMEND, SW_ACT_ADVISE, SW_ACT_CHALLENGE, SW_ACT_RISK, SW_ACT_MOVE, SW_ACT_SET
+#define SW_ACT_OF_ITEM(kind, noun, plural, action, word, does, participle) SW_ACT_##action,
+#define SW_ACT_ENUM(action, word) SW_ACT_##action,
+    SW_ITEM_KINDS(SW_ACT_OF_ITEM)
+    SW_OTHER_ACTIONS(SW_ACT_ENUM)
+#undef SW_ACT_OF_ITEM
+#undef SW_ACT_ENUM
 } sw_action_kind;
+
+enum { SW_ACT__COUNT = 0 SW_ITEM_KINDS(SW_VOCAB_ONE) SW_OTHER_ACTIONS(SW_VOCAB_ONE) };
+
+/* "recommend", ..., "move", "set" (vocab.c). */
+extern const char *const sw_action_words[SW_ACT__COUNT];
+
+/* The catalogue kind an action produces, or -1 for move and set. */
+static inline int sw_action_item(unsigned action)
+{
+    return action < SW_ITEM__COUNT ? (int)action : -1;
+}
 
 #endif
