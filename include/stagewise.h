@@ -60,6 +60,19 @@ SW_API const char *sw_version(void);
 /* Frees a buffer the library handed out (rendered text). NULL is ignored. */
 SW_API void sw_free(void *buffer);
 
+/* ---- Limits --------------------------------------------------------------
+ * What the library refuses, with SW_ERR_LIMIT and a diagnostic (docs/errors.md,
+ * docs/facts-format.md). Part of the ABI: they only ever grow. */
+
+#define SW_LIMIT_RULE_FILE_BYTES (16u << 20)   /* one rule file (E005) */
+#define SW_LIMIT_RULE_FILES 10000u             /* files in one rule set (E008) */
+#define SW_LIMIT_EXPR_DEPTH 4000u              /* operators nested in one condition (E011) */
+#define SW_LIMIT_FACTS_BYTES (64u << 20)       /* one facts input (F012) */
+#define SW_LIMIT_FACTS_NESTING 16u             /* lists and mappings inside each other (F012) */
+#define SW_LIMIT_FACTS_KEYS 10000u             /* entries of one facts mapping (F012) */
+#define SW_LIMIT_FACTS_TEXT (64u << 10)        /* bytes of one value or key (F012) */
+#define SW_LIMIT_DIAGNOSTICS 1000u             /* kept in one list; then it notes it stopped */
+
 /* ---- Diagnostics --------------------------------------------------------- */
 
 typedef enum sw_severity { SW_SEV_ERROR, SW_SEV_WARNING, SW_SEV_NOTE } sw_severity;
@@ -115,6 +128,10 @@ SW_API sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths,
 /* As sw_ruleset_load_files, from texts in memory (copied; the caller keeps them). */
 SW_API sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts,
                                        sw_ruleset **out, sw_diagnostics *diags);
+/* Rule sets are reference counted, for hot reload: retain takes one more reference
+ * (from any thread, without a lock) and returns rules; sw_ruleset_free gives one
+ * back and frees the rule set with the last. A loaded rule set starts with one. */
+SW_API sw_ruleset *sw_ruleset_retain(const sw_ruleset *rules);
 SW_API void sw_ruleset_free(sw_ruleset *rules);
 
 typedef struct sw_ruleset_info {

@@ -13,6 +13,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,8 @@ sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts, sw_r
     sw_status st = sw_front_load(&arena, texts, ntexts, diags, &m);
     if (st == SW_OK) {
         sw_ruleset *rs = calloc(1, sizeof *rs);
+        if (rs)
+            atomic_init(&rs->refs, 1);
         if (!rs)
             st = SW_ERR_NOMEM;
         else if (!hash_files(m.files, m.nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
@@ -255,9 +258,20 @@ sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths, sw_rule
     return st;
 }
 
+sw_ruleset *sw_ruleset_retain(const sw_ruleset *rules)
+{
+    sw_ruleset *rs = (sw_ruleset *)rules;   /* the count is the one mutable part */
+    if (rs)
+        atomic_fetch_add_explicit(&rs->refs, 1, memory_order_relaxed);
+    return rs;
+}
+
 void sw_ruleset_free(sw_ruleset *rules)
 {
     if (!rules)
+        return;
+    /* release: every use before the last free happens before the memory goes */
+    if (atomic_fetch_sub_explicit(&rules->refs, 1, memory_order_acq_rel) != 1)
         return;
     sw_arena_free(&rules->prog.arena);
     free(rules);

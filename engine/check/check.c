@@ -915,7 +915,7 @@ static int fold(sw_model *m, sw_decl *d, sw_expr *e)
 /* Operators nested or chained in one expression (`a and b and c ...` is as deep
  * as it is long): deeper ones are refused (E011), since checking, compiling and
  * evaluating walk expressions recursively. The parser stops nesting at 2000. */
-#define SW_MAX_EXPR_DEPTH 4000u
+#define SW_MAX_EXPR_DEPTH SW_LIMIT_EXPR_DEPTH
 
 static int check_expr_at(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *context);
 

@@ -16,8 +16,8 @@
 #include "check/model.h"
 #include "stagewise.h"
 
-#define SW_MAX_RULE_FILE (16u << 20)    /* bytes in one rule file */
-#define SW_MAX_RULE_FILES 10000u        /* files in one rule set */
+#define SW_MAX_RULE_FILE SW_LIMIT_RULE_FILE_BYTES
+#define SW_MAX_RULE_FILES SW_LIMIT_RULE_FILES
 
 /* E005: the named file is larger than SW_MAX_RULE_FILE. */
 void sw_front_file_too_large(sw_diagnostics *diags, const char *name);

@@ -238,6 +238,7 @@ typedef struct sw_program {
 
 struct sw_ruleset {
     sw_program prog;
+    _Atomic unsigned long refs;   /* sw_ruleset_retain / sw_ruleset_free; 1 when loaded */
 };
 
 /* The fact definition with this name, or NULL (binary search). */

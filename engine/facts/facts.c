@@ -40,10 +40,10 @@
 #include "compile/value_text.h"
 
 /* Documented limits (docs/facts-format.md, code F012). */
-#define FACTS_MAX_INPUT ((size_t)64 << 20) /* bytes of input */
-#define FACTS_MAX_NESTING 16u              /* lists and mappings inside each other */
-#define FACTS_MAX_KEYS 10000u              /* entries of the facts mapping */
-#define FACTS_MAX_TEXT ((size_t)64 << 10)  /* bytes of one value */
+#define FACTS_MAX_INPUT ((size_t)SW_LIMIT_FACTS_BYTES)
+#define FACTS_MAX_NESTING SW_LIMIT_FACTS_NESTING
+#define FACTS_MAX_KEYS SW_LIMIT_FACTS_KEYS
+#define FACTS_MAX_TEXT ((size_t)SW_LIMIT_FACTS_TEXT)
 
 #define SOURCE_LINE_MAX 4096u /* longer lines are not quoted in diagnostics */
 #define SHOWN_MAX 40u         /* characters of a value repeated in a message */

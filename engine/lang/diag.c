@@ -31,7 +31,7 @@ struct sw_diagnostics {
     size_t seen_len, seen_off, seen_line, seen_start;
 };
 
-#define SW_DIAG_MAX 1000   /* more than this is noise; the list says it stopped */
+#define SW_DIAG_MAX SW_LIMIT_DIAGNOSTICS   /* more than this is noise; the list says it stopped */
 
 sw_diagnostics *sw_diagnostics_new(void) { return calloc(1, sizeof(sw_diagnostics)); }
 
