@@ -87,6 +87,12 @@ typedef struct sw_diagnostic {
     unsigned span;           /* columns to underline, at least 1 */
     const char *source_line; /* the text of that line without its newline, or NULL */
     const char *field;       /* facts errors: the field's path, e.g. "facts.housing" */
+    /* A second place the problem involves, as nftables and PostgreSQL show one
+     * ("the first declaration is here"); related_file NULL when there is none. */
+    const char *related_note;
+    const char *related_file;
+    unsigned related_line, related_column;
+    const char *related_source_line;
 } sw_diagnostic;
 
 typedef struct sw_diagnostics sw_diagnostics;

@@ -46,6 +46,19 @@ static void json_finding(sw_json *w, const sw_diagnostic *d)
     sw_json_uint(w, d->column);
     sw_json_key(w, "source_line");
     sw_json_string(w, d->source_line);
+    if (d->related_file) {
+        sw_json_key(w, "related");
+        sw_json_begin_object(w);
+        sw_json_key(w, "note");
+        sw_json_string(w, d->related_note);
+        sw_json_key(w, "file");
+        sw_json_string(w, d->related_file);
+        sw_json_key(w, "line");
+        sw_json_uint(w, d->related_line);
+        sw_json_key(w, "column");
+        sw_json_uint(w, d->related_column);
+        sw_json_end_object(w);
+    }
     sw_json_end_object(w);
 }
 

@@ -168,12 +168,11 @@ static sw_decl **collect(sw_model *m, int kind, int item_kind, uint32_t *count,
     for (uint32_t i = 0; i < n; i++) {
         if (out && cmp(&v[out - 1], &v[i]) == 0) {
             const sw_decl *first = v[out - 1];
-            char hint[200];
-            snprintf(hint, sizeof hint, "the first is at %s:%u", m->files[first->file].name,
-                     sw_syntax_line(&m->files[first->file], first->name.at.off));
-            report(m, v[i], v[i]->name.at, "E102", hint, "%s '%s%s%s' is declared twice", what,
+            report(m, v[i], v[i]->name.at, "E102", "rename one, or remove it", "%s '%s%s%s' is declared twice", what,
                    kind == SW_D_STATEMENT ? v[i]->source.name : "",
                    kind == SW_D_STATEMENT ? "." : "", v[i]->name.name);
+            sw_diag_relate(m->diags, sw_syntax_where(&m->files[first->file], first->name.at),
+                           "the first declaration is here");
             continue;
         }
         v[out++] = v[i];

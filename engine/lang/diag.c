@@ -23,6 +23,7 @@ struct sw_diagnostics {
     size_t count, cap, errors;
     int truncated;         /* memory ran out while queuing, or SW_DIAG_MAX was reached */
     int nomem;             /* memory ran out: a diagnostic was lost */
+    int last_queued;       /* the last sw_diag_add was kept: sw_diag_relate may add to it */
     int malformed;         /* a facts input was not a well-formed document */
     /* where the last position was found, so that the lines of a file's
      * diagnostics, found in order, are counted once rather than each from the
@@ -80,6 +81,8 @@ static int queue(sw_diagnostics *d, sw_severity sev, const char *code, const cha
                  unsigned line, unsigned col, unsigned span, const char *src, size_t srclen,
                  const char *field, const char *hint, const char *fmt, va_list ap)
 {
+    if (d)
+        d->last_queued = 0;
     if (!d || d->truncated)
         return 0;
     if (d->count >= SW_DIAG_MAX) {
@@ -106,25 +109,32 @@ static int queue(sw_diagnostics *d, sw_severity sev, const char *code, const cha
     it->span = span ? span : 1;
     it->source_line = src ? sw_arena_strndup(&d->arena, src, srclen) : NULL;
     it->field = field ? sw_arena_strdup(&d->arena, field) : NULL;
+    it->related_note = it->related_file = it->related_source_line = NULL;
+    it->related_line = it->related_column = 0;
     if (!it->code || (hint && !it->hint) || (file && !it->file) || (src && !it->source_line) ||
         (field && !it->field) || !push(d, it)) {
         d->truncated = 1;
         d->nomem = 1;
         return 0;
     }
+    d->last_queued = 1;
     return 1;
 }
 
-int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where w,
-                const char *field, const char *hint, const char *fmt, ...)
+/* Line, column, span and source line of a place (0 and NULL without a text). */
+typedef struct located {
+    unsigned line, col, span;
+    const char *src;
+    size_t srclen;
+} located;
+
+static located locate(sw_diagnostics *d, sw_where w)
 {
-    unsigned line = 0, col = 0, span = 0;
-    const char *src = NULL;
-    size_t srclen = 0;
-    if (w.file && w.text && d && !d->truncated && d->count < SW_DIAG_MAX) {
+    located at = {0, 0, 0, NULL, 0};
+    if (w.file && w.text && d && !d->truncated) {
         size_t off = w.offset <= w.textlen ? w.offset : w.textlen;
         size_t start = 0, from = 0;
-        line = 1;
+        unsigned line = 1;
         if (d->seen_text == w.text && d->seen_len == w.textlen && d->seen_off <= off &&
             d->seen_file && strcmp(d->seen_file, w.file) == 0) {
             from = d->seen_off;
@@ -146,17 +156,25 @@ int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where w
         size_t end = start;
         while (end < w.textlen && w.text[end] != '\n' && w.text[end] != '\r')
             end++;
-        col = columns_of(w.text + start, off - start) + 1;
+        at.line = line;
+        at.col = columns_of(w.text + start, off - start) + 1;
         size_t spanend = off + w.length;
         if (spanend > end)
             spanend = end;
-        span = spanend > off ? columns_of(w.text + off, spanend - off) : 1;
-        src = w.text + start;
-        srclen = end - start;
+        at.span = spanend > off ? columns_of(w.text + off, spanend - off) : 1;
+        at.src = w.text + start;
+        at.srclen = end - start;
     }
+    return at;
+}
+
+int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where w,
+                const char *field, const char *hint, const char *fmt, ...)
+{
+    located at = d && d->count < SW_DIAG_MAX ? locate(d, w) : (located){0, 0, 0, NULL, 0};
     va_list ap;
     va_start(ap, fmt);
-    int ok = queue(d, sev, code, w.file, line, col, span, src, srclen, field, hint, fmt, ap);
+    int ok = queue(d, sev, code, w.file, at.line, at.col, at.span, at.src, at.srclen, field, hint, fmt, ap);
     va_end(ap);
     return ok;
 }
@@ -171,6 +189,23 @@ int sw_diag_add_at(sw_diagnostics *d, sw_severity sev, const char *code, const c
                    source_line ? strlen(source_line) : 0, field, hint, fmt, ap);
     va_end(ap);
     return ok;
+}
+
+void sw_diag_relate(sw_diagnostics *d, sw_where w, const char *note)
+{
+    if (!d || !d->last_queued || d->count == 0 || !w.file)
+        return;
+    sw_diagnostic *it = d->items[d->count - 1];
+    located at = locate(d, w);
+    it->related_note = sw_arena_strdup(&d->arena, note ? note : "related");
+    it->related_file = sw_arena_strdup(&d->arena, w.file);
+    it->related_line = at.line;
+    it->related_column = at.col;
+    it->related_source_line = at.src ? sw_arena_strndup(&d->arena, at.src, at.srclen) : NULL;
+    if (!it->related_note || !it->related_file || (at.src && !it->related_source_line)) {
+        it->related_file = NULL;   /* the diagnostic stands without it */
+        d->nomem = 1;
+    }
 }
 
 static const char *severity_word(sw_severity s)
@@ -204,6 +239,20 @@ static void render_one(const sw_diagnostic *it, sw_buf *b)
     }
     if (it->hint)
         sw_buf_printf(b, "      = hint: %s\n", it->hint);
+    if (it->related_file) {
+        sw_buf_puts(b, it->related_file);
+        if (it->related_line)
+            sw_buf_printf(b, ":%u:%u", it->related_line, it->related_column);
+        sw_buf_printf(b, ": note: %s\n", it->related_note);
+        if (it->related_source_line && it->related_line) {
+            sw_buf_printf(b, "%5u | ", it->related_line);
+            for (const char *p = it->related_source_line; *p; p++)
+                sw_buf_putc(b, *p == '\t' ? ' ' : *p);
+            sw_buf_puts(b, "\n      | ");
+            sw_buf_repeat(b, ' ', it->related_column > 0 ? it->related_column - 1 : 0);
+            sw_buf_puts(b, "^\n");
+        }
+    }
 }
 
 int sw_diag_nomem(const sw_diagnostics *d)

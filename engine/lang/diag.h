@@ -27,6 +27,10 @@ int sw_diag_nomem(const sw_diagnostics *d);
  * calls it with F001 and F013); sw_diagnostics_malformed tells. d may be NULL. */
 void sw_diag_mark_malformed(sw_diagnostics *d);
 
+/* Adds a related place to the diagnostic queued last (if it was queued): where
+ * and a note saying what it is ("the first declaration is here"). */
+void sw_diag_relate(sw_diagnostics *d, sw_where where, const char *note);
+
 /* Queues a diagnostic. hint and field may be NULL. Returns 0 when memory ran out
  * (the list then records that it is incomplete). */
 int sw_diag_add(sw_diagnostics *d, sw_severity sev, const char *code, sw_where where,

@@ -50,7 +50,10 @@ static const check_case cases[] = {
         "test.sw:19:6: error[E102]: rule 'r' is declared twice\n"
         "   19 | rule r \"R2\" when flag then recommend cbt end\n"
         "      |      ^\n"
-        "      = hint: the first is at test.sw:18\n"},
+        "      = hint: rename one, or remove it\n"
+        "test.sw:18:6: note: the first declaration is here\n"
+        "   18 | rule r \"R\" when flag then recommend cbt end\n"
+        "      |      ^\n"},
     {"e112",
         "rule r \"R\" when stage is persuasion then move engagment end\n",
         "test.sw:18:47: error[E107]: 'engagment' is not a declared stage\n"
@@ -221,6 +224,33 @@ static void test_declarations(void **state)
     sw_diagnostics_free(d);
 }
 
+/* A duplicate points at its first declaration as a related place, in another file
+ * too; a diagnostic with nothing related has none. */
+static void test_related_location(void **state)
+{
+    (void)state;
+    sw_diagnostics *d = diags_of("guideline g \"G\" version \"1.0.0\"\n"
+                                 "source DD \"Doc\"\n"
+                                 "\n"
+                                 "source DD \"Again\"\n");
+    const sw_diagnostic *it = NULL;
+    for (size_t i = 0; i < sw_diagnostics_count(d); i++)
+        if (strcmp(sw_diagnostics_at(d, i)->code, "E102") == 0)
+            it = sw_diagnostics_at(d, i);
+    assert_non_null(it);
+    assert_int_equal(it->line, 4);
+    assert_string_equal(it->related_note, "the first declaration is here");
+    assert_string_equal(it->related_file, "t.sw");
+    assert_int_equal(it->related_line, 2);
+    assert_int_equal(it->related_column, 8);
+    assert_string_equal(it->related_source_line, "source DD \"Doc\"");
+    sw_diagnostics_free(d);
+    d = diags_of("source DD \"Doc\"\n");
+    assert_null(sw_diagnostics_at(d, 0)->related_file);
+    assert_int_equal(sw_diagnostics_at(d, 0)->related_line, 0);
+    sw_diagnostics_free(d);
+}
+
 static void test_no_guideline(void **state)
 {
     (void)state;
@@ -326,6 +356,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_error),
         cmocka_unit_test(test_declarations),
+        cmocka_unit_test(test_related_location),
         cmocka_unit_test(test_no_guideline),
         cmocka_unit_test(test_set_limit),
         cmocka_unit_test(test_range_in_list_and_default),
