@@ -28,7 +28,7 @@
 #include "serve_http.h"
 
 enum { OPT_HELP = 1, OPT_LISTEN, OPT_THREADS, OPT_TOKEN_FILE, OPT_MAX_BODY, OPT_TIMEOUT,
-       OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION, OPT_SCENARIOS };
+       OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION, OPT_SCENARIOS, OPT_PUBLIC_URL };
 
 static const cli_option serve_options[] = {
     {OPT_HELP, 'h', "help", 0},
@@ -42,13 +42,14 @@ static const cli_option serve_options[] = {
     {OPT_KEY, 0, "pseudonym-key", 1},
     {OPT_PRODUCTION, 0, "production", 0},
     {OPT_SCENARIOS, 0, "scenarios", 1},
+    {OPT_PUBLIC_URL, 0, "public-url", 1},
 };
 
 const char cli_serve_help[] =
     "Usage: stagewise serve RULES... [--listen ADDRESS:PORT] [--threads N]\n"
     "                      [--token-file FILE] [--max-body BYTES] [--timeout SECONDS]\n"
     "                      [--feedback-file FILE] [--log FILE [--pseudonym-key FILE]]\n"
-    "                      [--production] [--scenarios DIR]\n"
+    "                      [--production] [--scenarios DIR] [--public-url URL]\n"
     "\n"
     "Serves the rule set over HTTP until stopped:\n"
     "  POST /v1/evaluate                 a client document (JSON or YAML) in, the\n"
@@ -91,6 +92,10 @@ const char cli_serve_help[] =
     "                             production, at start and on every reload\n"
     "      --scenarios DIR        scenario files (*.yaml) the workbench shows with\n"
     "                             each rule (read on every request)\n"
+    "      --public-url URL       the service's address as the CDS client reaches it\n"
+    "                             (e.g. https://cds.example.org), for the cards'\n"
+    "                             links to a logged decision (default: the address\n"
+    "                             it listens on)\n"
     "  -h, --help                 show this help\n"
     "\n"
     "Exit status:\n"
@@ -112,6 +117,7 @@ typedef struct serve_options_t {
     const char *log_path;
     const char *scenarios;
     const char *key_path;
+    const char *public_url;
     int production;
 } serve_opts;
 
@@ -206,6 +212,9 @@ static int apply_option(serve_opts *o, int id, const char *value)
         return CLI_EXIT_OK;
     case OPT_SCENARIOS:
         o->scenarios = value;
+        return CLI_EXIT_OK;
+    case OPT_PUBLIC_URL:
+        o->public_url = value;
         return CLI_EXIT_OK;
     default:
         return CLI_EXIT_OK;
@@ -471,6 +480,8 @@ static int serve(const serve_opts *o)
     serve_tokens tokens = {0};
     serve_server srv = {0};
     cli_audit_log log;
+    char url[300];
+    int loopback = 0;
 
     int code = cli_audit_log_open(&log, o->log_path, o->key_path, NULL, NULL, o->production);
     if (code == CLI_EXIT_OK)
@@ -487,6 +498,9 @@ static int serve(const serve_opts *o)
         srv.log_options = &log.options;
         srv.max_body = o->max_body;
         srv.timeout = o->timeout;
+        if (o->public_url == NULL)
+            bound_url(fd, url, sizeof url, &loopback);
+        srv.public_url = o->public_url != NULL ? o->public_url : url;
         code = run_with_sync(&srv, o, fd);
     }
     if (serve_feedback_close(srv.feedback) != 0 && code == CLI_EXIT_OK)

@@ -40,7 +40,7 @@ extern "C" {
 #define SW_VERSION_MINOR 1
 #define SW_VERSION_PATCH 0
 /* Version of the result document (JSON and YAML); see docs/result-format.md. */
-#define SW_RESULT_FORMAT "1.1"
+#define SW_RESULT_FORMAT "2.0"
 
 typedef enum sw_status {
     SW_OK = 0,
@@ -262,6 +262,10 @@ typedef struct sw_item {
     size_t nreasons;
 } sw_item;
 
+typedef enum sw_verdict_status {
+    SW_VERDICT_DECIDED, SW_VERDICT_PROVISIONAL, SW_VERDICT_CONFLICTING, SW_VERDICT_UNDECIDED
+} sw_verdict_status;
+
 typedef struct sw_stage_candidate {
     const char *stage;
     sw_direction direction;
@@ -283,6 +287,14 @@ typedef struct sw_stage_verdict {
      * suggested: under the policy the verdict would change, so it is provisional
      * until the missing facts are recorded (see the data gaps) */
     int provisional;
+    /* 1 when the firing rules propose more than one stage: the policy picked one,
+     * but the rules disagree (each candidate carries its reasons) */
+    int conflicting;
+    /* How far the verdict can be acted on: DECIDED; PROVISIONAL (provisional set);
+     * CONFLICTING (conflicting set, not provisional); UNDECIDED (no stage can be
+     * suggested: the current stage is unknown and no rule proposed one). Unless it
+     * is DECIDED, the result document writes the direction as "undecided". */
+    sw_verdict_status status;
 } sw_stage_verdict;
 
 /* A fact whose absence left rules undecided, with what knowing it could decide:
@@ -352,6 +364,8 @@ SW_API sw_status sw_result_render(const sw_result *result, sw_format format, cha
 SW_API const char *sw_priority_name(sw_priority priority);
 SW_API const char *sw_severity_name(sw_risk_severity severity);
 SW_API const char *sw_direction_name(sw_direction direction);
+/* "decided", "provisional", "conflicting" or "undecided". */
+SW_API const char *sw_verdict_status_name(sw_verdict_status status);
 
 /* ---- Audit: explain, why not, decision records ---- */
 /* See docs/audit.md. Everything handed out here follows the ownership rule at the top

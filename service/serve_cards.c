@@ -2,7 +2,9 @@
  * serve_cards.c - CDS Hooks discovery and cards from a result (see serve_cards.h).
  *
  * Cards are built from the library's sw_report only: what a card says is what the
- * result document says, laid out for a clinician reading a card in a record system.
+ * result document says, laid out for a clinician reading a card in a record system,
+ * and no more of it than a record system can show; the full result stays at
+ * POST /v1/evaluate.
  */
 #include "serve_cards.h"
 
@@ -26,8 +28,17 @@ typedef struct card {
     size_t nitems;
     const sw_stage_candidate *candidates;
     size_t ncandidates;
+    const sw_item *suggest;         /* recommendations offered as suggestions */
+    size_t nsuggest;
     sw_buf summary, detail;
 } card;
+
+/* What every card of one response shares. */
+typedef struct response {
+    const sw_report *rep;
+    const char *hook;
+    const char *link;               /* the explanation's URL, or NULL */
+} response;
 
 /* ---- uuids ---- */
 
@@ -159,6 +170,28 @@ static void md_item(sw_buf *b, const sw_item *item, const char *heading_note)
         md_reason(b, &item->reasons[i]);
 }
 
+/* An item in one list line: label, note, each reason's because text and the rules
+ * (the full reasons, facts and citations are behind the card's link). */
+static void md_item_line(sw_buf *b, const sw_item *item, const char *note)
+{
+    sw_buf_puts(b, "- **");
+    md_text(b, item->label);
+    sw_buf_printf(b, "** (%s)", note);
+    const char *sep = ": ";
+    for (size_t i = 0; i < item->nreasons; i++)
+        if (item->reasons[i].because != NULL) {
+            sw_buf_puts(b, sep);
+            md_text(b, item->reasons[i].because);
+            sep = "; ";
+        }
+    sw_buf_puts(b, item->nreasons == 1 ? " (rule " : " (rules ");
+    for (size_t i = 0; i < item->nreasons; i++) {
+        sw_buf_puts(b, i > 0 ? ", " : "");
+        md_code(b, item->reasons[i].rule);
+    }
+    sw_buf_puts(b, ")\n");
+}
+
 static const sw_citation *first_citation(const sw_item *item)
 {
     if (item->ncitations > 0)
@@ -220,8 +253,8 @@ static void write_coding(sw_json *w, const char *system, const char *code,
 static const char *topic_display(const char *kind)
 {
     static const char *const names[][2] = {
-        {"stage", "Stage"}, {"challenges", "Challenges"}, {"advice", "Advice"},
-        {"data-gaps", "Data gaps"},
+        {"stage", "Stage"}, {"warnings", "Warnings"}, {"today", "Today's actions"},
+        {"questions", "Questions to ask"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(kind, names[i][0]) == 0)
@@ -271,12 +304,92 @@ static void write_override_reasons(sw_json *w)
     sw_json_end_array(w);
 }
 
-static int write_card(sw_json *w, const sw_report *rep, const char *hook_instance, card *c)
+/* A suggestion per action the clinician can take: accepting it proposes a FHIR
+ * Task (intent "proposal": a suggestion, not an order) with the action's label,
+ * and the CDS client reports the acceptance through feedback (acceptedSuggestions,
+ * by the suggestion's uuid). */
+static int write_suggestions(sw_json *w, const response *r, const card *c)
+{
+    if (c->nsuggest == 0)
+        return 0;
+    sw_json_key(w, "selectionBehavior");
+    sw_json_string(w, "any");
+    sw_json_key(w, "suggestions");
+    sw_json_begin_array(w);
+    for (size_t i = 0; i < c->nsuggest; i++) {
+        const sw_item *it = &c->suggest[i];
+        char uuid[37];
+        if (serve_card_uuid(r->hook, &r->rep->provenance, "suggestion", it->id, uuid) != 0)
+            return -1;
+        sw_json_begin_object(w);
+        sw_json_key(w, "label");
+        sw_json_string(w, it->label);
+        sw_json_key(w, "uuid");
+        sw_json_string(w, uuid);
+        sw_json_key(w, "isRecommended");
+        sw_json_bool(w, it->priority == SW_PRIORITY_URGENT);
+        sw_json_key(w, "actions");
+        sw_json_begin_array(w);
+        sw_json_begin_object(w);
+        sw_json_key(w, "type");
+        sw_json_string(w, "create");
+        sw_json_key(w, "description");
+        sw_json_stringf(w, "Propose a task: %s", it->label);
+        sw_json_key(w, "resource");
+        sw_json_begin_object(w);
+        sw_json_key(w, "resourceType");
+        sw_json_string(w, "Task");
+        sw_json_key(w, "status");
+        sw_json_string(w, "requested");
+        sw_json_key(w, "intent");
+        sw_json_string(w, "proposal");
+        sw_json_key(w, "description");
+        sw_json_string(w, it->label);
+        sw_json_key(w, "code");
+        sw_json_begin_object(w);
+        sw_json_key(w, "coding");
+        sw_json_begin_array(w);
+        sw_buf system = {0};
+        sw_buf_printf(&system, "urn:stagewise:%s:recommendation", r->rep->provenance.guideline);
+        write_coding(w, system.data != NULL ? system.data : "", it->id, it->label);
+        int failed = system.failed;
+        sw_buf_free(&system);
+        sw_json_end_array(w);
+        sw_json_end_object(w);
+        sw_json_end_object(w);
+        sw_json_end_object(w);
+        sw_json_end_array(w);
+        sw_json_end_object(w);
+        if (failed)
+            return -1;
+    }
+    sw_json_end_array(w);
+    return 0;
+}
+
+static void write_links(sw_json *w, const response *r)
+{
+    if (r->link == NULL)
+        return;
+    sw_json_key(w, "links");
+    sw_json_begin_array(w);
+    sw_json_begin_object(w);
+    sw_json_key(w, "label");
+    sw_json_string(w, "Why: the full decision, its reasons and citations");
+    sw_json_key(w, "url");
+    sw_json_string(w, r->link);
+    sw_json_key(w, "type");
+    sw_json_string(w, "absolute");
+    sw_json_end_object(w);
+    sw_json_end_array(w);
+}
+
+static int write_card(sw_json *w, const response *r, card *c)
 {
     char uuid[37];
 
     if (c->summary.failed || c->detail.failed ||
-        serve_card_uuid(hook_instance, &rep->provenance, c->kind, c->id, uuid) != 0)
+        serve_card_uuid(r->hook, &r->rep->provenance, c->kind, c->id, uuid) != 0)
         return -1;
     serve_cards_fit_summary(&c->summary);
     sw_json_begin_object(w);
@@ -288,7 +401,10 @@ static int write_card(sw_json *w, const sw_report *rep, const char *hook_instanc
     sw_json_string(w, c->indicator);
     sw_json_key(w, "detail");
     sw_json_string_n(w, c->detail.data, c->detail.len);
-    write_source(w, rep, c);
+    write_source(w, r->rep, c);
+    if (write_suggestions(w, r, c) != 0)
+        return -1;
+    write_links(w, r);
     write_override_reasons(w);
     write_extension(w, c);
     sw_json_end_object(w);
@@ -296,9 +412,9 @@ static int write_card(sw_json *w, const sw_report *rep, const char *hook_instanc
 }
 
 /* Writes c and frees its text. */
-static int emit(sw_json *w, const sw_report *rep, const char *hook_instance, card *c)
+static int emit(sw_json *w, const response *r, card *c)
 {
-    int rc = write_card(w, rep, hook_instance, c);
+    int rc = write_card(w, r, c);
     sw_buf_free(&c->summary);
     sw_buf_free(&c->detail);
     return rc;
@@ -306,65 +422,113 @@ static int emit(sw_json *w, const sw_report *rep, const char *hook_instance, car
 
 /* ---- the cards of a result ---- */
 
-static const char *priority_indicator(sw_priority p)
+/* What the card leaves out is in the full result (POST /v1/evaluate, the link). */
+static void md_see_all(sw_buf *b, size_t n, const char *what)
 {
-    return p == SW_PRIORITY_URGENT ? "critical" : p == SW_PRIORITY_HIGH ? "warning" : "info";
+    if (n > 0)
+        sw_buf_printf(b, "\nAnd %zu %s%s in the full result.\n", n, what, n == 1 ? "" : "s");
 }
 
-static int risk_cards(sw_json *w, const sw_report *rep, const char *hook)
+/* One card per critical risk. */
+static int critical_cards(sw_json *w, const response *r)
 {
-    for (size_t i = 0; i < rep->nrisks; i++) {
+    const sw_report *rep = r->rep;
+    for (size_t i = 0; i < rep->nrisks && rep->risks[i].severity == SW_SEVERITY_CRITICAL; i++) {
         const sw_item *it = &rep->risks[i];
-        const char *severity = sw_severity_name(it->severity);
-        card c = {"risk", it->id, severity, first_citation(it), it, 1, NULL, 0, {0}, {0}};
-        sw_buf_printf(&c.summary, "Risk (%s): %s", severity, it->label);
-        char note[48];
-        snprintf(note, sizeof note, "risk, severity %s", severity);
-        md_item(&c.detail, it, note);
-        if (emit(w, rep, hook, &c) != 0)
+        card c = {"risk", it->id, "critical", first_citation(it), it, 1, NULL, 0, NULL, 0,
+                  {0}, {0}};
+        sw_buf_printf(&c.summary, "Risk (critical): %s", it->label);
+        md_item(&c.detail, it, "risk, severity critical");
+        if (emit(w, r, &c) != 0)
             return -1;
     }
     return 0;
 }
 
-static int recommendation_cards(sw_json *w, const sw_report *rep, const char *hook)
+/* One card for every warning risk (info risks are in the full result). */
+static int warnings_card(sw_json *w, const response *r)
 {
-    for (size_t i = 0; i < rep->nrecommendations; i++) {
-        const sw_item *it = &rep->recommendations[i];
-        const char *priority = sw_priority_name(it->priority);
-        card c = {"recommendation", it->id, priority_indicator(it->priority),
-                  first_citation(it), it, 1, NULL, 0, {0}, {0}};
-        sw_buf_printf(&c.summary, "Recommended (%s): %s", priority, it->label);
-        char note[64];
-        snprintf(note, sizeof note, "recommended, priority %s", priority);
-        md_item(&c.detail, it, note);
-        if (emit(w, rep, hook, &c) != 0)
-            return -1;
+    const sw_report *rep = r->rep;
+    size_t first = 0, n = 0;
+    while (first < rep->nrisks && rep->risks[first].severity == SW_SEVERITY_CRITICAL)
+        first++;
+    while (first + n < rep->nrisks && rep->risks[first + n].severity == SW_SEVERITY_WARNING)
+        n++;
+    if (n == 0)
+        return 0;
+    const sw_item *items = &rep->risks[first];
+    card c = {"warnings", NULL, "warning", first_citation(&items[0]), items, n, NULL, 0, NULL,
+              0, {0}, {0}};
+    sw_buf_printf(&c.summary, "%zu warning%s: ", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        sw_buf_puts(&c.summary, i > 0 ? "; " : "");
+        sw_buf_puts(&c.summary, items[i].label);
+        md_item_line(&c.detail, &items[i], "warning");
     }
-    return 0;
+    md_see_all(&c.detail, rep->nrisks - first - n, "information-only risk");
+    return emit(w, r, &c);
+}
+
+/* Today's actions: the urgent and high-priority recommendations, each also a
+ * suggestion the clinician can accept. */
+static int today_card(sw_json *w, const response *r)
+{
+    const sw_report *rep = r->rep;
+    size_t n = 0;
+    while (n < rep->nrecommendations && rep->recommendations[n].priority >= SW_PRIORITY_HIGH)
+        n++;
+    if (n == 0)
+        return 0;
+    const sw_item *items = rep->recommendations;
+    int urgent = items[0].priority == SW_PRIORITY_URGENT;
+    card c = {"today", NULL, urgent ? "critical" : "warning", first_citation(&items[0]), items,
+              n, NULL, 0, items, n, {0}, {0}};
+    sw_buf_puts(&c.summary, "Today: ");
+    for (size_t i = 0; i < n; i++) {
+        sw_buf_puts(&c.summary, i > 0 ? "; " : "");
+        sw_buf_puts(&c.summary, items[i].label);
+        md_item_line(&c.detail, &items[i], sw_priority_name(items[i].priority));
+    }
+    md_see_all(&c.detail, rep->nrecommendations - n, "other recommendation");
+    return emit(w, r, &c);
 }
 
 static void stage_summary(sw_buf *b, const sw_stage_verdict *v)
 {
     if (v->suggested == NULL)
-        sw_buf_puts(b, "Stage: the rules propose different stages; none is suggested");
+        sw_buf_puts(b, "Stage: NOT DECIDED: the current stage is not recorded and no rule "
+                       "proposed one");
     else if (v->current == NULL)
         sw_buf_printf(b, "Stage: %s suggested (current stage not recorded)", v->suggested);
     else if (v->direction == SW_DIRECTION_STAY)
         sw_buf_printf(b, "Stage: stay in %s", v->suggested);
     else
         sw_buf_printf(b, "Stage: move %s from %s to %s", sw_direction_name(v->direction),
-                         v->current, v->suggested);
+                      v->current, v->suggested);
+    if (v->suggested != NULL && v->status != SW_VERDICT_DECIDED)
+        sw_buf_printf(b, " \xE2\x80\x94 NOT DECIDED (%s)", sw_verdict_status_name(v->status));
 }
 
-static int stage_card(sw_json *w, const sw_report *rep, const char *hook)
+/* The stage verdict, when a rule proposed a stage, or when it is not decided and
+ * move rules wait on missing facts (a rule set without move rules has no verdict
+ * to show); a verdict that is not decided says so in its summary and is a warning. */
+static int stage_card(sw_json *w, const response *r)
 {
-    const sw_stage_verdict *v = &rep->stage;
-    if (v->ncandidates == 0)
+    const sw_stage_verdict *v = &r->rep->stage;
+    if (v->ncandidates == 0 && (v->status == SW_VERDICT_DECIDED || v->nundecided_rules == 0))
         return 0;
-    card c = {"stage", "stage", v->direction == SW_DIRECTION_BACK ? "warning" : "info",
-              NULL, NULL, 0, v->candidates, v->ncandidates, {0}, {0}};
+    int warn = v->direction == SW_DIRECTION_BACK || v->status != SW_VERDICT_DECIDED;
+    card c = {"stage", "stage", warn ? "warning" : "info", NULL, NULL, 0, v->candidates,
+              v->ncandidates, NULL, 0, {0}, {0}};
     stage_summary(&c.summary, v);
+    if (v->provisional)
+        sw_buf_puts(&c.detail, "**Provisional**: a rule that missing facts left undecided "
+                               "could move the client to an earlier stage; record the facts "
+                               "asked about first.\n\n");
+    if (v->conflicting)
+        sw_buf_puts(&c.detail, "**Conflicting**: the rules propose different stages; the "
+                               "policy suggests the earliest, but weigh each reason before "
+                               "acting.\n\n");
     sw_buf_puts(&c.detail, "Policy: ");
     md_text(&c.detail, v->policy);
     sw_buf_puts(&c.detail, "\n\n");
@@ -375,54 +539,61 @@ static int stage_card(sw_json *w, const sw_report *rep, const char *hook)
         sw_buf_puts(&c.detail, "**");
         md_text(&c.detail, cand->stage);
         sw_buf_printf(&c.detail, "** (%s%s)\n\nWhy:\n\n", sw_direction_name(cand->direction),
-                         cand->chosen ? ", chosen" : "");
+                      cand->chosen ? ", chosen" : "");
         for (size_t k = 0; k < cand->nreasons; k++)
             md_reason(&c.detail, &cand->reasons[k]);
         sw_buf_puts(&c.detail, "\n");
     }
-    return emit(w, rep, hook, &c);
+    return emit(w, r, &c);
 }
 
-/* One card gathering items (challenges or advice). */
-static int list_card(sw_json *w, const sw_report *rep, const char *hook, const char *kind,
-                     const char *title, const sw_item *items, size_t n)
+/* The questions to ask, most decisive first (sw_data_gap.rank). */
+static int questions_card(sw_json *w, const response *r)
 {
-    if (n == 0)
-        return 0;
-    card c = {kind, NULL, "info", first_citation(&items[0]), items, n, NULL, 0, {0}, {0}};
-    sw_buf_printf(&c.summary, "%s: ", title);
-    for (size_t i = 0; i < n; i++) {
-        sw_buf_puts(&c.summary, i > 0 ? "; " : "");
-        sw_buf_puts(&c.summary, items[i].label);
-        md_item(&c.detail, &items[i], NULL);
-        sw_buf_puts(&c.detail, "\n");
-    }
-    return emit(w, rep, hook, &c);
-}
-
-static int gaps_card(sw_json *w, const sw_report *rep, const char *hook)
-{
+    const sw_report *rep = r->rep;
     if (rep->ngaps == 0)
         return 0;
-    card c = {"data-gaps", NULL, "info", NULL, NULL, 0, NULL, 0, {0}, {0}};
+    const sw_data_gap *top = NULL;
+    for (size_t i = 0; i < rep->ngaps; i++)
+        if (rep->gaps[i].rank == 1)
+            top = &rep->gaps[i];
+    int critical = top != NULL && top->could_raise_risk &&
+                   top->risk_severity == SW_SEVERITY_CRITICAL;
+    card c = {"questions", NULL, critical ? "warning" : "info", NULL, NULL, 0, NULL, 0, NULL,
+              0, {0}, {0}};
     sw_buf_puts(&c.summary, "Ask about: ");
-    sw_buf_puts(&c.detail, "Not recorded, so these rules could not decide:\n\n");
-    for (size_t i = 0; i < rep->ngaps; i++) {
-        const sw_data_gap *g = &rep->gaps[i];
-        sw_buf_puts(&c.summary, i > 0 ? "; " : "");
-        sw_buf_puts(&c.summary, g->label);
-        sw_buf_puts(&c.detail, "- **");
-        md_text(&c.detail, g->label);
-        sw_buf_puts(&c.detail, "** (");
-        md_code(&c.detail, g->fact);
-        sw_buf_puts(&c.detail, "): ");
-        for (size_t k = 0; k < g->nrules; k++) {
-            sw_buf_puts(&c.detail, k > 0 ? ", " : "");
-            md_code(&c.detail, g->rules[k]);
+    sw_buf_puts(&c.detail, "Not recorded, so these rules could not decide; most decisive "
+                           "first:\n\n");
+    size_t shown = 0;
+    for (size_t rank = 1; rank <= rep->ngaps && rank <= SERVE_CARDS_QUESTIONS; rank++)
+        for (size_t i = 0; i < rep->ngaps; i++) {
+            const sw_data_gap *g = &rep->gaps[i];
+            if (g->rank != rank)
+                continue;
+            sw_buf_puts(&c.summary, shown++ > 0 ? "; " : "");
+            sw_buf_puts(&c.summary, g->label);
+            sw_buf_printf(&c.detail, "%zu. **", rank);
+            md_text(&c.detail, g->label);
+            sw_buf_puts(&c.detail, "** (");
+            md_code(&c.detail, g->fact);
+            sw_buf_puts(&c.detail, ")");
+            if (g->could_raise_risk)
+                sw_buf_printf(&c.detail, ", could raise a %s risk",
+                              sw_severity_name(g->risk_severity));
+            if (g->could_recommend)
+                sw_buf_printf(&c.detail, ", could decide a %s recommendation",
+                              sw_priority_name(g->priority));
+            if (g->could_move_stage)
+                sw_buf_puts(&c.detail, ", could move the stage");
+            sw_buf_puts(&c.detail, ": ");
+            for (size_t k = 0; k < g->nrules; k++) {
+                sw_buf_puts(&c.detail, k > 0 ? ", " : "");
+                md_code(&c.detail, g->rules[k]);
+            }
+            sw_buf_puts(&c.detail, "\n");
         }
-        sw_buf_puts(&c.detail, "\n");
-    }
-    return emit(w, rep, hook, &c);
+    md_see_all(&c.detail, rep->ngaps - shown, "further question");
+    return emit(w, r, &c);
 }
 
 static void write_response_extension(sw_json *w, const sw_provenance *p)
@@ -447,21 +618,30 @@ static void write_response_extension(sw_json *w, const sw_provenance *p)
     sw_json_end_object(w);
 }
 
-int serve_cards_render(const sw_report *rep, const char *hook_instance, sw_buf *out)
+int serve_cards_link(const char *public_url, const char *decision_id, sw_buf *out)
+{
+    if (public_url == NULL || decision_id == NULL || decision_id[0] == '\0')
+        return 0;
+    size_t n = strlen(public_url);
+    while (n > 0 && public_url[n - 1] == '/')
+        n--;
+    sw_buf_append(out, public_url, n);
+    sw_buf_printf(out, SERVE_CARDS_LINK_PATH "%s", decision_id);
+    return out->failed ? -1 : 0;
+}
+
+int serve_cards_render(const sw_report *rep, const char *hook_instance, const char *link,
+                       sw_buf *out)
 {
     sw_json w;
+    response r = {rep, hook_instance, link};
 
     sw_json_init(&w, out, 1);
     sw_json_begin_object(&w);
     sw_json_key(&w, "cards");
     sw_json_begin_array(&w);
-    if (risk_cards(&w, rep, hook_instance) != 0 ||
-        recommendation_cards(&w, rep, hook_instance) != 0 ||
-        stage_card(&w, rep, hook_instance) != 0 ||
-        list_card(&w, rep, hook_instance, "challenges", "Challenges", rep->challenges,
-                  rep->nchallenges) != 0 ||
-        list_card(&w, rep, hook_instance, "advice", "Advice", rep->advice, rep->nadvice) != 0 ||
-        gaps_card(&w, rep, hook_instance) != 0)
+    if (critical_cards(&w, &r) != 0 || warnings_card(&w, &r) != 0 || today_card(&w, &r) != 0 ||
+        stage_card(&w, &r) != 0 || questions_card(&w, &r) != 0)
         return -1;
     sw_json_end_array(&w);
     write_response_extension(&w, &rep->provenance);
@@ -478,8 +658,9 @@ int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out)
 
     sw_buf_printf(&description,
                      "Stagewise: %s %s. Send the client document (client, assessed_on, "
-                     "facts) in prefetch.%s or context.%s; the cards give the risks, "
-                     "recommendations, stage proposal, challenges, advice and data gaps.",
+                     "facts) in prefetch.%s or context.%s; the cards give each critical "
+                     "risk, the warnings, today's actions, the stage and the questions to "
+                     "ask.",
                      info->title, info->version, SERVE_CDS_FACTS_KEY, SERVE_CDS_FACTS_KEY);
     sw_json_init(&w, out, 1);
     sw_json_begin_object(&w);

@@ -2,15 +2,22 @@
  * serve_cards.h - CDS Hooks for the service: the discovery document and the cards
  * made from one client's result.
  *
- * A result becomes cards in this order: one card per risk (by severity), one per
- * recommendation (by priority), one for a stage proposal, one listing the
- * challenges, one listing the advice, one listing the data gaps. The card's
- * indicator comes from the risk's severity (info, warning, critical) or the
- * recommendation's priority (urgent: critical, high: warning, normal and low:
- * info); a proposal to move back a stage is a warning; the rest are info. Its
- * summary is under 140 characters (cut at a character boundary with "…"); its detail
- * is Markdown listing the rules that fired, the facts they read and their
- * citations; its source names the guideline, its version and the first citation.
+ * A result becomes at most these cards, in this order, so that a record system can
+ * show them all: one per critical risk; one for the warning risks; one with today's
+ * actions (the urgent and high-priority recommendations), each also a suggestion
+ * the clinician can accept (a FHIR Task proposal); one for the stage verdict, when
+ * a rule proposed a stage, or when it is not decided and move rules wait on missing
+ * facts (its summary then says NOT DECIDED); one with the questions to ask (the SERVE_CARDS_QUESTIONS most decisive
+ * data gaps). Information-only risks, other recommendations, advice and challenges
+ * are in the full result (POST /v1/evaluate), which each card's detail points to.
+ * Indicators: critical risk cards are critical; today's card is critical with an
+ * urgent action, else warning; the warnings card is warning; the stage card is a
+ * warning for a move back or a verdict not decided, else info; the questions card
+ * is a warning when the first question could raise a critical risk, else info.
+ * Summaries are under 140 characters (cut at a character boundary with "…");
+ * details are Markdown listing the rules that fired, the facts they read and their
+ * citations; the source names the guideline, its version and the first citation.
+ * When the decision was logged, every card links to it (serve_cards_link).
  * docs/integration.md shows a full response.
  *
  * Card uuids are name-based (RFC 4122 version 5) over the request's hookInstance,
@@ -37,13 +44,28 @@
  * service's id is the guideline identifier. Returns 0, or -1 when out of memory. */
 int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out);
 
-/* Appends the CDS Hooks response ({"cards": [...], "extension": {...}}) for one
- * evaluated client. Returns 0, or -1 when out of memory. */
-int serve_cards_render(const sw_report *rep, const char *hook_instance, sw_buf *out);
+/* How many questions the questions card asks (the full list is in the result). */
+#define SERVE_CARDS_QUESTIONS 5
 
-/* Writes into out (37 bytes) the uuid of the card of kind ("risk", "recommendation",
- * "stage", "challenges", "advice", "data-gaps") and item id (NULL for the cards
- * that gather several items). Returns 0, or -1 when out of memory. */
+/* Where the cards' links point: PUBLIC_URL SERVE_CARDS_LINK_PATH DECISION_ID, the
+ * logged decision (its record, chain and replay). This path is the one place to
+ * change when the workbench's decision page (/ui/, issue 15) is to be the target. */
+#define SERVE_CARDS_LINK_PATH "/v1/decisions/"
+
+/* Appends the link of a logged decision to out; appends nothing when public_url is
+ * NULL or decision_id is NULL or empty. Returns 0, or -1 when out of memory. */
+int serve_cards_link(const char *public_url, const char *decision_id, sw_buf *out);
+
+/* Appends the CDS Hooks response ({"cards": [...], "extension": {...}}) for one
+ * evaluated client; link (NULL for none) is every card's link to the explanation.
+ * Returns 0, or -1 when out of memory. */
+int serve_cards_render(const sw_report *rep, const char *hook_instance, const char *link,
+                       sw_buf *out);
+
+/* Writes into out (37 bytes) the uuid of the card of kind ("risk", "warnings",
+ * "today", "stage", "questions") and item id (NULL for the cards that gather
+ * several items), or of a suggestion (kind "suggestion", the recommendation's id).
+ * Returns 0, or -1 when out of memory. */
 int serve_card_uuid(const char *hook_instance, const sw_provenance *prov, const char *kind,
                     const char *id, char out[37]);
 

@@ -35,6 +35,7 @@ typedef struct serve_server {
     const char *log_path;             /* --log: a decision record per evaluation, or NULL */
     const char *scenarios_path;       /* --scenarios: scenario files for the workbench, or NULL */
     const sw_record_options *log_options;   /* how each record is written */
+    const char *public_url;           /* the base of the cards' links, or NULL */
     size_t max_body;                  /* bytes */
     unsigned timeout;                 /* seconds: idle connection and whole request */
     struct MHD_Daemon *daemon;

@@ -320,9 +320,12 @@ static void cds_cards(const serve_server *srv, const serve_snapshot *snap,
     sw_facts *facts = instance != NULL ? cds_facts(snap, call, doc.root, reply) : NULL;
     sw_result *result = facts != NULL ? serve_evaluate(snap, facts, reply) : NULL;
     if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
-        sw_buf b = {0};
-        if (serve_cards_render(sw_result_report(result), instance, &b) != 0)
+        sw_buf b = {0}, link = {0};
+        if (serve_cards_link(srv->public_url, reply->decision_id, &link) != 0 ||
+            serve_cards_render(sw_result_report(result), instance, link.len ? link.data : NULL,
+                               &b) != 0)
             b.failed = 1;
+        sw_buf_free(&link);
         serve_reply_json(reply, &b);
     }
     sw_result_free(result);

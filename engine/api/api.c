@@ -41,3 +41,9 @@ const char *sw_direction_name(sw_direction direction)
     static const char *const names[] = {"stay", "forward", "back", "unknown"};
     return (unsigned)direction < 4 ? names[direction] : "unknown";
 }
+
+const char *sw_verdict_status_name(sw_verdict_status status)
+{
+    static const char *const names[] = {"decided", "provisional", "conflicting", "undecided"};
+    return (unsigned)status < 4 ? names[status] : "undecided";
+}

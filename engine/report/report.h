@@ -52,11 +52,39 @@ typedef struct sw_doc_sink {
     void (*begin_array)(void *ctx);
     void (*end_array)(void *ctx);
     void (*key)(void *ctx, const char *key);
+    /* a member name taken from the rule set (a rule, fact or source identifier, a
+     * citation key): YAML quotes it when a reader could take it for a non-string */
+    void (*name)(void *ctx, const char *key);
     void (*string)(void *ctx, const char *s);
     void (*count)(void *ctx, uint64_t n);
     void (*boolean)(void *ctx, int value);
 } sw_doc_sink;
 
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx);
+
+/* The tables of the result document (report_tables.c): everything the reasons
+ * refer to by name, once each, sorted by key. Pointers are borrowed from the
+ * report; free with sw_doc_tables_free. */
+typedef struct sw_doc_cite {
+    const char *key;               /* as sw_doc_cite_key writes it */
+    const sw_citation *citation;
+} sw_doc_cite;
+
+typedef struct sw_doc_tables {
+    const sw_reason **rules;       /* one reason per rule used, by rule identifier */
+    size_t nrules;
+    const sw_fact_value **facts;   /* facts those rules read, and every derived fact */
+    size_t nfacts;
+    sw_doc_cite *cites;            /* citations of those rules and of the items */
+    size_t ncites;
+    const sw_citation **sources;   /* one citation per source cited, by source */
+    size_t nsources;
+    sw_buf keys;                   /* the citation keys' text */
+} sw_doc_tables;
+
+sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t);
+void sw_doc_tables_free(sw_doc_tables *t);
+/* Appends a citation's key: SOURCE.statement, SOURCE "locator" or SOURCE. */
+void sw_doc_cite_key(sw_buf *out, const sw_citation *c);
 
 #endif

@@ -4,9 +4,9 @@
  *
  * In the order a clinician acts: critical and warning risks, each with its one
  * reason; today's actions (urgent and high recommendations), each with its rule's
- * `because`; the stage verdict in one line, saying when it is provisional or
- * disputed and why; the questions to ask next, ranked by what they could decide
- * (sw_data_gap.rank); then one line of what else there is and one of provenance.
+ * `because`; the stage verdict in one line, saying NOT DECIDED when it is
+ * provisional, conflicting or undecided, and why; the questions to ask next,
+ * ranked by what they could decide (sw_data_gap.rank); then one line of what else there is and one of provenance.
  * Every line is cut to the width at a character boundary, with "...", so the
  * brief is the same, byte for byte, for the same report. The full report with
  * every reason, citation and matched value is sw_report_render_text (--detail).
@@ -204,13 +204,18 @@ static void put_stage(line *l, const sw_report *rep, sw_buf *out)
     add(l, " (");
     add(l, sw_direction_name(s->direction));
     add(l, ")");
-    if (s->ncandidates > 1)
-        add(l, ", DISPUTED");
-    if (s->provisional)
-        add(l, ", PROVISIONAL");
+    /* the status, in words a reader of this line alone cannot miss */
+    if (s->status == SW_VERDICT_UNDECIDED)
+        add(l, ", NOT DECIDED: UNDECIDED");
+    else if (s->status != SW_VERDICT_DECIDED)
+        add(l, ", NOT DECIDED:");
+    if (s->status != SW_VERDICT_UNDECIDED && s->provisional)
+        add(l, " PROVISIONAL");
+    if (s->status != SW_VERDICT_UNDECIDED && s->conflicting)
+        add(l, s->provisional ? ", CONFLICTING" : " CONFLICTING");
     end_line(l, out);
-    if (s->ncandidates > 1) {
-        add(l, "         disputed: proposed ");
+    if (s->conflicting) {
+        add(l, "         conflicting: proposed ");
         for (size_t i = 0; i < s->ncandidates; i++) {
             add(l, i ? ", " : "");
             add(l, s->candidates[i].stage);

@@ -4,7 +4,9 @@
  * sw_report_walk is the single description of the result document: every field,
  * its name and its place, as docs/result-format.md documents them. It drives a
  * sink; the JSON sink here writes through the JSON writer (json.h), the YAML sink
- * in report_yaml.c through libyaml's emitter.
+ * in report_yaml.c through libyaml's emitter. Reasons name their rules and
+ * citations; the texts behind the names come once each, in the tables at the end
+ * (report_tables.c), as format 2.0 has it.
  */
 #include "report/report.h"
 
@@ -76,51 +78,28 @@ static void key_location(walk *w, const char *key, const char *file, unsigned li
 
 /* ---- the parts of the document ---- */
 
-static void put_citations(walk *w, const sw_citation *list, size_t n)
+/* "cites": the keys of a list of citations, in the order written. */
+static void put_cites(walk *w, const sw_citation *list, size_t n)
 {
-    key_array(w, "citations");
+    key_array(w, "cites");
     for (size_t i = 0; i < n; i++) {
-        begin_object(w);
-        key_string(w, "source", list[i].source);
-        key_string(w, "source_title", list[i].source_title);
-        key_string(w, "statement", list[i].statement);
-        key_string(w, "text", list[i].text);
-        end_object(w);
+        w->scratch.len = 0;
+        sw_doc_cite_key(&w->scratch, &list[i]);
+        sw_buf_putc(&w->scratch, '\0');
+        w->sink->string(w->ctx, sw_buf_failed(&w->scratch) ? NULL : w->scratch.data);
     }
     end_array(w);
 }
 
-static void put_fact_value(walk *w, const sw_fact_value *v)
-{
-    begin_object(w);
-    key_string(w, "fact", v->fact);
-    key_string(w, "label", v->label);
-    key_string(w, "value", v->value);
-    key_bool(w, "known", v->known);
-    key_bool(w, "derived", v->derived);
-    end_object(w);
-}
-
-static void put_fact_values(walk *w, const char *key, const sw_fact_value *list, size_t n)
-{
-    key_array(w, key);
-    for (size_t i = 0; i < n; i++)
-        put_fact_value(w, &list[i]);
-    end_array(w);
-}
-
+/* A reason names its rule; the rule's title, place, citations and the facts it
+ * read are in the "rules" table. */
 static void put_reasons(walk *w, const sw_reason *list, size_t n)
 {
     key_array(w, "reasons");
     for (size_t i = 0; i < n; i++) {
-        const sw_reason *r = &list[i];
         begin_object(w);
-        key_string(w, "rule", r->rule);
-        key_string(w, "title", r->title);
-        key_string(w, "because", r->because);
-        key_location(w, "at", r->file, r->line);
-        put_citations(w, r->citations, r->ncitations);
-        put_fact_values(w, "matched", r->matched, r->nmatched);
+        key_string(w, "rule", list[i].rule);
+        key_string(w, "because", list[i].because);
         end_object(w);
     }
     end_array(w);
@@ -139,7 +118,7 @@ static void put_item(walk *w, const sw_item *item, item_class cls)
     }
     if (cls == ITEM_RISK)
         key_string(w, "severity", sw_severity_name(item->severity));
-    put_citations(w, item->citations, item->ncitations);
+    put_cites(w, item->citations, item->ncitations);
     put_reasons(w, item->reasons, item->nreasons);
     end_object(w);
 }
@@ -171,7 +150,13 @@ static void put_stage(walk *w, const sw_stage_verdict *s)
     key_object(w, "stage");
     key_string(w, "current", s->current);
     key_string(w, "suggested", s->suggested);
-    key_string(w, "direction", sw_direction_name(s->direction));
+    /* a program that reads only these two fields must not act on a verdict that
+     * is not decided */
+    key_string(w, "direction", s->status == SW_VERDICT_DECIDED ? sw_direction_name(s->direction)
+                                                               : "undecided");
+    key_string(w, "status", sw_verdict_status_name(s->status));
+    key_bool(w, "provisional", s->provisional);
+    key_bool(w, "conflicting", s->conflicting);
     key_string(w, "policy", s->policy);
     key_array(w, "candidates");
     for (size_t i = 0; i < s->ncandidates; i++) {
@@ -185,7 +170,6 @@ static void put_stage(walk *w, const sw_stage_verdict *s)
     }
     end_array(w);
     key_string_list(w, "undecided_rules", s->undecided_rules, s->nundecided_rules);
-    key_bool(w, "provisional", s->provisional);
     end_object(w);
 }
 
@@ -210,6 +194,56 @@ static void put_gaps(walk *w, const sw_data_gap *list, size_t n)
     end_array(w);
 }
 
+static void put_rules(walk *w, const sw_doc_tables *t)
+{
+    key_object(w, "rules");
+    for (size_t i = 0; i < t->nrules; i++) {
+        const sw_reason *r = t->rules[i];
+        w->sink->name(w->ctx, r->rule);
+        begin_object(w);
+        key_string(w, "title", r->title);
+        key_location(w, "at", r->file, r->line);
+        put_cites(w, r->citations, r->ncitations);
+        key_array(w, "matched");
+        for (size_t k = 0; k < r->nmatched; k++)
+            w->sink->string(w->ctx, r->matched[k].fact);
+        end_array(w);
+        end_object(w);
+    }
+    end_object(w);
+}
+
+static void put_facts(walk *w, const sw_doc_tables *t)
+{
+    key_object(w, "facts");
+    for (size_t i = 0; i < t->nfacts; i++) {
+        const sw_fact_value *v = t->facts[i];
+        w->sink->name(w->ctx, v->fact);
+        begin_object(w);
+        key_string(w, "label", v->label);
+        key_string(w, "value", v->known ? v->value : NULL);
+        key_bool(w, "derived", v->derived);
+        end_object(w);
+    }
+    end_object(w);
+}
+
+static void put_citation_table(walk *w, const sw_doc_tables *t)
+{
+    key_object(w, "citations");
+    for (size_t i = 0; i < t->ncites; i++) {
+        w->sink->name(w->ctx, t->cites[i].key);
+        w->sink->string(w->ctx, t->cites[i].citation->text);
+    }
+    end_object(w);
+    key_object(w, "sources");
+    for (size_t i = 0; i < t->nsources; i++) {
+        w->sink->name(w->ctx, t->sources[i]->source);
+        w->sink->string(w->ctx, t->sources[i]->source_title);
+    }
+    end_object(w);
+}
+
 static void put_summary(walk *w, const sw_report *rep)
 {
     key_object(w, "summary");
@@ -222,6 +256,9 @@ static void put_summary(walk *w, const sw_report *rep)
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx)
 {
     walk w = {sink, ctx, SW_BUF_INIT};
+    sw_doc_tables tables;
+    if (sw_doc_tables_build(rep, &tables) != SW_OK)
+        return SW_ERR_NOMEM;
     const char *version = rep->provenance.result_format;
     begin_object(&w);
     key_string(&w, "format", SW_RESULT_FORMAT_NAME);
@@ -234,11 +271,14 @@ sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ct
     put_items(&w, "risks", rep->risks, rep->nrisks, ITEM_RISK);
     put_stage(&w, &rep->stage);
     put_gaps(&w, rep->gaps, rep->ngaps);
-    put_fact_values(&w, "derived", rep->derived, rep->nderived);
+    put_rules(&w, &tables);
+    put_facts(&w, &tables);
+    put_citation_table(&w, &tables);
     put_summary(&w, rep);
     end_object(&w);
     sw_status status = sw_buf_failed(&w.scratch) ? SW_ERR_NOMEM : SW_OK;
     sw_buf_free(&w.scratch);
+    sw_doc_tables_free(&tables);
     return status;
 }
 
@@ -255,7 +295,8 @@ static void json_boolean(void *ctx, int value) { sw_json_bool(ctx, value); }
 
 static const sw_doc_sink json_sink = {
     json_begin_object, json_end_object, json_begin_array, json_end_array,
-    json_key,          json_string,     json_count,       json_boolean,
+    json_key,          json_key,        json_string,      json_count,
+    json_boolean,
 };
 
 sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out)
@@ -269,7 +310,8 @@ sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out)
     sw_status walked = sw_report_walk(rep, &json_sink, &writer);
     sw_buf_putc(out, '\n');
     sw_status written = sw_json_finish(&writer);
-    return written != SW_OK ? written : walked;
+    /* a walk cut short (its tables could not be built) leaves the value unfinished */
+    return walked != SW_OK ? walked : written;
 }
 
 sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out)

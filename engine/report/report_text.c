@@ -3,8 +3,9 @@
  *
  * Sections come in the order a clinician reads them: the client line, the stage
  * verdict, risks, recommendations, advice, challenges, data gaps, derived facts,
- * the rule counts and the provenance. Each output is followed by the rules behind
- * it, their citations and the fact values they matched. Empty sections say
+ * the citations and sources with their texts (once each), the rule counts and the
+ * provenance. Each output is followed by the rules behind it, the keys of their
+ * citations and the fact values they matched. Empty sections say
  * "none". Only ASCII is added around the report's own strings; those strings are
  * shown as they are, except that control characters are written as escapes (\n,
  * \t, \x1b, \u0085) so no text can move the cursor or change the terminal, and
@@ -76,33 +77,27 @@ static void put_upper(sw_buf *out, const char *s)
 
 /* ---- reasons ---- */
 
-/* SOURCE.statement "text" (source title), as the rule language cites. */
-static void put_citation_line(sw_buf *out, const char *indent, const sw_citation *c)
-{
-    sw_buf_printf(out, "%scites: ", indent);
-    put_or(out, c->source, "?");
-    if (c->statement) {
-        sw_buf_putc(out, '.');
-        put(out, c->statement);
-    }
-    if (c->text) {
-        sw_buf_puts(out, " \"");
-        put(out, c->text);
-        sw_buf_putc(out, '"');
-    }
-    if (c->source_title) {
-        sw_buf_puts(out, " (");
-        put(out, c->source_title);
-        sw_buf_putc(out, ')');
-    }
-    sw_buf_putc(out, '\n');
-}
-
+/* "cites: DD.eng_bp2, PHQ9 \"severity bands\"": the keys, as the rule language
+ * cites; their texts are listed once, under Citations at the end. */
 static void put_citation_lines(sw_buf *out, const char *indent, const sw_citation *list,
                                size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        put_citation_line(out, indent, &list[i]);
+    if (n == 0)
+        return;
+    sw_buf_printf(out, "%scites: ", indent);
+    sw_buf key = SW_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sw_buf_puts(out, ", ");
+        key.len = 0;
+        sw_doc_cite_key(&key, &list[i]);
+        sw_buf_putc(&key, '\0');
+        put_or(out, sw_buf_failed(&key) ? NULL : key.data, "?");
+    }
+    if (sw_buf_failed(&key))
+        out->failed = 1;   /* the rendering reports SW_ERR_NOMEM */
+    sw_buf_free(&key);
+    sw_buf_putc(out, '\n');
 }
 
 static void put_fact_value(sw_buf *out, const sw_fact_value *v)
@@ -199,6 +194,11 @@ static void put_stage_line(sw_buf *out, const sw_stage_verdict *s)
             sw_buf_printf(out, "; %s", no_move);
         sw_buf_putc(out, ')');
     }
+    if (s->status != SW_VERDICT_DECIDED) {
+        sw_buf_puts(out, " [");
+        put_upper(out, sw_verdict_status_name(s->status));
+        sw_buf_puts(out, ": do not act on the direction]");
+    }
     sw_buf_putc(out, '\n');
 }
 
@@ -222,6 +222,12 @@ static void put_stage(sw_buf *out, const sw_stage_verdict *s)
     if (s->provisional)
         sw_buf_puts(out, "  PROVISIONAL: an undecided rule could move the client to an earlier "
                          "stage; record the missing facts (data gaps) to settle it\n");
+    if (s->conflicting)
+        sw_buf_puts(out, "  CONFLICTING: the rules propose different stages; the policy "
+                         "suggests the earliest, but check each reason before acting\n");
+    if (s->status == SW_VERDICT_UNDECIDED)
+        sw_buf_puts(out, "  UNDECIDED: the current stage is not recorded and no rule proposed "
+                         "one\n");
 }
 
 static void put_section_title(sw_buf *out, const char *title, size_t n)
@@ -323,6 +329,35 @@ static void put_derived(sw_buf *out, const sw_fact_value *list, size_t n)
     }
 }
 
+/* Every citation used, once, with its text; then every source with its title. */
+static void put_citation_table(sw_buf *out, const sw_report *rep)
+{
+    sw_doc_tables t;
+    if (sw_doc_tables_build(rep, &t) != SW_OK) {
+        out->failed = 1;
+        return;
+    }
+    put_section_title(out, "Citations", t.ncites);
+    for (size_t i = 0; i < t.ncites; i++) {
+        sw_buf_puts(out, "  ");
+        put(out, t.cites[i].key);
+        if (t.cites[i].citation->statement && t.cites[i].citation->text) {
+            sw_buf_puts(out, ": ");
+            put(out, t.cites[i].citation->text);
+        }
+        sw_buf_putc(out, '\n');
+    }
+    put_section_title(out, "Sources", t.nsources);
+    for (size_t i = 0; i < t.nsources; i++) {
+        sw_buf_puts(out, "  ");
+        put_or(out, t.sources[i]->source, "?");
+        sw_buf_puts(out, ": ");
+        put_or(out, t.sources[i]->source_title, "(no title)");
+        sw_buf_putc(out, '\n');
+    }
+    sw_doc_tables_free(&t);
+}
+
 static void put_provenance_line(sw_buf *out, const char *name, const char *value)
 {
     sw_buf_printf(out, "  %-15s ", name);
@@ -365,6 +400,7 @@ sw_status sw_report_render_text(const sw_report *rep, sw_buf *out)
     put_plain_items(out, "Challenges", rep->challenges, rep->nchallenges);
     put_gaps(out, rep->gaps, rep->ngaps);
     put_derived(out, rep->derived, rep->nderived);
+    put_citation_table(out, rep);
     put_provenance(out, rep);
     return sw_buf_failed(out) ? SW_ERR_NOMEM : SW_OK;
 }

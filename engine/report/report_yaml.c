@@ -194,7 +194,8 @@ static void yaml_boolean(void *ctx, int value) { emit_plain(ctx, value ? "true" 
 
 static const sw_doc_sink yaml_doc_sink = {
     yaml_begin_object, yaml_end_object, yaml_begin_array, yaml_end_array,
-    yaml_key,          yaml_string,     yaml_count,       yaml_boolean,
+    yaml_key,          yaml_string,     yaml_string,      yaml_count,
+    yaml_boolean,
 };
 
 /* ---- the document ---- */
@@ -252,5 +253,6 @@ sw_status sw_report_render_yaml(const sw_report *rep, sw_buf *out)
     sw_buf_free(&y.scratch);
     if (y.status == SW_OK && sw_buf_failed(out))
         y.status = SW_ERR_NOMEM;
-    return y.status != SW_OK ? y.status : walked;
+    /* a walk cut short (its tables could not be built) leaves the events unbalanced */
+    return walked != SW_OK ? walked : y.status;
 }

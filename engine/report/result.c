@@ -210,6 +210,7 @@ static void build_stage(builder *b)
     sw_stage_verdict *v = &b->rep->stage;
     v->policy = STAGE_POLICY;
     v->direction = SW_DIRECTION_UNKNOWN;
+    v->status = SW_VERDICT_UNDECIDED;
     if (p->stage_enum == SW_NONE)
         return;
     const sw_enum *stages = &p->enums[p->stage_enum];
@@ -293,6 +294,11 @@ static void build_stage(builder *b)
         v->suggested = v->current;
     if (current >= 0)
         v->direction = chosen >= 0 ? direction(current, chosen) : SW_DIRECTION_STAY;
+    v->conflicting = ncand > 1;
+    v->status = !v->suggested     ? SW_VERDICT_UNDECIDED
+                : v->provisional  ? SW_VERDICT_PROVISIONAL
+                : v->conflicting  ? SW_VERDICT_CONFLICTING
+                                  : SW_VERDICT_DECIDED;
 }
 
 /* ---- data gaps ---- */

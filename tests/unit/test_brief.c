@@ -155,7 +155,7 @@ static void build_big(sw_report *rep)
     static sw_stage_candidate cands[2] = {{"engagement", SW_DIRECTION_BACK, 1, NULL, 0},
                                           {"persuasion", SW_DIRECTION_STAY, 0, NULL, 0}};
     rep->stage = (sw_stage_verdict){"persuasion", "engagement", SW_DIRECTION_BACK, "earliest",
-                                    cands, 2, NULL, 0, 1};
+                                    cands, 2, NULL, 0, 1, 1, SW_VERDICT_PROVISIONAL};
 }
 
 static void test_a_huge_report_still_fits(void **state)
@@ -172,12 +172,48 @@ static void test_a_huge_report_still_fits(void **state)
     assert_order(out.data);
     assert_non_null(strstr(out.data, "RISKS    30 critical, 0 warning"));
     assert_non_null(strstr(out.data, "  ... 22 more (--detail)"));
-    assert_non_null(strstr(out.data, ", DISPUTED, PROVISIONAL\n"));
-    assert_non_null(strstr(out.data, "         disputed: proposed engagement, persuasion"));
+    assert_non_null(strstr(out.data, "(back), NOT DECIDED: PROVISIONAL, CONFLICTING\n"));
+    assert_non_null(strstr(out.data, "         conflicting: proposed engagement, persuasion"));
     assert_non_null(strstr(out.data, "  5. [critical risk] fact: "));
     assert_null(strstr(out.data, "  6. "));
     /* cut lines end in "..." and never split a character (measure checks UTF-8) */
     assert_non_null(strstr(out.data, "...\n"));
+    sw_buf_free(&out);
+}
+
+/* The stage line says NOT DECIDED, and why, whenever the verdict is not decided. */
+static void test_stage_status_is_unmistakable(void **state)
+{
+    (void)state;
+    sw_report rep;
+    build_big(&rep);
+    static const struct {
+        int provisional, conflicting;
+        sw_verdict_status status;
+        const char *line;
+    } cases[] = {
+        {0, 0, SW_VERDICT_DECIDED, "STAGE    persuasion -> engagement (back)\n"},
+        {0, 1, SW_VERDICT_CONFLICTING,
+         "STAGE    persuasion -> engagement (back), NOT DECIDED: CONFLICTING\n"},
+        {1, 0, SW_VERDICT_PROVISIONAL,
+         "STAGE    persuasion -> engagement (back), NOT DECIDED: PROVISIONAL\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rep.stage.provisional = cases[i].provisional;
+        rep.stage.conflicting = cases[i].conflicting;
+        rep.stage.status = cases[i].status;
+        sw_buf out = SW_BUF_INIT;
+        assert_int_equal(sw_report_render_brief(&rep, &out), SW_OK);
+        assert_non_null(strstr(out.data, cases[i].line));
+        assert_true((strstr(out.data, "conflicting: proposed") != NULL) == cases[i].conflicting);
+        sw_buf_free(&out);
+    }
+    rep.stage = (sw_stage_verdict){NULL, NULL, SW_DIRECTION_UNKNOWN, "earliest", NULL, 0, NULL, 0,
+                                   0, 0, SW_VERDICT_UNDECIDED};
+    sw_buf out = SW_BUF_INIT;
+    assert_int_equal(sw_report_render_brief(&rep, &out), SW_OK);
+    assert_non_null(strstr(out.data, "STAGE    current stage unknown -> no suggestion (unknown), "
+                                     "NOT DECIDED: UNDECIDED\n"));
     sw_buf_free(&out);
 }
 
@@ -206,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_every_example_client_fits_one_screen),
         cmocka_unit_test(test_a_huge_report_still_fits),
         cmocka_unit_test(test_missing_facts_are_not_no_risk),
+        cmocka_unit_test(test_stage_status_is_unmistakable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,32 +161,60 @@ static const char *expected_suicide_detail =
 static void test_cards_of_a_client(void **state)
 {
     (void)state;
+    /* one card per critical risk, today's actions, the questions: no stage card,
+     * since the rule set has no move rules */
     static const char *const summaries[] = {
         "Risk (critical): Overdose",
         "Risk (critical): Suicide or self-harm",
-        "Recommended (urgent): Take-home naloxone",
-        "Recommended (urgent): Same-day risk assessment",
+        "Today: Take-home naloxone; Same-day risk assessment",
         "Ask about: Alcohol units per week",
     };
-    static const char *const indicators[] = {"critical", "critical", "critical", "critical",
-                                             "info"};
+    static const char *const indicators[] = {"critical", "critical", "critical", "info"};
     sw_ruleset *rules = risk_rules();
     sw_facts *facts = NULL;
     sw_result *result = evaluate_json(rules, R001, &facts);
     const sw_report *rep = sw_result_report(result);
     sw_buf out = {0};
-    assert_int_equal(serve_cards_render(rep, "hook-1", &out), 0);
+    assert_int_equal(serve_cards_render(rep, "hook-1", "http://cds.example/v1/decisions/d-1", &out), 0);
 
     sw_jdoc doc;
     assert_int_equal(sw_jdoc_parse(&doc, out.data, out.len), 0);
     const sw_jnode *cards = sw_jget(doc.root, "cards");
-    assert_int_equal(count(cards), 5);
-    for (size_t i = 0; i < 5; i++) {
+    assert_int_equal(count(cards), 4);
+    for (size_t i = 0; i < 4; i++) {
         const sw_jnode *one = nth(cards, i);
         assert_string_equal(sw_jstr(sw_jget(one, "summary")), summaries[i]);
         assert_string_equal(sw_jstr(sw_jget(one, "indicator")), indicators[i]);
         assert_int_equal(count(sw_jget(one, "overrideReasons")), 4);
+        /* every card links to the explanation of the decision */
+        const sw_jnode *links = sw_jget(one, "links");
+        assert_int_equal(count(links), 1);
+        assert_string_equal(sw_jstr(sw_jget(nth(links, 0), "url")),
+                            "http://cds.example/v1/decisions/d-1");
+        assert_string_equal(sw_jstr(sw_jget(nth(links, 0), "type")), "absolute");
+        /* only today's actions can be taken */
+        assert_true((sw_jget(one, "suggestions") != NULL) == (i == 2));
     }
+
+    /* today's actions: one suggestion each, a Task proposal, urgent recommended */
+    const sw_jnode *today = nth(cards, 2);
+    assert_string_equal(sw_jstr(sw_jget(today, "selectionBehavior")), "any");
+    const sw_jnode *suggestions = sw_jget(today, "suggestions");
+    assert_int_equal(count(suggestions), 2);
+    const sw_jnode *naloxone = nth(suggestions, 0);
+    char suggestion_uuid[37];
+    assert_int_equal(serve_card_uuid("hook-1", &rep->provenance, "suggestion", "naloxone",
+                                     suggestion_uuid), 0);
+    assert_string_equal(sw_jstr(sw_jget(naloxone, "uuid")), suggestion_uuid);
+    assert_string_equal(sw_jstr(sw_jget(naloxone, "label")), "Take-home naloxone");
+    assert_int_equal(sw_jget(naloxone, "isRecommended")->boolean, 1);
+    const sw_jnode *action = nth(sw_jget(naloxone, "actions"), 0);
+    assert_string_equal(sw_jstr(sw_jget(action, "type")), "create");
+    const sw_jnode *task = sw_jget(action, "resource");
+    assert_string_equal(sw_jstr(sw_jget(task, "resourceType")), "Task");
+    assert_string_equal(sw_jstr(sw_jget(task, "intent")), "proposal");
+    assert_string_equal(sw_jstr(sw_jget(nth(sw_jget(sw_jget(task, "code"), "coding"), 0), "code")),
+                        "naloxone");
 
     const sw_jnode *overdose = nth(cards, 0);
     char uuid[37];
@@ -209,7 +237,7 @@ static void test_cards_of_a_client(void **state)
 
     /* The same request gives the same cards, byte for byte. */
     sw_buf again = {0};
-    assert_int_equal(serve_cards_render(rep, "hook-1", &again), 0);
+    assert_int_equal(serve_cards_render(rep, "hook-1", "http://cds.example/v1/decisions/d-1", &again), 0);
     assert_string_equal(again.data, out.data);
 
     sw_buf_free(&again);
@@ -232,7 +260,7 @@ static void test_no_cards(void **state)
         "\"2020-01-01\"}}",
         &facts);
     sw_buf out = {0};
-    assert_int_equal(serve_cards_render(sw_result_report(result), "h", &out), 0);
+    assert_int_equal(serve_cards_render(sw_result_report(result), "h", NULL, &out), 0);
     assert_true(strncmp(out.data, "{\n  \"cards\": [],\n  \"extension\": {\n", 34) == 0);
     sw_buf_free(&out);
     sw_result_free(result);
@@ -246,7 +274,7 @@ static void test_markdown_is_escaped(void **state)
     const char *text = FIXTURE_HEADER
         "rule odd \"Odd *title* with _marks_\"\n"
         "when phq9 >= 1\n"
-        "then recommend outreach because \"see [link](x) <b> `code` | #1\"\n"
+        "then risk suicide because \"see [link](x) <b> `code` | #1\"\n"
         "end\n";
     sw_ruleset *rules = NULL;
     char *rendered = NULL;
@@ -255,7 +283,7 @@ static void test_markdown_is_escaped(void **state)
     sw_facts *facts = NULL;
     sw_result *result = evaluate_json(rules, "{\"facts\": {\"phq9\": 4}}", &facts);
     sw_buf out = {0};
-    assert_int_equal(serve_cards_render(sw_result_report(result), "h", &out), 0);
+    assert_int_equal(serve_cards_render(sw_result_report(result), "h", NULL, &out), 0);
     sw_jdoc doc;
     assert_int_equal(sw_jdoc_parse(&doc, out.data, out.len), 0);
     const char *detail = sw_jstr(sw_jget(nth(sw_jget(doc.root, "cards"), 0), "detail"));
@@ -267,6 +295,75 @@ static void test_markdown_is_escaped(void **state)
     sw_result_free(result);
     sw_facts_free(facts);
     sw_ruleset_free(rules);
+}
+
+/* A stage verdict that is not decided says so in the card's summary; with no
+ * decision logged, cards carry no links; a link base may end in '/'. */
+static void test_stage_card_says_not_decided(void **state)
+{
+    (void)state;
+    const char *text = FIXTURE_HEADER
+        "rule back \"Back to engagement\"\n"
+        "when stage is persuasion and housing is rough_sleeping\n"
+        "then move engagement because \"Meet immediate needs first\"\n"
+        "end\n"
+        "rule hold \"Hold\"\n"
+        "when stage is persuasion and phq9 < 10\n"
+        "then move persuasion\n"
+        "end\n"
+        "rule maybe_back \"Maybe back\"\n"
+        "when stage is persuasion and injecting\n"
+        "then move engagement\n"
+        "end\n";
+    sw_ruleset *rules = NULL;
+    char *rendered = NULL;
+    assert_int_equal(fixture_load(text, &rules, &rendered), SW_OK);
+    sw_free(rendered);
+    static const struct {
+        const char *facts, *summary, *indicator;
+    } cases[] = {
+        {"{\"facts\": {\"stage\": \"persuasion\", \"housing\": \"rough_sleeping\", \"phq9\": 4, "
+         "\"injecting\": false}}",
+         "Stage: move back from persuasion to engagement \xE2\x80\x94 NOT DECIDED (conflicting)",
+         "warning"},
+        {"{\"facts\": {\"stage\": \"persuasion\", \"housing\": \"stable\", \"phq9\": 4}}",
+         "Stage: stay in persuasion \xE2\x80\x94 NOT DECIDED (provisional)", "warning"},
+        {"{\"facts\": {\"stage\": \"persuasion\", \"housing\": \"stable\", \"phq9\": 4, "
+         "\"injecting\": false}}",
+         "Stage: stay in persuasion", "info"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        sw_facts *facts = NULL;
+        sw_result *result = evaluate_json(rules, cases[i].facts, &facts);
+        sw_buf out = {0};
+        assert_int_equal(serve_cards_render(sw_result_report(result), "h", NULL, &out), 0);
+        sw_jdoc doc;
+        assert_int_equal(sw_jdoc_parse(&doc, out.data, out.len), 0);
+        const sw_jnode *cards = sw_jget(doc.root, "cards");
+        const sw_jnode *stage = NULL;
+        for (size_t k = 0; k < count(cards); k++) {
+            const sw_jnode *ext = sw_jget(sw_jget(nth(cards, k), "extension"), "org.stagewise");
+            if (strcmp(sw_jstr(sw_jget(ext, "kind")), "stage") == 0)
+                stage = nth(cards, k);
+            assert_null(sw_jget(nth(cards, k), "links"));
+        }
+        assert_non_null(stage);
+        assert_string_equal(sw_jstr(sw_jget(stage, "summary")), cases[i].summary);
+        assert_string_equal(sw_jstr(sw_jget(stage, "indicator")), cases[i].indicator);
+        sw_jdoc_free(&doc);
+        sw_buf_free(&out);
+        sw_result_free(result);
+        sw_facts_free(facts);
+    }
+    sw_ruleset_free(rules);
+
+    sw_buf link = {0};
+    assert_int_equal(serve_cards_link("https://cds.example/base/", "abc", &link), 0);
+    assert_string_equal(link.data, "https://cds.example/base/v1/decisions/abc");
+    sw_buf_free(&link);
+    assert_int_equal(serve_cards_link("https://cds.example", "", &link), 0);
+    assert_int_equal(serve_cards_link(NULL, "abc", &link), 0);
+    assert_int_equal(link.len, 0);
 }
 
 static void test_discovery(void **state)
@@ -285,8 +382,8 @@ static void test_discovery(void **state)
         "      \"title\": \"Golden tests: risk screening\",\n"
         "      \"description\": \"Stagewise: Golden tests: risk screening 0.3.1. Send the client "
         "document (client, assessed_on, facts) in prefetch.stagewise or context.stagewise; the "
-        "cards give the risks, recommendations, stage proposal, challenges, advice and data "
-        "gaps.\",\n"
+        "cards give each critical risk, the warnings, today's actions, the stage and the "
+        "questions to ask.\",\n"
         "      \"prefetch\": {},\n"
         "      \"usageRequirements\": \"The CDS client sends the Stagewise client document in "
         "prefetch.stagewise or context.stagewise; see docs/integration.md.\"\n"
@@ -495,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_cards_of_a_client),
         cmocka_unit_test(test_no_cards),
         cmocka_unit_test(test_markdown_is_escaped),
+        cmocka_unit_test(test_stage_card_says_not_decided),
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_writer_layout_and_escapes),
         cmocka_unit_test(test_writer_misuse),

@@ -364,24 +364,28 @@ static void test_stage_verdict(void **state)
         sw_direction direction;
         size_t ncandidates, nundecided;
         int provisional;
+        sw_verdict_status status;
     } cases[] = {
         {PAIRS("stage=persuasion", "phq9=2", "injecting=false", "housing=stable"), "persuasion",
-         "active_treatment", SW_DIRECTION_FORWARD, 1, 0, 0},
+         "active_treatment", SW_DIRECTION_FORWARD, 1, 0, 0, SW_VERDICT_DECIDED},
         /* rules disagree: the earliest stage wins */
         {PAIRS("stage=persuasion", "phq9=2", "injecting=true", "housing=stable"), "persuasion",
-         "engagement", SW_DIRECTION_BACK, 2, 0, 0},
+         "engagement", SW_DIRECTION_BACK, 2, 0, 0, SW_VERDICT_CONFLICTING},
         {PAIRS("stage=persuasion", "phq9=2", "injecting=false", "housing=temporary"), "persuasion",
-         "persuasion", SW_DIRECTION_STAY, 2, 0, 0},
+         "persuasion", SW_DIRECTION_STAY, 2, 0, 0, SW_VERDICT_CONFLICTING},
         {PAIRS("stage=persuasion", "phq9=9", "injecting=false", "housing=stable"), "persuasion",
-         "persuasion", SW_DIRECTION_STAY, 0, 0, 0},
+         "persuasion", SW_DIRECTION_STAY, 0, 0, 0, SW_VERDICT_DECIDED},
         {PAIRS("stage=?", "phq9=2", "injecting=false", "housing=stable"), NULL, "active_treatment",
-         SW_DIRECTION_UNKNOWN, 1, 0, 0},
+         SW_DIRECTION_UNKNOWN, 1, 0, 0, SW_VERDICT_DECIDED},
         /* an undecided rule could move the client back: the verdict is provisional */
         {PAIRS("stage=active_treatment", "phq9=2", "injecting=?", "housing=stable"), "active_treatment",
-         "active_treatment", SW_DIRECTION_STAY, 1, 1, 1},
+         "active_treatment", SW_DIRECTION_STAY, 1, 1, 1, SW_VERDICT_PROVISIONAL},
         /* an undecided rule that would only move forward changes nothing under the policy */
         {PAIRS("stage=persuasion", "phq9=?", "injecting=true", "housing=stable"), "persuasion",
-         "engagement", SW_DIRECTION_BACK, 1, 1, 0},
+         "engagement", SW_DIRECTION_BACK, 1, 1, 0, SW_VERDICT_DECIDED},
+        /* nothing recorded or proposed: no stage can be suggested */
+        {PAIRS("stage=?", "phq9=9", "injecting=false", "housing=stable"), NULL, NULL,
+         SW_DIRECTION_UNKNOWN, 0, 0, 0, SW_VERDICT_UNDECIDED},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sw_facts *f = facts(rs, NULL, cases[i].pairs);
@@ -391,11 +395,25 @@ static void test_stage_verdict(void **state)
             assert_string_equal(v->current, cases[i].current);
         else
             assert_null(v->current);
-        assert_string_equal(v->suggested, cases[i].suggested);
+        if (cases[i].suggested)
+            assert_string_equal(v->suggested, cases[i].suggested);
+        else
+            assert_null(v->suggested);
         assert_int_equal(v->direction, cases[i].direction);
         assert_int_equal(v->ncandidates, cases[i].ncandidates);
         assert_int_equal(v->nundecided_rules, cases[i].nundecided);
         assert_int_equal(v->provisional, cases[i].provisional);
+        assert_int_equal(v->conflicting, cases[i].ncandidates > 1);
+        assert_int_equal(v->status, cases[i].status);
+        /* the document: direction "undecided" unless the verdict is decided */
+        char *json = NULL;
+        assert_int_equal(sw_result_render(res, SW_FORMAT_JSON, &json, NULL), SW_OK);
+        assert_int_equal(strstr(json, "\"direction\": \"undecided\"") != NULL,
+                         cases[i].status != SW_VERDICT_DECIDED);
+        char status[48];
+        snprintf(status, sizeof status, "\"status\": \"%s\"", sw_verdict_status_name(cases[i].status));
+        assert_non_null(strstr(json, status));
+        sw_free(json);
         assert_non_null(strstr(v->policy, "earliest"));
         size_t chosen = 0;
         for (size_t k = 0; k < v->ncandidates; k++)

@@ -112,7 +112,7 @@ static const sw_report full_report = {
      "2026-11-20"},
     full_recommendations, 2, full_advice, 1, full_challenges, 1, full_risks, 2,
     {"engagement", "engagement", SW_DIRECTION_STAY, "the earliest stage in the order wins",
-     full_candidates, 2, full_undecided, 2, 0},
+     full_candidates, 2, full_undecided, 2, 0, 1, SW_VERDICT_CONFLICTING},
     full_gaps, 1, full_derived, 2, 5, 2, 14,
 };
 
@@ -124,11 +124,14 @@ static const sw_report empty_report;
 
 static const sw_fact_value odd_matched[] = {
     {"notes", "Keyworker's\nnote", "\"line one\nline two\"\t\\ end", 1, 0},
-    {"name", "Name", "Jos\xc3\xa9 \xff\xfe M\xc3\xbcller", 1, 0},
+    {"no", "Name", "Jos\xc3\xa9 \xff\xfe M\xc3\xbcller", 1, 0},
 };
+/* a source named like a YAML boolean, a locator with a quote, a backslash and a
+ * line break: the citation key must still read back as written */
+static const sw_citation odd_cites[] = {{"on", "Yes", NULL, "say \"hi\" \\ now\n"}};
 static const sw_reason odd_reasons[] = {
     {"esc", "Title with \x1b[31mred\x1b[0m", "because\r\n\xc2\x85next", "rules/odd \"x\".sw", 3,
-     NULL, 0, odd_matched, 2},
+     odd_cites, 1, odd_matched, 2},
 };
 static const sw_item odd_risks[] = {
     {"odd", "Label \xe2\x80\xa8 separator", NULL, SW_PRIORITY_NORMAL, SW_SEVERITY_INFO, NULL, 0,
@@ -145,7 +148,7 @@ static const sw_report odd_report = {
      "2026-01-01"},
     NULL, 0, NULL, 0, NULL, 0, odd_risks, 1,
     {NULL, "persuasion", SW_DIRECTION_UNKNOWN, "true", NULL, 0, odd_words,
-     sizeof odd_words / sizeof *odd_words, 1},
+     sizeof odd_words / sizeof *odd_words, 1, 0, SW_VERDICT_PROVISIONAL},
     odd_gaps, 1, NULL, 0, 0, 0, 1,
 };
 
@@ -176,6 +179,12 @@ static const char empty_text[] =
     "Derived facts\n"
     "  none\n"
     "\n"
+    "Citations\n"
+    "  none\n"
+    "\n"
+    "Sources\n"
+    "  none\n"
+    "\n"
     "Rules: 0 fired, 0 undecided, 0 in total\n"
     "\n"
     "Provenance\n"
@@ -183,21 +192,22 @@ static const char empty_text[] =
     "  ruleset sha256  (not given)\n"
     "  facts sha256    (not given)\n"
     "  engine          (not given)\n"
-    "  result format   1.1\n";
+    "  result format   2.0\n";
 
 static const char empty_json_compact[] =
-    "{\"format\":\"stagewise-result\",\"format_version\":\"1.1\",\"provenance\":{\"engine_versio"
-    "n\":null,\"guideline\":null,\"guideline_title\":null,\"guideline_version\":null,\"rulese"
-    "t_sha256\":null,\"facts_sha256\":null,\"client\":null,\"assessed_on\":null},\"recommenda"
-    "tions\":[],\"advice\":[],\"challenges\":[],\"risks\":[],\"stage\":{\"current\":null,\"sugges"
-    "ted\":null,\"direction\":\"stay\",\"policy\":null,\"candidates\":[],\"undecided_rules\":[],"
-    "\"provisional\":false},\"data_gaps\":[],\"derived\":[],\"summary\":{\"rules_total\":0,\"rul"
-    "es_fired\":0,\"rules_undecided\":0}}\n";
+    "{\"format\":\"stagewise-result\",\"format_version\":\"2.0\",\"provenance\":{\"engine_ver"
+    "sion\":null,\"guideline\":null,\"guideline_title\":null,\"guideline_version\":null,\"rul"
+    "eset_sha256\":null,\"facts_sha256\":null,\"client\":null,\"assessed_on\":null},\"recomme"
+    "ndations\":[],\"advice\":[],\"challenges\":[],\"risks\":[],\"stage\":{\"current\":null,"
+    "\"suggested\":null,\"direction\":\"stay\",\"status\":\"decided\",\"provisional\":false,"
+    "\"conflicting\":false,\"policy\":null,\"candidates\":[],\"undecided_rules\":[]},\"data_g"
+    "aps\":[],\"rules\":{},\"facts\":{},\"citations\":{},\"sources\":{},\"summary\":{\"rules_"
+    "total\":0,\"rules_fired\":0,\"rules_undecided\":0}}\n";
 
 static const char empty_json_pretty[] =
     "{\n"
     "  \"format\": \"stagewise-result\",\n"
-    "  \"format_version\": \"1.1\",\n"
+    "  \"format_version\": \"2.0\",\n"
     "  \"provenance\": {\n"
     "    \"engine_version\": null,\n"
     "    \"guideline\": null,\n"
@@ -216,13 +226,18 @@ static const char empty_json_pretty[] =
     "    \"current\": null,\n"
     "    \"suggested\": null,\n"
     "    \"direction\": \"stay\",\n"
+    "    \"status\": \"decided\",\n"
+    "    \"provisional\": false,\n"
+    "    \"conflicting\": false,\n"
     "    \"policy\": null,\n"
     "    \"candidates\": [],\n"
-    "    \"undecided_rules\": [],\n"
-    "    \"provisional\": false\n"
+    "    \"undecided_rules\": []\n"
     "  },\n"
     "  \"data_gaps\": [],\n"
-    "  \"derived\": [],\n"
+    "  \"rules\": {},\n"
+    "  \"facts\": {},\n"
+    "  \"citations\": {},\n"
+    "  \"sources\": {},\n"
     "  \"summary\": {\n"
     "    \"rules_total\": 0,\n"
     "    \"rules_fired\": 0,\n"
@@ -233,7 +248,7 @@ static const char empty_json_pretty[] =
 static const char empty_yaml[] =
     "---\n"
     "format: stagewise-result\n"
-    "format_version: '1.1'\n"
+    "format_version: '2.0'\n"
     "provenance:\n"
     "  engine_version: null\n"
     "  guideline: null\n"
@@ -251,12 +266,17 @@ static const char empty_yaml[] =
     "  current: null\n"
     "  suggested: null\n"
     "  direction: stay\n"
+    "  status: decided\n"
+    "  provisional: false\n"
+    "  conflicting: false\n"
     "  policy: null\n"
     "  candidates: []\n"
     "  undecided_rules: []\n"
-    "  provisional: false\n"
     "data_gaps: []\n"
-    "derived: []\n"
+    "rules: {}\n"
+    "facts: {}\n"
+    "citations: {}\n"
+    "sources: {}\n"
     "summary:\n"
     "  rules_total: 0\n"
     "  rules_fired: 0\n"
@@ -265,11 +285,10 @@ static const char empty_yaml[] =
 static const char full_text[] =
     "Client rs-001 | assessed 2026-11-20 | Dual diagnosis treatment journey 1.0.0\n"
     "\n"
-    "Stage: engagement, stay\n"
+    "Stage: engagement, stay [CONFLICTING: do not act on the direction]\n"
     "  policy: the earliest stage in the order wins\n"
     "  proposed: engagement (stay, chosen)\n"
-    "    - rule hold_engagement (rules/stage.sw:21): Hold engagement while basic needs ar"
-    "e unmet\n"
+    "    - rule hold_engagement (rules/stage.sw:21): Hold engagement while basic needs are unmet\n"
     "      because: Meet immediate needs first\n"
     "      matched: housing = rough_sleeping\n"
     "  proposed: persuasion (forward)\n"
@@ -277,27 +296,22 @@ static const char full_text[] =
     "      because: Regular contact for 3 months\n"
     "      matched: appointments_missed_30d = 0\n"
     "  undecided move rules: relapse_check, retention\n"
+    "  CONFLICTING: the rules propose different stages; the policy suggests the earliest, but check each reason before acting\n"
     "\n"
     "Risks\n"
     "  CRITICAL  suicide  Suicide or self-harm\n"
-    "    cites: PHQ9 (Patient Health Questionnaire-9)\n"
-    "    - rule phq9_item9_positive (rules/risks.sw:40): Any score above 0 needs a same-d"
-    "ay risk assessment\n"
-    "      cites: PHQ9 \"item 9\" (Patient Health Questionnaire-9)\n"
+    "    cites: PHQ9\n"
+    "    - rule phq9_item9_positive (rules/risks.sw:40): Any score above 0 needs a same-day risk assessment\n"
+    "      cites: PHQ9 \"item 9\"\n"
     "      matched: phq9_item9 = 2\n"
     "  WARNING   relapse  Relapse\n"
     "\n"
     "Recommendations\n"
     "  1. [urgent] housing_support  Housing support (social)\n"
-    "    cites: DD.at_i4 \"Help with housing, benefits and legal issues.\" (Stages of dua"
-    "l diagnosis treatment)\n"
-    "    - rule immediate_needs (rules/engagement.sw:12): Meet immediate needs before exp"
-    "ecting full engagement\n"
+    "    cites: DD.at_i4\n"
+    "    - rule immediate_needs (rules/engagement.sw:12): Meet immediate needs before expecting full engagement\n"
     "      because: Unstable housing is a barrier to engagement\n"
-    "      cites: DD.eng_bp2 \"Address immediate needs first.\" (Stages of dual diagnosis"
-    " treatment)\n"
-    "      cites: ENG \"How Do I Achieve This? / Address Immediate Needs\" (Engagement st"
-    "age in depth)\n"
+    "      cites: DD.eng_bp2, ENG \"How Do I Achieve This? / Address Immediate Needs\"\n"
     "      matched: stage = engagement; housing = rough_sleeping\n"
     "  2. [low] peer_support  Peer support\n"
     "\n"
@@ -308,7 +322,7 @@ static const char full_text[] =
     "\n"
     "Challenges\n"
     "  housing_instability  Housing instability\n"
-    "    cites: DD.eng_c4 \"Housing instability.\" (Stages of dual diagnosis treatment)\n"
+    "    cites: DD.eng_c4\n"
     "\n"
     "Data gaps\n"
     "  ask about housing (Housing status): would decide immediate_needs, stable_housing\n"
@@ -316,6 +330,19 @@ static const char full_text[] =
     "Derived facts\n"
     "  disengagement_risk = unknown (At risk of disengaging)\n"
     "  retention_met = true (Retained for three months)\n"
+    "\n"
+    "Citations\n"
+    "  DD.at_i4: Help with housing, benefits and legal issues.\n"
+    "  DD.eng_bp2: Address immediate needs first.\n"
+    "  DD.eng_c4: Housing instability.\n"
+    "  ENG \"How Do I Achieve This? / Address Immediate Needs\"\n"
+    "  PHQ9\n"
+    "  PHQ9 \"item 9\"\n"
+    "\n"
+    "Sources\n"
+    "  DD: Stages of dual diagnosis treatment\n"
+    "  ENG: Engagement stage in depth\n"
+    "  PHQ9: Patient Health Questionnaire-9\n"
     "\n"
     "Rules: 5 fired, 2 undecided, 14 in total\n"
     "\n"
@@ -327,60 +354,56 @@ static const char full_text[] =
     "  result format   1.0\n";
 
 static const char full_json_compact[] =
-    "{\"format\":\"stagewise-result\",\"format_version\":\"1.0\",\"provenance\":{\"engine_versio"
-    "n\":\"0.1.0\",\"guideline\":\"dual_diagnosis\",\"guideline_title\":\"Dual diagnosis treatm"
-    "ent journey\",\"guideline_version\":\"1.0.0\",\"ruleset_sha256\":\"0f1e2d3c4b5a69788796a"
-    "5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\",\"facts_sha256\":\"e3b0c44298fc1c149af"
-    "bf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"client\":\"rs-001\",\"assessed_on\":\""
-    "2026-11-20\"},\"recommendations\":[{\"id\":\"housing_support\",\"label\":\"Housing support"
-    "\",\"kind\":\"social\",\"priority\":\"urgent\",\"citations\":[{\"source\":\"DD\",\"source_title\""
-    ":\"Stages of dual diagnosis treatment\",\"statement\":\"at_i4\",\"text\":\"Help with hous"
-    "ing, benefits and legal issues.\"}],\"reasons\":[{\"rule\":\"immediate_needs\",\"title\":"
-    "\"Meet immediate needs before expecting full engagement\",\"because\":\"Unstable hous"
-    "ing is a barrier to engagement\",\"at\":\"rules/engagement.sw:12\",\"citations\":[{\"sou"
-    "rce\":\"DD\",\"source_title\":\"Stages of dual diagnosis treatment\",\"statement\":\"eng_b"
-    "p2\",\"text\":\"Address immediate needs first.\"},{\"source\":\"ENG\",\"source_title\":\"Eng"
-    "agement stage in depth\",\"statement\":null,\"text\":\"How Do I Achieve This? / Addres"
-    "s Immediate Needs\"}],\"matched\":[{\"fact\":\"stage\",\"label\":\"Current treatment stage"
-    "\",\"value\":\"engagement\",\"known\":true,\"derived\":false},{\"fact\":\"housing\",\"label\":\""
-    "Housing status\",\"value\":\"rough_sleeping\",\"known\":true,\"derived\":false}]}]},{\"id\""
-    ":\"peer_support\",\"label\":\"Peer support\",\"kind\":null,\"priority\":\"low\",\"citations\":"
-    "[],\"reasons\":[]}],\"advice\":[{\"id\":\"non_confrontational\",\"label\":\"Adopt a non-con"
-    "frontational, empathetic approach\",\"citations\":[],\"reasons\":[{\"rule\":\"be_patient"
-    "\",\"title\":\"Expect setbacks\",\"because\":null,\"at\":null,\"citations\":[],\"matched\":[{"
-    "\"fact\":\"substances\",\"label\":\"Substances used in the last 28 days\",\"value\":\"{opio"
-    "ids, alcohol}\",\"known\":true,\"derived\":false},{\"fact\":\"disengagement_risk\",\"label"
-    "\":\"At risk of disengaging\",\"value\":\"unknown\",\"known\":false,\"derived\":true}]}]}],"
-    "\"challenges\":[{\"id\":\"housing_instability\",\"label\":\"Housing instability\",\"citatio"
-    "ns\":[{\"source\":\"DD\",\"source_title\":\"Stages of dual diagnosis treatment\",\"stateme"
-    "nt\":\"eng_c4\",\"text\":\"Housing instability.\"}],\"reasons\":[]}],\"risks\":[{\"id\":\"suic"
-    "ide\",\"label\":\"Suicide or self-harm\",\"severity\":\"critical\",\"citations\":[{\"source\""
-    ":\"PHQ9\",\"source_title\":\"Patient Health Questionnaire-9\",\"statement\":null,\"text\":"
-    "null}],\"reasons\":[{\"rule\":\"phq9_item9_positive\",\"title\":\"Any score above 0 needs"
-    " a same-day risk assessment\",\"because\":null,\"at\":\"rules/risks.sw:40\",\"citations\""
-    ":[{\"source\":\"PHQ9\",\"source_title\":\"Patient Health Questionnaire-9\",\"statement\":n"
-    "ull,\"text\":\"item 9\"}],\"matched\":[{\"fact\":\"phq9_item9\",\"label\":\"PHQ-9 item 9: tho"
-    "ughts of self-harm\",\"value\":\"2\",\"known\":true,\"derived\":false}]}]},{\"id\":\"relapse"
-    "\",\"label\":\"Relapse\",\"severity\":\"warning\",\"citations\":[],\"reasons\":[]}],\"stage\":{"
-    "\"current\":\"engagement\",\"suggested\":\"engagement\",\"direction\":\"stay\",\"policy\":\"the"
-    " earliest stage in the order wins\",\"candidates\":[{\"stage\":\"engagement\",\"directio"
-    "n\":\"stay\",\"chosen\":true,\"reasons\":[{\"rule\":\"hold_engagement\",\"title\":\"Hold engag"
-    "ement while basic needs are unmet\",\"because\":\"Meet immediate needs first\",\"at\":\""
-    "rules/stage.sw:21\",\"citations\":[],\"matched\":[{\"fact\":\"housing\",\"label\":\"Housing "
-    "status\",\"value\":\"rough_sleeping\",\"known\":true,\"derived\":false}]}]},{\"stage\":\"per"
-    "suasion\",\"direction\":\"forward\",\"chosen\":false,\"reasons\":[{\"rule\":\"ready_for_pers"
-    "uasion\",\"title\":\"Engaged clients move on\",\"because\":\"Regular contact for 3 month"
-    "s\",\"at\":\"rules/stage.sw:7\",\"citations\":[],\"matched\":[{\"fact\":\"appointments_misse"
-    "d_30d\",\"label\":\"Appointments missed in the last 30 days\",\"value\":\"0\",\"known\":tru"
-    "e,\"derived\":false}]}]}],\"undecided_rules\":[\"relapse_check\",\"retention\"],\"provisi"
-    "onal\":false},\"data_gaps\":[{\"fact\":\"housing\",\"label\":\"Housing status\",\"rank\":1,"
-    "\"would_decide\":{\"risk\":\"warning\",\"recommendation\":\"high\",\"stage_move\":false},"
-    "\"rules\":[\"i"
-    "mmediate_needs\",\"stable_housing\"]}],\"derived\":[{\"fact\":\"disengagement_risk\",\"lab"
-    "el\":\"At risk of disengaging\",\"value\":\"unknown\",\"known\":false,\"derived\":true},{\"f"
-    "act\":\"retention_met\",\"label\":\"Retained for three months\",\"value\":\"true\",\"known\":"
-    "true,\"derived\":true}],\"summary\":{\"rules_total\":14,\"rules_fired\":5,\"rules_undecid"
-    "ed\":2}}\n";
+    "{\"format\":\"stagewise-result\",\"format_version\":\"1.0\",\"provenance\":{\"engine_ver"
+    "sion\":\"0.1.0\",\"guideline\":\"dual_diagnosis\",\"guideline_title\":\"Dual diagnosis t"
+    "reatment journey\",\"guideline_version\":\"1.0.0\",\"ruleset_sha256\":\"0f1e2d3c4b5a6978"
+    "8796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\",\"facts_sha256\":\"e3b0c44298fc1c149a"
+    "fbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"client\":\"rs-001\",\"assessed_on\":"
+    "\"2026-11-20\"},\"recommendations\":[{\"id\":\"housing_support\",\"label\":\"Housing sup"
+    "port\",\"kind\":\"social\",\"priority\":\"urgent\",\"cites\":[\"DD.at_i4\"],\"reasons\":"
+    "[{\"rule\":\"immediate_needs\",\"because\":\"Unstable housing is a barrier to engagement"
+    "\"}]},{\"id\":\"peer_support\",\"label\":\"Peer support\",\"kind\":null,\"priority\":\"l"
+    "ow\",\"cites\":[],\"reasons\":[]}],\"advice\":[{\"id\":\"non_confrontational\",\"label\""
+    ":\"Adopt a non-confrontational, empathetic approach\",\"cites\":[],\"reasons\":[{\"rule"
+    "\":\"be_patient\",\"because\":null}]}],\"challenges\":[{\"id\":\"housing_instability\","
+    "\"label\":\"Housing instability\",\"cites\":[\"DD.eng_c4\"],\"reasons\":[]}],\"risks\":["
+    "{\"id\":\"suicide\",\"label\":\"Suicide or self-harm\",\"severity\":\"critical\",\"cites"
+    "\":[\"PHQ9\"],\"reasons\":[{\"rule\":\"phq9_item9_positive\",\"because\":null}]},{\"id\""
+    ":\"relapse\",\"label\":\"Relapse\",\"severity\":\"warning\",\"cites\":[],\"reasons\":[]}"
+    "],\"stage\":{\"current\":\"engagement\",\"suggested\":\"engagement\",\"direction\":\"und"
+    "ecided\",\"status\":\"conflicting\",\"provisional\":false,\"conflicting\":true,\"policy"
+    "\":\"the earliest stage in the order wins\",\"candidates\":[{\"stage\":\"engagement\",\""
+    "direction\":\"stay\",\"chosen\":true,\"reasons\":[{\"rule\":\"hold_engagement\",\"becaus"
+    "e\":\"Meet immediate needs first\"}]},{\"stage\":\"persuasion\",\"direction\":\"forward"
+    "\",\"chosen\":false,\"reasons\":[{\"rule\":\"ready_for_persuasion\",\"because\":\"Regula"
+    "r contact for 3 months\"}]}],\"undecided_rules\":[\"relapse_check\",\"retention\"]},\"da"
+    "ta_gaps\":[{\"fact\":\"housing\",\"label\":\"Housing status\",\"rank\":1,\"would_decide"
+    "\":{\"risk\":\"warning\",\"recommendation\":\"high\",\"stage_move\":false},\"rules\":[\""
+    "immediate_needs\",\"stable_housing\"]}],\"rules\":{\"be_patient\":{\"title\":\"Expect se"
+    "tbacks\",\"at\":null,\"cites\":[],\"matched\":[\"substances\",\"disengagement_risk\"]},"
+    "\"hold_engagement\":{\"title\":\"Hold engagement while basic needs are unmet\",\"at\":\""
+    "rules/stage.sw:21\",\"cites\":[],\"matched\":[\"housing\"]},\"immediate_needs\":{\"title"
+    "\":\"Meet immediate needs before expecting full engagement\",\"at\":\"rules/engagement.s"
+    "w:12\",\"cites\":[\"DD.eng_bp2\",\"ENG \\\"How Do I Achieve This? / Address Immediate Ne"
+    "eds\\\"\"],\"matched\":[\"stage\",\"housing\"]},\"phq9_item9_positive\":{\"title\":\"Any"
+    " score above 0 needs a same-day risk assessment\",\"at\":\"rules/risks.sw:40\",\"cites\""
+    ":[\"PHQ9 \\\"item 9\\\"\"],\"matched\":[\"phq9_item9\"]},\"ready_for_persuasion\":{\"tit"
+    "le\":\"Engaged clients move on\",\"at\":\"rules/stage.sw:7\",\"cites\":[],\"matched\":["
+    "\"appointments_missed_30d\"]}},\"facts\":{\"appointments_missed_30d\":{\"label\":\"Appoi"
+    "ntments missed in the last 30 days\",\"value\":\"0\",\"derived\":false},\"disengagement_"
+    "risk\":{\"label\":\"At risk of disengaging\",\"value\":null,\"derived\":true},\"housing"
+    "\":{\"label\":\"Housing status\",\"value\":\"rough_sleeping\",\"derived\":false},\"phq9_"
+    "item9\":{\"label\":\"PHQ-9 item 9: thoughts of self-harm\",\"value\":\"2\",\"derived\":f"
+    "alse},\"retention_met\":{\"label\":\"Retained for three months\",\"value\":\"true\",\"de"
+    "rived\":true},\"stage\":{\"label\":\"Current treatment stage\",\"value\":\"engagement\","
+    "\"derived\":false},\"substances\":{\"label\":\"Substances used in the last 28 days\",\"v"
+    "alue\":\"{opioids, alcohol}\",\"derived\":false}},\"citations\":{\"DD.at_i4\":\"Help wit"
+    "h housing, benefits and legal issues.\",\"DD.eng_bp2\":\"Address immediate needs first."
+    "\",\"DD.eng_c4\":\"Housing instability.\",\"ENG \\\"How Do I Achieve This? / Address Imm"
+    "ediate Needs\\\"\":\"How Do I Achieve This? / Address Immediate Needs\",\"PHQ9\":null,\""
+    "PHQ9 \\\"item 9\\\"\":\"item 9\"},\"sources\":{\"DD\":\"Stages of dual diagnosis treatme"
+    "nt\",\"ENG\":\"Engagement stage in depth\",\"PHQ9\":\"Patient Health Questionnaire-9\"},"
+    "\"summary\":{\"rules_total\":14,\"rules_fired\":5,\"rules_undecided\":2}}\n";
 
 static const char full_json_pretty[] =
     "{\n"
@@ -402,50 +425,13 @@ static const char full_json_pretty[] =
     "      \"label\": \"Housing support\",\n"
     "      \"kind\": \"social\",\n"
     "      \"priority\": \"urgent\",\n"
-    "      \"citations\": [\n"
-    "        {\n"
-    "          \"source\": \"DD\",\n"
-    "          \"source_title\": \"Stages of dual diagnosis treatment\",\n"
-    "          \"statement\": \"at_i4\",\n"
-    "          \"text\": \"Help with housing, benefits and legal issues.\"\n"
-    "        }\n"
+    "      \"cites\": [\n"
+    "        \"DD.at_i4\"\n"
     "      ],\n"
     "      \"reasons\": [\n"
     "        {\n"
     "          \"rule\": \"immediate_needs\",\n"
-    "          \"title\": \"Meet immediate needs before expecting full engagement\",\n"
-    "          \"because\": \"Unstable housing is a barrier to engagement\",\n"
-    "          \"at\": \"rules/engagement.sw:12\",\n"
-    "          \"citations\": [\n"
-    "            {\n"
-    "              \"source\": \"DD\",\n"
-    "              \"source_title\": \"Stages of dual diagnosis treatment\",\n"
-    "              \"statement\": \"eng_bp2\",\n"
-    "              \"text\": \"Address immediate needs first.\"\n"
-    "            },\n"
-    "            {\n"
-    "              \"source\": \"ENG\",\n"
-    "              \"source_title\": \"Engagement stage in depth\",\n"
-    "              \"statement\": null,\n"
-    "              \"text\": \"How Do I Achieve This? / Address Immediate Needs\"\n"
-    "            }\n"
-    "          ],\n"
-    "          \"matched\": [\n"
-    "            {\n"
-    "              \"fact\": \"stage\",\n"
-    "              \"label\": \"Current treatment stage\",\n"
-    "              \"value\": \"engagement\",\n"
-    "              \"known\": true,\n"
-    "              \"derived\": false\n"
-    "            },\n"
-    "            {\n"
-    "              \"fact\": \"housing\",\n"
-    "              \"label\": \"Housing status\",\n"
-    "              \"value\": \"rough_sleeping\",\n"
-    "              \"known\": true,\n"
-    "              \"derived\": false\n"
-    "            }\n"
-    "          ]\n"
+    "          \"because\": \"Unstable housing is a barrier to engagement\"\n"
     "        }\n"
     "      ]\n"
     "    },\n"
@@ -454,7 +440,7 @@ static const char full_json_pretty[] =
     "      \"label\": \"Peer support\",\n"
     "      \"kind\": null,\n"
     "      \"priority\": \"low\",\n"
-    "      \"citations\": [],\n"
+    "      \"cites\": [],\n"
     "      \"reasons\": []\n"
     "    }\n"
     "  ],\n"
@@ -462,30 +448,11 @@ static const char full_json_pretty[] =
     "    {\n"
     "      \"id\": \"non_confrontational\",\n"
     "      \"label\": \"Adopt a non-confrontational, empathetic approach\",\n"
-    "      \"citations\": [],\n"
+    "      \"cites\": [],\n"
     "      \"reasons\": [\n"
     "        {\n"
     "          \"rule\": \"be_patient\",\n"
-    "          \"title\": \"Expect setbacks\",\n"
-    "          \"because\": null,\n"
-    "          \"at\": null,\n"
-    "          \"citations\": [],\n"
-    "          \"matched\": [\n"
-    "            {\n"
-    "              \"fact\": \"substances\",\n"
-    "              \"label\": \"Substances used in the last 28 days\",\n"
-    "              \"value\": \"{opioids, alcohol}\",\n"
-    "              \"known\": true,\n"
-    "              \"derived\": false\n"
-    "            },\n"
-    "            {\n"
-    "              \"fact\": \"disengagement_risk\",\n"
-    "              \"label\": \"At risk of disengaging\",\n"
-    "              \"value\": \"unknown\",\n"
-    "              \"known\": false,\n"
-    "              \"derived\": true\n"
-    "            }\n"
-    "          ]\n"
+    "          \"because\": null\n"
     "        }\n"
     "      ]\n"
     "    }\n"
@@ -494,13 +461,8 @@ static const char full_json_pretty[] =
     "    {\n"
     "      \"id\": \"housing_instability\",\n"
     "      \"label\": \"Housing instability\",\n"
-    "      \"citations\": [\n"
-    "        {\n"
-    "          \"source\": \"DD\",\n"
-    "          \"source_title\": \"Stages of dual diagnosis treatment\",\n"
-    "          \"statement\": \"eng_c4\",\n"
-    "          \"text\": \"Housing instability.\"\n"
-    "        }\n"
+    "      \"cites\": [\n"
+    "        \"DD.eng_c4\"\n"
     "      ],\n"
     "      \"reasons\": []\n"
     "    }\n"
@@ -510,37 +472,13 @@ static const char full_json_pretty[] =
     "      \"id\": \"suicide\",\n"
     "      \"label\": \"Suicide or self-harm\",\n"
     "      \"severity\": \"critical\",\n"
-    "      \"citations\": [\n"
-    "        {\n"
-    "          \"source\": \"PHQ9\",\n"
-    "          \"source_title\": \"Patient Health Questionnaire-9\",\n"
-    "          \"statement\": null,\n"
-    "          \"text\": null\n"
-    "        }\n"
+    "      \"cites\": [\n"
+    "        \"PHQ9\"\n"
     "      ],\n"
     "      \"reasons\": [\n"
     "        {\n"
     "          \"rule\": \"phq9_item9_positive\",\n"
-    "          \"title\": \"Any score above 0 needs a same-day risk assessment\",\n"
-    "          \"because\": null,\n"
-    "          \"at\": \"rules/risks.sw:40\",\n"
-    "          \"citations\": [\n"
-    "            {\n"
-    "              \"source\": \"PHQ9\",\n"
-    "              \"source_title\": \"Patient Health Questionnaire-9\",\n"
-    "              \"statement\": null,\n"
-    "              \"text\": \"item 9\"\n"
-    "            }\n"
-    "          ],\n"
-    "          \"matched\": [\n"
-    "            {\n"
-    "              \"fact\": \"phq9_item9\",\n"
-    "              \"label\": \"PHQ-9 item 9: thoughts of self-harm\",\n"
-    "              \"value\": \"2\",\n"
-    "              \"known\": true,\n"
-    "              \"derived\": false\n"
-    "            }\n"
-    "          ]\n"
+    "          \"because\": null\n"
     "        }\n"
     "      ]\n"
     "    },\n"
@@ -548,14 +486,17 @@ static const char full_json_pretty[] =
     "      \"id\": \"relapse\",\n"
     "      \"label\": \"Relapse\",\n"
     "      \"severity\": \"warning\",\n"
-    "      \"citations\": [],\n"
+    "      \"cites\": [],\n"
     "      \"reasons\": []\n"
     "    }\n"
     "  ],\n"
     "  \"stage\": {\n"
     "    \"current\": \"engagement\",\n"
     "    \"suggested\": \"engagement\",\n"
-    "    \"direction\": \"stay\",\n"
+    "    \"direction\": \"undecided\",\n"
+    "    \"status\": \"conflicting\",\n"
+    "    \"provisional\": false,\n"
+    "    \"conflicting\": true,\n"
     "    \"policy\": \"the earliest stage in the order wins\",\n"
     "    \"candidates\": [\n"
     "      {\n"
@@ -565,19 +506,7 @@ static const char full_json_pretty[] =
     "        \"reasons\": [\n"
     "          {\n"
     "            \"rule\": \"hold_engagement\",\n"
-    "            \"title\": \"Hold engagement while basic needs are unmet\",\n"
-    "            \"because\": \"Meet immediate needs first\",\n"
-    "            \"at\": \"rules/stage.sw:21\",\n"
-    "            \"citations\": [],\n"
-    "            \"matched\": [\n"
-    "              {\n"
-    "                \"fact\": \"housing\",\n"
-    "                \"label\": \"Housing status\",\n"
-    "                \"value\": \"rough_sleeping\",\n"
-    "                \"known\": true,\n"
-    "                \"derived\": false\n"
-    "              }\n"
-    "            ]\n"
+    "            \"because\": \"Meet immediate needs first\"\n"
     "          }\n"
     "        ]\n"
     "      },\n"
@@ -588,19 +517,7 @@ static const char full_json_pretty[] =
     "        \"reasons\": [\n"
     "          {\n"
     "            \"rule\": \"ready_for_persuasion\",\n"
-    "            \"title\": \"Engaged clients move on\",\n"
-    "            \"because\": \"Regular contact for 3 months\",\n"
-    "            \"at\": \"rules/stage.sw:7\",\n"
-    "            \"citations\": [],\n"
-    "            \"matched\": [\n"
-    "              {\n"
-    "                \"fact\": \"appointments_missed_30d\",\n"
-    "                \"label\": \"Appointments missed in the last 30 days\",\n"
-    "                \"value\": \"0\",\n"
-    "                \"known\": true,\n"
-    "                \"derived\": false\n"
-    "              }\n"
-    "            ]\n"
+    "            \"because\": \"Regular contact for 3 months\"\n"
     "          }\n"
     "        ]\n"
     "      }\n"
@@ -608,8 +525,7 @@ static const char full_json_pretty[] =
     "    \"undecided_rules\": [\n"
     "      \"relapse_check\",\n"
     "      \"retention\"\n"
-    "    ],\n"
-    "    \"provisional\": false\n"
+    "    ]\n"
     "  },\n"
     "  \"data_gaps\": [\n"
     "    {\n"
@@ -627,22 +543,105 @@ static const char full_json_pretty[] =
     "      ]\n"
     "    }\n"
     "  ],\n"
-    "  \"derived\": [\n"
-    "    {\n"
-    "      \"fact\": \"disengagement_risk\",\n"
+    "  \"rules\": {\n"
+    "    \"be_patient\": {\n"
+    "      \"title\": \"Expect setbacks\",\n"
+    "      \"at\": null,\n"
+    "      \"cites\": [],\n"
+    "      \"matched\": [\n"
+    "        \"substances\",\n"
+    "        \"disengagement_risk\"\n"
+    "      ]\n"
+    "    },\n"
+    "    \"hold_engagement\": {\n"
+    "      \"title\": \"Hold engagement while basic needs are unmet\",\n"
+    "      \"at\": \"rules/stage.sw:21\",\n"
+    "      \"cites\": [],\n"
+    "      \"matched\": [\n"
+    "        \"housing\"\n"
+    "      ]\n"
+    "    },\n"
+    "    \"immediate_needs\": {\n"
+    "      \"title\": \"Meet immediate needs before expecting full engagement\",\n"
+    "      \"at\": \"rules/engagement.sw:12\",\n"
+    "      \"cites\": [\n"
+    "        \"DD.eng_bp2\",\n"
+    "        \"ENG \\\"How Do I Achieve This? / Address Immediate Needs\\\"\"\n"
+    "      ],\n"
+    "      \"matched\": [\n"
+    "        \"stage\",\n"
+    "        \"housing\"\n"
+    "      ]\n"
+    "    },\n"
+    "    \"phq9_item9_positive\": {\n"
+    "      \"title\": \"Any score above 0 needs a same-day risk assessment\",\n"
+    "      \"at\": \"rules/risks.sw:40\",\n"
+    "      \"cites\": [\n"
+    "        \"PHQ9 \\\"item 9\\\"\"\n"
+    "      ],\n"
+    "      \"matched\": [\n"
+    "        \"phq9_item9\"\n"
+    "      ]\n"
+    "    },\n"
+    "    \"ready_for_persuasion\": {\n"
+    "      \"title\": \"Engaged clients move on\",\n"
+    "      \"at\": \"rules/stage.sw:7\",\n"
+    "      \"cites\": [],\n"
+    "      \"matched\": [\n"
+    "        \"appointments_missed_30d\"\n"
+    "      ]\n"
+    "    }\n"
+    "  },\n"
+    "  \"facts\": {\n"
+    "    \"appointments_missed_30d\": {\n"
+    "      \"label\": \"Appointments missed in the last 30 days\",\n"
+    "      \"value\": \"0\",\n"
+    "      \"derived\": false\n"
+    "    },\n"
+    "    \"disengagement_risk\": {\n"
     "      \"label\": \"At risk of disengaging\",\n"
-    "      \"value\": \"unknown\",\n"
-    "      \"known\": false,\n"
+    "      \"value\": null,\n"
     "      \"derived\": true\n"
     "    },\n"
-    "    {\n"
-    "      \"fact\": \"retention_met\",\n"
+    "    \"housing\": {\n"
+    "      \"label\": \"Housing status\",\n"
+    "      \"value\": \"rough_sleeping\",\n"
+    "      \"derived\": false\n"
+    "    },\n"
+    "    \"phq9_item9\": {\n"
+    "      \"label\": \"PHQ-9 item 9: thoughts of self-harm\",\n"
+    "      \"value\": \"2\",\n"
+    "      \"derived\": false\n"
+    "    },\n"
+    "    \"retention_met\": {\n"
     "      \"label\": \"Retained for three months\",\n"
     "      \"value\": \"true\",\n"
-    "      \"known\": true,\n"
     "      \"derived\": true\n"
+    "    },\n"
+    "    \"stage\": {\n"
+    "      \"label\": \"Current treatment stage\",\n"
+    "      \"value\": \"engagement\",\n"
+    "      \"derived\": false\n"
+    "    },\n"
+    "    \"substances\": {\n"
+    "      \"label\": \"Substances used in the last 28 days\",\n"
+    "      \"value\": \"{opioids, alcohol}\",\n"
+    "      \"derived\": false\n"
     "    }\n"
-    "  ],\n"
+    "  },\n"
+    "  \"citations\": {\n"
+    "    \"DD.at_i4\": \"Help with housing, benefits and legal issues.\",\n"
+    "    \"DD.eng_bp2\": \"Address immediate needs first.\",\n"
+    "    \"DD.eng_c4\": \"Housing instability.\",\n"
+    "    \"ENG \\\"How Do I Achieve This? / Address Immediate Needs\\\"\": \"How Do I Achieve This? / Address Immediate Needs\",\n"
+    "    \"PHQ9\": null,\n"
+    "    \"PHQ9 \\\"item 9\\\"\": \"item 9\"\n"
+    "  },\n"
+    "  \"sources\": {\n"
+    "    \"DD\": \"Stages of dual diagnosis treatment\",\n"
+    "    \"ENG\": \"Engagement stage in depth\",\n"
+    "    \"PHQ9\": \"Patient Health Questionnaire-9\"\n"
+    "  },\n"
     "  \"summary\": {\n"
     "    \"rules_total\": 14,\n"
     "    \"rules_fired\": 5,\n"
@@ -668,106 +667,51 @@ static const char full_yaml[] =
     "  label: Housing support\n"
     "  kind: social\n"
     "  priority: urgent\n"
-    "  citations:\n"
-    "  - source: DD\n"
-    "    source_title: Stages of dual diagnosis treatment\n"
-    "    statement: at_i4\n"
-    "    text: Help with housing, benefits and legal issues.\n"
+    "  cites:\n"
+    "  - DD.at_i4\n"
     "  reasons:\n"
     "  - rule: immediate_needs\n"
-    "    title: Meet immediate needs before expecting full engagement\n"
     "    because: Unstable housing is a barrier to engagement\n"
-    "    at: rules/engagement.sw:12\n"
-    "    citations:\n"
-    "    - source: DD\n"
-    "      source_title: Stages of dual diagnosis treatment\n"
-    "      statement: eng_bp2\n"
-    "      text: Address immediate needs first.\n"
-    "    - source: ENG\n"
-    "      source_title: Engagement stage in depth\n"
-    "      statement: null\n"
-    "      text: How Do I Achieve This? / Address Immediate Needs\n"
-    "    matched:\n"
-    "    - fact: stage\n"
-    "      label: Current treatment stage\n"
-    "      value: engagement\n"
-    "      known: true\n"
-    "      derived: false\n"
-    "    - fact: housing\n"
-    "      label: Housing status\n"
-    "      value: rough_sleeping\n"
-    "      known: true\n"
-    "      derived: false\n"
     "- id: peer_support\n"
     "  label: Peer support\n"
     "  kind: null\n"
     "  priority: low\n"
-    "  citations: []\n"
+    "  cites: []\n"
     "  reasons: []\n"
     "advice:\n"
     "- id: non_confrontational\n"
     "  label: Adopt a non-confrontational, empathetic approach\n"
-    "  citations: []\n"
+    "  cites: []\n"
     "  reasons:\n"
     "  - rule: be_patient\n"
-    "    title: Expect setbacks\n"
     "    because: null\n"
-    "    at: null\n"
-    "    citations: []\n"
-    "    matched:\n"
-    "    - fact: substances\n"
-    "      label: Substances used in the last 28 days\n"
-    "      value: '{opioids, alcohol}'\n"
-    "      known: true\n"
-    "      derived: false\n"
-    "    - fact: disengagement_risk\n"
-    "      label: At risk of disengaging\n"
-    "      value: unknown\n"
-    "      known: false\n"
-    "      derived: true\n"
     "challenges:\n"
     "- id: housing_instability\n"
     "  label: Housing instability\n"
-    "  citations:\n"
-    "  - source: DD\n"
-    "    source_title: Stages of dual diagnosis treatment\n"
-    "    statement: eng_c4\n"
-    "    text: Housing instability.\n"
+    "  cites:\n"
+    "  - DD.eng_c4\n"
     "  reasons: []\n"
     "risks:\n"
     "- id: suicide\n"
     "  label: Suicide or self-harm\n"
     "  severity: critical\n"
-    "  citations:\n"
-    "  - source: PHQ9\n"
-    "    source_title: Patient Health Questionnaire-9\n"
-    "    statement: null\n"
-    "    text: null\n"
+    "  cites:\n"
+    "  - PHQ9\n"
     "  reasons:\n"
     "  - rule: phq9_item9_positive\n"
-    "    title: Any score above 0 needs a same-day risk assessment\n"
     "    because: null\n"
-    "    at: rules/risks.sw:40\n"
-    "    citations:\n"
-    "    - source: PHQ9\n"
-    "      source_title: Patient Health Questionnaire-9\n"
-    "      statement: null\n"
-    "      text: item 9\n"
-    "    matched:\n"
-    "    - fact: phq9_item9\n"
-    "      label: 'PHQ-9 item 9: thoughts of self-harm'\n"
-    "      value: '2'\n"
-    "      known: true\n"
-    "      derived: false\n"
     "- id: relapse\n"
     "  label: Relapse\n"
     "  severity: warning\n"
-    "  citations: []\n"
+    "  cites: []\n"
     "  reasons: []\n"
     "stage:\n"
     "  current: engagement\n"
     "  suggested: engagement\n"
-    "  direction: stay\n"
+    "  direction: undecided\n"
+    "  status: conflicting\n"
+    "  provisional: false\n"
+    "  conflicting: true\n"
     "  policy: the earliest stage in the order wins\n"
     "  candidates:\n"
     "  - stage: engagement\n"
@@ -775,35 +719,16 @@ static const char full_yaml[] =
     "    chosen: true\n"
     "    reasons:\n"
     "    - rule: hold_engagement\n"
-    "      title: Hold engagement while basic needs are unmet\n"
     "      because: Meet immediate needs first\n"
-    "      at: rules/stage.sw:21\n"
-    "      citations: []\n"
-    "      matched:\n"
-    "      - fact: housing\n"
-    "        label: Housing status\n"
-    "        value: rough_sleeping\n"
-    "        known: true\n"
-    "        derived: false\n"
     "  - stage: persuasion\n"
     "    direction: forward\n"
     "    chosen: false\n"
     "    reasons:\n"
     "    - rule: ready_for_persuasion\n"
-    "      title: Engaged clients move on\n"
     "      because: Regular contact for 3 months\n"
-    "      at: rules/stage.sw:7\n"
-    "      citations: []\n"
-    "      matched:\n"
-    "      - fact: appointments_missed_30d\n"
-    "        label: Appointments missed in the last 30 days\n"
-    "        value: '0'\n"
-    "        known: true\n"
-    "        derived: false\n"
     "  undecided_rules:\n"
     "  - relapse_check\n"
     "  - retention\n"
-    "  provisional: false\n"
     "data_gaps:\n"
     "- fact: housing\n"
     "  label: Housing status\n"
@@ -815,17 +740,82 @@ static const char full_yaml[] =
     "  rules:\n"
     "  - immediate_needs\n"
     "  - stable_housing\n"
-    "derived:\n"
-    "- fact: disengagement_risk\n"
-    "  label: At risk of disengaging\n"
-    "  value: unknown\n"
-    "  known: false\n"
-    "  derived: true\n"
-    "- fact: retention_met\n"
-    "  label: Retained for three months\n"
-    "  value: 'true'\n"
-    "  known: true\n"
-    "  derived: true\n"
+    "rules:\n"
+    "  be_patient:\n"
+    "    title: Expect setbacks\n"
+    "    at: null\n"
+    "    cites: []\n"
+    "    matched:\n"
+    "    - substances\n"
+    "    - disengagement_risk\n"
+    "  hold_engagement:\n"
+    "    title: Hold engagement while basic needs are unmet\n"
+    "    at: rules/stage.sw:21\n"
+    "    cites: []\n"
+    "    matched:\n"
+    "    - housing\n"
+    "  immediate_needs:\n"
+    "    title: Meet immediate needs before expecting full engagement\n"
+    "    at: rules/engagement.sw:12\n"
+    "    cites:\n"
+    "    - DD.eng_bp2\n"
+    "    - ENG \"How Do I Achieve This? / Address Immediate Needs\"\n"
+    "    matched:\n"
+    "    - stage\n"
+    "    - housing\n"
+    "  phq9_item9_positive:\n"
+    "    title: Any score above 0 needs a same-day risk assessment\n"
+    "    at: rules/risks.sw:40\n"
+    "    cites:\n"
+    "    - PHQ9 \"item 9\"\n"
+    "    matched:\n"
+    "    - phq9_item9\n"
+    "  ready_for_persuasion:\n"
+    "    title: Engaged clients move on\n"
+    "    at: rules/stage.sw:7\n"
+    "    cites: []\n"
+    "    matched:\n"
+    "    - appointments_missed_30d\n"
+    "facts:\n"
+    "  appointments_missed_30d:\n"
+    "    label: Appointments missed in the last 30 days\n"
+    "    value: '0'\n"
+    "    derived: false\n"
+    "  disengagement_risk:\n"
+    "    label: At risk of disengaging\n"
+    "    value: null\n"
+    "    derived: true\n"
+    "  housing:\n"
+    "    label: Housing status\n"
+    "    value: rough_sleeping\n"
+    "    derived: false\n"
+    "  phq9_item9:\n"
+    "    label: 'PHQ-9 item 9: thoughts of self-harm'\n"
+    "    value: '2'\n"
+    "    derived: false\n"
+    "  retention_met:\n"
+    "    label: Retained for three months\n"
+    "    value: 'true'\n"
+    "    derived: true\n"
+    "  stage:\n"
+    "    label: Current treatment stage\n"
+    "    value: engagement\n"
+    "    derived: false\n"
+    "  substances:\n"
+    "    label: Substances used in the last 28 days\n"
+    "    value: '{opioids, alcohol}'\n"
+    "    derived: false\n"
+    "citations:\n"
+    "  DD.at_i4: Help with housing, benefits and legal issues.\n"
+    "  DD.eng_bp2: Address immediate needs first.\n"
+    "  DD.eng_c4: Housing instability.\n"
+    "  ENG \"How Do I Achieve This? / Address Immediate Needs\": How Do I Achieve This? / Address Immediate Needs\n"
+    "  PHQ9: null\n"
+    "  PHQ9 \"item 9\": item 9\n"
+    "sources:\n"
+    "  DD: Stages of dual diagnosis treatment\n"
+    "  ENG: Engagement stage in depth\n"
+    "  PHQ9: Patient Health Questionnaire-9\n"
     "summary:\n"
     "  rules_total: 14\n"
     "  rules_fired: 5\n"
@@ -834,7 +824,7 @@ static const char full_yaml[] =
 static const char odd_text[] =
     "Client no | assessed 2026-01-01 | Caf\xc3\xa9 \"quoted\" \\ title 1.0.0\n"
     "\n"
-    "Stage: unknown -> persuasion (direction unknown; no rule proposed a move)\n"
+    "Stage: unknown -> persuasion (direction unknown; no rule proposed a move) [PROVISIONAL: do not act on the direction]\n"
     "  policy: true\n"
     "  undecided move rules: no, Off, y, ~, null, TRUE, , 12, -3, +1, .5, 0x1f, 1:20, 2026-01-01, =, <<, - a, a: b, #c, ', NaN, \xf0\x9f\x98\x80, plain words\n"
     "  PROVISIONAL: an undecided rule could move the client to an earlier stage; record the missing facts (data gaps) to settle it\n"
@@ -843,7 +833,8 @@ static const char odd_text[] =
     "  INFO      odd  Label \\u2028 separator\n"
     "    - rule esc (rules/odd \"x\".sw:3): Title with \\x1b[31mred\\x1b[0m\n"
     "      because: because\\r\\n\\u0085next\n"
-    "      matched: notes = \"line one\\nline two\"\\t\\ end; name = Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller\n"
+    "      cites: on \"say \\\"hi\\\" \\\\ now\\n\"\n"
+    "      matched: notes = \"line one\\nline two\"\\t\\ end; no = Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller\n"
     "\n"
     "Recommendations\n"
     "  none\n"
@@ -860,6 +851,12 @@ static const char odd_text[] =
     "Derived facts\n"
     "  none\n"
     "\n"
+    "Citations\n"
+    "  on \"say \\\"hi\\\" \\\\ now\\n\"\n"
+    "\n"
+    "Sources\n"
+    "  on: Yes\n"
+    "\n"
     "Rules: 0 fired, 0 undecided, 1 in total\n"
     "\n"
     "Provenance\n"
@@ -870,23 +867,27 @@ static const char odd_text[] =
     "  result format   1.0\n";
 
 static const char odd_json_compact[] =
-    "{\"format\":\"stagewise-result\",\"format_version\":\"1.0\",\"provenance\":{\"engine_versio"
-    "n\":\"0.1.0\",\"guideline\":\"g\",\"guideline_title\":\"Caf\xc3\xa9 \\\"quoted\\\" \\\\ title\",\"guidel"
-    "ine_version\":\"1.0.0\",\"ruleset_sha256\":\"12345\",\"facts_sha256\":\"deadbeef\",\"client\""
-    ":\"no\",\"assessed_on\":\"2026-01-01\"},\"recommendations\":[],\"advice\":[],\"challenges\":"
-    "[],\"risks\":[{\"id\":\"odd\",\"label\":\"Label \\u2028 separator\",\"severity\":\"info\",\"cita"
-    "tions\":[],\"reasons\":[{\"rule\":\"esc\",\"title\":\"Title with \\u001b[31mred\\u001b[0m\",\""
-    "because\":\"because\\r\\n\\u0085next\",\"at\":\"rules/odd \\\"x\\\".sw:3\",\"citations\":[],\"mat"
-    "ched\":[{\"fact\":\"notes\",\"label\":\"Keyworker's\\nnote\",\"value\":\"\\\"line one\\nline two"
-    "\\\"\\t\\\\ end\",\"known\":true,\"derived\":false},{\"fact\":\"name\",\"label\":\"Name\",\"value\":"
-    "\"Jos\xc3\xa9 \\ufffd\\ufffd M\xc3\xbcller\",\"known\":true,\"derived\":false}]}]}],\"stage\":{\"curren"
-    "t\":null,\"suggested\":\"persuasion\",\"direction\":\"unknown\",\"policy\":\"true\",\"candidat"
-    "es\":[],\"undecided_rules\":[\"no\",\"Off\",\"y\",\"~\",\"null\",\"TRUE\",\"\",\"12\",\"-3\",\"+1\",\".5"
-    "\",\"0x1f\",\"1:20\",\"2026-01-01\",\"=\",\"<<\",\"- a\",\"a: b\",\"#c\",\"'\",\"NaN\",\"\xf0\x9f\x98\x80\",\"plain "
-    "words\"],\"provisional\":true},\"data_gaps\":[{\"fact\":\"no_rules\",\"label\":null,\"rank\":1,"
-    "\"would_decide\":{\"risk\":null,\"recommendation\":null,\"stage_move\":false},\"rules\""
-    ":[]}],\"derived\":[],\"summary\":{\"rules_total\":1,\"rules_fired\":0,\"rules_undecided\":"
-    "0}}\n";
+    "{\"format\":\"stagewise-result\",\"format_version\":\"1.0\",\"provenance\":{\"engine_ver"
+    "sion\":\"0.1.0\",\"guideline\":\"g\",\"guideline_title\":\"Caf\xc3\xa9 \\\"quoted\\\" \\"
+    "\\ title\",\"guideline_version\":\"1.0.0\",\"ruleset_sha256\":\"12345\",\"facts_sha256\""
+    ":\"deadbeef\",\"client\":\"no\",\"assessed_on\":\"2026-01-01\"},\"recommendations\":[],"
+    "\"advice\":[],\"challenges\":[],\"risks\":[{\"id\":\"odd\",\"label\":\"Label \\u2028 sep"
+    "arator\",\"severity\":\"info\",\"cites\":[],\"reasons\":[{\"rule\":\"esc\",\"because\":"
+    "\"because\\r\\n\\u0085next\"}]}],\"stage\":{\"current\":null,\"suggested\":\"persuasion"
+    "\",\"direction\":\"undecided\",\"status\":\"provisional\",\"provisional\":true,\"conflic"
+    "ting\":false,\"policy\":\"true\",\"candidates\":[],\"undecided_rules\":[\"no\",\"Off\","
+    "\"y\",\"~\",\"null\",\"TRUE\",\"\",\"12\",\"-3\",\"+1\",\".5\",\"0x1f\",\"1:20\",\"2026-"
+    "01-01\",\"=\",\"<<\",\"- a\",\"a: b\",\"#c\",\"'\",\"NaN\",\"\xf0\x9f\x98\x80\",\"plain "
+    "words\"]},\"data_gaps\":[{\"fact\":\"no_rules\",\"label\":null,\"rank\":1,\"would_decide"
+    "\":{\"risk\":null,\"recommendation\":null,\"stage_move\":false},\"rules\":[]}],\"rules\""
+    ":{\"esc\":{\"title\":\"Title with \\u001b[31mred\\u001b[0m\",\"at\":\"rules/odd \\\"x\\"
+    "\".sw:3\",\"cites\":[\"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\"],\"matched\":"
+    "[\"notes\",\"no\"]}},\"facts\":{\"no\":{\"label\":\"Name\",\"value\":\"Jos\xc3\xa9 \\uff"
+    "fd\\ufffd M\xc3\xbcller\",\"derived\":false},\"notes\":{\"label\":\"Keyworker's\\nnote\""
+    ",\"value\":\"\\\"line one\\nline two\\\"\\t\\\\ end\",\"derived\":false}},\"citations\":"
+    "{\"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\":\"say \\\"hi\\\" \\\\ now\\n\"},"
+    "\"sources\":{\"on\":\"Yes\"},\"summary\":{\"rules_total\":1,\"rules_fired\":0,\"rules_un"
+    "decided\":0}}\n";
 
 static const char odd_yaml[] =
     "---\n"
@@ -908,28 +909,17 @@ static const char odd_yaml[] =
     "- id: odd\n"
     "  label: \"Label \\L separator\"\n"
     "  severity: info\n"
-    "  citations: []\n"
+    "  cites: []\n"
     "  reasons:\n"
     "  - rule: esc\n"
-    "    title: \"Title with \\e[31mred\\e[0m\"\n"
     "    because: \"because\\r\\n\\Nnext\"\n"
-    "    at: rules/odd \"x\".sw:3\n"
-    "    citations: []\n"
-    "    matched:\n"
-    "    - fact: notes\n"
-    "      label: \"Keyworker's\\nnote\"\n"
-    "      value: \"\\\"line one\\nline two\\\"\\t\\\\ end\"\n"
-    "      known: true\n"
-    "      derived: false\n"
-    "    - fact: name\n"
-    "      label: Name\n"
-    "      value: Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller\n"
-    "      known: true\n"
-    "      derived: false\n"
     "stage:\n"
     "  current: null\n"
     "  suggested: persuasion\n"
-    "  direction: unknown\n"
+    "  direction: undecided\n"
+    "  status: provisional\n"
+    "  provisional: true\n"
+    "  conflicting: false\n"
     "  policy: 'true'\n"
     "  candidates: []\n"
     "  undecided_rules:\n"
@@ -956,7 +946,6 @@ static const char odd_yaml[] =
     "  - NaN\n"
     "  - \"\\U0001F600\"\n"
     "  - plain words\n"
-    "  provisional: true\n"
     "data_gaps:\n"
     "- fact: no_rules\n"
     "  label: null\n"
@@ -966,7 +955,29 @@ static const char odd_yaml[] =
     "    recommendation: null\n"
     "    stage_move: false\n"
     "  rules: []\n"
-    "derived: []\n"
+    "rules:\n"
+    "  esc:\n"
+    "    title: \"Title with \\e[31mred\\e[0m\"\n"
+    "    at: rules/odd \"x\".sw:3\n"
+    "    cites:\n"
+    "    - \"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\"\n"
+    "    matched:\n"
+    "    - notes\n"
+    "    - 'no'\n"
+    "facts:\n"
+    "  'no':\n"
+    "    label: Name\n"
+    "    value: Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller\n"
+    "    derived: false\n"
+    "  notes:\n"
+    "    label: \"Keyworker's\\nnote\"\n"
+    "    value: \"\\\"line one\\nline two\\\"\\t\\\\ end\"\n"
+    "    derived: false\n"
+    "citations:\n"
+    "  ? \"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\"\n"
+    "  : \"say \\\"hi\\\" \\\\ now\\n\"\n"
+    "sources:\n"
+    "  'on': 'Yes'\n"
     "summary:\n"
     "  rules_total: 1\n"
     "  rules_fired: 0\n"
@@ -1118,12 +1129,13 @@ static yaml_node_t *member(yaml_document_t *doc, yaml_node_t *map, const char *k
     return NULL;
 }
 
-/* The node at a dotted path of keys and indexes: "risks.0.reasons.0.at". */
+/* The node at a path of keys and indexes, JSON Pointer style, so that keys may
+ * hold dots ("citations/DD.at_i4"): "risks/0/reasons/0/rule". */
 static yaml_node_t *node_at(parsed *p, const char *path)
 {
     yaml_node_t *node = yaml_document_get_root_node(&p->doc);
     while (node && *path) {
-        size_t len = strcspn(path, ".");
+        size_t len = strcspn(path, "/");
         if (node->type == YAML_MAPPING_NODE) {
             node = member(&p->doc, node, path, len);
         } else if (node->type == YAML_SEQUENCE_NODE) {
@@ -1135,7 +1147,7 @@ static yaml_node_t *node_at(parsed *p, const char *path)
         } else {
             node = NULL;
         }
-        path += len + (path[len] == '.');
+        path += len + (path[len] == '/');
     }
     assert_non_null(node);
     return node;
@@ -1202,45 +1214,60 @@ static void assert_length_at(parsed *p, const char *path, yaml_node_type_t type,
 
 static void assert_full_values(parsed *p)
 {
-    assert_length_at(p, "", YAML_MAPPING_NODE, 11);
+    assert_length_at(p, "", YAML_MAPPING_NODE, 14);
     assert_string_at(p, "format", "stagewise-result");
     assert_string_at(p, "format_version", "1.0");
-    assert_string_at(p, "provenance.engine_version", "0.1.0");
-    assert_string_at(p, "provenance.guideline_version", "1.0.0");
-    assert_string_at(p, "provenance.ruleset_sha256",
+    assert_string_at(p, "provenance/engine_version", "0.1.0");
+    assert_string_at(p, "provenance/guideline_version", "1.0.0");
+    assert_string_at(p, "provenance/ruleset_sha256",
                      "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0");
-    assert_string_at(p, "provenance.client", "rs-001");
-    assert_string_at(p, "provenance.assessed_on", "2026-11-20");
+    assert_string_at(p, "provenance/client", "rs-001");
+    assert_string_at(p, "provenance/assessed_on", "2026-11-20");
     assert_length_at(p, "recommendations", YAML_SEQUENCE_NODE, 2);
-    assert_string_at(p, "recommendations.0.priority", "urgent");
-    assert_string_at(p, "recommendations.0.kind", "social");
-    assert_plain_at(p, "recommendations.1.kind", "null", "null");
-    assert_string_at(p, "recommendations.0.citations.0.statement", "at_i4");
-    assert_string_at(p, "recommendations.0.reasons.0.at", "rules/engagement.sw:12");
-    assert_plain_at(p, "recommendations.0.reasons.0.citations.1.statement", "null", "null");
-    assert_string_at(p, "recommendations.0.reasons.0.matched.1.value", "rough_sleeping");
-    assert_plain_at(p, "recommendations.0.reasons.0.matched.1.known", "bool", "true");
-    assert_length_at(p, "recommendations.1.reasons", YAML_SEQUENCE_NODE, 0);
-    assert_plain_at(p, "advice.0.reasons.0.at", "null", "null");
-    assert_plain_at(p, "advice.0.reasons.0.because", "null", "null");
-    assert_string_at(p, "advice.0.reasons.0.matched.0.value", "{opioids, alcohol}");
-    assert_string_at(p, "advice.0.reasons.0.matched.1.value", "unknown");
-    assert_plain_at(p, "advice.0.reasons.0.matched.1.known", "bool", "false");
-    assert_plain_at(p, "advice.0.reasons.0.matched.1.derived", "bool", "true");
-    assert_string_at(p, "challenges.0.citations.0.text", "Housing instability.");
-    assert_string_at(p, "risks.0.severity", "critical");
-    assert_string_at(p, "risks.1.severity", "warning");
-    assert_string_at(p, "risks.0.reasons.0.matched.0.value", "2");
-    assert_string_at(p, "stage.direction", "stay");
-    assert_plain_at(p, "stage.candidates.0.chosen", "bool", "true");
-    assert_plain_at(p, "stage.candidates.1.chosen", "bool", "false");
-    assert_string_at(p, "stage.candidates.1.reasons.0.because", "Regular contact for 3 months");
-    assert_string_at(p, "stage.undecided_rules.1", "retention");
-    assert_string_at(p, "data_gaps.0.rules.1", "stable_housing");
-    assert_string_at(p, "derived.1.value", "true");
-    assert_plain_at(p, "summary.rules_total", "int", "14");
-    assert_plain_at(p, "summary.rules_fired", "int", "5");
-    assert_plain_at(p, "summary.rules_undecided", "int", "2");
+    assert_string_at(p, "recommendations/0/priority", "urgent");
+    assert_string_at(p, "recommendations/0/kind", "social");
+    assert_plain_at(p, "recommendations/1/kind", "null", "null");
+    assert_string_at(p, "recommendations/0/cites/0", "DD.at_i4");
+    assert_string_at(p, "recommendations/0/reasons/0/rule", "immediate_needs");
+    assert_length_at(p, "recommendations/0/reasons/0", YAML_MAPPING_NODE, 2);
+    assert_length_at(p, "recommendations/1/reasons", YAML_SEQUENCE_NODE, 0);
+    assert_plain_at(p, "advice/0/reasons/0/because", "null", "null");
+    assert_string_at(p, "challenges/0/cites/0", "DD.eng_c4");
+    assert_string_at(p, "risks/0/severity", "critical");
+    assert_string_at(p, "risks/1/severity", "warning");
+    assert_string_at(p, "stage/direction", "undecided");
+    assert_string_at(p, "stage/status", "conflicting");
+    assert_plain_at(p, "stage/conflicting", "bool", "true");
+    assert_plain_at(p, "stage/provisional", "bool", "false");
+    assert_plain_at(p, "stage/candidates/0/chosen", "bool", "true");
+    assert_plain_at(p, "stage/candidates/1/chosen", "bool", "false");
+    assert_string_at(p, "stage/candidates/1/reasons/0/because", "Regular contact for 3 months");
+    assert_string_at(p, "stage/undecided_rules/1", "retention");
+    assert_string_at(p, "data_gaps/0/rules/1", "stable_housing");
+    /* the tables: each rule, fact and citation once, by key */
+    assert_length_at(p, "rules", YAML_MAPPING_NODE, 5);
+    assert_string_at(p, "rules/immediate_needs/at", "rules/engagement.sw:12");
+    assert_string_at(p, "rules/immediate_needs/cites/0", "DD.eng_bp2");
+    assert_string_at(p, "rules/immediate_needs/cites/1",
+                     "ENG \"How Do I Achieve This? / Address Immediate Needs\"");
+    assert_string_at(p, "rules/immediate_needs/matched/1", "housing");
+    assert_plain_at(p, "rules/be_patient/at", "null", "null");
+    assert_length_at(p, "facts", YAML_MAPPING_NODE, 7);
+    assert_string_at(p, "facts/housing/value", "rough_sleeping");
+    assert_string_at(p, "facts/substances/value", "{opioids, alcohol}");
+    assert_plain_at(p, "facts/disengagement_risk/value", "null", "null");
+    assert_plain_at(p, "facts/disengagement_risk/derived", "bool", "true");
+    assert_string_at(p, "facts/retention_met/value", "true");
+    assert_string_at(p, "facts/phq9_item9/value", "2");
+    assert_length_at(p, "citations", YAML_MAPPING_NODE, 6);
+    assert_string_at(p, "citations/DD.eng_c4", "Housing instability.");
+    assert_string_at(p, "citations/PHQ9 \"item 9\"", "item 9");
+    assert_plain_at(p, "citations/PHQ9", "null", "null");
+    assert_length_at(p, "sources", YAML_MAPPING_NODE, 3);
+    assert_string_at(p, "sources/ENG", "Engagement stage in depth");
+    assert_plain_at(p, "summary/rules_total", "int", "14");
+    assert_plain_at(p, "summary/rules_fired", "int", "5");
+    assert_plain_at(p, "summary/rules_undecided", "int", "2");
 }
 
 static void full_json_parses_back(void **state)
@@ -1263,27 +1290,31 @@ static void full_yaml_parses_back(void **state)
 
 static void assert_odd_values(parsed *p)
 {
-    assert_string_at(p, "provenance.client", "no");
-    assert_string_at(p, "provenance.assessed_on", "2026-01-01");
-    assert_string_at(p, "provenance.ruleset_sha256", "12345");
-    assert_string_at(p, "provenance.guideline_title", "Caf\xc3\xa9 \"quoted\" \\ title");
-    assert_string_at(p, "stage.policy", "true");
-    assert_plain_at(p, "data_gaps.0.label", "null", "null");
-    assert_length_at(p, "data_gaps.0.rules", YAML_SEQUENCE_NODE, 0);
-    assert_plain_at(p, "stage.current", "null", "null");
-    assert_string_at(p, "risks.0.label", "Label \xe2\x80\xa8 separator");
-    assert_string_at(p, "risks.0.reasons.0.title", "Title with \x1b[31mred\x1b[0m");
-    assert_string_at(p, "risks.0.reasons.0.because", "because\r\n\xc2\x85next");
-    assert_string_at(p, "risks.0.reasons.0.at", "rules/odd \"x\".sw:3");
-    assert_string_at(p, "risks.0.reasons.0.matched.0.label", "Keyworker's\nnote");
-    assert_string_at(p, "risks.0.reasons.0.matched.0.value", "\"line one\nline two\"\t\\ end");
-    assert_string_at(p, "risks.0.reasons.0.matched.1.value",
-                     "Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller");
+    assert_string_at(p, "provenance/client", "no");
+    assert_string_at(p, "provenance/assessed_on", "2026-01-01");
+    assert_string_at(p, "provenance/ruleset_sha256", "12345");
+    assert_string_at(p, "provenance/guideline_title", "Caf\xc3\xa9 \"quoted\" \\ title");
+    assert_string_at(p, "stage/policy", "true");
+    assert_string_at(p, "stage/status", "provisional");
+    assert_string_at(p, "stage/direction", "undecided");
+    assert_plain_at(p, "data_gaps/0/label", "null", "null");
+    assert_length_at(p, "data_gaps/0/rules", YAML_SEQUENCE_NODE, 0);
+    assert_plain_at(p, "stage/current", "null", "null");
+    assert_string_at(p, "risks/0/label", "Label \xe2\x80\xa8 separator");
+    assert_string_at(p, "risks/0/reasons/0/because", "because\r\n\xc2\x85next");
+    assert_string_at(p, "rules/esc/title", "Title with \x1b[31mred\x1b[0m");
+    assert_string_at(p, "rules/esc/at", "rules/odd \"x\".sw:3");
+    assert_string_at(p, "rules/esc/cites/0", "on \"say \\\"hi\\\" \\\\ now\n\"");
+    assert_string_at(p, "citations/on \"say \\\"hi\\\" \\\\ now\n\"", "say \"hi\" \\ now\n");
+    assert_string_at(p, "sources/on", "Yes");
+    assert_string_at(p, "facts/notes/label", "Keyworker's\nnote");
+    assert_string_at(p, "facts/notes/value", "\"line one\nline two\"\t\\ end");
+    assert_string_at(p, "facts/no/value", "Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller");
     size_t n = sizeof odd_words / sizeof *odd_words;
-    assert_length_at(p, "stage.undecided_rules", YAML_SEQUENCE_NODE, (long)n);
+    assert_length_at(p, "stage/undecided_rules", YAML_SEQUENCE_NODE, (long)n);
     for (size_t i = 0; i < n; i++) {
         char path[40];
-        snprintf(path, sizeof path, "stage.undecided_rules.%zu", i);
+        snprintf(path, sizeof path, "stage/undecided_rules/%zu", i);
         assert_string_at(p, path, odd_words[i]);
     }
 }
