@@ -7,7 +7,7 @@
  * checks that they do. Each entry is here because the public API does not offer
  * it yet: the JSON writer and reader (the service writes its replies and reads
  * CDS Hooks requests with the library's), the growable buffer, and the authoring
- * tools (lint, fmt, scenario tests and coverage).
+ * tools (lint, fmt, scenario tests, coverage and the hazard log).
  */
 #ifndef SW_INTERNAL_H
 #define SW_INTERNAL_H
@@ -22,5 +22,6 @@
 #include "authoring/fmt.h"
 #include "authoring/lint.h"
 #include "authoring/scenario.h"
+#include "authoring/hazards.h"
 
 #endif
