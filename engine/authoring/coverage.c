@@ -47,6 +47,7 @@ static int can_be_unknown(const sw_program *p, uint32_t node, uint8_t *memo)
     case SW_OP_LOAD:
     case SW_OP_DAYS_SINCE:
     case SW_OP_WEEKS_SINCE:
+    case SW_OP_MONTHS_SINCE:
     case SW_OP_DIV:   /* division by zero */
         yes = 1;
         break;
