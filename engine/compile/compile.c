@@ -509,6 +509,9 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
                                               c->p->items[SW_ITEM_RISK][act->target].severity);
         if (a->kind == SW_ACT_SET) {
             act->value = compile_expr(c, a->value);
+            /* a whole number set into a number fact is stored as a number */
+            if (!c->failed && act->target < m->nfacts && m->types[act->target].kind == SW_T_NUMBER)
+                act->value = to_number(c, act->value, a->value);
             if (!c->failed)
                 reads_of(c->p, c->nodes, act->value, &reads);
         }
