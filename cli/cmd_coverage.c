@@ -93,7 +93,7 @@ static int print_table(const sw_ruleset *rules, int json)
     else if (cli_write(stdout, out.data, out.len) != 0)
         code = cli_fail(CLI_EXIT_IO, "cannot write to standard output: %s", strerror(errno ? errno : EIO));
     else
-        code = table.missing ? COVERAGE_EXIT_MISSING : CLI_EXIT_OK;
+        code = table.missing || table.cited_only ? COVERAGE_EXIT_MISSING : CLI_EXIT_OK;
     sw_buf_free(&out);
     sw_statement_table_free(&table);
     return code;
