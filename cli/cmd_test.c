@@ -318,6 +318,25 @@ static int run_and_report(const test_options *o, const sw_scenarios *set)
     return code;
 }
 
+/* ==== For other commands ===================================================== */
+
+int cli_load_scenarios(const char **rules, size_t nrules, const char **paths, size_t npaths,
+                       sw_scenarios *set)
+{
+    test_options o;
+    memset(&o, 0, sizeof o);
+    o.rules = rules;
+    o.nrules = nrules;
+    o.scenarios = paths;
+    o.nscenarios = npaths;
+    path_list files = {0};
+    int code = scenario_files(&o, &files);
+    if (code == CLI_EXIT_OK)
+        code = read_scenarios(&files, set);
+    path_list_free(&files);
+    return code;
+}
+
 /* ==== Options =============================================================== */
 
 static int parse_format(const char *value, out_format *format)

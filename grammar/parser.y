@@ -78,7 +78,7 @@ static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char
 %token RECOMMEND "'recommend'" ADVISE "'advise'" MOVE "'move'" SET "'set'"
 %token BECAUSE "'because'" AND "'and'" OR "'or'" NOT "'not'" IN "'in'" IS "'is'"
 %token KNOWN "'known'" MISSING "'missing'" CONTAINS "'contains'" ANY "'any'" ALL "'all'"
-%token DAYS "'days'" WEEKS "'weeks'" SINCE "'since'" ONE "'one'" OF "'of'"
+%token DAYS "'days'" WEEKS "'weeks'" MONTHS "'months'" SINCE "'since'" ONE "'one'" OF "'of'"
 %token BOOL_KW "'bool'" INT_KW "'int'" NUMBER_KW "'number'" DATE_KW "'date'" TEXT_KW "'text'"
 %token DOTDOT "'..'" ARROW "'->'" LE "'<='" GE "'>='" EQEQ "'=='" NEQ "'!='"
 %token AUTHOR "'author'" REVIEWER "'reviewer'" REVIEWED "'reviewed'" STATUS "'status'" ALLOW "'allow'"
@@ -335,6 +335,7 @@ unary
     : '-' unary                       { $$ = mk_binary(sx, SW_E_NEG, 0, $2, NULL, @$); }
     | DAYS SINCE unary                { $$ = mk_binary(sx, SW_E_SINCE, 0, $3, NULL, @$); if ($$) $$->mode = 1; }
     | WEEKS SINCE unary               { $$ = mk_binary(sx, SW_E_SINCE, 0, $3, NULL, @$); if ($$) $$->mode = 7; }
+    | MONTHS SINCE unary              { $$ = mk_binary(sx, SW_E_SINCE, 0, $3, NULL, @$); if ($$) $$->mode = SW_SINCE_MONTHS; }
     | primary
     ;
 

@@ -679,10 +679,30 @@ SW_API sw_status sw_test_report_render(const sw_test_report *report, sw_format f
 SW_API void sw_test_report_free(sw_test_report *report);
 
 /* The statement table (`stagewise coverage`): every statement of the rule set's
- * sources with the rules that cite it, its excuse, or NOT ENCODED. SW_FORMAT_TEXT or
- * SW_FORMAT_JSON; *missing (may be NULL) is the number NOT ENCODED. */
+ * sources with the rules that encode or only cite it, its excuse, or NOT ENCODED.
+ * SW_FORMAT_TEXT or SW_FORMAT_JSON; *missing (may be NULL) is the number not
+ * accounted for: NOT ENCODED, or cited only by rules that test nothing but the
+ * stage, and not excused. */
 SW_API sw_status sw_statements_render(const sw_ruleset *rules, sw_format format, char **out,
                                       size_t *len, size_t *missing);
+
+/* The hazard log (docs/clinical-safety.md): hazards read from YAML against a rule
+ * set and its scenarios (which must outlive the log), then judged: each control
+ * must be a rule, each evidence a scenario that passes, and the evidence must show
+ * every control firing and not firing. */
+typedef struct sw_hazards sw_hazards;
+
+SW_API sw_status sw_hazards_new(const sw_ruleset *rules, const sw_scenarios *scenarios,
+                                sw_hazards **out);
+/* Reads one hazard log file; problems (file:line:col) go to diags, SW_ERR_FACTS
+ * when a hazard was refused. */
+SW_API sw_status sw_hazards_read(sw_hazards *log, const char *file, const char *data, size_t len,
+                                 sw_diagnostics *diags);
+/* Judges every hazard, then renders the table and each hazard (SW_FORMAT_TEXT);
+ * *unevidenced (may be NULL) counts hazards without a control or evidence. */
+SW_API sw_status sw_hazards_render(sw_hazards *log, sw_format format, char **out, size_t *len,
+                                   size_t *unevidenced);
+SW_API void sw_hazards_free(sw_hazards *log);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "authoring/coverage.h"
+#include "authoring/hazards.h"
 #include "authoring/lint.h"
 #include "authoring/scenario.h"
 #include "util/buf.h"
@@ -23,6 +24,10 @@ struct sw_scenarios {
 
 struct sw_test_report {
     sw_test_run run;
+};
+
+struct sw_hazards {
+    sw_hazard_log log;
 };
 
 /* ---- lint ---- */
@@ -261,7 +266,58 @@ sw_status sw_statements_render(const sw_ruleset *rules, sw_format format, char *
     st = format == SW_FORMAT_JSON ? sw_statement_render_json(&table, &b)
                                   : sw_statement_render_text(&table, &b);
     if (missing)
-        *missing = table.missing;
+        *missing = table.missing + table.cited_only;
     sw_statement_table_free(&table);
     return hand_over(&b, st, out, len);
+}
+
+/* ---- the hazard log ---- */
+
+sw_status sw_hazards_new(const sw_ruleset *rules, const sw_scenarios *scenarios, sw_hazards **out)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!rules || !scenarios)
+        return SW_ERR_ARG;
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return SW_ERR_NOMEM;
+    sw_hazard_log_init(&(*out)->log, rules, &scenarios->set);
+    return SW_OK;
+}
+
+sw_status sw_hazards_read(sw_hazards *log, const char *file, const char *data, size_t len,
+                          sw_diagnostics *diags)
+{
+    if (!log || (!data && len))
+        return SW_ERR_ARG;
+    return sw_hazard_read(&log->log, file, data ? data : "", len, diags);
+}
+
+sw_status sw_hazards_render(sw_hazards *log, sw_format format, char **out, size_t *len,
+                            size_t *unevidenced)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!log || format != SW_FORMAT_TEXT)
+        return SW_ERR_ARG;
+    sw_status st = sw_hazard_judge(&log->log);
+    if (st != SW_OK)
+        return st;
+    sw_buf b = SW_BUF_INIT;
+    size_t bad = 0;
+    st = sw_hazard_render_text(&log->log, &b, &bad);
+    if (unevidenced)
+        *unevidenced = bad;
+    return hand_over(&b, st, out, len);
+}
+
+void sw_hazards_free(sw_hazards *log)
+{
+    if (!log)
+        return;
+    sw_hazard_log_free(&log->log);
+    free(log);
 }

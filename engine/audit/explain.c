@@ -345,7 +345,8 @@ static void missing_of(ex *e, uint32_t idx, missing *m)
             missing_derived(e, n->a, m);
         return;
     }
-    if ((n->op == SW_OP_DAYS_SINCE || n->op == SW_OP_WEEKS_SINCE) && !e->ev.has_today)
+    if ((n->op == SW_OP_DAYS_SINCE || n->op == SW_OP_WEEKS_SINCE || n->op == SW_OP_MONTHS_SINCE) &&
+        !e->ev.has_today)
         m->no_date = 1;
     missing_of(e, n->a, m);
     if (has_b(n))

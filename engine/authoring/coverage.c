@@ -47,6 +47,7 @@ static int can_be_unknown(const sw_program *p, uint32_t node, uint8_t *memo)
     case SW_OP_LOAD:
     case SW_OP_DAYS_SINCE:
     case SW_OP_WEEKS_SINCE:
+    case SW_OP_MONTHS_SINCE:
     case SW_OP_DIV:   /* division by zero */
         yes = 1;
         break;
@@ -540,15 +541,29 @@ static int fill_rules(sw_statement_table *t, const uint32_t *first, const uint32
     for (size_t s = 0; s < t->count; s++) {
         uint32_t n = t->rows[s].nrules;
         t->rows[s].rules = sw_arena_array(&t->arena, n ? n : 1, sizeof *t->rows[s].rules);
-        if (!t->rows[s].rules)
+        t->rows[s].stage_only = sw_arena_alloc(&t->arena, n ? n : 1);
+        if (!t->rows[s].rules || !t->rows[s].stage_only)
             return 0;
         t->rows[s].nrules = 0;
     }
-    for (uint32_t r = 0; r < p->nrules; r++)
+    uint32_t stage = SW_NONE;
+    for (uint32_t f = 0; f < p->nbase; f++)
+        if (strcmp(p->facts[f].name, "stage") == 0)
+            stage = f;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        /* A condition tests more than the stage when it reads another fact or the
+         * assessment date. */
+        const sw_rule_def *rd = &p->rules[r];
+        int more = rd->reads_assessed_on;
+        for (uint32_t i = 0; i < rd->nreads; i++)
+            more |= rd->reads[i] != stage;
         for (uint32_t k = first[r]; k < first[r + 1]; k++) {
             sw_statement_row *row = &t->rows[cites[k]];
-            row->rules[row->nrules++] = p->rules[r].id;
+            row->stage_only[row->nrules] = (uint8_t)!more;
+            row->nencoding += (uint32_t)more;
+            row->rules[row->nrules++] = rd->id;
         }
+    }
     return 1;
 }
 
@@ -574,10 +589,12 @@ sw_status sw_statement_table_build(sw_statement_table *t, const sw_program *p)
         return SW_ERR_NOMEM;
     }
     for (size_t s = 0; s < t->count; s++) {
-        if (t->rows[s].nrules)
+        if (t->rows[s].nencoding)
             t->encoded++;
         else if (t->rows[s].statement->excused)
             t->excused++;
+        else if (t->rows[s].nrules)
+            t->cited_only++;
         else
             t->missing++;
     }

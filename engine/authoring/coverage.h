@@ -14,7 +14,10 @@
  *                passing scenario in which a rule citing it fired.
  * The accumulator is filled one evaluated scenario at a time (sw_coverage_record)
  * and read when the run is over. The statement table is the static side: for each
- * statement, the rules that cite it, its excuse, or nothing.
+ * statement, the rules that cite it, its excuse, or nothing. A statement is
+ * encoded only by a rule whose condition tests more than the stage: one cited
+ * only by rules whose whole condition is the stage (`stage is engagement`) is
+ * "cited, not encoded" unless it is excused.
  */
 #ifndef SW_COVERAGE_H
 #define SW_COVERAGE_H
@@ -95,7 +98,9 @@ typedef struct sw_statement_row {
     const sw_source_def *source;
     const sw_statement_def *statement;
     const char **rules;        /* ids of the rules citing it, in rule order */
+    uint8_t *stage_only;       /* per rule above: its condition tests nothing but the stage */
     uint32_t nrules;
+    uint32_t nencoding;        /* of them, rules whose condition tests more than the stage */
 } sw_statement_row;
 
 typedef struct sw_statement_table {
@@ -103,9 +108,11 @@ typedef struct sw_statement_table {
     sw_arena arena;
     sw_statement_row *rows;    /* by source id, then statement id */
     size_t count;
-    size_t encoded;            /* cited by some rule */
-    size_t excused;            /* not cited, excused */
-    size_t missing;            /* neither: NOT ENCODED */
+    size_t encoded;            /* cited by a rule whose condition tests more than the stage */
+    size_t cited_only;         /* cited only by rules whose whole condition is the stage, not
+                                  excused: CITED, NOT ENCODED */
+    size_t excused;            /* not encoded, excused */
+    size_t missing;            /* neither cited nor excused: NOT ENCODED */
 } sw_statement_table;
 
 sw_status sw_statement_table_build(sw_statement_table *t, const sw_program *p);

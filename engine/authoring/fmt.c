@@ -302,7 +302,7 @@ void sw_fmt_expr(sw_buf *b, const sw_file *f, const sw_expr *e)
         put_sub(b, f, e, e->lhs, 0);
         break;
     case SW_E_SINCE:
-        sw_buf_puts(b, e->mode == 7 ? "weeks since " : "days since ");
+        sw_buf_puts(b, e->mode == 7 ? "weeks since " : e->mode == SW_SINCE_MONTHS ? "months since " : "days since ");
         put_sub(b, f, e, e->lhs, 0);
         break;
     case SW_E_AND:

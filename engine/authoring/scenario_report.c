@@ -507,14 +507,14 @@ static void put_row(sw_buf *out, const char *id, const char *section, size_t wid
 
 static void put_encoding(sw_buf *out, const sw_statement_row *row)
 {
-    if (row->nrules) {
-        for (uint32_t i = 0; i < row->nrules; i++)
-            sw_buf_printf(out, "%s%s", i ? ", " : "", row->rules[i]);
-    } else if (row->statement->excused) {
-        sw_buf_puts(out, "excused: ");
+    if (!row->nencoding && !row->statement->excused)
+        sw_buf_puts(out, row->nrules ? "CITED, NOT ENCODED: " : "NOT ENCODED");
+    for (uint32_t i = 0; i < row->nrules; i++)
+        sw_buf_printf(out, "%s%s%s", i ? ", " : "", row->rules[i], row->stage_only[i] ? " (stage only)" : "");
+    if (!row->nencoding && row->statement->excused) {
+        sw_buf_puts(out, row->nrules ? "; excused: " : "excused: ");
         put(out, row->statement->excused);
-    } else
-        sw_buf_puts(out, "NOT ENCODED");
+    }
     sw_buf_putc(out, '\n');
 }
 
@@ -544,14 +544,15 @@ sw_status sw_statement_render_text(const sw_statement_table *t, sw_buf *out)
         put_encoding(out, &t->rows[i]);
     }
     sw_buf_free(&id);
-    sw_buf_printf(out, "\n%zu statement%s: %zu encoded, %zu excused, %zu not encoded\n", t->count,
-                  t->count == 1 ? "" : "s", t->encoded, t->excused, t->missing);
+    sw_buf_printf(out, "\n%zu statement%s: %zu encoded, %zu cited not encoded, %zu excused, %zu not encoded\n",
+                  t->count, t->count == 1 ? "" : "s", t->encoded, t->cited_only, t->excused, t->missing);
     return sw_buf_failed(out) || id.failed ? SW_ERR_NOMEM : SW_OK;
 }
 
 static const char *row_status(const sw_statement_row *row)
 {
-    return row->nrules ? "encoded" : row->statement->excused ? "excused" : "not_encoded";
+    return row->nencoding ? "encoded" : row->statement->excused ? "excused"
+         : row->nrules ? "cited_not_encoded" : "not_encoded";
 }
 
 sw_status sw_statement_render_json(const sw_statement_table *t, sw_buf *out)
@@ -576,6 +577,12 @@ sw_status sw_statement_render_json(const sw_statement_table *t, sw_buf *out)
         for (uint32_t k = 0; k < row->nrules; k++)
             sw_json_string(&w, row->rules[k]);
         sw_json_end_array(&w);
+        sw_json_key(&w, "stage_only_rules");
+        sw_json_begin_array(&w);
+        for (uint32_t k = 0; k < row->nrules; k++)
+            if (row->stage_only[k])
+                sw_json_string(&w, row->rules[k]);
+        sw_json_end_array(&w);
         key_string(&w, "excused", row->statement->excused);
         sw_json_end_object(&w);
     }
@@ -584,6 +591,7 @@ sw_status sw_statement_render_json(const sw_statement_table *t, sw_buf *out)
     sw_json_begin_object(&w);
     key_uint(&w, "statements", t->count);
     key_uint(&w, "encoded", t->encoded);
+    key_uint(&w, "cited_not_encoded", t->cited_only);
     key_uint(&w, "excused", t->excused);
     key_uint(&w, "not_encoded", t->missing);
     sw_json_end_object(&w);

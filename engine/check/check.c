@@ -987,10 +987,11 @@ static int check_expr_at(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *con
             return 0;
         if (e->lhs->type.kind != SW_T_DATE) {
             report(m, d, e->lhs->at, "E214", NULL, "'%s since' needs a date, but this is %s",
-                   e->mode == 7 ? "weeks" : "days", type_word(m, &e->lhs->type));
+                   e->mode == 7 ? "weeks" : e->mode == SW_SINCE_MONTHS ? "months" : "days",
+                   type_word(m, &e->lhs->type));
             return 0;
         }
-        set_type(e, SW_T_INT);
+        set_type(e, e->mode == SW_SINCE_MONTHS ? SW_T_NUMBER : SW_T_INT);
         return 1;
     }
     return 0;

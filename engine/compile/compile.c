@@ -211,6 +211,7 @@ static uint32_t compile_expr(compiler *c, const sw_expr *e)
              : e->kind == SW_E_NEG    ? SW_OP_NEG
              : e->kind == SW_E_KNOWN  ? (e->negated ? SW_OP_IS_MISSING : SW_OP_IS_KNOWN)
              : e->mode == 7           ? SW_OP_WEEKS_SINCE
+             : e->mode == SW_SINCE_MONTHS ? SW_OP_MONTHS_SINCE
                                       : SW_OP_DAYS_SINCE;
         n.a = compile_expr(c, e->lhs);
         n.numeric = e->kind == SW_E_NEG && e->type.kind == SW_T_NUMBER;
@@ -272,6 +273,7 @@ static void reads_of(const sw_program *p, const sw_node *nodes, uint32_t root, s
         return;
     case SW_OP_DAYS_SINCE:
     case SW_OP_WEEKS_SINCE:
+    case SW_OP_MONTHS_SINCE:
         s->uses_date = 1;
         reads_of(p, nodes, n->a, s);
         return;
@@ -510,6 +512,9 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
                                               c->p->items[SW_ITEM_RISK][act->target].severity);
         if (a->kind == SW_ACT_SET) {
             act->value = compile_expr(c, a->value);
+            /* a whole number set into a number fact is stored as a number */
+            if (!c->failed && act->target < m->nfacts && m->types[act->target].kind == SW_T_NUMBER)
+                act->value = to_number(c, act->value, a->value);
             if (!c->failed)
                 reads_of(c->p, c->nodes, act->value, &reads);
         }

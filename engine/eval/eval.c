@@ -19,6 +19,7 @@
  * May use: util/, lang/, compile/, facts/. (tests/layout checks it.)
  */
 #include "eval/eval.h"
+#include "lang/value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -174,9 +175,12 @@ sw_value sw_eval_node(const sw_eval *ev, uint32_t idx)
         return boolean(!sw_eval_node(ev, n->a).known);
     case SW_OP_DAYS_SINCE:
     case SW_OP_WEEKS_SINCE:
+    case SW_OP_MONTHS_SINCE:
         a = sw_eval_node(ev, n->a);
         if (!a.known || !ev->has_today)
             return unknown();
+        if (n->op == SW_OP_MONTHS_SINCE)
+            return number(sw_date_months_between(a.u.i, ev->today));
         return integer(n->op == SW_OP_DAYS_SINCE ? ev->today - a.u.i
                                                  : floor_div(ev->today - a.u.i, 7));
     case SW_OP__COUNT:

@@ -31,8 +31,11 @@ typedef enum sw_expr_kind {
     SW_E_IN,           /* lhs in { items }; negated for `not in` */
     SW_E_CONTAINS,     /* lhs contains rhs | any {items} | all {items} */
     SW_E_KNOWN,        /* lhs is known; negated for `is missing` */
-    SW_E_SINCE         /* days/weeks since lhs */
+    SW_E_SINCE         /* days/weeks/months since lhs */
 } sw_expr_kind;
+
+/* The mode of `months since` (days and weeks use their length in days). */
+#define SW_SINCE_MONTHS 30
 
 typedef enum sw_contains_mode { SW_CONTAINS_ONE, SW_CONTAINS_ANY, SW_CONTAINS_ALL } sw_contains_mode;
 
@@ -40,7 +43,8 @@ typedef struct sw_expr {
     uint8_t kind;           /* sw_expr_kind */
     uint8_t op;             /* sw_opcode for CMP and ARITH */
     uint8_t negated;
-    uint8_t mode;           /* CONTAINS: sw_contains_mode; SINCE: 7 for weeks, 1 for days */
+    uint8_t mode;           /* CONTAINS: sw_contains_mode; SINCE: 7 for weeks, 1 for days,
+                               SW_SINCE_MONTHS for months */
     uint8_t eq_typo;        /* written with '=' or '==' (reported by the checker) */
     sw_loc at;
     struct sw_expr *lhs, *rhs;

@@ -65,6 +65,38 @@ sw_date_status sw_date_read(const char *s, size_t len, int32_t *days)
     return SW_DATE_OK;
 }
 
+static int days_in_month(int y, int m)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return mdays[m - 1] + (m == 2 && leap);
+}
+
+/* The day k calendar months after y-m-d: the same day of the month, or the
+ * month's last day when it is shorter (31 January + 1 month is 28 or 29 February). */
+static int64_t add_months(int y, int m, int d, int64_t k)
+{
+    int64_t total = (int64_t)y * 12 + (m - 1) + k;
+    int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+    int nm = (int)(total - ny * 12) + 1;
+    int nd = d < days_in_month((int)ny, nm) ? d : days_in_month((int)ny, nm);
+    return days_from_civil((int)ny, nm, nd);
+}
+
+double sw_date_months_between(int64_t from, int64_t to)
+{
+    int y, m, d, ty, tm, td;
+    civil_from_days((int32_t)from, &y, &m, &d);
+    civil_from_days((int32_t)to, &ty, &tm, &td);
+    int64_t k = ((int64_t)ty * 12 + tm) - ((int64_t)y * 12 + m);
+    while (add_months(y, m, d, k) > to)
+        k--;
+    while (add_months(y, m, d, k + 1) <= to)
+        k++;
+    int64_t lo = add_months(y, m, d, k), hi = add_months(y, m, d, k + 1);
+    return (double)k + (double)(to - lo) / (double)(hi - lo);
+}
+
 int sw_date_parse(const char *s, size_t len, int32_t *days)
 {
     return sw_date_read(s, len, days) == SW_DATE_OK;

@@ -27,6 +27,12 @@ typedef enum sw_date_status {
 sw_date_status sw_date_read(const char *s, size_t len, int32_t *days);
 /* sw_date_read(...) == SW_DATE_OK. */
 int sw_date_parse(const char *s, size_t len, int32_t *days);
+/* Calendar months from date `from` to date `to` (days since 1970-01-01): the whole
+ * months completed (the same day of the month, or the month's last day when the
+ * month is shorter), plus the days into the next month as a fraction of that
+ * month's length. 2026-01-15 to 2026-02-15 is 1, to 2026-03-01 is 1.5 (14 of 28
+ * days); negative when `to` is earlier. */
+double sw_date_months_between(int64_t from, int64_t to);
 /* Writes "YYYY-MM-DD" and a NUL into out[11]. */
 void sw_date_format(int32_t days, char out[11]);
 

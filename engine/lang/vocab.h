@@ -112,7 +112,8 @@ extern const sw_item_words sw_item_vocab[SW_ITEM__COUNT];
     OP(IS_KNOWN,   1, "a is known")                                             \
     OP(IS_MISSING, 1, "a is unknown")                                           \
     OP(DAYS_SINCE, 1, "assessment date minus date a, in days")                  \
-    OP(WEEKS_SINCE, 1, "whole weeks since date a")
+    OP(WEEKS_SINCE, 1, "whole weeks since date a")                                 \
+    OP(MONTHS_SINCE, 1, "calendar months since date a, the part month as a fraction")
 
 typedef enum sw_opcode {
 #define SW_OP_ENUM(name, arity, doc) SW_OP_##name,

@@ -376,6 +376,7 @@ static void gaps_of(const sw_eval *ev, uint32_t node, gap_list *g)
         return;
     case SW_OP_DAYS_SINCE:
     case SW_OP_WEEKS_SINCE:
+    case SW_OP_MONTHS_SINCE:
         if (!ev->has_today)
             add_gap(g, GAP_ASSESSED_ON);
         break;

@@ -111,7 +111,7 @@ static void collect(tr *t, uint32_t n, reads *r)
     case SW_OP_CONST: return;
     case SW_OP_LOAD: r->slots[x->a >> 6] |= (uint64_t)1 << (x->a & 63); return;
     case SW_OP_IS_KNOWN: case SW_OP_IS_MISSING: r->failed = 1; return;
-    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE: r->today = 1; break;
+    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE: case SW_OP_MONTHS_SINCE: r->today = 1; break;
     default: break;
     }
     collect(t, x->a, r);

@@ -119,6 +119,11 @@ static const check_case cases[] = {
         "test.sw:18:28: error[E214]: 'days since' needs a date, but this is a whole number\n"
         "   18 | rule r \"R\" when days since phq9 > 3 then recommend cbt end\n"
         "      |                            ^~~~\n"},
+    {"e214 months",
+        "rule r \"R\" when months since phq9 > 3 then recommend cbt end\n",
+        "test.sw:18:30: error[E214]: 'months since' needs a date, but this is a whole number\n"
+        "   18 | rule r \"R\" when months since phq9 > 3 then recommend cbt end\n"
+        "      |                              ^~~~\n"},
     {"e215",
         "rule r \"R\" when phq9 > 3 then set flag = 3 end\n",
         "test.sw:18:42: error[E215]: 'flag' holds true/false but this is a whole number\n"

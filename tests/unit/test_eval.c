@@ -172,6 +172,20 @@ static void test_arithmetic_and_dates(void **state)
     /* a date in the future counts back: floor, not truncation */
     assert_int_equal(truth("weeks since released_on is -1", "2026-11-20", PAIRS("released_on=2026-11-21")), 'T');
     assert_int_equal(truth("days since released_on < 14", "2024-03-01", PAIRS("released_on=2024-02-28")), 'T');
+    /* months since: whole calendar months, then the part month as a fraction */
+    assert_int_equal(truth("months since released_on is 1", "2026-02-15", PAIRS("released_on=2026-01-15")), 'T');
+    assert_int_equal(truth("months since released_on < 1", "2026-02-14", PAIRS("released_on=2026-01-15")), 'T');
+    assert_int_equal(truth("months since released_on > 1", "2026-02-16", PAIRS("released_on=2026-01-15")), 'T');
+    assert_int_equal(truth("months since released_on is 1.5", "2026-03-01", PAIRS("released_on=2026-01-15")), 'T');
+    /* the 31st plus a month is the last day of a shorter month */
+    assert_int_equal(truth("months since released_on is 1", "2024-02-29", PAIRS("released_on=2024-01-31")), 'T');
+    assert_int_equal(truth("months since released_on < 1", "2024-02-28", PAIRS("released_on=2024-01-31")), 'T');
+    /* a year is twelve months whatever its length; a day more is more than a year */
+    assert_int_equal(truth("months since released_on is 12", "2025-02-28", PAIRS("released_on=2024-02-29")), 'T');
+    assert_int_equal(truth("months since released_on > 12", "2025-03-01", PAIRS("released_on=2024-02-29")), 'T');
+    assert_int_equal(truth("months since released_on is -1", "2026-11-20", PAIRS("released_on=2026-12-20")), 'T');
+    assert_int_equal(truth("months since released_on < 0", "2026-11-20", PAIRS("released_on=2026-11-21")), 'T');
+    assert_int_equal(truth("months since released_on > 1", NULL, PAIRS("released_on=2026-11-13")), 'U');
     /* without the assessment date, time since is unknown */
     assert_int_equal(truth("days since released_on < 14", NULL, PAIRS("released_on=2026-11-13")), 'U');
     /* constant subexpressions are folded by the checker and give the same truth */

@@ -145,6 +145,9 @@ static void test_expressions(void **state)
         "rule r \"R\"\nwhen\n  not not (x is 3)\n  and x is missing\n  and weeks since d >= 2\nthen\n"
         "  set f = a or (b and c)\n    because \"q \\\\ \\n\"\nend\n");
     expect_layout(
+        "rule r \"R\" when (months since d) > 1.5 and months since d <= 12 then advise p end\n",
+        "rule r \"R\"\nwhen\n  months since d > 1.5\n  and months since d <= 12\nthen\n  advise p\nend\n");
+    expect_layout(
         "rule r \"R\" when s contains x and s contains any {x, y} and s contains all {x}\n"
         "and n not in {-1, 2} and t in {\"a\", \"b\"} then advise p end\n",
         "rule r \"R\"\nwhen\n  s contains x\n  and s contains any { x, y }\n  and s contains all { x }\n"

@@ -909,22 +909,31 @@ static void test_statement_table(void **state)
     sw_ruleset *rs = load("statement DD.a_final \"Final\" \"Summary.\" excused \"Narrative\"\n"
                           "statement DD.b_open \"Engagement\" \"Not encoded.\"\n"
                           "rule r1 \"R1\" cites DD.eng_goal when injecting then recommend outreach end\n"
-                          "rule r2 \"R2\" cites DD.eng_goal, DD.eng_goal, DD when phq9 >= 1 then recommend outreach end\n");
+                          "rule r2 \"R2\" cites DD.eng_goal, DD.eng_goal, DD when phq9 >= 1 then recommend outreach end\n"
+                          "statement DD.c_stance \"Engagement\" \"Cited by the stage only.\"\n"
+                          "statement DD.d_excused \"Engagement\" \"Stage only, excused.\" excused \"Stance\"\n"
+                          "statement DD.e_more \"Engagement\" \"Stage and a fact.\"\n"
+                          "rule r3 \"R3\" cites DD.c_stance, DD.d_excused, DD.e_more when stage is engagement then recommend outreach end\n"
+                          "rule r4 \"R4\" cites DD.e_more when stage is engagement and injecting then recommend outreach end\n");
     sw_statement_table t;
     assert_int_equal(sw_statement_table_build(&t, &rs->prog), SW_OK);
-    assert_int_equal(t.count, 3);
-    assert_int_equal(t.encoded, 1);
-    assert_int_equal(t.excused, 1);
+    assert_int_equal(t.count, 6);
+    assert_int_equal(t.encoded, 2);
+    assert_int_equal(t.cited_only, 1);
+    assert_int_equal(t.excused, 2);
     assert_int_equal(t.missing, 1);
     sw_buf out = SW_BUF_INIT;
     assert_int_equal(sw_statement_render_text(&t, &out), SW_OK);
-    assert_string_equal(out.data, "statement   | section           | encoded by\n"
-                                  "------------+-------------------+-----------\n"
-                                  "DD.a_final  | Final             | excused: Narrative\n"
-                                  "DD.b_open   | Engagement        | NOT ENCODED\n"
-                                  "DD.eng_goal | Engagement / Goal | r1, r2\n"
+    assert_string_equal(out.data, "statement    | section           | encoded by\n"
+                                  "-------------+-------------------+-----------\n"
+                                  "DD.a_final   | Final             | excused: Narrative\n"
+                                  "DD.b_open    | Engagement        | NOT ENCODED\n"
+                                  "DD.c_stance  | Engagement        | CITED, NOT ENCODED: r3 (stage only)\n"
+                                  "DD.d_excused | Engagement        | r3 (stage only); excused: Stance\n"
+                                  "DD.e_more    | Engagement        | r3 (stage only), r4\n"
+                                  "DD.eng_goal  | Engagement / Goal | r1, r2\n"
                                   "\n"
-                                  "3 statements: 1 encoded, 1 excused, 1 not encoded\n");
+                                  "6 statements: 2 encoded, 1 cited not encoded, 2 excused, 1 not encoded\n");
     sw_buf_free(&out);
     sw_statement_table_free(&t);
     sw_ruleset_free(rs);

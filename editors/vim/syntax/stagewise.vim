@@ -22,7 +22,7 @@ syntax keyword swRuleKeyword when then end
 syntax keyword swAction recommend advise move set
 " Operators written as words
 syntax keyword swOperatorWord and or not in is known missing contains any all since
-syntax keyword swOperatorWord days weeks
+syntax keyword swOperatorWord days weeks months
 " Types
 syntax keyword swType bool int number date text one of
 " Literals and levels
