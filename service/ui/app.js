@@ -311,7 +311,7 @@ function ruleExplanation(r) {
 
 function showExplanation(title, parts) {
   const box = $('explanation-body');
-  box.replaceChildren(el('h4', { id: 'explanation-subject' }, title), parts);
+  box.replaceChildren(el('h4', { id: 'explanation-subject' }, title), ...[parts].flat(2));
   $('explanation').focus();
 }
 
@@ -431,7 +431,7 @@ function renderDecision(d) {
   const facts = (rec.input && rec.input.facts) || {};
   const known = Object.entries(facts).filter(([, v]) => v !== null);
   const unknown = Object.entries(facts).filter(([, v]) => v === null).map(([k]) => k);
-  $('decision-body').replaceChildren(
+  $('decision-body').replaceChildren(...[
     el('h3', {}, 'Decision ' + d.decision_id),
     el('table', {}, [['Recorded', rec.timestamp], ['Rule set', rec.guideline + ' ' + rec.guideline_version + ' (' + rec.ruleset_sha256 + ')'],
       ['Engine', rec.engine_version], ['Client', rec.client || 'not recorded'], ['Assessed on', (rec.input && rec.input.assessed_on) || 'not given'],
@@ -443,7 +443,7 @@ function renderDecision(d) {
     el('h3', {}, 'Facts (' + known.length + ' recorded, ' + unknown.length + ' unknown)'),
     el('table', {}, el('tr', {}, el('th', { scope: 'col' }, 'Fact'), el('th', { scope: 'col' }, 'Value')),
       known.map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', {}, Array.isArray(v) ? (v.length ? v.join(', ') : 'none') : String(v))))),
-    unknown.length ? el('p', { class: 'hint' }, 'Unknown: ' + unknown.join(', ')) : null);
+    unknown.length ? el('p', { class: 'hint' }, 'Unknown: ' + unknown.join(', ')) : null].flat().filter(Boolean));
 }
 
 async function openDecision(id) {
