@@ -11,7 +11,7 @@
 # that the brief on the page names the same risks, recommendations and stage as
 # `stagewise eval` does for that client, opens the explanation of a recommendation
 # and a "why not?", opens a logged decision (chain verified, replay identical), and
-# a rule of the guidance. Screenshots are kept in ARTIFACTS (docs/workbench.md).
+# a rule of the guidance, and the page at half the width (as at 200 % zoom). Screenshots are kept in ARTIFACTS (docs/workbench.md).
 # Exits 77 (skipped) when chromium or chromedriver is not installed. Every check
 # prints a line only when it fails; the last line is "N passed, M failed".
 
@@ -292,6 +292,18 @@ open_page '#rule/food_first'
 wait_text '#rule-source' 'rule food_first' ||
     check "a rule's source text" "rule food_first ..." "$(text_of '#rule-source')"
 screenshot rule
+
+# ---- 200 % zoom: half the width, the same page, nothing wider than the window ----
+
+wd_call POST /window/rect '{"width": 640, "height": 1000}' > /dev/null
+open_page '#try'
+wait_js "$loaded" || fatal "the page did not load at 640 pixels"
+check "at 200 % zoom nothing is wider than the window" true \
+    "$(script 'return document.documentElement.scrollWidth <= window.innerWidth;')"
+check "at 200 % zoom the brief goes under the form" true \
+    "$(script 'return document.querySelector(".outcome").getBoundingClientRect().top >
+                      document.querySelector(".client").getBoundingClientRect().top;')"
+screenshot try-narrow
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
