@@ -181,6 +181,15 @@ check "the form's groups are the schema's facts blocks" \
     "$(script 'return [...document.querySelectorAll("#groups legend")].filter(l => l.parentNode.classList.contains("group")).map(l => l.textContent);')"
 check "every fact starts unknown" "0" \
     "$(script 'return Object.keys(clientDocument().facts).length;')"
+press_tab() {
+    wd_call POST /actions '{"actions": [{"type": "key", "id": "keyboard", "actions": [
+        {"type": "keyDown", "value": "\uE004"}, {"type": "keyUp", "value": "\uE004"}]}]}' > /dev/null
+}
+open_page '#try'
+wait_js "$loaded" || fatal "the page did not load again"
+press_tab
+check "the first Tab reaches the skip link" "Skip to the content" \
+    "$(script 'return document.activeElement.textContent;' | jq -r '.')"
 
 # ---- filling the form ----
 
@@ -270,6 +279,17 @@ script 'document.getElementById("whynot-target").value = "recommend:cbt";' > /de
 click '#whynot-form button'
 wait_text '#whynot-answer' 'cbt was not recommended' ||
     check "client 01: why not cbt" "cbt was not recommended..." "$(text_of '#whynot-answer')"
+# the keyboard: Enter on a focused "Why?" opens the explanation
+press() { # press KEY: one key pressed and released (WebDriver key codes)
+    wd_call POST /actions "$(jq -cn --arg k "$1" '{actions: [{type: "key", id: "keyboard",
+        actions: [{type: "keyDown", value: $k}, {type: "keyUp", value: $k}]}]}')" > /dev/null
+}
+script 'document.querySelector("#risks li:first-child button").focus();' > /dev/null
+press "$(printf '\356\200\207')"    # U+E007, Enter
+wait_text '#explanation-subject' "Why:" ||
+    check "client 01: Enter on Why? opens the explanation" "Why: ..." "$(text_of '#explanation-subject')"
+check "client 01: the explanation has the focus" explanation \
+    "$(script 'return document.activeElement.id;' | jq -r '.')"
 screenshot try-client-01
 
 # ---- a decision ----
