@@ -208,8 +208,9 @@ async function evaluateForm() {
     state.lastResult = reply.result;
     renderResult(reply.result);
     $('brief-text').textContent = reply.brief;
-    setStatus('Brief updated: ' + reply.result.summary.rules_fired + ' of ' +
-      reply.result.summary.rules_total + ' rules fired.');
+    if (!$('view-try').hidden)
+      setStatus('Brief updated: ' + reply.result.summary.rules_fired + ' of ' +
+        reply.result.summary.rules_total + ' rules fired.');
   } catch (e) {
     if (counter !== state.tryCounter) return;
     $('result').replaceChildren(el('p', { class: 'verdict bad', role: 'alert' }, e.message));
@@ -360,7 +361,7 @@ function renderGuidance() {
       const here = rules.filter(r => r.stages && r.stages.includes(s.id) && r.stages.length < n);
       box.append(el('section', { id: 'stage-' + s.id }, el('h3', {}, s.title || s.id),
         s.goal ? el('p', {}, 'Goal: ' + s.goal) : null,
-        el('p', { class: 'hint' }, here.length + ' rules can fire only at some stages, this one among them'),
+        el('p', { class: 'hint' }, here.length + ' rules can fire at this stage but not at every stage'),
         el('ul', { class: 'rules-list' }, here.map(ruleLink))));
     }
     const every = rules.filter(r => !r.stages || r.stages.length === n);
@@ -475,6 +476,7 @@ async function load() {
 }
 
 function showView(name) {
+  if (name !== 'try') setStatus('');
   for (const v of ['try', 'guidance', 'rule', 'decision']) $('view-' + v).hidden = v !== name;
   for (const v of ['try', 'guidance', 'decision'])
     if (v === name || (name === 'rule' && v === 'guidance')) $('nav-' + v).setAttribute('aria-current', 'page');

@@ -305,6 +305,9 @@ screenshot decision
 
 open_page '#guidance'
 wait_text '#guidance-body' 'scenarios loaded' || fatal "the guidance did not show"
+check "the guidance by stage: each stage's rules" 4 \
+    "$(script 'return document.querySelectorAll("#guidance-body section[id^=stage-]").length;')"
+screenshot guidance-by-stage
 click '#by-document'
 wait_text '#guidance-body' 'Document ' || check "the guidance by document" "Document ..." ""
 screenshot guidance-by-document
@@ -324,6 +327,13 @@ check "at 200 % zoom the brief goes under the form" true \
     "$(script 'return document.querySelector(".outcome").getBoundingClientRect().top >
                       document.querySelector(".client").getBoundingClientRect().top;')"
 screenshot try-narrow
+
+# the server stops cleanly (under the sanitizers: no error, no leak)
+kill "$server"
+wait "$server"
+check "the server stopped cleanly" 0 $?
+server=
+grep -q 'Sanitizer' "$tmp/server.err" && check "no sanitizer report" "" "$(grep -m3 Sanitizer "$tmp/server.err")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
