@@ -179,6 +179,9 @@ check "the form has a control per base fact" \
 check "the form's groups are the schema's facts blocks" \
     "$(jq -c '[.groups[].title]' "$tmp/schema.json")" \
     "$(script 'return [...document.querySelectorAll("#groups legend")].filter(l => l.parentNode.classList.contains("group")).map(l => l.textContent);')"
+check "every control has a label" "[]" \
+    "$(script 'return [...document.querySelectorAll("input, select, textarea")].filter(c =>
+        !(c.labels && c.labels.length) && !c.getAttribute("aria-label")).map(c => c.id);')"
 check "every fact starts unknown" "0" \
     "$(script 'return Object.keys(clientDocument().facts).length;')"
 press_tab() {
