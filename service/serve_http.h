@@ -94,6 +94,9 @@ sw_facts *serve_read_facts(const serve_snapshot *snap, const char *name, const c
 /* Evaluates; NULL with the reply set on failure. */
 sw_result *serve_evaluate(const serve_snapshot *snap, const sw_facts *facts, serve_reply *reply);
 
+/* GET /v1/rules (serve_guidance.c). */
+void serve_handle_rules(serve_server *srv, const serve_call *call, serve_reply *reply);
+
 /* The workbench's routes (serve_workbench.c): /ui/..., /v1/schema, /v1/rules,
  * /v1/try, /v1/explain[/RULE], /v1/why-not/QUESTION, /v1/decisions/ID; NULL for
  * another path. suffix receives the part after the route's prefix, as for

@@ -208,8 +208,9 @@ async function evaluateForm() {
     state.lastResult = reply.result;
     renderResult(reply.result);
     $('brief-text').textContent = reply.brief;
-    setStatus('Brief updated: ' + reply.result.summary.rules_fired + ' of ' +
-      reply.result.summary.rules_total + ' rules fired.');
+    if (!$('view-try').hidden)
+      setStatus('Brief updated: ' + reply.result.summary.rules_fired + ' of ' +
+        reply.result.summary.rules_total + ' rules fired.');
   } catch (e) {
     if (counter !== state.tryCounter) return;
     $('result').replaceChildren(el('p', { class: 'verdict bad', role: 'alert' }, e.message));
@@ -311,7 +312,7 @@ function ruleExplanation(r) {
 
 function showExplanation(title, parts) {
   const box = $('explanation-body');
-  box.replaceChildren(el('h4', { id: 'explanation-subject' }, title), parts);
+  box.replaceChildren(el('h4', { id: 'explanation-subject' }, title), ...[parts].flat(2));
   $('explanation').focus();
 }
 
@@ -360,7 +361,7 @@ function renderGuidance() {
       const here = rules.filter(r => r.stages && r.stages.includes(s.id) && r.stages.length < n);
       box.append(el('section', { id: 'stage-' + s.id }, el('h3', {}, s.title || s.id),
         s.goal ? el('p', {}, 'Goal: ' + s.goal) : null,
-        el('p', { class: 'hint' }, here.length + ' rules can fire only at some stages, this one among them'),
+        el('p', { class: 'hint' }, here.length + ' rules can fire at this stage but not at every stage'),
         el('ul', { class: 'rules-list' }, here.map(ruleLink))));
     }
     const every = rules.filter(r => !r.stages || r.stages.length === n);
@@ -431,11 +432,12 @@ function renderDecision(d) {
   const facts = (rec.input && rec.input.facts) || {};
   const known = Object.entries(facts).filter(([, v]) => v !== null);
   const unknown = Object.entries(facts).filter(([, v]) => v === null).map(([k]) => k);
-  $('decision-body').replaceChildren(
+  $('decision-body').replaceChildren(...[
     el('h3', {}, 'Decision ' + d.decision_id),
     el('table', {}, [['Recorded', rec.timestamp], ['Rule set', rec.guideline + ' ' + rec.guideline_version + ' (' + rec.ruleset_sha256 + ')'],
       ['Engine', rec.engine_version], ['Client', rec.client || 'not recorded'], ['Assessed on', (rec.input && rec.input.assessed_on) || 'not given'],
-      ['Log line', String(d.line)]].map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))),
+      ['Log line', String(d.line)], ['Sequence number', String(rec.seq)], ['Previous record\u2019s hash', rec.prev],
+      ['This record\u2019s hash', rec.hash]].map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))),
     el('h3', {}, 'The chain'), el('p', { class: 'verdict ' + (c.decision_verified ? (c.state === 'intact' ? 'good' : 'note') : 'bad'), id: 'chain-verdict' }, chainText),
     rp.hash_ok === false ? el('p', { class: 'verdict bad' }, 'The record does not match its own hash: it was changed after it was written.') : null,
     el('h3', {}, 'Replay'), replayPart,
@@ -443,7 +445,7 @@ function renderDecision(d) {
     el('h3', {}, 'Facts (' + known.length + ' recorded, ' + unknown.length + ' unknown)'),
     el('table', {}, el('tr', {}, el('th', { scope: 'col' }, 'Fact'), el('th', { scope: 'col' }, 'Value')),
       known.map(([k, v]) => el('tr', {}, el('td', {}, k), el('td', {}, Array.isArray(v) ? (v.length ? v.join(', ') : 'none') : String(v))))),
-    unknown.length ? el('p', { class: 'hint' }, 'Unknown: ' + unknown.join(', ')) : null);
+    unknown.length ? el('p', { class: 'hint' }, 'Unknown: ' + unknown.join(', ')) : null].flat().filter(Boolean));
 }
 
 async function openDecision(id) {
@@ -475,6 +477,7 @@ async function load() {
 }
 
 function showView(name) {
+  if (name !== 'try') setStatus('');
   for (const v of ['try', 'guidance', 'rule', 'decision']) $('view-' + v).hidden = v !== name;
   for (const v of ['try', 'guidance', 'decision'])
     if (v === name || (name === 'rule' && v === 'guidance')) $('nav-' + v).setAttribute('aria-current', 'page');

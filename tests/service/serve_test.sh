@@ -112,8 +112,8 @@ req() {
     touch "$tmp/body"
 }
 
-field() {
-    jq -r "$1" "$tmp/body"
+field() { # field [-c] FILTER
+    if [ "$1" = -c ]; then jq -c "$2" "$tmp/body"; else jq -r "$1" "$tmp/body"; fi
 }
 
 # ---- fixtures ----
@@ -413,6 +413,115 @@ check "request timeout closes the connection" 0 $?
 check "request timeout: no reply" closed "$(sed -n 2p "$tmp/slow.out" | cut -d' ' -f1)"
 req GET /healthz
 check "server still answers after a timeout" 200 "$code"
+stop_server TERM
+
+# ---- the workbench's endpoints (docs/workbench.md) ----
+
+start_server rules --token-file "$tmp/tokens" --log "$tmp/wb.log" --scenarios rules/tests
+ex01=examples/clients/01-rough-sleeper-psychosis.yaml
+req GET /ui/
+check "workbench page without a token" 200 "$code"
+contains "workbench page: HTML" "$tmp/headers" "Content-Type: text/html; charset=utf-8"
+contains "workbench page: CSP" "$tmp/headers" "Content-Security-Policy: default-src 'self'"
+cmp -s "$tmp/body" service/ui/index.html
+check "workbench page is service/ui/index.html as written" 0 $?
+req GET /ui
+check "workbench page without the slash" 200 "$code"
+req GET /ui/app.js
+contains "workbench script: JavaScript" "$tmp/headers" "Content-Type: text/javascript; charset=utf-8"
+cmp -s "$tmp/body" service/ui/app.js
+check "workbench script is service/ui/app.js" 0 $?
+req GET /ui/app.css
+contains "workbench style: CSS" "$tmp/headers" "Content-Type: text/css; charset=utf-8"
+req GET /ui/secrets.txt
+check "workbench: unknown file" "404 not_found" "$code $(field .error)"
+req GET /ui/sub/app.js
+check "workbench: no subfolders" 401 "$code"
+req GET /v1/schema
+check "schema needs the token" 401 "$code"
+req GET /v1/rules
+check "rules need the token" 401 "$code"
+req POST /v1/try --data-binary @"$ex01"
+check "try needs the token" 401 "$code"
+req GET /v1/decisions/x
+check "decisions need the token" 401 "$code"
+
+req GET /v1/ruleset -H "$auth"
+nfacts=$(field '.counts.facts + .counts.derived')
+nrules=$(field .counts.rules)
+req GET /v1/schema -H "$auth"
+check "schema" "200 stagewise-schema" "$code $(field .format)"
+check "schema: the first facts block and its heading" "Stage and treatment journey stage stage" \
+    "$(field '.groups[0] | .title + " " + .facts[0].name + " " + .facts[0].type')"
+check "schema: a range" "1 8" "$(field '.groups[].facts[] | select(.name == "sats_level") | "\(.min) \(.max)"')"
+check "schema: an enumeration" "none irregular regular" \
+    "$(field '[.groups[].facts[] | select(.name == "keyworker_contact") | .members[]] | join(" ")')"
+check "schema: every base and derived fact" "$nfacts" "$(field '[.groups[].facts[]] + .derived | length')"
+check "schema: statements with their excuses" "true" "$(field '[.sources[].statements[] | select(.excused != null)] | length > 0')"
+
+req GET /v1/rules -H "$auth"
+check "rules" "200 $nrules" "$code $(field '.rules | length')"
+check "rules: source text" "rule build_alliance" \
+    "$(field '.rules[] | select(.id == "build_alliance") | .text' | head -c 19)"
+check "rules: a rule that can fire at one stage" '["engagement"]' \
+    "$(field -c '.rules[] | select(.id == "build_alliance") | .stages')"
+check "rules: a risk rule fires at every stage" 4 \
+    "$(field '.rules[] | select(.id == "injecting_bbv_untested") | .stages | length')"
+check "rules: scenarios read" true "$(field '.scenarios > 100')"
+check "rules: the scenarios that fire a rule" true \
+    "$(field '[.rules[] | select(.id == "build_alliance") | .scenarios[] | select(.fired)] | length > 0')"
+check "rules: metadata and citations" "testing DD" \
+    "$(field '.rules[] | select(.id == "build_alliance") | .status + " " + .citations[0].source')"
+
+req POST /v1/try -H "$auth" --data-binary @"$ex01"
+check "try" 200 "$code"
+"$bin" eval rules -f "$ex01" --format json | jq -S . > "$tmp/ex01.expected"
+jq -S .result "$tmp/body" > "$tmp/ex01.actual"
+cmp -s "$tmp/ex01.expected" "$tmp/ex01.actual"
+check "try: the result is eval's" 0 $?
+"$bin" eval rules -f "$ex01" > "$tmp/ex01.brief"
+jq -j .brief "$tmp/body" > "$tmp/ex01.brief.actual"
+cmp -s "$tmp/ex01.brief" "$tmp/ex01.brief.actual"
+check "try: the brief is eval's" 0 $?
+check "try: nothing logged" 0 "$(wc -l < "$tmp/wb.log" 2> /dev/null || echo 0)"
+
+req POST /v1/explain/build_alliance -H "$auth" --data-binary @"$ex01"
+"$bin" explain rules -f "$ex01" --rule build_alliance --format json > "$tmp/explain.expected"
+cmp -s "$tmp/explain.expected" "$tmp/body"
+check "explain a rule: explain's document" "200 0" "$code $?"
+req POST /v1/explain -H "$auth" --data-binary @"$ex01"
+check "explain the rules that fired" "200 $(jq .summary.rules_fired "$tmp/ex01.expected")" "$code $(field '.rules | length')"
+req POST /v1/explain/no_such_rule -H "$auth" --data-binary @"$ex01"
+check "explain an unknown rule" "404 unknown_question" "$code $(field .error)"
+req POST /v1/why-not/recommend:cbt -H "$auth" --data-binary @"$ex01"
+"$bin" explain rules -f "$ex01" --why-not recommend:cbt --format json > "$tmp/whynot.expected"
+cmp -s "$tmp/whynot.expected" "$tmp/body"
+check "why not: explain's document" "200 0" "$code $?"
+req POST /v1/why-not/recommend:cbtt -H "$auth" --data-binary @"$ex01"
+check "why not an unknown outcome" "404 unknown_question" "$code $(field .error)"
+req POST /v1/explain/build_alliance -H "$auth" --data-binary '{"facts": {"stage": "nowhere"}}'
+check "explain with bad facts" "422 invalid_facts" "$code $(field .error)"
+
+req POST /v1/evaluate -H "$auth" --data-binary @"$ex01"
+id=$(tr -d '\r' < "$tmp/headers" | sed -n 's/^Stagewise-Decision-Id: //p')
+req POST /v1/evaluate -H "$auth" --data-binary @examples/clients/13-json-client.json
+req GET "/v1/decisions/$id" -H "$auth"
+check "a decision" "200 $id 1" "$code $(field .record.decision_id) $(field .line)"
+check "a decision: its chain" "intact true" "$(field '.chain.state + " " + (.chain.decision_verified | tostring)')"
+check "a decision: replayed" "identical true 0" \
+    "$(field '.replay.state + " " + (.replay.hash_ok | tostring) + " " + (.replay.differences | length | tostring)')"
+req GET /v1/decisions/00000000-0000-4000-8000-000000000000 -H "$auth"
+check "an unknown decision" "404 unknown_decision" "$code $(field .error)"
+req GET '/v1/decisions/a%22b' -H "$auth"
+check "a decision id with a quote" "400 invalid_request" "$code $(field .error)"
+sed -i '1s/"housing":"rough_sleeping"/"housing":"stable"/' "$tmp/wb.log"
+req GET "/v1/decisions/$id" -H "$auth"
+check "an altered decision: the chain" "altered false" "$(field '.chain.state + " " + (.chain.decision_verified | tostring)')"
+check "an altered decision: not replayed" "the facts have errors" "$(field '.replay.error')"
+stop_server TERM
+start_server rules --token-file "$tmp/tokens"
+req GET "/v1/decisions/$id" -H "$auth"
+check "decisions without a log" "404 no_decision_log" "$code $(field .error)"
 stop_server TERM
 
 # ---- start-up errors ----

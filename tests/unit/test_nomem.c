@@ -379,12 +379,48 @@ static void test_tools_fail_cleanly(void **state)
     }
 }
 
+/* The workbench's schema document (sw_ruleset_schema_render) of the shipped rules. */
+static void test_schema_fails_cleanly(void **state)
+{
+    (void)state;
+    sw_ruleset *rules = NULL;
+    name_sources(0);
+    assert_int_equal(sw_ruleset_load_texts(sources, nrule_files, &rules, NULL), SW_OK);
+    char *want = NULL;
+    size_t want_len = 0;
+    assert_int_equal(sw_ruleset_schema_render(rules, &want, &want_len), SW_OK);
+    unsigned long n, nomem = 0;
+    for (n = 1;; n++) {
+        char *got = NULL;
+        size_t len = 0;
+        arm(n);
+        sw_status status = sw_ruleset_schema_render(rules, &got, &len);
+        int reached = disarm();
+        expect_ok_or_nomem(status, "rendering the schema", n);
+        if (status == SW_OK) {
+            assert_int_equal(len, want_len);
+            assert_memory_equal(got, want, len);
+        } else {
+            assert_null(got);
+        }
+        nomem += status == SW_ERR_NOMEM;
+        sw_free(got);
+        if (!reached)
+            break;
+    }
+    print_message("schema: %lu allocations, %lu runs answered SW_ERR_NOMEM\n", n - 1, nomem);
+    assert_true(nomem > 0);
+    sw_free(want);
+    sw_ruleset_free(rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_fails_cleanly),
         cmocka_unit_test(test_clients_fail_cleanly),
         cmocka_unit_test(test_tools_fail_cleanly),
+        cmocka_unit_test(test_schema_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
