@@ -18,6 +18,7 @@
 /* Every file that reports E or F diagnostics. */
 static const char *const source_paths[] = {
     SW_SOURCE_DIR "/engine/check/check.c",
+    SW_SOURCE_DIR "/engine/check/check_fhir.c",
     SW_SOURCE_DIR "/engine/api/ruleset.c",
     SW_SOURCE_DIR "/engine/lang/syntax.c",
     SW_SOURCE_DIR "/grammar/parser.y",
