@@ -7,7 +7,8 @@
  * Every clause is the parser's word and argument; here they get their meaning:
  * the resource type, the code, which value, a component or questionnaire item,
  * the accepted units, the look-back window and the code map, each checked against
- * the fact's type. Codes E401..E407 (docs/errors.md).
+ * the fact's type. A fact may have several sources (an Observation and a
+ * questionnaire item, say); the latest resource of any of them gives its value. Codes E401..E407 (docs/errors.md).
  *
  * May use: util/, lang/. (tests/layout checks it.)
  */
@@ -176,7 +177,15 @@ static int map_target(sw_model *m, sw_decl *d, const sw_fhir_pair *pr, const sw_
 static int cmp_source(const void *a, const void *b)
 {
     const sw_fhir_source *x = a, *y = b;
-    return x->slot < y->slot ? -1 : x->slot > y->slot;
+    if (x->slot != y->slot)
+        return x->slot < y->slot ? -1 : 1;
+    if (x->resource != y->resource)
+        return x->resource < y->resource ? -1 : 1;
+    int c = strcmp(x->code, y->code);
+    if (c)
+        return c;
+    c = strcmp(x->component ? x->component : "", y->component ? y->component : "");
+    return c ? c : strcmp(x->item ? x->item : "", y->item ? y->item : "");
 }
 
 static int same_text(const char *a, const char *b)
@@ -185,8 +194,7 @@ static int same_text(const char *a, const char *b)
 }
 
 /* Checks one declaration into *src; returns 0 when it has errors. */
-static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src, sw_decl **decl_of,
-                     uint32_t nsrc)
+static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
 {
     char hint[200];
     unsigned before = m->errors;
@@ -208,15 +216,6 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src, sw_decl **dec
                    "unknown fact '%s'", d->name.name);
         }
     }
-    for (uint32_t i = 0; slot != SW_NONE && i < nsrc; i++)
-        if (src[-(long)nsrc + (long)i].slot == slot) {
-            const sw_decl *first = decl_of[i];
-            snprintf(hint, sizeof hint, "the first is at %s:%u; one fact has one source",
-                     m->files[first->file].name, sw_syntax_line(&m->files[first->file], first->at.off));
-            report(m, d, d->name.at, "E407", hint, "'%s' is mapped from FHIR twice", d->name.name);
-            slot = SW_NONE;
-            break;
-        }
     src->slot = slot;
     src->file = m->files[d->file].name;
     src->line = sw_syntax_line(&m->files[d->file], d->at.off);
@@ -389,15 +388,12 @@ void sw_check_fhir(sw_model *m)
     for (sw_decl *d = m->decls; d; d = d->next) {
         if (d->kind != SW_D_FHIR)
             continue;
-        if (check_one(m, d, src + k, decl_of, k))
-            decl_of[k++] = d;
-        else if (src[k].slot != SW_NONE)
-            /* keep the slot taken, so a second mapping of the fact is still told */
+        if (check_one(m, d, src + k))
             decl_of[k++] = d;
         if (m->arena->failed)
             return;
     }
-    /* two facts read from the very same place */
+    /* two mappings of the very same place (for one fact or two) */
     for (uint32_t i = 0; i < k; i++)
         for (uint32_t j = 0; j < i; j++)
             if (src[i].resource == src[j].resource && same_text(src[i].code, src[j].code) &&
@@ -408,11 +404,10 @@ void sw_check_fhir(sw_model *m)
                          m->files[first->file].name,
                          sw_syntax_line(&m->files[first->file], first->at.off));
                 report(m, decl_of[i], decl_of[i]->text_at, "E407", hint,
-                       "'%s' is read from the same FHIR source as another fact",
-                       decl_of[i]->name.name);
+                       "'%s' is read from a FHIR source mapped already", decl_of[i]->name.name);
                 break;
             }
-    qsort(src, k, sizeof *src, cmp_source);
+    qsort(src, k, sizeof *src, cmp_source);   /* a total order: identical sources are refused */
     m->fhir = src;
     m->nfhir = k;
 }

@@ -190,11 +190,11 @@ static const check_case cases[] = {
         "      = hint: did you mean 'stable'?\n"},
     {"e407",
         "fhir phq9: Observation \"http://loinc.org|44261-6\" value number\n"
-        "fhir phq9: Observation \"http://loinc.org|44261-6\" value number\n",
-        "test.sw:19:6: error[E407]: 'phq9' is mapped from FHIR twice\n"
-        "   19 | fhir phq9: Observation \"http://loinc.org|44261-6\" value number\n"
-        "      |      ^~~~\n"
-        "      = hint: the first is at test.sw:18; one fact has one source\n"},
+        "fhir phq9: Observation \"http://loinc.org|44261-6\" value number within 9 days\n",
+        "test.sw:19:24: error[E407]: 'phq9' is read from a FHIR source mapped already\n"
+        "   19 | fhir phq9: Observation \"http://loinc.org|44261-6\" value number within 9 days\n"
+        "      |                        ^~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "      = hint: 'phq9' reads it already (test.sw:18)\n"},
 };
 
 static void test_each_error(void **state)
