@@ -79,6 +79,8 @@ static void say(fhir_run *r, sw_severity sev, const char *code, const sw_jnode *
     sw_where w = {r->name, r->text, r->len, at ? at->start : 0, 1};
     if (at && at->type != SW_JOBJECT && at->type != SW_JARRAY && at->end > at->start)
         w.length = at->end - at->start;
+    if (field && *field)
+        sw_buf_printf(&msg, " (at %s)", field);
     if (msg.failed || !sw_diag_add(r->diags, sev, code, w, field, hint, "%s", msg.data ? msg.data : ""))
         r->nomem = 1;
     sw_buf_free(&msg);
