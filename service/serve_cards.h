@@ -32,12 +32,18 @@
 #define SERVE_CDS_EXTENSION "org.stagewise"
 
 /* Appends the discovery document of GET /cds-services for the rule set. The
- * service's id is the guideline identifier. Returns 0, or -1 when out of memory. */
-int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out);
+ * service's id is the guideline identifier; its prefetch templates are the FHIR
+ * searches the rules' fhir mappings read (sw_fhir_prefetch). Returns 0, or -1
+ * when out of memory. */
+int serve_cards_discovery(const sw_ruleset *rules, const sw_ruleset_info *info, sw_buf *out);
 
 /* Appends the CDS Hooks response ({"cards": [...], "extension": {...}}) for one
  * evaluated client. Returns 0, or -1 when out of memory. */
 int serve_cards_render(const sw_report *rep, const char *hook_instance, sw_buf *out);
+/* As serve_cards_render, with what did not fit the FHIR mappings (may be NULL) in
+ * the response's extension, under "errors". */
+int serve_cards_render_mapped(const sw_report *rep, const char *hook_instance,
+                              const sw_diagnostics *mapping, sw_buf *out);
 
 /* Writes into out (37 bytes) the uuid of the card of kind ("risk", "recommendation",
  * "stage", "challenges", "advice", "data-gaps") and item id (NULL for the cards

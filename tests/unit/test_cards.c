@@ -274,7 +274,7 @@ static void test_discovery(void **state)
     (void)state;
     sw_ruleset *rules = risk_rules();
     sw_buf out = {0};
-    assert_int_equal(serve_cards_discovery(sw_ruleset_describe(rules), &out), 0);
+    assert_int_equal(serve_cards_discovery(rules, sw_ruleset_describe(rules), &out), 0);
     assert_string_equal(
         out.data,
         "{\n"
