@@ -9,6 +9,10 @@
  * can say "client 3 of 5"); the others are still evaluated and the command ends with
  * CLI_EXIT_FACTS.
  *
+ * With --fhir FILE, one client's facts come from a FHIR R4 Bundle or CDS Hooks
+ * request through the rule set's fhir mappings (sw_facts_from_fhir); what did not
+ * fit a mapping is told on standard error and the client is still evaluated.
+ *
  * With -j N the clients are evaluated and rendered on N worker threads
  * (eval_batch.c) while this thread reads the stream; the results come back in input
  * order and are written by the same calls as without -j, so the output, the
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -31,11 +36,13 @@
 #include "util/grow.h"
 
 enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_KEY, OPT_DECISION_ID,
-       OPT_TIMESTAMP, OPT_JOBS, OPT_DETAIL };
+       OPT_TIMESTAMP, OPT_JOBS, OPT_DETAIL, OPT_FHIR, OPT_ASSESSED_ON };
 
 static const cli_option eval_options[] = {
     {OPT_HELP, 'h', "help", 0},
     {OPT_FACTS, 'f', "facts", 1},
+    {OPT_FHIR, 0, "fhir", 1},
+    {OPT_ASSESSED_ON, 0, "assessed-on", 1},
     {OPT_FORMAT, 0, "format", 1},
     {OPT_DETAIL, 0, "detail", 0},
     {OPT_JOBS, 'j', "jobs", 1},
@@ -49,6 +56,7 @@ static const cli_option eval_options[] = {
 
 const char cli_eval_help[] =
     "Usage: stagewise eval RULES... -f FACTS [-f FACTS]... [--format FORMAT] [-j N]\n"
+    "       stagewise eval RULES... --fhir FILE [--assessed-on DATE] [--format FORMAT]\n"
     "\n"
     "Evaluates each client in FACTS against the rule set and prints the result:\n"
     "recommended interventions, advice, challenges, risks, the stage verdict and data\n"
@@ -65,6 +73,13 @@ const char cli_eval_help[] =
     "Options:\n"
     "  -f, --facts FILE     the clients' facts; '-' reads standard input; may be\n"
     "                       given more than once; each input is at most " CLI_FACTS_LIMIT_TEXT "\n"
+    "      --fhir FILE      one client's facts from FHIR R4: a Bundle, a resource or\n"
+    "                       a CDS Hooks request with prefetch, mapped by the rules'\n"
+    "                       fhir declarations; what does not fit is told on standard\n"
+    "                       error and its fact stays unknown; may be given more than\n"
+    "                       once (one client each)\n"
+    "      --assessed-on DATE  with --fhir: the assessment date, YYYY-MM-DD, that\n"
+    "                       look-back windows count from (default: today, UTC)\n"
     "      --format FORMAT  how results are printed:\n"
     "                         text   per client, the brief: one screen (at most 40\n"
     "                                lines of 100 columns) of risks, today's actions,\n"
@@ -391,6 +406,53 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
     return code;
 }
 
+/* Reads one FHIR input (one client) and evaluates it. */
+static int eval_fhir(eval_state *st, const char *path, const char *assessed_on,
+                     sw_diagnostics *diags)
+{
+    const char *name = cli_input_name(path);
+    cli_input input;
+
+    switch (cli_read_input(path, CLI_FACTS_LIMIT, &input)) {
+    case CLI_READ_OK:
+        break;
+    case CLI_READ_IO:
+        st->io_errors = 1;
+        cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", name, strerror(input.error_number));
+        return CLI_EXIT_OK;
+    case CLI_READ_TOO_BIG:
+        st->facts_errors = 1;
+        cli_fail(CLI_EXIT_FACTS, CLI_TOO_BIG_FMT, CLI_TOO_BIG_ARGS(name, input, "FHIR input"));
+        return CLI_EXIT_OK;
+    case CLI_READ_NOMEM:
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory reading '%s'", name);
+    }
+    sw_facts *facts = NULL;
+    sw_diagnostics_clear(diags);
+    sw_status status = sw_facts_from_fhir(st->rules, name, input.data, input.len, assessed_on,
+                                          &facts, diags);
+    cli_input_free(&input);
+    int code = cli_print_diagnostics(diags);
+    if (code != CLI_EXIT_OK || (status != SW_OK && status != SW_ERR_FACTS)) {
+        sw_facts_free(facts);
+        return code != CLI_EXIT_OK ? code : cli_fail_status(status, "reading FHIR");
+    }
+    if (status == SW_ERR_FACTS) {
+        st->facts_errors = 1;
+        fprintf(stderr, "%s: not evaluated\n", name);
+        return CLI_EXIT_OK;
+    }
+    if (st->batch == NULL) {
+        out_document(&st->out);
+        code = evaluate_one(st, facts);
+        sw_facts_free(facts);
+        return code;
+    }
+    code = eval_batch_add(st->batch, facts); /* takes facts over */
+    int flushed = eval_batch_flush(st->batch, code != CLI_EXIT_OK);
+    return code != CLI_EXIT_OK ? code : flushed;
+}
+
 /* Reads one facts input and evaluates its clients. */
 static int eval_input(eval_state *st, const char *path, sw_diagnostics *diags)
 {
@@ -415,6 +477,23 @@ static int eval_input(eval_state *st, const char *path, sw_diagnostics *diags)
     int code = eval_documents(st, name, &input, diags);
     cli_input_free(&input);
     return code;
+}
+
+/* Whether text is a real calendar day YYYY-MM-DD from 1900-01-01 to 9999-12-31,
+ * the dates the library takes (docs/language.md). */
+static int cli_date_ok(const char *text)
+{
+    static const int days_in[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(text) != 10 || text[4] != '-' || text[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
+            return 0;
+    int y = atoi(text), m = atoi(text + 5), d = atoi(text + 8);
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days_in[m - 1] + (m == 2 && leap);
 }
 
 static int parse_format(const char *text, out_format *format)
@@ -495,17 +574,18 @@ static int parse_jobs(const char *text, unsigned *jobs)
 
 /* Evaluates every facts input in turn; returns the exit code. */
 static int run(const char *const *rule_paths, size_t nrules, const char *const *facts_paths,
-               size_t nfacts, out_format format, cli_audit_log *log, unsigned jobs)
+               size_t nfacts, const char *const *fhir_paths, size_t nfhir,
+               const char *assessed_on, out_format format, cli_audit_log *log, unsigned jobs)
 {
     eval_state st = {0};
     int code;
 
     /* Name every missing facts file before the rules are even loaded. */
-    for (size_t i = 0; i < nfacts; i++) {
+    for (size_t i = 0; i < nfacts + nfhir; i++) {
+        const char *path = i < nfacts ? facts_paths[i] : fhir_paths[i - nfacts];
         int error_number = 0;
-        if (!cli_can_open(facts_paths[i], 1, &error_number)) {
-            cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", facts_paths[i],
-                     strerror(error_number));
+        if (!cli_can_open(path, 1, &error_number)) {
+            cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", path, strerror(error_number));
             st.io_errors = 1;
         }
     }
@@ -532,6 +612,8 @@ static int run(const char *const *rule_paths, size_t nrules, const char *const *
     code = start_batch(&st, jobs);
     for (size_t i = 0; i < nfacts && code == CLI_EXIT_OK && !st.out.failed; i++)
         code = eval_input(&st, facts_paths[i], diags);
+    for (size_t i = 0; i < nfhir && code == CLI_EXIT_OK && !st.out.failed; i++)
+        code = eval_fhir(&st, fhir_paths[i], assessed_on, diags);
     eval_batch_free(st.batch);
     if (code == CLI_EXIT_OK)
         out_finish(&st.out);
@@ -560,7 +642,10 @@ int cli_cmd_eval(int argc, char **argv)
 {
     const char **rule_paths = malloc((size_t)argc * sizeof *rule_paths);
     const char **facts_paths = malloc((size_t)argc * sizeof *facts_paths);
-    size_t nrules = 0, nfacts = 0;
+    const char **fhir_paths = malloc((size_t)argc * sizeof *fhir_paths);
+    size_t nrules = 0, nfacts = 0, nfhir = 0;
+    const char *assessed_on = NULL;
+    char today[11];
     out_format format = OUT_TEXT;
     int detail = 0;
     int stdin_used = 0, id, code = CLI_EXIT_OK, production = 0;
@@ -570,7 +655,7 @@ int cli_cmd_eval(int argc, char **argv)
     cli_audit_log log;
     unsigned jobs = 1;
 
-    if (rule_paths == NULL || facts_paths == NULL) {
+    if (rule_paths == NULL || facts_paths == NULL || fhir_paths == NULL) {
         code = cli_fail(CLI_EXIT_INTERNAL, "out of memory");
         goto done;
     }
@@ -606,6 +691,19 @@ int cli_cmd_eval(int argc, char **argv)
                 stdin_used = 1;
             }
             facts_paths[nfacts++] = value;
+            break;
+        case OPT_FHIR:
+            if (strcmp(value, "-") == 0) {
+                if (stdin_used) {
+                    code = cli_usage_error("eval", "standard input can be read only once");
+                    goto done;
+                }
+                stdin_used = 1;
+            }
+            fhir_paths[nfhir++] = value;
+            break;
+        case OPT_ASSESSED_ON:
+            assessed_on = value;
             break;
         case OPT_FORMAT:
             if (!parse_format(value, &format)) {
@@ -664,18 +762,37 @@ int cli_cmd_eval(int argc, char **argv)
         code = cli_usage_error("eval", "no rule files given");
         goto done;
     }
-    if (nfacts == 0) {
+    if (nfacts == 0 && nfhir == 0) {
         code = cli_usage_error("eval", "no facts given (use -f FILE, or -f - for "
-                                       "standard input)");
+                                       "standard input, or --fhir FILE)");
         goto done;
+    }
+    if (assessed_on && nfhir == 0) {
+        code = cli_usage_error("eval", "--assessed-on goes with --fhir (a facts file "
+                                       "gives its own assessed_on)");
+        goto done;
+    }
+    if (assessed_on && !cli_date_ok(assessed_on)) {
+        code = cli_usage_error("eval", "--assessed-on needs a real date YYYY-MM-DD, got '%s'",
+                               assessed_on);
+        goto done;
+    }
+    if (!assessed_on) {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(today, sizeof today, "%Y-%m-%d", &tm);
+        assessed_on = today;
     }
     code = cli_audit_log_open(&log, log_path, key_path, decision_id, timestamp, production);
     if (code == CLI_EXIT_OK)
-        code = run(rule_paths, nrules, facts_paths, nfacts, format, &log, jobs);
+        code = run(rule_paths, nrules, facts_paths, nfacts, fhir_paths, nfhir, assessed_on,
+                   format, &log, jobs);
     cli_audit_log_close(&log);
 
 done:
     free(rule_paths);
     free(facts_paths);
+    free(fhir_paths);
     return code;
 }

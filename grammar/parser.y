@@ -67,6 +67,8 @@ static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char
     sw_cite *cite;
     sw_action_ast *action;
     sw_decl *decl;
+    sw_fhir_clause *fclause;
+    sw_fhir_pair *fpair;
 }
 
 %token GUIDELINE "'guideline'" VERSION "'version'" SOURCE "'source'" FILE_KW "'file'"
@@ -82,6 +84,7 @@ static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char
 %token BOOL_KW "'bool'" INT_KW "'int'" NUMBER_KW "'number'" DATE_KW "'date'" TEXT_KW "'text'"
 %token DOTDOT "'..'" ARROW "'->'" LE "'<='" GE "'>='" EQEQ "'=='" NEQ "'!='"
 %token AUTHOR "'author'" REVIEWER "'reviewer'" REVIEWED "'reviewed'" STATUS "'status'" ALLOW "'allow'"
+%token FHIR "'fhir'"
 %token LEX_ERROR "invalid character"
 %token <str> IDENT "name" STRING "text in quotes"
 %token <num> INT_LIT "whole number" NUMBER_LIT "decimal number" BOOL_LIT "true or false"
@@ -95,6 +98,10 @@ static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char
 %type <cite> cite cite_list
 %type <action> action action_list
 %type <decl> rule_head rule_clauses rule_clause item_tail
+%type <ident> fhir_word fhir_head fhir_texts
+%type <fclause> fhir_clauses fhir_clause
+%type <fpair> fhir_pairs fhir_pair
+%type <expr> fhir_target
 
 %%
 
@@ -153,6 +160,60 @@ decl
     | rule_head WHEN expr THEN action_list END
         { if ($1) { $1->cond = $3; $1->actions = $5; $1->span = @$; add_decl(sx, $1); } }
     | RULE error END
+    | FHIR ident ':' fhir_word STRING fhir_clauses
+        { sw_decl *d = mk_decl(sx, SW_D_FHIR, @$); if (d) { d->name = *$2; d->kind_word = *$4;
+          d->text = $5; d->text_at = @5; d->fhir = $6; add_decl(sx, d); } }
+    ;
+
+/* A FHIR mapping's clauses: a word and one argument each; the checker knows the words. */
+fhir_clauses
+    : %empty                          { $$ = NULL; }
+    | fhir_clause fhir_clauses        { if ($1) $1->next = $2; $$ = $1 ? $1 : $2; }
+    ;
+
+fhir_clause
+    : fhir_head fhir_word
+        { $$ = NEW(sw_fhir_clause); if ($$) { $$->word = *$1; $$->arg = SW_FA_WORD; $$->value = *$2; $$->at = @$; } }
+    | fhir_head fhir_texts
+        { $$ = NEW(sw_fhir_clause); if ($$) { $$->word = *$1; $$->arg = SW_FA_TEXTS; $$->texts = $2; $$->at = @$; } }
+    | fhir_head INT_LIT DAYS
+        { $$ = NEW(sw_fhir_clause); if ($$) { $$->word = *$1; $$->arg = SW_FA_DAYS; $$->days = $2.i; $$->at = @$; } }
+    | fhir_head '{' fhir_pairs '}'
+        { $$ = NEW(sw_fhir_clause); if ($$) { $$->word = *$1; $$->arg = SW_FA_MAP; $$->map = $3; $$->at = @$; } }
+    ;
+
+fhir_head
+    : IDENT                           { $$ = mk_ident_node(sx, $1, @1); }
+    ;
+
+fhir_word
+    : IDENT                           { $$ = mk_ident_node(sx, $1, @1); }
+    | NUMBER_KW                       { $$ = mk_ident_node(sx, "number", @1); }
+    | INT_KW                          { $$ = mk_ident_node(sx, "int", @1); }
+    | BOOL_KW                         { $$ = mk_ident_node(sx, "bool", @1); }
+    | DATE_KW                         { $$ = mk_ident_node(sx, "date", @1); }
+    | TEXT_KW                         { $$ = mk_ident_node(sx, "text", @1); }
+    ;
+
+fhir_texts
+    : STRING                          { $$ = mk_ident_node(sx, $1, @1); }
+    | STRING ',' fhir_texts           { $$ = mk_ident_node(sx, $1, @1); if ($$) $$->next = $3; }
+    ;
+
+fhir_pairs
+    : fhir_pair                       { $$ = $1; }
+    | fhir_pair ',' fhir_pairs        { if ($1) $1->next = $3; $$ = $1 ? $1 : $3; }
+    ;
+
+fhir_pair
+    : STRING ARROW fhir_target
+        { $$ = NEW(sw_fhir_pair); if ($$) { $$->code = $1; $$->at = @1; $$->target = $3; } }
+    ;
+
+fhir_target
+    : name                            { $$ = mk_expr(sx, SW_E_NAME, @$); if ($$) $$->s = $1; }
+    | INT_LIT                         { $$ = mk_expr(sx, SW_E_INT, @$); if ($$) $$->i = $1.i; }
+    | BOOL_LIT                        { $$ = mk_expr(sx, SW_E_BOOL, @$); if ($$) $$->i = $1.i; }
     ;
 
 stage_order

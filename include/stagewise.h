@@ -200,6 +200,25 @@ SW_API sw_status sw_facts_set_members(sw_facts *facts, const char *fact,
                                       const char *const *members, size_t nmembers,
                                       sw_diagnostics *diags);
 SW_API sw_status sw_facts_set_unknown(sw_facts *facts, const char *fact);
+/* Facts from FHIR R4, by the rule set's `fhir` declarations (docs/language.md):
+ * data is a Bundle, one resource, or a CDS Hooks request whose prefetch values are
+ * Bundles or resources. assessed_on ("YYYY-MM-DD", required) is the assessment
+ * date the look-back windows count from. Resources that do not fit a mapping leave
+ * their fact unknown and add a warning (a note for those set aside: withdrawn,
+ * too old, no value) naming the resource id, with the JSON path in field; the call
+ * still answers SW_OK. SW_ERR_FACTS when data is not JSON or not FHIR (F101),
+ * SW_ERR_ARG for a bad argument or date. *out is the caller's (sw_facts_free). */
+SW_API sw_status sw_facts_from_fhir(const sw_ruleset *rules, const char *name, const char *data,
+                                    size_t len, const char *assessed_on, sw_facts **out,
+                                    sw_diagnostics *diags);
+/* The FHIR searches that fetch what the mappings read, as CDS Hooks prefetch
+ * templates: one per resource type mapped (0 to 2). For index i, *key is the
+ * prefetch key ("observations", "questionnaireResponses", static storage) and
+ * *query the search, e.g. "Observation?patient={{context.patientId}}&code=
+ * http://loinc.org|44261-6,...", a buffer the caller frees with sw_free. */
+SW_API size_t sw_fhir_prefetch_count(const sw_ruleset *rules);
+SW_API sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **key,
+                                  char **query);
 /* The client identifier given with the facts, or NULL. */
 SW_API const char *sw_facts_client(const sw_facts *facts);
 

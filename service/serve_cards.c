@@ -596,7 +596,34 @@ static int questions_card(sw_json *w, const response *r)
     return emit(w, r, &c);
 }
 
-static void write_response_extension(sw_json *w, const sw_provenance *p)
+/* What did not fit the FHIR mappings: code, severity, message, where, JSON path. */
+static void write_mapping_errors(sw_json *w, const sw_diagnostics *mapping)
+{
+    static const char *const sev[] = {"error", "warning", "note"};
+    sw_json_key(w, "errors");
+    sw_json_begin_array(w);
+    for (size_t i = 0; i < sw_diagnostics_count(mapping); i++) {
+        const sw_diagnostic *d = sw_diagnostics_at(mapping, i);
+        sw_json_begin_object(w);
+        sw_json_key(w, "code");
+        sw_json_string(w, d->code);
+        sw_json_key(w, "severity");
+        sw_json_string(w, sev[d->severity <= SW_SEV_NOTE ? d->severity : SW_SEV_ERROR]);
+        sw_json_key(w, "message");
+        sw_json_string(w, d->message);
+        sw_json_key(w, "path");
+        sw_json_string(w, d->field);
+        sw_json_key(w, "line");
+        sw_json_int(w, d->line);
+        sw_json_key(w, "column");
+        sw_json_int(w, d->column);
+        sw_json_end_object(w);
+    }
+    sw_json_end_array(w);
+}
+
+static void write_response_extension(sw_json *w, const sw_provenance *p,
+                                     const sw_diagnostics *mapping)
 {
     sw_json_key(w, "extension");
     sw_json_begin_object(w);
@@ -614,6 +641,8 @@ static void write_response_extension(sw_json *w, const sw_provenance *p)
     sw_json_string(w, p->engine_version);
     sw_json_key(w, "client");
     sw_json_string(w, p->client);
+    if (mapping != NULL && sw_diagnostics_count(mapping) > 0)
+        write_mapping_errors(w, mapping);
     sw_json_end_object(w);
     sw_json_end_object(w);
 }
@@ -633,6 +662,12 @@ int serve_cards_link(const char *public_url, const char *decision_id, sw_buf *ou
 int serve_cards_render(const sw_report *rep, const char *hook_instance, const char *link,
                        sw_buf *out)
 {
+    return serve_cards_render_mapped(rep, hook_instance, link, NULL, out);
+}
+
+int serve_cards_render_mapped(const sw_report *rep, const char *hook_instance, const char *link,
+                              const sw_diagnostics *mapping, sw_buf *out)
+{
     sw_json w;
     response r = {rep, hook_instance, link};
 
@@ -644,23 +679,24 @@ int serve_cards_render(const sw_report *rep, const char *hook_instance, const ch
         stage_card(&w, &r) != 0 || questions_card(&w, &r) != 0)
         return -1;
     sw_json_end_array(&w);
-    write_response_extension(&w, &rep->provenance);
+    write_response_extension(&w, &rep->provenance, mapping);
     sw_json_end_object(&w);
     return sw_json_end_line(&w);
 }
 
 /* ---- discovery ---- */
 
-int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out)
+int serve_cards_discovery(const sw_ruleset *rules, const sw_ruleset_info *info, sw_buf *out)
 {
     sw_json w;
     sw_buf description = {0};
+    int failed = 0;
 
     sw_buf_printf(&description,
-                     "Stagewise: %s %s. Send the client document (client, assessed_on, "
-                     "facts) in prefetch.%s or context.%s; the cards give each critical "
-                     "risk, the warnings, today's actions, the stage and the questions to "
-                     "ask.",
+                     "Stagewise: %s %s. Send the FHIR resources the prefetch templates ask "
+                     "for, or the client document (client, assessed_on, facts) in "
+                     "prefetch.%s or context.%s; the cards give each critical risk, the "
+                     "warnings, today's actions, the stage and the questions to ask.",
                      info->title, info->version, SERVE_CDS_FACTS_KEY, SERVE_CDS_FACTS_KEY);
     sw_json_init(&w, out, 1);
     sw_json_begin_object(&w);
@@ -677,15 +713,26 @@ int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out)
     sw_json_string_n(&w, description.data != NULL ? description.data : "", description.len);
     sw_json_key(&w, "prefetch");
     sw_json_begin_object(&w);
+    for (size_t i = 0; rules != NULL && i < sw_fhir_prefetch_count(rules); i++) {
+        const char *key = NULL;
+        char *query = NULL;
+        if (sw_fhir_prefetch(rules, i, &key, &query) != SW_OK) {
+            failed = 1;
+            break;
+        }
+        sw_json_key(&w, key);
+        sw_json_string(&w, query);
+        sw_free(query);
+    }
     sw_json_end_object(&w);
     sw_json_key(&w, "usageRequirements");
-    sw_json_string(&w, "The CDS client sends the Stagewise client document in prefetch."
-                          SERVE_CDS_FACTS_KEY " or context." SERVE_CDS_FACTS_KEY
-                          "; see docs/integration.md.");
+    sw_json_string(&w, "The CDS client sends the prefetch results (searchset Bundles), or "
+                          "the Stagewise client document in prefetch." SERVE_CDS_FACTS_KEY
+                          " or context." SERVE_CDS_FACTS_KEY "; see docs/integration.md.");
     sw_json_end_object(&w);
     sw_json_end_array(&w);
     sw_json_end_object(&w);
-    int failed = description.failed;
+    failed |= description.failed;
     sw_buf_free(&description);
     return sw_json_end_line(&w) != 0 || failed ? -1 : 0;
 }

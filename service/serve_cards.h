@@ -41,16 +41,18 @@
 #define SERVE_CDS_EXTENSION "org.stagewise"
 
 /* Appends the discovery document of GET /cds-services for the rule set. The
- * service's id is the guideline identifier. Returns 0, or -1 when out of memory. */
-int serve_cards_discovery(const sw_ruleset_info *info, sw_buf *out);
+ * service's id is the guideline identifier; its prefetch templates are the FHIR
+ * searches the rules' fhir mappings read (sw_fhir_prefetch). Returns 0, or -1
+ * when out of memory. */
+int serve_cards_discovery(const sw_ruleset *rules, const sw_ruleset_info *info, sw_buf *out);
 
 /* How many questions the questions card asks (the full list is in the result). */
 #define SERVE_CARDS_QUESTIONS 5
 
 /* Where the cards' links point: PUBLIC_URL SERVE_CARDS_LINK_PATH DECISION_ID, the
- * logged decision (its record, chain and replay). This path is the one place to
- * change when the workbench's decision page (/ui/, issue 15) is to be the target. */
-#define SERVE_CARDS_LINK_PATH "/v1/decisions/"
+ * workbench's page of the logged decision (its facts, outcome, chain and replay;
+ * docs/workbench.md), which reads GET /v1/decisions/ID. */
+#define SERVE_CARDS_LINK_PATH "/ui/#decision/"
 
 /* Appends the link of a logged decision to out; appends nothing when public_url is
  * NULL or decision_id is NULL or empty. Returns 0, or -1 when out of memory. */
@@ -61,6 +63,10 @@ int serve_cards_link(const char *public_url, const char *decision_id, sw_buf *ou
  * Returns 0, or -1 when out of memory. */
 int serve_cards_render(const sw_report *rep, const char *hook_instance, const char *link,
                        sw_buf *out);
+/* As serve_cards_render, with what did not fit the FHIR mappings (may be NULL) in
+ * the response's extension, under "errors". */
+int serve_cards_render_mapped(const sw_report *rep, const char *hook_instance, const char *link,
+                              const sw_diagnostics *mapping, sw_buf *out);
 
 /* Writes into out (37 bytes) the uuid of the card of kind ("risk", "warnings",
  * "today", "stage", "questions") and item id (NULL for the cards that gather

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "serve_cards.h"
 
@@ -181,7 +182,7 @@ static void handle_discovery(serve_server *srv, const serve_call *call, serve_re
 
     (void)call;
     serve_snapshot *snap = serve_rules_acquire(srv->rules);
-    if (serve_cards_discovery(snap->info, &b) != 0)
+    if (serve_cards_discovery(snap->rules, snap->info, &b) != 0)
         b.failed = 1;
     serve_reply_json(reply, &b);
     serve_rules_release(srv->rules, snap);
@@ -228,8 +229,9 @@ static const sw_jnode *cds_document(const sw_jnode *root, serve_reply *reply)
     }
     if (doc == NULL || doc->type == SW_JNULL) {
         serve_reply_error(reply, 412, "no_facts",
-                          "the request carries no client document: put it in prefetch."
-                          SERVE_CDS_FACTS_KEY " or context." SERVE_CDS_FACTS_KEY);
+                          "the request carries neither FHIR resources in prefetch (see the "
+                          "prefetch templates of GET /cds-services) nor a client document "
+                          "in prefetch." SERVE_CDS_FACTS_KEY " or context." SERVE_CDS_FACTS_KEY);
         return NULL;
     }
     if (doc->type != SW_JOBJECT) {
@@ -265,10 +267,68 @@ static char *blank_outside(const char *body, size_t len, size_t start, size_t en
     return copy;
 }
 
-/* The facts of a CDS Hooks request; NULL with the reply set on a problem. */
-static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
-                           const sw_jnode *root, serve_reply *reply)
+/* Whether the request carries its own client document (prefetch or context). */
+static int has_document(const sw_jnode *root)
 {
+    const sw_jnode *a = sw_jget(sw_jget(root, "prefetch"), SERVE_CDS_FACTS_KEY);
+    const sw_jnode *b = sw_jget(sw_jget(root, "context"), SERVE_CDS_FACTS_KEY);
+    return (a != NULL && a->type != SW_JNULL) || (b != NULL && b->type != SW_JNULL);
+}
+
+/* Whether some prefetch value is a FHIR resource (a Bundle, a Patient, ...). */
+static int has_fhir(const sw_jnode *root)
+{
+    const sw_jnode *prefetch = sw_jget(root, "prefetch");
+    for (const sw_jnode *m = prefetch != NULL && prefetch->type == SW_JOBJECT ? prefetch->first
+                                                                               : NULL;
+         m != NULL; m = m->next)
+        if (sw_jstr(sw_jget(m, "resourceType")) != NULL)
+            return 1;
+    return 0;
+}
+
+/* The facts of a request's FHIR prefetch, by the rules' mappings, assessed today
+ * (UTC); what did not fit goes to mapping. NULL with the reply set on a problem. */
+static sw_facts *cds_fhir_facts(const serve_snapshot *snap, const serve_call *call,
+                                sw_diagnostics *mapping, serve_reply *reply)
+{
+    if (sw_fhir_prefetch_count(snap->rules) == 0) {
+        serve_reply_error(reply, 412, "no_facts",
+                          "the rule set maps no FHIR resources to facts: send the client "
+                          "document in prefetch." SERVE_CDS_FACTS_KEY);
+        return NULL;
+    }
+    char today[11];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    sw_facts *facts = NULL;
+    sw_status status = sw_facts_from_fhir(snap->rules, "request", call->body, call->len, today,
+                                          &facts, mapping);
+    if (status != SW_OK) {
+        facts_problem(reply, status, mapping, call->body, call->len);
+        sw_facts_free(facts);
+        return NULL;
+    }
+    return facts;
+}
+
+/* The facts of a CDS Hooks request: its own client document, else its FHIR
+ * prefetch. NULL with the reply set on a problem. */
+static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
+                           const sw_jnode *root, sw_diagnostics *mapping, serve_reply *reply)
+{
+    if (!has_document(root) && has_fhir(root)) {
+        sw_facts *facts = cds_fhir_facts(snap, call, mapping, reply);
+        const char *patient = sw_jstr(sw_jget(sw_jget(root, "context"), "patientId"));
+        if (facts != NULL && patient != NULL && sw_facts_set_client(facts, patient) != SW_OK) {
+            sw_facts_free(facts);
+            serve_reply_nomem(reply);
+            return NULL;
+        }
+        return facts;
+    }
     const sw_jnode *doc = cds_document(root, reply);
     size_t len = 0;
     char *text = doc != NULL ? blank_outside(call->body, call->len, doc->start, doc->end, &len)
@@ -316,20 +376,27 @@ static void cds_cards(const serve_server *srv, const serve_snapshot *snap,
         sw_jdoc_free(&doc);
         return;
     }
+    sw_diagnostics *mapping = sw_diagnostics_new();
+    if (mapping == NULL) {
+        serve_reply_nomem(reply);
+        sw_jdoc_free(&doc);
+        return;
+    }
     const char *instance = cds_hook_instance(doc.root, reply);
-    sw_facts *facts = instance != NULL ? cds_facts(snap, call, doc.root, reply) : NULL;
+    sw_facts *facts = instance != NULL ? cds_facts(snap, call, doc.root, mapping, reply) : NULL;
     sw_result *result = facts != NULL ? serve_evaluate(snap, facts, reply) : NULL;
     if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
         sw_buf b = {0}, link = {0};
         if (serve_cards_link(srv->public_url, reply->decision_id, &link) != 0 ||
-            serve_cards_render(sw_result_report(result), instance, link.len ? link.data : NULL,
-                               &b) != 0)
+            serve_cards_render_mapped(sw_result_report(result), instance, link.len ? link.data : NULL,
+                                      mapping, &b) != 0)
             b.failed = 1;
         sw_buf_free(&link);
         serve_reply_json(reply, &b);
     }
     sw_result_free(result);
     sw_facts_free(facts);
+    sw_diagnostics_free(mapping);
     sw_jdoc_free(&doc);
 }
 

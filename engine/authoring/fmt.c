@@ -624,6 +624,61 @@ static const sw_decl *emit_facts_block(fmt_state *fx, const sw_decl *d, uint32_t
     return last;
 }
 
+/* ---- FHIR mappings ---- */
+
+/* `fhir FACT: Resource "code"`, then each clause on its own line; a map has one
+ * code per line, so each can carry its citation comment. */
+static void emit_fhir(fmt_state *fx, const sw_decl *d, uint32_t start)
+{
+    const sw_file *f = fx->file;
+    sw_buf b = SW_BUF_INIT;
+    sw_buf_printf(&b, "fhir %s: %s ", d->name.name, d->kind_word.name);
+    put_string(&b, d->text);
+    add_top(fx, &b, start, d->text_at.end);
+    for (const sw_fhir_clause *c = d->fhir; c; c = c->next) {
+        b.len = 0;
+        sw_buf_printf(&b, "%s ", c->word.name);
+        uint32_t head_end = c->at.end;
+        switch ((sw_fhir_arg)c->arg) {
+        case SW_FA_WORD: sw_buf_puts(&b, c->value.name); break;
+        case SW_FA_TEXTS:
+            for (const sw_ident *t = c->texts; t; t = t->next) {
+                put_string(&b, t->name);
+                if (t->next)
+                    sw_buf_puts(&b, ", ");
+            }
+            break;
+        case SW_FA_DAYS: sw_buf_printf(&b, "%lld days", (long long)c->days); break;
+        case SW_FA_MAP:
+            sw_buf_putc(&b, '{');
+            head_end = c->map ? c->map->at.off : c->at.end;
+            head_end = find_token(f, c->word.at.end, head_end, "{") + 1;
+            break;
+        }
+        add_line(fx, 2, &b, c->at.off, head_end, 1);
+        if (c->arg != SW_FA_MAP)
+            continue;
+        for (const sw_fhir_pair *p = c->map; p; p = p->next) {
+            b.len = 0;
+            put_string(&b, p->code);
+            sw_buf_puts(&b, " -> ");
+            put_literal(&b, f, p->target);
+            uint32_t end = p->target->at.end;
+            if (p->next) {
+                sw_buf_putc(&b, ',');
+                end = find_token(f, end, p->next->at.off, ",") + 1;
+            }
+            add_line(fx, 4, &b, p->at.off, end, 1);
+        }
+        b.len = 0;
+        sw_buf_putc(&b, '}');
+        fmt_line *l = add_line(fx, 2, &b, c->at.end - 1, c->at.end, 1);
+        if (l)
+            l->cindent = 4;
+    }
+    sw_buf_free(&b);
+}
+
 /* ---- rules ---- */
 
 enum { CL_CITES, CL_PRIORITY, CL_AUTHOR, CL_REVIEWER, CL_REVIEWED, CL_VERSION, CL_STATUS,
@@ -795,6 +850,10 @@ static void emit_decls(fmt_state *fx, const sw_decl *decls)
         case SW_D_STATEMENT:
             emit_statement(fx, d);
             break;
+        case SW_D_FHIR:
+            emit_fhir(fx, d, d->at.off);
+            fx->force_next = 1;
+            break;
         case SW_D_RULE:
             emit_rule(fx, d);
             pos = d->span.end;
@@ -962,6 +1021,23 @@ static int same_allows(const sw_allow *a, const sw_allow *b)
     return a == b;
 }
 
+static int same_fhir(const sw_fhir_clause *a, const sw_fhir_clause *b)
+{
+    for (; a && b; a = a->next, b = b->next) {
+        if (!same_str(a->word.name, b->word.name) || a->arg != b->arg ||
+            !same_str(a->value.name, b->value.name) || !same_idents(a->texts, b->texts) ||
+            a->days != b->days)
+            return 0;
+        const sw_fhir_pair *x = a->map, *y = b->map;
+        for (; x && y; x = x->next, y = y->next)
+            if (!same_str(x->code, y->code) || !same_expr(x->target, y->target))
+                return 0;
+        if (x != y)
+            return 0;
+    }
+    return a == b;
+}
+
 static int same_decl(const sw_decl *a, const sw_decl *b)
 {
     return a->kind == b->kind && a->item_kind == b->item_kind &&
@@ -975,7 +1051,7 @@ static int same_decl(const sw_decl *a, const sw_decl *b)
            same_actions(a->actions, b->actions) && same_str(a->author, b->author) &&
            same_str(a->reviewer, b->reviewer) && a->has_reviewed == b->has_reviewed &&
            a->reviewed == b->reviewed && same_str(a->status.name, b->status.name) &&
-           same_allows(a->allows, b->allows);
+           same_allows(a->allows, b->allows) && same_fhir(a->fhir, b->fhir);
 }
 
 int sw_fmt_same_syntax(const sw_decl *a, const sw_decl *b)

@@ -6,7 +6,8 @@
  * slots, and every expression typed and resolved. Errors are queued with the
  * file, the span, and a hint ("did you mean ...?") where one helps.
  *
- * Codes: E1xx names and declarations, E2xx types and ranges, E3xx derived facts.
+ * Codes: E1xx names and declarations, E2xx types and ranges, E3xx derived facts,
+ * E4xx FHIR mappings (check_fhir.c).
  * docs/errors.md lists them with examples.
  *
  * Stage check/ - from syntax trees to a checked model (model.h).
@@ -1267,7 +1268,7 @@ unsigned sw_check(sw_model *m)
      * failed, a table may be missing, so checking stops (the loader answers
      * SW_ERR_NOMEM). */
     void (*const phases[])(sw_model *) = {check_sources, check_stages, check_facts,
-                                          check_catalogue, check_rules};
+                                          sw_check_fhir, check_catalogue, check_rules};
     for (size_t i = 0; i < sizeof phases / sizeof *phases; i++) {
         phases[i](m);
         if (m->arena->failed)

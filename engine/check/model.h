@@ -29,6 +29,7 @@ typedef struct sw_model {
     sw_type *types;                                /* by slot */
     sw_decl **items[SW_ITEM__COUNT];    uint32_t nitems[SW_ITEM__COUNT];     /* by sw_item_kind, each by id */
     sw_decl **rules;       uint32_t nrules;        /* by id */
+    sw_fhir_source *fhir;  uint32_t nfhir;         /* FHIR mappings, by slot (check_fhir.c) */
 
     sw_enum *enums;        uint32_t nenums;
     uint32_t stage_enum;                           /* SW_NONE when no stages */
@@ -40,6 +41,9 @@ typedef struct sw_model {
 /* Resolves names, checks types, ranges and declarations, and finds cycles among
  * derived facts. Returns the number of errors (also in m->errors). */
 unsigned sw_check(sw_model *m);
+
+/* Checks the fhir declarations into m->fhir (check_fhir.c); run after the facts. */
+void sw_check_fhir(sw_model *m);
 
 /* Index of a declaration by name in an id-sorted array, or SW_NONE. */
 uint32_t sw_model_find(sw_decl *const *decls, uint32_t n, const char *name);

@@ -376,6 +376,36 @@ static void compile_schema(compiler *c)
     }
 }
 
+/* The FHIR mappings, copied out of the compilation's arena. */
+static void compile_fhir(compiler *c)
+{
+    const sw_model *m = c->m;
+    sw_program *p = c->p;
+    p->nfhir = m->nfhir;
+    p->fhir = alloc_array(c, m->nfhir, sizeof *p->fhir);
+    for (uint32_t i = 0; p->fhir && i < m->nfhir; i++) {
+        const sw_fhir_source *s = &m->fhir[i];
+        sw_fhir_source *d = &p->fhir[i];
+        *d = *s;
+        d->code = copy(c, s->code);
+        d->component = copy(c, s->component);
+        d->item = copy(c, s->item);
+        d->file = copy(c, s->file);
+        const char **units = alloc_array(c, s->nunits, sizeof *units);
+        for (uint32_t k = 0; units && k < s->nunits; k++)
+            units[k] = copy(c, s->units[k]);
+        d->units = units;
+        const char **codes = alloc_array(c, s->nmap, sizeof *codes);
+        sw_value *vals = alloc_array(c, s->nmap, sizeof *vals);
+        for (uint32_t k = 0; codes && vals && k < s->nmap; k++) {
+            codes[k] = copy(c, s->map_codes[k]);
+            vals[k] = s->map_values[k];
+        }
+        d->map_codes = codes;
+        d->map_values = vals;
+    }
+}
+
 static void compile_sources(compiler *c)
 {
     const sw_model *m = c->m;
@@ -1073,6 +1103,7 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
     p->title = copy(&c, m->guideline->title);
     p->version = copy(&c, m->guideline->text);
     compile_schema(&c);
+    compile_fhir(&c);
     compile_sources(&c);
     compile_catalogue(&c);
     p->nrules = m->nrules;

@@ -220,6 +220,7 @@ typedef struct sw_program {
     sw_node *nodes;            uint32_t nnodes;
     sw_value *consts;          uint32_t nconsts;
     sw_rule_def *rules;        uint32_t nrules;
+    sw_fhir_source *fhir;      uint32_t nfhir;    /* where facts come from in FHIR, by slot */
     sw_step *steps;            uint32_t nsteps;
 
     sw_fast *fast;             uint32_t nfast;

@@ -100,9 +100,31 @@ typedef struct sw_allow {
     struct sw_allow *next;
 } sw_allow;
 
+/* A FHIR mapping: `fhir FACT: Resource "code" clause ...`. The parser keeps each
+ * clause as written (a word and its argument); the checker gives them meaning. */
+typedef enum sw_fhir_arg { SW_FA_WORD, SW_FA_TEXTS, SW_FA_DAYS, SW_FA_MAP } sw_fhir_arg;
+
+typedef struct sw_fhir_pair {
+    const char *code;       /* "system|code" */
+    sw_loc at;
+    sw_expr *target;        /* NAME (a member), INT or BOOL literal */
+    struct sw_fhir_pair *next;
+} sw_fhir_pair;
+
+typedef struct sw_fhir_clause {
+    sw_ident word;          /* value, component, item, unit, within, map */
+    uint8_t arg;            /* sw_fhir_arg */
+    sw_ident value;         /* WORD */
+    sw_ident *texts;        /* TEXTS: the decoded strings, in order */
+    int64_t days;           /* DAYS */
+    sw_fhir_pair *map;      /* MAP */
+    sw_loc at;
+    struct sw_fhir_clause *next;
+} sw_fhir_clause;
+
 typedef enum sw_decl_kind {
     SW_D_GUIDELINE, SW_D_SOURCE, SW_D_STATEMENT, SW_D_STAGE, SW_D_ORDER, SW_D_FACT,
-    SW_D_DERIVED, SW_D_ITEM, SW_D_RULE
+    SW_D_DERIVED, SW_D_ITEM, SW_D_RULE, SW_D_FHIR
 } sw_decl_kind;
 
 typedef struct sw_decl {
@@ -135,6 +157,7 @@ typedef struct sw_decl {
     sw_allow *allows;
     uint32_t group;         /* FACT: its facts block in the file, 1-based */
     const char *group_title;    /* FACT: the block's heading comment, or NULL */
+    sw_fhir_clause *fhir;   /* FHIR: clauses (kind_word: resource type, text: code) */
     struct sw_decl *next;
 } sw_decl;
 

@@ -122,6 +122,40 @@ typedef enum sw_opcode {
     SW_OP__COUNT
 } sw_opcode;
 
+/* ---- FHIR mappings (fhir declarations) ---- */
+
+typedef enum sw_fhir_resource {
+    SW_FHIR_OBSERVATION, SW_FHIR_QUESTIONNAIRE_RESPONSE
+} sw_fhir_resource;
+
+/* Which value of the resource (or its component, or the item's first answer). */
+typedef enum sw_fhir_kind {
+    SW_FHIR_NUMBER,   /* valueQuantity.value, valueInteger or valueDecimal */
+    SW_FHIR_BOOL,     /* valueBoolean */
+    SW_FHIR_CODE,     /* valueCodeableConcept or valueCoding, through the map */
+    SW_FHIR_TEXT,     /* valueString */
+    SW_FHIR_DATE      /* valueDateTime or valueDate: its calendar date */
+} sw_fhir_kind;
+
+/* Where one fact comes from in FHIR. The checker fills it, the compiler copies it
+ * into the program; strings are "system|code" or a Questionnaire's canonical URL. */
+typedef struct sw_fhir_source {
+    uint32_t slot;            /* the base fact it fills */
+    uint8_t resource;         /* sw_fhir_resource */
+    uint8_t kind;             /* sw_fhir_kind */
+    const char *code;         /* Observation.code coding, or QuestionnaireResponse.questionnaire */
+    const char *component;    /* Observation.component coding, or NULL */
+    const char *item;         /* QuestionnaireResponse item linkId, or NULL */
+    const char *const *units; /* accepted UCUM codes or unit texts of a Quantity */
+    uint32_t nunits;
+    int32_t within_days;      /* look-back window; 0: none */
+    const char *const *map_codes;   /* CODE: "system|code" ... */
+    const struct sw_value *map_values;  /* ... and the fact value each stands for */
+    uint32_t nmap;
+    const char *file;         /* where the fhir declaration is written */
+    unsigned line;
+} sw_fhir_source;
+
 /* ---- actions ---- */
 
 /* The actions: one per catalogue kind (SW_ITEM_KINDS, in its order, so an item

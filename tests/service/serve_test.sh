@@ -220,7 +220,7 @@ check "cards" "Risk (critical): Overdose|Risk (critical): Suicide or self-harm|T
 check "card indicators" "critical critical critical info" "$(field '[.cards[].indicator] | join(" ")')"
 check "card kinds" "risk risk today questions" "$(field '[.cards[].extension["org.stagewise"].kind] | join(" ")')"
 decision=$(sed -n 's/^Stagewise-Decision-Id: \([^[:space:]]*\).*/\1/p' "$tmp/headers")
-check "card links: the logged decision" "true http://127.0.0.1:$port/v1/decisions/$decision absolute" \
+check "card links: the logged decision" "true http://127.0.0.1:$port/ui/#decision/$decision absolute" \
     "$(field '"\([.cards[].links | length == 1] | all) \(.cards[0].links[0].url) \(.cards[0].links[0].type)"')"
 check "suggestions: today's actions only" "- - Take-home naloxone,Same-day risk assessment -" \
     "$(field '[.cards[] | if .suggestions then ([.suggestions[].label] | join(",")) else "-" end] | join(" ")')"
@@ -523,6 +523,49 @@ start_server rules --token-file "$tmp/tokens"
 req GET "/v1/decisions/$id" -H "$auth"
 check "decisions without a log" "404 no_decision_log" "$code $(field .error)"
 stop_server TERM
+
+# ---- FHIR prefetch: the shipped rules' mappings ----
+
+today=$(date -u +%Y-%m-%d)
+earlier=$(date -u -d '-3 days' +%Y-%m-%d 2> /dev/null || date -u -v-3d +%Y-%m-%d)
+obs() { # obs ID LOINC DATE VALUE: one searchset entry
+    printf '{"resource": {"resourceType": "Observation", "id": "%s", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "%s"}]}, "subject": {"reference": "Patient/P-9"}, "effectiveDateTime": "%sT10:00:00Z", %s}}' "$1" "$2" "$3" "$4"
+}
+cat > "$tmp/hook-fhir.json" << EOF
+{"hook": "patient-view", "hookInstance": "6d3f0a0e-4f55-4b1c-9a1e-1f1f0c6a2b10",
+ "context": {"userId": "Practitioner/7", "patientId": "P-9"},
+ "prefetch": {
+  "patient": {"resourceType": "Patient", "id": "P-9"},
+  "observations": {"resourceType": "Bundle", "type": "searchset", "entry": [
+   $(obs phq9-old 44261-6 "$earlier" '"valueInteger": 4'),
+   $(obs phq9-new 44261-6 "$today" '"valueQuantity": {"value": 16, "unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}'),
+   $(obs item9 44260-8 "$today" '"valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA6569-3"}]}'),
+   $(obs gad7 70274-6 "$today" '"valueInteger": 30')
+  ]},
+  "questionnaireResponses": null}}
+EOF
+start_server rules --log "$tmp/fhir-decisions.log"
+req GET /cds-services
+check "discovery prefetch templates" \
+    "Observation?patient={{context.patientId}}&code=http://loinc.org|75624-7,http://loinc.org|75626-2,http://loinc.org|70274-6,http://loinc.org|44261-6,http://loinc.org|44260-8" \
+    "$(field '.services[0].prefetch.observations')"
+check "discovery prefetch keys" observations "$(field '.services[0].prefetch | keys | join(",")')"
+req POST /cds-services/dual_diagnosis --data-binary @"$tmp/hook-fhir.json"
+check "FHIR cards status" 200 "$code"
+check "FHIR cards: item 9 from its coded answer" true \
+    "$(field '[.cards[].summary] | any(test("item 9"))')"
+check "FHIR cards: the latest PHQ-9 (16)" true \
+    "$(field '[.cards[].summary] | any(test("PHQ-9 15-19"))')"
+check "FHIR mapping error" "F109 warning prefetch.observations.entry[3].resource.valueInteger" \
+    "$(field '.extension["org.stagewise"].errors[0] | "\(.code) \(.severity) \(.path)"')"
+check "FHIR mapping error names the resource" true \
+    "$(field '.extension["org.stagewise"].errors[0].message | startswith("Observation/gad7: 30 is outside the range")')"
+check "FHIR client from patientId" P-9 "$(field '.extension["org.stagewise"].client')"
+req POST /cds-services/dual_diagnosis --data-binary '{"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset"}}}'
+check "FHIR empty searchset: cards, no errors" "200 null" "$code $(field '.extension["org.stagewise"].errors')"
+stop_server TERM
+"$bin" replay "$tmp/fhir-decisions.log" --rules rules > "$tmp/replay.out" 2>&1
+check "FHIR decisions replay with the mapped facts" "0 2" "$? $(grep -c identical "$tmp/replay.out")"
 
 # ---- start-up errors ----
 

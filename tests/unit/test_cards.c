@@ -359,7 +359,7 @@ static void test_stage_card_says_not_decided(void **state)
 
     sw_buf link = {0};
     assert_int_equal(serve_cards_link("https://cds.example/base/", "abc", &link), 0);
-    assert_string_equal(link.data, "https://cds.example/base/v1/decisions/abc");
+    assert_string_equal(link.data, "https://cds.example/base/ui/#decision/abc");
     sw_buf_free(&link);
     assert_int_equal(serve_cards_link("https://cds.example", "", &link), 0);
     assert_int_equal(serve_cards_link(NULL, "abc", &link), 0);
@@ -371,7 +371,7 @@ static void test_discovery(void **state)
     (void)state;
     sw_ruleset *rules = risk_rules();
     sw_buf out = {0};
-    assert_int_equal(serve_cards_discovery(sw_ruleset_describe(rules), &out), 0);
+    assert_int_equal(serve_cards_discovery(rules, sw_ruleset_describe(rules), &out), 0);
     assert_string_equal(
         out.data,
         "{\n"
@@ -380,13 +380,14 @@ static void test_discovery(void **state)
         "      \"hook\": \"patient-view\",\n"
         "      \"id\": \"golden_risk\",\n"
         "      \"title\": \"Golden tests: risk screening\",\n"
-        "      \"description\": \"Stagewise: Golden tests: risk screening 0.3.1. Send the client "
-        "document (client, assessed_on, facts) in prefetch.stagewise or context.stagewise; the "
-        "cards give each critical risk, the warnings, today's actions, the stage and the "
-        "questions to ask.\",\n"
+        "      \"description\": \"Stagewise: Golden tests: risk screening 0.3.1. Send the FHIR "
+        "resources the prefetch templates ask for, or the client document (client, assessed_on, "
+        "facts) in prefetch.stagewise or context.stagewise; the cards give each critical risk, "
+        "the warnings, today's actions, the stage and the questions to ask.\",\n"
         "      \"prefetch\": {},\n"
-        "      \"usageRequirements\": \"The CDS client sends the Stagewise client document in "
-        "prefetch.stagewise or context.stagewise; see docs/integration.md.\"\n"
+        "      \"usageRequirements\": \"The CDS client sends the prefetch results (searchset "
+        "Bundles), or the Stagewise client document in prefetch.stagewise or context.stagewise; "
+        "see docs/integration.md.\"\n"
         "    }\n"
         "  ]\n"
         "}\n");

@@ -160,6 +160,49 @@ static const check_case cases[] = {
         "   17 | derived flag: bool \"Flag\"\n"
         "      |         ^~~~\n"
         "      = hint: flag -> (rule r) -> flag\n"},
+    {"e401",
+        "fhir flag: Observation \"http://loinc.org|44261-6\" value bool\n",
+        "test.sw:18:6: error[E401]: 'flag' is a derived fact: only recorded facts come from FHIR\n"
+        "   18 | fhir flag: Observation \"http://loinc.org|44261-6\" value bool\n"
+        "      |      ^~~~\n"
+        "      = hint: rules set a derived fact; map the facts it is derived from\n"},
+    {"e402",
+        "fhir phq9: Observaton \"http://loinc.org|44261-6\" value number\n",
+        "test.sw:18:12: error[E402]: 'Observaton' is not a FHIR resource Stagewise reads\n"
+        "   18 | fhir phq9: Observaton \"http://loinc.org|44261-6\" value number\n"
+        "      |            ^~~~~~~~~~\n"
+        "      = hint: did you mean 'Observation'?\n"},
+    {"e403",
+        "fhir phq9: Observation \"44261-6\" value number\n",
+        "test.sw:18:24: error[E403]: '44261-6' is not a coding written system|code\n"
+        "   18 | fhir phq9: Observation \"44261-6\" value number\n"
+        "      |                        ^~~~~~~~~\n"
+        "      = hint: write the code system and the code: \"http://loinc.org|44261-6\"\n"},
+    {"e404",
+        "fhir phq9: Observation \"http://loinc.org|44261-6\" value number witin 30 days\n",
+        "test.sw:18:64: error[E404]: 'witin' is not a clause of a fhir mapping\n"
+        "   18 | fhir phq9: Observation \"http://loinc.org|44261-6\" value number witin 30 days\n"
+        "      |                                                                ^~~~~\n"
+        "      = hint: did you mean 'within'?\n"},
+    {"e405",
+        "fhir housing: Observation \"http://loinc.org|71802-3\" value number\n",
+        "test.sw:18:60: error[E405]: 'value number' cannot fill 'housing', a fact of type one of\n"
+        "   18 | fhir housing: Observation \"http://loinc.org|71802-3\" value number\n"
+        "      |                                                            ^~~~~~\n"
+        "      = hint: a one-of fact takes 'value code' with a map to its values\n"},
+    {"e406",
+        "fhir housing: Observation \"http://loinc.org|71802-3\" value code map { \"a|b\" -> stabel }\n",
+        "test.sw:18:80: error[E406]: 'stabel' is not one of the values of 'housing'\n"
+        "   18 | fhir housing: Observation \"http://loinc.org|71802-3\" value code map { \"a|b\" -> stabel }\n"
+        "      |                                                                                ^~~~~~\n"
+        "      = hint: did you mean 'stable'?\n"},
+    {"e407",
+        "fhir phq9: Observation \"http://loinc.org|44261-6\" value number\n"
+        "fhir phq9: Observation \"http://loinc.org|44261-6\" value number within 9 days\n",
+        "test.sw:19:24: error[E407]: 'phq9' is read from a FHIR source mapped already\n"
+        "   19 | fhir phq9: Observation \"http://loinc.org|44261-6\" value number within 9 days\n"
+        "      |                        ^~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+        "      = hint: 'phq9' reads it already (test.sw:18)\n"},
 };
 
 static void test_each_error(void **state)

@@ -19,11 +19,13 @@
 static const char *const source_paths[] = {
     SW_SOURCE_DIR "/engine/check/check.c",
     SW_SOURCE_DIR "/engine/check/front.c",
+    SW_SOURCE_DIR "/engine/check/check_fhir.c",
     SW_SOURCE_DIR "/engine/api/ruleset.c",
     SW_SOURCE_DIR "/engine/lang/syntax.c",
     SW_SOURCE_DIR "/grammar/parser.y",
     SW_SOURCE_DIR "/grammar/lexer.l",
     SW_SOURCE_DIR "/engine/facts/facts.c",
+    SW_SOURCE_DIR "/engine/facts/fhir.c",
 };
 
 enum { MAX_CODES = 1000, CODE_LEN = 4 };

@@ -127,6 +127,37 @@ static void test_declarations_layout(void **state)
 
 /* The fewest parentheses precedence needs, plus 'and' inside 'or' and a
  * comparison after 'not'; and/or groups broken to fit 80 columns. */
+/* A fhir mapping: the head, then one clause a line, a map one code a line. */
+static void test_fhir_layout(void **state)
+{
+    (void)state;
+    expect_layout(
+        "guideline g \"G\" version \"1.0.0\"\n"
+        "facts { i9: int 0..3 \"Item 9\" }\n"
+        "fhir i9: QuestionnaireResponse \"http://q/phq9\" item \"/44260-8\" value code\n"
+        "  map { \"http://loinc.org|LA6568-5\" -> 0, # not at all\n"
+        "  \"http://loinc.org|LA6569-3\" -> 1 } within 30 days\n"
+        "fhir x: Observation \"a|b\" value number unit \"{score}\", \"1\"\n",
+        "guideline g \"G\" version \"1.0.0\"\n"
+        "\n"
+        "facts {\n"
+        "  i9: int 0..3 \"Item 9\"\n"
+        "}\n"
+        "\n"
+        "fhir i9: QuestionnaireResponse \"http://q/phq9\"\n"
+        "  item \"/44260-8\"\n"
+        "  value code\n"
+        "  map {\n"
+        "    \"http://loinc.org|LA6568-5\" -> 0, # not at all\n"
+        "    \"http://loinc.org|LA6569-3\" -> 1\n"
+        "  }\n"
+        "  within 30 days\n"
+        "\n"
+        "fhir x: Observation \"a|b\"\n"
+        "  value number\n"
+        "  unit \"{score}\", \"1\"\n");
+}
+
 static void test_expressions(void **state)
 {
     (void)state;
@@ -627,6 +658,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_layout),
         cmocka_unit_test(test_declarations_layout),
+        cmocka_unit_test(test_fhir_layout),
         cmocka_unit_test(test_expressions),
         cmocka_unit_test(test_comments_kept),
         cmocka_unit_test(test_empty_and_comment_only),

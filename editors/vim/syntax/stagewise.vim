@@ -13,7 +13,7 @@ syntax case match
 
 " Declarations and their clauses
 syntax keyword swDeclaration guideline source statement stage order facts derived
-syntax keyword swDeclaration intervention practice challenge risk rule
+syntax keyword swDeclaration intervention practice challenge risk rule fhir
 syntax keyword swClause version file excused goal default kind severity cites priority
 syntax keyword swClause author reviewer reviewed status allow because
 " The shape of a rule
