@@ -18,6 +18,15 @@
  * Errors: every fallible call returns an sw_status (SW_OK is 0). Calls that can
  * find problems in their input append them to a caller-owned sw_diagnostics list;
  * the library never prints.
+ *
+ * ABI: objects are opaque, made and freed by the library. The structs a caller
+ * reads (sw_report, sw_diagnostic, sw_explanation_report, sw_replay_report, the
+ * info structs) are only ever handed out by pointer, never allocated by the caller,
+ * so a later version may add fields at their end; a field is never removed or
+ * moved within a major version (the soname's number). What a result means is
+ * versioned apart, by SW_RESULT_FORMAT and SW_RECORD_FORMAT (docs/result-format.md,
+ * docs/audit.md). Structs a caller fills in (the *_options) are zero-initialised
+ * by the caller and gain fields only at their end, zero meaning the old behaviour.
  */
 #ifndef STAGEWISE_H
 #define STAGEWISE_H
