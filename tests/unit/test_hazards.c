@@ -235,6 +235,20 @@ static void test_duplicates_syntax_and_empty(void **state)
     assert_int_equal(read_log(&f, "# nothing\n", &out), SW_ERR_FACTS);
     assert_non_null(strstr(out, "h.yaml:1:1: error[H010]: the hazard log holds no hazards"));
     sw_free(out);
+    /* ratings: a residual above the initial, and an unacceptable residual not open */
+    assert_int_equal(read_log(&f,
+                              "---\nhazard: HAZ-9\ntitle: T\ncause: C\neffect: E\nharm: H\n"
+                              "severity: minor\nlikelihood: low\ncontrols: [self_harm]\nevidence: [severe]\n"
+                              "residual_severity: major\nresidual_likelihood: low\nstatus: open\n"
+                              "---\nhazard: HAZ-8\ntitle: T\ncause: C\neffect: E\nharm: H\n"
+                              "severity: catastrophic\nlikelihood: very_high\ncontrols: [self_harm]\n"
+                              "evidence: [severe]\nresidual_severity: catastrophic\nresidual_likelihood: low\n"
+                              "status: mitigated\n",
+                              &out),
+                     SW_ERR_FACTS);
+    assert_non_null(strstr(out, "h.yaml:2:9: error[H011]: hazard 'HAZ-9' has a residual risk (3) above its initial risk (1)"));
+    assert_non_null(strstr(out, "h.yaml:26:1: error[H012]: hazard 'HAZ-8' is mitigated with a residual risk of 4, which is unacceptable"));
+    sw_free(out);
     assert_int_equal(sw_hazard_read(&f.log, NULL, "", 0, NULL), SW_ERR_ARG);
     teardown(&f);
 }
