@@ -346,6 +346,18 @@ static void read_document(reader *r, const yaml_node_t *root)
         if (!seen[k])
             SAY(r, root, "H003", "every hazard has every key of docs/clinical-safety.md",
                 "the hazard%s%s has no '%s'", h.id ? " " : "", h.id ? h.id : "", keys[k]);
+    if (!r->errors && seen[K_RESIDUAL_SEVERITY] && seen[K_RESIDUAL_LIKELIHOOD]) {
+        int initial = sw_hazard_rating(h.severity, h.likelihood);
+        int residual = sw_hazard_rating(h.residual_severity, h.residual_likelihood);
+        if (residual > initial)
+            SAY(r, node(r, PAIRS(root)[0].value), "H011", "controls do not raise a risk: check both ratings",
+                "hazard '%s' has a residual risk (%d) above its initial risk (%d)", h.id ? h.id : "", residual,
+                initial);
+        else if (residual >= 4 && h.status != SW_HAZ_OPEN)
+            SAY(r, seen[K_STATUS], "H012", "an unacceptable residual risk keeps the hazard open: add controls",
+                "hazard '%s' is %s with a residual risk of %d, which is unacceptable", h.id ? h.id : "",
+                status_words[h.status], residual);
+    }
     for (size_t i = 0; h.id && i < r->log->count; i++)
         if (strcmp(r->log->items[i].id, h.id) == 0) {
             say_mark(r, node(r, PAIRS(root)[0].value)->start_mark, SW_SEV_ERROR, "H008", "give each hazard its own id",

@@ -71,7 +71,7 @@ void sw_hazard_log_init(sw_hazard_log *log, const sw_ruleset *rules, const sw_sc
 void sw_hazard_log_free(sw_hazard_log *log);
 
 /* Reads a hazard log file (data[0..len), a YAML stream) into log. Each problem is
- * appended to diags with its file, line and column (codes H001 to H010,
+ * appended to diags with its file, line and column (codes H001 to H012,
  * docs/clinical-safety.md). Returns SW_OK, SW_ERR_FACTS when the file had errors,
  * or SW_ERR_NOMEM. */
 sw_status sw_hazard_read(sw_hazard_log *log, const char *file, const char *data, size_t len,

@@ -86,7 +86,7 @@ static void e_known(emitter *e, uint32_t idx)
         e_false(e, idx);
         sw_buf_puts(e->o, ")");
         return;
-    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE:
+    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE: case SW_OP_MONTHS_SINCE:
         sw_buf_puts(e->o, "(c->has_today && ");
         e_known(e, n->a);
         sw_buf_puts(e->o, ")");
@@ -229,6 +229,11 @@ static void e_val(emitter *e, uint32_t idx)
         sw_buf_puts(o, n->op == SW_OP_DAYS_SINCE ? "(c->today - " : "hc_floordiv7(c->today - ");
         e_val(e, n->a);
         sw_buf_puts(o, ")");
+        return;
+    case SW_OP_MONTHS_SINCE:
+        sw_buf_puts(o, "hc_months(");
+        e_val(e, n->a);
+        sw_buf_puts(o, ", c->today)");
         return;
     case SW_OP__COUNT: break;
     }
@@ -401,6 +406,30 @@ void bench_emit_c(const sw_program *p, const char *name, sw_buf *o)
                    "__builtin_sub_overflow(a, b, &r) : __builtin_mul_overflow(a, b, &r);\n}\n"
                    "static inline int64_t hc_floordiv7(int64_t a)\n{\n"
                    "    return a / 7 - (a % 7 != 0 && a < 0);\n}\n\n");
+    /* months since: the engine's sw_date_months_between (lang/value.c), restated */
+    sw_buf_puts(o, "static int64_t hc_civil(int64_t y, int64_t m, int64_t d)\n{\n"
+                   "    y -= m <= 2;\n    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;\n"
+                   "    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;\n"
+                   "    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;\n}\n"
+                   "static void hc_ymd(int64_t z, int64_t *y, int64_t *m, int64_t *d)\n{\n"
+                   "    z += 719468;\n    int64_t era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;\n"
+                   "    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;\n"
+                   "    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;\n"
+                   "    *d = doy - (153 * mp + 2) / 5 + 1;\n    *m = mp + (mp < 10 ? 3 : -9);\n"
+                   "    *y = yoe + era * 400 + (*m <= 2);\n}\n"
+                   "static int64_t hc_add_months(int64_t y, int64_t m, int64_t d, int64_t k)\n{\n"
+                   "    static const int md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};\n"
+                   "    int64_t t = y * 12 + (m - 1) + k, ny = t >= 0 ? t / 12 : -((-t + 11) / 12);\n"
+                   "    int64_t nm = t - ny * 12 + 1;\n"
+                   "    int64_t last = md[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0));\n"
+                   "    return hc_civil(ny, nm, d < last ? d : last);\n}\n"
+                   "static double hc_months(int64_t from, int64_t to)\n{\n"
+                   "    int64_t y, m, d, ty, tm, td;\n    hc_ymd(from, &y, &m, &d);\n    hc_ymd(to, &ty, &tm, &td);\n"
+                   "    int64_t k = (ty * 12 + tm) - (y * 12 + m);\n"
+                   "    while (hc_add_months(y, m, d, k) > to)\n        k--;\n"
+                   "    while (hc_add_months(y, m, d, k + 1) <= to)\n        k++;\n"
+                   "    int64_t lo = hc_add_months(y, m, d, k), hi = hc_add_months(y, m, d, k + 1);\n"
+                   "    (void)td;\n    return (double)k + (double)(to - lo) / (double)(hi - lo);\n}\n\n");
     sw_buf_printf(o, "typedef struct %s_client {\n    int64_t today;\n    int has_today;\n", name);
     for (uint32_t s = 0; s < p->nbase; s++)
         sw_buf_printf(o, "    uint8_t k%u;\n    %s f%u; /* %s */\n", s, c_type(p->facts[s].type.kind), s,

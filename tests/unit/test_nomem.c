@@ -3,7 +3,8 @@
  * 2, 3, ... until a run needs fewer than N, through loading, checking and
  * compiling the shipped rules (the lexer's own allocations included), through
  * reading, evaluating and rendering (text, JSON, YAML) every example client, and
- * through lint and fmt of the shipped rules.
+ * through lint and fmt of the shipped rules, and through reading, judging and
+ * rendering a hazard log (the golden "risk" rule set's failing log).
  *
  * Every call must answer SW_OK or SW_ERR_NOMEM, never crash, and free what it
  * took; a call that answers SW_OK despite a failed allocation (a fallback took
@@ -30,6 +31,7 @@
 #include "stagewise.h"
 #include "authoring/fmt.h"
 #include "authoring/lint.h"
+#include "authoring/hazards.h"
 
 /* ---- the failing allocator (this test's only state) ---- */
 
@@ -414,6 +416,87 @@ static void test_schema_fails_cleanly(void **state)
     sw_ruleset_free(rules);
 }
 
+/* A whole file into a malloc'd string (before any failure is armed). */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    *len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    char *t = malloc(*len + 1);
+    assert_non_null(t);
+    memcpy(t, buf, *len);
+    t[*len] = '\0';
+    return t;
+}
+
+/* Reads, judges and renders the log; SW_OK or the first failure. */
+static sw_status hazard_run(const sw_ruleset *rules, const sw_scenario_set *set, const char *log_text,
+                            size_t log_len, char **rendered)
+{
+    sw_hazard_log log;
+    sw_hazard_log_init(&log, rules, set);
+    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_status st = diags ? sw_hazard_read(&log, "failing.yaml", log_text, log_len, diags) : SW_ERR_NOMEM;
+    if (st == SW_OK)
+        st = sw_hazard_judge(&log);
+    sw_buf out = SW_BUF_INIT;
+    size_t bad = 0;
+    if (st == SW_OK)
+        st = sw_hazard_render_text(&log, &out, &bad);
+    *rendered = NULL;
+    if (st == SW_OK)
+        *rendered = out.data ? strdup(out.data) : NULL;
+    if (st == SW_OK && !*rendered)
+        st = SW_ERR_NOMEM;
+    sw_buf_free(&out);
+    sw_diagnostics_free(diags);
+    sw_hazard_log_free(&log);
+    return st;
+}
+
+static void test_hazards_fail_cleanly(void **state)
+{
+    (void)state;
+    size_t rlen, slen, hlen;
+    char *rule_text = slurp(SW_SOURCE_DIR "/tests/golden/rules/risk.sw", &rlen);
+    char *scen = slurp(SW_SOURCE_DIR "/tests/golden/scenarios/risk.yaml", &slen);
+    char *haz = slurp(SW_SOURCE_DIR "/tests/golden/hazards/failing.yaml", &hlen);
+    sw_source_text src = {"risk.sw", rule_text, rlen};
+    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_ruleset *rules = NULL;
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &rules, diags), SW_OK);
+    sw_scenario_set set;
+    sw_scenario_set_init(&set, rules);
+    assert_int_equal(sw_scenario_read(&set, "risk.yaml", scen, slen, diags), SW_OK);
+    sw_diagnostics_free(diags);
+    char *want = NULL;
+    assert_int_equal(hazard_run(rules, &set, haz, hlen, &want), SW_OK);
+    unsigned long n, nomem = 0;
+    for (n = 1;; n++) {
+        char *got = NULL;
+        arm(n);
+        sw_status status = hazard_run(rules, &set, haz, hlen, &got);
+        int reached = disarm();
+        expect_ok_or_nomem(status, "judging a hazard log", n);
+        if (status == SW_OK)
+            assert_string_equal(got, want);
+        nomem += status == SW_ERR_NOMEM;
+        free(got);
+        if (!reached)
+            break;
+    }
+    print_message("hazard log: %lu allocations, %lu runs answered SW_ERR_NOMEM\n", n - 1, nomem);
+    assert_true(nomem > 0);
+    free(want);
+    sw_scenario_set_free(&set);
+    sw_ruleset_free(rules);
+    free(rule_text);
+    free(scen);
+    free(haz);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_clients_fail_cleanly),
         cmocka_unit_test(test_tools_fail_cleanly),
         cmocka_unit_test(test_schema_fails_cleanly),
+        cmocka_unit_test(test_hazards_fail_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
