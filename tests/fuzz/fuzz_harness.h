@@ -233,6 +233,25 @@ static inline sw_status fuzz_facts_one(const sw_ruleset *rs, const uint8_t *data
     if (one)
         fuzz_evaluate(rs, one);
     sw_facts_free(one);
+    /* the same bytes as FHIR, through the rule set's fhir mappings (its own
+     * diagnostics: keep holds what the facts reader said) */
+    sw_diagnostics *fd = sw_diagnostics_new();
+    fuzz_check(fd != NULL, "out of memory");
+    sw_facts *ff = NULL;
+    sw_status fs = sw_facts_from_fhir(rs, "fuzz.json", (const char *)data, size, "2026-11-20",
+                                      &ff, fd);
+    fuzz_check((fs == SW_OK) == (ff != NULL), "FHIR status and facts disagree");
+    fuzz_check(fs != SW_ERR_FACTS || sw_diagnostics_error_count(fd) > 0,
+               "FHIR refused without an error");
+    fuzz_check(fs != SW_OK || sw_diagnostics_error_count(fd) == 0, "FHIR read with an error");
+    rendered = NULL;
+    if (sw_diagnostics_render(fd, &rendered, NULL) == SW_OK)
+        fuzz_check(rendered != NULL, "no rendered diagnostics");
+    sw_free(rendered);
+    if (ff)
+        fuzz_evaluate(rs, ff);
+    sw_facts_free(ff);
+    sw_diagnostics_free(fd);
     if (!keep)
         sw_diagnostics_free(diags);
     return st;

@@ -393,6 +393,24 @@ static void test_discovery(void **state)
         "}\n");
     sw_buf_free(&out);
     sw_ruleset_free(rules);
+    /* a rule set with fhir mappings publishes their searches as prefetch templates */
+    static const char mapped[] =
+        "guideline g \"G\" version \"1.0.0\"\n"
+        "facts { phq9: int 0..27 \"PHQ-9\"  item9: int 0..1 \"Item 9 answered\" }\n"
+        "fhir phq9: Observation \"http://loinc.org|44261-6\" value number\n"
+        "fhir item9: QuestionnaireResponse \"http://q/phq9\" item \"9\" value number\n";
+    sw_source_text src = {"m.sw", mapped, sizeof mapped - 1};
+    sw_ruleset *m = NULL;
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &m, NULL), SW_OK);
+    sw_buf b = {0};
+    assert_int_equal(serve_cards_discovery(m, sw_ruleset_describe(m), &b), 0);
+    assert_non_null(strstr(b.data,
+        "      \"prefetch\": {\n"
+        "        \"observations\": \"Observation?patient={{context.patientId}}&code=http://loinc.org|44261-6\",\n"
+        "        \"questionnaireResponses\": \"QuestionnaireResponse?patient={{context.patientId}}&questionnaire=http://q/phq9\"\n"
+        "      },\n"));
+    sw_buf_free(&b);
+    sw_ruleset_free(m);
 }
 
 /* ---- the JSON writer ---- */

@@ -4,7 +4,8 @@
  * compiling the shipped rules (the lexer's own allocations included), through
  * reading, evaluating and rendering (text, JSON, YAML) every example client, and
  * through lint and fmt of the shipped rules, and through reading, judging and
- * rendering a hazard log (the golden "risk" rule set's failing log).
+ * rendering a hazard log (the golden "risk" rule set's failing log), and through
+ * reading every FHIR test bundle (tests/golden/fhir) by the shipped mappings.
  *
  * Every call must answer SW_OK or SW_ERR_NOMEM, never crash, and free what it
  * took; a call that answers SW_OK despite a failed allocation (a fallback took
@@ -32,6 +33,7 @@
 #include "authoring/fmt.h"
 #include "authoring/lint.h"
 #include "authoring/hazards.h"
+#include "facts/facts.h"
 
 /* ---- the failing allocator (this test's only state) ---- */
 
@@ -497,6 +499,62 @@ static void test_hazards_fail_cleanly(void **state)
     free(haz);
 }
 
+/* Facts from FHIR: every FHIR test bundle through the shipped rules' mappings. A
+ * run that answers SW_OK has the facts and diagnostics of a run without failures. */
+static void test_fhir_fails_cleanly(void **state)
+{
+    (void)state;
+    static const char *const suffixes[] = {".json", NULL};
+    file_text *bundles = calloc(16, sizeof *bundles);
+    assert_non_null(bundles);
+    size_t nbundles = read_dir(SW_SOURCE_DIR "/tests/golden/fhir", suffixes, bundles, 16);
+    assert_true(nbundles >= 2);
+    sw_ruleset *rules = NULL;
+    assert_int_equal(sw_ruleset_load_texts(sources, nrule_files, &rules, NULL), SW_OK);
+    for (size_t i = 0; i < nbundles; i++) {
+        sw_diagnostics *diags = sw_diagnostics_new();
+        sw_facts *facts = NULL;
+        assert_int_equal(sw_facts_from_fhir(rules, bundles[i].name, bundles[i].text, bundles[i].len,
+                                            "2026-11-20", &facts, diags), SW_OK);
+        sw_buf want = SW_BUF_INIT;
+        sw_facts_canonical(facts, &want);
+        size_t want_diags = sw_diagnostics_count(diags);
+        sw_facts_free(facts);
+        sw_diagnostics_free(diags);
+        unsigned long n = 1, nomem = 0;
+        for (;; n++) {
+            diags = sw_diagnostics_new();
+            assert_non_null(diags);
+            facts = NULL;
+            arm(n);
+            sw_status status = sw_facts_from_fhir(rules, bundles[i].name, bundles[i].text,
+                                                  bundles[i].len, "2026-11-20", &facts, diags);
+            int reached = disarm();
+            expect_ok_or_nomem(status, "reading a FHIR bundle", n);
+            if (status == SW_OK) {
+                sw_buf got = SW_BUF_INIT;
+                sw_facts_canonical(facts, &got);
+                assert_string_equal(got.data, want.data);
+                assert_int_equal(sw_diagnostics_count(diags), want_diags);
+                sw_buf_free(&got);
+            } else
+                assert_null(facts);
+            nomem += status == SW_ERR_NOMEM;
+            sw_facts_free(facts);
+            sw_diagnostics_free(diags);
+            if (!reached)
+                break;
+        }
+        print_message("%s: %lu allocations, %lu runs answered SW_ERR_NOMEM\n", bundles[i].name,
+                      n - 1, nomem);
+        assert_true(nomem > 0);
+        sw_buf_free(&want);
+        free(bundles[i].text);
+    }
+    free(bundles);
+    sw_ruleset_free(rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_tools_fail_cleanly),
         cmocka_unit_test(test_schema_fails_cleanly),
         cmocka_unit_test(test_hazards_fail_cleanly),
+        cmocka_unit_test(test_fhir_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
