@@ -24,6 +24,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "authoring/yaml_text.h"
 #include "lang/diag.h"
 #include "eval/eval.h"
 #include "lang/value.h"
@@ -69,32 +70,13 @@ typedef struct reader {
     const sw_program *p;
     sw_diagnostics *diags;
     const char *file;
-    const char *data;
-    size_t len;
-    size_t *lines;
-    size_t nlines;
+    sw_yaml_text text;
     yaml_document_t *doc;
     unsigned errors, file_errors;
     int nomem;
 } reader;
 
 /* ==== Positions and diagnostics ============================================= */
-
-static int index_lines(reader *r)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < r->len; i++)
-        n += r->data[i] == '\n';
-    r->lines = malloc(n * sizeof *r->lines);
-    if (!r->lines)
-        return 0;
-    r->nlines = 0;
-    r->lines[r->nlines++] = 0;
-    for (size_t i = 0; i < r->len; i++)
-        if (r->data[i] == '\n')
-            r->lines[r->nlines++] = i + 1;
-    return 1;
-}
 
 static void say_mark(reader *r, yaml_mark_t m, sw_severity sev, const char *code, const char *hint,
                      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -104,24 +86,11 @@ static void say_mark(reader *r, yaml_mark_t m, sw_severity sev, const char *code
 {
     if (sev == SW_SEV_ERROR)
         r->errors++;
-    sw_buf msg = SW_BUF_INIT, src = SW_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    sw_buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
-    if (m.line < r->nlines) {
-        size_t start = r->lines[m.line], end = start;
-        while (end < r->len && r->data[end] != '\n' && r->data[end] != '\r')
-            end++;
-        if (end - start <= 4096)
-            sw_buf_append(&src, r->data + start, end - start);
-    }
-    if (msg.failed || src.failed ||
-        !sw_diag_add_at(r->diags, sev, code, r->file, (unsigned)m.line + 1, (unsigned)m.column + 1,
-                        src.data ? src.data : "", NULL, hint, "%s", msg.data ? msg.data : ""))
+    if (!sw_yaml_text_vsay(&r->text, r->diags, m, sev, code, NULL, hint, fmt, ap))
         r->nomem = 1;
-    sw_buf_free(&msg);
-    sw_buf_free(&src);
+    va_end(ap);
 }
 
 #define SAY(r, n, code, hint, ...) say_mark((r), (n)->start_mark, SW_SEV_ERROR, (code), (hint), __VA_ARGS__)
@@ -372,16 +341,14 @@ static void read_document(reader *r, const yaml_node_t *root)
     keep_hazard(r, &h);
 }
 
-static void report_syntax(reader *r, const yaml_parser_t *parser)
+static int read_one(void *ctx, yaml_document_t *doc, const yaml_node_t *root)
 {
-    if (parser->error == YAML_MEMORY_ERROR) {
-        r->nomem = 1;
-        return;
-    }
-    say_mark(r, parser->problem_mark, SW_SEV_ERROR, "H001",
-             "check the brackets, quotes, colons and indentation here and on the line before",
-             "the hazard log is not valid YAML: %s", parser->problem ? parser->problem : "unreadable input");
-    r->log->rejected++;
+    reader *r = ctx;
+    r->errors = 0;
+    r->doc = doc;
+    read_document(r, root);
+    r->file_errors += r->errors;
+    return !r->nomem;
 }
 
 sw_status sw_hazard_read(sw_hazard_log *log, const char *file, const char *data, size_t len,
@@ -394,34 +361,19 @@ sw_status sw_hazard_read(sw_hazard_log *log, const char *file, const char *data,
     r.log = log;
     r.p = &log->rules->prog;
     r.diags = diags;
-    r.data = data ? data : "";
-    r.len = len;
     r.file = keep(&r, file);
-    if (!r.nomem && index_lines(&r)) {
-        yaml_parser_t parser;
-        if (!yaml_parser_initialize(&parser))
+    if (!r.nomem && sw_yaml_text_init(&r.text, r.file, data, len)) {
+        switch (sw_yaml_text_each_document(&r.text, diags, "H001", "hazard log", read_one, &r)) {
+        case SW_YAML_SYNTAX:
+            r.file_errors++;
+            log->rejected++;
+            break;
+        case SW_YAML_NOMEM:
             r.nomem = 1;
-        else {
-            yaml_parser_set_input_string(&parser, (const unsigned char *)r.data, r.len);
-            for (;;) {
-                yaml_document_t doc;
-                r.errors = 0;
-                if (!yaml_parser_load(&parser, &doc)) {
-                    report_syntax(&r, &parser);
-                    r.file_errors += r.errors;
-                    break;
-                }
-                const yaml_node_t *root = yaml_document_get_root_node(&doc);
-                if (root) {
-                    r.doc = &doc;
-                    read_document(&r, root);
-                    r.file_errors += r.errors;
-                }
-                yaml_document_delete(&doc);
-                if (!root || r.nomem)
-                    break;
-            }
-            yaml_parser_delete(&parser);
+            break;
+        case SW_YAML_END:
+        case SW_YAML_STOPPED:
+            break;
         }
     } else
         r.nomem = 1;
@@ -431,7 +383,7 @@ sw_status sw_hazard_read(sw_hazard_log *log, const char *file, const char *data,
                  "the hazard log holds no hazards");
         r.file_errors++;
     }
-    free(r.lines);
+    sw_yaml_text_free(&r.text);
     if (r.nomem)
         return SW_ERR_NOMEM;
     return r.file_errors ? SW_ERR_FACTS : SW_OK;

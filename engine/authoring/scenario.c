@@ -21,6 +21,7 @@
 #include <yaml.h>
 
 #include "lang/diag.h"
+#include "authoring/yaml_text.h"
 #include "facts/facts.h"
 #include "lang/value.h"
 #include "util/grow.h"
@@ -37,10 +38,7 @@ typedef struct reader {
     sw_diagnostics *diags;
     sw_diagnostics *tmp;        /* the setters' diagnostics, before they are placed */
     const char *file;           /* in the set's arena */
-    const char *data;
-    size_t len;
-    size_t *lines;              /* byte offset of each line's start */
-    size_t nlines;
+    sw_yaml_text text;
     yaml_document_t *doc;
     unsigned errors;            /* in the current document */
     unsigned file_errors;
@@ -50,54 +48,18 @@ typedef struct reader {
     sw_expectation *exp;        /* the current scenario's expectations */
     size_t nexp, capexp;
     char field[160];            /* the field path of the fact being read */
+    size_t documents;           /* non-empty documents read */
 } reader;
 
 /* ==== Positions and diagnostics ============================================= */
-
-static int index_lines(reader *r)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < r->len; i++)
-        n += r->data[i] == '\n';
-    r->lines = malloc(n * sizeof *r->lines);
-    if (!r->lines)
-        return 0;
-    r->nlines = 0;
-    r->lines[r->nlines++] = 0;
-    for (size_t i = 0; i < r->len; i++)
-        if (r->data[i] == '\n')
-            r->lines[r->nlines++] = i + 1;
-    return 1;
-}
-
-/* The text of 0-based line `line`, without its line break, into b. */
-static void line_text(const reader *r, size_t line, sw_buf *b)
-{
-    if (line >= r->nlines)
-        return;
-    size_t start = r->lines[line], end = start;
-    while (end < r->len && r->data[end] != '\n' && r->data[end] != '\r')
-        end++;
-    if (end - start <= 4096)
-        sw_buf_append(b, r->data + start, end - start);
-}
 
 static void vsay_mark(reader *r, yaml_mark_t m, sw_severity sev, const char *code,
                       const char *field, const char *hint, const char *fmt, va_list ap)
 {
     if (sev == SW_SEV_ERROR)
         r->errors++;
-    sw_buf msg = SW_BUF_INIT, src = SW_BUF_INIT;
-    sw_buf_vprintf(&msg, fmt, ap);
-    line_text(r, m.line, &src);
-    if (msg.failed)
+    if (!sw_yaml_text_vsay(&r->text, r->diags, m, sev, code, field, hint, fmt, ap))
         r->nomem = 1;
-    else
-        sw_diag_add_at(r->diags, sev, code, r->file, (unsigned)m.line + 1, (unsigned)m.column + 1,
-                       src.failed ? NULL : src.data ? src.data : "", field, hint, "%s",
-                       msg.data ? msg.data : "");
-    sw_buf_free(&msg);
-    sw_buf_free(&src);
 }
 
 static void say_mark(reader *r, yaml_mark_t m, sw_severity sev, const char *code, const char *field,
@@ -962,66 +924,33 @@ static void read_document(reader *r, const yaml_node_t *root)
     keep_scenario(r, &sc);
 }
 
-/* Reports libyaml's complaint; reading stops there. */
-static void report_syntax(reader *r, const yaml_parser_t *parser)
+static int read_one(void *ctx, yaml_document_t *doc, const yaml_node_t *root)
 {
-    if (parser->error == YAML_MEMORY_ERROR) {
-        r->nomem = 1;
-        return;
+    reader *r = ctx;
+    if (!is_null(root)) {
+        r->doc = doc;
+        read_document(r, root);
+        r->file_errors += r->errors;
+        r->documents++;
     }
-    yaml_mark_t at = parser->problem_mark, from = parser->context_mark;
-    const char *hint = "check the brackets, quotes, colons and indentation here and on the line before";
-    if (parser->error == YAML_READER_ERROR) {
-        size_t off = parser->problem_offset < r->len ? parser->problem_offset : r->len;
-        memset(&at, 0, sizeof at);
-        for (size_t i = 0; i < off; i++)
-            at.line += r->data[i] == '\n';
-        at.column = off - r->lines[at.line < r->nlines ? at.line : 0];
-        hint = "save the scenarios as UTF-8 text without control characters";
-    }
-    sw_buf context = SW_BUF_INIT;
-    if (parser->error != YAML_READER_ERROR && parser->context &&
-        (from.line != at.line || from.column != at.column))
-        sw_buf_printf(&context, " (%s that starts at line %zu, column %zu)", parser->context,
-                      from.line + 1, from.column + 1);
-    else if (parser->error != YAML_READER_ERROR && parser->context)
-        sw_buf_printf(&context, " (%s)", parser->context);
-    say_mark(r, at, SW_SEV_ERROR, "T001", NULL, hint, "the scenario file is not valid YAML: %s%s",
-             parser->problem ? parser->problem : "unreadable input",
-             context.data && !context.failed ? context.data : "");
-    sw_buf_free(&context);
-    r->set->rejected++;
+    return !r->nomem;
 }
 
 static void read_stream(reader *r)
 {
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
+    switch (sw_yaml_text_each_document(&r->text, r->diags, "T001", "scenario file", read_one, r)) {
+    case SW_YAML_SYNTAX:
+        r->file_errors++;
+        r->set->rejected++;
+        break;
+    case SW_YAML_NOMEM:
         r->nomem = 1;
-        return;
+        break;
+    case SW_YAML_END:
+    case SW_YAML_STOPPED:
+        break;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)r->data, r->len);
-    size_t documents = 0;
-    for (;;) {
-        yaml_document_t doc;
-        if (!yaml_parser_load(&parser, &doc)) {
-            report_syntax(r, &parser);
-            r->file_errors += r->errors;
-            break;
-        }
-        const yaml_node_t *root = yaml_document_get_root_node(&doc);
-        if (root && !is_null(root)) {
-            r->doc = &doc;
-            read_document(r, root);
-            r->file_errors += r->errors;
-            documents++;
-        }
-        yaml_document_delete(&doc);
-        if (!root || r->nomem)
-            break;
-    }
-    yaml_parser_delete(&parser);
-    if (documents == 0 && r->file_errors == 0 && !r->nomem) {
+    if (r->documents == 0 && r->file_errors == 0 && !r->nomem) {
         yaml_mark_t start = {0, 0, 0};
         say_mark(r, start, SW_SEV_WARNING, "T013", NULL,
                  "write one scenario per YAML document, each starting with ---",
@@ -1039,11 +968,9 @@ sw_status sw_scenario_read(sw_scenario_set *set, const char *file, const char *d
     r.set = set;
     r.p = &set->rules->prog;
     r.diags = diags;
-    r.data = data ? data : "";
-    r.len = len;
     r.file = keep(&r, file);
     r.tmp = sw_diagnostics_new();
-    if (r.file && r.tmp && index_lines(&r))
+    if (r.file && r.tmp && sw_yaml_text_init(&r.text, r.file, data, len))
         read_stream(&r);
     else
         r.nomem = 1;
@@ -1051,7 +978,7 @@ sw_status sw_scenario_read(sw_scenario_set *set, const char *file, const char *d
         free(r.names[i].name);
     free(r.names);
     free(r.exp);
-    free(r.lines);
+    sw_yaml_text_free(&r.text);
     sw_diagnostics_free(r.tmp);
     if (r.nomem)
         return SW_ERR_NOMEM;

@@ -27,11 +27,8 @@
 
 /* ---- reporting ---- */
 
-static void report(sw_model *m, const sw_decl *d, sw_loc at, const char *code, const char *hint,
-                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void report(sw_model *m, const sw_decl *d, sw_loc at, const char *code, const char *hint,
-                   const char *fmt, ...)
+void sw_model_report(sw_model *m, const sw_decl *d, sw_loc at, const char *code, const char *hint,
+                     const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -169,7 +166,7 @@ static sw_decl **collect(sw_model *m, int kind, int item_kind, uint32_t *count,
     for (uint32_t i = 0; i < n; i++) {
         if (out && cmp(&v[out - 1], &v[i]) == 0) {
             const sw_decl *first = v[out - 1];
-            report(m, v[i], v[i]->name.at, "E102", "rename one, or remove it", "%s '%s%s%s' is declared twice", what,
+            sw_model_report(m, v[i], v[i]->name.at, "E102", "rename one, or remove it", "%s '%s%s%s' is declared twice", what,
                    kind == SW_D_STATEMENT ? v[i]->source.name : "",
                    kind == SW_D_STATEMENT ? "." : "", v[i]->name.name);
             sw_diag_relate(m->diags, sw_syntax_where(&m->files[first->file], first->name.at),
@@ -212,13 +209,13 @@ static void check_guideline(sw_model *m)
         if (d->kind != SW_D_GUIDELINE)
             continue;
         if (m->guideline) {
-            report(m, d, d->at, "E103", "keep one 'guideline' header for the whole rule set",
+            sw_model_report(m, d, d->at, "E103", "keep one 'guideline' header for the whole rule set",
                    "a second guideline header");
             continue;
         }
         m->guideline = d;
         if (!is_semver(d->text))
-            report(m, d, d->text_at, "E104", "write the version as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"",
+            sw_model_report(m, d, d->text_at, "E104", "write the version as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"",
                    "'%s' is not a version of the form MAJOR.MINOR.PATCH", d->text);
     }
 }
@@ -232,7 +229,7 @@ static void check_stages(sw_model *m)
         if (d->kind != SW_D_ORDER)
             continue;
         if (order)
-            report(m, d, d->at, "E105", "list every stage once in a single 'order'",
+            sw_model_report(m, d, d->at, "E105", "list every stage once in a single 'order'",
                    "a second stage order");
         else
             order = d;
@@ -241,13 +238,13 @@ static void check_stages(sw_model *m)
     m->stages_broken = nstages > 0;   /* until the order is found complete */
     if (nstages == 0) {
         if (order)
-            report(m, order, order->at, "E106", "declare each stage with 'stage NAME \"Title\"'",
+            sw_model_report(m, order, order->at, "E106", "declare each stage with 'stage NAME \"Title\"'",
                    "an order is given but no stages are declared");
         return;
     }
     if (!order) {
         sw_decl *first = byname[0];
-        report(m, first, first->at, "E106",
+        sw_model_report(m, first, first->at, "E106",
                "add e.g. 'order engagement -> persuasion -> active_treatment'",
                "stages are declared but no 'order' says which way is forward");
         return;
@@ -263,13 +260,13 @@ static void check_stages(sw_model *m)
         uint32_t k = sw_model_find(byname, nstages, id->name);
         char hint[160];
         if (k == SW_NONE) {
-            report(m, order, id->at, "E107",
+            sw_model_report(m, order, id->at, "E107",
                    suggest_decl(m, id->name, byname, nstages, hint, sizeof hint),
                    "'%s' is not a declared stage", id->name);
             continue;
         }
         if (seen[k]) {
-            report(m, order, id->at, "E108", "each stage appears once in the order",
+            sw_model_report(m, order, id->at, "E108", "each stage appears once in the order",
                    "stage '%s' appears twice in the order", id->name);
             continue;
         }
@@ -278,7 +275,7 @@ static void check_stages(sw_model *m)
     }
     for (uint32_t k = 0; k < nstages; k++)
         if (!seen[k])
-            report(m, byname[k], byname[k]->name.at, "E109",
+            sw_model_report(m, byname[k], byname[k]->name.at, "E109",
                    "add it to the 'order' line so forward and back moves are defined",
                    "stage '%s' is not in the order", byname[k]->name.name);
     m->nstages = n;
@@ -315,7 +312,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
         t->kind = SW_T_INT;
         if (te->has_range) {
             if (te->min->kind != SW_E_INT || te->max->kind != SW_E_INT) {
-                report(m, d, te->at, "E201", "an int range uses whole numbers, e.g. 0..27",
+                sw_model_report(m, d, te->at, "E201", "an int range uses whole numbers, e.g. 0..27",
                        "the range of int fact '%s' has a decimal bound", d->name.name);
                 return;
             }
@@ -323,7 +320,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
             t->imin = te->min->i;
             t->imax = te->max->i;
             if (t->imin > t->imax)
-                report(m, d, te->at, "E202", "write the smaller bound first",
+                sw_model_report(m, d, te->at, "E202", "write the smaller bound first",
                        "the range %lld..%lld of '%s' is empty", (long long)t->imin,
                        (long long)t->imax, d->name.name);
         }
@@ -335,7 +332,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
             t->nmin = literal_num(te->min);
             t->nmax = literal_num(te->max);
             if (t->nmin > t->nmax)
-                report(m, d, te->at, "E202", "write the smaller bound first",
+                sw_model_report(m, d, te->at, "E202", "write the smaller bound first",
                        "the range of '%s' is empty", d->name.name);
         }
         break;
@@ -343,7 +340,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
         t->kind = SW_T_ENUM;
         t->enumeration = m->stage_enum;
         if (m->stage_enum == SW_NONE && !m->stages_broken)
-            report(m, d, te->at, "E110", "declare the stages and their order first",
+            sw_model_report(m, d, te->at, "E110", "declare the stages and their order first",
                    "fact '%s' has type stage but no stages are declared", d->name.name);
         break;
     case SW_TF_ONE_OF:
@@ -353,7 +350,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
             n++;
         t->kind = te->form == SW_TF_ONE_OF ? SW_T_ENUM : SW_T_SET;
         if (te->form == SW_TF_SET_OF && n > SW_SET_MAX_MEMBERS) {
-            report(m, d, te->at, "E203", "split the set into two facts",
+            sw_model_report(m, d, te->at, "E203", "split the set into two facts",
                    "a set may have at most %d members; '%s' has %u", SW_SET_MAX_MEMBERS,
                    d->name.name, n);
             t->enumeration = SW_NONE;
@@ -370,7 +367,7 @@ static void check_type(sw_model *m, sw_decl *d, sw_type *t)
             for (uint32_t j = 0; j < k; j++)
                 dup |= strcmp(members[j], id->name) == 0;
             if (dup) {
-                report(m, d, id->at, "E111", NULL, "'%s' is listed twice", id->name);
+                sw_model_report(m, d, id->at, "E111", NULL, "'%s' is listed twice", id->name);
                 continue;
             }
             members[k++] = id->name;
@@ -406,7 +403,7 @@ static void check_facts(sw_model *m)
     for (uint32_t i = 0; i < nderived; i++) {
         m->facts[nbase + i] = derived[i];
         if (sw_model_find(base, nbase, derived[i]->name.name) != SW_NONE)
-            report(m, derived[i], derived[i]->name.at, "E102", "give the derived fact another name",
+            sw_model_report(m, derived[i], derived[i]->name.at, "E102", "give the derived fact another name",
                    "'%s' is declared both as a fact and as a derived fact", derived[i]->name.name);
     }
     for (uint32_t s = 0; s < m->nfacts; s++) {
@@ -414,7 +411,7 @@ static void check_facts(sw_model *m)
         check_type(m, d, &m->types[s]);
         if (strcmp(d->name.name, "stage") == 0 &&
             (d->type->form != SW_TF_STAGE || d->kind != SW_D_FACT))
-            report(m, d, d->type->at, "E112", "declare it as 'stage: stage \"Current stage\"'",
+            sw_model_report(m, d, d->type->at, "E112", "declare it as 'stage: stage \"Current stage\"'",
                    "the fact named 'stage' holds the client's current stage and must have type stage");
         if (d->deflt)
             check_literal_fits(m, d, d->deflt, &m->types[s]);
@@ -430,7 +427,7 @@ static int check_literal_fits(sw_model *m, sw_decl *d, sw_expr *lit, const sw_ty
     case SW_T_INT:
         if (lit->kind == SW_E_INT) {
             if (t->has_range && (lit->i < t->imin || lit->i > t->imax)) {
-                report(m, d, lit->at, "E204", NULL, "%lld is outside the range of '%s' (%lld..%lld)",
+                sw_model_report(m, d, lit->at, "E204", NULL, "%lld is outside the range of '%s' (%lld..%lld)",
                        (long long)lit->i, d->name.name, (long long)t->imin, (long long)t->imax);
                 return 0;
             }
@@ -448,14 +445,14 @@ static int check_literal_fits(sw_model *m, sw_decl *d, sw_expr *lit, const sw_ty
                 lit->i = k;
                 return 1;
             }
-            report(m, d, lit->at, "E205", suggest_member(&m->enums[t->enumeration], lit->s, hint, sizeof hint),
+            sw_model_report(m, d, lit->at, "E205", suggest_member(&m->enums[t->enumeration], lit->s, hint, sizeof hint),
                    "'%s' is not one of the values of '%s'", lit->s, d->name.name);
             return 0;
         }
         break;
     case SW_T_SET: break;
     }
-    report(m, d, lit->at, "E206", NULL, "the default does not match the type of '%s'", d->name.name);
+    sw_model_report(m, d, lit->at, "E206", NULL, "the default does not match the type of '%s'", d->name.name);
     return 0;
 }
 
@@ -466,7 +463,7 @@ static void check_cites(sw_model *m, sw_decl *d)
     char hint[200];
     for (sw_cite *c = d->cites; c; c = c->next) {
         if (sw_model_find(m->sources, m->nsources, c->source.name) == SW_NONE) {
-            report(m, d, c->source.at, "E113",
+            sw_model_report(m, d, c->source.at, "E113",
                    suggest_decl(m, c->source.name, m->sources, m->nsources, hint, sizeof hint),
                    "'%s' is not a declared source", c->source.name);
             continue;
@@ -490,7 +487,7 @@ static void check_cites(sw_model *m, sw_decl *d)
                     h = hint;
                 }
             }
-            report(m, d, c->at, "E114", h, "source %s has no statement '%s'", c->source.name,
+            sw_model_report(m, d, c->at, "E114", h, "source %s has no statement '%s'", c->source.name,
                    c->statement.name);
         }
     }
@@ -520,7 +517,7 @@ static int check_level(sw_model *m, sw_decl *d, const sw_ident *word, int is_pri
         else
             snprintf(hint, sizeof hint, is_priority ? "use low, normal, high or urgent"
                                                     : "use info, warning or critical");
-        report(m, d, word->at, "E115", hint, "'%s' is not a %s", word->name,
+        sw_model_report(m, d, word->at, "E115", hint, "'%s' is not a %s", word->name,
                is_priority ? "priority" : "severity");
     }
     return k;
@@ -545,11 +542,11 @@ static void check_catalogue(sw_model *m)
             sw_decl *d = m->items[k][i];
             check_cites(m, d);
             if (d->level.name && k != SW_ITEM_RISK)
-                report(m, d, d->level.at, "E116", NULL, "only risks have a severity");
+                sw_model_report(m, d, d->level.at, "E116", NULL, "only risks have a severity");
             else if (d->level.name)
                 check_level(m, d, &d->level, 0);
             if (d->kind_word.name && k != SW_ITEM_INTERVENTION)
-                report(m, d, d->kind_word.at, "E116", NULL, "only interventions have a kind");
+                sw_model_report(m, d, d->kind_word.at, "E116", NULL, "only interventions have a kind");
         }
     }
 }
@@ -624,7 +621,7 @@ static int check_name(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *contex
     if (context && (context->kind == SW_T_ENUM || context->kind == SW_T_SET) &&
         context->enumeration != SW_NONE) {
         const sw_enum *en = &m->enums[context->enumeration];
-        report(m, d, e->at, "E205", suggest_member(en, e->s, hint, sizeof hint),
+        sw_model_report(m, d, e->at, "E205", suggest_member(en, e->s, hint, sizeof hint),
                "'%s' is not one of the values of '%s'", e->s, en->name);
         return 0;
     }
@@ -636,7 +633,7 @@ static int check_name(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *contex
         h = suggest_decl(m, e->s, m->facts, m->nbase, hint, sizeof hint);
     if (!h)
         h = suggest_decl(m, e->s, m->facts + m->nbase, m->nfacts - m->nbase, hint, sizeof hint);
-    report(m, d, e->at, "E101", h, "unknown fact '%s'", e->s);
+    sw_model_report(m, d, e->at, "E101", h, "unknown fact '%s'", e->s);
     return 0;
 }
 
@@ -667,9 +664,9 @@ static void check_range(sw_model *m, sw_decl *d, const sw_expr *fact, const sw_e
     else
         snprintf(hint, sizeof hint, "'%s' is declared as number %g..%g", name, t->nmin, t->nmax);
     if (lit->kind == SW_E_INT)
-        report(m, d, lit->at, "E202", hint, "%lld is outside the range of '%s'", (long long)lit->i, name);
+        sw_model_report(m, d, lit->at, "E202", hint, "%lld is outside the range of '%s'", (long long)lit->i, name);
     else
-        report(m, d, lit->at, "E202", hint, "%g is outside the range of '%s'", lit->n, name);
+        sw_model_report(m, d, lit->at, "E202", hint, "%g is outside the range of '%s'", lit->n, name);
 }
 
 static int same_enum(const sw_type *a, const sw_type *b)
@@ -694,7 +691,7 @@ static int check_cmp(sw_model *m, sw_decl *d, sw_expr *e)
 {
     static const char *const eq_fix[] = {"", "'='", "'=='", "'!='"};
     if (e->eq_typo)
-        report(m, d, e->at, "E207",
+        sw_model_report(m, d, e->at, "E207",
                e->eq_typo == 3 ? "write 'x is not y'" : "write 'x is y' to compare values",
                "%s is not a comparison in conditions", eq_fix[e->eq_typo]);
     if (!check_expr(m, d, e->lhs, NULL))
@@ -706,13 +703,13 @@ static int check_cmp(sw_model *m, sw_decl *d, sw_expr *e)
     int stage_enum = e->lhs->type.kind == SW_T_ENUM && e->lhs->type.enumeration == m->stage_enum;
     if (!comparable(&e->lhs->type, &e->rhs->type, ordered, stage_enum)) {
         if (ordered && e->lhs->type.kind == SW_T_ENUM && e->rhs->type.kind == SW_T_ENUM)
-            report(m, d, e->at, "E208", "use 'is', 'is not' or 'in { ... }' for these values",
+            sw_model_report(m, d, e->at, "E208", "use 'is', 'is not' or 'in { ... }' for these values",
                    "the values of '%s' have no order", m->enums[e->lhs->type.enumeration].name);
         else if (ordered && e->lhs->type.kind == e->rhs->type.kind)
-            report(m, d, e->at, "E208", "use 'is', 'is not' or 'in { ... }' for these values",
+            sw_model_report(m, d, e->at, "E208", "use 'is', 'is not' or 'in { ... }' for these values",
                    "%s cannot be compared with <, <=, > or >=", type_word(m, &e->lhs->type));
         else
-            report(m, d, e->at, "E208", NULL, "cannot compare %s with %s",
+            sw_model_report(m, d, e->at, "E208", NULL, "cannot compare %s with %s",
                    type_word(m, &e->lhs->type), type_word(m, &e->rhs->type));
         return 0;
     }
@@ -728,7 +725,7 @@ static int check_list(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *t)
     for (sw_expr *it = e->items; it; it = it->next) {
         if (t->kind == SW_T_ENUM || t->kind == SW_T_SET) {
             if (it->kind != SW_E_NAME) {
-                report(m, d, it->at, "E209", NULL, "expected one of the values of '%s'",
+                sw_model_report(m, d, it->at, "E209", NULL, "expected one of the values of '%s'",
                        m->enums[t->enumeration].name);
                 ok = 0;
                 continue;
@@ -736,7 +733,7 @@ static int check_list(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *t)
             char hint[200];
             int k = sw_enum_find(&m->enums[t->enumeration], it->s, strlen(it->s));
             if (k < 0) {
-                report(m, d, it->at, "E205",
+                sw_model_report(m, d, it->at, "E205",
                        suggest_member(&m->enums[t->enumeration], it->s, hint, sizeof hint),
                        "'%s' is not one of the values of '%s'", it->s, m->enums[t->enumeration].name);
                 ok = 0;
@@ -752,7 +749,7 @@ static int check_list(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *t)
         } else if (t->kind == SW_T_TEXT && it->kind == SW_E_TEXT) {
             set_type(it, SW_T_TEXT);
         } else {
-            report(m, d, it->at, "E209", NULL, "this value does not match %s", type_word(m, t));
+            sw_model_report(m, d, it->at, "E209", NULL, "this value does not match %s", type_word(m, t));
             ok = 0;
         }
     }
@@ -765,12 +762,12 @@ static int check_in(sw_model *m, sw_decl *d, sw_expr *e)
         return 0;
     const sw_type *t = &e->lhs->type;
     if (t->kind == SW_T_SET) {
-        report(m, d, e->at, "E210", "write 'contains any { ... }' or 'contains all { ... }'",
+        sw_model_report(m, d, e->at, "E210", "write 'contains any { ... }' or 'contains all { ... }'",
                "'in' tests one value; this is a set");
         return 0;
     }
     if (t->kind != SW_T_ENUM && t->kind != SW_T_INT && t->kind != SW_T_TEXT) {
-        report(m, d, e->at, "E210", NULL, "'in' needs one of a list of values, a whole number or text, not %s",
+        sw_model_report(m, d, e->at, "E210", NULL, "'in' needs one of a list of values, a whole number or text, not %s",
                type_word(m, t));
         return 0;
     }
@@ -786,7 +783,7 @@ static int check_contains(sw_model *m, sw_decl *d, sw_expr *e)
         return 0;
     const sw_type *t = &e->lhs->type;
     if (t->kind != SW_T_SET) {
-        report(m, d, e->at, "E211",
+        sw_model_report(m, d, e->at, "E211",
                t->kind == SW_T_ENUM ? "for one value write 'x is v' or 'x in { ... }'" : NULL,
                "'contains' needs a set, not %s", type_word(m, t));
         return 0;
@@ -794,14 +791,14 @@ static int check_contains(sw_model *m, sw_decl *d, sw_expr *e)
     if (e->mode != SW_CONTAINS_ONE)
         return check_list(m, d, e, t) ? (set_type(e, SW_T_BOOL), 1) : 0;
     if (e->rhs->kind != SW_E_NAME) {
-        report(m, d, e->rhs->at, "E209", NULL, "expected one of the values of '%s'",
+        sw_model_report(m, d, e->rhs->at, "E209", NULL, "expected one of the values of '%s'",
                m->enums[t->enumeration].name);
         return 0;
     }
     char hint[200];
     int k = sw_enum_find(&m->enums[t->enumeration], e->rhs->s, strlen(e->rhs->s));
     if (k < 0) {
-        report(m, d, e->rhs->at, "E205", suggest_member(&m->enums[t->enumeration], e->rhs->s, hint, sizeof hint),
+        sw_model_report(m, d, e->rhs->at, "E205", suggest_member(&m->enums[t->enumeration], e->rhs->s, hint, sizeof hint),
                "'%s' is not one of the values of '%s'", e->rhs->s, m->enums[t->enumeration].name);
         return 0;
     }
@@ -824,7 +821,7 @@ static int expect_bool(sw_model *m, sw_decl *d, sw_expr *e, const char *where)
             snprintf(hint, sizeof hint, "compare it, e.g. '%s is ...' or '%s is known'", e->s, e->s);
             h = hint;
         }
-        report(m, d, e->at, "E212", h, "%s must be true or false, but this is %s", where,
+        sw_model_report(m, d, e->at, "E212", h, "%s must be true or false, but this is %s", where,
                type_word(m, &e->type));
         return 0;
     }
@@ -836,7 +833,7 @@ static int expect_numeric(sw_model *m, sw_decl *d, sw_expr *e)
     if (!check_expr(m, d, e, NULL))
         return 0;
     if (!is_numeric(&e->type)) {
-        report(m, d, e->at, "E213", NULL, "arithmetic needs numbers, but this is %s",
+        sw_model_report(m, d, e->at, "E213", NULL, "arithmetic needs numbers, but this is %s",
                type_word(m, &e->type));
         return 0;
     }
@@ -900,7 +897,7 @@ static int fold(sw_model *m, sw_decl *d, sw_expr *e)
             e->n = r;
     }
     if (why) {
-        report(m, d, e->at, "E216",
+        sw_model_report(m, d, e->at, "E216",
                why == BY_ZERO ? "it would be unknown for every client; divide by a number "
                                 "that is not zero"
                               : "it would be unknown for every client; write a smaller value",
@@ -923,7 +920,7 @@ static int check_expr(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *contex
 {
     if (e && m->expr_depth >= SW_MAX_EXPR_DEPTH) {
         if (m->deep_told != d)
-            report(m, d, e->at, "E011", "split the condition into derived facts",
+            sw_model_report(m, d, e->at, "E011", "split the condition into derived facts",
                    "the expression is nested or chained more than %u operators deep",
                    SW_MAX_EXPR_DEPTH);
         m->deep_told = d;
@@ -987,7 +984,7 @@ static int check_expr_at(sw_model *m, sw_decl *d, sw_expr *e, const sw_type *con
         if (!check_expr(m, d, e->lhs, NULL))
             return 0;
         if (e->lhs->type.kind != SW_T_DATE) {
-            report(m, d, e->lhs->at, "E214", NULL, "'%s since' needs a date, but this is %s",
+            sw_model_report(m, d, e->lhs->at, "E214", NULL, "'%s since' needs a date, but this is %s",
                    e->mode == 7 ? "weeks" : e->mode == SW_SINCE_MONTHS ? "months" : "days",
                    type_word(m, &e->lhs->type));
             return 0;
@@ -1016,7 +1013,7 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
                 snprintf(hint, sizeof hint, "declare it: %s %s \"...\"", sw_item_vocab[k].noun, t->name);
                 h = hint;
             }
-            report(m, rule, t->at, "E117", h, "'%s' is not a declared %s", t->name, sw_item_vocab[k].noun);
+            sw_model_report(m, rule, t->at, "E117", h, "'%s' is not a declared %s", t->name, sw_item_vocab[k].noun);
         }
         if (a->level.name)
             check_level(m, rule, &a->level, a->kind == SW_ACT_RECOMMEND);
@@ -1026,7 +1023,7 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
         if (m->stage_enum == SW_NONE ||
             sw_enum_find(&m->enums[m->stage_enum], t->name, strlen(t->name)) < 0) {
             const char *h = m->nstages ? suggest_decl(m, t->name, m->stages, m->nstages, hint, sizeof hint) : NULL;
-            report(m, rule, t->at, "E107", h, "'%s' is not a declared stage", t->name);
+            sw_model_report(m, rule, t->at, "E107", h, "'%s' is not a declared stage", t->name);
         }
         break;
     case SW_ACT_SET: {
@@ -1039,7 +1036,7 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
                 h = hint;
             } else
                 h = suggest_decl(m, t->name, m->facts + m->nbase, m->nfacts - m->nbase, hint, sizeof hint);
-            report(m, rule, t->at, "E118", h, "'%s' is not a derived fact", t->name);
+            sw_model_report(m, rule, t->at, "E118", h, "'%s' is not a derived fact", t->name);
             break;
         }
         const sw_type *dt = &m->types[m->nbase + k];
@@ -1047,7 +1044,7 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
             break;
         if (!comparable(dt, &a->value->type, 0, 0) ||
             (dt->kind == SW_T_INT && a->value->type.kind == SW_T_NUMBER))
-            report(m, rule, a->value->at, "E215",
+            sw_model_report(m, rule, a->value->at, "E215",
                    dt->kind == SW_T_INT && a->value->type.kind == SW_T_NUMBER
                        ? "'/' always gives a decimal number: declare the derived fact as number"
                        : NULL,
@@ -1080,14 +1077,14 @@ static void check_rules(sw_model *m)
                 snprintf(hint, sizeof hint, "did you mean '%s'?", s);
             else
                 snprintf(hint, sizeof hint, "use draft, testing, production or retired");
-            report(m, r, r->status.at, "E119", hint, "'%s' is not a rule status", r->status.name);
+            sw_model_report(m, r, r->status.at, "E119", hint, "'%s' is not a rule status", r->status.name);
         }
         if (r->text && !is_semver(r->text))
-            report(m, r, r->text_at, "E104", "write the version as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"",
+            sw_model_report(m, r, r->text_at, "E104", "write the version as MAJOR.MINOR.PATCH, e.g. \"1.0.0\"",
                    "'%s' is not a version of the form MAJOR.MINOR.PATCH", r->text);
         for (sw_allow *a = r->allows; a; a = a->next)
             if (!(a->code.name[0] == 'L' && strlen(a->code.name) == 4 && strspn(a->code.name + 1, "0123456789") == 3))
-                report(m, r, a->code.at, "E120", "lint codes look like L001; see docs/lint.md",
+                sw_model_report(m, r, a->code.at, "E120", "lint codes look like L001; see docs/lint.md",
                        "'%s' is not a lint finding code", a->code.name);
         expect_bool(m, r, r->cond, "a rule's condition");
         for (sw_action_ast *a = r->actions; a; a = a->next)
@@ -1179,7 +1176,7 @@ static int find_cycle(sw_model *m, dep_graph *g, uint32_t v, uint8_t *state, uin
             }
             sw_buf_puts(&path, m->facts[m->nbase + w]->name.name);
             sw_decl *d = m->facts[m->nbase + w];
-            report(m, d, d->name.at, "E301", path.data,
+            sw_model_report(m, d, d->name.at, "E301", path.data,
                    "derived fact '%s' depends on itself", d->name.name);
             sw_buf_free(&path);
             state[v] = 2;
@@ -1241,7 +1238,7 @@ static void check_sources(sw_model *m)
     for (uint32_t i = 0; i < m->nstatements; i++) {
         sw_decl *s = m->statements[i];
         if (sw_model_find(m->sources, m->nsources, s->source.name) == SW_NONE)
-            report(m, s, s->source.at, "E113",
+            sw_model_report(m, s, s->source.at, "E113",
                    suggest_decl(m, s->source.name, m->sources, m->nsources, hint, sizeof hint),
                    "'%s' is not a declared source", s->source.name);
     }

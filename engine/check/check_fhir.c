@@ -14,28 +14,11 @@
  */
 #include "check/model.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lang/value.h"
-
-static void report(sw_model *m, const sw_decl *d, sw_loc at, const char *code, const char *hint,
-                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void report(sw_model *m, const sw_decl *d, sw_loc at, const char *code, const char *hint,
-                   const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    m->errors++;
-    sw_diag_add(m->diags, SW_SEV_ERROR, code, sw_syntax_where(&m->files[d->file], at), NULL, hint,
-                "%s", msg);
-}
 
 static const char *const resource_words[] = {"Observation", "QuestionnaireResponse"};
 static const char *const kind_words[] = {"number", "bool", "code", "text", "date"};
@@ -144,7 +127,7 @@ static int map_target(sw_model *m, sw_decl *d, const sw_fhir_pair *pr, const sw_
             const char *s = sw_suggest(e->s, en->members, en->nmembers);
             if (s)
                 snprintf(hint, sizeof hint, "did you mean '%s'?", s);
-            report(m, d, e->at, "E406", s ? hint : NULL, "'%s' is not one of the values of '%s'",
+            sw_model_report(m, d, e->at, "E406", s ? hint : NULL, "'%s' is not one of the values of '%s'",
                    e->s, d->name.name);
             return 0;
         }
@@ -152,7 +135,7 @@ static int map_target(sw_model *m, sw_decl *d, const sw_fhir_pair *pr, const sw_
     case SW_T_INT:
         if (e->kind == SW_E_INT) {
             if (t->has_range && (e->i < t->imin || e->i > t->imax)) {
-                report(m, d, e->at, "E406", NULL, "%lld is outside the range of '%s' (%lld..%lld)",
+                sw_model_report(m, d, e->at, "E406", NULL, "%lld is outside the range of '%s' (%lld..%lld)",
                        (long long)e->i, d->name.name, (long long)t->imin, (long long)t->imax);
                 return 0;
             }
@@ -169,7 +152,7 @@ static int map_target(sw_model *m, sw_decl *d, const sw_fhir_pair *pr, const sw_
     default:
         break;
     }
-    report(m, d, e->at, "E406", NULL, "a code of '%s' must stand for a value of its type (%s)",
+    sw_model_report(m, d, e->at, "E406", NULL, "a code of '%s' must stand for a value of its type (%s)",
            d->name.name, type_name(m, t));
     return 0;
 }
@@ -203,7 +186,7 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
     uint32_t slot = sw_model_find(m->facts, m->nbase, d->name.name);
     if (slot == SW_NONE) {
         if (sw_model_find(m->facts + m->nbase, m->nfacts - m->nbase, d->name.name) != SW_NONE)
-            report(m, d, d->name.at, "E401", "rules set a derived fact; map the facts it is derived from",
+            sw_model_report(m, d, d->name.at, "E401", "rules set a derived fact; map the facts it is derived from",
                    "'%s' is a derived fact: only recorded facts come from FHIR", d->name.name);
         else {
             const char **names = sw_arena_array(m->arena, m->nbase ? m->nbase : 1, sizeof *names);
@@ -212,7 +195,7 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
             const char *s = names ? sw_suggest(d->name.name, names, m->nbase) : NULL;
             if (s)
                 snprintf(hint, sizeof hint, "did you mean '%s'?", s);
-            report(m, d, d->name.at, "E101", s ? hint : "declare the fact in a facts block",
+            sw_model_report(m, d, d->name.at, "E101", s ? hint : "declare the fact in a facts block",
                    "unknown fact '%s'", d->name.name);
         }
     }
@@ -222,17 +205,17 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
     /* the resource and its code */
     int res = word_index(d->kind_word.name, resource_words, 2);
     if (res < 0)
-        report(m, d, d->kind_word.at, "E402",
+        sw_model_report(m, d, d->kind_word.at, "E402",
                did_you_mean(d->kind_word.name, resource_words, 2, hint, sizeof hint,
                             "facts come from Observation or QuestionnaireResponse"),
                "'%s' is not a FHIR resource Stagewise reads", d->kind_word.name);
     src->resource = (uint8_t)(res < 0 ? 0 : res);
     src->code = d->text;
     if (res == SW_FHIR_OBSERVATION && !is_coding(d->text))
-        report(m, d, d->text_at, "E403", "write the code system and the code: \"http://loinc.org|44261-6\"",
+        sw_model_report(m, d, d->text_at, "E403", "write the code system and the code: \"http://loinc.org|44261-6\"",
                "'%s' is not a coding written system|code", d->text);
     if (res == SW_FHIR_QUESTIONNAIRE_RESPONSE && !is_url(d->text))
-        report(m, d, d->text_at, "E403", "write the Questionnaire's canonical URL",
+        sw_model_report(m, d, d->text_at, "E403", "write the Questionnaire's canonical URL",
                "'%s' is not a questionnaire's URL", d->text);
     /* the clauses */
     const sw_fhir_clause *seen[CW_COUNT] = {0};
@@ -240,14 +223,14 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
     for (const sw_fhir_clause *c = d->fhir; c; c = c->next) {
         int w = word_index(c->word.name, clause_words, CW_COUNT);
         if (w < 0) {
-            report(m, d, c->word.at, "E404",
+            sw_model_report(m, d, c->word.at, "E404",
                    did_you_mean(c->word.name, clause_words, CW_COUNT, hint, sizeof hint,
                                 "the clauses are value, component, item, unit, within and map"),
                    "'%s' is not a clause of a fhir mapping", c->word.name);
             continue;
         }
         if (seen[w]) {
-            report(m, d, c->word.at, "E404", NULL, "'%s' is given twice", c->word.name);
+            sw_model_report(m, d, c->word.at, "E404", NULL, "'%s' is given twice", c->word.name);
             continue;
         }
         seen[w] = c;
@@ -259,37 +242,37 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
             "within 365 days", "map { \"system|code\" -> value, ... }"};
         if (c->arg != wants[w]) {
             snprintf(hint, sizeof hint, "write %s", shape[w]);
-            report(m, d, c->at, "E404", hint, "'%s' is not written this way", c->word.name);
+            sw_model_report(m, d, c->at, "E404", hint, "'%s' is not written this way", c->word.name);
             seen[w] = NULL;
             continue;
         }
         if ((w == CW_COMPONENT || w == CW_ITEM) && c->texts->next) {
-            report(m, d, c->texts->next->at, "E404", NULL, "'%s' takes one text", c->word.name);
+            sw_model_report(m, d, c->texts->next->at, "E404", NULL, "'%s' takes one text", c->word.name);
             continue;
         }
         switch (w) {
         case CW_VALUE:
             kind = word_index(c->value.name, kind_words, 5);
             if (kind < 0)
-                report(m, d, c->value.at, "E404",
+                sw_model_report(m, d, c->value.at, "E404",
                        did_you_mean(c->value.name, kind_words, 5, hint, sizeof hint, shape[w]),
                        "'%s' is not a kind of FHIR value", c->value.name);
             break;
         case CW_COMPONENT:
             if (res == SW_FHIR_QUESTIONNAIRE_RESPONSE)
-                report(m, d, c->word.at, "E404", "a questionnaire's answers are chosen with item",
+                sw_model_report(m, d, c->word.at, "E404", "a questionnaire's answers are chosen with item",
                        "a QuestionnaireResponse has no components");
             else if (!is_coding(c->texts->name))
-                report(m, d, c->texts->at, "E403", "write \"system|code\"",
+                sw_model_report(m, d, c->texts->at, "E403", "write \"system|code\"",
                        "'%s' is not a coding written system|code", c->texts->name);
             src->component = c->texts->name;
             break;
         case CW_ITEM:
             if (res == SW_FHIR_OBSERVATION)
-                report(m, d, c->word.at, "E404", "an Observation's parts are chosen with component",
+                sw_model_report(m, d, c->word.at, "E404", "an Observation's parts are chosen with component",
                        "an Observation has no items");
             else if (!*c->texts->name)
-                report(m, d, c->texts->at, "E403", NULL, "an item's linkId cannot be empty");
+                sw_model_report(m, d, c->texts->at, "E403", NULL, "an item's linkId cannot be empty");
             src->item = c->texts->name;
             break;
         case CW_UNIT: {
@@ -308,7 +291,7 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
         }
         case CW_WITHIN:
             if (c->days < 1 || c->days > SW_FHIR_MAX_WITHIN)
-                report(m, d, c->at, "E404", "the look-back runs from 1 to 36500 days",
+                sw_model_report(m, d, c->at, "E404", "the look-back runs from 1 to 36500 days",
                        "a look-back of %lld days", (long long)c->days);
             src->within_days = (int32_t)(c->days < 1 || c->days > SW_FHIR_MAX_WITHIN ? 0 : c->days);
             break;
@@ -317,25 +300,25 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
         }
     }
     if (res == SW_FHIR_QUESTIONNAIRE_RESPONSE && !seen[CW_ITEM])
-        report(m, d, d->at, "E404", "add item \"linkId\"",
+        sw_model_report(m, d, d->at, "E404", "add item \"linkId\"",
                "a QuestionnaireResponse mapping must say which item holds the answer");
     if (!seen[CW_VALUE])
-        report(m, d, d->name.at, "E405", "add value number, value bool, value code, value text or value date",
+        sw_model_report(m, d, d->name.at, "E405", "add value number, value bool, value code, value text or value date",
                "the mapping of '%s' does not say which value to read", d->name.name);
     src->kind = (uint8_t)(kind < 0 ? 0 : kind);
     const sw_type *t = slot != SW_NONE ? &m->types[slot] : NULL;
     if (t && kind >= 0 && !kind_fits((sw_fhir_kind)kind, t))
-        report(m, d, seen[CW_VALUE]->value.at, "E405", kind_hint(t),
+        sw_model_report(m, d, seen[CW_VALUE]->value.at, "E405", kind_hint(t),
                "'value %s' cannot fill '%s', a fact of type %s", kind_words[kind], d->name.name,
                type_name(m, t));
     if (seen[CW_UNIT] && kind >= 0 && kind != SW_FHIR_NUMBER)
-        report(m, d, seen[CW_UNIT]->word.at, "E405", NULL, "only a number has a unit");
+        sw_model_report(m, d, seen[CW_UNIT]->word.at, "E405", NULL, "only a number has a unit");
     if (kind == SW_FHIR_CODE && !seen[CW_MAP])
-        report(m, d, seen[CW_VALUE]->value.at, "E405",
+        sw_model_report(m, d, seen[CW_VALUE]->value.at, "E405",
                "add map { \"system|code\" -> value, ... }: a code is never guessed",
                "'value code' needs a map from codes to the values of '%s'", d->name.name);
     if (seen[CW_MAP] && kind >= 0 && kind != SW_FHIR_CODE)
-        report(m, d, seen[CW_MAP]->word.at, "E405", "a map goes with 'value code'",
+        sw_model_report(m, d, seen[CW_MAP]->word.at, "E405", "a map goes with 'value code'",
                "only a code is mapped");
     /* the map */
     if (seen[CW_MAP] && kind == SW_FHIR_CODE) {
@@ -349,7 +332,7 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
         n = 0;
         for (const sw_fhir_pair *p = seen[CW_MAP]->map; p; p = p->next) {
             if (!is_coding(p->code)) {
-                report(m, d, p->at, "E403", "write \"system|code\"",
+                sw_model_report(m, d, p->at, "E403", "write \"system|code\"",
                        "'%s' is not a coding written system|code", p->code);
                 continue;
             }
@@ -357,7 +340,7 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
             for (uint32_t i = 0; i < n; i++)
                 dup |= strcmp(codes[i], p->code) == 0;
             if (dup) {
-                report(m, d, p->at, "E406", NULL, "the code '%s' is mapped twice", p->code);
+                sw_model_report(m, d, p->at, "E406", NULL, "the code '%s' is mapped twice", p->code);
                 continue;
             }
             if (t && map_target(m, d, p, t, &vals[n]))
@@ -403,7 +386,7 @@ void sw_check_fhir(sw_model *m)
                 snprintf(hint, sizeof hint, "'%s' reads it already (%s:%u)", first->name.name,
                          m->files[first->file].name,
                          sw_syntax_line(&m->files[first->file], first->at.off));
-                report(m, decl_of[i], decl_of[i]->text_at, "E407", hint,
+                sw_model_report(m, decl_of[i], decl_of[i]->text_at, "E407", hint,
                        "'%s' is read from a FHIR source mapped already", decl_of[i]->name.name);
                 break;
             }

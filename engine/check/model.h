@@ -45,6 +45,11 @@ unsigned sw_check(sw_model *m);
 /* Checks the fhir declarations into m->fhir (check_fhir.c); run after the facts. */
 void sw_check_fhir(sw_model *m);
 
+/* Queues an error at `at` in d's file and counts it in m->errors; the checker's
+ * one way to report (check.c, check_fhir.c). */
+void sw_model_report(sw_model *m, const sw_decl *d, sw_loc at, const char *code, const char *hint,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* Index of a declaration by name in an id-sorted array, or SW_NONE. */
 uint32_t sw_model_find(sw_decl *const *decls, uint32_t n, const char *name);
 
