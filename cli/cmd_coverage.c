@@ -59,7 +59,7 @@ const char cli_coverage_help[] =
     "  RULES                .sw files, or directories whose .sw files are read\n"
     "\n"
     "Options:\n"
-    "      --format FORMAT  text (the default) or json (not with --hazards)\n"
+    "      --format FORMAT  text (the default) or json\n"
     "      --hazards        print and check the hazard log\n"
     "      --hazard-log FILE  the log (default: hazards.yaml in the first RULES\n"
     "                       directory, or next to the first RULES file)\n"
@@ -116,7 +116,7 @@ static char *default_log(const char *rules)
 
 /* Reads, checks, judges and prints the hazard log; returns an exit code. */
 static int print_hazards(const sw_ruleset *rules, const char **paths, size_t npaths,
-                         const char **scenarios, size_t nscenarios, const char *log_path)
+                         const char **scenarios, size_t nscenarios, const char *log_path, int json)
 {
     sw_scenarios *set = NULL;
     sw_hazards *log = NULL;
@@ -151,7 +151,7 @@ static int print_hazards(const sw_ruleset *rules, const char **paths, size_t npa
     if (code == CLI_EXIT_OK) {
         char *out = NULL;
         size_t len = 0, bad = 0;
-        sw_status st = sw_hazards_render(log, SW_FORMAT_TEXT, &out, &len, &bad);
+        sw_status st = sw_hazards_render(log, json ? SW_FORMAT_JSON : SW_FORMAT_TEXT, &out, &len, &bad);
         if (st != SW_OK)
             code = cli_fail_status(st, "judging the hazard log");
         else if (cli_write(stdout, out, len) != 0)
@@ -232,14 +232,10 @@ int cli_cmd_coverage(int argc, char **argv)
         code = cli_usage_error("coverage", "--hazard-log and --scenarios go with --hazards");
         goto done;
     }
-    if (hazards && json) {
-        code = cli_usage_error("coverage", "the hazard log is printed as text only");
-        goto done;
-    }
     sw_ruleset *rules = NULL;
     code = cli_load_rules(paths, npaths, &rules);
     if (code == CLI_EXIT_OK)
-        code = hazards ? print_hazards(rules, paths, npaths, scenarios, nscenarios, log_path)
+        code = hazards ? print_hazards(rules, paths, npaths, scenarios, nscenarios, log_path, json)
                        : print_table(rules, json);
     sw_ruleset_free(rules);
 done:

@@ -28,7 +28,8 @@
 #include "serve_http.h"
 
 enum { OPT_HELP = 1, OPT_LISTEN, OPT_THREADS, OPT_TOKEN_FILE, OPT_MAX_BODY, OPT_TIMEOUT,
-       OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION, OPT_SCENARIOS, OPT_PUBLIC_URL };
+       OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION, OPT_SCENARIOS, OPT_HAZARDS,
+       OPT_PUBLIC_URL };
 
 static const cli_option serve_options[] = {
     {OPT_HELP, 'h', "help", 0},
@@ -42,6 +43,7 @@ static const cli_option serve_options[] = {
     {OPT_KEY, 0, "pseudonym-key", 1},
     {OPT_PRODUCTION, 0, "production", 0},
     {OPT_SCENARIOS, 0, "scenarios", 1},
+    {OPT_HAZARDS, 0, "hazards", 1},
     {OPT_PUBLIC_URL, 0, "public-url", 1},
 };
 
@@ -49,7 +51,8 @@ const char cli_serve_help[] =
     "Usage: stagewise serve RULES... [--listen ADDRESS:PORT] [--threads N]\n"
     "                      [--token-file FILE] [--max-body BYTES] [--timeout SECONDS]\n"
     "                      [--feedback-file FILE] [--log FILE [--pseudonym-key FILE]]\n"
-    "                      [--production] [--scenarios DIR] [--public-url URL]\n"
+    "                      [--production] [--scenarios DIR [--hazards FILE]]\n"
+    "                      [--public-url URL]\n"
     "\n"
     "Serves the rule set over HTTP until stopped:\n"
     "  POST /v1/evaluate                 a client document (JSON or YAML) in, the\n"
@@ -92,6 +95,9 @@ const char cli_serve_help[] =
     "                             production, at start and on every reload\n"
     "      --scenarios DIR        scenario files (*.yaml) the workbench shows with\n"
     "                             each rule (read on every request)\n"
+    "      --hazards FILE         the clinical hazard log (e.g. rules/hazards.yaml)\n"
+    "                             the workbench shows, judged against the rules and\n"
+    "                             the scenarios of --scenarios on every request\n"
     "      --public-url URL       the service's address as the CDS client reaches it\n"
     "                             (e.g. https://cds.example.org), for the cards'\n"
     "                             links to a logged decision (default: the address\n"
@@ -116,6 +122,7 @@ typedef struct serve_options_t {
     const char *feedback_file;
     const char *log_path;
     const char *scenarios;
+    const char *hazards;
     const char *key_path;
     const char *public_url;
     int production;
@@ -213,6 +220,9 @@ static int apply_option(serve_opts *o, int id, const char *value)
     case OPT_SCENARIOS:
         o->scenarios = value;
         return CLI_EXIT_OK;
+    case OPT_HAZARDS:
+        o->hazards = value;
+        return CLI_EXIT_OK;
     case OPT_PUBLIC_URL:
         o->public_url = value;
         return CLI_EXIT_OK;
@@ -255,6 +265,8 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         return cli_usage_error("serve", "no rule files given");
     if (o->key_path != NULL && o->log_path == NULL)
         return cli_usage_error("serve", "--pseudonym-key needs --log FILE");
+    if (o->hazards != NULL && o->scenarios == NULL)
+        return cli_usage_error("serve", "--hazards needs --scenarios DIR: the hazard log's evidence is scenarios");
     return CLI_EXIT_OK;
 }
 
@@ -488,6 +500,8 @@ static int serve(const serve_opts *o)
         code = open_files(o, &tokens, &srv.feedback);
     if (code == CLI_EXIT_OK)
         code = open_rules(o, &srv);
+    if (code == CLI_EXIT_OK && o->hazards != NULL && access(o->hazards, R_OK) != 0)
+        code = cli_fail(CLI_EXIT_IO, "cannot read the hazard log '%s': %s", o->hazards, strerror(errno));
     int fd = code == CLI_EXIT_OK ? open_listener(o->listen) : -1;
     if (code == CLI_EXIT_OK && fd < 0)
         code = CLI_EXIT_IO;
@@ -495,6 +509,7 @@ static int serve(const serve_opts *o)
         srv.tokens = o->token_file != NULL ? &tokens : NULL;
         srv.log_path = o->log_path;
         srv.scenarios_path = o->scenarios;
+        srv.hazards_path = o->hazards;
         srv.log_options = &log.options;
         srv.max_body = o->max_body;
         srv.timeout = o->timeout;

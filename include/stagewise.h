@@ -726,7 +726,8 @@ SW_API sw_status sw_hazards_new(const sw_ruleset *rules, const sw_scenarios *sce
  * when a hazard was refused. */
 SW_API sw_status sw_hazards_read(sw_hazards *log, const char *file, const char *data, size_t len,
                                  sw_diagnostics *diags);
-/* Judges every hazard, then renders the table and each hazard (SW_FORMAT_TEXT);
+/* Judges every hazard, then renders the table and each hazard (SW_FORMAT_TEXT), or
+ * one JSON document (SW_FORMAT_JSON, "stagewise-hazards" 1.0, docs/clinical-safety.md);
  * *unevidenced (may be NULL) counts hazards without a control or evidence. */
 SW_API sw_status sw_hazards_render(sw_hazards *log, sw_format format, char **out, size_t *len,
                                    size_t *unevidenced);

@@ -1,7 +1,9 @@
 /*
  * serve_guidance.c - GET /v1/rules for the workbench's guidance pages
  * (docs/workbench.md): every rule with its text, citations and metadata, the
- * stages at which it can fire, and the scenarios of --scenarios that exercise it.
+ * stages at which it can fire, and the scenarios of --scenarios that exercise it;
+ * and GET /v1/hazards: the hazard log of --hazards, judged against the rules and
+ * those scenarios on each request (as `stagewise coverage --hazards`).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "serve_http.h"
@@ -310,4 +312,53 @@ void serve_handle_rules(serve_server *srv, const serve_call *call, serve_reply *
     sw_jdoc_free(&doc);
     sw_free(schema);
     serve_rules_release(srv->rules, snap);
+}
+
+void serve_handle_hazards(serve_server *srv, const serve_call *call, serve_reply *reply)
+{
+    (void)call;
+    if (srv->hazards_path == NULL) {
+        serve_reply_error(reply, 404, "no_hazard_log",
+                          "this server shows no hazard log (start it with --hazards FILE and "
+                          "--scenarios DIR)");
+        return;
+    }
+    size_t len = 0;
+    char *text = read_small_file(srv->hazards_path, &len);
+    if (text == NULL) {
+        fprintf(stderr, "stagewise serve: cannot read the hazard log '%s'\n", srv->hazards_path);
+        serve_reply_error(reply, 500, "hazard_log_unreadable", "the hazard log cannot be read");
+        return;
+    }
+    serve_snapshot *snap = serve_rules_acquire(srv->rules);
+    scenario_runs runs;
+    run_scenarios(&runs, snap->rules, srv->scenarios_path);
+    sw_hazards *log = NULL;
+    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_status st = runs.loaded && diags ? sw_hazards_new(snap->rules, runs.set, &log) : SW_ERR_NOMEM;
+    if (st == SW_OK)
+        st = sw_hazards_read(log, srv->hazards_path, text, len, diags);
+    char *out = NULL;
+    size_t out_len = 0;
+    if (st == SW_OK)
+        st = sw_hazards_render(log, SW_FORMAT_JSON, &out, &out_len, NULL);
+    if (st == SW_ERR_FACTS)
+        serve_reply_diagnostics(reply, 422, "invalid_hazard_log",
+                                "the hazard log has errors against the rules serving",
+                                diags, NULL, 0);
+    else if (st != SW_OK)
+        serve_reply_nomem(reply);
+    else {
+        reply->status = 200;
+        reply->body = out;
+        reply->len = out_len;
+        reply->library_body = 1;
+        out = NULL;
+    }
+    sw_free(out);
+    sw_hazards_free(log);
+    sw_diagnostics_free(diags);
+    free_scenarios(&runs);
+    serve_rules_release(srv->rules, snap);
+    free(text);
 }

@@ -34,6 +34,7 @@ typedef struct serve_server {
     const serve_tokens *tokens;       /* NULL: no authentication */
     const char *log_path;             /* --log: a decision record per evaluation, or NULL */
     const char *scenarios_path;       /* --scenarios: scenario files for the workbench, or NULL */
+    const char *hazards_path;         /* --hazards: the hazard log for the workbench, or NULL */
     const sw_record_options *log_options;   /* how each record is written */
     const char *public_url;           /* the base of the cards' links, or NULL */
     size_t max_body;                  /* bytes */
@@ -94,8 +95,9 @@ sw_facts *serve_read_facts(const serve_snapshot *snap, const char *name, const c
 /* Evaluates; NULL with the reply set on failure. */
 sw_result *serve_evaluate(const serve_snapshot *snap, const sw_facts *facts, serve_reply *reply);
 
-/* GET /v1/rules (serve_guidance.c). */
+/* GET /v1/rules and GET /v1/hazards (serve_guidance.c). */
 void serve_handle_rules(serve_server *srv, const serve_call *call, serve_reply *reply);
+void serve_handle_hazards(serve_server *srv, const serve_call *call, serve_reply *reply);
 
 /* The workbench's routes (serve_workbench.c): /ui/..., /v1/schema, /v1/rules,
  * /v1/try, /v1/explain[/RULE], /v1/why-not/QUESTION, /v1/decisions/ID; NULL for

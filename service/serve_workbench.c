@@ -7,6 +7,7 @@
  *                                answered without a token, since they hold no data
  *   GET  /v1/schema              the facts schema, stages, catalogue and sources
  *   GET  /v1/rules               every rule, its stages and scenarios (serve_guidance.c)
+ *   GET  /v1/hazards             the hazard log of --hazards, judged (serve_guidance.c)
  *   POST /v1/try                 a client document in; its result and brief out,
  *                                not recorded in the decision log (a rehearsal)
  *   POST /v1/explain[/RULE]      the explanation of the rules that fired (or RULE)
@@ -385,6 +386,7 @@ static void handle_decision(serve_server *srv, const serve_call *call, serve_rep
 static const serve_route route_ui = {"GET", "GET, HEAD", 0, 1, handle_ui};
 static const serve_route route_schema = {"GET", "GET, HEAD", 0, 0, handle_schema};
 static const serve_route route_rules = {"GET", "GET, HEAD", 0, 0, serve_handle_rules};
+static const serve_route route_hazards = {"GET", "GET, HEAD", 0, 0, serve_handle_hazards};
 static const serve_route route_try = {"POST", "POST", 1, 0, handle_try};
 static const serve_route route_explain = {"POST", "POST", 1, 0, handle_explain};
 static const serve_route route_why_not = {"POST", "POST", 1, 0, handle_why_not};
@@ -400,6 +402,7 @@ const serve_route *serve_workbench_route(const char *path, const char **suffix,
     } table[] = {
         {"/ui", 0, &route_ui},           {"/ui/", 1, &route_ui},
         {"/v1/schema", 0, &route_schema}, {"/v1/rules", 0, &route_rules},
+        {"/v1/hazards", 0, &route_hazards},
         {"/v1/try", 0, &route_try},      {"/v1/explain", 0, &route_explain},
         {"/v1/explain/", 2, &route_explain}, {"/v1/why-not/", 2, &route_why_not},
         {"/v1/decisions/", 2, &route_decision},

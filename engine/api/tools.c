@@ -301,14 +301,15 @@ sw_status sw_hazards_render(sw_hazards *log, sw_format format, char **out, size_
     if (!out)
         return SW_ERR_ARG;
     *out = NULL;
-    if (!log || format != SW_FORMAT_TEXT)
+    if (!log || (format != SW_FORMAT_TEXT && format != SW_FORMAT_JSON))
         return SW_ERR_ARG;
     sw_status st = sw_hazard_judge(&log->log);
     if (st != SW_OK)
         return st;
     sw_buf b = SW_BUF_INIT;
     size_t bad = 0;
-    st = sw_hazard_render_text(&log->log, &b, &bad);
+    st = format == SW_FORMAT_JSON ? sw_hazard_render_json(&log->log, &b, &bad)
+                                  : sw_hazard_render_text(&log->log, &b, &bad);
     if (unevidenced)
         *unevidenced = bad;
     return hand_over(&b, st, out, len);

@@ -29,6 +29,7 @@
 #include "eval/eval.h"
 #include "lang/value.h"
 #include "util/grow.h"
+#include "util/json.h"
 
 /* The DCB0129 scales, 1..5 (index + 1). */
 static const char *const severity_words[] = {"minor", "significant", "considerable", "major",
@@ -528,4 +529,104 @@ sw_status sw_hazard_render_text(const sw_hazard_log *log, sw_buf *out, size_t *u
     if (unevidenced)
         *unevidenced = bad;
     return out->failed ? SW_ERR_NOMEM : SW_OK;
+}
+
+static void put_json_scale(sw_json *w, const char *key, int severity, int likelihood)
+{
+    int rating = sw_hazard_rating(severity, likelihood);
+    sw_json_key(w, key);
+    sw_json_begin_object(w);
+    sw_json_key(w, "severity");
+    sw_json_string(w, severity_words[severity - 1]);
+    sw_json_key(w, "severity_score");
+    sw_json_int(w, severity);
+    sw_json_key(w, "likelihood");
+    sw_json_string(w, likelihood_words[likelihood - 1]);
+    sw_json_key(w, "likelihood_score");
+    sw_json_int(w, likelihood);
+    sw_json_key(w, "rating");
+    sw_json_int(w, rating);
+    sw_json_key(w, "acceptability");
+    sw_json_string(w, rating_words[rating]);
+    sw_json_end_object(w);
+}
+
+static void put_json_hazard(sw_json *w, const sw_hazard *h)
+{
+    sw_json_begin_object(w);
+    sw_json_key(w, "id");
+    sw_json_string(w, h->id);
+    sw_json_key(w, "title");
+    sw_json_string(w, h->title);
+    sw_json_key(w, "cause");
+    sw_json_string(w, h->cause);
+    sw_json_key(w, "effect");
+    sw_json_string(w, h->effect);
+    sw_json_key(w, "harm");
+    sw_json_string(w, h->harm);
+    put_json_scale(w, "initial", h->severity, h->likelihood);
+    sw_json_key(w, "controls");
+    sw_json_begin_array(w);
+    for (uint32_t c = 0; c < h->ncontrols; c++) {
+        const sw_hazard_control *j = h->judged ? &h->judged[c] : NULL;
+        sw_json_begin_object(w);
+        sw_json_key(w, "rule");
+        sw_json_string(w, h->controls[c].name);
+        sw_json_key(w, "fires_in");
+        sw_json_uint(w, j ? j->fires : 0);
+        sw_json_key(w, "does_not_fire_in");
+        sw_json_uint(w, j ? j->silent : 0);
+        sw_json_end_object(w);
+    }
+    sw_json_end_array(w);
+    sw_json_key(w, "evidence");
+    sw_json_begin_array(w);
+    for (uint32_t e = 0; e < h->nevidence; e++)
+        sw_json_string(w, h->evidence[e].name);
+    sw_json_end_array(w);
+    sw_json_key(w, "failing_evidence");
+    sw_json_uint(w, h->failing_evidence);
+    put_json_scale(w, "residual", h->residual_severity, h->residual_likelihood);
+    sw_json_key(w, "status");
+    sw_json_string(w, status_words[h->status]);
+    sw_json_key(w, "evidenced");
+    sw_json_bool(w, sw_hazard_evidenced(h));
+    sw_json_key(w, "at");
+    sw_json_stringf(w, "%s:%u", h->file ? h->file : "", h->line);
+    sw_json_end_object(w);
+}
+
+sw_status sw_hazard_render_json(const sw_hazard_log *log, sw_buf *out, size_t *unevidenced)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < log->count; i++)
+        bad += !sw_hazard_evidenced(&log->items[i]);
+    sw_json w;
+    sw_json_init(&w, out, 1);
+    sw_json_begin_object(&w);
+    sw_json_key(&w, "format");
+    sw_json_string(&w, "stagewise-hazards");
+    sw_json_key(&w, "format_version");
+    sw_json_string(&w, "1.0");
+    sw_json_key(&w, "hazards");
+    sw_json_begin_array(&w);
+    for (size_t i = 0; i < log->count; i++)
+        put_json_hazard(&w, &log->items[i]);
+    sw_json_end_array(&w);
+    sw_json_key(&w, "summary");
+    sw_json_begin_object(&w);
+    sw_json_key(&w, "hazards");
+    sw_json_uint(&w, log->count);
+    sw_json_key(&w, "evidenced");
+    sw_json_uint(&w, log->count - bad);
+    sw_json_key(&w, "not_evidenced");
+    sw_json_uint(&w, bad);
+    sw_json_end_object(&w);
+    sw_json_end_object(&w);
+    sw_status st = sw_json_finish(&w);
+    if (st == SW_OK)
+        sw_buf_putc(out, '\n');
+    if (unevidenced)
+        *unevidenced = bad;
+    return out->failed ? SW_ERR_NOMEM : st;
 }

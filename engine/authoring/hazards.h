@@ -94,4 +94,10 @@ int sw_hazard_evidenced(const sw_hazard *h);
  * *unevidenced is set to the number of hazards that are not evidenced. */
 sw_status sw_hazard_render_text(const sw_hazard_log *log, sw_buf *out, size_t *unevidenced);
 
+/* The same log as one JSON document ("format": "stagewise-hazards", format 1.0,
+ * docs/clinical-safety.md): each hazard with its scales in words and scores, each
+ * control with the evidence scenarios it fires and does not fire in, and whether
+ * the hazard is evidenced; then a summary. */
+sw_status sw_hazard_render_json(const sw_hazard_log *log, sw_buf *out, size_t *unevidenced);
+
 #endif

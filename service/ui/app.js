@@ -7,6 +7,7 @@
  *   POST /v1/explain/RULE      a rule's condition tree with the client's values
  *   POST /v1/why-not/KIND:ID   why an outcome was not produced
  *   GET  /v1/rules             the guidance: rules, citations, stages, scenarios
+ *   GET  /v1/hazards           the clinical hazard log, judged (when served with --hazards)
  *   GET  /v1/decisions/ID      a logged decision, its chain and its replay
  *
  * Every request carries the access token (sessionStorage, this tab only) as a
@@ -16,7 +17,7 @@
 'use strict';
 
 const state = { schema: null, rules: null, byId: new Map(), lastResult: null, timer: null,
-  tryCounter: 0, guidanceMode: 'stage' };
+  tryCounter: 0, guidanceMode: 'stage', hazards: null, hazardsNote: '' };
 
 /* ---- small helpers ---- */
 
@@ -346,6 +347,52 @@ function filteredRules() {
   return state.rules.rules.filter(r => (r.id + ' ' + r.title + ' ' + r.text).toLowerCase().includes(q));
 }
 
+/* The DCB0129 scales in words, with the rating they give. */
+function riskText(r) {
+  return 'risk ' + r.rating + ' (severity ' + r.severity.replace(/_/g, ' ') + ', likelihood ' +
+    r.likelihood.replace(/_/g, ' ') + ')';
+}
+
+function controlText(c) {
+  return 'fires in ' + c.fires_in + ', does not fire in ' + c.does_not_fire_in + ' evidence scenarios' +
+    (!c.fires_in ? ': NOT SHOWN FIRING' : !c.does_not_fire_in ? ': NOT SHOWN NOT FIRING' : '');
+}
+
+function hazardsFor(ruleId) {
+  return state.hazards ? state.hazards.hazards.filter(h => h.controls.some(c => c.rule === ruleId)) : [];
+}
+
+function renderHazards(box) {
+  if (!state.hazards) {
+    box.append(el('p', { id: 'hazards-none' }, state.hazardsNote || 'No hazard log is served.'));
+    return;
+  }
+  const log = state.hazards, sum = log.summary;
+  box.append(el('p', { id: 'hazards-summary', class: 'verdict ' + (sum.not_evidenced ? 'bad' : 'good') },
+    sum.hazards + ' hazards: ' + sum.evidenced + ' controlled and evidenced, ' + sum.not_evidenced + ' not.'),
+  el('p', { class: 'hint' }, 'Risk is the DCB0129 rating from 1 (acceptable) to 5 (unacceptable). ' +
+    'A control is evidenced when a passing scenario shows it firing and another shows it not firing.'),
+  el('table', { id: 'hazards-table' }, el('caption', {}, 'The clinical hazard log'),
+    el('tr', {}, ['Hazard', 'Title', 'Initial', 'Residual', 'Status', 'Controls', 'Evidence', 'Evidenced']
+      .map(h => el('th', { scope: 'col' }, h))),
+    log.hazards.map(h => el('tr', { id: 'hazard-' + h.id },
+      el('th', { scope: 'row' }, h.id),
+      el('td', {}, el('details', {}, el('summary', {}, h.title),
+        el('p', {}, el('strong', {}, 'Cause: '), h.cause), el('p', {}, el('strong', {}, 'Effect: '), h.effect),
+        el('p', {}, el('strong', {}, 'Harm: '), h.harm), el('p', { class: 'hint' }, 'Written at ' + h.at))),
+      el('td', {}, riskText(h.initial), el('br'), el('span', { class: 'hint' }, h.initial.acceptability)),
+      el('td', {}, riskText(h.residual), el('br'), el('span', { class: 'hint' }, h.residual.acceptability)),
+      el('td', {}, h.status),
+      el('td', {}, h.controls.length ? el('ul', {}, h.controls.map(c => el('li', {},
+        el('a', { href: '#rule/' + encodeURIComponent(c.rule) }, c.rule), ': ', controlText(c))))
+        : 'NONE: no rule controls this hazard'),
+      el('td', {}, h.evidence.length + ' scenarios' +
+        (h.failing_evidence ? ', ' + h.failing_evidence + ' FAILING (not evidence)' : ''),
+        el('details', {}, el('summary', {}, 'List'), el('ul', {}, h.evidence.map(e => el('li', {}, e))))),
+      el('td', { class: h.evidenced ? 'evidenced' : 'not-evidenced' },
+        h.evidenced ? 'Yes: controlled and evidenced' : 'NO: not evidenced')))));
+}
+
 function renderGuidance() {
   const box = $('guidance-body');
   box.replaceChildren();
@@ -353,6 +400,8 @@ function renderGuidance() {
   const rules = filteredRules();
   $('by-stage').setAttribute('aria-pressed', String(state.guidanceMode === 'stage'));
   $('by-document').setAttribute('aria-pressed', String(state.guidanceMode === 'document'));
+  $('by-hazard').setAttribute('aria-pressed', String(state.guidanceMode === 'hazards'));
+  if (state.guidanceMode === 'hazards') { renderHazards(box); return; }
   box.append(el('p', {}, rules.length + ' of ' + state.rules.rules.length + ' rules; ' +
     state.rules.scenarios + ' scenarios loaded.'));
   if (state.guidanceMode === 'stage') {
@@ -399,6 +448,10 @@ function renderRule(id) {
       el('span', { class: 'hint' }, s.file + ':' + s.line), ': ', s.fired ? 'fires' : 'does not fire',
       s.expects ? ' (expects ' + s.expects.replace(/_/g, ' ') + ')' : '', s.description ? ' \u2014 ' + s.description : '')))
       : el('p', {}, 'No scenario fires this rule or names it.'),
+    el('h3', {}, 'Hazards it controls'),
+    hazardsFor(r.id).length ? el('ul', { id: 'rule-hazards' }, hazardsFor(r.id).map(h => el('li', {},
+      el('strong', {}, h.id), ' ', h.title, ': ', controlText(h.controls.find(c => c.rule === r.id)))))
+      : el('p', {}, state.hazards ? 'No hazard of the log names this rule as a control.' : (state.hazardsNote || 'No hazard log is served.')),
     el('p', {}, el('a', { href: '#guidance' }, 'Back to the guidance')));
 }
 
@@ -469,6 +522,13 @@ async function load() {
     buildForm(state.schema);
     state.rules = await api('/v1/rules');
     state.byId = new Map(state.rules.rules.map(r => [r.id, r]));
+    try {
+      state.hazards = await api('/v1/hazards');
+    } catch (e) {
+      state.hazards = null;
+      state.hazardsNote = e.status === 404 ? 'This server shows no hazard log (start it with --hazards FILE).'
+        : 'The hazard log could not be shown: ' + e.message;
+    }
     fillRuleSelect();
     setStatus('Rules loaded: ' + state.rules.rules.length + ' rules.');
     route();
@@ -513,6 +573,7 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('by-stage').addEventListener('click', () => { state.guidanceMode = 'stage'; renderGuidance(); });
   $('by-document').addEventListener('click', () => { state.guidanceMode = 'document'; renderGuidance(); });
+  $('by-hazard').addEventListener('click', () => { state.guidanceMode = 'hazards'; renderGuidance(); });
   $('rule-filter').addEventListener('input', renderGuidance);
   $('decision-form').addEventListener('submit', ev => {
     ev.preventDefault();

@@ -445,6 +445,10 @@ req POST /v1/try --data-binary @"$ex01"
 check "try needs the token" 401 "$code"
 req GET /v1/decisions/x
 check "decisions need the token" 401 "$code"
+req GET /v1/hazards
+check "the hazard log needs the token" 401 "$code"
+req GET /v1/hazards -H "$auth"
+check "no hazard log without --hazards" "404 no_hazard_log" "$code $(field .error)"
 
 req GET /v1/ruleset -H "$auth"
 nfacts=$(field '.counts.facts + .counts.derived')

@@ -13,6 +13,7 @@
 
 #include "rules_fixture.h"
 #include "authoring/hazards.h"
+#include "util/jsonread.h"
 
 #define RULES                                                                      \
     "rule self_harm \"Self-harm\" cites DD.eng_goal when phq9 >= 20 then risk suicide end\n" \
@@ -67,6 +68,25 @@ static sw_status read_log(fixture *f, const char *yaml, char **rendered)
     assert_int_equal(sw_diagnostics_render(d, rendered, NULL), SW_OK);
     sw_diagnostics_free(d);
     return st;
+}
+
+static const sw_jnode *nth(const sw_jnode *array, size_t i)
+{
+    assert_non_null(array);
+    const sw_jnode *n = array->first;
+    while (n && i--)
+        n = n->next;
+    assert_non_null(n);
+    return n;
+}
+
+static size_t count(const sw_jnode *array)
+{
+    assert_non_null(array);
+    size_t n = 0;
+    for (const sw_jnode *e = array->first; e; e = e->next)
+        n++;
+    return n;
 }
 
 static void test_matrix(void **state)
@@ -128,6 +148,31 @@ static void test_read_and_judge(void **state)
     assert_non_null(strstr(b.data, "controls: NONE: no rule controls this hazard"));
     assert_non_null(strstr(b.data, "\n4 hazards: 1 controlled and evidenced, 3 not\n"));
     sw_buf_free(&b);
+    /* the JSON form says the same, and a JSON parser reads it */
+    sw_buf j = SW_BUF_INIT;
+    bad = 0;
+    assert_int_equal(sw_hazard_render_json(&f.log, &j, &bad), SW_OK);
+    assert_int_equal(bad, 3);
+    sw_jdoc doc = {0};
+    assert_int_equal(sw_jdoc_parse(&doc, j.data, j.len), 0);
+    const sw_jnode *hz = sw_jget(doc.root, "hazards");
+    assert_int_equal(count(hz), 4);
+    const sw_jnode *first = nth(hz, 0);
+    assert_string_equal(sw_jstr(sw_jget(first, "id")), "HAZ-1");
+    assert_true(sw_jget(first, "evidenced")->boolean);
+    assert_string_equal(sw_jstr(sw_jget(sw_jget(first, "initial"), "severity")), "major");
+    assert_string_equal(sw_jget(sw_jget(first, "initial"), "rating")->text, "3");
+    assert_string_equal(sw_jstr(sw_jget(sw_jget(first, "residual"), "likelihood")), "low");
+    const sw_jnode *ctl = nth(sw_jget(first, "controls"), 0);
+    assert_string_equal(sw_jstr(sw_jget(ctl, "rule")), "self_harm");
+    assert_string_equal(sw_jget(ctl, "fires_in")->text, "1");
+    assert_string_equal(sw_jget(ctl, "does_not_fire_in")->text, "1");
+    assert_false(sw_jget(nth(hz, 1), "evidenced")->boolean);
+    assert_string_equal(sw_jget(nth(hz, 2), "failing_evidence")->text, "1");
+    assert_int_equal(count(sw_jget(nth(hz, 3), "controls")), 0);
+    assert_string_equal(sw_jget(sw_jget(doc.root, "summary"), "not_evidenced")->text, "3");
+    sw_jdoc_free(&doc);
+    sw_buf_free(&j);
     teardown(&f);
 }
 

@@ -11,7 +11,8 @@
 # that the brief on the page names the same risks, recommendations and stage as
 # `stagewise eval` does for that client, opens the explanation of a recommendation
 # and a "why not?", opens a logged decision (chain verified, replay identical), and
-# a rule of the guidance, and the page at half the width (as at 200 % zoom). Screenshots are kept in ARTIFACTS (docs/workbench.md).
+# a rule of the guidance, the hazard log (the same hazards as `coverage --hazards`)
+# and a control's rule page naming its hazard, and the page at half the width (as at 200 % zoom). Screenshots are kept in ARTIFACTS (docs/workbench.md).
 # Exits 77 (skipped) when chromium or chromedriver is not installed. Every check
 # prints a line only when it fails; the last line is "N passed, M failed".
 
@@ -85,7 +86,7 @@ token=workbench-test-token-0123456789
 printf '%s\n' "$token" > "$tmp/tokens"
 chmod 600 "$tmp/tokens"
 "$bin" serve rules --listen 127.0.0.1:0 --token-file "$tmp/tokens" --log "$tmp/decisions.log" \
-    --scenarios rules/tests 2> "$tmp/server.err" &
+    --scenarios rules/tests --hazards rules/hazards.yaml 2> "$tmp/server.err" &
 server=$!
 line=$(wait_line "$tmp/server.err" "on http://") || fatal "the server did not start"
 base=$(echo "$line" | sed 's/.* on \(http:[^ ]*\) .*/\1/')
@@ -314,6 +315,25 @@ screenshot guidance-by-stage
 click '#by-document'
 wait_text '#guidance-body' 'Document ' || check "the guidance by document" "Document ..." ""
 screenshot guidance-by-document
+click '#by-hazard'
+wait_text '#guidance-body' 'controlled and evidenced' ||
+    check "the hazard log" "... controlled and evidenced ..." "$(text_of '#guidance-body')"
+"$bin" coverage rules --hazards --format json > "$tmp/hazards.json"
+check "the hazard log on the page has a row per hazard of coverage --hazards" \
+    "$(jq '.hazards | length' "$tmp/hazards.json")" \
+    "$(script 'return document.querySelectorAll("#hazards-table tr[id^=hazard-]").length;')"
+check "the hazard log's summary, in words" \
+    "$(jq -r '.summary | "\(.hazards) hazards: \(.evidenced) controlled and evidenced, \(.not_evidenced) not."' "$tmp/hazards.json")" \
+    "$(text_of '#hazards-summary')"
+first=$(jq -r '.hazards[0].id' "$tmp/hazards.json")
+check "a hazard's row names its first control and its status in words" \
+    "$(jq -r '.hazards[0] | "\(.controls[0].rule) \(.status)"' "$tmp/hazards.json")" \
+    "$(script 'const r = document.getElementById("hazard-" + arguments[0]); return r.querySelector("td a").textContent + " " + r.cells[4].textContent;' "$(jq -cn --arg h "$first" '[$h]')" | jq -r '.')"
+screenshot hazard-log
+control=$(jq -r '.hazards[0].controls[0].rule' "$tmp/hazards.json")
+open_page "#rule/$control"
+wait_text '#rule-hazards' "$first" ||
+    check "a control's rule page names its hazard" "$first ..." "$(text_of '#view-rule')"
 open_page '#rule/food_first'
 wait_text '#rule-source' 'rule food_first' ||
     check "a rule's source text" "rule food_first ..." "$(text_of '#rule-source')"

@@ -1,0 +1,1 @@
+stagewise serve rules --hazards rules/hazards.yaml
