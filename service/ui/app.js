@@ -364,7 +364,7 @@ function hazardsFor(ruleId) {
 
 function renderHazards(box) {
   if (!state.hazards) {
-    box.append(el('p', { id: 'hazards-none' }, state.hazardsNote || 'No hazard log is served.'));
+    box.append(el('p', { id: 'hazards-none' }, state.hazardsNote || 'Loading the hazard log\u2026'));
     return;
   }
   const log = state.hazards, sum = log.summary;
@@ -391,6 +391,19 @@ function renderHazards(box) {
         el('details', {}, el('summary', {}, 'List'), el('ul', {}, h.evidence.map(e => el('li', {}, e))))),
       el('td', { class: h.evidenced ? 'evidenced' : 'not-evidenced' },
         h.evidenced ? 'Yes: controlled and evidenced' : 'NO: not evidenced')))));
+}
+
+/* The hazard log is judged by the server on each request (every scenario run), so
+ * it is fetched only when a page that shows it is opened, and then kept. */
+async function loadHazards() {
+  if (state.hazards || state.hazardsNote) return;
+  try {
+    state.hazards = await api('/v1/hazards');
+  } catch (e) {
+    state.hazards = null;
+    state.hazardsNote = e.status === 404 ? 'This server shows no hazard log (start it with --hazards FILE).'
+      : 'The hazard log could not be shown: ' + e.message;
+  }
 }
 
 function renderGuidance() {
@@ -451,7 +464,7 @@ function renderRule(id) {
     el('h3', {}, 'Hazards it controls'),
     hazardsFor(r.id).length ? el('ul', { id: 'rule-hazards' }, hazardsFor(r.id).map(h => el('li', {},
       el('strong', {}, h.id), ' ', h.title, ': ', controlText(h.controls.find(c => c.rule === r.id)))))
-      : el('p', {}, state.hazards ? 'No hazard of the log names this rule as a control.' : (state.hazardsNote || 'No hazard log is served.')),
+      : el('p', {}, state.hazards ? 'No hazard of the log names this rule as a control.' : (state.hazardsNote || 'Loading the hazard log\u2026')),
     el('p', {}, el('a', { href: '#guidance' }, 'Back to the guidance')));
 }
 
@@ -522,13 +535,8 @@ async function load() {
     buildForm(state.schema);
     state.rules = await api('/v1/rules');
     state.byId = new Map(state.rules.rules.map(r => [r.id, r]));
-    try {
-      state.hazards = await api('/v1/hazards');
-    } catch (e) {
-      state.hazards = null;
-      state.hazardsNote = e.status === 404 ? 'This server shows no hazard log (start it with --hazards FILE).'
-        : 'The hazard log could not be shown: ' + e.message;
-    }
+    state.hazards = null;
+    state.hazardsNote = '';
     fillRuleSelect();
     setStatus('Rules loaded: ' + state.rules.rules.length + ' rules.');
     route();
@@ -546,7 +554,10 @@ function showView(name) {
 
 function route() {
   const hash = decodeURIComponent(location.hash.slice(1));
-  if (hash.startsWith('rule/')) { showView('rule'); if (state.rules) renderRule(hash.slice(5)); }
+  if (hash.startsWith('rule/')) {
+    showView('rule');
+    if (state.rules) { renderRule(hash.slice(5)); loadHazards().then(() => renderRule(hash.slice(5))); }
+  }
   else if (hash === 'guidance') { showView('guidance'); renderGuidance(); }
   else if (hash.startsWith('decision')) {
     showView('decision');
@@ -573,7 +584,12 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('by-stage').addEventListener('click', () => { state.guidanceMode = 'stage'; renderGuidance(); });
   $('by-document').addEventListener('click', () => { state.guidanceMode = 'document'; renderGuidance(); });
-  $('by-hazard').addEventListener('click', () => { state.guidanceMode = 'hazards'; renderGuidance(); });
+  $('by-hazard').addEventListener('click', async () => {
+    state.guidanceMode = 'hazards';
+    renderGuidance();
+    await loadHazards();
+    renderGuidance();
+  });
   $('rule-filter').addEventListener('input', renderGuidance);
   $('decision-form').addEventListener('submit', ev => {
     ev.preventDefault();
