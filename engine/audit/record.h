@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/json.h"
 #include "stagewise.h"
 
 #define SW_RECORD_FORMAT_NAME "stagewise-decision-record"
@@ -37,5 +38,14 @@ int sw_record_seal(const char *line, size_t len, char hex[65]);
 
 /* Whether a 64-character string is lowercase hex. */
 int sw_is_hex64(const char *s, size_t len);
+
+/* The "result_sha256" of a format 2 record: the SHA-256 of the compact result
+ * document (json, without its newline) with every rule location ("at") reduced to
+ * its base name, as the rule set's hash is, so a replay from another directory
+ * gives the same digest. Returns 0 when out of memory. */
+int sw_result_digest(const char *json, size_t len, char hex[65]);
+
+/* The "outcome" member of a format 2 record: what was decided, by id and value. */
+void sw_record_put_outcome(sw_json *w, const sw_report *rep);
 
 #endif
