@@ -782,8 +782,15 @@ static sw_status rerun_v2(replayer *x, const sw_ruleset *rules, const sw_facts *
     sw_buf_puts(&path, ".outcome");
     compare(x, recorded, yaml_document_get_root_node(&x->now.doc), &path);
     sw_buf_free(&path);
-    if (strcmp(hex, digest) != 0)
-        add_diff(x, ".result_sha256", digest, sw_arena_strdup(&x->out->arena, hex));
+    if (strcmp(hex, digest) != 0) {
+        /* as JSON text, as the other differences are; the record is unloaded later */
+        char was[80], now[80];
+        snprintf(was, sizeof was, "\"%.64s\"", digest);
+        snprintf(now, sizeof now, "\"%s\"", hex);
+        const char *ra = sw_arena_strdup(&x->out->arena, was), *rb = sw_arena_strdup(&x->out->arena, now);
+        x->failed |= !ra || !rb;
+        add_diff(x, ".result_sha256", ra, rb);
+    }
     return x->failed ? SW_ERR_NOMEM : SW_OK;
 }
 
