@@ -2,15 +2,16 @@
  * record.c - writing decision records and replaying them (see record.h).
  *
  * Writing: the head of the record (identity, provenance, the facts as read) goes
- * through the JSON writer as one object; the result document, rendered compact by
- * the same reporter as `eval --format json|jsonl` (report.h), is spliced in after it,
- * and the hash member is added last, over everything before it. Identifiers come
+ * through the JSON writer as one object; the outcome and the digest of the result
+ * document (rendered compact by the same reporter as `eval --format json|jsonl`,
+ * report.h) are added after it, and the hash member last, over everything before it. Identifiers come
  * from util/digest.h: version 4 UUIDs, HMAC-SHA256 for pseudonyms.
  *
  * Replaying: libyaml reads the record (JSON is YAML), the facts are rebuilt from its
  * "input" member through the ordinary facts reader, checked against facts_sha256,
- * evaluated again, and the new result document is compared with the recorded one
- * field by field, giving JSON paths for every difference.
+ * evaluated again; for format 2.0 the new outcome is compared with the recorded one
+ * field by field and the new result's digest with result_sha256, for format 1.0 the
+ * new result document with the recorded one, giving JSON paths for every difference.
  *
  * Stage audit/ - explain and why-not (explain.c), decision records and replay
  * (record.c), the hash-chained decision log (auditlog.c).

@@ -2,10 +2,11 @@
  * record.h - decision records: one evaluation written down for auditors (record.c).
  *
  * A record is one line of compact JSON (docs/audit.md): who decided (engine,
- * guideline, rule set hash), on what (the facts as read, typed, and their canonical
- * text with its hash), what was decided (the full result document, as `eval --format
- * json` gives it) and when, sealed with "hash", the SHA-256 of the line without its
- * hash member. In a decision log (auditlog.c) records also carry "seq" and "prev",
+ * guideline, rule set hash), on what (the facts as read, typed, with the hash of
+ * their canonical text), what was decided (format 2.0: the outcome by id and value,
+ * and the SHA-256 of the full result document, which replay renders again) and when,
+ * sealed with "hash", the SHA-256 of the line without its hash member. Format 1.0
+ * records, which carried the whole result, are still read. In a decision log (auditlog.c) records also carry "seq" and "prev",
  * which chain each to the line before it. record.c also reads records back, to
  * replay them (sw_record_replay).
  */
