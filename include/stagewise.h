@@ -527,7 +527,7 @@ SW_API sw_status sw_explanation_render(const sw_explanation *explanation, sw_for
 SW_API void sw_explanation_free(sw_explanation *explanation);
 
 /* Version of the decision record (docs/audit.md). */
-#define SW_RECORD_FORMAT "1.0"
+#define SW_RECORD_FORMAT "2.0"
 
 typedef struct sw_record_options {
     const char *decision_id;     /* NULL: a new random UUID (version 4) */

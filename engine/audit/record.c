@@ -2,15 +2,16 @@
  * record.c - writing decision records and replaying them (see record.h).
  *
  * Writing: the head of the record (identity, provenance, the facts as read) goes
- * through the JSON writer as one object; the result document, rendered compact by
- * the same reporter as `eval --format json|jsonl` (report.h), is spliced in after it,
- * and the hash member is added last, over everything before it. Identifiers come
+ * through the JSON writer as one object; the outcome and the digest of the result
+ * document (rendered compact by the same reporter as `eval --format json|jsonl`,
+ * report.h) are added after it, and the hash member last, over everything before it. Identifiers come
  * from util/digest.h: version 4 UUIDs, HMAC-SHA256 for pseudonyms.
  *
  * Replaying: libyaml reads the record (JSON is YAML), the facts are rebuilt from its
  * "input" member through the ordinary facts reader, checked against facts_sha256,
- * evaluated again, and the new result document is compared with the recorded one
- * field by field, giving JSON paths for every difference.
+ * evaluated again; for format 2.0 the new outcome is compared with the recorded one
+ * field by field and the new result's digest with result_sha256, for format 1.0 the
+ * new result document with the recorded one, giving JSON paths for every difference.
  *
  * Stage audit/ - explain and why-not (explain.c), decision records and replay
  * (record.c), the hash-chained decision log (auditlog.c).
@@ -150,6 +151,8 @@ static void put_input(sw_json *w, const sw_facts *f, const char *client)
     sw_json_key(w, "facts");
     sw_json_begin_object(w);
     for (uint32_t i = 0; i < p->nbase; i++) {
+        if (!f->values[i].known)
+            continue;   /* absent reads back as unknown */
         sw_json_key(w, p->facts[i].name);
         put_fact(w, p, &p->facts[i], f->values[i]);
     }
@@ -194,28 +197,146 @@ static void put_head(sw_json *w, const sw_ruleset *rules, const sw_facts *f,
     sw_json_key(w, "production");
     sw_json_bool(w, h->production);
     put_input(w, f, h->client);
-    sw_buf canon = SW_BUF_INIT;
-    sw_facts_canonical(f, &canon);
-    sw_json_key(w, "facts_canonical");
-    if (canon.failed)
-        w->nomem = 1;
-    sw_json_string_n(w, canon.data ? canon.data : "", canon.len);
-    sw_buf_free(&canon);
     sw_json_end_object(w);
 }
 
-/* Splices the compact result document and the hash member after the head. */
+/* Where the unescaped key `"at":"` next begins in s at or after from (len when
+ * none): it follows `{` or `,`, so it is a key, never text inside a string. */
+static size_t next_at(const char *s, size_t len, size_t from)
+{
+    static const char key[] = "\"at\":\"";
+    for (size_t i = from; i + sizeof key - 1 <= len; i++)
+        if (i > 0 && (s[i - 1] == '{' || s[i - 1] == ',') && memcmp(s + i, key, sizeof key - 1) == 0)
+            return i;
+    return len;
+}
+
+int sw_result_digest(const char *json, size_t len, char hex[65])
+{
+    sw_digest *d = sw_digest_new();
+    size_t from = 0;
+    for (;;) {
+        size_t at = next_at(json, len, from);
+        if (at == len)
+            break;
+        size_t v = at + 6, end = v, base = v;
+        while (end < len && json[end] != '"') {
+            if (json[end] == '\\' && end + 1 < len)
+                end++;
+            else if (json[end] == '/')
+                base = end + 1;
+            end++;
+        }
+        sw_digest_update(d, json + from, v - from);
+        from = base;
+    }
+    sw_digest_update(d, json + from, len - from);
+    return sw_digest_finish(d, hex);
+}
+
+/* The compact result document of rep, without its final newline. */
+static sw_status render_result(const sw_report *rep, sw_buf *out)
+{
+    size_t start = out->len;
+    sw_status st = sw_report_render_json(rep, 0, out);
+    while (st == SW_OK && out->len > start && out->data[out->len - 1] == '\n')
+        out->len--;
+    return st;
+}
+
+/* [id, value] for a recommendation or a risk, the id alone for advice or a challenge. */
+static void put_item(sw_json *w, const sw_item *it, const char *value)
+{
+    if (!value) {
+        sw_json_string(w, it->id);
+        return;
+    }
+    sw_json_begin_array(w);
+    sw_json_string(w, it->id);
+    sw_json_string(w, value);
+    sw_json_end_array(w);
+}
+
+/* The data gaps' facts in rank order (ties by name, the order they are kept in). */
+static void put_gaps(sw_json *w, const sw_report *rep)
+{
+    sw_json_begin_array(w);
+    size_t last = 0;
+    for (size_t done = 0; done < rep->ngaps;) {
+        size_t next = (size_t)-1;
+        for (size_t i = 0; i < rep->ngaps; i++)
+            if (rep->gaps[i].rank > last && rep->gaps[i].rank < next)
+                next = rep->gaps[i].rank;
+        if (next == (size_t)-1)
+            break;
+        for (size_t i = 0; i < rep->ngaps; i++)
+            if (rep->gaps[i].rank == next) {
+                sw_json_string(w, rep->gaps[i].fact);
+                done++;
+            }
+        last = next;
+    }
+    sw_json_end_array(w);
+}
+
+void sw_record_put_outcome(sw_json *w, const sw_report *rep)
+{
+    sw_json_begin_object(w);
+    sw_json_key(w, "recommendations");
+    sw_json_begin_array(w);
+    for (size_t i = 0; i < rep->nrecommendations; i++)
+        put_item(w, &rep->recommendations[i], sw_priority_name(rep->recommendations[i].priority));
+    sw_json_end_array(w);
+    sw_json_key(w, "advice");
+    sw_json_begin_array(w);
+    for (size_t i = 0; i < rep->nadvice; i++)
+        put_item(w, &rep->advice[i], NULL);
+    sw_json_end_array(w);
+    sw_json_key(w, "challenges");
+    sw_json_begin_array(w);
+    for (size_t i = 0; i < rep->nchallenges; i++)
+        put_item(w, &rep->challenges[i], NULL);
+    sw_json_end_array(w);
+    sw_json_key(w, "risks");
+    sw_json_begin_array(w);
+    for (size_t i = 0; i < rep->nrisks; i++)
+        put_item(w, &rep->risks[i], sw_severity_name(rep->risks[i].severity));
+    sw_json_end_array(w);
+    const sw_stage_verdict *v = &rep->stage;
+    sw_json_key(w, "stage");
+    sw_json_begin_object(w);
+    kv(w, "current", v->current);
+    kv(w, "suggested", v->suggested);
+    kv(w, "direction", v->status == SW_VERDICT_DECIDED ? sw_direction_name(v->direction) : "undecided");
+    kv(w, "status", sw_verdict_status_name(v->status));
+    sw_json_end_object(w);
+    sw_json_key(w, "data_gaps");
+    put_gaps(w, rep);
+    sw_json_end_object(w);
+}
+
+/* Adds the outcome, the result's digest and the hash member after the head. */
 static sw_status seal_record(sw_buf *out, size_t start, const sw_report *rep)
 {
+    sw_buf res = SW_BUF_INIT;
+    char hex[65];
+    sw_status st = render_result(rep, &res);
+    if (st == SW_OK && (sw_buf_failed(&res) || !sw_result_digest(res.data, res.len, hex)))
+        st = SW_ERR_NOMEM;
+    sw_buf_free(&res);
+    if (st != SW_OK)
+        return st;
     out->len--;   /* the head's closing brace */
-    sw_buf_puts(out, ",\"result\":");
-    sw_status st = sw_report_render_json(rep, 0, out);
+    sw_buf_puts(out, ",\"outcome\":");
+    sw_json w;
+    sw_json_init(&w, out, 0);
+    sw_record_put_outcome(&w, rep);
+    st = sw_json_finish(&w);
     if (st != SW_OK)
         return st;
     while (out->len > start && out->data[out->len - 1] == '\n')
         out->len--;
-    char hex[65];
-    sw_buf_puts(out, "}");
+    sw_buf_printf(out, ",\"result_sha256\":\"%s\"}", hex);
     if (sw_buf_failed(out) || !sw_sha256_hex(out->data + start, out->len - start, hex))
         return SW_ERR_NOMEM;
     out->len--;
@@ -632,6 +753,48 @@ static sw_status rerun(replayer *x, const sw_ruleset *rules, const sw_facts *fac
     return x->failed ? SW_ERR_NOMEM : SW_OK;
 }
 
+/* Format 2: evaluates the facts again, checks the digest of the new result against
+ * the recorded result_sha256 and compares the outcomes field by field. */
+static sw_status rerun_v2(replayer *x, const sw_ruleset *rules, const sw_facts *facts,
+                          yaml_node_t *recorded, const char *digest)
+{
+    sw_result *res = NULL;
+    sw_status st = sw_evaluate(rules, facts, &res);
+    sw_buf b = SW_BUF_INIT;
+    char hex[65] = "";
+    if (st == SW_OK)
+        st = render_result(sw_result_report(res), &b);
+    if (st == SW_OK && (sw_buf_failed(&b) || !sw_result_digest(b.data, b.len, hex)))
+        st = SW_ERR_NOMEM;
+    b.len = 0;
+    sw_json w;
+    sw_json_init(&w, &b, 0);
+    if (st == SW_OK) {
+        sw_record_put_outcome(&w, sw_result_report(res));
+        st = sw_json_finish(&w);
+    }
+    sw_result_free(res);
+    if (st == SW_OK && !load(&x->now, b.data, b.len))
+        st = SW_ERR_NOMEM;
+    sw_buf_free(&b);
+    if (st != SW_OK)
+        return st;
+    sw_buf path = SW_BUF_INIT;
+    sw_buf_puts(&path, ".outcome");
+    compare(x, recorded, yaml_document_get_root_node(&x->now.doc), &path);
+    sw_buf_free(&path);
+    if (strcmp(hex, digest) != 0) {
+        /* as JSON text, as the other differences are; the record is unloaded later */
+        char was[80], now[80];
+        snprintf(was, sizeof was, "\"%.64s\"", digest);
+        snprintf(now, sizeof now, "\"%s\"", hex);
+        const char *ra = sw_arena_strdup(&x->out->arena, was), *rb = sw_arena_strdup(&x->out->arena, now);
+        x->failed |= !ra || !rb;
+        add_diff(x, ".result_sha256", ra, rb);
+    }
+    return x->failed ? SW_ERR_NOMEM : SW_OK;
+}
+
 static sw_status replay_record(replayer *x, const sw_ruleset *rules, const char *text, size_t len,
                                sw_diagnostics *diags)
 {
@@ -650,10 +813,13 @@ static sw_status replay_record(replayer *x, const sw_ruleset *rules, const char 
     const char *format = string_member(&x->rec, root, "format");
     const char *version = string_member(&x->rec, root, "format_version");
     const char *ruleset = string_member(&x->rec, root, "ruleset_sha256");
-    yaml_node_t *result = member(&x->rec, root, "result");
-    if (!format || strcmp(format, SW_RECORD_FORMAT_NAME) != 0 || !version || version[0] != '1' ||
-        version[1] != '.' || !ruleset || !result)
-        return not_a_record(diags, "it lacks the format, version 1.x, ruleset_sha256 or result");
+    int v2 = version && version[0] == '2' && version[1] == '.';
+    yaml_node_t *result = member(&x->rec, root, v2 ? "outcome" : "result");
+    const char *digest = v2 ? string_member(&x->rec, root, "result_sha256") : "";
+    if (!format || strcmp(format, SW_RECORD_FORMAT_NAME) != 0 || !version ||
+        (!v2 && (version[0] != '1' || version[1] != '.')) || !ruleset || !result || !digest)
+        return not_a_record(diags, "it lacks the format, version 1.x or 2.x, ruleset_sha256, "
+                                   "and result (1.x) or outcome and result_sha256 (2.x)");
     char hex[65];
     size_t n = len;
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
@@ -674,7 +840,7 @@ static sw_status replay_record(replayer *x, const sw_ruleset *rules, const char 
     sw_facts *facts = NULL;
     sw_status st = read_facts(rules, &x->rec, root, &facts, diags);
     if (st == SW_OK)
-        st = rerun(x, rules, facts, result);
+        st = v2 ? rerun_v2(x, rules, facts, result, digest) : rerun(x, rules, facts, result);
     sw_facts_free(facts);
     rep->state = x->ndiffs ? SW_REPLAY_DIFFERENT : SW_REPLAY_IDENTICAL;
     return st;

@@ -2,10 +2,11 @@
  * record.h - decision records: one evaluation written down for auditors (record.c).
  *
  * A record is one line of compact JSON (docs/audit.md): who decided (engine,
- * guideline, rule set hash), on what (the facts as read, typed, and their canonical
- * text with its hash), what was decided (the full result document, as `eval --format
- * json` gives it) and when, sealed with "hash", the SHA-256 of the line without its
- * hash member. In a decision log (auditlog.c) records also carry "seq" and "prev",
+ * guideline, rule set hash), on what (the facts as read, typed, with the hash of
+ * their canonical text), what was decided (format 2.0: the outcome by id and value,
+ * and the SHA-256 of the full result document, which replay renders again) and when,
+ * sealed with "hash", the SHA-256 of the line without its hash member. Format 1.0
+ * records, which carried the whole result, are still read. In a decision log (auditlog.c) records also carry "seq" and "prev",
  * which chain each to the line before it. record.c also reads records back, to
  * replay them (sw_record_replay).
  */
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/json.h"
 #include "stagewise.h"
 
 #define SW_RECORD_FORMAT_NAME "stagewise-decision-record"
@@ -37,5 +39,14 @@ int sw_record_seal(const char *line, size_t len, char hex[65]);
 
 /* Whether a 64-character string is lowercase hex. */
 int sw_is_hex64(const char *s, size_t len);
+
+/* The "result_sha256" of a format 2 record: the SHA-256 of the compact result
+ * document (json, without its newline) with every rule location ("at") reduced to
+ * its base name, as the rule set's hash is, so a replay from another directory
+ * gives the same digest. Returns 0 when out of memory. */
+int sw_result_digest(const char *json, size_t len, char hex[65]);
+
+/* The "outcome" member of a format 2 record: what was decided, by id and value. */
+void sw_record_put_outcome(sw_json *w, const sw_report *rep);
 
 #endif

@@ -89,18 +89,20 @@ static void test_fields(void **state)
     fixture *fx = *state;
     char *text = record(fx, &fixed);
     const char *head =
-        "{\"format\":\"stagewise-decision-record\",\"format_version\":\"1.0\",\"seq\":null,"
+        "{\"format\":\"stagewise-decision-record\",\"format_version\":\"2.0\",\"seq\":null,"
         "\"prev\":null,\"decision_id\":\"dec-1\",\"timestamp\":\"2026-11-20T10:30:00Z\","
         "\"engine_version\":\"" SW_VERSION "\",\"guideline\":\"test_guide\",\"guideline_version\":"
         "\"1.2.3\",\"ruleset_sha256\":\"";
     assert_int_equal(strncmp(text, head, strlen(head)), 0);
     assert_non_null(strstr(text, "\"production\":true,\"input\":{\"client\":\"hmac-sha256:"));
     assert_non_null(strstr(text, ",\"assessed_on\":\"2026-11-20\",\"facts\":{\"bmi\":22.5,"
-                                 "\"housing\":\"rough_sleeping\",\"injecting\":null,\"note\":"
+                                 "\"housing\":\"rough_sleeping\",\"note\":"
                                  "\"say \\\"hi\\\"\",\"phq9\":12,\"released_on\":\"2026-10-01\","
-                                 "\"stage\":null,\"substances\":[\"opioids\",\"crack\"]}}"));
-    assert_non_null(strstr(text, ",\"facts_canonical\":\"assessed_on=2026-11-20\\nbmi=22.5\\n"));
-    assert_non_null(strstr(text, ",\"result\":{\"format\":\"stagewise-result\""));
+                                 "\"substances\":[\"opioids\",\"crack\"]}},"
+                                 "\"outcome\":{\"recommendations\":[["));
+    assert_null(strstr(text, "facts_canonical"));
+    assert_null(strstr(text, "\"result\":"));
+    assert_non_null(strstr(text, "]},\"result_sha256\":\""));
     sw_free(text);
 }
 
@@ -142,14 +144,14 @@ static void test_pseudonym(void **state)
     for (unsigned i = 0; i < 32; i++)
         snprintf(expect + strlen(expect), 3, "%02x", md[i]);
     strcat(expect, "\"");
-    /* the record's client, the input's and the result's provenance: three times */
+    /* the record's client and the input's: twice */
     const char *at = text;
     int count = 0;
     while ((at = strstr(at, expect)) != NULL) {
         count++;
         at++;
     }
-    assert_int_equal(count, 3);
+    assert_int_equal(count, 2);
     assert_null(strstr(text, "NHS-123"));
     sw_free(text);
 
@@ -160,12 +162,12 @@ static void test_pseudonym(void **state)
     sw_free(text);
 }
 
-static void test_result_is_eval_json(void **state)
+static void test_result_digest(void **state)
 {
     fixture *fx = *state;
     sw_record_options none = {"dec-3", "2026-11-20T10:30:00Z", NULL, 0, 0};
     char *text = record(fx, &none);
-    /* the same document as `eval --format jsonl` for the facts without a client */
+    /* result_sha256 is the digest of `eval --format jsonl` for the facts without a client */
     sw_facts *anon = NULL;
     const char *body = strstr(facts_yaml, "assessed_on");
     assert_int_equal(sw_facts_parse(fx->rules, "t", body, strlen(body), &anon, NULL), SW_OK);
@@ -174,14 +176,32 @@ static void test_result_is_eval_json(void **state)
     sw_buf b = SW_BUF_INIT;
     assert_int_equal(sw_report_render_json(sw_result_report(res), 0, &b), SW_OK);
     b.data[--b.len] = '\0';
-    char *expect = malloc(b.len + 32);
-    sprintf(expect, ",\"result\":%s,\"hash\":", b.data);
+    char hex[65], expect[128];
+    assert_true(sw_result_digest(b.data, b.len, hex));
+    snprintf(expect, sizeof expect, ",\"result_sha256\":\"%s\",\"hash\":", hex);
     assert_non_null(strstr(text, expect));
-    free(expect);
     sw_buf_free(&b);
     sw_result_free(res);
     sw_facts_free(anon);
     sw_free(text);
+}
+
+static void test_result_digest_locations(void **state)
+{
+    (void)state;
+    /* rule locations count by base name; text that only looks like one does not */
+    static const char a[] = "{\"r\":{\"at\":\"/srv/rules/x.sw:3\",\"t\":\"\\\"at\\\":\\\"a/b\"}}";
+    static const char b[] = "{\"r\":{\"at\":\"x.sw:3\",\"t\":\"\\\"at\\\":\\\"a/b\"}}";
+    static const char c[] = "{\"r\":{\"at\":\"x.sw:3\",\"t\":\"\\\"at\\\":\\\"b\"}}";
+    static const char d[] = "{\"r\":{\"at\":\"y.sw:3\",\"t\":\"\\\"at\\\":\\\"a/b\"}}";
+    char ha[65], hb[65], hc[65], hd[65];
+    assert_true(sw_result_digest(a, strlen(a), ha));
+    assert_true(sw_result_digest(b, strlen(b), hb));
+    assert_true(sw_result_digest(c, strlen(c), hc));
+    assert_true(sw_result_digest(d, strlen(d), hd));
+    assert_string_equal(ha, hb);
+    assert_string_not_equal(hb, hc);
+    assert_string_not_equal(hb, hd);
 }
 
 static int uuid_v4(const char *s)
@@ -194,6 +214,7 @@ static int uuid_v4(const char *s)
     }
     return s[sizeof shape - 1] == '"';
 }
+
 
 static void test_generated_id_and_time(void **state)
 {
@@ -252,16 +273,16 @@ static void test_replay_differs(void **state)
 {
     fixture *fx = *state;
     char *text = record(fx, &fixed);
-    char *p = strstr(text, "\"priority\":\"high\"");
+    char *p = strstr(text, ",\"high\"]");
     assert_non_null(p);
-    memcpy(p + 12, "low\" ", 5);   /* "priority":"low" + a space */
+    memcpy(p + 1, "\"low\" ", 6);   /* the outcome's priority "low" + a space */
     sw_replay *r = NULL;
     assert_int_equal(sw_record_replay(fx->rules, text, strlen(text), &r, NULL), SW_OK);
     const sw_replay_report *rep = sw_replay_get(r);
     assert_int_equal(rep->state, SW_REPLAY_DIFFERENT);
     assert_false(rep->hash_ok);
     assert_int_equal(rep->ndifferences, 1);
-    assert_string_equal(rep->differences[0].path, ".recommendations[0].priority");
+    assert_string_equal(rep->differences[0].path, ".outcome.recommendations[0][1]");
     assert_string_equal(rep->differences[0].recorded, "\"low\"");
     assert_string_equal(rep->differences[0].replayed, "\"high\"");
     sw_replay_free(r);
@@ -341,7 +362,8 @@ int main(void)
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_seal),
         cmocka_unit_test(test_pseudonym),
-        cmocka_unit_test(test_result_is_eval_json),
+        cmocka_unit_test(test_result_digest),
+        cmocka_unit_test(test_result_digest_locations),
         cmocka_unit_test(test_generated_id_and_time),
         cmocka_unit_test(test_refused_options),
         cmocka_unit_test(test_replay_identical),

@@ -1,1 +1,1 @@
-. tests/golden/audit/lib.sh; audit_log "$T/decisions.log"; sed '1s/"severity":"critical"/"severity":"warning"/' "$T/decisions.log" > "$T/changed.log"; named stagewise replay "$T/changed.log:1" --rules tests/golden/rules/risk.sw
+. tests/golden/audit/lib.sh; audit_log "$T/decisions.log"; sed '1s/,"critical"\]/,"warning"]/' "$T/decisions.log" > "$T/changed.log"; named stagewise replay "$T/changed.log:1" --rules tests/golden/rules/risk.sw

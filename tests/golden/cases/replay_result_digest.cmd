@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; audit_log "$T/decisions.log"; sed '1s/"result_sha256":"[0-9a-f]/"result_sha256":"x/' "$T/decisions.log" > "$T/changed.log"; named stagewise replay "$T/changed.log:1" --rules tests/golden/rules/risk.sw
