@@ -209,6 +209,37 @@ SW_API sw_status sw_facts_set_members(sw_facts *facts, const char *fact,
                                       const char *const *members, size_t nmembers,
                                       sw_diagnostics *diags);
 SW_API sw_status sw_facts_set_unknown(sw_facts *facts, const char *fact);
+
+/* The fast path: a fact looked up once by name, then set by handle. Setting a
+ * valid value by handle stores it and does nothing else - no name lookup, no
+ * formatting, no allocation (a text fact's value is copied); the text of a
+ * problem (field, value shown, message) is made only when there is one. The
+ * handle belongs to the rule set: with facts of another rule set, or a handle
+ * for no fact, the setters answer SW_ERR_ARG. Type and range problems are as
+ * for the setters by name (SW_ERR_FACTS, a diagnostic when diags is not NULL). */
+typedef struct sw_fact_handle {
+    const void *program;   /* opaque; NULL: no such base fact */
+    uint32_t index;        /* opaque */
+} sw_fact_handle;
+
+/* The handle of a base fact; .program is NULL for an unknown or derived fact. */
+SW_API sw_fact_handle sw_ruleset_fact(const sw_ruleset *rules, const char *name);
+SW_API sw_status sw_facts_set_bool_h(sw_facts *facts, sw_fact_handle fact, int value,
+                                     sw_diagnostics *diags);
+SW_API sw_status sw_facts_set_int_h(sw_facts *facts, sw_fact_handle fact, int64_t value,
+                                    sw_diagnostics *diags);
+SW_API sw_status sw_facts_set_number_h(sw_facts *facts, sw_fact_handle fact, double value,
+                                       sw_diagnostics *diags);
+SW_API sw_status sw_facts_set_text_h(sw_facts *facts, sw_fact_handle fact, const char *value,
+                                     sw_diagnostics *diags);
+SW_API sw_status sw_facts_set_members_h(sw_facts *facts, sw_fact_handle fact,
+                                        const char *const *members, size_t nmembers,
+                                        sw_diagnostics *diags);
+SW_API sw_status sw_facts_set_unknown_h(sw_facts *facts, sw_fact_handle fact);
+/* Makes every fact unknown again and clears the client and assessment date, keeping
+ * the memory it first took: one sw_facts serves client after client, and a reset
+ * never allocates (text values beyond that memory are given back). */
+SW_API void sw_facts_reset(sw_facts *facts);
 /* Facts from FHIR R4, by the rule set's `fhir` declarations (docs/language.md):
  * data is a Bundle, one resource, or a CDS Hooks request whose prefetch values are
  * Bundles or resources. assessed_on ("YYYY-MM-DD", required) is the assessment

@@ -86,6 +86,21 @@ void sw_facts_free(sw_facts *f)
     free(f);
 }
 
+void sw_facts_reset(sw_facts *f)
+{
+    if (!f)
+        return;
+    /* the values are the arena's first allocation, so the block sw_arena_clear
+     * keeps gives the same memory back (zeroed) without a call to malloc */
+    sw_arena_clear(&f->arena);
+    f->values = sw_arena_array(&f->arena, f->prog->nbase ? f->prog->nbase : 1, sizeof *f->values);
+    f->source_name = NULL;
+    f->line = 0;
+    f->client = NULL;
+    f->has_assessed_on = 0;
+    f->assessed_on = 0;
+}
+
 static int blank_text(const char *text, size_t len);
 
 sw_status sw_facts_set_client(sw_facts *f, const char *client_id)
@@ -137,6 +152,10 @@ typedef struct site {
     unsigned line, column; /* 1-based; 0 when there is no position */
     const char *source_line;
     const char *field; /* "facts.housing", or NULL */
+    /* setters: the field ("facts.NAME[INDEX]") is written out only when a problem
+     * is reported, so that setting a good value formats nothing */
+    const char *field_fact;
+    long field_index;  /* -1: the whole fact */
     unsigned errors;   /* problems reported through this site */
     /* the reader points a site at a libyaml mark before each check, but works
      * the line, column and source line out only when a problem is reported */
@@ -157,12 +176,23 @@ static void vreport(site *s, const char *code, const char *hint, const char *fmt
         site_at_mark(s->stream, s, s->mark);
         s->field = field;
     }
+    sw_buf field = SW_BUF_INIT;
+    if (s->field_fact) {
+        sw_buf_printf(&field, "facts.%s", s->field_fact);
+        if (s->field_index >= 0)
+            sw_buf_printf(&field, "[%ld]", s->field_index);
+        s->field = field.failed ? NULL : field.data;
+    }
     sw_buf msg = SW_BUF_INIT;
     sw_buf_vprintf(&msg, fmt, ap);
     const char *text = msg.data && !msg.failed ? msg.data : "(out of memory describing a problem)";
     sw_diag_add_at(s->diags, SW_SEV_ERROR, code, s->file, s->line, s->column, s->source_line,
                    s->field, hint, "%s", text);
     sw_buf_free(&msg);
+    if (s->field_fact) {
+        s->field = NULL;
+        sw_buf_free(&field);
+    }
 }
 
 static void report(site *s, const char *code, const char *hint, const char *fmt, ...)
@@ -347,10 +377,20 @@ static void report_too_long(site *s, const char *name)
 
 /* ==== Checking values against the schema (shared by reader and setters) ===== */
 
+static int int_fits(const sw_type *t, int64_t v)
+{
+    return !t->has_range || (v >= t->imin && v <= t->imax);
+}
+
+static int number_fits(const sw_type *t, double v)
+{
+    return isfinite(v) && (!t->has_range || (v >= t->nmin && v <= t->nmax));
+}
+
 static int check_int(site *s, const sw_program *p, const char *name, const sw_type *t, int64_t v,
                      const char *shown)
 {
-    if (!t->has_range || (v >= t->imin && v <= t->imax))
+    if (int_fits(t, v))
         return 1;
     report_value(s, "F005", p, name, 0, t, shown, NULL);
     return 0;
@@ -359,7 +399,7 @@ static int check_int(site *s, const sw_program *p, const char *name, const sw_ty
 static int check_number(site *s, const sw_program *p, const char *name, const sw_type *t, double v,
                         const char *shown)
 {
-    if (isfinite(v) && (!t->has_range || (v >= t->nmin && v <= t->nmax)))
+    if (number_fits(t, v))
         return 1;
     report_value(s, "F005", p, name, 0, t, shown, NULL);
     return 0;
@@ -423,50 +463,66 @@ static void report_duplicate_member(site *s, const char *member, const char *fac
 
 /* ==== Setters =============================================================== */
 
-/* One setter call: the fact it names and the site its problems are told at. */
+/* Setting a good value stores it and nothing else: no lookup (by handle), no
+ * formatting, no allocation (but for the copy of a text fact's value). The text a
+ * problem is told in - the field, the value as shown - is made only when there is
+ * a problem to tell. The setters by name look the fact up, then do the same. */
+
+/* One setter call that found a problem: the fact and the site it is told at. */
 typedef struct setter {
     sw_facts *f;
     const sw_fact_def *fd;
     site s;
-    sw_buf field;
 } setter;
 
-static void setter_field(setter *st, const char *name, long index)
-{
-    buf_reset(&st->field);
-    sw_buf_printf(&st->field, "facts.%s", name);
-    if (index >= 0)
-        sw_buf_printf(&st->field, "[%ld]", index);
-    st->s.field = st->field.failed ? NULL : st->field.data;
-}
-
-/* Finds the fact a setter names; SW_OK when it may be set. */
-static sw_status setter_begin(setter *st, sw_facts *f, const char *name, sw_diagnostics *diags)
+static void setter_init(setter *st, sw_facts *f, const sw_fact_def *fd, sw_diagnostics *diags)
 {
     memset(st, 0, sizeof *st);
     st->f = f;
+    st->fd = fd;
     st->s.diags = diags;
+    st->s.field_fact = fd->name;
+    st->s.field_index = -1;
+}
+
+/* The fact a setter by name names; SW_OK when it may be set. */
+static sw_status fact_by_name(sw_facts *f, const char *name, sw_diagnostics *diags,
+                              const sw_fact_def **out)
+{
     if (!f || !name)
         return SW_ERR_ARG;
-    setter_field(st, name, -1);
-    st->fd = sw_program_fact(f->prog, name, strlen(name));
-    if (!st->fd) {
-        report_unknown_fact(&st->s, f->prog, name);
-        sw_buf_free(&st->field);
+    site s = {.diags = diags, .field_fact = name, .field_index = -1};
+    *out = sw_program_fact(f->prog, name, strlen(name));
+    if (!*out) {
+        report_unknown_fact(&s, f->prog, name);
         return SW_ERR_ARG;
     }
-    if (st->fd->derived) {
-        report_derived(&st->s, st->fd->name);
-        sw_buf_free(&st->field);
+    if ((*out)->derived) {
+        report_derived(&s, (*out)->name);
         return SW_ERR_FACTS;
     }
     return SW_OK;
 }
 
-static sw_status setter_end(setter *st, sw_status status)
+sw_fact_handle sw_ruleset_fact(const sw_ruleset *rules, const char *name)
 {
-    sw_buf_free(&st->field);
-    return status;
+    sw_fact_handle h = {NULL, 0};
+    if (!rules || !name)
+        return h;
+    const sw_fact_def *fd = sw_program_fact(&rules->prog, name, strlen(name));
+    if (fd && !fd->derived) {
+        h.program = &rules->prog;
+        h.index = (uint32_t)(fd - rules->prog.facts);
+    }
+    return h;
+}
+
+/* The fact a handle names, when it is a base fact of f's rule set; else NULL. */
+static const sw_fact_def *fact_of(const sw_facts *f, sw_fact_handle h)
+{
+    if (!f || h.program != f->prog || h.index >= f->prog->nbase)
+        return NULL;
+    return &f->prog->facts[h.index];
 }
 
 static const char *setter_for(sw_type_kind kind)
@@ -492,54 +548,47 @@ static sw_status setter_wrong_type(setter *st, const char *got)
     return SW_ERR_FACTS;
 }
 
-static sw_status setter_store(setter *st, sw_value v)
+static sw_status put(sw_facts *f, const sw_fact_def *fd, sw_value v)
 {
     v.known = 1;
-    st->f->values[st->fd->slot] = v;
+    f->values[fd->slot] = v;
     return SW_OK;
 }
 
-sw_status sw_facts_set_bool(sw_facts *f, const char *fact, int value, sw_diagnostics *diags)
+static sw_status set_bool(sw_facts *f, const sw_fact_def *fd, int value, sw_diagnostics *diags)
 {
+    if (fd->type.kind == SW_T_BOOL)
+        return put(f, fd, (sw_value){.u.i = value != 0});
     setter st;
-    sw_status rc = setter_begin(&st, f, fact, diags);
-    if (rc != SW_OK)
-        return rc;
-    if (st.fd->type.kind != SW_T_BOOL)
-        rc = setter_wrong_type(&st, value ? "true" : "false");
-    else
-        rc = setter_store(&st, (sw_value){.u.i = value != 0});
-    return setter_end(&st, rc);
+    setter_init(&st, f, fd, diags);
+    return setter_wrong_type(&st, value ? "true" : "false");
 }
 
-sw_status sw_facts_set_int(sw_facts *f, const char *fact, int64_t value, sw_diagnostics *diags)
+static sw_status set_int(sw_facts *f, const sw_fact_def *fd, int64_t value, sw_diagnostics *diags)
 {
+    const sw_type *t = &fd->type;
+    if (t->kind == SW_T_INT && int_fits(t, value))
+        return put(f, fd, (sw_value){.u.i = value});
+    if (t->kind == SW_T_NUMBER && number_fits(t, (double)value))
+        return put(f, fd, (sw_value){.u.n = (double)value});
     setter st;
-    sw_status rc = setter_begin(&st, f, fact, diags);
-    if (rc != SW_OK)
-        return rc;
+    setter_init(&st, f, fd, diags);
     char shown[32];
     snprintf(shown, sizeof shown, "%" PRId64, value);
-    const sw_type *t = &st.fd->type;
-    if (t->kind == SW_T_INT)
-        rc = check_int(&st.s, f->prog, st.fd->name, t, value, shown)
-                 ? setter_store(&st, (sw_value){.u.i = value})
-                 : SW_ERR_FACTS;
-    else if (t->kind == SW_T_NUMBER)
-        rc = check_number(&st.s, f->prog, st.fd->name, t, (double)value, shown)
-                 ? setter_store(&st, (sw_value){.u.n = (double)value})
-                 : SW_ERR_FACTS;
-    else
-        rc = setter_wrong_type(&st, shown);
-    return setter_end(&st, rc);
+    if (t->kind != SW_T_INT && t->kind != SW_T_NUMBER)
+        return setter_wrong_type(&st, shown);
+    report_value(&st.s, "F005", f->prog, fd->name, 0, t, shown, NULL);
+    return SW_ERR_FACTS;
 }
 
-sw_status sw_facts_set_number(sw_facts *f, const char *fact, double value, sw_diagnostics *diags)
+static sw_status set_number(sw_facts *f, const sw_fact_def *fd, double value,
+                            sw_diagnostics *diags)
 {
+    const sw_type *t = &fd->type;
+    if (t->kind == SW_T_NUMBER && number_fits(t, value))
+        return put(f, fd, (sw_value){.u.n = value});
     setter st;
-    sw_status rc = setter_begin(&st, f, fact, diags);
-    if (rc != SW_OK)
-        return rc;
+    setter_init(&st, f, fd, diags);
     char shown[40];
     if (isnan(value))
         strcpy(shown, "NaN");
@@ -547,100 +596,126 @@ sw_status sw_facts_set_number(sw_facts *f, const char *fact, double value, sw_di
         strcpy(shown, value > 0 ? "infinity" : "-infinity");
     else
         snprintf(shown, sizeof shown, "%.15g", value);
-    const sw_type *t = &st.fd->type;
-    if (t->kind == SW_T_NUMBER && isfinite(value))
-        rc = check_number(&st.s, f->prog, st.fd->name, t, value, shown)
-                 ? setter_store(&st, (sw_value){.u.n = value})
-                 : SW_ERR_FACTS;
-    else
-        rc = setter_wrong_type(&st, shown);
-    return setter_end(&st, rc);
+    if (t->kind != SW_T_NUMBER || !isfinite(value))
+        return setter_wrong_type(&st, shown);
+    report_value(&st.s, "F005", f->prog, fd->name, 0, t, shown, NULL);
+    return SW_ERR_FACTS;
 }
 
-static sw_status set_text_value(setter *st, const char *value)
+static sw_status set_text(sw_facts *f, const sw_fact_def *fd, const char *value,
+                          sw_diagnostics *diags)
 {
-    const sw_program *p = st->f->prog;
-    const sw_type *t = &st->fd->type;
+    if (!value)
+        return SW_ERR_ARG;
+    setter st;
+    setter_init(&st, f, fd, diags);
+    const sw_program *p = f->prog;
+    const sw_type *t = &fd->type;
     size_t len = strlen(value);
     switch ((sw_type_kind)t->kind) {
     case SW_T_ENUM: {
         int index;
-        if (!check_member(&st->s, p, st->fd->name, 0, t, value, len, &index))
+        if (!check_member(&st.s, p, fd->name, 0, t, value, len, &index))
             return SW_ERR_FACTS;
-        return setter_store(st, (sw_value){.u.i = index});
+        return put(f, fd, (sw_value){.u.i = index});
     }
     case SW_T_DATE: {
         int32_t days;
-        if (!check_date(&st->s, st->fd->name, value, len, &days))
+        if (!check_date(&st.s, fd->name, value, len, &days))
             return SW_ERR_FACTS;
-        return setter_store(st, (sw_value){.u.i = days});
+        return put(f, fd, (sw_value){.u.i = days});
     }
     case SW_T_TEXT: {
         if (len > FACTS_MAX_TEXT) {
-            report_too_long(&st->s, st->fd->name);
+            report_too_long(&st.s, fd->name);
             return SW_ERR_LIMIT;
         }
-        const char *copy = sw_arena_strndup(&st->f->arena, value, len);
-        return copy ? setter_store(st, (sw_value){.u.s = copy}) : SW_ERR_NOMEM;
+        const char *copy = sw_arena_strndup(&f->arena, value, len);
+        return copy ? put(f, fd, (sw_value){.u.s = copy}) : SW_ERR_NOMEM;
     }
     default: {
         sw_buf got = SW_BUF_INIT;
         show_quoted_text(&got, value, len);
-        sw_status rc = setter_wrong_type(st, buf_text(&got));
+        sw_status rc = setter_wrong_type(&st, buf_text(&got));
         sw_buf_free(&got);
         return rc;
     }
     }
 }
 
+static sw_status set_members(sw_facts *f, const sw_fact_def *fd, const char *const *members,
+                             size_t n, sw_diagnostics *diags)
+{
+    setter st;
+    setter_init(&st, f, fd, diags);
+    if (fd->type.kind != SW_T_SET)
+        return setter_wrong_type(&st, "a list");
+    const sw_type *t = &fd->type;
+    uint64_t bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        st.s.field_index = (long)i;
+        int index;
+        if (!check_member(&st.s, f->prog, fd->name, 1, t, members[i], strlen(members[i]), &index))
+            continue;
+        if (bits & ((uint64_t)1 << index))
+            report_duplicate_member(&st.s, members[i], fd->name);
+        bits |= (uint64_t)1 << index;
+    }
+    if (st.s.errors)
+        return SW_ERR_FACTS;
+    return put(f, fd, (sw_value){.u.bits = bits});
+}
+
+static int members_ok(const char *const *members, size_t n)
+{
+    if (n && !members)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!members[i])
+            return 0;
+    return 1;
+}
+
+/* -- by name -- */
+
+sw_status sw_facts_set_bool(sw_facts *f, const char *fact, int value, sw_diagnostics *diags)
+{
+    const sw_fact_def *fd;
+    sw_status rc = fact_by_name(f, fact, diags, &fd);
+    return rc != SW_OK ? rc : set_bool(f, fd, value, diags);
+}
+
+sw_status sw_facts_set_int(sw_facts *f, const char *fact, int64_t value, sw_diagnostics *diags)
+{
+    const sw_fact_def *fd;
+    sw_status rc = fact_by_name(f, fact, diags, &fd);
+    return rc != SW_OK ? rc : set_int(f, fd, value, diags);
+}
+
+sw_status sw_facts_set_number(sw_facts *f, const char *fact, double value, sw_diagnostics *diags)
+{
+    const sw_fact_def *fd;
+    sw_status rc = fact_by_name(f, fact, diags, &fd);
+    return rc != SW_OK ? rc : set_number(f, fd, value, diags);
+}
+
 sw_status sw_facts_set_text(sw_facts *f, const char *fact, const char *value, sw_diagnostics *diags)
 {
     if (!value)
         return SW_ERR_ARG;
-    setter st;
-    sw_status rc = setter_begin(&st, f, fact, diags);
-    if (rc != SW_OK)
-        return rc;
-    return setter_end(&st, set_text_value(&st, value));
-}
-
-static sw_status set_member_list(setter *st, const char *const *members, size_t n)
-{
-    const sw_type *t = &st->fd->type;
-    uint64_t bits = 0;
-    unsigned before = st->s.errors;
-    for (size_t i = 0; i < n; i++) {
-        setter_field(st, st->fd->name, (long)i);
-        int index;
-        if (!check_member(&st->s, st->f->prog, st->fd->name, 1, t, members[i], strlen(members[i]),
-                          &index))
-            continue;
-        if (bits & ((uint64_t)1 << index))
-            report_duplicate_member(&st->s, members[i], st->fd->name);
-        bits |= (uint64_t)1 << index;
-    }
-    if (st->s.errors != before)
-        return SW_ERR_FACTS;
-    return setter_store(st, (sw_value){.u.bits = bits});
+    const sw_fact_def *fd;
+    sw_status rc = fact_by_name(f, fact, diags, &fd);
+    return rc != SW_OK ? rc : set_text(f, fd, value, diags);
 }
 
 sw_status sw_facts_set_members(sw_facts *f, const char *fact, const char *const *members,
                                size_t nmembers, sw_diagnostics *diags)
 {
-    if (nmembers && !members)
+    if (!members_ok(members, nmembers))
         return SW_ERR_ARG;
-    for (size_t i = 0; i < nmembers; i++)
-        if (!members[i])
-            return SW_ERR_ARG;
-    setter st;
-    sw_status rc = setter_begin(&st, f, fact, diags);
-    if (rc != SW_OK)
-        return rc;
-    if (st.fd->type.kind != SW_T_SET)
-        rc = setter_wrong_type(&st, "a list");
-    else
-        rc = set_member_list(&st, members, nmembers);
-    return setter_end(&st, rc);
+    const sw_fact_def *fd;
+    sw_status rc = fact_by_name(f, fact, diags, &fd);
+    return rc != SW_OK ? rc : set_members(f, fd, members, nmembers, diags);
 }
 
 sw_status sw_facts_set_unknown(sw_facts *f, const char *fact)
@@ -649,6 +724,53 @@ sw_status sw_facts_set_unknown(sw_facts *f, const char *fact)
         return SW_ERR_ARG;
     const sw_fact_def *fd = sw_program_fact(f->prog, fact, strlen(fact));
     if (!fd || fd->derived)
+        return SW_ERR_ARG;
+    memset(&f->values[fd->slot], 0, sizeof f->values[fd->slot]);
+    return SW_OK;
+}
+
+/* -- by handle -- */
+
+sw_status sw_facts_set_bool_h(sw_facts *f, sw_fact_handle fact, int value, sw_diagnostics *diags)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    return fd ? set_bool(f, fd, value, diags) : SW_ERR_ARG;
+}
+
+sw_status sw_facts_set_int_h(sw_facts *f, sw_fact_handle fact, int64_t value,
+                             sw_diagnostics *diags)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    return fd ? set_int(f, fd, value, diags) : SW_ERR_ARG;
+}
+
+sw_status sw_facts_set_number_h(sw_facts *f, sw_fact_handle fact, double value,
+                                sw_diagnostics *diags)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    return fd ? set_number(f, fd, value, diags) : SW_ERR_ARG;
+}
+
+sw_status sw_facts_set_text_h(sw_facts *f, sw_fact_handle fact, const char *value,
+                              sw_diagnostics *diags)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    return fd ? set_text(f, fd, value, diags) : SW_ERR_ARG;
+}
+
+sw_status sw_facts_set_members_h(sw_facts *f, sw_fact_handle fact, const char *const *members,
+                                 size_t nmembers, sw_diagnostics *diags)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    if (!fd || !members_ok(members, nmembers))
+        return SW_ERR_ARG;
+    return set_members(f, fd, members, nmembers, diags);
+}
+
+sw_status sw_facts_set_unknown_h(sw_facts *f, sw_fact_handle fact)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    if (!fd)
         return SW_ERR_ARG;
     memset(&f->values[fd->slot], 0, sizeof f->values[fd->slot]);
     return SW_OK;

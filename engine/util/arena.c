@@ -98,3 +98,18 @@ void sw_arena_free(sw_arena *a)
     a->total = 0;
     a->failed = 0;
 }
+
+void sw_arena_clear(sw_arena *a)
+{
+    sw_arena_block *keep = a->head;
+    while (keep && keep->next) {
+        sw_arena_block *next = keep->next;
+        free(keep);
+        keep = next;
+    }
+    if (keep)
+        keep->used = 0;
+    a->head = keep;
+    a->total = keep ? sizeof *keep + keep->cap : 0;
+    a->failed = 0;
+}

@@ -28,5 +28,9 @@ char *sw_arena_strndup(sw_arena *a, const char *s, size_t n);
 char *sw_arena_strdup(sw_arena *a, const char *s);
 void *sw_arena_memdup(sw_arena *a, const void *p, size_t n);
 void sw_arena_free(sw_arena *a);
+/* Forgets everything allocated but keeps the first block obtained, for reuse: the
+ * first allocation made after a clear, if no larger than the arena's first ever,
+ * is served from it without malloc (a facts object reused client after client). */
+void sw_arena_clear(sw_arena *a);
 
 #endif

@@ -1196,6 +1196,105 @@ static void test_malformed_is_told_apart_from_invalid(void **state)
     assert_false(sw_diagnostics_malformed(NULL));
 }
 
+/* ---- setters by handle, and reset ---- */
+
+static void test_setters_by_handle(void **state)
+{
+    fixture *fx = *state;
+    sw_facts *f = NULL;
+    assert_int_equal(sw_facts_new(fx->rules, &f), SW_OK);
+    sw_fact_handle phq9 = sw_ruleset_fact(fx->rules, "phq9");
+    sw_fact_handle bmi = sw_ruleset_fact(fx->rules, "bmi");
+    sw_fact_handle housing = sw_ruleset_fact(fx->rules, "housing");
+    sw_fact_handle subs = sw_ruleset_fact(fx->rules, "substances");
+    sw_fact_handle injecting = sw_ruleset_fact(fx->rules, "injecting");
+    sw_fact_handle note = sw_ruleset_fact(fx->rules, "note");
+    assert_non_null(phq9.program);
+    const char *members[] = {"alcohol", "opioids"};
+    assert_int_equal(sw_facts_set_int_h(f, phq9, 12, fx->diags), SW_OK);
+    assert_int_equal(sw_facts_set_number_h(f, bmi, 22.5, fx->diags), SW_OK);
+    assert_int_equal(sw_facts_set_text_h(f, housing, "stable", fx->diags), SW_OK);
+    assert_int_equal(sw_facts_set_members_h(f, subs, members, 2, fx->diags), SW_OK);
+    assert_int_equal(sw_facts_set_bool_h(f, injecting, 1, fx->diags), SW_OK);
+    assert_int_equal(sw_facts_set_text_h(f, note, "seen", fx->diags), SW_OK);
+    assert_int_equal(sw_diagnostics_count(fx->diags), 0);
+
+    /* the same values set by name give the same canonical text */
+    sw_facts *g = NULL;
+    assert_int_equal(sw_facts_new(fx->rules, &g), SW_OK);
+    assert_int_equal(sw_facts_set_int(g, "phq9", 12, NULL), SW_OK);
+    assert_int_equal(sw_facts_set_number(g, "bmi", 22.5, NULL), SW_OK);
+    assert_int_equal(sw_facts_set_text(g, "housing", "stable", NULL), SW_OK);
+    assert_int_equal(sw_facts_set_members(g, "substances", members, 2, NULL), SW_OK);
+    assert_int_equal(sw_facts_set_bool(g, "injecting", 1, NULL), SW_OK);
+    assert_int_equal(sw_facts_set_text(g, "note", "seen", NULL), SW_OK);
+    sw_buf a = SW_BUF_INIT, b = SW_BUF_INIT;
+    sw_facts_canonical(f, &a);
+    sw_facts_canonical(g, &b);
+    assert_string_equal(a.data, b.data);
+    sw_buf_free(&a);
+    sw_buf_free(&b);
+
+    /* out of range and wrong type: the same diagnostics as by name */
+    assert_int_equal(sw_facts_set_int_h(f, phq9, 28, fx->diags), SW_ERR_FACTS);
+    assert_int_equal(sw_facts_set_int(g, "phq9", 28, fx->diags), SW_ERR_FACTS);
+    assert_int_equal(sw_diagnostics_count(fx->diags), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(sw_diagnostics_at(fx->diags, i)->code, "F005");
+        assert_string_equal(sw_diagnostics_at(fx->diags, i)->field, "facts.phq9");
+        assert_string_equal(sw_diagnostics_at(fx->diags, i)->message,
+                            "'phq9' must be a whole number from 0 to 27, not 28");
+    }
+    sw_diagnostics_clear(fx->diags);
+    assert_int_equal(sw_facts_set_bool_h(f, phq9, 1, fx->diags), SW_ERR_FACTS);
+    assert_int_equal(sw_diagnostics_count(fx->diags), 1);
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->code, "F004");
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->field, "facts.phq9");
+    sw_diagnostics_clear(fx->diags);
+    const char *bad[] = {"alcohol", "tea"};
+    assert_int_equal(sw_facts_set_members_h(f, subs, bad, 2, fx->diags), SW_ERR_FACTS);
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->field, "facts.substances[1]");
+    sw_diagnostics_clear(fx->diags);
+    /* the failed calls left the values as they were */
+    sw_facts_canonical(f, &a);
+    assert_non_null(strstr(a.data, "phq9=12\n"));
+    sw_buf_free(&a);
+
+    /* unknown and derived names give no handle; a handle for none is refused */
+    sw_fact_handle none = sw_ruleset_fact(fx->rules, "phq10");
+    assert_null(none.program);
+    assert_null(sw_ruleset_fact(fx->rules, "disengagement_risk").program);
+    assert_null(sw_ruleset_fact(NULL, "phq9").program);
+    assert_int_equal(sw_facts_set_int_h(f, none, 1, fx->diags), SW_ERR_ARG);
+    assert_int_equal(sw_facts_set_unknown_h(f, none), SW_ERR_ARG);
+
+    /* a handle of another rule set is refused */
+    sw_source_text src = {"facts_test.sw", RULES, sizeof RULES - 1};
+    sw_ruleset *other = NULL;
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &other, NULL), SW_OK);
+    sw_fact_handle foreign = sw_ruleset_fact(other, "phq9");
+    assert_non_null(foreign.program);
+    assert_int_equal(sw_facts_set_int_h(f, foreign, 3, fx->diags), SW_ERR_ARG);
+    sw_ruleset_free(other);
+
+    /* unknown by handle, then reset: everything unknown again */
+    assert_int_equal(sw_facts_set_unknown_h(f, phq9), SW_OK);
+    assert_int_equal(sw_facts_set_client(f, "C-1"), SW_OK);
+    assert_int_equal(sw_facts_set_assessed_on(f, "2026-11-20", NULL), SW_OK);
+    sw_facts_reset(f);
+    assert_null(sw_facts_client(f));
+    sw_facts_canonical(f, &a);
+    assert_string_equal(a.data, ALL_UNKNOWN);
+    sw_buf_free(&a);
+    /* and it serves the next client */
+    assert_int_equal(sw_facts_set_text_h(f, note, "next", fx->diags), SW_OK);
+    assert_int_equal(sw_facts_set_int_h(f, phq9, 3, fx->diags), SW_OK);
+    sw_facts_reset(f);
+    sw_facts_reset(NULL);
+    sw_facts_free(f);
+    sw_facts_free(g);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup(name, clear_diags)
@@ -1249,6 +1348,7 @@ int main(void)
         T(test_setters_refuse_bad_values),
         T(test_setters_check_arguments),
         T(test_setter_text_limit),
+        T(test_setters_by_handle),
     };
 #undef T
     return cmocka_run_group_tests(tests, setup, teardown);
