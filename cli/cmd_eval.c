@@ -406,27 +406,42 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
     return code;
 }
 
+/* How reading one input ended. */
+enum { READ_INPUT_OK, READ_INPUT_SKIPPED, READ_INPUT_FATAL };
+
+/* Reads one input (what: "facts input", "FHIR input"; advice follows the message
+ * for an input over the limit). An unreadable or too big input is reported and
+ * skipped (the exit status remembers it); running out of memory ends the command. */
+static int read_one_input(eval_state *st, const char *path, const char *name, const char *what,
+                          const char *advice, cli_input *input)
+{
+    switch (cli_read_input(path, CLI_FACTS_LIMIT, input)) {
+    case CLI_READ_OK:
+        return READ_INPUT_OK;
+    case CLI_READ_IO:
+        st->io_errors = 1;
+        cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", name, strerror(input->error_number));
+        return READ_INPUT_SKIPPED;
+    case CLI_READ_TOO_BIG:
+        st->facts_errors = 1;
+        cli_fail(CLI_EXIT_FACTS, CLI_TOO_BIG_FMT "%s", CLI_TOO_BIG_ARGS(name, (*input), what), advice);
+        return READ_INPUT_SKIPPED;
+    case CLI_READ_NOMEM:
+        cli_fail(CLI_EXIT_INTERNAL, "out of memory reading '%s'", name);
+        return READ_INPUT_FATAL;
+    }
+    return READ_INPUT_FATAL;
+}
+
 /* Reads one FHIR input (one client) and evaluates it. */
 static int eval_fhir(eval_state *st, const char *path, const char *assessed_on,
                      sw_diagnostics *diags)
 {
     const char *name = cli_input_name(path);
     cli_input input;
-
-    switch (cli_read_input(path, CLI_FACTS_LIMIT, &input)) {
-    case CLI_READ_OK:
-        break;
-    case CLI_READ_IO:
-        st->io_errors = 1;
-        cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", name, strerror(input.error_number));
-        return CLI_EXIT_OK;
-    case CLI_READ_TOO_BIG:
-        st->facts_errors = 1;
-        cli_fail(CLI_EXIT_FACTS, CLI_TOO_BIG_FMT, CLI_TOO_BIG_ARGS(name, input, "FHIR input"));
-        return CLI_EXIT_OK;
-    case CLI_READ_NOMEM:
-        return cli_fail(CLI_EXIT_INTERNAL, "out of memory reading '%s'", name);
-    }
+    int read = read_one_input(st, path, name, "FHIR input", "", &input);
+    if (read != READ_INPUT_OK)
+        return read == READ_INPUT_FATAL ? CLI_EXIT_INTERNAL : CLI_EXIT_OK;
     sw_facts *facts = NULL;
     sw_diagnostics_clear(diags);
     sw_status status = sw_facts_from_fhir(st->rules, name, input.data, input.len, assessed_on,
@@ -458,22 +473,9 @@ static int eval_input(eval_state *st, const char *path, sw_diagnostics *diags)
 {
     const char *name = cli_input_name(path);
     cli_input input;
-
-    switch (cli_read_input(path, CLI_FACTS_LIMIT, &input)) {
-    case CLI_READ_OK:
-        break;
-    case CLI_READ_IO:
-        st->io_errors = 1;
-        cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", name, strerror(input.error_number));
-        return CLI_EXIT_OK;
-    case CLI_READ_TOO_BIG:
-        st->facts_errors = 1;
-        cli_fail(CLI_EXIT_FACTS, CLI_TOO_BIG_FMT "; split it into smaller files",
-                 CLI_TOO_BIG_ARGS(name, input, "facts input"));
-        return CLI_EXIT_OK;
-    case CLI_READ_NOMEM:
-        return cli_fail(CLI_EXIT_INTERNAL, "out of memory reading '%s'", name);
-    }
+    int read = read_one_input(st, path, name, "facts input", "; split it into smaller files", &input);
+    if (read != READ_INPUT_OK)
+        return read == READ_INPUT_FATAL ? CLI_EXIT_INTERNAL : CLI_EXIT_OK;
     int code = eval_documents(st, name, &input, diags);
     cli_input_free(&input);
     return code;
