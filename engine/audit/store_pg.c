@@ -225,6 +225,8 @@ sw_status sw_store_append(sw_store *s, const sw_ruleset *rules, const sw_facts *
 {
     if (!s || !rules || !facts || !result)
         return SW_ERR_ARG;
+    if (PQstatus(s->conn) != CONNECTION_OK)
+        PQreset(s->conn);   /* the server restarted, or the connection was cut: try again */
     if (!exec_ok(s, "BEGIN") || !exec_ok(s, "SELECT pg_advisory_xact_lock(" SW_STORE_LOCK ")"))
         return fail_rollback(s, diags, "cannot append to the decision store");
     uint64_t seq = 0;
