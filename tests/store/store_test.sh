@@ -144,14 +144,14 @@ load() { # NAME PORT COUNT: POSTs COUNT evaluations; acknowledged ids go to ack.
 }
 start_serve a
 start_serve b
-load a "$port_a" 150 & load_a=$!
-load b "$port_b" 150 & load_b=$!
+load a "$port_a" 100 & load_a=$!
+load b "$port_b" 100 & load_b=$!
 sleep 1
 kill -9 "$pid_a"
 wait "$load_a" "$load_b"
 wait "$pid_a" 2>/dev/null
 acked=$(cat "$out/ack.a" "$out/ack.b" | wc -l)
-[ "$(wc -l <"$out/ack.b")" = 150 ] || fail "the surviving instance did not answer every request ($(wc -l <"$out/ack.b") of 150)"
+[ "$(wc -l <"$out/ack.b")" = 100 ] || fail "the surviving instance did not answer every request ($(wc -l <"$out/ack.b") of 100)"
 sql 'SELECT record FROM decisions' | sed -n 's/.*"decision_id":"\([^"]*\)".*/\1/p' | sort >"$out/stored"
 sort "$out/ack.a" "$out/ack.b" | comm -23 - "$out/stored" >"$out/lost"
 [ -s "$out/lost" ] && fail "acknowledged but not in the store: $(head -3 "$out/lost")"
