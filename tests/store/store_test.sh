@@ -119,7 +119,8 @@ expect truncated "--expect-head $head"; restore
 
 # serve --store: two instances on one store, one killed with SIGKILL under load.
 # Every decision acknowledged (200 with a Stagewise-Decision-Id) must be in the
-# store, and the chain must stay intact.
+# store, none twice, and the chain must stay intact (one seq after another, each
+# chained to the one before: no interleaving).
 start_serve() { # NAME: starts an instance; sets pid_NAME and port_NAME
     "$sw" serve "$root/rules" --store "$url" --listen 127.0.0.1:0 2>"$out/$1.err" &
     eval "pid_$1=$!"
@@ -153,6 +154,7 @@ wait "$pid_a" 2>/dev/null
 acked=$(cat "$out/ack.a" "$out/ack.b" | wc -l)
 [ "$(wc -l <"$out/ack.b")" = 100 ] || fail "the surviving instance did not answer every request ($(wc -l <"$out/ack.b") of 100)"
 sql 'SELECT record FROM decisions' | sed -n 's/.*"decision_id":"\([^"]*\)".*/\1/p' | sort >"$out/stored"
+[ -z "$(uniq -d "$out/stored")" ] || fail "a decision is stored twice: $(uniq -d "$out/stored" | head -3)"
 sort "$out/ack.a" "$out/ack.b" | comm -23 - "$out/stored" >"$out/lost"
 [ -s "$out/lost" ] && fail "acknowledged but not in the store: $(head -3 "$out/lost")"
 "$sw" audit verify "$url" >"$out/verify" 2>&1 || { cat "$out/verify"; fail "verify after kill -9"; }
