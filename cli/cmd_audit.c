@@ -25,7 +25,7 @@ static const cli_option audit_options[] = {
 };
 
 const char cli_audit_help[] =
-    "Usage: stagewise audit verify LOG [--expect-head HASH]\n"
+    "Usage: stagewise audit verify LOG|URL [--expect-head HASH]\n"
     "\n"
     "Verifies a decision log written by 'stagewise eval --log LOG': that every record\n"
     "matches its own hash, that the records are numbered 1, 2, 3... without a gap and\n"
@@ -33,6 +33,8 @@ const char cli_audit_help[] =
     "intact records and the log's head (the hash of its last line), or the first\n"
     "record that was altered, removed or reordered, by line number. A last line cut\n"
     "short by a crash is reported as torn; the records before it are still intact.\n"
+    "A PostgreSQL URL (postgresql://...) verifies the decision store written by 'eval\n"
+    "--store URL' instead: its records in seq order, line N being the Nth.\n"
     "\n"
     "Options:\n"
     "      --expect-head HASH  a head printed by an earlier verify: the log must still\n"
@@ -71,9 +73,33 @@ static int print_verdict(const char *path, const sw_log_verdict *v)
     return CLI_EXIT_LOG_BROKEN;
 }
 
+static int verify_store(const char *url, const char *expect_head)
+{
+    sw_store *store = NULL;
+    int code = cli_store_open(url, &store);
+    if (code != CLI_EXIT_OK)
+        return code;
+    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_log_verdict v;
+    sw_status st = diags ? sw_store_verify(store, expect_head, &v, diags) : SW_ERR_NOMEM;
+    char where[256];
+    sw_store_redact_url(url, where, sizeof where);
+    if (st == SW_OK)
+        code = print_verdict(where, &v);
+    else if (st == SW_ERR_IO)
+        code = (cli_print_diagnostics(diags), CLI_EXIT_IO);
+    else
+        code = cli_fail_status(st, "verifying the decision store");
+    sw_diagnostics_free(diags);
+    sw_store_close(store);
+    return code;
+}
+
 static int verify(const char *path, const char *expect_head)
 {
     sw_log_verdict v;
+    if (sw_store_is_url(path))
+        return verify_store(path, expect_head);
     int error_number = 0;
     if (!cli_can_open(path, 1, &error_number))
         return cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", path, strerror(error_number));
@@ -233,7 +259,9 @@ int cli_audit_log_append(cli_audit_log *log, const sw_ruleset *rules, const sw_f
     sw_diagnostics *diags = sw_diagnostics_new();
     if (!diags)
         return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
-    sw_status st = sw_decision_log_append(log->path, rules, facts, result, &log->options, NULL, diags);
+    sw_status st = log->store
+        ? sw_store_append(log->store, rules, facts, result, &log->options, NULL, diags)
+        : sw_decision_log_append(log->path, rules, facts, result, &log->options, NULL, diags);
     int code = CLI_EXIT_OK;
     if (st == SW_ERR_IO) {
         cli_print_diagnostics(diags);
@@ -247,8 +275,20 @@ int cli_audit_log_append(cli_audit_log *log, const sw_ruleset *rules, const sw_f
     return code;
 }
 
+int cli_audit_log_use_store(cli_audit_log *log, const char *url)
+{
+    if (!url)
+        return CLI_EXIT_OK;
+    int code = cli_store_open(url, &log->store);
+    if (code == CLI_EXIT_OK)
+        log->path = "store";
+    return code;
+}
+
 void cli_audit_log_close(cli_audit_log *log)
 {
     free(log->key);
     log->key = NULL;
+    sw_store_close(log->store);
+    log->store = NULL;
 }

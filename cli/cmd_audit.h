@@ -24,11 +24,17 @@ int cli_cmd_explain(int argc, char **argv);
 int cli_cmd_audit(int argc, char **argv);
 int cli_cmd_replay(int argc, char **argv);
 int cli_cmd_diff(int argc, char **argv);
+int cli_cmd_store(int argc, char **argv);
 
 extern const char cli_explain_help[];
 extern const char cli_audit_help[];
 extern const char cli_replay_help[];
 extern const char cli_diff_help[];
+extern const char cli_store_help[];
+
+/* Connects to the decision store at url (cmd_store.c); returns CLI_EXIT_OK with
+ * *out set, or the exit code after printing why (never the password). */
+int cli_store_open(const char *url, sw_store **out);
 
 /* ---- hooks for `eval` and `check` (cmd_audit.c) ---- */
 
@@ -43,6 +49,7 @@ void cli_audit_print_status_counts(FILE *out, const sw_ruleset *rules);
 /* Decision logging for `eval --log FILE`: the options every record is written with. */
 typedef struct cli_audit_log {
     const char *path;             /* NULL: no logging */
+    sw_store *store;              /* --store URL: records go to the store, not path */
     sw_record_options options;
     unsigned char *key;           /* the pseudonym key read from its file, or NULL */
     const char *decision_id;      /* --decision-id: the first record's id */
@@ -54,6 +61,9 @@ typedef struct cli_audit_log {
  * CLI_EXIT_OK or the exit code after printing why. */
 int cli_audit_log_open(cli_audit_log *log, const char *path, const char *key_path,
                        const char *decision_id, const char *timestamp, int production);
+/* --store URL: connects; records then go to the store. Returns CLI_EXIT_OK or the
+ * exit code after printing why. */
+int cli_audit_log_use_store(cli_audit_log *log, const char *url);
 /* Appends the record of one evaluation; returns CLI_EXIT_OK or an exit code. */
 int cli_audit_log_append(cli_audit_log *log, const sw_ruleset *rules, const sw_facts *facts,
                          const sw_result *result);

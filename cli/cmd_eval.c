@@ -35,7 +35,8 @@
 #include "jsontext.h"
 #include "util/grow.h"
 
-enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_KEY, OPT_DECISION_ID,
+enum { OPT_HELP = 1, OPT_FACTS, OPT_FORMAT, OPT_PRODUCTION, OPT_LOG, OPT_STORE, OPT_KEY,
+       OPT_DECISION_ID,
        OPT_TIMESTAMP, OPT_JOBS, OPT_DETAIL, OPT_FHIR, OPT_ASSESSED_ON };
 
 static const cli_option eval_options[] = {
@@ -49,6 +50,7 @@ static const cli_option eval_options[] = {
     /* audit: production mode and the decision log (cmd_audit.c, docs/audit.md) */
     {OPT_PRODUCTION, 0, "production", 0},
     {OPT_LOG, 0, "log", 1},
+    {OPT_STORE, 0, "store", 1},
     {OPT_KEY, 0, "pseudonym-key", 1},
     {OPT_DECISION_ID, 0, "decision-id", 1},
     {OPT_TIMESTAMP, 0, "timestamp", 1},
@@ -98,6 +100,8 @@ const char cli_eval_help[] =
     "                       production (lists the others; exit 3)\n"
     "      --log FILE       append a decision record per client to the decision log\n"
     "                       FILE (docs/audit.md)\n"
+    "      --store URL      append them to the decision store in PostgreSQL at URL\n"
+    "                       instead (postgresql://...; see 'stagewise store')\n"
     "      --pseudonym-key FILE  record client identifiers as HMAC-SHA256 under the\n"
     "                       key in FILE (without it, the log omits them)\n"
     "      --decision-id ID  the first record's decision id (later ones: ID-2, ID-3...);\n"
@@ -652,7 +656,7 @@ int cli_cmd_eval(int argc, char **argv)
     int detail = 0;
     int stdin_used = 0, id, code = CLI_EXIT_OK, production = 0;
     const char *value, *log_path = NULL, *key_path = NULL, *decision_id = NULL,
-        *timestamp = NULL;
+        *timestamp = NULL, *store_url = NULL;
     cli_args args;
     cli_audit_log log;
     unsigned jobs = 1;
@@ -724,6 +728,9 @@ int cli_cmd_eval(int argc, char **argv)
         case OPT_LOG:
             log_path = value;
             break;
+        case OPT_STORE:
+            store_url = value;
+            break;
         case OPT_KEY:
             key_path = value;
             break;
@@ -750,9 +757,17 @@ int cli_cmd_eval(int argc, char **argv)
     }
     if (detail)
         format = OUT_DETAIL;
-    if (!log_path && (key_path || decision_id || timestamp)) {
+    if (log_path && store_url) {
+        code = cli_usage_error("eval", "give --log FILE or --store URL, not both");
+        goto done;
+    }
+    if (store_url && !sw_store_is_url(store_url)) {
+        code = cli_usage_error("eval", "--store needs a PostgreSQL URL (postgresql://...)");
+        goto done;
+    }
+    if (!log_path && !store_url && (key_path || decision_id || timestamp)) {
         code = cli_usage_error("eval", "--pseudonym-key, --decision-id and --timestamp "
-                                       "need --log FILE");
+                                       "need --log FILE or --store URL");
         goto done;
     }
     if (timestamp && !cli_audit_timestamp_ok(timestamp)) {
@@ -787,6 +802,8 @@ int cli_cmd_eval(int argc, char **argv)
         assessed_on = today;
     }
     code = cli_audit_log_open(&log, log_path, key_path, decision_id, timestamp, production);
+    if (code == CLI_EXIT_OK)
+        code = cli_audit_log_use_store(&log, store_url);
     if (code == CLI_EXIT_OK)
         code = run(rule_paths, nrules, facts_paths, nfacts, fhir_paths, nfhir, assessed_on,
                    format, &log, jobs);

@@ -30,13 +30,16 @@ static const cli_option replay_options[] = {
 
 const char cli_replay_help[] =
     "Usage: stagewise replay RECORD_OR_LOG[:LINE] --rules RULES [--rules RULES]...\n"
+    "       stagewise replay URL --rules RULES [--rules RULES]...\n"
     "\n"
     "Re-evaluates the facts held in decision records (written by 'stagewise eval\n"
     "--log') with the rule set RULES and compares the result with the recorded one.\n"
     "Every line of the file is replayed, or only line LINE. For each record one line\n"
     "says 'identical', or which fields of the result differ (as JSON paths, with the\n"
     "recorded and the new value). A record made with a different rule set is not\n"
-    "replayed: the command names both SHA-256 hashes.\n"
+    "replayed: the command names both SHA-256 hashes. A PostgreSQL URL\n"
+    "(postgresql://...) replays every record of the decision store written by 'eval\n"
+    "--store URL', in seq order.\n"
     "\n"
     "Options:\n"
     "  -r, --rules RULES  .sw files or directories of the rule set (may be repeated)\n"
@@ -108,11 +111,9 @@ static int replay_line(replay_run *run, unsigned long line, const char *text, si
     return code;
 }
 
-static int replay_file(replay_run *run, const char *path, unsigned long only)
+/* Replays the lines of f (closed here); path names it in messages. */
+static int replay_stream(replay_run *run, FILE *f, const char *path, unsigned long only)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -140,6 +141,47 @@ static int replay_file(replay_run *run, const char *path, unsigned long only)
          : run->differs ? CLI_EXIT_REPLAY_DIFFERS : CLI_EXIT_OK;
 }
 
+static int replay_file(replay_run *run, const char *path, unsigned long only)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cli_fail(CLI_EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+    return replay_stream(run, f, path, only);
+}
+
+/* The decision store's records, read in seq order, replayed as the lines of a log. */
+static int replay_store(const char *url, const char *const *rule_paths, size_t nrules)
+{
+    sw_store *store = NULL;
+    sw_ruleset *rules = NULL;
+    char *text = NULL, where[256];
+    size_t len = 0;
+    int code = cli_load_rules(rule_paths, nrules, &rules);
+    if (code == CLI_EXIT_OK)
+        code = cli_store_open(url, &store);
+    if (code == CLI_EXIT_OK) {
+        sw_diagnostics *diags = sw_diagnostics_new();
+        sw_status st = diags ? sw_store_records(store, &text, &len, diags) : SW_ERR_NOMEM;
+        if (st == SW_ERR_IO)
+            code = (cli_print_diagnostics(diags), CLI_EXIT_IO);
+        else if (st != SW_OK)
+            code = cli_fail_status(st, "reading the decision store");
+        sw_diagnostics_free(diags);
+    }
+    sw_store_redact_url(url, where, sizeof where);
+    if (code == CLI_EXIT_OK && len == 0) {
+        code = cli_fail(CLI_EXIT_FACTS, "'%s' holds no decision records", where);
+    } else if (code == CLI_EXIT_OK) {
+        FILE *f = fmemopen(text, len, "r");
+        replay_run run = {rules, where, 0, 0, 0};
+        code = f ? replay_stream(&run, f, where, 0) : cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    }
+    sw_free(text);
+    sw_store_close(store);
+    sw_ruleset_free(rules);
+    return code;
+}
+
 /* Splits "FILE:LINE" when FILE is not itself the name of an existing file. */
 static char *split_line(const char *arg, unsigned long *line)
 {
@@ -158,6 +200,8 @@ static char *split_line(const char *arg, unsigned long *line)
 
 static int run_replay(const char *target, const char *const *rule_paths, size_t nrules)
 {
+    if (sw_store_is_url(target))
+        return replay_store(target, rule_paths, nrules);
     unsigned long line;
     char *path = split_line(target, &line);
     if (!path)

@@ -29,7 +29,7 @@
 
 enum { OPT_HELP = 1, OPT_LISTEN, OPT_THREADS, OPT_TOKEN_FILE, OPT_MAX_BODY, OPT_TIMEOUT,
        OPT_FEEDBACK_FILE, OPT_LOG, OPT_KEY, OPT_PRODUCTION, OPT_SCENARIOS, OPT_HAZARDS,
-       OPT_PUBLIC_URL };
+       OPT_PUBLIC_URL, OPT_STORE };
 
 static const cli_option serve_options[] = {
     {OPT_HELP, 'h', "help", 0},
@@ -40,6 +40,7 @@ static const cli_option serve_options[] = {
     {OPT_TIMEOUT, 0, "timeout", 1},
     {OPT_FEEDBACK_FILE, 0, "feedback-file", 1},
     {OPT_LOG, 0, "log", 1},
+    {OPT_STORE, 0, "store", 1},
     {OPT_KEY, 0, "pseudonym-key", 1},
     {OPT_PRODUCTION, 0, "production", 0},
     {OPT_SCENARIOS, 0, "scenarios", 1},
@@ -89,6 +90,9 @@ const char cli_serve_help[] =
     "      --log FILE             append a decision record per evaluation to the\n"
     "                             decision log FILE (docs/audit.md); a decision that\n"
     "                             cannot be recorded is answered with an error\n"
+    "      --store URL            append them to the decision store in PostgreSQL at\n"
+    "                             URL instead (see 'stagewise store'); a decision not\n"
+    "                             committed there is answered with 503\n"
     "      --pseudonym-key FILE   record client identifiers as HMAC-SHA256 under the\n"
     "                             key in FILE (without it, the log omits them)\n"
     "      --production           serve only rule sets whose rules all have status\n"
@@ -121,6 +125,7 @@ typedef struct serve_options_t {
     const char *token_file;
     const char *feedback_file;
     const char *log_path;
+    const char *store_url;
     const char *scenarios;
     const char *hazards;
     const char *key_path;
@@ -211,6 +216,9 @@ static int apply_option(serve_opts *o, int id, const char *value)
     case OPT_LOG:
         o->log_path = value;
         return CLI_EXIT_OK;
+    case OPT_STORE:
+        o->store_url = value;
+        return CLI_EXIT_OK;
     case OPT_KEY:
         o->key_path = value;
         return CLI_EXIT_OK;
@@ -263,8 +271,12 @@ static int parse_args(int argc, char **argv, serve_opts *o)
     }
     if (o->nrules == 0)
         return cli_usage_error("serve", "no rule files given");
-    if (o->key_path != NULL && o->log_path == NULL)
-        return cli_usage_error("serve", "--pseudonym-key needs --log FILE");
+    if (o->log_path != NULL && o->store_url != NULL)
+        return cli_usage_error("serve", "give --log FILE or --store URL, not both");
+    if (o->store_url != NULL && !sw_store_is_url(o->store_url))
+        return cli_usage_error("serve", "--store needs a PostgreSQL URL (postgresql://...)");
+    if (o->key_path != NULL && o->log_path == NULL && o->store_url == NULL)
+        return cli_usage_error("serve", "--pseudonym-key needs --log FILE or --store URL");
     if (o->hazards != NULL && o->scenarios == NULL)
         return cli_usage_error("serve", "--hazards needs --scenarios DIR: the hazard log's evidence is scenarios");
     return CLI_EXIT_OK;
@@ -495,7 +507,10 @@ static int serve(const serve_opts *o)
     char url[300];
     int loopback = 0;
 
+    pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
     int code = cli_audit_log_open(&log, o->log_path, o->key_path, NULL, NULL, o->production);
+    if (code == CLI_EXIT_OK)
+        code = cli_audit_log_use_store(&log, o->store_url);
     if (code == CLI_EXIT_OK)
         code = open_files(o, &tokens, &srv.feedback);
     if (code == CLI_EXIT_OK)
@@ -508,6 +523,8 @@ static int serve(const serve_opts *o)
     if (code == CLI_EXIT_OK) {
         srv.tokens = o->token_file != NULL ? &tokens : NULL;
         srv.log_path = o->log_path;
+        srv.store = log.store;
+        srv.store_lock = &store_lock;
         srv.scenarios_path = o->scenarios;
         srv.hazards_path = o->hazards;
         srv.log_options = &log.options;

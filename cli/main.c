@@ -38,6 +38,8 @@ static const cli_command commands[] = {
     {"audit", "verify a decision log (audit verify LOG)", cli_audit_help, cli_cmd_audit},
     {"replay", "re-evaluate a logged decision and compare the result", cli_replay_help,
      cli_cmd_replay},
+    {"store", "create or migrate the decision store in PostgreSQL", cli_store_help,
+     cli_cmd_store},
     {"diff", "list the decisions that change between two rule sets", cli_diff_help, cli_cmd_diff},
     {"serve", "serve the rules over HTTP (JSON API and CDS Hooks)", cli_serve_help,
      cli_cmd_serve},

@@ -623,6 +623,46 @@ SW_API sw_status sw_decision_log_verify(const char *path, const char *expect_hea
 /* "intact", "torn", "altered", "removed", "reordered", "truncated". */
 SW_API const char *sw_log_state_name(sw_log_state state);
 
+/* ---- the decision store: the same chained records in PostgreSQL (docs/audit.md) ----
+ * A store is one connection (libpq): use it from one thread at a time; several
+ * processes, each with its own store, may append to the same database. */
+typedef struct sw_store sw_store;
+
+/* Whether text names a store ("postgresql://..." or "postgres://..."). */
+SW_API int sw_store_is_url(const char *text);
+
+/* The URL with any password (in the user part or as password=...) replaced by
+ * "***", cut to fit size bytes; for messages. */
+SW_API void sw_store_redact_url(const char *url, char *out, size_t size);
+
+/* Connects. SW_ERR_IO (diagnostic A030 in diags, which may be NULL; the message
+ * never holds the password) when the database cannot be reached. */
+SW_API sw_status sw_store_open(const char *url, sw_store **out, sw_diagnostics *diags);
+SW_API void sw_store_close(sw_store *store);
+
+/* Creates the schema, or brings it up to date: idempotent. *from receives the
+ * version found (0: none), *to the version now in place. */
+SW_API sw_status sw_store_migrate(sw_store *store, int *from, int *to, sw_diagnostics *diags);
+
+/* Appends a decision record chained to the store's last one, as
+ * sw_decision_log_append does to a file: in one transaction that holds an advisory
+ * lock, reads the head, inserts and commits. Nothing is recorded unless SW_OK.
+ * SW_ERR_IO (A030) when the transaction fails. entry may be NULL. */
+SW_API sw_status sw_store_append(sw_store *store, const sw_ruleset *rules,
+                                 const sw_facts *facts, const sw_result *result,
+                                 const sw_record_options *options, sw_log_entry *entry,
+                                 sw_diagnostics *diags);
+
+/* Every record, in seq order, one line each (ending in '\n'); *out is freed with
+ * sw_free. SW_ERR_IO (A030) when they cannot be read. */
+SW_API sw_status sw_store_records(sw_store *store, char **out, size_t *len,
+                                  sw_diagnostics *diags);
+
+/* Verifies the store's records, in seq order, with the verifier of
+ * sw_decision_log_verify (line N is the Nth record in seq order). */
+SW_API sw_status sw_store_verify(sw_store *store, const char *expect_head,
+                                 sw_log_verdict *out, sw_diagnostics *diags);
+
 typedef enum sw_replay_state {
     SW_REPLAY_IDENTICAL,         /* the result is the recorded one, field for field */
     SW_REPLAY_DIFFERENT,         /* some fields differ: see differences */

@@ -33,6 +33,8 @@ typedef struct serve_server {
     serve_feedback *feedback;
     const serve_tokens *tokens;       /* NULL: no authentication */
     const char *log_path;             /* --log: a decision record per evaluation, or NULL */
+    sw_store *store;                  /* --store: records go to PostgreSQL instead, or NULL */
+    pthread_mutex_t *store_lock;      /* one request at a time uses the store's connection */
     const char *scenarios_path;       /* --scenarios: scenario files for the workbench, or NULL */
     const char *hazards_path;         /* --hazards: the hazard log for the workbench, or NULL */
     const sw_record_options *log_options;   /* how each record is written */

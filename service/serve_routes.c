@@ -86,6 +86,35 @@ sw_result *serve_evaluate(const serve_snapshot *snap, const sw_facts *facts, ser
     return NULL;
 }
 
+/* --store: appends the decision to the decision store. Only a committed record is
+ * acknowledged: anything else answers 503 decision_not_recorded. */
+static int store_decision(const serve_server *srv, const serve_snapshot *snap,
+                          const sw_facts *facts, const sw_result *result, serve_reply *reply)
+{
+    sw_log_entry entry;
+    sw_diagnostics *diags = sw_diagnostics_new();
+    if (diags == NULL) {
+        serve_reply_nomem(reply);
+        return -1;
+    }
+    pthread_mutex_lock(srv->store_lock);
+    sw_status status = sw_store_append(srv->store, snap->rules, facts, result,
+                                       srv->log_options, &entry, diags);
+    pthread_mutex_unlock(srv->store_lock);
+    if (status == SW_OK) {
+        snprintf(reply->decision_id, sizeof reply->decision_id, "%s", entry.decision_id);
+    } else {
+        const sw_diagnostic *d = sw_diagnostics_count(diags) > 0 ? sw_diagnostics_at(diags, 0) : NULL;
+        fprintf(stderr, "stagewise serve: the decision store could not record a decision: %s\n",
+                d != NULL ? d->message : sw_status_text(status));
+        serve_reply_error(reply, 503, "decision_not_recorded",
+                          "the decision could not be recorded in the decision store, so it "
+                          "is not given out; see the server's log");
+    }
+    sw_diagnostics_free(diags);
+    return status == SW_OK ? 0 : -1;
+}
+
 /* Appends the decision to the decision log when there is one. Returns 0, or -1
  * with the reply set: a decision that cannot be recorded is not given out. */
 static int log_decision(const serve_server *srv, const serve_snapshot *snap,
@@ -93,6 +122,8 @@ static int log_decision(const serve_server *srv, const serve_snapshot *snap,
 {
     sw_log_entry entry;
 
+    if (srv->store != NULL)
+        return store_decision(srv, snap, facts, result, reply);
     if (srv->log_path == NULL)
         return 0;
     sw_diagnostics *diags = sw_diagnostics_new();

@@ -61,6 +61,16 @@ int sw_log_parse_chain(const char *line, size_t len, uint64_t *seq, char prev[65
     return 1;
 }
 
+int sw_log_chain_after(const char *line, size_t len, uint64_t *seq, char prev[65])
+{
+    char hex[65], chained[65];
+    if (!sw_log_parse_chain(line, len, seq, chained) || !sw_record_seal(line, len, hex) ||
+        memcmp(line + len - 66, hex, 64) != 0 || !sw_sha256_hex(line, len, prev))
+        return 0;
+    (*seq)++;
+    return 1;
+}
+
 /* ==== appending ============================================================== */
 
 static sw_status log_error(sw_diagnostics *diags, const char *path, const char *hint,
@@ -132,19 +142,17 @@ static sw_status chain_point(int fd, const char *path, uint64_t *seq, char prev[
                          "run `stagewise audit verify` on it; it says how to cut the torn line off",
                          "the decision log ends with an incomplete record (a write was cut "
                          "short); nothing was appended", 0);
-    char *line = NULL, hex[65], chained[65];
+    char *line = NULL;
     size_t len = 0;
     if (!last_line(fd, st.st_size, &line, &len))
         return errno == ENOMEM ? SW_ERR_NOMEM
                                : log_error(diags, path, NULL, "cannot read the decision log", errno);
-    int ok = sw_log_parse_chain(line, len, seq, chained) && sw_record_seal(line, len, hex) &&
-             memcmp(line + len - 66, hex, 64) == 0 && sw_sha256_hex(line, len, prev);
+    int ok = sw_log_chain_after(line, len, seq, prev);
     free(line);
     if (!ok)
         return log_error(diags, path, "run `stagewise audit verify` on it",
                          "the last line of the file is not an intact decision record; "
                          "nothing was appended", 0);
-    (*seq)++;
     return SW_OK;
 }
 
@@ -356,16 +364,24 @@ sw_status sw_decision_log_verify(const char *path, const char *expect_head, sw_l
 {
     if (!path || !out)
         return SW_ERR_ARG;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return SW_ERR_IO;
+    sw_status st = sw_log_verify_stream(f, expect_head, out);
+    fclose(f);
+    return st;
+}
+
+sw_status sw_log_verify_stream(FILE *f, const char *expect_head, sw_log_verdict *out)
+{
     memset(out, 0, sizeof *out);
-    verifier x = {fopen(path, "rb"), out, SW_LOG_GENESIS, 1, expect_head, 0};
-    if (!x.f)
-        return SW_ERR_IO;
+    verifier x = {f, out, SW_LOG_GENESIS, 1, expect_head, 0};
     out->state = SW_LOG_INTACT;
-    verify_lines(&x);
-    int failed = ferror(x.f);
-    fclose(x.f);
-    if (failed)
-        return SW_ERR_IO;
+    if (f) {
+        verify_lines(&x);
+        if (ferror(f))
+            return SW_ERR_IO;
+    }
     if (out->state == SW_LOG_INTACT && expect_head && !x.head_seen)
         verdict(&x, SW_LOG_TRUNCATED, out->records + 1, "the log no longer holds the record with "
                 "head %.64s: records were removed from its end", expect_head);

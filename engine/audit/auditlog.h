@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "stagewise.h"
 
@@ -23,5 +24,15 @@
 /* Reads "seq" and "prev" from the start of a record line. Returns 0 when the line
  * does not begin as a decision record does. prev receives 64 hex digits and a NUL. */
 int sw_log_parse_chain(const char *line, size_t len, uint64_t *seq, char prev[65]);
+
+/* Where a record appended after this line (without its newline) goes: *seq the
+ * next position, prev the line's SHA-256. Returns 0 when the line is not an intact,
+ * sealed record. The file log and the store (store_pg.c) chain with it. */
+int sw_log_chain_after(const char *line, size_t len, uint64_t *seq, char prev[65]);
+
+/* The verifier of sw_decision_log_verify on any stream of record lines (f NULL: no
+ * lines). The store verifies its records, read in seq order, with it. Returns SW_OK
+ * whatever the verdict; SW_ERR_IO on a read error. */
+sw_status sw_log_verify_stream(FILE *f, const char *expect_head, sw_log_verdict *out);
 
 #endif
