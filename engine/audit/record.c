@@ -733,6 +733,19 @@ static sw_status read_facts(const sw_ruleset *rules, reader *rec, yaml_node_t *r
     return SW_OK;
 }
 
+/* Loads the JSON text in b as the replayed document and compares the recorded
+ * node with it, differences named from path prefix. */
+static sw_status compare_json(replayer *x, yaml_node_t *recorded, const sw_buf *b, const char *prefix)
+{
+    if (!load(&x->now, b->data, b->len))
+        return SW_ERR_NOMEM;
+    sw_buf path = SW_BUF_INIT;
+    sw_buf_puts(&path, prefix);
+    compare(x, recorded, yaml_document_get_root_node(&x->now.doc), &path);
+    sw_buf_free(&path);
+    return x->failed ? SW_ERR_NOMEM : SW_OK;
+}
+
 /* Evaluates the facts again and compares the result with the recorded one. */
 static sw_status rerun(replayer *x, const sw_ruleset *rules, const sw_facts *facts, yaml_node_t *recorded)
 {
@@ -742,15 +755,10 @@ static sw_status rerun(replayer *x, const sw_ruleset *rules, const sw_facts *fac
     if (st == SW_OK)
         st = sw_report_render_json(sw_result_report(res), 0, &b);
     sw_result_free(res);
-    if (st == SW_OK && !load(&x->now, b.data, b.len))
-        st = SW_ERR_NOMEM;
+    if (st == SW_OK)
+        st = compare_json(x, recorded, &b, "");
     sw_buf_free(&b);
-    if (st != SW_OK)
-        return st;
-    sw_buf path = SW_BUF_INIT;
-    compare(x, recorded, yaml_document_get_root_node(&x->now.doc), &path);
-    sw_buf_free(&path);
-    return x->failed ? SW_ERR_NOMEM : SW_OK;
+    return st;
 }
 
 /* Format 2: evaluates the facts again, checks the digest of the new result against
@@ -774,15 +782,11 @@ static sw_status rerun_v2(replayer *x, const sw_ruleset *rules, const sw_facts *
         st = sw_json_finish(&w);
     }
     sw_result_free(res);
-    if (st == SW_OK && !load(&x->now, b.data, b.len))
-        st = SW_ERR_NOMEM;
+    if (st == SW_OK)
+        st = compare_json(x, recorded, &b, ".outcome");
     sw_buf_free(&b);
     if (st != SW_OK)
         return st;
-    sw_buf path = SW_BUF_INIT;
-    sw_buf_puts(&path, ".outcome");
-    compare(x, recorded, yaml_document_get_root_node(&x->now.doc), &path);
-    sw_buf_free(&path);
     if (strcmp(hex, digest) != 0) {
         /* as JSON text, as the other differences are; the record is unloaded later */
         char was[80], now[80];
