@@ -454,7 +454,7 @@ static int level_of(const char *word, int is_priority, int fallback)
 static void compile_catalogue(compiler *c)
 {
     const sw_model *m = c->m;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
         c->p->nitems[k] = m->nitems[k];
         c->p->items[k] = alloc_array(c, m->nitems[k], sizeof(sw_item_def));
         for (uint32_t i = 0; c->p->items[k] && i < m->nitems[k]; i++) {
@@ -472,18 +472,16 @@ static void compile_catalogue(compiler *c)
 static uint32_t action_target(const sw_model *m, const sw_action_ast *a)
 {
     int k = sw_action_item(a->kind);
-    switch ((sw_action_kind)a->kind) {
-    case SW_ACT_RECOMMEND:
-    case SW_ACT_ADVISE:
-    case SW_ACT_CHALLENGE:
-    case SW_ACT_RISK:
+    if (k >= 0)
         return sw_model_find(m->items[k], m->nitems[k], a->target.name);
+    switch ((sw_action_kind)a->kind) {
     case SW_ACT_MOVE:
         return (uint32_t)sw_enum_find(&m->enums[m->stage_enum], a->target.name, strlen(a->target.name));
     case SW_ACT_SET:
         return m->nbase + sw_model_find(m->facts + m->nbase, m->nfacts - m->nbase, a->target.name);
+    default:
+        return SW_NONE;
     }
-    return SW_NONE;
 }
 
 static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
@@ -537,9 +535,9 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
         act->target = action_target(m, a);
         act->because = copy(c, a->because);
         act->priority = (uint8_t)level_of(a->level.name, 1, r->priority);
-        if (a->kind == SW_ACT_RISK)
-            act->severity = (uint8_t)level_of(a->level.name, 0,
-                                              c->p->items[SW_ITEM_RISK][act->target].severity);
+        int k = sw_action_item(a->kind);
+        if (k >= 0 && sw_item_vocab[k].level == SW_LEVEL_SEVERITY)
+            act->severity = (uint8_t)level_of(a->level.name, 0, c->p->items[k][act->target].severity);
         if (a->kind == SW_ACT_SET) {
             act->value = compile_expr(c, a->value);
             /* a whole number set into a number fact is stored as a number */
