@@ -25,6 +25,7 @@
 #include "facts/facts.h"
 #include "util/json.h"
 #include "check/model.h"
+#include "lang/truth.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
 #include "util/grow.h"
@@ -393,16 +394,7 @@ static void unknown_blocker(ex *e, uint32_t idx, sw_blocker *bl)
 }
 
 /* A comparison operator with its sides swapped (10 <= phq9 is phq9 >= 10). */
-static sw_opcode flip(sw_opcode op)
-{
-    switch (op) {
-    case SW_OP_LT: return SW_OP_GT;
-    case SW_OP_LE: return SW_OP_GE;
-    case SW_OP_GT: return SW_OP_LT;
-    case SW_OP_GE: return SW_OP_LE;
-    default: return op;
-    }
-}
+static sw_opcode flip(sw_opcode op) { return (sw_opcode)sw_compare_mirror((uint8_t)op); }
 
 static const char *needs_compare(ex *e, sw_opcode op, const char *v, int ordered_in_time)
 {

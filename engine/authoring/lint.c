@@ -45,6 +45,7 @@
 #include "check/model.h"
 #include "compile/compile.h"
 #include "eval/index.h"
+#include "lang/truth.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
 #include "util/grow.h"
@@ -342,16 +343,7 @@ static int literal_number(const sw_expr *e, double *v)
     return 0;
 }
 
-static int flip_op(int op)
-{
-    switch (op) {
-    case SW_OP_LT: return SW_OP_GT;
-    case SW_OP_LE: return SW_OP_GE;
-    case SW_OP_GT: return SW_OP_LT;
-    case SW_OP_GE: return SW_OP_LE;
-    default: return op;
-    }
-}
+static int flip_op(int op) { return sw_compare_mirror((uint8_t)op); }
 
 static atom negate(const linter *L, atom a)
 {

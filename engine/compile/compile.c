@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/truth.h"
 #include "lang/value.h"
 #include "util/grow.h"
 #include "util/lookup.h"
@@ -842,23 +843,9 @@ static uint32_t bare_load(const sw_node *nodes, uint32_t n)
     return x->op == SW_OP_TO_NUMBER && nodes[x->a].op == SW_OP_LOAD ? x->a : n;
 }
 
-static uint8_t cmp_swapped(uint8_t op)
-{
-    return op == SW_OP_LT ? SW_OP_GT : op == SW_OP_LE ? SW_OP_GE : op == SW_OP_GT ? SW_OP_LT
-           : op == SW_OP_GE ? SW_OP_LE : op;
-}
+static uint8_t cmp_swapped(uint8_t op) { return sw_compare_mirror(op); }
 
-static int cmp_holds(uint8_t op, int64_t a, int64_t b)
-{
-    switch ((sw_opcode)op) {
-    case SW_OP_EQ: return a == b;
-    case SW_OP_NE: return a != b;
-    case SW_OP_LT: return a < b;
-    case SW_OP_LE: return a <= b;
-    case SW_OP_GT: return a > b;
-    default: return a >= b;
-    }
-}
+static int cmp_holds(uint8_t op, int64_t a, int64_t b) { return sw_compare_holds(op, (a > b) - (a < b)); }
 
 /* A comparison of a fact with a constant as one test; SW_NONE when it is not one. */
 static uint32_t fast_compare(const sw_program *p, fast_builder *b, const sw_node *n, int neg)
