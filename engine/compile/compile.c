@@ -757,18 +757,13 @@ static int fast_grow(fast_builder *b)
         b->tcap = cap;
     }
     if (b->n == b->cap) {
-        uint32_t cap = b->cap ? b->cap * 2 : 256;
-        sw_fast *v = realloc(b->v, cap * sizeof *v);
-        uint8_t *nm = v ? realloc(b->nonmono, cap) : NULL;
-        uint8_t *rk = nm ? realloc(b->rank, cap) : NULL;
-        if (v)
-            b->v = v;
-        if (nm)
-            b->nonmono = nm;
-        if (!rk)
+        /* three arrays side by side: each grows from the shared count */
+        uint32_t cv = b->cap, cn = b->cap, cr = b->cap;
+        if (!sw_grow32(&b->v, &cv, b->n, sizeof *b->v, 256) ||
+            !sw_grow32(&b->nonmono, &cn, b->n, sizeof *b->nonmono, 256) ||
+            !sw_grow32(&b->rank, &cr, b->n, sizeof *b->rank, 256))
             return 0;
-        b->rank = rk;
-        b->cap = cap;
+        b->cap = cv;
     }
     return 1;
 }
@@ -786,18 +781,12 @@ static uint32_t fast_add(fast_builder *b, sw_fast f, const uint32_t *kids, uint3
     for (; b->table[j]; j = (j + 1) & (b->tcap - 1))
         if (fast_same(b, &b->v[b->table[j] - 1], &f, kids, nk))
             return b->table[j] - 1;
-    if (b->nkids + nk > b->capkids) {
-        uint32_t cap = b->capkids ? b->capkids : 256;
-        while (cap < b->nkids + nk)
-            cap *= 2;
-        uint32_t *v = realloc(b->kids, cap * sizeof *v);
-        if (!v) {
-            b->failed = 1;
-            return 0;
-        }
-        b->kids = v;
-        b->capkids = cap;
+    size_t capkids = b->capkids;
+    if (!sw_grow_to(&b->kids, &capkids, (size_t)b->nkids + nk, sizeof *b->kids, 256, UINT32_MAX)) {
+        b->failed = 1;
+        return 0;
     }
+    b->capkids = (uint32_t)capkids;
     f.first = b->nkids;
     if (nk)
         memcpy(b->kids + b->nkids, kids, nk * sizeof *kids);
