@@ -3,6 +3,7 @@
  */
 #include "io.h"
 
+#include "util/grow.h"
 #include "util/text.h"
 
 #include <errno.h>
@@ -64,18 +65,13 @@ static cli_read_status read_stream(FILE *stream, size_t limit, cli_input *input)
             }
             /* Grow geometrically, but never past limit + 1 (enough to see that the
              * input is too big) plus the terminating NUL. */
-            size_t want = cap == 0 ? 65536 : cap * 2;
-            if (want > limit + 1)
-                want = limit + 1;
-            if (want <= cap)
-                want = cap + 1;
-            char *grown = realloc(data, want + 1);
-            if (grown == NULL) {
+            size_t alloc = cap ? cap + 1 : 0;   /* cap bytes and the NUL */
+            if (!sw_grow_to(&data, &alloc, len + 2, 1, 65536 + 1,
+                            limit > SIZE_MAX - 2 ? SIZE_MAX : limit + 2)) {
                 free(data);
                 return CLI_READ_NOMEM;
             }
-            data = grown;
-            cap = want;
+            cap = alloc - 1;
         }
         errno = 0;
         size_t got = fread(data + len, 1, cap - len, stream);

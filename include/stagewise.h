@@ -387,6 +387,29 @@ typedef struct sw_provenance {
     const char *assessed_on;     /* NULL when none was given */
 } sw_provenance;
 
+/* The output kinds, as numbered in sw_report's kinds. A rule language may have
+ * more kinds than this header names: read them all through kinds[0..nkinds),
+ * each named by its key. */
+typedef enum sw_report_kind {
+    SW_REPORT_RECOMMENDATIONS,   /* interventions, by priority (highest first), then id */
+    SW_REPORT_ADVICE,            /* practices, by id */
+    SW_REPORT_CHALLENGES,        /* by id */
+    SW_REPORT_RISKS              /* by severity (highest first), then id */
+} sw_report_kind;
+
+/* One output kind's items. */
+typedef struct sw_item_list {
+    const char *kind;            /* the catalogue kind: "intervention" */
+    const char *key;             /* the result document's key: "recommendations" */
+    const char *heading;         /* the text report's section: "Recommendations" */
+    const char *carries;         /* "priority" or "severity" when the items carry one, else NULL */
+    const sw_item *items;        /* sorted by what they carry (highest first), then id */
+    size_t nitems;
+} sw_item_list;
+
+/* Read through sw_result_report; only grows at its end (see ABI above). The
+ * per-kind lists are in kinds (every kind, in the language's order) and, for the
+ * first four kinds, also in the named fields before stage. */
 typedef struct sw_report {
     sw_provenance provenance;
     const sw_item *recommendations;  /* by priority (highest first), then id */
@@ -403,6 +426,8 @@ typedef struct sw_report {
     const sw_fact_value *derived;    /* every derived fact's value, by name */
     size_t nderived;
     size_t rules_fired, rules_undecided, rules_total;
+    const sw_item_list *kinds;       /* every output kind, numbered as sw_report_kind */
+    size_t nkinds;
 } sw_report;
 
 typedef struct sw_result sw_result;
@@ -410,6 +435,10 @@ typedef struct sw_result sw_result;
 /* Evaluates one client. The result borrows from rules; free it first. */
 SW_API sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result **out);
 SW_API const sw_report *sw_result_report(const sw_result *result);
+/* The items of one output kind (an sw_report_kind, or any number below nkinds):
+ * returns their count and sets *items (borrowed from the result; may be NULL);
+ * 0 and NULL for a kind the rule language does not have. */
+SW_API size_t sw_report_items(const sw_report *report, size_t kind, const sw_item **items);
 SW_API void sw_result_free(sw_result *result);
 
 /* TEXT is the full report for people; BRIEF the one-screen brief (at most 40 lines

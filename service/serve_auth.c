@@ -6,6 +6,7 @@
 #include "serve_auth.h"
 
 #include "util/digest.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,11 +28,9 @@ static int digest(const char *token, size_t len, unsigned char out[32])
 
 static int add_token(serve_tokens *tokens, const char *token, size_t len)
 {
-    unsigned char (*grown)[32] = realloc(tokens->digests, (tokens->count + 1) * sizeof *grown);
-    if (grown == NULL)
+    if (!sw_grow(&tokens->digests, &tokens->cap, tokens->count, sizeof *tokens->digests, 4))
         return -1;
-    tokens->digests = grown;
-    return digest(token, len, grown[tokens->count++]);
+    return digest(token, len, tokens->digests[tokens->count++]);
 }
 
 /* Reads one line's token; returns 1 for a token, 0 for a line to skip, -1 for a

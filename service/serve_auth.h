@@ -19,6 +19,7 @@
 typedef struct serve_tokens {
     unsigned char (*digests)[32];
     size_t count;
+    size_t cap;      /* digests allocated */
 } serve_tokens;
 
 /* Reads the token file. Returns 0, or -1 with message saying what is wrong. A file

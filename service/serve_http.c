@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/grow.h"
+
 /* The state of one request, from its first call to its completion. */
 typedef struct serve_request {
     const serve_route *route;
@@ -213,17 +215,9 @@ static int gather(serve_server *srv, serve_request *req, const char *data, size_
         req->dropped = req->len + size;
         return 1;
     }
-    if (req->len + size + 1 > req->cap) {
-        size_t cap = req->cap < 4096 ? 4096 : req->cap;
-        while (cap < req->len + size + 1)
-            cap *= 2;
-        char *grown = realloc(req->body, cap);
-        if (grown == NULL) {
-            req->refused = 500;
-            return 1;
-        }
-        req->body = grown;
-        req->cap = cap;
+    if (!sw_grow_to(&req->body, &req->cap, req->len + size + 1, 1, 4096, SIZE_MAX)) {
+        req->refused = 500;
+        return 1;
     }
     memcpy(req->body + req->len, data, size);
     req->len += size;

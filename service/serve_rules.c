@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/grow.h"
+
 /* Feedback counts for one rule set. */
 typedef struct feedback_count {
     char sha256[65];
@@ -30,7 +32,7 @@ struct serve_rules {
     size_t npaths;
     int production;                /* reloads must be all production rules */
     feedback_count *counts;
-    size_t ncounts;
+    size_t ncounts, capcounts;
 };
 
 static void utc_now(char *out, size_t size)
@@ -205,11 +207,9 @@ static feedback_count *find_count(serve_rules *holder, const char *sha256, int a
             return &holder->counts[i];
     if (!add)
         return NULL;
-    feedback_count *grown = realloc(holder->counts, (holder->ncounts + 1) * sizeof *grown);
-    if (grown == NULL)
+    if (!sw_grow(&holder->counts, &holder->capcounts, holder->ncounts, sizeof *holder->counts, 4))
         return NULL;
-    holder->counts = grown;
-    feedback_count *count = &grown[holder->ncounts++];
+    feedback_count *count = &holder->counts[holder->ncounts++];
     *count = (feedback_count){{0}, 0, 0};
     strncpy(count->sha256, sha256, sizeof count->sha256 - 1);
     return count;

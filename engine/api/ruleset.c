@@ -179,16 +179,10 @@ static sw_status read_file(const char *path, sw_source_text *t, sw_diagnostics *
     size_t len = 0, cap = 0;
     sw_status st = SW_OK;
     for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            if (cap > SW_MAX_RULE_FILE + 1)
-                cap = SW_MAX_RULE_FILE + 1;
-            char *p = realloc(data, cap);
-            if (!p) {
-                st = SW_ERR_NOMEM;
-                break;
-            }
-            data = p;
+        /* never past the limit plus one byte, enough to see a file too large */
+        if (!sw_grow_to(&data, &cap, len + 1, 1, 65536, SW_MAX_RULE_FILE + 1)) {
+            st = SW_ERR_NOMEM;
+            break;
         }
         size_t n = fread(data + len, 1, cap - len, f);
         len += n;

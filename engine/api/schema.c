@@ -24,15 +24,8 @@ static void string_or_null(sw_json *w, const char *s)
 
 static const char *type_name(const sw_program *p, const sw_type *t)
 {
-    switch (t->kind) {
-    case SW_T_BOOL: return "bool";
-    case SW_T_INT: return "int";
-    case SW_T_NUMBER: return "number";
-    case SW_T_ENUM: return t->enumeration == p->stage_enum ? "stage" : "one_of";
-    case SW_T_SET: return "set_of";
-    case SW_T_DATE: return "date";
-    default: return "text";
-    }
+    const sw_type_words *w = sw_type_words_of(t, p->stage_enum);
+    return w ? w->key : "text";
 }
 
 static void fact(sw_json *w, const sw_program *p, const sw_fact_def *f)
@@ -153,7 +146,7 @@ static void items(sw_json *w, const sw_program *p, sw_item_kind kind)
             sw_json_key(w, "kind");
             string_or_null(w, it->kind);
         }
-        if (kind == SW_ITEM_RISK) {
+        if (sw_item_vocab[kind].level == SW_LEVEL_SEVERITY) {
             sw_json_key(w, "severity");
             sw_json_string(w, sw_severity_name((sw_risk_severity)it->severity));
         }
@@ -218,7 +211,7 @@ static void document(sw_json *w, const sw_program *p, const uint32_t *order)
     for (uint32_t s = p->nbase; s < p->nfacts; s++)
         fact(w, p, &p->facts[s]);
     sw_json_end_array(w);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
         sw_json_key(w, sw_item_vocab[k].plural);
         items(w, p, (sw_item_kind)k);
     }

@@ -29,6 +29,7 @@
 #include "util/buf.h"
 #include "lang/diag.h"
 #include "util/digest.h"
+#include "util/grow.h"
 #include "audit/record.h"
 
 /* ==== reading the chain fields ============================================== */
@@ -87,20 +88,18 @@ static sw_status log_error(sw_diagnostics *diags, const char *path, const char *
  * the newline; malloc'd). Returns 0 on a read error (errno set) or no memory. */
 static int last_line(int fd, off_t size, char **line, size_t *len)
 {
-    size_t cap = 4096, have = 0;
+    size_t cap = 0, room = 4096, have = 0;
     char *buf = NULL;
     off_t end = size - 1;   /* the final newline */
     for (;;) {
-        size_t want = cap - have;
+        size_t want = room - have;
         if ((off_t)want > end - (off_t)have)
             want = (size_t)(end - (off_t)have);
-        char *grown = realloc(buf, cap);
-        if (!grown) {
+        if (!sw_grow_to(&buf, &cap, room, 1, 4096, SIZE_MAX)) {
             free(buf);
             errno = ENOMEM;
             return 0;
         }
-        buf = grown;
         /* the bytes read so far move to the end of the new chunk */
         memmove(buf + want, buf, have);
         ssize_t got = pread(fd, buf, want, end - (off_t)have - (off_t)want);
@@ -118,7 +117,12 @@ static int last_line(int fd, off_t size, char **line, size_t *len)
             *len = have - from;
             return 1;
         }
-        cap *= 2;
+        if (room > SIZE_MAX / 2) {
+            free(buf);
+            errno = ENOMEM;
+            return 0;
+        }
+        room *= 2;
     }
 }
 

@@ -25,6 +25,7 @@
 #include "facts/facts.h"
 #include "util/json.h"
 #include "check/model.h"
+#include "lang/truth.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
 #include "util/grow.h"
@@ -225,22 +226,22 @@ static void fact_value(ex *e, uint32_t slot, sw_fact_value *out)
 static const char *action_text(ex *e, const sw_rule_def *r, const sw_action *a)
 {
     const sw_program *p = e->p;
-    switch ((sw_action_kind)a->kind) {
-    case SW_ACT_RECOMMEND:
-        return printf_str(e, "recommend %s priority %s", p->items[SW_ITEM_INTERVENTION][a->target].id,
-                          sw_priority_name((sw_priority)a->priority));
-    case SW_ACT_ADVISE:
-        return printf_str(e, "advise %s", p->items[SW_ITEM_PRACTICE][a->target].id);
-    case SW_ACT_CHALLENGE:
-        return printf_str(e, "challenge %s", p->items[SW_ITEM_CHALLENGE][a->target].id);
-    case SW_ACT_RISK:
-        return printf_str(e, "risk %s severity %s", p->items[SW_ITEM_RISK][a->target].id,
-                          sw_severity_name((sw_risk_severity)a->severity));
-    case SW_ACT_MOVE:
-        return printf_str(e, "move %s", p->enums[p->stage_enum].members[a->target]);
-    case SW_ACT_SET:
-        return printf_str(e, "set %s = %s", p->facts[a->target].name, node_text(e, r, a->value));
+    int k = sw_action_item(a->kind);
+    if (k >= 0) {
+        const sw_item_words *w = &sw_item_vocab[k];
+        const char *id = p->items[k][a->target].id;
+        if (w->level == SW_LEVEL_PRIORITY)
+            return printf_str(e, "%s %s %s %s", w->action, id, w->level_word,
+                              sw_priority_name((sw_priority)a->priority));
+        if (w->level == SW_LEVEL_SEVERITY)
+            return printf_str(e, "%s %s %s %s", w->action, id, w->level_word,
+                              sw_severity_name((sw_risk_severity)a->severity));
+        return printf_str(e, "%s %s", w->action, id);
     }
+    if (a->kind == SW_ACT_MOVE)
+        return printf_str(e, "move %s", p->enums[p->stage_enum].members[a->target]);
+    if (a->kind == SW_ACT_SET)
+        return printf_str(e, "set %s = %s", p->facts[a->target].name, node_text(e, r, a->value));
     return "?";
 }
 
@@ -393,16 +394,7 @@ static void unknown_blocker(ex *e, uint32_t idx, sw_blocker *bl)
 }
 
 /* A comparison operator with its sides swapped (10 <= phq9 is phq9 >= 10). */
-static sw_opcode flip(sw_opcode op)
-{
-    switch (op) {
-    case SW_OP_LT: return SW_OP_GT;
-    case SW_OP_LE: return SW_OP_GE;
-    case SW_OP_GT: return SW_OP_LT;
-    case SW_OP_GE: return SW_OP_LE;
-    default: return op;
-    }
-}
+static sw_opcode flip(sw_opcode op) { return (sw_opcode)sw_compare_mirror((uint8_t)op); }
 
 static const char *needs_compare(ex *e, sw_opcode op, const char *v, int ordered_in_time)
 {
@@ -587,7 +579,7 @@ static const struct {
     int item_kind;
     const char *verb, *noun;
 } question_kinds[] = {
-#define SW_QUESTION_ROW(kind, noun, plural, action, word, does, participle) \
+#define SW_QUESTION_ROW(kind, noun, plural, action, word, does, participle, level, key, heading) \
     {word, SW_ACT_##action, SW_ITEM_##kind, participle, noun},
     SW_ITEM_KINDS(SW_QUESTION_ROW)
 #undef SW_QUESTION_ROW
@@ -795,12 +787,12 @@ static int produces(const sw_rule_def *r, const question *q)
 /* Was the item or stage asked about in the result? */
 static int in_report(const sw_report *rep, const question *q)
 {
-    const sw_item *list[] = {rep->recommendations, rep->advice, rep->challenges, rep->risks};
-    const size_t count[] = {rep->nrecommendations, rep->nadvice, rep->nchallenges, rep->nrisks};
     if (q->item_kind < 0)
         return rep->stage.suggested && strcmp(rep->stage.suggested, q->id) == 0;
-    for (size_t i = 0; i < count[q->item_kind]; i++)
-        if (strcmp(list[q->item_kind][i].id, q->id) == 0)
+    const sw_item *list;
+    size_t count = sw_report_items(rep, (size_t)q->item_kind, &list);
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(list[i].id, q->id) == 0)
             return 1;
     return 0;
 }

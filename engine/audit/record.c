@@ -282,26 +282,20 @@ static void put_gaps(sw_json *w, const sw_report *rep)
 void sw_record_put_outcome(sw_json *w, const sw_report *rep)
 {
     sw_json_begin_object(w);
-    sw_json_key(w, "recommendations");
-    sw_json_begin_array(w);
-    for (size_t i = 0; i < rep->nrecommendations; i++)
-        put_item(w, &rep->recommendations[i], sw_priority_name(rep->recommendations[i].priority));
-    sw_json_end_array(w);
-    sw_json_key(w, "advice");
-    sw_json_begin_array(w);
-    for (size_t i = 0; i < rep->nadvice; i++)
-        put_item(w, &rep->advice[i], NULL);
-    sw_json_end_array(w);
-    sw_json_key(w, "challenges");
-    sw_json_begin_array(w);
-    for (size_t i = 0; i < rep->nchallenges; i++)
-        put_item(w, &rep->challenges[i], NULL);
-    sw_json_end_array(w);
-    sw_json_key(w, "risks");
-    sw_json_begin_array(w);
-    for (size_t i = 0; i < rep->nrisks; i++)
-        put_item(w, &rep->risks[i], sw_severity_name(rep->risks[i].severity));
-    sw_json_end_array(w);
+    sw_item_list four[SW_REPORT_NAMED_KINDS];
+    const sw_item_list *kinds;
+    size_t nkinds = sw_report_lists(rep, four, &kinds);
+    for (size_t k = 0; k < nkinds; k++) {
+        const sw_item_list *l = &kinds[k];
+        int priority = l->carries && strcmp(l->carries, "priority") == 0;
+        int severity = l->carries && strcmp(l->carries, "severity") == 0;
+        sw_json_key(w, l->key);
+        sw_json_begin_array(w);
+        for (size_t i = 0; i < l->nitems; i++)
+            put_item(w, &l->items[i], priority ? sw_priority_name(l->items[i].priority)
+                                      : severity ? sw_severity_name(l->items[i].severity) : NULL);
+        sw_json_end_array(w);
+    }
     const sw_stage_verdict *v = &rep->stage;
     sw_json_key(w, "stage");
     sw_json_begin_object(w);

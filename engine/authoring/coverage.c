@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/truth.h"
 #include "lang/value.h"
 
 /* Children each opcode has (program.h lists the instruction set once). */
@@ -152,17 +153,12 @@ static sw_truth abstract_truth(const abstract *a, uint32_t node)
     sw_truth x, y;
     switch ((sw_opcode)n->op) {
     case SW_OP_NOT:
-        x = abstract_truth(a, n->a);
-        return x == SW_UNKNOWN ? SW_UNKNOWN : x == SW_TRUE ? SW_FALSE : SW_TRUE;
+        return sw_truth_not(abstract_truth(a, n->a));
     case SW_OP_AND:
-    case SW_OP_OR: {
-        sw_truth dominant = n->op == SW_OP_AND ? SW_FALSE : SW_TRUE;
+    case SW_OP_OR:
         x = abstract_truth(a, n->a);
         y = abstract_truth(a, n->b);
-        if (x == dominant || y == dominant)
-            return dominant;
-        return x == SW_UNKNOWN || y == SW_UNKNOWN ? SW_UNKNOWN : x;
-    }
+        return sw_truth_junction(n->op == SW_OP_AND, x, y);
     case SW_OP_IS_KNOWN:
     case SW_OP_IS_MISSING: {
         const sw_node *operand = &p->nodes[n->a];

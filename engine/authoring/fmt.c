@@ -474,9 +474,8 @@ static void put_cites(sw_buf *b, const sw_cite *c)
 
 static void put_type(sw_buf *b, const sw_file *f, const sw_type_expr *t)
 {
-    static const char *const words[] = {"bool", "int", "number", "one of", "set of", "date",
-                                        "text", "stage"};
-    sw_buf_puts(b, t->form < sizeof words / sizeof words[0] ? words[t->form] : "?");
+    sw_buf_puts(b, t->form == SW_TF_STAGE ? sw_type_stage_vocab.word
+                   : t->form < SW_T__COUNT ? sw_type_vocab[t->form].word : "?");
     if (t->has_range) {
         sw_buf_putc(b, ' ');
         put_literal(b, f, t->min);
@@ -780,7 +779,9 @@ static void emit_action(fmt_state *fx, const sw_action_ast *a)
     uint32_t end = a->target.at.end;
     sw_buf_printf(&b, "%s %s", a->kind < SW_ACT__COUNT ? sw_action_words[a->kind] : "?", a->target.name);
     if (a->level.name) {
-        sw_buf_printf(&b, " %s %s", a->kind == SW_ACT_RISK ? "severity" : "priority", a->level.name);
+        int k = sw_action_item(a->kind);
+        const char *word = k >= 0 ? sw_item_vocab[k].level_word : NULL;
+        sw_buf_printf(&b, " %s %s", word ? word : "priority", a->level.name);
         end = a->level.at.end;
     }
     if (a->value) {

@@ -45,6 +45,7 @@
 #include "check/model.h"
 #include "compile/compile.h"
 #include "eval/index.h"
+#include "lang/truth.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
 #include "util/grow.h"
@@ -342,16 +343,7 @@ static int literal_number(const sw_expr *e, double *v)
     return 0;
 }
 
-static int flip_op(int op)
-{
-    switch (op) {
-    case SW_OP_LT: return SW_OP_GT;
-    case SW_OP_LE: return SW_OP_GE;
-    case SW_OP_GT: return SW_OP_LT;
-    case SW_OP_GE: return SW_OP_LE;
-    default: return op;
-    }
-}
+static int flip_op(int op) { return sw_compare_mirror((uint8_t)op); }
 
 static atom negate(const linter *L, atom a)
 {
@@ -1267,7 +1259,8 @@ static uint8_t *risk_rules(linter *L, uint32_t **via)
     for (uint32_t i = 0; i < m->nrules; i++) {
         (*via)[i] = SW_NONE;
         for (uint32_t k = 0; k < p->rules[i].nactions; k++)
-            if (p->rules[i].actions[k].kind == SW_ACT_RISK)
+            if (sw_action_item(p->rules[i].actions[k].kind) >= 0 &&
+                sw_item_vocab[sw_action_item(p->rules[i].actions[k].kind)].level == SW_LEVEL_SEVERITY)
                 risky[i] = 1;
     }
     for (int changed = 1; changed;) {
@@ -1425,9 +1418,10 @@ static int same_action(linter *L, uint32_t ri, const sw_action *a, uint32_t rj, 
 {
     if (a->kind != b->kind || a->target != b->target)
         return 0;
-    if (a->kind == SW_ACT_RECOMMEND && a->priority != b->priority)
+    int ik = sw_action_item(a->kind);
+    if (ik >= 0 && sw_item_vocab[ik].level == SW_LEVEL_PRIORITY && a->priority != b->priority)
         return 0;
-    if (a->kind == SW_ACT_RISK && a->severity != b->severity)
+    if (ik >= 0 && sw_item_vocab[ik].level == SW_LEVEL_SEVERITY && a->severity != b->severity)
         return 0;
     if (a->kind != SW_ACT_SET)
         return 1;
@@ -1621,7 +1615,7 @@ static int alloc_usage(linter *L, usage *u)
     u->sources = sw_arena_alloc(L->arena, m->nsources + 1);
     u->statements = sw_arena_alloc(L->arena, m->nstatements + 1);
     int ok = u->facts && u->set && u->stages && u->sources && u->statements;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
         u->items[k] = sw_arena_alloc(L->arena, m->nitems[k] + 1);
         ok = ok && u->items[k];
     }
@@ -1641,7 +1635,7 @@ static void collect_usage(linter *L, usage *u)
         const sw_action_ast *x = d->actions;
         for (uint32_t k = 0; k < p->rules[i].nactions; k++, x = x ? x->next : NULL) {
             const sw_action *a = &p->rules[i].actions[k];
-            if (a->kind <= SW_ACT_RISK && a->target < m->nitems[a->kind])
+            if (sw_action_item(a->kind) >= 0 && a->target < m->nitems[a->kind])
                 u->items[a->kind][a->target] = 1;
             else if (a->kind == SW_ACT_MOVE && a->target < m->nstages)
                 u->stages[a->target] = 1;
@@ -1651,7 +1645,7 @@ static void collect_usage(linter *L, usage *u)
                 mark_reads(L, u, x->value);
         }
     }
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < SW_ITEM__COUNT; k++)
         for (uint32_t i = 0; i < m->nitems[k]; i++)
             mark_cites(L, u, m->items[k][i]->cites, 0);
     for (uint32_t s = 0; s < m->nfacts; s++)

@@ -160,11 +160,11 @@ static const sw_action *producing(const sw_rule_def *r, int kind, uint32_t targe
 
 static const sw_item *report_item(const sw_report *rep, int kind, const char *id)
 {
-    const sw_item *list[SW_ITEM__COUNT] = {rep->recommendations, rep->advice, rep->challenges, rep->risks};
-    size_t n[SW_ITEM__COUNT] = {rep->nrecommendations, rep->nadvice, rep->nchallenges, rep->nrisks};
-    for (size_t i = 0; i < n[kind]; i++)
-        if (strcmp(list[kind][i].id, id) == 0)
-            return &list[kind][i];
+    const sw_item *list;
+    size_t n = sw_report_items(rep, (size_t)kind, &list);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].id, id) == 0)
+            return &list[i];
     return NULL;
 }
 
@@ -177,7 +177,7 @@ static void involve_producers(cmp *c, int kind, uint32_t target, int only_true)
         if (!act || (c->ev->truth[r] == SW_TRUE) != only_true)
             continue;
         if (only_true)
-            involve(c, r, kind == SW_ITEM_RISK ? sw_severity_name((sw_risk_severity)act->severity) : NULL);
+            involve(c, r, sw_item_vocab[kind].level == SW_LEVEL_SEVERITY ? sw_severity_name((sw_risk_severity)act->severity) : NULL);
         else
             involve(c, r, c->ev->truth[r] == SW_UNKNOWN ? missing_note(c, r) : NULL);
     }

@@ -536,12 +536,12 @@ int sw_rule_status_index(const char *word)
 
 static void check_catalogue(sw_model *m)
 {
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
         m->items[k] = collect(m, SW_D_ITEM, k, &m->nitems[k], cmp_decl_name, sw_item_vocab[k].noun);
         for (uint32_t i = 0; i < m->nitems[k]; i++) {
             sw_decl *d = m->items[k][i];
             check_cites(m, d);
-            if (d->level.name && k != SW_ITEM_RISK)
+            if (d->level.name && sw_item_vocab[k].level != SW_LEVEL_SEVERITY)
                 sw_model_report(m, d, d->level.at, "E116", NULL, "only risks have a severity");
             else if (d->level.name)
                 check_level(m, d, &d->level, 0);
@@ -555,17 +555,8 @@ static void check_catalogue(sw_model *m)
 
 static const char *type_word(const sw_model *m, const sw_type *t)
 {
-    switch ((sw_type_kind)t->kind) {
-    case SW_T_BOOL: return "true/false";
-    case SW_T_INT: return "a whole number";
-    case SW_T_NUMBER: return "a number";
-    case SW_T_DATE: return "a date";
-    case SW_T_TEXT: return "text";
-    case SW_T_SET: return "a set";
-    case SW_T_ENUM:
-        return t->enumeration == m->stage_enum ? "a stage" : "one of a list of values";
-    }
-    return "a value";
+    const sw_type_words *w = sw_type_words_of(t, m->stage_enum);
+    return w ? w->described : "a value";
 }
 
 static int is_numeric(const sw_type *t) { return t->kind == SW_T_INT || t->kind == SW_T_NUMBER; }
@@ -1001,24 +992,22 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
 {
     char hint[200];
     const sw_ident *t = &a->target;
-    switch ((sw_action_kind)a->kind) {
-    case SW_ACT_RECOMMEND:
-    case SW_ACT_ADVISE:
-    case SW_ACT_CHALLENGE:
-    case SW_ACT_RISK: {
-        int k = sw_action_item(a->kind);
-        if (sw_model_find(m->items[k], m->nitems[k], t->name) == SW_NONE) {
-            const char *h = suggest_decl(m, t->name, m->items[k], m->nitems[k], hint, sizeof hint);
+    int ik = sw_action_item(a->kind);
+    if (ik >= 0) {
+        if (sw_model_find(m->items[ik], m->nitems[ik], t->name) == SW_NONE) {
+            const char *h = suggest_decl(m, t->name, m->items[ik], m->nitems[ik], hint, sizeof hint);
             if (!h) {
-                snprintf(hint, sizeof hint, "declare it: %s %s \"...\"", sw_item_vocab[k].noun, t->name);
+                snprintf(hint, sizeof hint, "declare it: %s %s \"...\"", sw_item_vocab[ik].noun, t->name);
                 h = hint;
             }
-            sw_model_report(m, rule, t->at, "E117", h, "'%s' is not a declared %s", t->name, sw_item_vocab[k].noun);
+            sw_model_report(m, rule, t->at, "E117", h, "'%s' is not a declared %s", t->name, sw_item_vocab[ik].noun);
         }
         if (a->level.name)
-            check_level(m, rule, &a->level, a->kind == SW_ACT_RECOMMEND);
-        break;
+            check_level(m, rule, &a->level, sw_item_vocab[ik].level == SW_LEVEL_PRIORITY);
+        return;
     }
+    /* the actions that are not about an item */
+    switch ((sw_action_kind)a->kind) {
     case SW_ACT_MOVE:
         if (m->stage_enum == SW_NONE ||
             sw_enum_find(&m->enums[m->stage_enum], t->name, strlen(t->name)) < 0) {
@@ -1059,6 +1048,8 @@ static void check_action(sw_model *m, sw_decl *rule, sw_action_ast *a)
         }
         break;
     }
+    default:
+        break;
     }
 }
 

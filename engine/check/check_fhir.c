@@ -70,16 +70,8 @@ static int is_url(const char *s)
 
 static const char *type_name(const sw_model *m, const sw_type *t)
 {
-    switch ((sw_type_kind)t->kind) {
-    case SW_T_BOOL: return "bool";
-    case SW_T_INT: return "int";
-    case SW_T_NUMBER: return "number";
-    case SW_T_ENUM: return t->enumeration == m->stage_enum ? "stage" : "one of";
-    case SW_T_SET: return "set of";
-    case SW_T_DATE: return "date";
-    case SW_T_TEXT: return "text";
-    }
-    return "?";
+    const sw_type_words *w = sw_type_words_of(t, m->stage_enum);
+    return w ? w->word : "?";
 }
 
 /* Which value kinds a fact of this type can take. */

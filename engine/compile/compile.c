@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/truth.h"
 #include "lang/value.h"
 #include "util/grow.h"
 #include "util/lookup.h"
@@ -454,7 +455,7 @@ static int level_of(const char *word, int is_priority, int fallback)
 static void compile_catalogue(compiler *c)
 {
     const sw_model *m = c->m;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
         c->p->nitems[k] = m->nitems[k];
         c->p->items[k] = alloc_array(c, m->nitems[k], sizeof(sw_item_def));
         for (uint32_t i = 0; c->p->items[k] && i < m->nitems[k]; i++) {
@@ -472,18 +473,16 @@ static void compile_catalogue(compiler *c)
 static uint32_t action_target(const sw_model *m, const sw_action_ast *a)
 {
     int k = sw_action_item(a->kind);
-    switch ((sw_action_kind)a->kind) {
-    case SW_ACT_RECOMMEND:
-    case SW_ACT_ADVISE:
-    case SW_ACT_CHALLENGE:
-    case SW_ACT_RISK:
+    if (k >= 0)
         return sw_model_find(m->items[k], m->nitems[k], a->target.name);
+    switch ((sw_action_kind)a->kind) {
     case SW_ACT_MOVE:
         return (uint32_t)sw_enum_find(&m->enums[m->stage_enum], a->target.name, strlen(a->target.name));
     case SW_ACT_SET:
         return m->nbase + sw_model_find(m->facts + m->nbase, m->nfacts - m->nbase, a->target.name);
+    default:
+        return SW_NONE;
     }
-    return SW_NONE;
 }
 
 static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
@@ -537,9 +536,9 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
         act->target = action_target(m, a);
         act->because = copy(c, a->because);
         act->priority = (uint8_t)level_of(a->level.name, 1, r->priority);
-        if (a->kind == SW_ACT_RISK)
-            act->severity = (uint8_t)level_of(a->level.name, 0,
-                                              c->p->items[SW_ITEM_RISK][act->target].severity);
+        int k = sw_action_item(a->kind);
+        if (k >= 0 && sw_item_vocab[k].level == SW_LEVEL_SEVERITY)
+            act->severity = (uint8_t)level_of(a->level.name, 0, c->p->items[k][act->target].severity);
         if (a->kind == SW_ACT_SET) {
             act->value = compile_expr(c, a->value);
             /* a whole number set into a number fact is stored as a number */
@@ -758,18 +757,13 @@ static int fast_grow(fast_builder *b)
         b->tcap = cap;
     }
     if (b->n == b->cap) {
-        uint32_t cap = b->cap ? b->cap * 2 : 256;
-        sw_fast *v = realloc(b->v, cap * sizeof *v);
-        uint8_t *nm = v ? realloc(b->nonmono, cap) : NULL;
-        uint8_t *rk = nm ? realloc(b->rank, cap) : NULL;
-        if (v)
-            b->v = v;
-        if (nm)
-            b->nonmono = nm;
-        if (!rk)
+        /* three arrays side by side: each grows from the shared count */
+        uint32_t cv = b->cap, cn = b->cap, cr = b->cap;
+        if (!sw_grow32(&b->v, &cv, b->n, sizeof *b->v, 256) ||
+            !sw_grow32(&b->nonmono, &cn, b->n, sizeof *b->nonmono, 256) ||
+            !sw_grow32(&b->rank, &cr, b->n, sizeof *b->rank, 256))
             return 0;
-        b->rank = rk;
-        b->cap = cap;
+        b->cap = cv;
     }
     return 1;
 }
@@ -787,18 +781,12 @@ static uint32_t fast_add(fast_builder *b, sw_fast f, const uint32_t *kids, uint3
     for (; b->table[j]; j = (j + 1) & (b->tcap - 1))
         if (fast_same(b, &b->v[b->table[j] - 1], &f, kids, nk))
             return b->table[j] - 1;
-    if (b->nkids + nk > b->capkids) {
-        uint32_t cap = b->capkids ? b->capkids : 256;
-        while (cap < b->nkids + nk)
-            cap *= 2;
-        uint32_t *v = realloc(b->kids, cap * sizeof *v);
-        if (!v) {
-            b->failed = 1;
-            return 0;
-        }
-        b->kids = v;
-        b->capkids = cap;
+    size_t capkids = b->capkids;
+    if (!sw_grow_to(&b->kids, &capkids, (size_t)b->nkids + nk, sizeof *b->kids, 256, UINT32_MAX)) {
+        b->failed = 1;
+        return 0;
     }
+    b->capkids = (uint32_t)capkids;
     f.first = b->nkids;
     if (nk)
         memcpy(b->kids + b->nkids, kids, nk * sizeof *kids);
@@ -844,23 +832,9 @@ static uint32_t bare_load(const sw_node *nodes, uint32_t n)
     return x->op == SW_OP_TO_NUMBER && nodes[x->a].op == SW_OP_LOAD ? x->a : n;
 }
 
-static uint8_t cmp_swapped(uint8_t op)
-{
-    return op == SW_OP_LT ? SW_OP_GT : op == SW_OP_LE ? SW_OP_GE : op == SW_OP_GT ? SW_OP_LT
-           : op == SW_OP_GE ? SW_OP_LE : op;
-}
+static uint8_t cmp_swapped(uint8_t op) { return sw_compare_mirror(op); }
 
-static int cmp_holds(uint8_t op, int64_t a, int64_t b)
-{
-    switch ((sw_opcode)op) {
-    case SW_OP_EQ: return a == b;
-    case SW_OP_NE: return a != b;
-    case SW_OP_LT: return a < b;
-    case SW_OP_LE: return a <= b;
-    case SW_OP_GT: return a > b;
-    default: return a >= b;
-    }
-}
+static int cmp_holds(uint8_t op, int64_t a, int64_t b) { return sw_compare_holds(op, (a > b) - (a < b)); }
 
 /* A comparison of a fact with a constant as one test; SW_NONE when it is not one. */
 static uint32_t fast_compare(const sw_program *p, fast_builder *b, const sw_node *n, int neg)

@@ -25,7 +25,6 @@ static const char *const op_names[] = {
 #undef SW_OP_NAME
 };
 
-static const char *const type_names[] = {"bool", "int", "number", "enum", "set", "date", "text"};
 
 static void put_text(sw_buf *b, const char *s)
 {
@@ -47,7 +46,7 @@ static void put_text(sw_buf *b, const char *s)
 
 static const char *type_name(uint8_t kind)
 {
-    return kind < sizeof type_names / sizeof type_names[0] ? type_names[kind] : "?";
+    return kind < SW_T__COUNT ? sw_type_vocab[kind].listing : "?";
 }
 
 static void put_value(sw_buf *b, uint8_t kind, sw_value v)
@@ -197,7 +196,7 @@ static void dump_sources(const sw_program *p, sw_buf *b)
             sw_buf_putc(b, '\n');
         }
     }
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < SW_ITEM__COUNT; k++)
         for (uint32_t i = 0; i < p->nitems[k]; i++) {
             const sw_item_def *it = &p->items[k][i];
             sw_buf_printf(b, "%s %s ", sw_item_vocab[k].noun, it->id);
@@ -212,7 +211,8 @@ static void dump_action(const sw_program *p, const sw_action *a, sw_buf *b)
 {
     uint32_t t = a->target;
     const char *target = "?";
-    if (a->kind <= SW_ACT_RISK && t < p->nitems[a->kind])
+    int k = sw_action_item(a->kind);
+    if (k >= 0 && t < p->nitems[k])
         target = p->items[a->kind][t].id;
     else if (a->kind == SW_ACT_MOVE && p->stage_enum < p->nenums &&
              t < p->enums[p->stage_enum].nmembers)
@@ -220,10 +220,10 @@ static void dump_action(const sw_program *p, const sw_action *a, sw_buf *b)
     else if (a->kind == SW_ACT_SET)
         target = slot_name(p, t);
     sw_buf_printf(b, "    %s %s", a->kind < SW_ACT__COUNT ? sw_action_words[a->kind] : "?", target);
-    if (a->kind == SW_ACT_RECOMMEND)
-        sw_buf_printf(b, " priority %s", sw_priority_name((sw_priority)a->priority));
-    if (a->kind == SW_ACT_RISK)
-        sw_buf_printf(b, " severity %s", sw_severity_name((sw_risk_severity)a->severity));
+    if (k >= 0 && sw_item_vocab[k].level == SW_LEVEL_PRIORITY)
+        sw_buf_printf(b, " %s %s", sw_item_vocab[k].level_word, sw_priority_name((sw_priority)a->priority));
+    if (k >= 0 && sw_item_vocab[k].level == SW_LEVEL_SEVERITY)
+        sw_buf_printf(b, " %s %s", sw_item_vocab[k].level_word, sw_severity_name((sw_risk_severity)a->severity));
     if (a->kind == SW_ACT_SET) {
         sw_buf_puts(b, " = ");
         put_node(b, p, a->value);

@@ -39,6 +39,10 @@ static sw_value boolean(int b)
     return v;
 }
 
+static sw_truth truth_of(sw_value v) { return !v.known ? SW_UNKNOWN : v.u.i ? SW_TRUE : SW_FALSE; }
+
+static sw_value of_truth(sw_truth t) { return t == SW_UNKNOWN ? unknown() : boolean(t == SW_TRUE); }
+
 static sw_value integer(int64_t i)
 {
     sw_value v = unknown();
@@ -104,38 +108,22 @@ sw_value sw_eval_node(const sw_eval *ev, uint32_t idx)
     case SW_OP_LOAD:
         return ev->values[n->a];
     case SW_OP_NOT:
-        a = sw_eval_node(ev, n->a);
-        return a.known ? boolean(!a.u.i) : a;
+        return of_truth(sw_truth_not(truth_of(sw_eval_node(ev, n->a))));
     case SW_OP_AND:
-        a = sw_eval_node(ev, n->a);
-        if (a.known && !a.u.i)
-            return a;
-        b = sw_eval_node(ev, n->b);
-        if (b.known && !b.u.i)
-            return b;
-        return a.known && b.known ? boolean(1) : unknown();
-    case SW_OP_OR:
-        a = sw_eval_node(ev, n->a);
-        if (a.known && a.u.i)
-            return a;
-        b = sw_eval_node(ev, n->b);
-        if (b.known && b.u.i)
-            return b;
-        return a.known && b.known ? boolean(0) : unknown();
+    case SW_OP_OR: {
+        /* the right side only when the left one does not decide (lang/truth.h) */
+        int is_and = n->op == SW_OP_AND;
+        sw_truth x = truth_of(sw_eval_node(ev, n->a));
+        if (x == sw_truth_wins(is_and))
+            return of_truth(x);
+        return of_truth(sw_truth_junction(is_and, x, truth_of(sw_eval_node(ev, n->b))));
+    }
     case SW_OP_EQ: case SW_OP_NE: case SW_OP_LT: case SW_OP_LE: case SW_OP_GT: case SW_OP_GE: {
         a = sw_eval_node(ev, n->a);
         b = sw_eval_node(ev, n->b);
         if (!a.known || !b.known)
             return unknown();
-        int c = compare(n, &p->nodes[n->a], a, b);
-        switch ((sw_opcode)n->op) {
-        case SW_OP_EQ: return boolean(c == 0);
-        case SW_OP_NE: return boolean(c != 0);
-        case SW_OP_LT: return boolean(c < 0);
-        case SW_OP_LE: return boolean(c <= 0);
-        case SW_OP_GT: return boolean(c > 0);
-        default: return boolean(c >= 0);
-        }
+        return of_truth(sw_truth_compare(n->op, 1, compare(n, &p->nodes[n->a], a, b)));
     }
     case SW_OP_ADD: case SW_OP_SUB: case SW_OP_MUL: case SW_OP_DIV:
         a = sw_eval_node(ev, n->a);
@@ -189,7 +177,6 @@ sw_value sw_eval_node(const sw_eval *ev, uint32_t idx)
     return unknown();
 }
 
-static sw_truth truth_of(sw_value v) { return !v.known ? SW_UNKNOWN : v.u.i ? SW_TRUE : SW_FALSE; }
 
 /* A test of one fact (the fast ops from INT on). */
 static inline sw_truth fast_leaf(const sw_eval *ev, const sw_fast *x)
@@ -218,8 +205,8 @@ static inline sw_truth fast_leaf(const sw_eval *ev, const sw_fast *x)
 static inline sw_truth fast_list(const sw_eval *ev, const sw_fast *x)
 {
     const sw_program *p = ev->prog;
-    sw_truth wins = x->op == SW_FAST_AND ? SW_FALSE : SW_TRUE;
-    sw_truth r = (sw_truth)(wins ^ 1);
+    sw_truth wins = sw_truth_wins(x->op == SW_FAST_AND);
+    sw_truth r = sw_truth_not(wins);
     const uint32_t *kid = p->fast_kids + x->first;
     for (uint32_t k = 0; k < x->n; k++) {
         const sw_fast *y = &p->fast[kid[k]];
@@ -241,7 +228,7 @@ sw_truth sw_eval_fast(const sw_eval *ev, uint32_t idx)
         return fast_list(ev, x);
     case SW_FAST_NODE: {
         sw_truth r = truth_of(sw_eval_node(ev, x->k.node));
-        return r == SW_UNKNOWN || !x->neg ? r : (sw_truth)(r ^ 1);
+        return x->neg ? sw_truth_not(r) : r;
     }
     default:
         return fast_leaf(ev, x);

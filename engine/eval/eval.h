@@ -11,8 +11,7 @@
 
 #include "facts/facts.h"
 #include "compile/program.h"
-
-typedef enum sw_truth { SW_FALSE = 0, SW_TRUE = 1, SW_UNKNOWN = 2 } sw_truth;
+#include "lang/truth.h"
 
 typedef struct sw_eval {
     const sw_program *prog;

@@ -66,6 +66,11 @@ typedef enum sw_type_form {
     SW_TF_STAGE
 } sw_type_form;
 
+/* The forms follow the type kinds of SW_TYPE_KINDS (vocab.h), then the stage. */
+_Static_assert((int)SW_TF_ONE_OF == (int)SW_T_ENUM && (int)SW_TF_SET_OF == (int)SW_T_SET &&
+                   (int)SW_TF_TEXT == (int)SW_T_TEXT && (int)SW_TF_STAGE == (int)SW_T__COUNT,
+               "type forms follow SW_TYPE_KINDS");
+
 typedef struct sw_type_expr {
     uint8_t form;           /* sw_type_form */
     uint8_t has_range;

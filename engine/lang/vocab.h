@@ -17,9 +17,44 @@
 
 #define SW_NONE UINT32_MAX
 
+/* Counts a list's rows: enum { N = 0 LIST(SW_VOCAB_ONE) }. */
+#define SW_VOCAB_ONE(...) +1
+
+/* The value types, listed once: TYPE(KIND, word, key, listing name, described).
+ * word is how the rule language writes the type ("one of"), key its name in the
+ * schema document ("one_of"), listing name the compiled program's dump ("enum"),
+ * described how a diagnostic speaks of a value of it ("one of a list of values").
+ * The stage type is an ENUM over the stage enumeration, with its own words
+ * (SW_TYPE_STAGE). The syntax tree's type forms (sw_type_form, ast.h) follow
+ * this order, then STAGE. */
+#define SW_TYPE_KINDS(TYPE)                                                   \
+    TYPE(BOOL,   "bool",   "bool",   "bool",   "true/false")                  \
+    TYPE(INT,    "int",    "int",    "int",    "a whole number")              \
+    TYPE(NUMBER, "number", "number", "number", "a number")                    \
+    TYPE(ENUM,   "one of", "one_of", "enum",   "one of a list of values")     \
+    TYPE(SET,    "set of", "set_of", "set",    "a set")                       \
+    TYPE(DATE,   "date",   "date",   "date",   "a date")                      \
+    TYPE(TEXT,   "text",   "text",   "text",   "text")
+#define SW_TYPE_STAGE(TYPE) TYPE(STAGE, "stage", "stage", "enum", "a stage")
+
 typedef enum sw_type_kind {
-    SW_T_BOOL, SW_T_INT, SW_T_NUMBER, SW_T_ENUM, SW_T_SET, SW_T_DATE, SW_T_TEXT
+#define SW_TYPE_ENUM(kind, word, key, listing, described) SW_T_##kind,
+    SW_TYPE_KINDS(SW_TYPE_ENUM)
+#undef SW_TYPE_ENUM
 } sw_type_kind;
+
+enum { SW_T__COUNT = 0 SW_TYPE_KINDS(SW_VOCAB_ONE) };
+
+typedef struct sw_type_words {
+    const char *word;        /* "one of" */
+    const char *key;         /* "one_of" */
+    const char *listing;     /* "enum" */
+    const char *described;   /* "one of a list of values" */
+} sw_type_words;
+
+/* The words of each type kind, and of the stage type (vocab.c). */
+extern const sw_type_words sw_type_vocab[SW_T__COUNT];
+extern const sw_type_words sw_type_stage_vocab;
 
 typedef struct sw_type {
     uint8_t kind;          /* sw_type_kind */
@@ -28,6 +63,11 @@ typedef struct sw_type {
     int64_t imin, imax;    /* INT range */
     double nmin, nmax;     /* NUMBER range */
 } sw_type;
+
+/* The words of a type: the stage type's when t is an ENUM over stage_enum (the
+ * program's or model's stage enumeration), else its kind's; NULL for a kind out
+ * of range. */
+const sw_type_words *sw_type_words_of(const sw_type *t, uint32_t stage_enum);
 
 /* A value. Unknown is known == 0. bool, int, enum member index and date (days
  * since 1970-01-01) use i; number uses n; a set of members uses bits (bit k is
@@ -55,23 +95,33 @@ typedef struct sw_enum {
 /* ---- the catalogue's kinds and the actions that produce them ---- */
 
 /* The catalogue's kinds, listed once, each with the action that produces it:
- * ITEM(KIND, noun, plural, ACTION, action word, what a rule does, participle).
- * The item actions come first among the actions, in this order. */
+ * ITEM(KIND, noun, plural, ACTION, action word, what a rule does, participle,
+ *      LEVEL, result key, heading).
+ * LEVEL is what the kind's items carry: PRIORITY (recommend X priority P), SEVERITY
+ * (risk X severity S) or NONE; it decides the action's grammar word, how the items
+ * are sorted (highest level first, then id) and which data-gap fields a waiting
+ * rule raises. The result key names the kind's list in the result document and the
+ * decision record; the heading is the text report's section. The item actions come
+ * first among the actions, in this order. Every per-kind behaviour is read from
+ * these columns, so adding a kind is one row here plus its grammar keywords
+ * (tests/vocab/add_kind_test.sh shows it in a scratch build). */
 #define SW_ITEM_KINDS(ITEM)                                                                    \
-    ITEM(INTERVENTION, "intervention", "interventions", RECOMMEND, "recommend", "recommends", "recommended") \
-    ITEM(PRACTICE,     "practice",     "practices",     ADVISE,    "advise",    "advises",    "advised")     \
-    ITEM(CHALLENGE,    "challenge",    "challenges",    CHALLENGE, "challenge", "flags",      "flagged")     \
-    ITEM(RISK,         "risk",         "risks",         RISK,      "risk",      "flags",      "flagged")
+    ITEM(INTERVENTION, "intervention", "interventions", RECOMMEND, "recommend", "recommends", "recommended", PRIORITY, "recommendations", "Recommendations") \
+    ITEM(PRACTICE,     "practice",     "practices",     ADVISE,    "advise",    "advises",    "advised",     NONE,     "advice",          "Advice")          \
+    ITEM(CHALLENGE,    "challenge",    "challenges",    CHALLENGE, "challenge", "flags",      "flagged",     NONE,     "challenges",      "Challenges")      \
+    ITEM(RISK,         "risk",         "risks",         RISK,      "risk",      "flags",      "flagged",     SEVERITY, "risks",           "Risks")
+
+/* What a kind's items carry (the LEVEL column). */
+typedef enum sw_item_level { SW_LEVEL_NONE, SW_LEVEL_PRIORITY, SW_LEVEL_SEVERITY } sw_item_level;
 
 typedef enum sw_item_kind {
-#define SW_ITEM_ENUM(kind, noun, plural, action, word, does, participle) SW_ITEM_##kind,
+#define SW_ITEM_ENUM(kind, noun, plural, action, word, does, participle, level, key, heading) SW_ITEM_##kind,
     SW_ITEM_KINDS(SW_ITEM_ENUM)
 #undef SW_ITEM_ENUM
 } sw_item_kind;
 
 /* Counted apart from the enumerations, so that a switch over every kind needs no
  * case for a count. */
-#define SW_VOCAB_ONE(...) +1
 enum { SW_ITEM__COUNT = 0 SW_ITEM_KINDS(SW_VOCAB_ONE) };
 
 /* The words for each kind, from SW_ITEM_KINDS (vocab.c). */
@@ -81,6 +131,10 @@ typedef struct sw_item_words {
     const char *action;      /* "recommend": the rule language's action word */
     const char *does;        /* "recommends" */
     const char *participle;  /* "recommended" */
+    sw_item_level level;     /* SW_LEVEL_PRIORITY */
+    const char *level_word;  /* "priority", "severity", or NULL for none */
+    const char *key;         /* "recommendations": the result document's key */
+    const char *heading;     /* "Recommendations": the text report's section */
 } sw_item_words;
 
 extern const sw_item_words sw_item_vocab[SW_ITEM__COUNT];
@@ -165,7 +219,7 @@ typedef struct sw_fhir_source {
     ACT(SET, "set")
 
 typedef enum sw_action_kind {
-#define SW_ACT_OF_ITEM(kind, noun, plural, action, word, does, participle) SW_ACT_##action,
+#define SW_ACT_OF_ITEM(kind, noun, plural, action, word, does, participle, level, key, heading) SW_ACT_##action,
 #define SW_ACT_ENUM(action, word) SW_ACT_##action,
     SW_ITEM_KINDS(SW_ACT_OF_ITEM)
     SW_OTHER_ACTIONS(SW_ACT_ENUM)

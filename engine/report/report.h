@@ -84,6 +84,13 @@ typedef struct sw_doc_tables {
 
 sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t);
 void sw_doc_tables_free(sw_doc_tables *t);
+
+/* The report's per-kind lists (report_tables.c): its kinds, or for a report made
+ * without them (by hand, as tests do) the four named ones, described in
+ * four. Returns how many; every reporter reads the kinds through here. */
+#define SW_REPORT_NAMED_KINDS 4
+size_t sw_report_lists(const sw_report *rep, sw_item_list four[SW_REPORT_NAMED_KINDS],
+                       const sw_item_list **out);
 /* Appends a citation's key: SOURCE.statement, SOURCE "locator" or SOURCE. */
 void sw_doc_cite_key(sw_buf *out, const sw_citation *c);
 

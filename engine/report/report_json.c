@@ -8,6 +8,8 @@
  * citations; the texts behind the names come once each, in the tables at the end
  * (report_tables.c), as format 2.0 has it.
  */
+#include <string.h>
+
 #include "report/report.h"
 
 #include "util/json.h"
@@ -105,18 +107,28 @@ static void put_reasons(walk *w, const sw_reason *list, size_t n)
     end_array(w);
 }
 
-typedef enum item_class { ITEM_RECOMMENDATION, ITEM_ADVICE, ITEM_CHALLENGE, ITEM_RISK } item_class;
+/* What a kind's items carry (sw_item_list's carries). */
+typedef enum item_class { ITEM_PLAIN, ITEM_PRIORITY, ITEM_SEVERITY } item_class;
+
+static item_class class_of(const sw_item_list *list)
+{
+    if (list->carries && strcmp(list->carries, "priority") == 0)
+        return ITEM_PRIORITY;
+    if (list->carries && strcmp(list->carries, "severity") == 0)
+        return ITEM_SEVERITY;
+    return ITEM_PLAIN;
+}
 
 static void put_item(walk *w, const sw_item *item, item_class cls)
 {
     begin_object(w);
     key_string(w, "id", item->id);
     key_string(w, "label", item->label);
-    if (cls == ITEM_RECOMMENDATION) {
+    if (cls == ITEM_PRIORITY) {
         key_string(w, "kind", item->kind);
         key_string(w, "priority", sw_priority_name(item->priority));
     }
-    if (cls == ITEM_RISK)
+    if (cls == ITEM_SEVERITY)
         key_string(w, "severity", sw_severity_name(item->severity));
     put_cites(w, item->citations, item->ncitations);
     put_reasons(w, item->reasons, item->nreasons);
@@ -264,11 +276,11 @@ sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ct
     key_string(&w, "format", SW_RESULT_FORMAT_NAME);
     key_string(&w, "format_version", version ? version : SW_RESULT_FORMAT);
     put_provenance(&w, &rep->provenance);
-    put_items(&w, "recommendations", rep->recommendations, rep->nrecommendations,
-              ITEM_RECOMMENDATION);
-    put_items(&w, "advice", rep->advice, rep->nadvice, ITEM_ADVICE);
-    put_items(&w, "challenges", rep->challenges, rep->nchallenges, ITEM_CHALLENGE);
-    put_items(&w, "risks", rep->risks, rep->nrisks, ITEM_RISK);
+    sw_item_list four[SW_REPORT_NAMED_KINDS];
+    const sw_item_list *kinds;
+    size_t nkinds = sw_report_lists(rep, four, &kinds);
+    for (size_t k = 0; k < nkinds; k++)
+        put_items(&w, kinds[k].key, kinds[k].items, kinds[k].nitems, class_of(&kinds[k]));
     put_stage(&w, &rep->stage);
     put_gaps(&w, rep->gaps, rep->ngaps);
     put_rules(&w, &tables);

@@ -15,8 +15,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/vocab.h"
 #include "report/report.h"
 #include "util/grow.h"
+
+size_t sw_report_lists(const sw_report *rep, sw_item_list four[SW_REPORT_NAMED_KINDS],
+                       const sw_item_list **out)
+{
+    if (rep->kinds) {
+        *out = rep->kinds;
+        return rep->nkinds;
+    }
+    const sw_item *items[SW_REPORT_NAMED_KINDS] = {rep->recommendations, rep->advice,
+                                                   rep->challenges, rep->risks};
+    const size_t n[SW_REPORT_NAMED_KINDS] = {rep->nrecommendations, rep->nadvice,
+                                             rep->nchallenges, rep->nrisks};
+    for (int k = 0; k < SW_REPORT_NAMED_KINDS; k++) {
+        four[k].kind = sw_item_vocab[k].noun;
+        four[k].key = sw_item_vocab[k].key;
+        four[k].heading = sw_item_vocab[k].heading;
+        four[k].carries = sw_item_vocab[k].level_word;
+        four[k].items = items[k];
+        four[k].nitems = n[k];
+    }
+    *out = four;
+    return SW_REPORT_NAMED_KINDS;
+}
 
 void sw_doc_cite_key(sw_buf *out, const sw_citation *c)
 {
@@ -131,10 +155,11 @@ sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t)
 {
     memset(t, 0, sizeof *t);
     collector c = {t, 0, 0, 0, 0};
-    add_items(&c, rep->recommendations, rep->nrecommendations);
-    add_items(&c, rep->advice, rep->nadvice);
-    add_items(&c, rep->challenges, rep->nchallenges);
-    add_items(&c, rep->risks, rep->nrisks);
+    sw_item_list four[SW_REPORT_NAMED_KINDS];
+    const sw_item_list *kinds;
+    size_t nkinds = sw_report_lists(rep, four, &kinds);
+    for (size_t k = 0; k < nkinds; k++)
+        add_items(&c, kinds[k].items, kinds[k].nitems);
     for (size_t i = 0; i < rep->stage.ncandidates; i++)
         add_reasons(&c, rep->stage.candidates[i].reasons, rep->stage.candidates[i].nreasons);
     if (!c.failed)

@@ -253,9 +253,9 @@ static void put_item_support(sw_buf *out, const sw_item *item)
     put_reasons(out, item->reasons, item->nreasons);
 }
 
-static void put_risks(sw_buf *out, const sw_item *list, size_t n)
+static void put_risks(sw_buf *out, const char *title, const sw_item *list, size_t n)
 {
-    put_section_title(out, "Risks", n);
+    put_section_title(out, title, n);
     for (size_t i = 0; i < n; i++) {
         const char *severity = sw_severity_name(list[i].severity);
         sw_buf_puts(out, "  ");
@@ -268,9 +268,9 @@ static void put_risks(sw_buf *out, const sw_item *list, size_t n)
     }
 }
 
-static void put_recommendations(sw_buf *out, const sw_item *list, size_t n)
+static void put_recommendations(sw_buf *out, const char *title, const sw_item *list, size_t n)
 {
-    put_section_title(out, "Recommendations", n);
+    put_section_title(out, title, n);
     for (size_t i = 0; i < n; i++) {
         sw_buf_printf(out, "  %zu. [%s] ", i + 1, sw_priority_name(list[i].priority));
         put_item_body(out, &list[i]);
@@ -385,6 +385,28 @@ static void put_provenance(sw_buf *out, const sw_report *rep)
                                                                 : SW_RESULT_FORMAT);
 }
 
+/* The kinds' sections: those whose items carry a severity first, then a priority,
+ * then the rest, each group in the language's order. */
+static void put_kinds(sw_buf *out, const sw_report *rep)
+{
+    sw_item_list four[SW_REPORT_NAMED_KINDS];
+    const sw_item_list *kinds;
+    size_t nkinds = sw_report_lists(rep, four, &kinds);
+    static const char *const groups[] = {"severity", "priority", NULL};
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
+        for (size_t k = 0; k < nkinds; k++) {
+            const sw_item_list *l = &kinds[k];
+            if (groups[g] ? !l->carries || strcmp(l->carries, groups[g]) != 0 : l->carries != NULL)
+                continue;
+            if (g == 0)
+                put_risks(out, l->heading, l->items, l->nitems);
+            else if (g == 1)
+                put_recommendations(out, l->heading, l->items, l->nitems);
+            else
+                put_plain_items(out, l->heading, l->items, l->nitems);
+        }
+}
+
 sw_status sw_report_render_text(const sw_report *rep, sw_buf *out)
 {
     if (!rep || !out)
@@ -394,10 +416,7 @@ sw_status sw_report_render_text(const sw_report *rep, sw_buf *out)
     put_header(out, &rep->provenance);
     sw_buf_putc(out, '\n');
     put_stage(out, &rep->stage);
-    put_risks(out, rep->risks, rep->nrisks);
-    put_recommendations(out, rep->recommendations, rep->nrecommendations);
-    put_plain_items(out, "Advice", rep->advice, rep->nadvice);
-    put_plain_items(out, "Challenges", rep->challenges, rep->nchallenges);
+    put_kinds(out, rep);
     put_gaps(out, rep->gaps, rep->ngaps);
     put_derived(out, rep->derived, rep->nderived);
     put_citation_table(out, rep);

@@ -89,16 +89,7 @@ static sw_reason make_reason(builder *b, uint32_t r, const char *because)
 
 /* ---- items ---- */
 
-static int item_kind_of(uint8_t action)
-{
-    switch ((sw_action_kind)action) {
-    case SW_ACT_RECOMMEND: return SW_ITEM_INTERVENTION;
-    case SW_ACT_ADVISE: return SW_ITEM_PRACTICE;
-    case SW_ACT_CHALLENGE: return SW_ITEM_CHALLENGE;
-    case SW_ACT_RISK: return SW_ITEM_RISK;
-    default: return -1;
-    }
-}
+static int item_kind_of(uint8_t action) { return sw_action_item(action); }
 
 static int cmp_recommendation(const void *x, const void *y)
 {
@@ -172,21 +163,64 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
             sw_item *it = &items[slot[act->target]];
             if (act->priority > it->priority)
                 it->priority = (sw_priority)act->priority;
-            if (act->severity > it->severity && kind == SW_ITEM_RISK)
+            if (act->severity > it->severity && sw_item_vocab[kind].level == SW_LEVEL_SEVERITY)
                 it->severity = (sw_risk_severity)act->severity;
             if (it->nreasons && strcmp(it->reasons[it->nreasons - 1].rule, rule->id) == 0)
                 continue;   /* one reason per rule */
             ((sw_reason *)it->reasons)[it->nreasons++] = make_reason(b, r, act->because);
         }
     }
-    if (items && kind == SW_ITEM_INTERVENTION)
+    if (items && sw_item_vocab[kind].level == SW_LEVEL_PRIORITY)
         qsort(items, nitems, sizeof *items, cmp_recommendation);
-    if (items && kind == SW_ITEM_RISK)
+    if (items && sw_item_vocab[kind].level == SW_LEVEL_SEVERITY)
         qsort(items, nitems, sizeof *items, cmp_risk);
     free(count);
     free(slot);
     *out = items;
     *nout = items ? nitems : 0;
+}
+
+/* Every kind's list, in SW_ITEM_KINDS order, and the named fields that predate
+ * the list (the first four kinds, as sw_report_kind numbers them). */
+static void build_kinds(builder *b, sw_report *rep)
+{
+    sw_item_list *kinds = b_alloc(b, SW_ITEM__COUNT, sizeof *kinds);
+    if (!kinds)
+        return;
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
+        kinds[k].kind = sw_item_vocab[k].noun;
+        kinds[k].key = sw_item_vocab[k].key;
+        kinds[k].heading = sw_item_vocab[k].heading;
+        kinds[k].carries = sw_item_vocab[k].level_word;
+        build_items(b, k, &kinds[k].items, &kinds[k].nitems);
+    }
+    rep->kinds = kinds;
+    rep->nkinds = SW_ITEM__COUNT;
+    rep->recommendations = kinds[SW_REPORT_RECOMMENDATIONS].items;
+    rep->nrecommendations = kinds[SW_REPORT_RECOMMENDATIONS].nitems;
+    rep->advice = kinds[SW_REPORT_ADVICE].items;
+    rep->nadvice = kinds[SW_REPORT_ADVICE].nitems;
+    rep->challenges = kinds[SW_REPORT_CHALLENGES].items;
+    rep->nchallenges = kinds[SW_REPORT_CHALLENGES].nitems;
+    rep->risks = kinds[SW_REPORT_RISKS].items;
+    rep->nrisks = kinds[SW_REPORT_RISKS].nitems;
+}
+
+/* The public numbers of the kinds are the vocabulary's. */
+_Static_assert((int)SW_REPORT_RECOMMENDATIONS == (int)SW_ITEM_INTERVENTION, "public kind numbers");
+_Static_assert((int)SW_REPORT_ADVICE == (int)SW_ITEM_PRACTICE, "public kind numbers");
+_Static_assert((int)SW_REPORT_CHALLENGES == (int)SW_ITEM_CHALLENGE, "public kind numbers");
+_Static_assert((int)SW_REPORT_RISKS == (int)SW_ITEM_RISK, "public kind numbers");
+
+size_t sw_report_items(const sw_report *report, size_t kind, const sw_item **items)
+{
+    if (items)
+        *items = NULL;
+    if (!report || kind >= report->nkinds)
+        return 0;
+    if (items)
+        *items = report->kinds[kind].items;
+    return report->kinds[kind].nitems;
 }
 
 /* ---- the stage verdict ---- */
@@ -434,11 +468,13 @@ static void decides(const sw_program *p, const sw_rule_def *r, sw_data_gap *gap)
     (void)p;
     for (uint32_t a = 0; a < r->nactions; a++) {
         const sw_action *act = &r->actions[a];
-        if (act->kind == SW_ACT_RISK) {
+        int k = sw_action_item(act->kind);
+        sw_item_level level = k >= 0 ? sw_item_vocab[k].level : SW_LEVEL_NONE;
+        if (level == SW_LEVEL_SEVERITY) {
             if (!gap->could_raise_risk || act->severity > gap->risk_severity)
                 gap->risk_severity = (sw_risk_severity)act->severity;
             gap->could_raise_risk = 1;
-        } else if (act->kind == SW_ACT_RECOMMEND) {
+        } else if (level == SW_LEVEL_PRIORITY) {
             if (!gap->could_recommend || act->priority > gap->priority)
                 gap->priority = (sw_priority)act->priority;
             gap->could_recommend = 1;
@@ -605,10 +641,7 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
     b.fired = fired;
     rep->rules_fired = b.nfired;
     build_provenance(&b, facts);
-    build_items(&b, SW_ITEM_INTERVENTION, &rep->recommendations, &rep->nrecommendations);
-    build_items(&b, SW_ITEM_PRACTICE, &rep->advice, &rep->nadvice);
-    build_items(&b, SW_ITEM_CHALLENGE, &rep->challenges, &rep->nchallenges);
-    build_items(&b, SW_ITEM_RISK, &rep->risks, &rep->nrisks);
+    build_kinds(&b, rep);
     build_stage(&b);
     build_gaps(&b);
     build_derived(&b);

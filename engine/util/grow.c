@@ -29,6 +29,29 @@ int sw_grow(void *items, size_t *cap, size_t n, size_t size, size_t first)
     return 1;
 }
 
+int sw_grow_to(void *items, size_t *cap, size_t need, size_t size, size_t first, size_t max)
+{
+    if (need <= *cap)
+        return 1;
+    if (need > max || size == 0)
+        return 0;
+    size_t want = *cap ? *cap : (first ? first : 1);
+    while (want < need && want <= max / 2)
+        want *= 2;
+    if (want < need || want > max)
+        want = max;   /* doubling would pass max (need <= max) */
+    if (want > SIZE_MAX / size)
+        return 0;
+    void *old;
+    memcpy(&old, items, sizeof old);
+    void *grown = realloc(old, want * size);
+    if (grown == NULL)
+        return 0;
+    memcpy(items, &grown, sizeof grown);
+    *cap = want;
+    return 1;
+}
+
 int sw_grow32(void *items, uint32_t *cap, uint32_t n, size_t size, uint32_t first)
 {
     if (n < *cap)

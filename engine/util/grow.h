@@ -18,6 +18,13 @@
  * then unchanged. */
 int sw_grow(void *items, size_t *cap, size_t n, size_t size, size_t first);
 
+/* Room for need elements at once (a buffer read or appended to in chunks):
+ * doubles *cap, from first when it is 0, until it holds need, but never past max
+ * (and never below need). Returns 1 when there is room, 0 when need exceeds max,
+ * the size would overflow or the allocation failed; the array and *cap are then
+ * unchanged. */
+int sw_grow_to(void *items, size_t *cap, size_t need, size_t size, size_t first, size_t max);
+
 /* The same for a uint32_t capacity (the compiled program's counts). */
 int sw_grow32(void *items, uint32_t *cap, uint32_t n, size_t size, uint32_t first);
 

@@ -66,12 +66,36 @@ static void test_uint32_capacity(void **state)
     free(v);
 }
 
+/* sw_grow_to: room for need elements at once, doubling from first, capped at max. */
+static void test_grow_to_need_and_max(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t cap = 0;
+    assert_int_equal(sw_grow_to(&buf, &cap, 1, 1, 16, 100), 1);
+    assert_int_equal(cap, 16);
+    assert_int_equal(sw_grow_to(&buf, &cap, 16, 1, 16, 100), 1);
+    assert_int_equal(cap, 16);   /* already room: unchanged */
+    assert_int_equal(sw_grow_to(&buf, &cap, 40, 1, 16, 100), 1);
+    assert_int_equal(cap, 64);   /* 16 -> 32 -> 64 */
+    assert_int_equal(sw_grow_to(&buf, &cap, 65, 1, 16, 100), 1);
+    assert_int_equal(cap, 100);  /* doubling would pass max */
+    char *kept = buf;
+    assert_int_equal(sw_grow_to(&buf, &cap, 101, 1, 16, 100), 0);
+    assert_ptr_equal(buf, kept); /* refused: unchanged */
+    assert_int_equal(cap, 100);
+    assert_int_equal(sw_grow_to(&buf, &cap, 200, SIZE_MAX / 2, 16, SIZE_MAX), 0);
+    assert_int_equal(cap, 100);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_doubles_from_first),
         cmocka_unit_test(test_overflow_is_refused),
         cmocka_unit_test(test_uint32_capacity),
+        cmocka_unit_test(test_grow_to_need_and_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

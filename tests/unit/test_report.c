@@ -113,7 +113,7 @@ static const sw_report full_report = {
     full_recommendations, 2, full_advice, 1, full_challenges, 1, full_risks, 2,
     {"engagement", "engagement", SW_DIRECTION_STAY, "the earliest stage in the order wins",
      full_candidates, 2, full_undecided, 2, 0, 1, SW_VERDICT_CONFLICTING},
-    full_gaps, 1, full_derived, 2, 5, 2, 14,
+    full_gaps, 1, full_derived, 2, 5, 2, 14, NULL, 0,
 };
 
 /* ---- an empty report: nothing fired, nothing known, every pointer NULL ---- */
@@ -149,7 +149,7 @@ static const sw_report odd_report = {
     NULL, 0, NULL, 0, NULL, 0, odd_risks, 1,
     {NULL, "persuasion", SW_DIRECTION_UNKNOWN, "true", NULL, 0, odd_words,
      sizeof odd_words / sizeof *odd_words, 1, 0, SW_VERDICT_PROVISIONAL},
-    odd_gaps, 1, NULL, 0, 0, 0, 1,
+    odd_gaps, 1, NULL, 0, 0, 0, 1, NULL, 0,
 };
 
 /* ---- expected renderings ---- */

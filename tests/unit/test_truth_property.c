@@ -19,6 +19,9 @@
  * possible stage transitions (computed with only the stage known) hold every
  * outcome and every transition the clients drawn produce.
  *
+ * Every one of those takes its truth tables from lang/truth.h; a first test checks
+ * those tables themselves against the oracle, exhaustively.
+ *
  * The generator is a fixed-seed xorshift, so a failure is reproducible and the test
  * prints the condition and the client that disagree.
  */
@@ -35,6 +38,7 @@
 #include "authoring/lint.h"
 #include "compile/program.h"
 #include "eval/eval.h"
+#include "lang/truth.h"
 
 /* ---- the random source (state passed explicitly) ---- */
 
@@ -424,9 +428,40 @@ static void test_every_evaluator_agrees_with_the_oracle(void **state)
     assert_true(decided[T] > 1000 && decided[F] > 1000 && decided[U] > 1000);
 }
 
+/* The one definition of the logic (lang/truth.h), which every evaluator and
+ * analysis above uses, against the oracle: every pair of truth values, every
+ * comparison over every order, and the mirror and negation of each comparison. */
+static void test_truth_tables_agree_with_the_oracle(void **state)
+{
+    (void)state;
+    static const truth all[] = {F, T, U};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal((int)sw_truth_not((sw_truth)all[i]), (int)kleene_not(all[i]));
+        for (size_t j = 0; j < 3; j++) {
+            assert_int_equal((int)sw_truth_and((sw_truth)all[i], (sw_truth)all[j]),
+                             (int)kleene_and(all[i], all[j]));
+            assert_int_equal((int)sw_truth_or((sw_truth)all[i], (sw_truth)all[j]),
+                             (int)kleene_or(all[i], all[j]));
+        }
+    }
+    /* int_ops order: <, <=, >, >=, is, is not */
+    static const uint8_t ops[] = {SW_OP_LT, SW_OP_LE, SW_OP_GT, SW_OP_GE, SW_OP_EQ, SW_OP_NE};
+    for (int k = 0; k < 6; k++)
+        for (int a = -1; a <= 1; a++)
+            for (int b = -1; b <= 1; b++) {
+                int order = (a > b) - (a < b);
+                assert_int_equal(sw_compare_holds(ops[k], order), compare_int(a, k, b));
+                assert_int_equal((int)sw_truth_compare(ops[k], 1, order), (int)of(compare_int(a, k, b)));
+                assert_int_equal((int)sw_truth_compare(ops[k], 0, order), (int)U);
+                assert_int_equal(sw_compare_holds(sw_compare_mirror(ops[k]), -order), compare_int(a, k, b));
+                assert_int_equal(sw_compare_holds(sw_compare_negation(ops[k]), order), !compare_int(a, k, b));
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_truth_tables_agree_with_the_oracle),
         cmocka_unit_test(test_every_evaluator_agrees_with_the_oracle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
