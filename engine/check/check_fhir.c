@@ -312,6 +312,7 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
                                            "MedicationStatement and MedicationRequest",
                    "'%s' does not go with a%s %s mapping", c->word.name,
                    strchr("AEIOU", resource_words[res][0]) ? "n" : "", resource_words[res]);
+            seen[w] = NULL;
             continue;
         }
         if (c->arg != wants[w]) {
