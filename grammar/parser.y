@@ -193,6 +193,7 @@ fhir_word
     | BOOL_KW                         { $$ = mk_ident_node(sx, "bool", @1); }
     | DATE_KW                         { $$ = mk_ident_node(sx, "date", @1); }
     | TEXT_KW                         { $$ = mk_ident_node(sx, "text", @1); }
+    | BOOL_LIT                        { $$ = mk_ident_node(sx, $1.i ? "true" : "false", @1); }
     ;
 
 fhir_texts

@@ -8,7 +8,10 @@
  * the resource type, the code, which value, a component or questionnaire item,
  * the accepted units, the look-back window and the code map, each checked against
  * the fact's type. A fact may have several sources (an Observation and a
- * questionnaire item, say); the latest resource of any of them gives its value. Codes E401..E407 (docs/errors.md).
+ * questionnaire item, say); the latest resource of any of them gives its value.
+ * Condition, MedicationStatement and MedicationRequest mappings read a presence
+ * (`value present`) of any code of a value set (the code and `also`), and say what
+ * present, absent and past records mean for the fact. Codes E401..E408 (docs/errors.md).
  *
  * May use: util/, lang/. (tests/layout checks it.)
  */
@@ -20,10 +23,17 @@
 
 #include "lang/value.h"
 
-static const char *const resource_words[] = {"Observation", "QuestionnaireResponse"};
-static const char *const kind_words[] = {"number", "bool", "code", "text", "date"};
-static const char *const clause_words[] = {"value", "component", "item", "unit", "within", "map"};
-enum { CW_VALUE, CW_COMPONENT, CW_ITEM, CW_UNIT, CW_WITHIN, CW_MAP, CW_COUNT };
+static const char *const resource_words[SW_FHIR__RESOURCES] = {
+    "Observation", "QuestionnaireResponse", "Condition", "MedicationStatement", "MedicationRequest"};
+static const char *const kind_words[] = {"number", "bool", "code", "text", "date", "present"};
+#define NKINDS 6
+static const char *const clause_words[] = {"value", "component", "item", "unit", "within", "map",
+                                           "also", "present", "absent", "past"};
+enum { CW_VALUE, CW_COMPONENT, CW_ITEM, CW_UNIT, CW_WITHIN, CW_MAP, CW_ALSO, CW_PRESENT,
+       CW_ABSENT, CW_PAST, CW_COUNT };
+
+/* Condition, MedicationStatement and MedicationRequest record presence, not a value. */
+static int records_presence(int res) { return res >= SW_FHIR_CONDITION; }
 
 #define SW_FHIR_MAX_WITHIN 36500
 
@@ -83,6 +93,7 @@ static int kind_fits(sw_fhir_kind k, const sw_type *t)
     case SW_FHIR_CODE: return t->kind == SW_T_ENUM || t->kind == SW_T_INT || t->kind == SW_T_BOOL;
     case SW_FHIR_TEXT: return t->kind == SW_T_TEXT;
     case SW_FHIR_DATE: return t->kind == SW_T_DATE;
+    case SW_FHIR_PRESENT: return t->kind == SW_T_BOOL || (t->kind == SW_T_ENUM && t->enumeration != SW_NONE);
     }
     return 0;
 }
@@ -149,6 +160,51 @@ static int map_target(sw_model *m, sw_decl *d, const sw_fhir_pair *pr, const sw_
     return 0;
 }
 
+/* A presence clause's word (true, false or a member) as a value of the fact's type. */
+static int presence_target(sw_model *m, sw_decl *d, const sw_ident *w, const sw_type *t,
+                           sw_value *out)
+{
+    char hint[200];
+    memset(out, 0, sizeof *out);
+    if (t->kind == SW_T_BOOL) {
+        if (strcmp(w->name, "true") == 0 || strcmp(w->name, "false") == 0) {
+            out->known = 1;
+            out->u.i = w->name[0] == 't';
+            return 1;
+        }
+        sw_model_report(m, d, w->at, "E406", "a bool fact takes true or false",
+               "'%s' is not a value of '%s'", w->name, d->name.name);
+        return 0;
+    }
+    if (t->kind == SW_T_ENUM && t->enumeration != SW_NONE) {
+        const sw_enum *en = &m->enums[t->enumeration];
+        int k = sw_enum_find(en, w->name, strlen(w->name));
+        if (k >= 0) {
+            out->known = 1;
+            out->u.i = k;
+            return 1;
+        }
+        const char *s = sw_suggest(w->name, en->members, en->nmembers);
+        if (s)
+            snprintf(hint, sizeof hint, "did you mean '%s'?", s);
+        sw_model_report(m, d, w->at, "E406", s ? hint : NULL, "'%s' is not one of the values of '%s'",
+               w->name, d->name.name);
+    }
+    return 0;
+}
+
+/* Whether two presence mappings of one resource type read a code in common. */
+static int share_code(const sw_fhir_source *a, const sw_fhir_source *b)
+{
+    for (uint32_t i = 0; i <= a->nalso; i++)
+        for (uint32_t j = 0; j <= b->nalso; j++) {
+            const char *x = i ? a->also[i - 1] : a->code, *y = j ? b->also[j - 1] : b->code;
+            if (x && y && strcmp(x, y) == 0)
+                return 1;
+        }
+    return 0;
+}
+
 static int cmp_source(const void *a, const void *b)
 {
     const sw_fhir_source *x = a, *y = b;
@@ -195,15 +251,16 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
     src->file = m->files[d->file].name;
     src->line = sw_syntax_line(&m->files[d->file], d->at.off);
     /* the resource and its code */
-    int res = word_index(d->kind_word.name, resource_words, 2);
+    int res = word_index(d->kind_word.name, resource_words, SW_FHIR__RESOURCES);
     if (res < 0)
         sw_model_report(m, d, d->kind_word.at, "E402",
-               did_you_mean(d->kind_word.name, resource_words, 2, hint, sizeof hint,
-                            "facts come from Observation or QuestionnaireResponse"),
+               did_you_mean(d->kind_word.name, resource_words, SW_FHIR__RESOURCES, hint, sizeof hint,
+                            "facts come from Observation, QuestionnaireResponse, Condition, "
+                            "MedicationStatement or MedicationRequest"),
                "'%s' is not a FHIR resource Stagewise reads", d->kind_word.name);
     src->resource = (uint8_t)(res < 0 ? 0 : res);
     src->code = d->text;
-    if (res == SW_FHIR_OBSERVATION && !is_coding(d->text))
+    if ((res == SW_FHIR_OBSERVATION || records_presence(res)) && !is_coding(d->text))
         sw_model_report(m, d, d->text_at, "E403", "write the code system and the code: \"http://loinc.org|44261-6\"",
                "'%s' is not a coding written system|code", d->text);
     if (res == SW_FHIR_QUESTIONNAIRE_RESPONSE && !is_url(d->text))
@@ -217,7 +274,8 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
         if (w < 0) {
             sw_model_report(m, d, c->word.at, "E404",
                    did_you_mean(c->word.name, clause_words, CW_COUNT, hint, sizeof hint,
-                                "the clauses are value, component, item, unit, within and map"),
+                                "the clauses are value, component, item, unit, within, map, "
+                                "also, present, absent and past"),
                    "'%s' is not a clause of a fhir mapping", c->word.name);
             continue;
         }
@@ -227,11 +285,28 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
         }
         seen[w] = c;
         static const uint8_t wants[CW_COUNT] = {SW_FA_WORD, SW_FA_TEXTS, SW_FA_TEXTS, SW_FA_TEXTS,
-                                                 SW_FA_DAYS, SW_FA_MAP};
+                                                 SW_FA_DAYS, SW_FA_MAP, SW_FA_TEXTS, SW_FA_WORD,
+                                                 SW_FA_WORD, SW_FA_WORD};
         static const char *const shape[CW_COUNT] = {
-            "value number, value bool, value code, value text or value date",
+            "value number, value bool, value code, value text, value date or value present",
             "component \"system|code\"", "item \"linkId\"", "unit \"{score}\", \"1\"",
-            "within 365 days", "map { \"system|code\" -> value, ... }"};
+            "within 365 days", "map { \"system|code\" -> value, ... }",
+            "also \"system|code\", ...", "present VALUE", "absent VALUE", "past VALUE"};
+        /* which clauses go with which resources */
+        int presence_clause = w == CW_ALSO || w == CW_PRESENT || w == CW_ABSENT || w == CW_PAST;
+        int value_clause = w == CW_COMPONENT || w == CW_ITEM || w == CW_UNIT || w == CW_MAP;
+        if (res >= 0 && ((presence_clause && !records_presence(res)) ||
+                         (value_clause && records_presence(res)))) {
+            sw_model_report(m, d, c->word.at, "E408",
+                   records_presence(res) ? "a Condition or medication is read with value present, also, "
+                                           "present, absent, past and within"
+                                         : "also, present, absent and past go with Condition, "
+                                           "MedicationStatement and MedicationRequest",
+                   "'%s' does not go with a%s %s mapping", c->word.name,
+                   strchr("AEIOU", resource_words[res][0]) ? "n" : "", resource_words[res]);
+            seen[w] = NULL;
+            continue;
+        }
         if (c->arg != wants[w]) {
             snprintf(hint, sizeof hint, "write %s", shape[w]);
             sw_model_report(m, d, c->at, "E404", hint, "'%s' is not written this way", c->word.name);
@@ -244,12 +319,48 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
         }
         switch (w) {
         case CW_VALUE:
-            kind = word_index(c->value.name, kind_words, 5);
+            kind = word_index(c->value.name, kind_words, NKINDS);
             if (kind < 0)
                 sw_model_report(m, d, c->value.at, "E404",
-                       did_you_mean(c->value.name, kind_words, 5, hint, sizeof hint, shape[w]),
+                       did_you_mean(c->value.name, kind_words, NKINDS, hint, sizeof hint, shape[w]),
                        "'%s' is not a kind of FHIR value", c->value.name);
+            else if (res >= 0 && (kind == SW_FHIR_PRESENT) != records_presence(res)) {
+                sw_model_report(m, d, c->value.at, "E408",
+                       kind == SW_FHIR_PRESENT ? "only Condition, MedicationStatement and MedicationRequest "
+                                                 "record a presence"
+                                               : "a Condition or medication is read with value present",
+                       "'value %s' does not go with a%s %s mapping", c->value.name,
+                       strchr("AEIOU", resource_words[res][0]) ? "n" : "", resource_words[res]);
+                kind = -1;
+            }
             break;
+        case CW_ALSO: {
+            uint32_t n = 0;
+            for (const sw_ident *t = c->texts; t; t = t->next)
+                n++;
+            const char **codes = sw_arena_array(m->arena, n, sizeof *codes);
+            if (!codes)
+                return 0;
+            n = 0;
+            for (const sw_ident *t = c->texts; t; t = t->next) {
+                if (!is_coding(t->name)) {
+                    sw_model_report(m, d, t->at, "E403", "write \"system|code\"",
+                           "'%s' is not a coding written system|code", t->name);
+                    continue;
+                }
+                int dup = strcmp(t->name, d->text) == 0;
+                for (uint32_t i = 0; i < n; i++)
+                    dup |= strcmp(codes[i], t->name) == 0;
+                if (dup) {
+                    sw_model_report(m, d, t->at, "E406", NULL, "the code '%s' is given twice", t->name);
+                    continue;
+                }
+                codes[n++] = t->name;
+            }
+            src->also = codes;
+            src->nalso = n;
+            break;
+        }
         case CW_COMPONENT:
             if (res == SW_FHIR_QUESTIONNAIRE_RESPONSE)
                 sw_model_report(m, d, c->word.at, "E404", "a questionnaire's answers are chosen with item",
@@ -312,6 +423,29 @@ static int check_one(sw_model *m, sw_decl *d, sw_fhir_source *src)
     if (seen[CW_MAP] && kind >= 0 && kind != SW_FHIR_CODE)
         sw_model_report(m, d, seen[CW_MAP]->word.at, "E405", "a map goes with 'value code'",
                "only a code is mapped");
+    /* a presence: what each kind of record means for the fact. A bool fact is true
+     * when present and false when explicitly absent by default; "past" (resolved,
+     * stopped) says nothing unless the mapping says what it means. */
+    if (kind == SW_FHIR_PRESENT && t && kind_fits(SW_FHIR_PRESENT, t)) {
+        static const int cw[SW_FP__COUNT] = {CW_PRESENT, CW_ABSENT, CW_PAST};
+        if (t->kind == SW_T_BOOL) {
+            src->presence[SW_FP_PRESENT] = (sw_value){.known = 1, .u.i = 1};
+            src->presence[SW_FP_ABSENT] = (sw_value){.known = 1, .u.i = 0};
+        } else if (!seen[CW_PRESENT])
+            sw_model_report(m, d, seen[CW_VALUE]->value.at, "E405",
+                   "add present VALUE: which of its values a record of presence stands for",
+                   "'value present' cannot fill '%s', a fact of type %s, without a present clause",
+                   d->name.name, type_name(m, t));
+        for (int k = 0; k < SW_FP__COUNT; k++)
+            if (seen[cw[k]] && !presence_target(m, d, &seen[cw[k]]->value, t, &src->presence[k]))
+                src->presence[k].known = 0;
+    } else if (kind >= 0 && kind != SW_FHIR_PRESENT) {
+        static const int pw[3] = {CW_PRESENT, CW_ABSENT, CW_PAST};
+        for (int k = 0; k < 3; k++)
+            if (seen[pw[k]])
+                sw_model_report(m, d, seen[pw[k]]->word.at, "E408", "present, absent and past go with 'value present'",
+                       "only a presence is mapped with '%s'", seen[pw[k]]->word.name);
+    }
     /* the map */
     if (seen[CW_MAP] && kind == SW_FHIR_CODE) {
         uint32_t n = 0;
@@ -371,8 +505,11 @@ void sw_check_fhir(sw_model *m)
     /* two mappings of the very same place (for one fact or two) */
     for (uint32_t i = 0; i < k; i++)
         for (uint32_t j = 0; j < i; j++)
-            if (src[i].resource == src[j].resource && same_text(src[i].code, src[j].code) &&
-                same_text(src[i].component, src[j].component) && same_text(src[i].item, src[j].item)) {
+            if (src[i].resource == src[j].resource &&
+                (records_presence(src[i].resource)
+                     ? share_code(&src[i], &src[j])
+                     : same_text(src[i].code, src[j].code) && same_text(src[i].component, src[j].component) &&
+                           same_text(src[i].item, src[j].item))) {
                 char hint[200];
                 const sw_decl *first = decl_of[j];
                 snprintf(hint, sizeof hint, "'%s' reads it already (%s:%u)", first->name.name,

@@ -404,6 +404,10 @@ static void compile_fhir(compiler *c)
         }
         d->map_codes = codes;
         d->map_values = vals;
+        const char **also = alloc_array(c, s->nalso, sizeof *also);
+        for (uint32_t k = 0; also && k < s->nalso; k++)
+            also[k] = copy(c, s->also[k]);
+        d->also = also;
     }
 }
 

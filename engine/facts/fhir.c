@@ -36,6 +36,7 @@ typedef struct found {
     const char *type;         /* resourceType */
     const char *id;           /* "?" when it has none */
     const char *path;         /* "entry[2].resource", "prefetch.phq9.entry[0].resource" */
+    int read;                 /* some mapping reads its code */
 } found;
 
 /* A resource that may give a fact its value. */
@@ -227,6 +228,7 @@ static void add_resource(fhir_run *r, const sw_jnode *node, const char *path)
     f->type = type;
     f->id = id;
     f->path = path;
+    f->read = 0;
 }
 
 static void gather(fhir_run *r, const sw_jnode *node, const char *path, int depth)
@@ -278,6 +280,115 @@ static int in_list(const char *s, const char *const *list, size_t n)
     return 0;
 }
 
+static const char *const resource_names[SW_FHIR__RESOURCES] = {
+    "Observation", "QuestionnaireResponse", "Condition", "MedicationStatement", "MedicationRequest"};
+
+#define CONDITION_CLINICAL "http://terminology.hl7.org/CodeSystem/condition-clinical"
+#define CONDITION_VERIFICATION "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+/* The code of a CodeableConcept in the given system (a coding without a system
+ * counts too), or NULL. */
+static const char *status_code(const sw_jnode *concept, const char *system)
+{
+    const sw_jnode *codings = sw_jget(concept, "coding");
+    for (const sw_jnode *c = codings && codings->type == SW_JARRAY ? codings->first : NULL; c; c = c->next) {
+        const char *sys = str_of(c, "system"), *code = str_of(c, "code");
+        if (code && (!sys || strcmp(sys, system) == 0))
+            return code;
+    }
+    return NULL;
+}
+
+/* The coded medication or condition of a presence resource. */
+static const sw_jnode *presence_concept(const sw_jnode *res, int resource)
+{
+    return sw_jget(res, resource == SW_FHIR_CONDITION ? "code" : "medicationCodeableConcept");
+}
+
+static int reads_code(const sw_fhir_source *src, const sw_jnode *concept)
+{
+    if (concept_has(concept, src->code))
+        return 1;
+    for (uint32_t k = 0; k < src->nalso; k++)
+        if (concept_has(concept, src->also[k]))
+            return 1;
+    return 0;
+}
+
+/* Why a presence resource is set aside before the latest is chosen, or NULL:
+ * withdrawn, not confirmed, not yet started, not a prescription. */
+static const char *presence_set_aside(const sw_jnode *res, int resource, const char **what,
+                                      const sw_jnode **at)
+{
+    if (resource == SW_FHIR_CONDITION) {
+        *at = sw_jget(res, "verificationStatus");
+        *what = "verificationStatus";
+        const char *v = status_code(*at, CONDITION_VERIFICATION);
+        if (v && strcmp(v, "entered-in-error") == 0)
+            return "its verification status is entered-in-error";
+        if (v && (strcmp(v, "unconfirmed") == 0 || strcmp(v, "provisional") == 0 ||
+                  strcmp(v, "differential") == 0))
+            return "it is not confirmed (verification status unconfirmed, provisional or differential)";
+        return NULL;
+    }
+    *at = sw_jget(res, "status");
+    *what = "status";
+    const char *st = sw_jstr(*at);
+    static const char *const ms_aside[] = {"entered-in-error", "intended", "unknown"};
+    static const char *const mr_aside[] = {"entered-in-error", "cancelled", "draft", "unknown"};
+    if (resource == SW_FHIR_MEDICATION_STATEMENT && in_list(st, ms_aside, 3))
+        return st[0] == 'i' ? "its status is intended: it is not yet taken" : "its status withdraws or does not say it";
+    if (resource == SW_FHIR_MEDICATION_REQUEST) {
+        if (in_list(st, mr_aside, 4))
+            return "its status withdraws the prescription or does not say it";
+        static const char *const not_orders[] = {"proposal", "plan", "option"};
+        const char *intent = str_of(res, "intent");
+        if (in_list(intent, not_orders, 3)) {
+            *at = sw_jget(res, "intent");
+            *what = "intent";
+            return "it is a proposal or plan, not a prescription";
+        }
+        const sw_jnode *dnp = sw_jget(res, "doNotPerform");
+        if (dnp && dnp->type == SW_JBOOL && dnp->boolean) {
+            *at = dnp;
+            *what = "doNotPerform";
+            return "it orders the medication not to be given";
+        }
+    }
+    return NULL;
+}
+
+/* What the record says: SW_FP_PRESENT, _ABSENT or _PAST; -1 when it does not say. */
+static int presence_of(const sw_jnode *res, int resource, const char **what, const sw_jnode **at)
+{
+    if (resource == SW_FHIR_CONDITION) {
+        const char *v = status_code(sw_jget(res, "verificationStatus"), CONDITION_VERIFICATION);
+        if (v && strcmp(v, "refuted") == 0) {
+            *what = "verificationStatus";
+            *at = sw_jget(res, "verificationStatus");
+            return SW_FP_ABSENT;
+        }
+        *what = "clinicalStatus";
+        *at = sw_jget(res, "clinicalStatus");
+        const char *c = status_code(*at, CONDITION_CLINICAL);
+        static const char *const now[] = {"active", "recurrence", "relapse"};
+        static const char *const over[] = {"inactive", "remission", "resolved"};
+        return in_list(c, now, 3) ? SW_FP_PRESENT : in_list(c, over, 3) ? SW_FP_PAST : -1;
+    }
+    *what = "status";
+    *at = sw_jget(res, "status");
+    const char *st = sw_jstr(*at);
+    static const char *const over[] = {"completed", "stopped", "on-hold"};
+    if (st && strcmp(st, "active") == 0)
+        return SW_FP_PRESENT;
+    if (in_list(st, over, 3))
+        return SW_FP_PAST;
+    if (resource == SW_FHIR_MEDICATION_STATEMENT && st && strcmp(st, "not-taken") == 0)
+        return SW_FP_ABSENT;
+    return -1;
+}
+
+
 /* The item with this linkId, at any depth: items nest in items and in answers. */
 static const sw_jnode *find_item(fhir_run *r, const sw_jnode *holder, const char *link,
                                  const char *path, const char **out_path, int depth)
@@ -309,8 +420,25 @@ static const sw_jnode *find_item(fhir_run *r, const sw_jnode *holder, const char
 }
 
 /* The date node of a resource: effective[x] or authored. */
-static const sw_jnode *date_of(const sw_jnode *res, int qr, const char **name)
+static const sw_jnode *date_of(const sw_jnode *res, int resource, const char **name)
 {
+    static const char *const order[3][4] = {
+        {"recordedDate", "onsetDateTime", NULL, NULL},
+        {"effectiveDateTime", "effectivePeriod.end", "dateAsserted", "effectivePeriod.start"},
+        {"authoredOn", NULL, NULL, NULL}};
+    if (resource >= SW_FHIR_CONDITION) {
+        const char *const *o = order[resource - SW_FHIR_CONDITION];
+        for (int k = 0; k < 4 && o[k]; k++) {
+            const char *dot = strchr(o[k], '.');
+            const sw_jnode *d = dot ? sw_jget(sw_jget(res, "effectivePeriod"), dot + 1) : sw_jget(res, o[k]);
+            *name = o[k];
+            if (d)
+                return d;
+        }
+        *name = o[0];
+        return NULL;
+    }
+    int qr = resource == SW_FHIR_QUESTIONNAIRE_RESPONSE;
     if (qr) {
         *name = "authored";
         return sw_jget(res, "authored");
@@ -338,23 +466,36 @@ static int candidate(fhir_run *r, const sw_fhir_source *src, const sw_fact_def *
                      const found *f, cand *c)
 {
     int qr = src->resource == SW_FHIR_QUESTIONNAIRE_RESPONSE;
+    int presence = src->resource >= SW_FHIR_CONDITION;
     const sw_jnode *res = f->node;
-    if (strcmp(f->type, qr ? "QuestionnaireResponse" : "Observation") != 0)
+    if (src->resource >= SW_FHIR__RESOURCES || strcmp(f->type, resource_names[src->resource]) != 0)
         return 0;
-    if (qr) {
+    if (presence) {
+        if (!reads_code(src, presence_concept(res, src->resource)))
+            return 0;
+        ((found *)f)->read = 1;
+        const char *what;
+        const sw_jnode *at;
+        const char *why = presence_set_aside(res, src->resource, &what, &at);
+        if (why) {
+            say(r, SW_SEV_NOTE, "F103", at ? at : res, path_join(r, f->path, "%s", what), NULL,
+                "%s/%s is not used for '%s': %s", f->type, f->id, fact->name, why);
+            return 0;
+        }
+    } else if (qr) {
         const char *q = str_of(res, "questionnaire");
         if (!q || !equal_upto_version(q, src->code))
             return 0;
     } else if (!concept_has(sw_jget(res, "code"), src->code))
         return 0;
     const char *status = str_of(res, "status");
-    if (qr ? in_list(status, qr_withdrawn, 3) : in_list(status, obs_withdrawn, 3)) {
+    if (!presence && (qr ? in_list(status, qr_withdrawn, 3) : in_list(status, obs_withdrawn, 3))) {
         say(r, SW_SEV_NOTE, "F103", sw_jget(res, "status"), path_join(r, f->path, "status"), NULL,
             "%s/%s is not used for '%s': its status is %s", f->type, f->id, fact->name, status);
         return 0;
     }
     const char *dname;
-    const sw_jnode *dn = date_of(res, qr, &dname);
+    const sw_jnode *dn = date_of(res, src->resource, &dname);
     const char *dtext = sw_jstr(dn);
     int32_t day = 0;
     int64_t when = 0;
@@ -363,7 +504,7 @@ static int candidate(fhir_run *r, const sw_fhir_source *src, const sw_fact_def *
         say(r, SW_SEV_WARNING, "F105", dn ? dn : res, path_join(r, f->path, "%s", dname),
             "the latest value is chosen by date: a resource without a full date cannot be placed",
             "%s/%s is not used for '%s': %s", f->type, f->id, fact->name,
-            !dtext ? (qr ? "it has no authored date" : "it has no effective date")
+            !dtext ? (qr ? "it has no authored date" : presence ? "it has no date" : "it has no effective date")
             : ok < 0 ? "its date gives no day" : "its date is not a FHIR dateTime");
         return 0;
     }
@@ -577,6 +718,26 @@ static int read_value(reading *g, sw_value *out)
     memset(out, 0, sizeof *out);
     const cand *c = g->c;
     const sw_jnode *holder = c->holder;
+    if (g->src->kind == SW_FHIR_PRESENT) {
+        const char *what;
+        const sw_jnode *at;
+        int p = presence_of(holder, g->src->resource, &what, &at);
+        if (p < 0) {
+            bad(g, "F107", at ? at : holder, path_join(g->r, c->hpath, "%s", what), NULL,
+                "its %s does not say whether it is present", what);
+            return 0;
+        }
+        if (!g->src->presence[p].known) {
+            if (!g->quiet)
+                say(g->r, SW_SEV_NOTE, "F106", at, path_join(g->r, c->hpath, "%s", what), NULL,
+                    "%s/%s records it as %s, which the mapping gives no value; '%s' is unknown",
+                    c->res->type, c->res->id, p == SW_FP_PAST ? "over" : p == SW_FP_ABSENT ? "absent" : "present",
+                    g->fact->name);
+            return 0;
+        }
+        *out = g->src->presence[p];
+        return 1;
+    }
     const sw_jnode *absent = sw_jget(holder, "dataAbsentReason");
     if (g->src->resource == SW_FHIR_QUESTIONNAIRE_RESPONSE) {
         const sw_jnode *answers = sw_jget(holder, "answer");
@@ -611,6 +772,8 @@ static int read_value(reading *g, sw_value *out)
     }
     const char *vpath = path_join(g->r, hpath, "%s", v->key);
     switch ((sw_fhir_kind)g->src->kind) {
+    case SW_FHIR_PRESENT:
+        return 0;   /* read above */
     case SW_FHIR_NUMBER:
         return read_number(g, v, vpath, out);
     case SW_FHIR_CODE:
@@ -721,10 +884,14 @@ size_t sw_fhir_prefetch_count(const sw_ruleset *rules)
     if (!rules)
         return 0;
     const sw_program *p = &rules->prog;
-    int has[2] = {0, 0};
+    int has[SW_FHIR__RESOURCES] = {0};
     for (uint32_t i = 0; i < p->nfhir; i++)
-        has[p->fhir[i].resource & 1] = 1;
-    return (size_t)(has[0] + has[1]);
+        if (p->fhir[i].resource < SW_FHIR__RESOURCES)
+            has[p->fhir[i].resource] = 1;
+    size_t n = 0;
+    for (int k = 0; k < SW_FHIR__RESOURCES; k++)
+        n += (size_t)has[k];
+    return n;
 }
 
 sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **key, char **query)
@@ -734,11 +901,17 @@ sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **k
     *key = NULL;
     *query = NULL;
     const sw_program *p = &rules->prog;
-    static const char *const keys[2] = {"observations", "questionnaireResponses"};
-    static const char *const heads[2] = {"Observation?patient={{context.patientId}}&code=",
-                                         "QuestionnaireResponse?patient={{context.patientId}}&questionnaire="};
+    static const char *const keys[SW_FHIR__RESOURCES] = {
+        "observations", "questionnaireResponses", "conditions", "medicationStatements",
+        "medicationRequests"};
+    static const char *const heads[SW_FHIR__RESOURCES] = {
+        "Observation?patient={{context.patientId}}&code=",
+        "QuestionnaireResponse?patient={{context.patientId}}&questionnaire=",
+        "Condition?patient={{context.patientId}}&code=",
+        "MedicationStatement?patient={{context.patientId}}&code=",
+        "MedicationRequest?patient={{context.patientId}}&code="};
     size_t seen = 0;
-    for (int res = 0; res < 2; res++) {
+    for (int res = 0; res < SW_FHIR__RESOURCES; res++) {
         int any = 0;
         for (uint32_t i = 0; i < p->nfhir; i++)
             any |= p->fhir[i].resource == res;
@@ -756,6 +929,8 @@ sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **k
             if (dup)
                 continue;
             sw_buf_printf(&b, "%s%s", first ? "" : ",", p->fhir[i].code);
+            for (uint32_t k = 0; k < p->fhir[i].nalso; k++)
+                sw_buf_printf(&b, ",%s", p->fhir[i].also[k]);
             first = 0;
         }
         *query = sw_buf_take(&b, NULL);

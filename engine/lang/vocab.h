@@ -179,7 +179,9 @@ typedef enum sw_opcode {
 /* ---- FHIR mappings (fhir declarations) ---- */
 
 typedef enum sw_fhir_resource {
-    SW_FHIR_OBSERVATION, SW_FHIR_QUESTIONNAIRE_RESPONSE
+    SW_FHIR_OBSERVATION, SW_FHIR_QUESTIONNAIRE_RESPONSE,
+    SW_FHIR_CONDITION, SW_FHIR_MEDICATION_STATEMENT, SW_FHIR_MEDICATION_REQUEST,
+    SW_FHIR__RESOURCES
 } sw_fhir_resource;
 
 /* Which value of the resource (or its component, or the item's first answer). */
@@ -188,8 +190,15 @@ typedef enum sw_fhir_kind {
     SW_FHIR_BOOL,     /* valueBoolean */
     SW_FHIR_CODE,     /* valueCodeableConcept or valueCoding, through the map */
     SW_FHIR_TEXT,     /* valueString */
-    SW_FHIR_DATE      /* valueDateTime or valueDate: its calendar date */
+    SW_FHIR_DATE,     /* valueDateTime or valueDate: its calendar date */
+    SW_FHIR_PRESENT   /* Condition, Medication*: what the record says of its presence */
 } sw_fhir_kind;
+
+/* What a record of presence says (value present): the resource asserts the
+ * condition or medication now; explicitly refutes it (refuted Condition, a
+ * MedicationStatement not-taken); or says it is over (resolved, inactive,
+ * remission; completed, stopped, on-hold). */
+typedef enum sw_fhir_presence { SW_FP_PRESENT, SW_FP_ABSENT, SW_FP_PAST, SW_FP__COUNT } sw_fhir_presence;
 
 /* Where one fact comes from in FHIR. The checker fills it, the compiler copies it
  * into the program; strings are "system|code" or a Questionnaire's canonical URL. */
@@ -208,6 +217,9 @@ typedef struct sw_fhir_source {
     uint32_t nmap;
     const char *file;         /* where the fhir declaration is written */
     unsigned line;
+    const char *const *also;  /* PRESENT resources: further codes of the value set */
+    uint32_t nalso;
+    sw_value presence[SW_FP__COUNT];  /* PRESENT: the fact's value per sw_fhir_presence */
 } sw_fhir_source;
 
 /* ---- actions ---- */

@@ -333,6 +333,82 @@ static void test_prefetch_templates(void **state)
     sw_ruleset_free(rs);
 }
 
+
+/* Condition and medication mappings (value present): latest wins, entered-in-error
+ * and unconfirmed set aside, refuted is false for a bool fact, a past record means
+ * only what the mapping says, no resource leaves the fact unknown. */
+static const char presence_rules[] =
+    "guideline g \"G\" version \"1.0.0\"\n"
+    "facts {\n"
+    "  diabetes: bool \"Diabetes\"\n"
+    "  hiv: one of { negative, positive } \"HIV\"\n"
+    "  opioid_history: bool \"Opioid history\"\n"
+    "  on_bup: bool \"Buprenorphine/naloxone\"\n"
+    "  liver: bool \"Liver\"\n"
+    "}\n"
+    "fhir diabetes: Condition \"http://snomed.info/sct|73211009\" also \"http://snomed.info/sct|44054006\" value present\n"
+    "fhir hiv: Condition \"http://snomed.info/sct|86406008\" value present present positive\n"
+    "fhir opioid_history: Condition \"http://snomed.info/sct|75544000\" value present past true\n"
+    "fhir on_bup: MedicationStatement \"http://www.nlm.nih.gov/research/umls/rxnorm|352364\" value present\n"
+    "fhir liver: Condition \"http://snomed.info/sct|235856003\" value present\n";
+
+#define CLIN(c) "\"clinicalStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":\"" c "\"}]}"
+#define VER(c) "\"verificationStatus\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/condition-ver-status\",\"code\":\"" c "\"}]}"
+#define SCT(c) "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"" c "\"}]}"
+
+static const sw_value *value_of(const sw_facts *f, const char *name)
+{
+    for (uint32_t i = 0; i < f->prog->nbase; i++)
+        if (strcmp(f->prog->facts[i].name, name) == 0)
+            return &f->values[i];
+    fail_msg("no fact %s", name);
+    return NULL;
+}
+
+static void test_presence(void **state)
+{
+    (void)state;
+    sw_source_text src = {"p.sw", presence_rules, strlen(presence_rules)};
+    sw_ruleset *rs = NULL;
+    sw_diagnostics *d = sw_diagnostics_new();
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &rs, d), SW_OK);
+    const char *bundle =
+        "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
+        "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"d1\"," CLIN("active") "," VER("confirmed") "," SCT("44054006") ",\"recordedDate\":\"2026-01-05\"}},"
+        "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"d2\"," VER("entered-in-error") "," SCT("73211009") ",\"recordedDate\":\"2026-02-05\"}},"
+        "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"d3\"," CLIN("active") "," VER("refuted") "," SCT("73211009") ",\"recordedDate\":\"2025-02-05\"}},"
+        "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"o1\"," CLIN("remission") "," SCT("75544000") ",\"recordedDate\":\"2025-02-05\"}},"
+        "{\"resource\":{\"resourceType\":\"Condition\",\"id\":\"h1\"," CLIN("active") "," VER("refuted") "," SCT("86406008") ",\"recordedDate\":\"2025-02-05\"}},"
+        "{\"resource\":{\"resourceType\":\"MedicationStatement\",\"id\":\"m1\",\"status\":\"not-taken\","
+        "\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"352364\"}]},"
+        "\"effectiveDateTime\":\"2026-02-01\"}}"
+        "]}";
+    sw_facts *f = NULL;
+    assert_int_equal(sw_facts_from_fhir(rs, "b.json", bundle, strlen(bundle), "2026-03-01", &f, d), SW_OK);
+    assert_true(value_of(f, "diabetes")->known && value_of(f, "diabetes")->u.i == 1);   /* d1 latest usable: present */
+    assert_false(value_of(f, "hiv")->known);                           /* refuted HIV: no value given */
+    assert_true(value_of(f, "opioid_history")->known && value_of(f, "opioid_history")->u.i == 1);   /* in remission: past true */
+    assert_true(value_of(f, "on_bup")->known && value_of(f, "on_bup")->u.i == 0);   /* not-taken: explicitly false */
+    assert_false(value_of(f, "liver")->known);                           /* no resource: unknown */
+    sw_facts_free(f);
+    /* the refuted one, when latest, gives false */
+    const char *refuted =
+        "{\"resourceType\":\"Condition\",\"id\":\"d3\"," CLIN("active") "," VER("refuted") "," SCT("73211009") ",\"recordedDate\":\"2025-02-05\"}";
+    assert_int_equal(sw_facts_from_fhir(rs, "c.json", refuted, strlen(refuted), "2026-03-01", &f, d), SW_OK);
+    assert_true(value_of(f, "diabetes")->known && value_of(f, "diabetes")->u.i == 0);
+    sw_facts_free(f);
+    /* prefetch: one search per resource type, the value set's codes in one query */
+    assert_int_equal(sw_fhir_prefetch_count(rs), 2);
+    const char *key;
+    char *q = NULL;
+    assert_int_equal(sw_fhir_prefetch(rs, 0, &key, &q), SW_OK);
+    assert_string_equal(key, "conditions");
+    assert_non_null(strstr(q, "http://snomed.info/sct|73211009,http://snomed.info/sct|44054006"));
+    sw_free(q);
+    sw_diagnostics_free(d);
+    sw_ruleset_free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_not_fhir),
         cmocka_unit_test(test_read_when),
         cmocka_unit_test(test_prefetch_templates),
+        cmocka_unit_test(test_presence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
