@@ -252,8 +252,9 @@ SW_API sw_status sw_facts_from_fhir(const sw_ruleset *rules, const char *name, c
                                     size_t len, const char *assessed_on, sw_facts **out,
                                     sw_diagnostics *diags);
 /* The FHIR searches that fetch what the mappings read, as CDS Hooks prefetch
- * templates: one per resource type mapped (0 to 2). For index i, *key is the
- * prefetch key ("observations", "questionnaireResponses", static storage) and
+ * templates: one per resource type mapped (0 to 5). For index i, *key is the
+ * prefetch key ("observations", "questionnaireResponses", "conditions",
+ * "medicationStatements", "medicationRequests"; static storage) and
  * *query the search, e.g. "Observation?patient={{context.patientId}}&code=
  * http://loinc.org|44261-6,...", a buffer the caller frees with sw_free. */
 SW_API size_t sw_fhir_prefetch_count(const sw_ruleset *rules);
