@@ -435,6 +435,41 @@ typedef struct sw_result sw_result;
 
 /* Evaluates one client. The result borrows from rules; free it first. */
 SW_API sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result **out);
+
+/* What a result holds, and so what it costs. Measured on the 14 example clients
+ * with the shipped rules (2-core Xeon, RelWithDebInfo, a loaded machine; see
+ * docs/performance.md), per client: outputs only 31 us, outputs with provenance
+ * 52 us, full 54 us (sw_evaluate the same). The data gaps and the facts' SHA-256
+ * are most of the cost; the evaluation alone is about 4 us.
+ *  SW_RESULT_FULL    - the whole report, as sw_evaluate: every item with its reasons
+ *                      (rules, because texts, citations, the matched facts' values
+ *                      as text), candidates with reasons, data gaps with their
+ *                      rules and rank, derived facts' values.
+ *  SW_RESULT_OUTPUTS - what fired: recommendations (id, label, priority), advice,
+ *                      challenges, risks (id, label, severity), the stage verdict
+ *                      (current, suggested, direction, status, candidates without
+ *                      reasons, undecided move rules), data gaps (fact, rules, rank).
+ *                      No reasons, no citations, no matched or derived values.
+ * provenance: 1 computes the facts' SHA-256 (a canonical form of the facts and a
+ * hash); 0 leaves provenance.facts_sha256 NULL (the rest of the provenance is
+ * filled either way). Rendering works at either level: an outputs-only result
+ * renders with empty reasons and citations, no derived facts, and facts_sha256
+ * null when provenance is 0. */
+enum { SW_RESULT_FULL = 0, SW_RESULT_OUTPUTS = 1 };
+typedef struct sw_eval_options {
+    int level;        /* SW_RESULT_FULL or SW_RESULT_OUTPUTS */
+    int provenance;   /* 1: compute the facts' SHA-256 */
+} sw_eval_options;
+
+/* A result to be filled by sw_evaluate_with, client after client: each call
+ * forgets the previous client's report and reuses the result's memory. One result
+ * belongs to one rule set and one thread at a time; free it with sw_result_free. */
+SW_API sw_status sw_result_new(const sw_ruleset *rules, sw_result **out);
+/* Evaluates one client into result (from sw_result_new for the same rules).
+ * options NULL is {SW_RESULT_FULL, 1}, what sw_evaluate does. On an error the
+ * result holds an empty report. */
+SW_API sw_status sw_evaluate_with(const sw_ruleset *rules, const sw_facts *facts,
+                                  const sw_eval_options *options, sw_result *result);
 SW_API const sw_report *sw_result_report(const sw_result *result);
 /* The items of one output kind (an sw_report_kind, or any number below nkinds):
  * returns their count and sets *items (borrowed from the result; may be NULL);

@@ -24,6 +24,7 @@
 struct sw_result {
     sw_arena arena;
     sw_report report;
+    const sw_ruleset *rules;   /* set by sw_result_new; NULL from sw_evaluate */
 };
 
 #define STAGE_POLICY                                                                   \
@@ -43,6 +44,8 @@ typedef struct builder {
     const uint32_t *fired;     /* the rules whose condition is true, ascending */
     uint32_t nfired;
     int failed;
+    int full;                  /* SW_RESULT_FULL: reasons, citations, values */
+    int provenance;            /* compute the facts' SHA-256 */
 } builder;
 
 static void *b_alloc(builder *b, size_t n, size_t size)
@@ -146,11 +149,12 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
         it->id = def->id;
         it->label = def->label;
         it->kind = def->kind;
-        it->citations = def->citations;
-        it->ncitations = def->ncitations;
+        it->citations = b->full ? def->citations : NULL;
+        it->ncitations = b->full ? def->ncitations : 0;
         it->priority = SW_PRIORITY_LOW;
         it->severity = SW_SEVERITY_INFO;
-        it->reasons = b_alloc(b, count[i], sizeof(sw_reason));
+        if (b->full)
+            it->reasons = b_alloc(b, count[i], sizeof(sw_reason));
     }
     /* pass 2: the reasons, in rule order (rules are sorted by id) */
     for (uint32_t fi = 0; items && !b->failed && fi < b->nfired; fi++) {
@@ -165,6 +169,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
                 it->priority = (sw_priority)act->priority;
             if (act->severity > it->severity && sw_item_vocab[kind].level == SW_LEVEL_SEVERITY)
                 it->severity = (sw_risk_severity)act->severity;
+            if (!b->full)
+                continue;
             if (it->nreasons && strcmp(it->reasons[it->nreasons - 1].rule, rule->id) == 0)
                 continue;   /* one reason per rule */
             ((sw_reason *)it->reasons)[it->nreasons++] = make_reason(b, r, act->because);
@@ -286,7 +292,8 @@ static void build_stage(builder *b)
         sw_stage_candidate *c = &cands[k++];
         c->stage = stages->members[s];
         c->direction = current < 0 ? SW_DIRECTION_UNKNOWN : direction(current, s);
-        c->reasons = b_alloc(b, count[s], sizeof(sw_reason));
+        if (b->full)
+            c->reasons = b_alloc(b, count[s], sizeof(sw_reason));
         if (chosen < 0) {
             chosen = s;   /* the earliest stage proposed: the stated policy */
             c->chosen = 1;
@@ -582,6 +589,8 @@ static void build_provenance(builder *b, const sw_facts *f)
         if (!pv->assessed_on)
             b->failed = 1;
     }
+    if (!b->provenance)
+        return;
     sw_buf canon = SW_BUF_INIT;
     sw_facts_canonical(f, &canon);
     char *hex = sw_arena_alloc(b->arena, 65);
@@ -606,33 +615,27 @@ static void build_derived(builder *b)
     b->rep->nderived = v ? nd : 0;
 }
 
-sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result **out)
+/* Fills res (empty: a cleared arena, a zeroed report) with one client's report. */
+static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_eval_options *opt,
+                      sw_result *res)
 {
-    if (!rules || !facts || !out || facts->prog != &rules->prog)
-        return SW_ERR_ARG;
-    *out = NULL;
     const sw_program *p = &rules->prog;
     sw_eval ev;
     sw_status st = sw_eval_run(&ev, p, facts);
     if (st != SW_OK)
         return st;
-    sw_result *res = calloc(1, sizeof *res);
-    builder b = {p, &ev, res ? &res->arena : NULL, res ? &res->report : NULL, NULL, NULL, 0, res == NULL};
-    if (res)
-        b.matched = calloc(p->nrules ? p->nrules : 1, sizeof *b.matched);
-    if (!res || !b.matched) {
-        free(res);
+    builder b = {p, &ev, &res->arena, &res->report, NULL, NULL, 0, 0,
+                 opt->level != SW_RESULT_OUTPUTS, opt->provenance != 0};
+    uint32_t nr = p->nrules ? p->nrules : 1;
+    if (b.full)
+        b.matched = calloc(nr, sizeof *b.matched);
+    uint32_t *fired = sw_arena_array(&res->arena, nr, sizeof *fired);
+    if ((b.full && !b.matched) || !fired) {
+        free(b.matched);
         sw_eval_free(&ev);
         return SW_ERR_NOMEM;
     }
     sw_report *rep = &res->report;
-    uint32_t *fired = malloc((p->nrules ? p->nrules : 1) * sizeof *fired);
-    if (!fired) {
-        free(b.matched);
-        free(res);
-        sw_eval_free(&ev);
-        return SW_ERR_NOMEM;
-    }
     for (uint32_t r = 0; r < p->nrules; r++) {
         if (ev.truth[r] == SW_TRUE)
             fired[b.nfired++] = r;
@@ -644,17 +647,62 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
     build_kinds(&b, rep);
     build_stage(&b);
     build_gaps(&b);
-    build_derived(&b);
+    if (b.full)
+        build_derived(&b);
     rep->rules_total = p->nrules;
-    free(fired);
     free(b.matched);
     sw_eval_free(&ev);
-    if (b.failed) {
-        sw_result_free(res);
+    return b.failed ? SW_ERR_NOMEM : SW_OK;
+}
+
+static void clear(sw_result *res)
+{
+    sw_arena_clear(&res->arena);
+    memset(&res->report, 0, sizeof res->report);
+}
+
+sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result **out)
+{
+    if (!rules || !facts || !out || facts->prog != &rules->prog)
+        return SW_ERR_ARG;
+    *out = NULL;
+    sw_result *res = calloc(1, sizeof *res);
+    if (!res)
         return SW_ERR_NOMEM;
+    sw_eval_options full = {SW_RESULT_FULL, 1};
+    sw_status st = fill(rules, facts, &full, res);
+    if (st != SW_OK) {
+        sw_result_free(res);
+        return st;
     }
     *out = res;
     return SW_OK;
+}
+
+sw_status sw_result_new(const sw_ruleset *rules, sw_result **out)
+{
+    if (!rules || !out)
+        return SW_ERR_ARG;
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return SW_ERR_NOMEM;
+    (*out)->rules = rules;
+    return SW_OK;
+}
+
+sw_status sw_evaluate_with(const sw_ruleset *rules, const sw_facts *facts,
+                           const sw_eval_options *options, sw_result *result)
+{
+    if (!rules || !facts || !result || facts->prog != &rules->prog || result->rules != rules)
+        return SW_ERR_ARG;
+    if (options && options->level != SW_RESULT_FULL && options->level != SW_RESULT_OUTPUTS)
+        return SW_ERR_ARG;
+    sw_eval_options full = {SW_RESULT_FULL, 1};
+    clear(result);
+    sw_status st = fill(rules, facts, options ? options : &full, result);
+    if (st != SW_OK)
+        clear(result);
+    return st;
 }
 
 const sw_report *sw_result_report(const sw_result *result) { return result ? &result->report : NULL; }
