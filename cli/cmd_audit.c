@@ -34,7 +34,9 @@ const char cli_audit_help[] =
     "record that was altered, removed or reordered, by line number. A last line cut\n"
     "short by a crash is reported as torn; the records before it are still intact.\n"
     "A PostgreSQL URL (postgresql://...) verifies the decision store written by 'eval\n"
-    "--store URL' instead: its records in seq order, line N being the Nth.\n"
+    "--store URL' instead: its records in seq order, line N being the Nth, and then\n"
+    "its chain of CDS Hooks feedback (a second verdict line), each feedback record's\n"
+    "decision included.\n"
     "\n"
     "Options:\n"
     "      --expect-head HASH  a head printed by an earlier verify: the log must still\n"
@@ -73,6 +75,7 @@ static int print_verdict(const char *path, const sw_log_verdict *v)
     return CLI_EXIT_LOG_BROKEN;
 }
 
+/* Verifies the store's two chains, decisions then feedback: one verdict each. */
 static int verify_store(const char *url, const char *expect_head)
 {
     sw_store *store = NULL;
@@ -80,16 +83,23 @@ static int verify_store(const char *url, const char *expect_head)
     if (code != CLI_EXIT_OK)
         return code;
     sw_diagnostics *diags = sw_diagnostics_new();
-    sw_log_verdict v;
+    sw_log_verdict v, fv;
     sw_status st = diags ? sw_store_verify(store, expect_head, &v, diags) : SW_ERR_NOMEM;
-    char where[256];
-    sw_store_redact_url(url, where, sizeof where);
     if (st == SW_OK)
+        st = sw_store_verify_feedback(store, &fv, diags);
+    char where[256], feedback[280];
+    sw_store_redact_url(url, where, sizeof where);
+    snprintf(feedback, sizeof feedback, "%s feedback", where);
+    if (st == SW_OK) {
         code = print_verdict(where, &v);
-    else if (st == SW_ERR_IO)
+        int fcode = print_verdict(feedback, &fv);
+        if (code == CLI_EXIT_OK)
+            code = fcode;
+    } else if (st == SW_ERR_IO) {
         code = (cli_print_diagnostics(diags), CLI_EXIT_IO);
-    else
+    } else {
         code = cli_fail_status(st, "verifying the decision store");
+    }
     sw_diagnostics_free(diags);
     sw_store_close(store);
     return code;

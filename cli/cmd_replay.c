@@ -149,34 +149,52 @@ static int replay_file(replay_run *run, const char *path, unsigned long only)
     return replay_stream(run, f, path, only);
 }
 
-/* The decision store's records, read in seq order, replayed as the lines of a log. */
+/* The decision store's records, read in seq order through a cursor (a few at a
+ * time), replayed as the lines of a log. */
+static int replay_cursor(replay_run *run, sw_store *store)
+{
+    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_store_cursor *cursor = NULL;
+    if (!diags)
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    sw_status st = sw_store_cursor_open(store, &cursor, diags);
+    unsigned long n = 0;
+    int code = CLI_EXIT_OK;
+    while (st == SW_OK && code == CLI_EXIT_OK) {
+        const char *record = NULL;
+        size_t len = 0;
+        st = sw_store_cursor_next(cursor, &record, &len, diags);
+        if (st != SW_OK || !record)
+            break;
+        code = replay_line(run, ++n, record, len);
+    }
+    sw_store_cursor_close(cursor);
+    if (code == CLI_EXIT_OK && st == SW_ERR_IO)
+        code = (fflush(stdout), cli_print_diagnostics(diags), CLI_EXIT_IO);
+    else if (code == CLI_EXIT_OK && st != SW_OK)
+        code = cli_fail_status(st, "reading the decision store");
+    sw_diagnostics_free(diags);
+    if (code != CLI_EXIT_OK)
+        return code;
+    if (n == 0)
+        return cli_fail(CLI_EXIT_FACTS, "'%s' holds no decision records", run->name);
+    return run->bad ? CLI_EXIT_FACTS : run->refused ? CLI_EXIT_REPLAY_REFUSED
+         : run->differs ? CLI_EXIT_REPLAY_DIFFERS : CLI_EXIT_OK;
+}
+
 static int replay_store(const char *url, const char *const *rule_paths, size_t nrules)
 {
     sw_store *store = NULL;
     sw_ruleset *rules = NULL;
-    char *text = NULL, where[256];
-    size_t len = 0;
+    char where[256];
     int code = cli_load_rules(rule_paths, nrules, &rules);
     if (code == CLI_EXIT_OK)
         code = cli_store_open(url, &store);
-    if (code == CLI_EXIT_OK) {
-        sw_diagnostics *diags = sw_diagnostics_new();
-        sw_status st = diags ? sw_store_records(store, &text, &len, diags) : SW_ERR_NOMEM;
-        if (st == SW_ERR_IO)
-            code = (cli_print_diagnostics(diags), CLI_EXIT_IO);
-        else if (st != SW_OK)
-            code = cli_fail_status(st, "reading the decision store");
-        sw_diagnostics_free(diags);
-    }
     sw_store_redact_url(url, where, sizeof where);
-    if (code == CLI_EXIT_OK && len == 0) {
-        code = cli_fail(CLI_EXIT_FACTS, "'%s' holds no decision records", where);
-    } else if (code == CLI_EXIT_OK) {
-        FILE *f = fmemopen(text, len, "r");
+    if (code == CLI_EXIT_OK) {
         replay_run run = {rules, where, 0, 0, 0};
-        code = f ? replay_stream(&run, f, where, 0) : cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+        code = replay_cursor(&run, store);
     }
-    sw_free(text);
     sw_store_close(store);
     sw_ruleset_free(rules);
     return code;

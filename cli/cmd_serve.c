@@ -92,7 +92,9 @@ const char cli_serve_help[] =
     "                             cannot be recorded is answered with an error\n"
     "      --store URL            append them to the decision store in PostgreSQL at\n"
     "                             URL instead (see 'stagewise store'); a decision not\n"
-    "                             committed there is answered with 503\n"
+    "                             committed there is answered with 503; CDS Hooks\n"
+    "                             feedback and the workbench's decision pages use\n"
+    "                             the store too\n"
     "      --pseudonym-key FILE   record client identifiers as HMAC-SHA256 under the\n"
     "                             key in FILE (without it, the log omits them)\n"
     "      --production           serve only rule sets whose rules all have status\n"
@@ -273,6 +275,9 @@ static int parse_args(int argc, char **argv, serve_opts *o)
         return cli_usage_error("serve", "no rule files given");
     if (o->log_path != NULL && o->store_url != NULL)
         return cli_usage_error("serve", "give --log FILE or --store URL, not both");
+    if (o->feedback_file != NULL && o->store_url != NULL)
+        return cli_usage_error("serve", "give --feedback-file FILE or --store URL, not both "
+                               "(with --store, feedback is recorded in the store)");
     if (o->store_url != NULL && !sw_store_is_url(o->store_url))
         return cli_usage_error("serve", "--store needs a PostgreSQL URL (postgresql://...)");
     if (o->key_path != NULL && o->log_path == NULL && o->store_url == NULL)
@@ -525,6 +530,8 @@ static int serve(const serve_opts *o)
         srv.log_path = o->log_path;
         srv.store = log.store;
         srv.store_lock = &store_lock;
+        if (log.store != NULL)
+            serve_feedback_use_store(srv.feedback, log.store, &store_lock);
         srv.scenarios_path = o->scenarios;
         srv.hazards_path = o->hazards;
         srv.log_options = &log.options;

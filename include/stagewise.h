@@ -718,15 +718,65 @@ SW_API sw_status sw_store_append(sw_store *store, const sw_ruleset *rules,
                                  const sw_record_options *options, sw_log_entry *entry,
                                  sw_diagnostics *diags);
 
-/* Every record, in seq order, one line each (ending in '\n'); *out is freed with
- * sw_free. SW_ERR_IO (A030) when they cannot be read. */
-SW_API sw_status sw_store_records(sw_store *store, char **out, size_t *len,
-                                  sw_diagnostics *diags);
+/* As sw_store_append, and in the same transaction records the uuids of the CDS
+ * Hooks cards given out with the decision (ncards uuids, 36 characters each), so
+ * that feedback on them (sw_store_append_feedback) names the decision. A card
+ * issued again (the same hookInstance, rules and facts) then names the newer
+ * decision. SW_ERR_ARG for a card that is not a uuid. */
+SW_API sw_status sw_store_append_cards(sw_store *store, const sw_ruleset *rules,
+                                       const sw_facts *facts, const sw_result *result,
+                                       const sw_record_options *options,
+                                       const char *const *cards, size_t ncards,
+                                       sw_log_entry *entry, sw_diagnostics *diags);
+
+/* One CDS Hooks feedback entry: the card's uuid and what to record about it, as a
+ * JSON object on one line (body_len bytes; its members are copied into the
+ * feedback record). */
+typedef struct sw_feedback_entry {
+    const char *card;
+    const char *body;
+    size_t body_len;
+} sw_feedback_entry;
+
+/* Appends n feedback records in one transaction, chained in the store's feedback
+ * chain (docs/audit.md), each naming the decision that issued the card. Nothing is
+ * recorded unless SW_OK. SW_ERR_ARG (A031 in diags) when a card is not one of a
+ * stored decision, or an entry is malformed; SW_ERR_IO (A030) when the
+ * transaction fails. */
+SW_API sw_status sw_store_append_feedback(sw_store *store, const sw_feedback_entry *entries,
+                                          size_t n, sw_diagnostics *diags);
+
+/* Reading the decisions in seq order, a few rows at a time (memory does not grow
+ * with the store), from one snapshot: records appended meanwhile are not seen.
+ * While a cursor is open the store is used for nothing else. */
+typedef struct sw_store_cursor sw_store_cursor;
+SW_API sw_status sw_store_cursor_open(sw_store *store, sw_store_cursor **out,
+                                      sw_diagnostics *diags);
+/* The next record (one line ending in '\n', valid until the next call), or *record
+ * NULL at the end. SW_ERR_IO (A030) when it cannot be read. */
+SW_API sw_status sw_store_cursor_next(sw_store_cursor *cursor, const char **record,
+                                      size_t *len, sw_diagnostics *diags);
+SW_API void sw_store_cursor_close(sw_store_cursor *cursor);
 
 /* Verifies the store's records, in seq order, with the verifier of
- * sw_decision_log_verify (line N is the Nth record in seq order). */
+ * sw_decision_log_verify (line N is the Nth record in seq order), reading them
+ * through a cursor. */
 SW_API sw_status sw_store_verify(sw_store *store, const char *expect_head,
                                  sw_log_verdict *out, sw_diagnostics *diags);
+
+/* Verifies the feedback chain the same way (line N is feedback record N), and
+ * that the decision each record names is in the store, unaltered (else
+ * SW_LOG_REMOVED at that record). */
+SW_API sw_status sw_store_verify_feedback(sw_store *store, sw_log_verdict *out,
+                                          sw_diagnostics *diags);
+
+/* The first record with that decision_id: *record (freed with sw_free; NULL when
+ * there is none, with SW_OK), its seq, and *chain the check of the chain around
+ * it: its own hash, its prev against the record before it, the next record's prev
+ * against it (not the whole store: that is sw_store_verify). */
+SW_API sw_status sw_store_find_decision(sw_store *store, const char *decision_id,
+                                        char **record, size_t *len, uint64_t *seq,
+                                        sw_log_verdict *chain, sw_diagnostics *diags);
 
 typedef enum sw_replay_state {
     SW_REPLAY_IDENTICAL,         /* the result is the recorded one, field for field */

@@ -1,6 +1,7 @@
 /*
  * serve_feedback.c - checking and recording CDS Hooks feedback (see
- * serve_feedback.h).
+ * serve_feedback.h): to a file as JSON lines, or with --store to the decision
+ * store as chained feedback records, one transaction per request.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "serve_feedback.h"
@@ -17,7 +18,15 @@ struct serve_feedback {
     pthread_mutex_t lock;       /* one writer at a time, so lines never interleave */
     FILE *file;                 /* NULL: counts only */
     int write_failed;
+    sw_store *store;            /* --store: feedback goes to the store instead, or NULL */
+    pthread_mutex_t *store_lock;   /* shared with the decisions: one connection */
 };
+
+void serve_feedback_use_store(serve_feedback *fb, sw_store *store, pthread_mutex_t *lock)
+{
+    fb->store = store;
+    fb->store_lock = lock;
+}
 
 int serve_feedback_open(const char *path, serve_feedback **out, int *error_number)
 {
@@ -200,9 +209,10 @@ static void write_override(sw_json *w, const sw_jnode *entry)
     sw_json_end_object(w);
 }
 
-/* One JSON line for one entry. */
+/* One JSON line for one entry (for the store: without the card, which the store
+ * writes with the decision it belongs to, and without the newline). */
 static void write_line(sw_buf *out, const char *received, const char *service,
-                       const serve_snapshot *snap, const sw_jnode *entry)
+                       const serve_snapshot *snap, const sw_jnode *entry, int for_store)
 {
     sw_json w;
     sw_json_init(&w, out, 0);
@@ -215,7 +225,8 @@ static void write_line(sw_buf *out, const char *received, const char *service,
     sw_json_string(&w, snap->info->version);
     sw_json_key(&w, "ruleset_sha256");
     sw_json_string(&w, snap->info->sha256);
-    member_string(&w, entry, "card");
+    if (!for_store)
+        member_string(&w, entry, "card");
     member_string(&w, entry, "outcome");
     member_string(&w, entry, "outcomeTimestamp");
     write_override(&w, entry);
@@ -228,6 +239,49 @@ static void write_line(sw_buf *out, const char *received, const char *service,
     sw_json_end_object(&w);
     if (sw_json_end_line(&w) != 0)
         out->failed = 1;
+    else if (for_store)
+        out->len--;   /* the newline */
+}
+
+/* Records the entries in the store, in one transaction. */
+static serve_feedback_status store_entries(serve_feedback *fb, const char *received,
+                                           const char *service, const serve_snapshot *snap,
+                                           const sw_jnode *list, char *message, size_t size)
+{
+    size_t n = 0;
+    for (const sw_jnode *e = list->first; e != NULL; e = e->next)
+        n++;
+    sw_buf *bodies = calloc(n, sizeof *bodies);
+    sw_feedback_entry *entries = calloc(n, sizeof *entries);
+    sw_diagnostics *diags = sw_diagnostics_new();
+    serve_feedback_status result = SERVE_FEEDBACK_NOMEM;
+    size_t i = 0;
+    int failed = bodies == NULL || entries == NULL || diags == NULL;
+    for (const sw_jnode *e = list->first; !failed && e != NULL; e = e->next, i++) {
+        write_line(&bodies[i], received, service, snap, e, 1);
+        failed = bodies[i].failed;
+        entries[i] = (sw_feedback_entry){sw_jstr(sw_jget(e, "card")), bodies[i].data, bodies[i].len};
+    }
+    if (!failed) {
+        pthread_mutex_lock(fb->store_lock);
+        sw_status status = sw_store_append_feedback(fb->store, entries, n, diags);
+        pthread_mutex_unlock(fb->store_lock);
+        const sw_diagnostic *d = sw_diagnostics_count(diags) > 0 ? sw_diagnostics_at(diags, 0) : NULL;
+        result = status == SW_OK ? SERVE_FEEDBACK_OK
+                 : status == SW_ERR_NOMEM ? SERVE_FEEDBACK_NOMEM
+                 : status == SW_ERR_ARG ? SERVE_FEEDBACK_INVALID : SERVE_FEEDBACK_NOT_STORED;
+        if (result == SERVE_FEEDBACK_INVALID)
+            snprintf(message, size, "%s", d != NULL ? d->message : "the feedback was refused");
+        else if (result == SERVE_FEEDBACK_NOT_STORED)
+            snprintf(message, size, "the feedback could not be recorded in the decision store, "
+                     "so it is not acknowledged: %s", d != NULL ? d->message : sw_status_text(status));
+    }
+    for (size_t k = 0; bodies != NULL && k < n; k++)
+        sw_buf_free(&bodies[k]);
+    free(bodies);
+    free(entries);
+    sw_diagnostics_free(diags);
+    return result;
 }
 
 static int append_lines(serve_feedback *fb, const sw_buf *lines)
@@ -261,9 +315,15 @@ serve_feedback_status serve_feedback_record(serve_feedback *fb, serve_rules *hol
     gmtime_r(&now.tv_sec, &tm);
     strftime(received, sizeof received, "%Y-%m-%dT%H:%M:%SZ", &tm);
 
+    if (fb->store != NULL) {
+        serve_feedback_status status = store_entries(fb, received, service, snap, list, message,
+                                                     message_size);
+        if (status != SERVE_FEEDBACK_OK)
+            return status;
+    }
     sw_buf lines = {0};
-    for (const sw_jnode *e = list->first; e != NULL; e = e->next)
-        write_line(&lines, received, service, snap, e);
+    for (const sw_jnode *e = fb->store == NULL ? list->first : NULL; e != NULL; e = e->next)
+        write_line(&lines, received, service, snap, e, 0);
     if (lines.failed) {
         sw_buf_free(&lines);
         return SERVE_FEEDBACK_NOMEM;

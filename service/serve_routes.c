@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "serve_cards.h"
+#include "util/digest.h"
 
 /* ---- facts ---- */
 
@@ -399,6 +400,73 @@ static const char *cds_hook_instance(const sw_jnode *root, serve_reply *reply)
     return instance;
 }
 
+/* The uuids of the cards in a rendered CDS Hooks response (pointers into doc). */
+static const char **card_uuids(const sw_jdoc *doc, size_t *n)
+{
+    const sw_jnode *cards = sw_jget(doc->root, "cards");
+    size_t count = 0;
+    *n = 0;
+    for (const sw_jnode *c = cards != NULL ? cards->first : NULL; c != NULL; c = c->next)
+        count++;
+    const char **out = calloc(count + 1, sizeof *out);
+    for (const sw_jnode *c = cards != NULL ? cards->first : NULL; out != NULL && c != NULL;
+         c = c->next)
+        if (sw_jstr(sw_jget(c, "uuid")) != NULL)
+            out[(*n)++] = sw_jstr(sw_jget(c, "uuid"));
+    return out;
+}
+
+/* --store: the cards are rendered first (their link names a decision id chosen
+ * here), then the decision and the cards' uuids are committed in one transaction,
+ * so feedback on a card finds its decision. Only then are the cards given out. */
+static void store_cards(const serve_server *srv, const serve_snapshot *snap,
+                        const sw_facts *facts, const sw_result *result, const char *instance,
+                        const sw_diagnostics *mapping, serve_reply *reply)
+{
+    sw_record_options options = *srv->log_options;
+    char id[37];
+    sw_buf b = {0}, link = {0};
+    sw_jdoc cards = {0};
+    size_t n = 0;
+    const char **uuids = NULL;
+    int ok = sw_uuid_random(id) == 1;
+    options.decision_id = id;
+    ok = ok && serve_cards_link(srv->public_url, id, &link) == 0 &&
+         serve_cards_render_mapped(sw_result_report(result), instance, link.len ? link.data : NULL,
+                                   mapping, &b) == 0 &&
+         !b.failed && sw_jdoc_parse(&cards, b.data, b.len) == 0 &&
+         (uuids = card_uuids(&cards, &n)) != NULL;
+    sw_buf_free(&link);
+    if (!ok) {
+        serve_reply_nomem(reply);
+    } else {
+        sw_log_entry entry;
+        sw_diagnostics *diags = sw_diagnostics_new();
+        pthread_mutex_lock(srv->store_lock);
+        sw_status status = diags == NULL ? SW_ERR_NOMEM
+            : sw_store_append_cards(srv->store, snap->rules, facts, result, &options, uuids, n,
+                                    &entry, diags);
+        pthread_mutex_unlock(srv->store_lock);
+        if (status == SW_OK) {
+            snprintf(reply->decision_id, sizeof reply->decision_id, "%s", entry.decision_id);
+            serve_reply_json(reply, &b);
+        } else if (status == SW_ERR_NOMEM) {
+            serve_reply_nomem(reply);
+        } else {
+            const sw_diagnostic *d = sw_diagnostics_count(diags) > 0 ? sw_diagnostics_at(diags, 0) : NULL;
+            fprintf(stderr, "stagewise serve: the decision store could not record a decision: %s\n",
+                    d != NULL ? d->message : sw_status_text(status));
+            serve_reply_error(reply, 503, "decision_not_recorded",
+                              "the decision could not be recorded in the decision store, so its "
+                              "cards are not given out; see the server's log");
+        }
+        sw_diagnostics_free(diags);
+    }
+    free(uuids);
+    sw_jdoc_free(&cards);
+    sw_buf_free(&b);
+}
+
 static void cds_cards(const serve_server *srv, const serve_snapshot *snap,
                       const serve_call *call, serve_reply *reply)
 {
@@ -416,7 +484,9 @@ static void cds_cards(const serve_server *srv, const serve_snapshot *snap,
     const char *instance = cds_hook_instance(doc.root, reply);
     sw_facts *facts = instance != NULL ? cds_facts(snap, call, doc.root, mapping, reply) : NULL;
     sw_result *result = facts != NULL ? serve_evaluate(snap, facts, reply) : NULL;
-    if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
+    if (result != NULL && srv->store != NULL) {
+        store_cards(srv, snap, facts, result, instance, mapping, reply);
+    } else if (result != NULL && log_decision(srv, snap, facts, result, reply) == 0) {
         sw_buf b = {0}, link = {0};
         if (serve_cards_link(srv->public_url, reply->decision_id, &link) != 0 ||
             serve_cards_render_mapped(sw_result_report(result), instance, link.len ? link.data : NULL,
@@ -455,6 +525,10 @@ static void feedback_reply(serve_reply *reply, serve_feedback_status status, siz
     case SERVE_FEEDBACK_IO:
         fprintf(stderr, "stagewise serve: %s\n", message);
         serve_reply_error(reply, 500, "feedback_not_recorded", "%s", message);
+        break;
+    case SERVE_FEEDBACK_NOT_STORED:
+        fprintf(stderr, "stagewise serve: %s\n", message);
+        serve_reply_error(reply, 503, "feedback_not_recorded", "%s", message);
         break;
     case SERVE_FEEDBACK_NOMEM:
         serve_reply_nomem(reply);

@@ -13,7 +13,8 @@
  *   POST /v1/explain[/RULE]      the explanation of the rules that fired (or RULE)
  *   POST /v1/why-not/KIND:ID     why something was not produced
  *   GET  /v1/decisions/ID        a logged decision: its record, the chain around
- *                                it and a replay against the current rules
+ *                                it and a replay against the current rules, from
+ *                                the --log file or the --store decision store
  *
  * Every JSON endpoint needs the same bearer token as the API; the page keeps the
  * token in sessionStorage and sends it in the Authorization header.
@@ -248,9 +249,14 @@ static char *find_record(const char *path, const char *id, size_t *len, uint64_t
     return found;
 }
 
-static void chain(sw_json *w, const sw_log_verdict *v, uint64_t lineno)
+/* The chain object: lineno is the record's line (its seq in a store); scope says
+ * what was checked, "log" (every line of the log) or "neighbours" (in a store: the
+ * record and those either side of it). */
+static void chain(sw_json *w, const sw_log_verdict *v, uint64_t lineno, const char *scope)
 {
     sw_json_begin_object(w);
+    sw_json_key(w, "scope");
+    sw_json_string(w, scope);
     sw_json_key(w, "state");
     sw_json_string(w, sw_log_state_name(v->state));
     sw_json_key(w, "records_verified");
@@ -267,7 +273,10 @@ static void chain(sw_json *w, const sw_log_verdict *v, uint64_t lineno)
     /* The records before the first problem verified; so did this one when its line
      * comes before that problem. */
     sw_json_key(w, "decision_verified");
-    sw_json_bool(w, lineno <= v->records);
+    if (strcmp(scope, "log") == 0)
+        sw_json_bool(w, lineno <= v->records);
+    else   /* verified unless the problem is this record or its link to the one before */
+        sw_json_bool(w, v->records > 0 && (v->line == 0 || v->line > lineno));
     sw_json_end_object(w);
 }
 
@@ -320,6 +329,36 @@ static void replay(sw_json *w, const serve_snapshot *snap, const char *record, s
     sw_diagnostics_free(diags);
 }
 
+/* The page's reply: the record (a JSON object, put in as logged), its chain and
+ * its replay against the rules serving now. */
+static void decision_json(serve_server *srv, const char *id, uint64_t lineno,
+                          const sw_log_verdict *verdict, const char *scope, const char *record,
+                          size_t len, serve_reply *reply)
+{
+    /* The reply is written in pieces, each value by its own writer, so that the
+     * record goes in as logged. */
+    serve_snapshot *snap = serve_rules_acquire(srv->rules);
+    sw_buf b = {0};
+    sw_json w;
+    sw_buf_puts(&b, "{\n\"decision_id\": ");
+    sw_json_put_string(&b, id, strlen(id));
+    sw_buf_printf(&b, ",\n\"line\": %llu,\n\"chain\": ", (unsigned long long)lineno);
+    sw_json_init(&w, &b, 1);
+    chain(&w, verdict, lineno, scope);
+    int ok = sw_json_finish(&w) == SW_OK;
+    sw_buf_puts(&b, ",\n\"replay\": ");
+    sw_json_init(&w, &b, 1);
+    replay(&w, snap, record, len);
+    ok = ok && sw_json_finish(&w) == SW_OK;
+    sw_buf_puts(&b, ",\n\"record\": ");
+    sw_buf_append(&b, record, len);
+    sw_buf_puts(&b, "\n}\n");
+    serve_rules_release(srv->rules, snap);
+    if (!ok)
+        b.failed = 1;
+    serve_reply_json(reply, &b);
+}
+
 static void decision_reply(serve_server *srv, const char *id, serve_reply *reply)
 {
     size_t len = 0;
@@ -340,36 +379,51 @@ static void decision_reply(serve_server *srv, const char *id, serve_reply *reply
         serve_reply_error(reply, 500, "log_unreadable", "the decision log cannot be read");
         return;
     }
-    /* The reply is written in pieces, each value by its own writer, so that the
-     * record goes in as logged (a JSON object: it parsed above). */
-    serve_snapshot *snap = serve_rules_acquire(srv->rules);
-    sw_buf b = {0};
-    sw_json w;
-    sw_buf_puts(&b, "{\n\"decision_id\": ");
-    sw_json_put_string(&b, id, strlen(id));
-    sw_buf_printf(&b, ",\n\"line\": %llu,\n\"chain\": ", (unsigned long long)lineno);
-    sw_json_init(&w, &b, 1);
-    chain(&w, &verdict, lineno);
-    int ok = sw_json_finish(&w) == SW_OK;
-    sw_buf_puts(&b, ",\n\"replay\": ");
-    sw_json_init(&w, &b, 1);
-    replay(&w, snap, record, len);
-    ok = ok && sw_json_finish(&w) == SW_OK;
-    sw_buf_puts(&b, ",\n\"record\": ");
-    sw_buf_append(&b, record, len);
-    sw_buf_puts(&b, "\n}\n");
-    serve_rules_release(srv->rules, snap);
+    decision_json(srv, id, lineno, &verdict, "log", record, len, reply);
     free(record);
-    if (!ok)
-        b.failed = 1;
-    serve_reply_json(reply, &b);
+}
+
+/* --store: the decision looked up in the store by its id (an index), and the chain
+ * checked around it; the whole store is verified by `stagewise audit verify URL`,
+ * not on every page view (that would hold the instance's connection for as long). */
+static void decision_reply_store(serve_server *srv, const char *id, serve_reply *reply)
+{
+    size_t len = 0;
+    uint64_t seq = 0;
+    char *record = NULL;
+    sw_log_verdict verdict;
+    sw_diagnostics *diags = sw_diagnostics_new();
+    if (diags == NULL) {
+        serve_reply_nomem(reply);
+        return;
+    }
+    pthread_mutex_lock(srv->store_lock);
+    sw_status status = sw_store_find_decision(srv->store, id, &record, &len, &seq, &verdict, diags);
+    pthread_mutex_unlock(srv->store_lock);
+    if (status == SW_ERR_NOMEM) {
+        serve_reply_nomem(reply);
+    } else if (status != SW_OK) {
+        const sw_diagnostic *d = sw_diagnostics_count(diags) > 0 ? sw_diagnostics_at(diags, 0) : NULL;
+        fprintf(stderr, "stagewise serve: the decision store could not be read: %s\n",
+                d != NULL ? d->message : sw_status_text(status));
+        serve_reply_error(reply, 503, "store_unreadable",
+                          "the decision store cannot be read; see the server's log");
+    } else if (record == NULL) {
+        serve_reply_error(reply, 404, "unknown_decision",
+                          "the decision store holds no decision '%s'", id);
+    } else {
+        decision_json(srv, id, seq, &verdict, "neighbours", record, len, reply);
+    }
+    sw_free(record);
+    sw_diagnostics_free(diags);
 }
 
 static void handle_decision(serve_server *srv, const serve_call *call, serve_reply *reply)
 {
-    if (srv->log_path == NULL) {
+    if (srv->log_path == NULL && srv->store == NULL) {
         serve_reply_error(reply, 404, "no_decision_log",
-                          "this server keeps no decision log (start it with --log FILE)");
+                          "this server keeps no decision log (start it with --log FILE or "
+                          "--store URL)");
         return;
     }
     if (call->service == NULL || !decision_id_ok(call->service)) {
@@ -378,7 +432,10 @@ static void handle_decision(serve_server *srv, const serve_call *call, serve_rep
                           "64)");
         return;
     }
-    decision_reply(srv, call->service, reply);
+    if (srv->store != NULL)
+        decision_reply_store(srv, call->service, reply);
+    else
+        decision_reply(srv, call->service, reply);
 }
 
 /* ---- routing ---- */

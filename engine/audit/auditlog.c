@@ -34,12 +34,15 @@
 
 /* ==== reading the chain fields ============================================== */
 
-int sw_log_parse_chain(const char *line, size_t len, uint64_t *seq, char prev[65])
+int sw_log_parse_chain_of(const char *format, const char *line, size_t len, uint64_t *seq,
+                          char prev[65])
 {
-    static const char start[] = "{\"format\":\"" SW_RECORD_FORMAT_NAME "\",\"format_version\":\"";
+    static const char key_format[] = "{\"format\":\"", key_version[] = "\",\"format_version\":\"";
     static const char key_seq[] = "\",\"seq\":", key_prev[] = ",\"prev\":\"";
-    size_t n = sizeof start - 1, i;
-    if (len < n || memcmp(line, start, n) != 0)
+    size_t flen = strlen(format), n = sizeof key_format - 1 + flen + sizeof key_version - 1, i;
+    if (len < n || memcmp(line, key_format, sizeof key_format - 1) != 0 ||
+        memcmp(line + sizeof key_format - 1, format, flen) != 0 ||
+        memcmp(line + sizeof key_format - 1 + flen, key_version, sizeof key_version - 1) != 0)
         return 0;
     for (i = n; i < len && i < n + 16 && line[i] != '"'; i++)
         ;
@@ -62,14 +65,25 @@ int sw_log_parse_chain(const char *line, size_t len, uint64_t *seq, char prev[65
     return 1;
 }
 
-int sw_log_chain_after(const char *line, size_t len, uint64_t *seq, char prev[65])
+int sw_log_parse_chain(const char *line, size_t len, uint64_t *seq, char prev[65])
+{
+    return sw_log_parse_chain_of(SW_RECORD_FORMAT_NAME, line, len, seq, prev);
+}
+
+int sw_log_chain_after_of(const char *format, const char *line, size_t len, uint64_t *seq,
+                          char prev[65])
 {
     char hex[65], chained[65];
-    if (!sw_log_parse_chain(line, len, seq, chained) || !sw_record_seal(line, len, hex) ||
+    if (!sw_log_parse_chain_of(format, line, len, seq, chained) || !sw_record_seal(line, len, hex) ||
         memcmp(line + len - 66, hex, 64) != 0 || !sw_sha256_hex(line, len, prev))
         return 0;
     (*seq)++;
     return 1;
+}
+
+int sw_log_chain_after(const char *line, size_t len, uint64_t *seq, char prev[65])
+{
+    return sw_log_chain_after_of(SW_RECORD_FORMAT_NAME, line, len, seq, prev);
 }
 
 /* ==== appending ============================================================== */
@@ -249,7 +263,10 @@ sw_status sw_decision_log_append(const char *path, const sw_ruleset *rules, cons
 /* ==== verifying ============================================================== */
 
 typedef struct verifier {
-    FILE *f;
+    sw_log_next_line next;  /* where the lines come from */
+    void *ctx;
+    const char *format;     /* the records' "format" */
+    int read_failed;
     sw_log_verdict *v;
     char prev[65];          /* hash of the last intact line */
     uint64_t expected;      /* the seq the next line must have */
@@ -272,14 +289,14 @@ static void verdict(verifier *x, sw_log_state state, uint64_t line, const char *
 /* After a sequence break at line n: does record `wanted` come later in the file? */
 static int comes_later(verifier *x, uint64_t wanted)
 {
-    char *line = NULL, prev[65];
-    size_t cap = 0;
-    ssize_t len;
+    const char *line;
+    char prev[65];
+    size_t len;
     uint64_t seq;
-    int found = 0;
-    while (!found && (len = getline(&line, &cap, x->f)) > 0)
-        found = sw_log_parse_chain(line, (size_t)len, &seq, prev) && seq == wanted;
-    free(line);
+    int found = 0, got;
+    while (!found && (got = x->next(x->ctx, &line, &len)) > 0)
+        found = sw_log_parse_chain_of(x->format, line, len, &seq, prev) && seq == wanted;
+    x->read_failed |= !found && got < 0;
     return found;
 }
 
@@ -308,8 +325,9 @@ static int check_line(verifier *x, uint64_t n, const char *line, size_t len)
 {
     uint64_t seq;
     char prev[65], hex[65];
-    if (!sw_log_parse_chain(line, len, &seq, prev)) {
-        verdict(x, SW_LOG_ALTERED, n, "line %llu is not a decision record", (unsigned long long)n);
+    if (!sw_log_parse_chain_of(x->format, line, len, &seq, prev)) {
+        verdict(x, SW_LOG_ALTERED, n, "line %llu is not a %s", (unsigned long long)n,
+                strcmp(x->format, SW_RECORD_FORMAT_NAME) == 0 ? "decision record" : "feedback record");
         return 0;
     }
     if (!sw_record_seal(line, len, hex) || memcmp(line + len - 66, hex, 64) != 0) {
@@ -336,11 +354,11 @@ static int check_line(verifier *x, uint64_t n, const char *line, size_t len)
 
 static void verify_lines(verifier *x)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    const char *line;
+    size_t len;
     uint64_t n = 0;
-    while ((len = getline(&line, &cap, x->f)) > 0) {
+    int got;
+    while ((got = x->next(x->ctx, &line, &len)) > 0 && len > 0) {
         n++;
         if (line[len - 1] != '\n') {
             verdict(x, SW_LOG_TORN, n, "line %llu is an incomplete record (the write was cut "
@@ -349,9 +367,9 @@ static void verify_lines(verifier *x)
                     x->v->records == 1 ? "" : "s", x->v->records == 1 ? "is" : "are");
             break;
         }
-        if (!check_line(x, n, line, (size_t)len - 1))
+        if (!check_line(x, n, line, len - 1))
             break;
-        if (!sw_sha256_hex(line, (size_t)len - 1, x->prev)) {
+        if (!sw_sha256_hex(line, len - 1, x->prev)) {
             verdict(x, SW_LOG_ALTERED, n, "out of memory while hashing line %llu", (unsigned long long)n);
             break;
         }
@@ -361,7 +379,7 @@ static void verify_lines(verifier *x)
         memcpy(x->v->head, x->prev, 65);
         x->head_seen |= x->expect_head && strcmp(x->expect_head, x->prev) == 0;
     }
-    free(line);
+    x->read_failed |= got < 0;
 }
 
 sw_status sw_decision_log_verify(const char *path, const char *expect_head, sw_log_verdict *out)
@@ -376,16 +394,15 @@ sw_status sw_decision_log_verify(const char *path, const char *expect_head, sw_l
     return st;
 }
 
-sw_status sw_log_verify_stream(FILE *f, const char *expect_head, sw_log_verdict *out)
+sw_status sw_log_verify_lines(const char *format, sw_log_next_line next, void *ctx,
+                              const char *expect_head, sw_log_verdict *out)
 {
     memset(out, 0, sizeof *out);
-    verifier x = {f, out, SW_LOG_GENESIS, 1, expect_head, 0};
+    verifier x = {next, ctx, format, 0, out, SW_LOG_GENESIS, 1, expect_head, 0};
     out->state = SW_LOG_INTACT;
-    if (f) {
-        verify_lines(&x);
-        if (ferror(f))
-            return SW_ERR_IO;
-    }
+    verify_lines(&x);
+    if (x.read_failed)
+        return SW_ERR_IO;
     if (out->state == SW_LOG_INTACT && expect_head && !x.head_seen)
         verdict(&x, SW_LOG_TRUNCATED, out->records + 1, "the log no longer holds the record with "
                 "head %.64s: records were removed from its end", expect_head);
@@ -393,6 +410,32 @@ sw_status sw_log_verify_stream(FILE *f, const char *expect_head, sw_log_verdict 
         snprintf(out->message, sizeof out->message, "%llu record%s, all intact",
                  (unsigned long long)out->records, out->records == 1 ? "" : "s");
     return SW_OK;
+}
+
+/* The lines of a stream, read with getline(3) into one growing buffer. */
+typedef struct file_lines {
+    FILE *f;
+    char *line;
+    size_t cap;
+} file_lines;
+
+static int next_file_line(void *ctx, const char **line, size_t *len)
+{
+    file_lines *fl = ctx;
+    ssize_t n = fl->f ? getline(&fl->line, &fl->cap, fl->f) : -1;
+    if (n <= 0)
+        return fl->f && ferror(fl->f) ? -1 : 0;
+    *line = fl->line;
+    *len = (size_t)n;
+    return 1;
+}
+
+sw_status sw_log_verify_stream(FILE *f, const char *expect_head, sw_log_verdict *out)
+{
+    file_lines fl = {f, NULL, 0};
+    sw_status st = sw_log_verify_lines(SW_RECORD_FORMAT_NAME, next_file_line, &fl, expect_head, out);
+    free(fl.line);
+    return st;
 }
 
 const char *sw_log_state_name(sw_log_state state)

@@ -483,7 +483,9 @@ function renderDecision(d) {
   const rec = d.record || {};
   const c = d.chain;
   const chainText = c.decision_verified
-    ? (c.state === 'intact' ? 'The chain verifies: every record of the log, this one (line ' + d.line + ') among them, matches its hash and its predecessor.'
+    ? (c.state === 'intact' ? (c.scope === 'neighbours'
+      ? 'This record (number ' + d.line + ' in the decision store) matches its hash, and the records before and after it are chained to it. The whole store is verified with stagewise audit verify.'
+      : 'The chain verifies: every record of the log, this one (line ' + d.line + ') among them, matches its hash and its predecessor.')
       : 'This record (line ' + d.line + ') verifies, but the log has a problem after it: ' + c.message)
     : 'This record does NOT verify: ' + c.message;
   const rp = d.replay;

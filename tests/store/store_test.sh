@@ -53,7 +53,7 @@ out=$tmp/out
 mkdir -p "$out" && chmod 777 "$out"
 
 "$sw" store init "$url" >"$out/init" 2>&1 || { cat "$out/init"; fail "store init"; }
-grep -q "created the decision store, schema version 1" "$out/init" || { cat "$out/init"; fail "store init output"; }
+grep -q "created the decision store, schema version 2" "$out/init" || { cat "$out/init"; fail "store init output"; }
 grep -q secret "$out/init" && fail "store init printed the password"
 for i in 1 2; do
     "$sw" store migrate "$url" >"$out/migrate" 2>&1 || { cat "$out/migrate"; fail "store migrate $i"; }
@@ -71,7 +71,7 @@ done
 "$sw" audit verify "$url" >"$out/verify" 2>&1 || { cat "$out/verify"; fail "verify of an intact store"; }
 grep -q "intact: $n records, all intact" "$out/verify" || { cat "$out/verify"; fail "verify output"; }
 grep -q secret "$out/verify" && fail "verify printed the password"
-head=$(sed 's/.*head //' "$out/verify")
+head=$(sed -n "1s/.*head //p" "$out/verify")
 
 # the same records in a file log verify and replay the same way
 sql 'SELECT record FROM decisions ORDER BY seq' >"$out/log.jsonl"
