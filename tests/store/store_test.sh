@@ -160,6 +160,42 @@ sort "$out/ack.a" "$out/ack.b" | comm -23 - "$out/stored" >"$out/lost"
 "$sw" audit verify "$url" >"$out/verify" 2>&1 || { cat "$out/verify"; fail "verify after kill -9"; }
 rows=$(sql 'SELECT count(*) FROM decisions')
 
+# CDS Hooks with --store: the cards' decision is stored with its card uuids; the
+# feedback on them goes to the store's feedback chain, one transaction per request;
+# feedback on a card no stored decision issued is refused; audit verify checks both
+# chains, and an altered or removed feedback record is found.
+svc=$(curl -s -m 10 "http://127.0.0.1:$port_b/cds-services" | jq -r '.services[0].id')
+[ -n "$svc" ] && [ "$svc" != null ] || fail "no CDS service in discovery"
+code=$(curl -s -m 10 -o "$out/cards" -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary @"$root/tests/golden/fhir/hook.json" "http://127.0.0.1:$port_b/cds-services/$svc")
+[ "$code" = 200 ] || { cat "$out/cards"; fail "cards with --store answered $code"; }
+card1=$(jq -r '.cards[0].uuid' "$out/cards")
+card2=$(jq -r '.cards[1].uuid' "$out/cards")
+[ "$(sql 'SELECT count(*) FROM cards')" -ge 2 ] || fail "the cards' uuids are not in the store"
+printf '{"feedback": [{"card": "%s", "outcome": "accepted", "outcomeTimestamp": "2026-11-20T10:00:00Z"}, {"card": "%s", "outcome": "overridden", "outcomeTimestamp": "2026-11-20T10:01:00Z", "overrideReason": {"reason": {"system": "urn:stagewise:override-reason", "code": "already-done"}}}]}\n' \
+    "$card1" "$card2" >"$out/feedback.json"
+code=$(curl -s -m 10 -o "$out/fb" -w '%{http_code}' --data-binary @"$out/feedback.json" \
+    "http://127.0.0.1:$port_b/cds-services/$svc/feedback")
+[ "$code" = 200 ] || { cat "$out/fb"; fail "feedback with --store answered $code"; }
+[ "$(sql 'SELECT count(*) FROM feedback')" = 2 ] || fail "feedback rows: $(sql 'SELECT count(*) FROM feedback')"
+sql 'SELECT record FROM feedback' | grep -q "$card2" || fail "the feedback record does not name its card"
+code=$(curl -s -m 10 -o "$out/fb" -w '%{http_code}' \
+    --data-binary '{"feedback": [{"card": "00000000-0000-5000-8000-000000000000", "outcome": "accepted", "outcomeTimestamp": "2026-11-20T10:00:00Z"}]}' \
+    "http://127.0.0.1:$port_b/cds-services/$svc/feedback")
+{ [ "$code" = 400 ] && grep -q invalid_feedback "$out/fb"; } || { cat "$out/fb"; fail "feedback on an unknown card answered $code"; }
+[ "$(sql 'SELECT count(*) FROM feedback')" = 2 ] || fail "refused feedback was recorded"
+"$sw" audit verify "$url" >"$out/verify" 2>&1 || { cat "$out/verify"; fail "verify with feedback"; }
+[ "$(grep -c intact "$out/verify")" -ge 2 ] || { cat "$out/verify"; fail "verify did not judge both chains"; }
+sql "CREATE TABLE saved_fb AS SELECT * FROM feedback"
+sql "UPDATE feedback SET record = replace(record, 'accepted', 'overridden') WHERE seq = (SELECT min(seq) FROM feedback)"
+"$sw" audit verify "$url" >"$out/verify" 2>&1 && { cat "$out/verify"; fail "altered feedback verified"; }
+sql "DELETE FROM feedback; INSERT INTO feedback SELECT * FROM saved_fb"
+sql "DELETE FROM feedback WHERE seq = (SELECT min(seq) FROM feedback)"
+"$sw" audit verify "$url" >"$out/verify" 2>&1 && { cat "$out/verify"; fail "removed feedback verified"; }
+sql "DELETE FROM feedback; INSERT INTO feedback SELECT * FROM saved_fb"
+"$sw" audit verify "$url" >/dev/null 2>&1 || fail "restored feedback does not verify"
+rows=$(sql 'SELECT count(*) FROM decisions')
+
 # a failed insert answers 503 with a JSON error, and nothing is acknowledged
 sql "ALTER TABLE decisions ADD CONSTRAINT no_more CHECK (seq <= $rows)"
 code=$(curl -s -m 10 -o "$out/body" -D "$out/h" -w '%{http_code}' \
@@ -170,4 +206,5 @@ grep -q "Stagewise-Decision-Id" "$out/h" && fail "a decision not recorded was ac
 sql "ALTER TABLE decisions DROP CONSTRAINT no_more"
 kill "$pid_b"; wait "$pid_b"
 echo "store: serve --store, two instances, one killed under load: $acked decisions acknowledged, all stored; $rows records intact"
+echo "store: CDS Hooks feedback stored in its own chain; altered and removed feedback detected"
 echo "store: $n decisions stored, verified, replayed; altered, removed, reordered and truncated detected"
