@@ -553,7 +553,10 @@ req GET /cds-services
 check "discovery prefetch templates" \
     "Observation?patient={{context.patientId}}&code=http://loinc.org|75624-7,http://loinc.org|75626-2,http://loinc.org|70274-6,http://loinc.org|44261-6,http://loinc.org|44260-8" \
     "$(field '.services[0].prefetch.observations')"
-check "discovery prefetch keys" observations "$(field '.services[0].prefetch | keys | join(",")')"
+check "discovery prefetch conditions" \
+    "Condition?patient={{context.patientId}}&code=http://snomed.info/sct|73211009,http://snomed.info/sct|44054006,http://snomed.info/sct|86406008,http://snomed.info/sct|165816005,http://snomed.info/sct|235856003,http://snomed.info/sct|41309000,http://snomed.info/sct|19943007" \
+    "$(field '.services[0].prefetch.conditions')"
+check "discovery prefetch keys" conditions,observations "$(field '.services[0].prefetch | keys | join(",")')"
 req POST /cds-services/dual_diagnosis --data-binary @"$tmp/hook-fhir.json"
 check "FHIR cards status" 200 "$code"
 check "FHIR cards: item 9 from its coded answer" true \

@@ -1,0 +1,1 @@
+stagewise eval rules --fhir tests/golden/fhir/conditions.json --assessed-on 2026-11-20 --format json | jq -c '{diabetes: .facts.diabetes.value, liver_disease: .facts.liver_disease.value, hiv: .facts.hiv.value}'
