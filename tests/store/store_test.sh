@@ -8,7 +8,10 @@
 # then: store init, store migrate twice, eval --store for every example client,
 # audit verify (intact), replay (identical), and tampering through psql: an
 # altered record, a removed one, two swapped, the last removed (truncated, found
-# with --expect-head as in the file log). Exit 77 (skipped) without initdb/pg_ctl.
+# with --expect-head as in the file log); two serve --store instances, one killed
+# under load; CDS Hooks cards and feedback into the store's feedback chain (altered
+# and removed feedback found); the workbench's decision page read from the store.
+# Exit 77 (skipped) without initdb/pg_ctl.
 set -u
 sw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "${2:?usage: store_test.sh STAGEWISE ROOT}" && pwd)
@@ -195,6 +198,22 @@ sql "DELETE FROM feedback WHERE seq = (SELECT min(seq) FROM feedback)"
 sql "DELETE FROM feedback; INSERT INTO feedback SELECT * FROM saved_fb"
 "$sw" audit verify "$url" >/dev/null 2>&1 || fail "restored feedback does not verify"
 rows=$(sql 'SELECT count(*) FROM decisions')
+
+# The workbench's decision page with --store: the decision is looked up in the
+# store, its record checked against its neighbours, and replayed; an altered record
+# is shown as altered.
+id=$(head -n 1 "$out/ack.b")
+code=$(curl -s -m 10 -o "$out/dec" -w '%{http_code}' "http://127.0.0.1:$port_b/v1/decisions/$id")
+[ "$code" = 200 ] || { cat "$out/dec"; fail "the decision page from the store answered $code"; }
+got=$(jq -r '"\(.record.decision_id) \(.chain.state) \(.chain.scope) \(.replay.state)"' "$out/dec")
+[ "$got" = "$id intact neighbours identical" ] || { cat "$out/dec"; fail "the decision page from the store: $got"; }
+code=$(curl -s -m 10 -o "$out/dec" -w '%{http_code}' "http://127.0.0.1:$port_b/v1/decisions/00000000-0000-4000-8000-000000000000")
+[ "$code" = 404 ] || fail "an unknown decision from the store answered $code"
+sql "CREATE TABLE saved_dec AS SELECT * FROM decisions"
+sql "UPDATE decisions SET record = replace(record, '\"client\":', '\"client\": ') WHERE decision_id = '$id'"
+curl -s -m 10 -o "$out/dec" "http://127.0.0.1:$port_b/v1/decisions/$id"
+[ "$(jq -r .chain.state "$out/dec")" = altered ] || { cat "$out/dec"; fail "an altered stored decision was not shown as altered"; }
+sql "DELETE FROM decisions; INSERT INTO decisions SELECT * FROM saved_dec"
 
 # a failed insert answers 503 with a JSON error, and nothing is acknowledged
 sql "ALTER TABLE decisions ADD CONSTRAINT no_more CHECK (seq <= $rows)"
