@@ -5,7 +5,7 @@
 #
 # Makes a throw-away cluster in a temporary directory (initdb as an unprivileged
 # user when run as root), serves it on a unix socket there with a random port,
-# then: store init, store migrate twice, eval --store for every example client,
+# then: store init, store migrate twice (and from schema version 1), eval --store for every example client,
 # audit verify (intact), replay (identical), and tampering through psql: an
 # altered record, a removed one, two swapped, the last removed (truncated, found
 # with --expect-head as in the file log); two serve --store instances, one killed
@@ -119,6 +119,30 @@ sql "DELETE FROM decisions WHERE seq = $n"
 "$sw" audit verify "$url" >/dev/null || fail "without --expect-head a shorter store is intact, as a file log"
 expect truncated "--expect-head $head"; restore
 "$sw" audit verify "$url" --expect-head "$head" >/dev/null || fail "restored store does not verify"
+
+# store migrate from schema version 1 (the tables as the first release made them,
+# holding its records): version 2 finds every decision by its id, and the chain
+# still verifies.
+sql "CREATE DATABASE v1"
+v1="postgresql://sw:secret@/v1?host=$tmp&port=$port"
+v1sql() { "$psql_bin" -X -q -t -A "postgresql://sw@/v1?host=$tmp&port=$port" -c "$1"; }
+v1sql "CREATE TABLE schema_version (version integer NOT NULL); INSERT INTO schema_version VALUES (1);
+  CREATE TABLE decisions (seq bigint PRIMARY KEY, hash text NOT NULL UNIQUE, prev text NOT NULL,
+    record text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+  CREATE TABLE feedback (id bigserial PRIMARY KEY, decision_hash text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(), body text NOT NULL);"
+"$psql_bin" -X -q "postgresql://sw@/postgres?host=$tmp&port=$port" \
+    -c "COPY (SELECT seq, hash, prev, record FROM decisions ORDER BY seq) TO STDOUT" |
+    "$psql_bin" -X -q "postgresql://sw@/v1?host=$tmp&port=$port" -c "COPY decisions (seq, hash, prev, record) FROM STDIN"
+[ "$(v1sql 'SELECT count(*) FROM decisions')" = "$n" ] || fail "the version 1 store was not filled"
+"$sw" store migrate "$v1" >"$out/migrate" 2>&1 || { cat "$out/migrate"; fail "store migrate from version 1"; }
+grep -q "1 to 2" "$out/migrate" || { cat "$out/migrate"; fail "migrate from version 1 said: $(cat "$out/migrate")"; }
+[ "$(v1sql 'SELECT max(version) FROM schema_version')" = 2 ] || fail "schema version after migrate"
+[ "$(v1sql 'SELECT count(*) FROM decisions WHERE decision_id IS NULL')" = 0 ] || fail "migrate left decisions without an id"
+[ "$(v1sql "SELECT decision_id FROM decisions WHERE seq = 1")" = client-0 ] || fail "migrate gave the wrong decision id"
+"$sw" audit verify "$v1" --expect-head "$head" >"$out/verify" 2>&1 || { cat "$out/verify"; fail "verify after migrate"; }
+"$sw" store migrate "$v1" >"$out/migrate" 2>&1 && grep -q "up to date; nothing changed" "$out/migrate" ||
+    { cat "$out/migrate"; fail "a second migrate changed something"; }
 
 # serve --store: two instances on one store, one killed with SIGKILL under load.
 # Every decision acknowledged (200 with a Stagewise-Decision-Id) must be in the
