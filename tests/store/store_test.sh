@@ -221,6 +221,13 @@ sql "DELETE FROM feedback WHERE seq = (SELECT min(seq) FROM feedback)"
 "$sw" audit verify "$url" >"$out/verify" 2>&1 && { cat "$out/verify"; fail "removed feedback verified"; }
 sql "DELETE FROM feedback; INSERT INTO feedback SELECT * FROM saved_fb"
 "$sw" audit verify "$url" >/dev/null 2>&1 || fail "restored feedback does not verify"
+# feedback whose insert fails answers 503 and records nothing
+sql "ALTER TABLE feedback ADD CONSTRAINT no_more_fb CHECK (seq <= 2)"
+code=$(curl -s -m 10 -o "$out/fb" -w '%{http_code}' --data-binary @"$out/feedback.json" \
+    "http://127.0.0.1:$port_b/cds-services/$svc/feedback")
+{ [ "$code" = 503 ] && grep -q feedback_not_recorded "$out/fb"; } || { cat "$out/fb"; fail "a failed feedback insert answered $code"; }
+[ "$(sql 'SELECT count(*) FROM feedback')" = 2 ] || fail "failed feedback left rows"
+sql "ALTER TABLE feedback DROP CONSTRAINT no_more_fb"
 rows=$(sql 'SELECT count(*) FROM decisions')
 
 # The workbench's decision page with --store: the decision is looked up in the
