@@ -467,7 +467,9 @@ typedef struct sw_eval_options {
 SW_API sw_status sw_result_new(const sw_ruleset *rules, sw_result **out);
 /* Evaluates one client into result (from sw_result_new for the same rules).
  * options NULL is {SW_RESULT_FULL, 1}, what sw_evaluate does. On an error the
- * result holds an empty report. */
+ * result holds an empty report. Only a full result with provenance can become a
+ * decision record (sw_record_render, the decision log and the store answer
+ * SW_ERR_ARG for any other), because replay reproduces the full result. */
 SW_API sw_status sw_evaluate_with(const sw_ruleset *rules, const sw_facts *facts,
                                   const sw_eval_options *options, sw_result *result);
 SW_API const sw_report *sw_result_report(const sw_result *result);

@@ -372,6 +372,8 @@ sw_status sw_record_build(const sw_ruleset *rules, const sw_facts *facts, const 
 {
     if (!rules || !facts || !result || !out || facts->prog != &rules->prog)
         return SW_ERR_ARG;
+    if (!sw_result_recordable(result))
+        return SW_ERR_ARG;   /* outputs only or no provenance: replay could not match it */
     head h;
     char id[65], ts[21], pseudo[12 + 65];
     sw_status st = identify(options, facts, &h, id, ts, pseudo);

@@ -23,6 +23,12 @@
  * (YAML only) SW_ERR_LIMIT. */
 sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out);
 
+/* 1 when the result is the full report with provenance (sw_evaluate, or
+ * sw_evaluate_with at SW_RESULT_FULL with provenance): only such a result may be
+ * made into a decision record, since replay reproduces the full result and checks
+ * its hash. */
+int sw_result_recordable(const sw_result *result);
+
 /* The result document as JSON: pretty (2-space indent) when pretty is non-zero,
  * else compact on a single line, as JSON lines wants. Ends with a newline. */
 sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out);

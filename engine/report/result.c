@@ -25,6 +25,7 @@ struct sw_result {
     sw_arena arena;
     sw_report report;
     const sw_ruleset *rules;   /* set by sw_result_new; NULL from sw_evaluate */
+    int recordable;            /* the full report with provenance: a decision record may be made */
 };
 
 #define STAGE_POLICY                                                                   \
@@ -659,7 +660,10 @@ static void clear(sw_result *res)
 {
     sw_arena_clear(&res->arena);
     memset(&res->report, 0, sizeof res->report);
+    res->recordable = 0;
 }
+
+int sw_result_recordable(const sw_result *result) { return result && result->recordable; }
 
 sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result **out)
 {
@@ -675,6 +679,7 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
         sw_result_free(res);
         return st;
     }
+    res->recordable = 1;
     *out = res;
     return SW_OK;
 }
@@ -695,13 +700,16 @@ sw_status sw_evaluate_with(const sw_ruleset *rules, const sw_facts *facts,
 {
     if (!rules || !facts || !result || facts->prog != &rules->prog || result->rules != rules)
         return SW_ERR_ARG;
-    if (options && options->level != SW_RESULT_FULL && options->level != SW_RESULT_OUTPUTS)
-        return SW_ERR_ARG;
     sw_eval_options full = {SW_RESULT_FULL, 1};
     clear(result);
-    sw_status st = fill(rules, facts, options ? options : &full, result);
+    if (options && options->level != SW_RESULT_FULL && options->level != SW_RESULT_OUTPUTS)
+        return SW_ERR_ARG;   /* the previous client's report is gone: nothing stale is read */
+    const sw_eval_options *o = options ? options : &full;
+    sw_status st = fill(rules, facts, o, result);
     if (st != SW_OK)
         clear(result);
+    else
+        result->recordable = o->level == SW_RESULT_FULL && o->provenance;
     return st;
 }
 

@@ -172,6 +172,20 @@ static void test_bad_arguments(void **state)
     assert_int_equal(sw_evaluate_with(rules, facts, &prov, res), SW_OK);
     assert_non_null(sw_result_report(res)->provenance.facts_sha256);
     assert_int_equal(strlen(sw_result_report(res)->provenance.facts_sha256), 64);
+    /* a decision record needs the full result with provenance: replay reproduces it */
+    char *record = NULL;
+    assert_int_equal(sw_record_render(rules, facts, res, NULL, &record, NULL), SW_ERR_ARG);
+    assert_null(record);
+    sw_eval_options noprov = {SW_RESULT_FULL, 0};
+    assert_int_equal(sw_evaluate_with(rules, facts, &noprov, res), SW_OK);
+    assert_int_equal(sw_record_render(rules, facts, res, NULL, &record, NULL), SW_ERR_ARG);
+    assert_int_equal(sw_evaluate_with(rules, facts, NULL, res), SW_OK);
+    assert_int_equal(sw_record_render(rules, facts, res, NULL, &record, NULL), SW_OK);
+    assert_non_null(record);
+    sw_free(record);
+    /* a failed evaluation leaves nothing to record */
+    assert_int_equal(sw_evaluate_with(rules, facts, &bad, res), SW_ERR_ARG);
+    assert_int_equal(sw_record_render(rules, facts, res, NULL, &record, NULL), SW_ERR_ARG);
     sw_result_free(res);
     sw_facts_free(facts);
     sw_ruleset_free(other);
