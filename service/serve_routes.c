@@ -87,6 +87,19 @@ sw_result *serve_evaluate(const serve_snapshot *snap, const sw_facts *facts, ser
     return NULL;
 }
 
+/* The decision store did not commit a decision: logs why and answers 503
+ * decision_not_recorded, saying what is withheld. */
+static void store_refused(serve_reply *reply, sw_status status, const sw_diagnostics *diags,
+                          const char *withheld)
+{
+    const sw_diagnostic *d = sw_diagnostics_count(diags) > 0 ? sw_diagnostics_at(diags, 0) : NULL;
+    fprintf(stderr, "stagewise serve: the decision store could not record a decision: %s\n",
+            d != NULL ? d->message : sw_status_text(status));
+    serve_reply_error(reply, 503, "decision_not_recorded",
+                      "the decision could not be recorded in the decision store, so %s; see "
+                      "the server's log", withheld);
+}
+
 /* --store: appends the decision to the decision store. Only a committed record is
  * acknowledged: anything else answers 503 decision_not_recorded. */
 static int store_decision(const serve_server *srv, const serve_snapshot *snap,
@@ -105,12 +118,7 @@ static int store_decision(const serve_server *srv, const serve_snapshot *snap,
     if (status == SW_OK) {
         snprintf(reply->decision_id, sizeof reply->decision_id, "%s", entry.decision_id);
     } else {
-        const sw_diagnostic *d = sw_diagnostics_count(diags) > 0 ? sw_diagnostics_at(diags, 0) : NULL;
-        fprintf(stderr, "stagewise serve: the decision store could not record a decision: %s\n",
-                d != NULL ? d->message : sw_status_text(status));
-        serve_reply_error(reply, 503, "decision_not_recorded",
-                          "the decision could not be recorded in the decision store, so it "
-                          "is not given out; see the server's log");
+        store_refused(reply, status, diags, "it is not given out");
     }
     sw_diagnostics_free(diags);
     return status == SW_OK ? 0 : -1;
@@ -453,12 +461,7 @@ static void store_cards(const serve_server *srv, const serve_snapshot *snap,
         } else if (status == SW_ERR_NOMEM) {
             serve_reply_nomem(reply);
         } else {
-            const sw_diagnostic *d = sw_diagnostics_count(diags) > 0 ? sw_diagnostics_at(diags, 0) : NULL;
-            fprintf(stderr, "stagewise serve: the decision store could not record a decision: %s\n",
-                    d != NULL ? d->message : sw_status_text(status));
-            serve_reply_error(reply, 503, "decision_not_recorded",
-                              "the decision could not be recorded in the decision store, so its "
-                              "cards are not given out; see the server's log");
+            store_refused(reply, status, diags, "its cards are not given out");
         }
         sw_diagnostics_free(diags);
     }

@@ -6,6 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Reallocates *items to want elements of size bytes (want * size checked by the
+ * caller) and records the new capacity; 0 when realloc fails, *items untouched. */
+static int regrow(void *items, size_t *cap, size_t want, size_t size)
+{
+    void *old;
+    memcpy(&old, items, sizeof old);
+    void *grown = realloc(old, want * size);
+    if (grown == NULL)
+        return 0;
+    memcpy(items, &grown, sizeof grown);
+    *cap = want;
+    return 1;
+}
+
 int sw_grow(void *items, size_t *cap, size_t n, size_t size, size_t first)
 {
     if (n < *cap)
@@ -19,14 +33,7 @@ int sw_grow(void *items, size_t *cap, size_t n, size_t size, size_t first)
         want = *cap * 2;
     if (size == 0 || want > SIZE_MAX / size)
         return 0;
-    void *old;
-    memcpy(&old, items, sizeof old);
-    void *grown = realloc(old, want * size);
-    if (grown == NULL)
-        return 0;
-    memcpy(items, &grown, sizeof grown);
-    *cap = want;
-    return 1;
+    return regrow(items, cap, want, size);
 }
 
 int sw_grow_to(void *items, size_t *cap, size_t need, size_t size, size_t first, size_t max)
@@ -42,14 +49,7 @@ int sw_grow_to(void *items, size_t *cap, size_t need, size_t size, size_t first,
         want = max;   /* doubling would pass max (need <= max) */
     if (want > SIZE_MAX / size)
         return 0;
-    void *old;
-    memcpy(&old, items, sizeof old);
-    void *grown = realloc(old, want * size);
-    if (grown == NULL)
-        return 0;
-    memcpy(items, &grown, sizeof grown);
-    *cap = want;
-    return 1;
+    return regrow(items, cap, want, size);
 }
 
 int sw_grow32(void *items, uint32_t *cap, uint32_t n, size_t size, uint32_t first)
