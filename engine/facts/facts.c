@@ -20,6 +20,8 @@
  * the stream goes on with the next.
  *
  * The setters check values with the same functions, so they say the same things.
+ * sw_facts_merge joins a second source of one client's facts (FHIR) to a first
+ * (the facts document): the first wins a conflict, which is told (F114).
  *
  * Stage facts/ - one client's facts in the program's slots.
  * May use: util/, lang/, compile/. (tests/layout checks it.)

@@ -12,8 +12,13 @@
  * (dataAbsentReason) or does not fit the fact (a wrong unit, out of range, a code
  * not in the map), the fact stays unknown and a warning names the resource, its
  * id and the JSON path: nothing is guessed and no older resource stands in.
+ * A medication's drug named by medicationReference is the code of the Medication
+ * it resolves to (contained "#id", the Bundle entry with that fullUrl, or
+ * "Medication/id"); one that does not resolve may be any drug, so when it is the
+ * latest its facts stay unknown. Where each value was read is kept in
+ * facts->origin, for sw_facts_merge to name when a facts document disagrees.
  *
- * Codes F101..F112 (docs/errors.md). Only F101 (not a FHIR input) fails the call;
+ * Codes F101..F113 (docs/errors.md). Only F101 (not a FHIR input) fails the call;
  * the others leave the facts usable. Reentrant: all state is in one call's fhir_run.
  */
 #include <math.h>
