@@ -12,6 +12,8 @@
  * With --fhir FILE, one client's facts come from a FHIR R4 Bundle or CDS Hooks
  * request through the rule set's fhir mappings (sw_facts_from_fhir); what did not
  * fit a mapping is told on standard error and the client is still evaluated.
+ * With one -f FACTS and one --fhir FILE, the two are one client: the facts
+ * document merged with what the FHIR input gives (sw_facts_merge, eval_merged).
  *
  * With -j N the clients are evaluated and rendered on N worker threads
  * (eval_batch.c) while this thread reads the stream; the results come back in input
@@ -59,6 +61,7 @@ static const cli_option eval_options[] = {
 const char cli_eval_help[] =
     "Usage: stagewise eval RULES... -f FACTS [-f FACTS]... [--format FORMAT] [-j N]\n"
     "       stagewise eval RULES... --fhir FILE [--assessed-on DATE] [--format FORMAT]\n"
+    "       stagewise eval RULES... -f FACTS --fhir FILE [--format FORMAT]\n"
     "\n"
     "Evaluates each client in FACTS against the rule set and prints the result:\n"
     "recommended interventions, advice, challenges, risks, the stage verdict and data\n"
@@ -79,7 +82,10 @@ const char cli_eval_help[] =
     "                       a CDS Hooks request with prefetch, mapped by the rules'\n"
     "                       fhir declarations; what does not fit is told on standard\n"
     "                       error and its fact stays unknown; may be given more than\n"
-    "                       once (one client each)\n"
+    "                       once (one client each); with one -f FACTS, the two are\n"
+    "                       one client: a fact the document does not give is taken\n"
+    "                       from FHIR, and where they disagree the document's value\n"
+    "                       is used and the conflict told on standard error\n"
     "      --assessed-on DATE  with --fhir: the assessment date, YYYY-MM-DD, that\n"
     "                       look-back windows count from (default: today, UTC)\n"
     "      --format FORMAT  how results are printed:\n"
@@ -437,6 +443,20 @@ static int read_one_input(eval_state *st, const char *path, const char *name, co
     return READ_INPUT_FATAL;
 }
 
+/* Evaluates one client read apart from a stream (takes facts over). */
+static int eval_client(eval_state *st, sw_facts *facts)
+{
+    if (st->batch == NULL) {
+        out_document(&st->out);
+        int code = evaluate_one(st, facts);
+        sw_facts_free(facts);
+        return code;
+    }
+    int code = eval_batch_add(st->batch, facts); /* takes facts over */
+    int flushed = eval_batch_flush(st->batch, code != CLI_EXIT_OK);
+    return code != CLI_EXIT_OK ? code : flushed;
+}
+
 /* Reads one FHIR input (one client) and evaluates it. */
 static int eval_fhir(eval_state *st, const char *path, const char *assessed_on,
                      sw_diagnostics *diags)
@@ -461,15 +481,65 @@ static int eval_fhir(eval_state *st, const char *path, const char *assessed_on,
         fprintf(stderr, "%s: not evaluated\n", name);
         return CLI_EXIT_OK;
     }
-    if (st->batch == NULL) {
-        out_document(&st->out);
-        code = evaluate_one(st, facts);
+    return eval_client(st, facts);
+}
+
+/* -f FACTS --fhir FILE: one client, its facts document merged with what the FHIR
+ * input gives (sw_facts_merge). A fact known in one source only is taken from it;
+ * when both know it and disagree, the document's value is evaluated and recorded
+ * and the conflict is told on standard error (F114). FHIR's look-back windows
+ * count from the document's assessed_on, else from today. */
+static int eval_merged(eval_state *st, const char *facts_path, const char *fhir_path,
+                       const char *today, sw_diagnostics *diags)
+{
+    const char *name = cli_input_name(facts_path);
+    cli_input input;
+    int read = read_one_input(st, facts_path, name, "facts input", "", &input);
+    if (read != READ_INPUT_OK)
+        return read == READ_INPUT_FATAL ? CLI_EXIT_INTERNAL : CLI_EXIT_OK;
+    sw_facts *facts = NULL;
+    sw_diagnostics_clear(diags);
+    sw_status status = sw_facts_parse(st->rules, name, input.data, input.len, &facts, diags);
+    cli_input_free(&input);
+    int code = cli_print_diagnostics(diags);
+    if (code == CLI_EXIT_OK && status != SW_OK && status != SW_ERR_FACTS && status != SW_ERR_LIMIT)
+        code = cli_fail_status(status, "reading facts");
+    if (code != CLI_EXIT_OK || status != SW_OK) {
         sw_facts_free(facts);
+        if (code == CLI_EXIT_OK) {
+            st->facts_errors = 1;
+            fprintf(stderr, "%s: not evaluated\n", name);
+        }
         return code;
     }
-    code = eval_batch_add(st->batch, facts); /* takes facts over */
-    int flushed = eval_batch_flush(st->batch, code != CLI_EXIT_OK);
-    return code != CLI_EXIT_OK ? code : flushed;
+    char date[11];
+    const char *assessed_on = sw_facts_assessed_on(facts, date) ? date : today;
+    const char *fhir_name = cli_input_name(fhir_path);
+    read = read_one_input(st, fhir_path, fhir_name, "FHIR input", "", &input);
+    if (read != READ_INPUT_OK) {
+        sw_facts_free(facts);
+        return read == READ_INPUT_FATAL ? CLI_EXIT_INTERNAL : CLI_EXIT_OK;
+    }
+    sw_facts *fhir = NULL;
+    sw_diagnostics_clear(diags);
+    status = sw_facts_from_fhir(st->rules, fhir_name, input.data, input.len, assessed_on, &fhir,
+                                diags);
+    cli_input_free(&input);
+    if (status == SW_OK)
+        status = sw_facts_merge(facts, fhir, diags);
+    sw_facts_free(fhir);
+    code = cli_print_diagnostics(diags);
+    if (code != CLI_EXIT_OK || (status != SW_OK && status != SW_ERR_FACTS)) {
+        sw_facts_free(facts);
+        return code != CLI_EXIT_OK ? code : cli_fail_status(status, "reading FHIR");
+    }
+    if (status == SW_ERR_FACTS) {
+        sw_facts_free(facts);
+        st->facts_errors = 1;
+        fprintf(stderr, "%s: not evaluated\n", fhir_name);
+        return CLI_EXIT_OK;
+    }
+    return eval_client(st, facts);
 }
 
 /* Reads one facts input and evaluates its clients. */
@@ -616,6 +686,10 @@ static int run(const char *const *rule_paths, size_t nrules, const char *const *
     st.log = log;
     st.out.format = format;
     code = start_batch(&st, jobs);
+    if (nfacts == 1 && nfhir == 1 && code == CLI_EXIT_OK) {
+        code = eval_merged(&st, facts_paths[0], fhir_paths[0], assessed_on, diags);
+        nfacts = nfhir = 0;
+    }
     for (size_t i = 0; i < nfacts && code == CLI_EXIT_OK && !st.out.failed; i++)
         code = eval_input(&st, facts_paths[i], diags);
     for (size_t i = 0; i < nfhir && code == CLI_EXIT_OK && !st.out.failed; i++)
@@ -782,6 +856,17 @@ int cli_cmd_eval(int argc, char **argv)
     if (nfacts == 0 && nfhir == 0) {
         code = cli_usage_error("eval", "no facts given (use -f FILE, or -f - for "
                                        "standard input, or --fhir FILE)");
+        goto done;
+    }
+    if (nfacts > 0 && nfhir > 0 && (nfacts > 1 || nfhir > 1)) {
+        code = cli_usage_error("eval", "-f with --fhir merges one client's facts document "
+                                       "with its FHIR record: give one of each");
+        goto done;
+    }
+    if (assessed_on && nfacts > 0 && nfhir > 0) {
+        code = cli_usage_error("eval", "with -f and --fhir, the facts document's assessed_on "
+                                       "is the assessment date (--assessed-on is for --fhir "
+                                       "alone)");
         goto done;
     }
     if (assessed_on && nfhir == 0) {

@@ -251,12 +251,28 @@ SW_API void sw_facts_reset(sw_facts *facts);
 SW_API sw_status sw_facts_from_fhir(const sw_ruleset *rules, const char *name, const char *data,
                                     size_t len, const char *assessed_on, sw_facts **out,
                                     sw_diagnostics *diags);
+/* Merges a second source of one client's facts into dst, both made with the same
+ * rule set: dst is what the assessment tool asserts (a facts document), src what
+ * the record holds (sw_facts_from_fhir). A fact known in only one of them takes
+ * that value; an unknown fact in src never changes dst. When both know a fact and
+ * disagree, dst's value stays and a warning F114 names the fact, both values and,
+ * for a value read from FHIR, the resource id and JSON path (field, line, column);
+ * nothing is chosen silently. dst takes src's client and assessment date only
+ * when it has none. SW_OK (conflicts are warnings), SW_ERR_ARG for NULL, the same
+ * object or facts of different rule sets, SW_ERR_NOMEM (dst may then be part
+ * merged). */
+SW_API sw_status sw_facts_merge(sw_facts *dst, const sw_facts *src, sw_diagnostics *diags);
+/* The assessment date given with the facts, written "YYYY-MM-DD" to date: 1, or
+ * 0 when there is none. */
+SW_API int sw_facts_assessed_on(const sw_facts *facts, char date[11]);
 /* The FHIR searches that fetch what the mappings read, as CDS Hooks prefetch
  * templates: one per resource type mapped (0 to 5). For index i, *key is the
  * prefetch key ("observations", "questionnaireResponses", "conditions",
  * "medicationStatements", "medicationRequests"; static storage) and
  * *query the search, e.g. "Observation?patient={{context.patientId}}&code=
- * http://loinc.org|44261-6,...", a buffer the caller frees with sw_free. */
+ * http://loinc.org|44261-6,...", a buffer the caller frees with sw_free; the
+ * medication searches add _include=...:medication, so that a medicationReference
+ * can be resolved. */
 SW_API size_t sw_fhir_prefetch_count(const sw_ruleset *rules);
 SW_API sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **key,
                                   char **query);

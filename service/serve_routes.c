@@ -327,6 +327,60 @@ static int has_fhir(const sw_jnode *root)
     return 0;
 }
 
+/* Today's date (UTC), YYYY-MM-DD. */
+static void today_utc(char date[11])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, 11, "%Y-%m-%d", &tm);
+}
+
+/* A request with both its client document and FHIR prefetch: the FHIR facts,
+ * assessed on the document's assessed_on (else today), merged into the
+ * document's (sw_facts_merge). A fact only one source knows is taken from it;
+ * where both know it and disagree the document's value (what the assessment
+ * tool asserts now) is evaluated and recorded, and the conflict goes to mapping
+ * (F114) with the mapping's own problems. The document inside prefetch is read
+ * as null here, so the FHIR reader does not call it a stray resource; every
+ * other byte stays in place, so positions are the body's. 0, or -1 with the
+ * reply set. */
+static int cds_merge_fhir(const serve_snapshot *snap, const serve_call *call,
+                          const sw_jnode *doc, int doc_in_prefetch, sw_facts *facts,
+                          sw_diagnostics *mapping, serve_reply *reply)
+{
+    if (sw_fhir_prefetch_count(snap->rules) == 0)
+        return 0; /* the rule set reads nothing from FHIR */
+    char date[11];
+    if (!sw_facts_assessed_on(facts, date))
+        today_utc(date);
+    char *body = malloc(call->len + 1);
+    if (body == NULL) {
+        serve_reply_nomem(reply);
+        return -1;
+    }
+    memcpy(body, call->body, call->len);
+    body[call->len] = '\0';
+    if (doc_in_prefetch && doc->end - doc->start >= 4) {
+        memcpy(body + doc->start, "null", 4);
+        for (size_t i = doc->start + 4; i < doc->end; i++)
+            if (body[i] != '\n')
+                body[i] = ' ';
+    }
+    sw_facts *fhir = NULL;
+    sw_status status = sw_facts_from_fhir(snap->rules, "request", body, call->len, date, &fhir,
+                                          mapping);
+    if (status == SW_OK)
+        status = sw_facts_merge(facts, fhir, mapping);
+    sw_facts_free(fhir);
+    free(body);
+    if (status != SW_OK) {
+        facts_problem(reply, status, mapping, call->body, call->len);
+        return -1;
+    }
+    return 0;
+}
+
 /* The facts of a request's FHIR prefetch, by the rules' mappings, assessed today
  * (UTC); what did not fit goes to mapping. NULL with the reply set on a problem. */
 static sw_facts *cds_fhir_facts(const serve_snapshot *snap, const serve_call *call,
@@ -339,10 +393,7 @@ static sw_facts *cds_fhir_facts(const serve_snapshot *snap, const serve_call *ca
         return NULL;
     }
     char today[11];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    today_utc(today);
     sw_facts *facts = NULL;
     sw_status status = sw_facts_from_fhir(snap->rules, "request", call->body, call->len, today,
                                           &facts, mapping);
@@ -354,8 +405,8 @@ static sw_facts *cds_fhir_facts(const serve_snapshot *snap, const serve_call *ca
     return facts;
 }
 
-/* The facts of a CDS Hooks request: its own client document, else its FHIR
- * prefetch. NULL with the reply set on a problem. */
+/* The facts of a CDS Hooks request: its own client document, its FHIR prefetch,
+ * or both merged (cds_merge_fhir). NULL with the reply set on a problem. */
 static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
                            const sw_jnode *root, sw_diagnostics *mapping, serve_reply *reply)
 {
@@ -380,6 +431,12 @@ static sw_facts *cds_facts(const serve_snapshot *snap, const serve_call *call,
     }
     sw_facts *facts = serve_read_facts(snap, "request", text, len, call->body, call->len, reply);
     free(text);
+    const sw_jnode *in_prefetch = sw_jget(sw_jget(root, "prefetch"), SERVE_CDS_FACTS_KEY);
+    if (facts != NULL && has_fhir(root) &&
+        cds_merge_fhir(snap, call, doc, doc == in_prefetch, facts, mapping, reply) != 0) {
+        sw_facts_free(facts);
+        return NULL;
+    }
     const char *patient = sw_jstr(sw_jget(sw_jget(root, "context"), "patientId"));
     if (facts != NULL && sw_facts_client(facts) == NULL && patient != NULL &&
         sw_facts_set_client(facts, patient) != SW_OK) {

@@ -20,6 +20,8 @@
  * the stream goes on with the next.
  *
  * The setters check values with the same functions, so they say the same things.
+ * sw_facts_merge joins a second source of one client's facts (FHIR) to a first
+ * (the facts document): the first wins a conflict, which is told (F114).
  *
  * Stage facts/ - one client's facts in the program's slots.
  * May use: util/, lang/, compile/. (tests/layout checks it.)
@@ -99,6 +101,7 @@ void sw_facts_reset(sw_facts *f)
     f->client = NULL;
     f->has_assessed_on = 0;
     f->assessed_on = 0;
+    f->origin = NULL;
 }
 
 static int blank_text(const char *text, size_t len);
@@ -123,6 +126,123 @@ sw_status sw_facts_set_client(sw_facts *f, const char *client_id)
 }
 
 const char *sw_facts_client(const sw_facts *f) { return f ? f->client : NULL; }
+
+int sw_facts_assessed_on(const sw_facts *f, char date[11])
+{
+    if (!f || !date || !f->has_assessed_on)
+        return 0;
+    sw_date_format(f->assessed_on, date);
+    return 1;
+}
+
+/* ==== Merging two sources of one client's facts ============================== */
+
+static int same_known_value(const sw_type *t, const sw_value *a, const sw_value *b)
+{
+    switch (t->kind) {
+    case SW_T_NUMBER:
+        return a->u.n == b->u.n;
+    case SW_T_TEXT:
+        return strcmp(a->u.s, b->u.s) == 0;
+    case SW_T_SET:
+        return a->u.bits == b->u.bits;
+    default:
+        return a->u.i == b->u.i;
+    }
+}
+
+static sw_status copy_origin(sw_facts *dst, uint32_t slot, const sw_fact_origin *o)
+{
+    if (!dst->origin)
+        dst->origin = sw_arena_array(&dst->arena, dst->prog->nbase ? dst->prog->nbase : 1,
+                                     sizeof *dst->origin);
+    if (!dst->origin)
+        return SW_ERR_NOMEM;
+    sw_fact_origin *to = &dst->origin[slot];
+    *to = *o;
+    to->resource = sw_arena_strdup(&dst->arena, o->resource);
+    to->path = o->path ? sw_arena_strdup(&dst->arena, o->path) : NULL;
+    to->file = o->file ? sw_arena_strdup(&dst->arena, o->file) : NULL;
+    to->source_line = o->source_line ? sw_arena_strdup(&dst->arena, o->source_line) : NULL;
+    if (!to->resource || (o->path && !to->path) || (o->file && !to->file) ||
+        (o->source_line && !to->source_line))
+        return SW_ERR_NOMEM;
+    return SW_OK;
+}
+
+/* A conflict: dst's value stays, and a warning names both values and where the
+ * other was read (F114, docs/errors.md). */
+static sw_status report_conflict(const sw_facts *dst, const sw_fact_def *fd, const sw_value *mine,
+                                 const sw_value *theirs, const sw_fact_origin *o,
+                                 sw_diagnostics *diags)
+{
+    if (!diags)
+        return SW_OK;
+    sw_buf a = SW_BUF_INIT, b = SW_BUF_INIT, field = SW_BUF_INIT;
+    sw_value_format(dst->prog, &fd->type, *mine, &a);
+    sw_value_format(dst->prog, &fd->type, *theirs, &b);
+    sw_buf_printf(&field, "facts.%s", fd->name);
+    int ok = !a.failed && !b.failed && !field.failed;
+    if (ok && o)
+        ok = sw_diag_add_at(diags, SW_SEV_WARNING, "F114", o->file, o->line, o->column,
+                            o->source_line, o->path, "correct the record or the assessment; "
+                            "the assessment's value is the one evaluated and recorded",
+                            "'%s' is %s in the facts document but %s in %s; the facts "
+                            "document's value, %s, is used (at %s)", fd->name, a.data, b.data,
+                            o->resource, a.data, o->path ? o->path : "?");
+    else if (ok)
+        ok = sw_diag_add_at(diags, SW_SEV_WARNING, "F114", NULL, 0, 0, NULL, field.data,
+                            "correct one of the two sources",
+                            "'%s' is %s in the facts document but %s in the other source; the "
+                            "facts document's value, %s, is used", fd->name, a.data, b.data,
+                            a.data);
+    sw_buf_free(&a);
+    sw_buf_free(&b);
+    sw_buf_free(&field);
+    return ok || !sw_diag_nomem(diags) ? SW_OK : SW_ERR_NOMEM;
+}
+
+sw_status sw_facts_merge(sw_facts *dst, const sw_facts *src, sw_diagnostics *diags)
+{
+    if (!dst || !src || dst->prog != src->prog || dst == src)
+        return SW_ERR_ARG;
+    const sw_program *p = dst->prog;
+    if (!dst->client && src->client) {
+        dst->client = sw_arena_strdup(&dst->arena, src->client);
+        if (!dst->client)
+            return SW_ERR_NOMEM;
+    }
+    if (!dst->has_assessed_on && src->has_assessed_on) {
+        dst->assessed_on = src->assessed_on;
+        dst->has_assessed_on = 1;
+    }
+    for (uint32_t i = 0; i < p->nbase; i++) {
+        const sw_fact_def *fd = &p->facts[i];
+        const sw_value *theirs = &src->values[fd->slot];
+        sw_value *mine = &dst->values[fd->slot];
+        const sw_fact_origin *o = src->origin && src->origin[fd->slot].resource
+                                      ? &src->origin[fd->slot] : NULL;
+        if (!theirs->known)
+            continue;   /* unknown in src never overrides, nor clears, dst */
+        if (!mine->known) {
+            sw_value v = *theirs;
+            if (fd->type.kind == SW_T_TEXT) {
+                v.u.s = sw_arena_strdup(&dst->arena, theirs->u.s);
+                if (!v.u.s)
+                    return SW_ERR_NOMEM;
+            }
+            if (o && copy_origin(dst, fd->slot, o) != SW_OK)
+                return SW_ERR_NOMEM;
+            *mine = v;
+            continue;
+        }
+        if (same_known_value(&fd->type, mine, theirs))
+            continue;
+        if (report_conflict(dst, fd, mine, theirs, o, diags) != SW_OK)
+            return SW_ERR_NOMEM;
+    }
+    return SW_OK;
+}
 
 void sw_facts_canonical(const sw_facts *f, sw_buf *out)
 {

@@ -12,6 +12,16 @@
 #include "util/buf.h"
 #include "compile/program.h"
 
+/* Where a value read from FHIR came from (sw_facts_from_fhir), so that a merge
+ * can name it when another source disagrees (sw_facts_merge). */
+typedef struct sw_fact_origin {
+    const char *resource;    /* "Observation/phq9-a"; NULL: the slot has no origin */
+    const char *path;        /* the JSON path of the value read */
+    const char *file;        /* the input's name */
+    unsigned line, column;
+    const char *source_line; /* or NULL */
+} sw_fact_origin;
+
 struct sw_facts {
     const sw_program *prog;
     sw_arena arena;          /* text values, client id */
@@ -21,6 +31,7 @@ struct sw_facts {
     uint8_t has_assessed_on;
     const char *source_name; /* file the facts came from, for diagnostics */
     unsigned line;           /* where the document starts, 1-based */
+    sw_fact_origin *origin;  /* per base slot (in arena), or NULL: FHIR origins */
 };
 
 /* Canonical text of the facts (assessment date and every base fact by slot), the

@@ -12,8 +12,13 @@
  * (dataAbsentReason) or does not fit the fact (a wrong unit, out of range, a code
  * not in the map), the fact stays unknown and a warning names the resource, its
  * id and the JSON path: nothing is guessed and no older resource stands in.
+ * A medication's drug named by medicationReference is the code of the Medication
+ * it resolves to (contained "#id", the Bundle entry with that fullUrl, or
+ * "Medication/id"); one that does not resolve may be any drug, so when it is the
+ * latest its facts stay unknown. Where each value was read is kept in
+ * facts->origin, for sw_facts_merge to name when a facts document disagrees.
  *
- * Codes F101..F112 (docs/errors.md). Only F101 (not a FHIR input) fails the call;
+ * Codes F101..F113 (docs/errors.md). Only F101 (not a FHIR input) fails the call;
  * the others leave the facts usable. Reentrant: all state is in one call's fhir_run.
  */
 #include <math.h>
@@ -29,6 +34,7 @@
 #include "util/buf.h"
 #include "util/grow.h"
 #include "util/jsonread.h"
+#include "util/text.h"
 
 /* A resource found in the document, with the path that leads to it. */
 typedef struct found {
@@ -36,7 +42,14 @@ typedef struct found {
     const char *type;         /* resourceType */
     const char *id;           /* "?" when it has none */
     const char *path;         /* "entry[2].resource", "prefetch.phq9.entry[0].resource" */
+    const char *fullurl;      /* its Bundle entry's fullUrl, or NULL */
     int read;                 /* some mapping reads its code */
+    /* a MedicationStatement or MedicationRequest: its drug's CodeableConcept,
+     * medicationCodeableConcept or the code of the Medication its
+     * medicationReference names (med_state 1); -1 when the reference cannot be
+     * read (told once, at med_path); 0 before it is looked at */
+    int med_state;
+    const sw_jnode *med;
 } found;
 
 /* A resource that may give a fact its value. */
@@ -46,6 +59,7 @@ typedef struct cand {
     const sw_jnode *holder;   /* what holds value[x]: the resource, a component, an answer */
     const char *hpath;        /* its path */
     int64_t when;             /* milliseconds since 1970-01-01T00:00Z */
+    int unresolved;           /* a medication whose drug cannot be read */
 } cand;
 
 typedef struct fhir_run {
@@ -209,7 +223,7 @@ int sw_fhir_read_when(const char *s, int32_t *day, int64_t *when)
 
 /* ---- gathering the resources ---- */
 
-static void add_resource(fhir_run *r, const sw_jnode *node, const char *path)
+static void add_resource(fhir_run *r, const sw_jnode *node, const char *path, const char *fullurl)
 {
     const char *type = str_of(node, "resourceType");
     const char *id = str_of(node, "id");
@@ -228,10 +242,14 @@ static void add_resource(fhir_run *r, const sw_jnode *node, const char *path)
     f->type = type;
     f->id = id;
     f->path = path;
+    f->fullurl = fullurl;
     f->read = 0;
+    f->med_state = 0;
+    f->med = NULL;
 }
 
-static void gather(fhir_run *r, const sw_jnode *node, const char *path, int depth)
+static void gather(fhir_run *r, const sw_jnode *node, const char *path, const char *fullurl,
+                   int depth)
 {
     const char *type = node->type == SW_JOBJECT ? str_of(node, "resourceType") : NULL;
     if (!type) {
@@ -240,7 +258,7 @@ static void gather(fhir_run *r, const sw_jnode *node, const char *path, int dept
         return;
     }
     if (strcmp(type, "Bundle") != 0) {
-        add_resource(r, node, path);
+        add_resource(r, node, path, fullurl);
         return;
     }
     const sw_jnode *entries = sw_jget(node, "entry");
@@ -262,7 +280,7 @@ static void gather(fhir_run *r, const sw_jnode *node, const char *path, int dept
             say(r, SW_SEV_WARNING, "F102", e, epath, NULL, "%s has no resource; ignored", epath);
             continue;
         }
-        gather(r, res, path_join(r, epath, "resource"), depth + 1);
+        gather(r, res, path_join(r, epath, "resource"), str_of(e, "fullUrl"), depth + 1);
     }
 }
 
@@ -299,10 +317,84 @@ static const char *status_code(const sw_jnode *concept, const char *system)
     return NULL;
 }
 
-/* The coded medication or condition of a presence resource. */
-static const sw_jnode *presence_concept(const sw_jnode *res, int resource)
+/* The Medication a medicationReference names: "#id" one contained in the
+ * resource; else the gathered Medication whose Bundle entry has that fullUrl, or
+ * "Medication/id" the one with that id. NULL when there is none: no other form
+ * (a versioned or another server's URL) is guessed at. */
+static const sw_jnode *medication_named(const fhir_run *r, const found *f, const char *ref)
 {
-    return sw_jget(res, resource == SW_FHIR_CONDITION ? "code" : "medicationCodeableConcept");
+    if (ref[0] == '#') {
+        const sw_jnode *contained = sw_jget(f->node, "contained");
+        for (const sw_jnode *c = contained && contained->type == SW_JARRAY ? contained->first : NULL;
+             c; c = c->next) {
+            const char *type = str_of(c, "resourceType"), *id = str_of(c, "id");
+            if (type && id && strcmp(type, "Medication") == 0 && strcmp(id, ref + 1) == 0)
+                return c;
+        }
+        return NULL;
+    }
+    int relative = strncmp(ref, "Medication/", 11) == 0;
+    for (size_t i = 0; i < r->nres; i++) {
+        const found *m = &r->res[i];
+        if (strcmp(m->type, "Medication") != 0)
+            continue;
+        if (m->fullurl && strcmp(m->fullurl, ref) == 0)
+            return m->node;
+        if (relative && strcmp(m->id, "?") != 0 && strcmp(m->id, ref + 11) == 0)
+            return m->node;
+    }
+    return NULL;
+}
+
+/* The coded condition or drug of a presence resource, or NULL. A medication's
+ * drug is its medicationCodeableConcept, else the code of the Medication its
+ * medicationReference names; when that cannot be read, a warning (once per
+ * resource) says why and f->med_state becomes -1: the drug is never guessed. */
+static const sw_jnode *presence_concept(fhir_run *r, found *f, int resource)
+{
+    if (resource == SW_FHIR_CONDITION)
+        return sw_jget(f->node, "code");
+    if (f->med_state)
+        return f->med;
+    f->med_state = -1;
+    const sw_jnode *concept = sw_jget(f->node, "medicationCodeableConcept");
+    const sw_jnode *ref = sw_jget(f->node, "medicationReference");
+    if (concept || !ref) {
+        f->med_state = concept ? 1 : -1;
+        f->med = concept;
+        if (!concept)
+            say(r, SW_SEV_WARNING, "F113", f->node, f->path,
+                "a MedicationStatement or MedicationRequest names its drug in medication[x]",
+                "%s/%s has neither medicationCodeableConcept nor medicationReference; "
+                "no medication fact is taken from it", f->type, f->id);
+        return concept;
+    }
+    const char *rpath = path_join(r, f->path, "medicationReference");
+    const char *target = str_of(ref, "reference");
+    const sw_jnode *med = target ? medication_named(r, f, target) : NULL;
+    const sw_jnode *code = sw_jget(med, "code");
+    if (code) {
+        f->med_state = 1;
+        f->med = code;
+        return code;
+    }
+    const char *hint = "send the Medication with the request: in the Bundle (a search with "
+                       "_include=MedicationRequest:medication or "
+                       "_include=MedicationStatement:medication) or contained in the resource";
+    if (!target)
+        say(r, SW_SEV_WARNING, "F113", ref, rpath, hint,
+            "%s/%s: its medicationReference has no reference; the drug cannot be read and "
+            "no medication fact is taken from it", f->type, f->id);
+    else if (!med)
+        say(r, SW_SEV_WARNING, "F113", sw_jget(ref, "reference"), path_join(r, rpath, "reference"),
+            hint, "%s/%s: its medicationReference '%s' names no Medication in the input; the "
+            "drug cannot be read and no medication fact is taken from it", f->type, f->id, target);
+    else
+        say(r, SW_SEV_WARNING, "F113", sw_jget(ref, "reference"), path_join(r, rpath, "reference"),
+            "a Medication names its drug in code", "%s/%s: the Medication '%s' it refers to has "
+            "no code; the drug cannot be read and no medication fact is taken from it", f->type,
+            f->id, target);
+    return NULL;
 }
 
 static int reads_code(const sw_fhir_source *src, const sw_jnode *concept)
@@ -461,19 +553,46 @@ static const sw_jnode *date_of(const sw_jnode *res, int resource, const char **n
     return d;
 }
 
-/* Whether a resource is one this mapping reads; sets *c when it is also usable. */
+static int usable(fhir_run *r, const sw_fhir_source *src, const sw_fact_def *fact,
+                  const found *f, cand *c);
+
+/* Whether a resource is one this mapping reads; sets *c when it is also usable.
+ * A medication whose drug cannot be read may be any drug: it is a candidate for
+ * every mapping of its resource type, weighed by its status and date without a
+ * word (its warning was given once), so that when it is the latest the fact
+ * stays unknown rather than taken from an older resource. */
 static int candidate(fhir_run *r, const sw_fhir_source *src, const sw_fact_def *fact,
-                     const found *f, cand *c)
+                     found *f, cand *c)
+{
+    if (src->resource >= SW_FHIR__RESOURCES || strcmp(f->type, resource_names[src->resource]) != 0)
+        return 0;
+    int unresolved = 0;
+    if (src->resource >= SW_FHIR_CONDITION) {
+        const sw_jnode *concept = presence_concept(r, f, src->resource);
+        if (!concept && f->med_state == -1)
+            unresolved = 1;
+        else if (!reads_code(src, concept))
+            return 0;
+        f->read = 1;
+    }
+    sw_diagnostics *diags = r->diags;
+    if (unresolved)
+        r->diags = NULL;
+    int ok = usable(r, src, fact, f, c);
+    r->diags = diags;
+    c->unresolved = unresolved;
+    return ok;
+}
+
+/* Whether a resource this mapping reads is usable: not withdrawn, dated within
+ * the window, with the component or item mapped. */
+static int usable(fhir_run *r, const sw_fhir_source *src, const sw_fact_def *fact,
+                  const found *f, cand *c)
 {
     int qr = src->resource == SW_FHIR_QUESTIONNAIRE_RESPONSE;
     int presence = src->resource >= SW_FHIR_CONDITION;
     const sw_jnode *res = f->node;
-    if (src->resource >= SW_FHIR__RESOURCES || strcmp(f->type, resource_names[src->resource]) != 0)
-        return 0;
     if (presence) {
-        if (!reads_code(src, presence_concept(res, src->resource)))
-            return 0;
-        ((found *)f)->read = 1;
         const char *what;
         const sw_jnode *at;
         const char *why = presence_set_aside(res, src->resource, &what, &at);
@@ -571,6 +690,8 @@ typedef struct reading {
     const sw_fact_def *fact;
     const cand *c;
     int quiet;                /* comparing a tie: no diagnostics */
+    const char *vpath;        /* read: the JSON path of the value, */
+    const sw_jnode *vnode;    /* and its node */
 } reading;
 
 static void bad(reading *g, const char *code, const sw_jnode *at, const char *field,
@@ -671,6 +792,8 @@ static int read_number(reading *g, const sw_jnode *v, const char *vpath, sw_valu
         out->u.n = x;
     }
     out->known = 1;
+    g->vpath = npath;
+    g->vnode = num;
     return 1;
 }
 
@@ -736,6 +859,8 @@ static int read_value(reading *g, sw_value *out)
             return 0;
         }
         *out = g->src->presence[p];
+        g->vpath = path_join(g->r, c->hpath, "%s", what);
+        g->vnode = at ? at : holder;
         return 1;
     }
     const sw_jnode *absent = sw_jget(holder, "dataAbsentReason");
@@ -771,6 +896,8 @@ static int read_value(reading *g, sw_value *out)
         return 0;
     }
     const char *vpath = path_join(g->r, hpath, "%s", v->key);
+    g->vpath = vpath;
+    g->vnode = v;
     switch ((sw_fhir_kind)g->src->kind) {
     case SW_FHIR_PRESENT:
         return 0;   /* read above */
@@ -820,6 +947,41 @@ static int read_value(reading *g, sw_value *out)
     return 0;
 }
 
+/* Records where a fact's value was read (facts->origin), for sw_facts_merge. */
+static void note_origin(fhir_run *r, uint32_t slot, const found *res, const char *path,
+                        const sw_jnode *at)
+{
+    sw_facts *f = r->facts;
+    if (!f->origin)
+        f->origin = sw_arena_array(&f->arena, r->p->nbase ? r->p->nbase : 1, sizeof *f->origin);
+    if (!f->origin) {
+        r->nomem = 1;
+        return;
+    }
+    sw_fact_origin *o = &f->origin[slot];
+    size_t off = at && at->start <= r->len ? at->start : 0, start = 0, end;
+    unsigned line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (r->text[i] == '\n') {
+            line++;
+            start = i + 1;
+        }
+    for (end = start; end < r->len && r->text[end] != '\n' && r->text[end] != '\r'; end++)
+        ;
+    sw_buf name = SW_BUF_INIT;
+    sw_buf_printf(&name, "%s/%s", res->type, res->id);
+    o->resource = name.failed ? NULL : sw_arena_strdup(&f->arena, name.data ? name.data : "");
+    sw_buf_free(&name);
+    o->path = sw_arena_strdup(&f->arena, path ? path : res->path);
+    o->file = sw_arena_strdup(&f->arena, r->name);
+    o->line = line;
+    o->column = (unsigned)sw_utf8_count(r->text + start, off - start) + 1;
+    o->source_line = end - start <= 4096 ? sw_arena_strndup(&f->arena, r->text + start, end - start)
+                                         : NULL;
+    if (!o->resource || !o->path || !o->file)
+        r->nomem = 1;
+}
+
 static int same_value(const sw_fact_def *f, const sw_value *a, const sw_value *b)
 {
     if (a->known != b->known)
@@ -852,7 +1014,18 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
             if (cands[n - 1].when > cands[best].when)
                 best = n - 1;
         }
-    reading g = {r, n ? cands[best].src : src, fact, n ? &cands[best] : NULL, 0};
+    /* the latest may be a medication whose drug cannot be read: it may be this
+     * one, so no older resource stands in */
+    for (size_t i = 0; i < n && !r->nomem; i++)
+        if (cands[i].unresolved && cands[i].when == cands[best].when) {
+            const found *u = cands[i].res;
+            say(r, SW_SEV_NOTE, "F113", u->node, path_join(r, u->path, "medicationReference"), NULL,
+                "%s/%s, whose drug cannot be read, is the latest %s; '%s' is left unknown",
+                u->type, u->id, u->type, fact->name);
+            free(cands);
+            return;
+        }
+    reading g = {r, n ? cands[best].src : src, fact, n ? &cands[best] : NULL, 0, NULL, NULL};
     sw_value v;
     if (r->nomem || n == 0 || !read_value(&g, &v)) {
         free(cands);
@@ -862,7 +1035,7 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
     for (size_t i = 0; i < n; i++) {
         if (i == best || cands[i].when != cands[best].when)
             continue;
-        reading tie = {r, cands[i].src, fact, &cands[i], 1};
+        reading tie = {r, cands[i].src, fact, &cands[i], 1, NULL, NULL};
         sw_value w;
         if (!read_value(&tie, &w) || !same_value(fact, &v, &w)) {
             const found *a = cands[best].res, *b = cands[i].res;
@@ -873,8 +1046,9 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
             return;
         }
     }
-    free(cands);
     r->facts->values[src->slot] = v;
+    note_origin(r, src->slot, cands[best].res, g.vpath, g.vnode);
+    free(cands);
 }
 
 /* ---- prefetch templates ---- */
@@ -933,6 +1107,8 @@ sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **k
                 sw_buf_printf(&b, ",%s", p->fhir[i].also[k]);
             first = 0;
         }
+        if (res == SW_FHIR_MEDICATION_STATEMENT || res == SW_FHIR_MEDICATION_REQUEST)
+            sw_buf_printf(&b, "&_include=%s:medication", resource_names[res]);   /* medicationReference */
         *query = sw_buf_take(&b, NULL);
         if (!*query)
             return SW_ERR_NOMEM;
@@ -983,12 +1159,12 @@ sw_status sw_facts_from_fhir(const sw_ruleset *rules, const char *name, const ch
     }
     const sw_jnode *root = doc.root;
     if (root->type == SW_JOBJECT && str_of(root, "resourceType"))
-        gather(&r, root, "", 0);
+        gather(&r, root, "", NULL, 0);
     else if (root->type == SW_JOBJECT && sw_jget(root, "prefetch") &&
              sw_jget(root, "prefetch")->type == SW_JOBJECT) {
         for (const sw_jnode *m = sw_jget(root, "prefetch")->first; m; m = m->next)
             if (m->type != SW_JNULL)
-                gather(&r, m, path_join(&r, "prefetch", "%s", m->key), 0);
+                gather(&r, m, path_join(&r, "prefetch", "%s", m->key), NULL, 0);
     } else {
         say(&r, SW_SEV_ERROR, "F101", root, NULL,
             "give a Bundle, a single resource, or a CDS Hooks request with prefetch",

@@ -570,9 +570,33 @@ check "FHIR mapping error names the resource" true \
 check "FHIR client from patientId" P-9 "$(field '.extension["org.stagewise"].client')"
 req POST /cds-services/dual_diagnosis --data-binary '{"hook": "patient-view", "hookInstance": "x", "prefetch": {"observations": {"resourceType": "Bundle", "type": "searchset"}}}'
 check "FHIR empty searchset: cards, no errors" "200 null" "$code $(field '.extension["org.stagewise"].errors')"
+# A client document and FHIR prefetch in one request: merged (sw_facts_merge). The
+# document's PHQ-9 (12) wins over the record's latest (16), told as F114 with the
+# resource and path; GAD-7, which the document does not give, comes from FHIR.
+merged_doc='{"client": "P-9", "assessed_on": "'"$today"'", "facts": {"stage": "engagement", "phq9": 12}}'
+sed "s|\"questionnaireResponses\": null|\"questionnaireResponses\": null, \"stagewise\": $merged_doc|; s|\"valueInteger\": 30|\"valueInteger\": 11|" \
+    "$tmp/hook-fhir.json" > "$tmp/hook-merged.json"
+req POST /cds-services/dual_diagnosis --data-binary @"$tmp/hook-merged.json"
+check "merged request status" 200 "$code"
+check "merged request: the conflict in errors" \
+    "F114 warning prefetch.observations.entry[1].resource.valueQuantity.value" \
+    "$(field '.extension["org.stagewise"].errors | map(select(.code == "F114"))[0] | "\(.code) \(.severity) \(.path)"')"
+check "merged request: the conflict names both values and the resource" true \
+    "$(field '.extension["org.stagewise"].errors | map(select(.code == "F114"))[0].message | startswith("'"'"'phq9'"'"' is 12 in the facts document but 16 in Observation/phq9-new")')"
+check "merged request: one conflict, no stray-resource warning for the document" "1 0" \
+    "$(field '.extension["org.stagewise"].errors | "\(map(select(.code == "F114")) | length) \(map(select(.code == "F102")) | length)"')"
+check "merged request: the document's PHQ-9 is evaluated" "true false" \
+    "$(field '[.cards[].summary] | "\(any(test("PHQ-9 10-14"))) \(any(test("PHQ-9 15-19")))"')"
+check "merged request: GAD-7 from FHIR" true "$(field '[.cards[] | .summary, .detail] | any(test("GAD-7"))')"
+merged_ctx=$(jq -c --argjson d "$merged_doc" '.context.stagewise = $d' "$tmp/hook-fhir.json")
+req POST /cds-services/dual_diagnosis --data-binary "$merged_ctx"
+check "merged request, document in context: the conflict" "200 F114" \
+    "$code $(field '.extension["org.stagewise"].errors | map(select(.code == "F114"))[0].code')"
 stop_server TERM
 "$bin" replay "$tmp/fhir-decisions.log" --rules rules > "$tmp/replay.out" 2>&1
-check "FHIR decisions replay with the mapped facts" "0 2" "$? $(grep -c identical "$tmp/replay.out")"
+check "FHIR decisions replay with the mapped and merged facts" "0 4" "$? $(grep -c identical "$tmp/replay.out")"
+check "the merged decision records the document's PHQ-9 and FHIR's GAD-7" "12 11" \
+    "$(sed -n 3p "$tmp/fhir-decisions.log" | jq -r '"\(.input.facts.phq9) \(.input.facts.gad7)"')"
 
 # ---- start-up errors ----
 

@@ -1,0 +1,1 @@
+stagewise eval tests/golden/rules/medication.sw --fhir tests/golden/fhir/medication_statements.json --assessed-on 2026-11-20 --format json | jq -c '{facts: (.facts | map_values(.value)), unknown: [.data_gaps[].fact]}'

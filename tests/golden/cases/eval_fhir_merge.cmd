@@ -1,0 +1,1 @@
+stagewise eval rules -f tests/golden/facts/merge_document.yaml --fhir tests/golden/fhir/merge_bundle.json --format json | jq -c '{client: .provenance.client, assessed_on: .provenance.assessed_on, facts: (.facts | with_entries(select(.key | test("^(phq9|gad7|audit|audit_c|diabetes)$"))) | map_values(.value))}'

@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; stagewise eval rules -f tests/golden/facts/merge_document.yaml --fhir tests/golden/fhir/merge_bundle.json --log "$T/d.log" --decision-id merged --timestamp 2026-11-20T10:30:00Z > /dev/null 2>&1; jq -c '.input.facts | {phq9, gad7, audit, audit_c, diabetes}' "$T/d.log"; named stagewise replay "$T/d.log:1" --rules rules

@@ -1,0 +1,1 @@
+stagewise eval rules -f tests/golden/facts/merge_document.yaml --fhir tests/golden/fhir/merge_bundle.json --assessed-on 2026-11-20
