@@ -43,33 +43,32 @@ const char cli_check_help[] =
     "  5   a rule file could not be read\n"
     "  70  internal error (out of memory)\n";
 
-/* Prints "PATHS ok: NAME VERSION, 12 rules, ..., sha256 HEX". */
+static void print_count(size_t n, const char *singular, const char *plural)
+{
+    char text[96];
+    cli_count(text, sizeof text, n, singular, plural);
+    printf(", %s", text);
+}
+
+/* Prints "PATHS ok: NAME VERSION, 12 rules, ..., sha256 HEX": rules, facts and
+ * stages, each output kind's catalogue entries (every kind, sw_kind_at), then
+ * sources and statements. */
 static void print_summary(const char *const *paths, size_t npaths, const sw_ruleset_info *info)
 {
-    const struct {
-        size_t n;
-        const char *singular, *plural;
-    } counts[] = {
-        {info->rules, "rule", "rules"},
-        {info->facts, "fact", "facts"},
-        {info->derived, "derived fact", "derived facts"},
-        {info->stages, "stage", "stages"},
-        {info->interventions, "intervention", "interventions"},
-        {info->practices, "practice", "practices"},
-        {info->challenges, "challenge", "challenges"},
-        {info->risks, "risk", "risks"},
-        {info->sources, "source", "sources"},
-        {info->statements, "statement", "statements"},
-    };
-
     for (size_t i = 0; i < npaths; i++)
         printf("%s%s", i > 0 ? " " : "", paths[i]);
     printf(" ok: %s %s", info->name, info->version);
-    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-        char text[64];
-        cli_count(text, sizeof text, counts[i].n, counts[i].singular, counts[i].plural);
-        printf(", %s", text);
+    print_count(info->rules, "rule", "rules");
+    print_count(info->facts, "fact", "facts");
+    print_count(info->derived, "derived fact", "derived facts");
+    print_count(info->stages, "stage", "stages");
+    for (size_t k = 0; k < info->nkinds; k++) {
+        const sw_kind_info *kind = sw_kind_at(k);
+        if (kind)
+            print_count(info->kind_items[k], kind->name, kind->plural);
     }
+    print_count(info->sources, "source", "sources");
+    print_count(info->statements, "statement", "statements");
     printf(", sha256 %s\n", info->sha256);
 }
 

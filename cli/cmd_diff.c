@@ -3,10 +3,11 @@
  * change on a corpus of clients.
  *
  * Every client in every facts file of DIR (*.yaml, *.yml, *.json, *.jsonl, in name
- * order) is evaluated under both rule sets, and the two reports are compared:
- * recommendations, advice, challenges and risks added, removed or changed (priority,
- * severity), the suggested stage, and the data gaps, each with the rules behind it
- * (from the report that has it). Rules whose text changed between the two sets are
+ * order) is evaluated under both rule sets, and the two reports are compared: the
+ * items of every output kind (sw_kind_at: recommendations, advice, challenges, risks
+ * and any kind the language adds) added, removed or changed (what they carry:
+ * priority, severity), the suggested stage, and the data gaps, each with the rules
+ * behind it (from the report that has it). Rules whose text changed between the two sets are
  * listed first and marked with '*' wherever they appear.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -56,9 +57,11 @@ const char cli_diff_help[] =
     "  5   a file could not be read\n"
     "  70  internal error\n";
 
+/* A section is an output kind (numbered as sw_kind_at) or, after the kinds, the
+ * data gaps. */
 typedef struct diff_totals {
     size_t clients, changed, unreadable;
-    size_t added[5], removed[5], altered[5];   /* by section, 4 is data gaps */
+    size_t *added, *removed, *altered;   /* by section: sw_kind_count() + 1 */
     size_t stage;
 } diff_totals;
 
@@ -129,8 +132,6 @@ static int print_rule_changes(const differ *d)
 
 /* ---- comparing two reports ---- */
 
-static const char *const section_names[5] = {"recommend", "advise", "challenge", "risk", "data gap"};
-
 static void change_header(differ *d)
 {
     if (d->client_changes++ == 0)
@@ -145,10 +146,14 @@ static void print_reasons(const differ *d, const sw_reason *r, size_t n)
     printf("]\n");
 }
 
-static const char *level_of(int section, const sw_item *it)
+/* What an item of kind `section` carries, in words, or NULL when it carries none. */
+static const char *level_of(size_t section, const sw_item *it)
 {
-    return section == 0 ? sw_priority_name(it->priority)
-         : section == 3 ? sw_severity_name(it->severity) : NULL;
+    const char *carries = sw_kind_at(section)->carries;
+    if (!carries)
+        return NULL;
+    return strcmp(carries, "priority") == 0 ? sw_priority_name(it->priority)
+                                            : sw_severity_name(it->severity);
 }
 
 static const sw_item *find_item(const sw_item *list, size_t n, const char *id)
@@ -159,18 +164,19 @@ static const sw_item *find_item(const sw_item *list, size_t n, const char *id)
     return NULL;
 }
 
-static void item_line(differ *d, char sign, int section, const sw_item *it)
+static void item_line(differ *d, char sign, size_t section, const sw_item *it)
 {
     change_header(d);
     const char *level = level_of(section, it);
-    printf("  %c %s %s%s%s%s", sign, section_names[section], it->id, level ? " (" : "",
+    printf("  %c %s %s%s%s%s", sign, sw_kind_at(section)->action, it->id, level ? " (" : "",
            level ? level : "", level ? ")" : "");
     print_reasons(d, it->reasons, it->nreasons);
 }
 
-static void compare_items(differ *d, int section, const sw_item *a, size_t na, const sw_item *b,
-                          size_t nb)
+static void compare_items(differ *d, size_t section, const sw_report *ra, const sw_report *rb)
 {
+    const sw_item *a, *b;
+    size_t na = sw_report_items(ra, section, &a), nb = sw_report_items(rb, section, &b);
     for (size_t i = 0; i < na; i++) {
         const sw_item *other = find_item(b, nb, a[i].id);
         if (!other) {
@@ -178,7 +184,7 @@ static void compare_items(differ *d, int section, const sw_item *a, size_t na, c
             d->t.removed[section]++;
         } else if (level_of(section, &a[i]) && strcmp(level_of(section, &a[i]), level_of(section, other)) != 0) {
             change_header(d);
-            printf("  ~ %s %s: %s -> %s", section_names[section], a[i].id, level_of(section, &a[i]),
+            printf("  ~ %s %s: %s -> %s", sw_kind_at(section)->action, a[i].id, level_of(section, &a[i]),
                    level_of(section, other));
             print_reasons(d, other->reasons, other->nreasons);
             d->t.altered[section]++;
@@ -237,21 +243,19 @@ static void compare_gaps(differ *d, const sw_report *a, const sw_report *b)
     for (size_t i = 0; i < a->ngaps; i++)
         if (!find_gap(b, a->gaps[i].fact)) {
             gap_line(d, '-', &a->gaps[i]);
-            d->t.removed[4]++;
+            d->t.removed[sw_kind_count()]++;
         }
     for (size_t i = 0; i < b->ngaps; i++)
         if (!find_gap(a, b->gaps[i].fact)) {
             gap_line(d, '+', &b->gaps[i]);
-            d->t.added[4]++;
+            d->t.added[sw_kind_count()]++;
         }
 }
 
 static void compare_reports(differ *d, const sw_report *a, const sw_report *b)
 {
-    compare_items(d, 0, a->recommendations, a->nrecommendations, b->recommendations, b->nrecommendations);
-    compare_items(d, 1, a->advice, a->nadvice, b->advice, b->nadvice);
-    compare_items(d, 2, a->challenges, a->nchallenges, b->challenges, b->nchallenges);
-    compare_items(d, 3, a->risks, a->nrisks, b->risks, b->nrisks);
+    for (size_t k = 0; k < sw_kind_count(); k++)
+        compare_items(d, k, a, b);
     compare_stage(d, &a->stage, &b->stage);
     compare_gaps(d, a, b);
 }
@@ -409,19 +413,19 @@ static int diff_file(differ *d, const char *path)
 
 static void print_summary(const differ *d)
 {
-    static const char *const plural[5] = {"recommendations", "advice", "challenges", "risks",
-                                          "data gaps"};
+    size_t nkinds = sw_kind_count();
     printf("\nsummary: %zu client%s, %zu changed, %zu unchanged, %zu unreadable\n", d->t.clients,
            d->t.clients == 1 ? "" : "s", d->t.changed,
            d->t.clients - d->t.changed - d->t.unreadable, d->t.unreadable);
-    for (int s = 0; s < 5; s++) {
-        printf("  %s: %zu added, %zu removed", plural[s], d->t.added[s], d->t.removed[s]);
-        if (s == 0 || s == 3)
-            printf(", %zu changed %s", d->t.altered[s], s == 0 ? "priority" : "severity");
+    for (size_t s = 0; s < nkinds; s++) {
+        const sw_kind_info *kind = sw_kind_at(s);
+        printf("  %s: %zu added, %zu removed", kind->key, d->t.added[s], d->t.removed[s]);
+        if (kind->carries)
+            printf(", %zu changed %s", d->t.altered[s], kind->carries);
         printf("\n");
-        if (s == 3)
-            printf("  stage: %zu changed suggestion%s\n", d->t.stage, d->t.stage == 1 ? "" : "s");
     }
+    printf("  stage: %zu changed suggestion%s\n", d->t.stage, d->t.stage == 1 ? "" : "s");
+    printf("  data gaps: %zu added, %zu removed\n", d->t.added[nkinds], d->t.removed[nkinds]);
 }
 
 static int run_diff(const char *old_path, const char *new_path, const char *dir)
@@ -429,7 +433,13 @@ static int run_diff(const char *old_path, const char *new_path, const char *dir)
     differ d;
     memset(&d, 0, sizeof d);
     sw_ruleset *a = NULL, *b = NULL;
-    size_t n = 0;
+    size_t n = 0, nsections = sw_kind_count() + 1;
+    size_t *totals = calloc(3 * nsections, sizeof *totals);
+    if (!totals)
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    d.t.added = totals;
+    d.t.removed = totals + nsections;
+    d.t.altered = totals + 2 * nsections;
     char **files = list_dir(dir, &n);
     int code = files ? CLI_EXIT_OK : cli_fail(CLI_EXIT_IO, "cannot read the directory '%s': %s",
                                               dir, strerror(errno));
@@ -447,6 +457,7 @@ static int run_diff(const char *old_path, const char *new_path, const char *dir)
         print_summary(&d);
     if (files)
         free_names(files, n);
+    free(totals);
     sw_ruleset_free(a);
     sw_ruleset_free(b);
     return code == CLI_EXIT_OK && d.t.unreadable ? CLI_EXIT_FACTS : code;

@@ -149,6 +149,8 @@ SW_API sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntext
 SW_API sw_ruleset *sw_ruleset_retain(const sw_ruleset *rules);
 SW_API void sw_ruleset_free(sw_ruleset *rules);
 
+/* Only grows at its end (see ABI above). interventions .. risks count the first
+ * four output kinds' catalogue entries; kind_items counts every kind's. */
 typedef struct sw_ruleset_info {
     const char *name;        /* guideline identifier */
     const char *title;
@@ -156,7 +158,42 @@ typedef struct sw_ruleset_info {
     const char *sha256;      /* hex SHA-256 over the rule sources (docs/result-format.md) */
     size_t sources, statements, stages, facts, derived, interventions, practices,
         challenges, risks, rules;
+    const size_t *kind_items;  /* catalogue entries of each output kind, numbered as sw_kind_at */
+    size_t nkinds;             /* sw_kind_count() */
 } sw_ruleset_info;
+
+/* ---- Output kinds -------------------------------------------------------- */
+
+/* The rule language's output kinds (recommend, advise, challenge, risk, and any
+ * a build of the language adds), in its order: the order of sw_report's kinds and
+ * of sw_ruleset_info's kind_items. A tool that lists outputs reads them here, so a
+ * new kind reaches it without a change to the tool. */
+typedef enum sw_kind_place {
+    SW_PLACE_ALSO,   /* the brief counts them on its ALSO line; no card */
+    SW_PLACE_TODAY,  /* today's actions: high and urgent priority, warning and critical
+                      * severity, or every item when they carry no level; the cards'
+                      * "today" card, each item a suggestion */
+    SW_PLACE_RISKS   /* the risks (the kind carries a severity): the brief's RISKS lines,
+                      * a card per critical item and a "warnings" card */
+} sw_kind_place;
+
+/* What one output kind is called; only grows at its end (see ABI above). */
+typedef struct sw_kind_info {
+    const char *name;        /* "intervention": the catalogue declaration's word */
+    const char *plural;      /* "interventions" */
+    const char *action;      /* "recommend": the rule language's action */
+    const char *participle;  /* "recommended" */
+    const char *key;         /* "recommendations": the result document's key; the plural of item */
+    const char *heading;     /* "Recommendations": the text report's section */
+    const char *item;        /* "recommendation": one of its items, in a count */
+    const char *expect;      /* "recommend": its scenario expectation key (and "not_" it) */
+    const char *carries;     /* "priority" or "severity" when its items carry one, else NULL */
+    sw_kind_place place;     /* where the brief and the CDS cards show its items */
+} sw_kind_info;
+
+SW_API size_t sw_kind_count(void);
+/* Kind i (0 <= i < sw_kind_count()), static; NULL when i is out of range. */
+SW_API const sw_kind_info *sw_kind_at(size_t i);
 
 SW_API const sw_ruleset_info *sw_ruleset_describe(const sw_ruleset *rules);
 /* The schema as a "stagewise-schema" JSON document (docs/workbench.md): stages, base

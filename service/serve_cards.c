@@ -4,11 +4,14 @@
  * Cards are built from the library's sw_report only: what a card says is what the
  * result document says, laid out for a clinician reading a card in a record system,
  * and no more of it than a record system can show; the full result stays at
- * POST /v1/evaluate.
+ * POST /v1/evaluate. Which output kinds make the risk cards and which today's
+ * actions is each kind's place (sw_kind_at, the vocabulary's PLACE column), so a
+ * kind the language adds reaches its cards by itself.
  */
 #include "serve_cards.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Card summaries are kept under this many characters (the CDS Hooks limit is 140). */
@@ -28,10 +31,19 @@ typedef struct card {
     size_t nitems;
     const sw_stage_candidate *candidates;
     size_t ncandidates;
-    const sw_item *suggest;         /* recommendations offered as suggestions */
+    const sw_item *suggest;         /* today's actions offered as suggestions */
+    const size_t *suggest_kinds;    /* the output kind of each (sw_kind_at) */
     size_t nsuggest;
     sw_buf summary, detail;
 } card;
+
+/* Items of several output kinds, gathered for one card (shallow copies: every
+ * pointer in them stays borrowed from the report). */
+typedef struct gathered {
+    sw_item *items;
+    size_t *kinds;
+    size_t n;
+} gathered;
 
 /* What every card of one response shares. */
 typedef struct response {
@@ -318,6 +330,8 @@ static int write_suggestions(sw_json *w, const response *r, const card *c)
     sw_json_begin_array(w);
     for (size_t i = 0; i < c->nsuggest; i++) {
         const sw_item *it = &c->suggest[i];
+        const sw_kind_info *kind = sw_kind_at(c->suggest_kinds[i]);
+        int by_priority = kind->carries != NULL && strcmp(kind->carries, "priority") == 0;
         char uuid[37];
         if (serve_card_uuid(r->hook, &r->rep->provenance, "suggestion", it->id, uuid) != 0)
             return -1;
@@ -327,7 +341,7 @@ static int write_suggestions(sw_json *w, const response *r, const card *c)
         sw_json_key(w, "uuid");
         sw_json_string(w, uuid);
         sw_json_key(w, "isRecommended");
-        sw_json_bool(w, it->priority == SW_PRIORITY_URGENT);
+        sw_json_bool(w, by_priority && it->priority == SW_PRIORITY_URGENT);
         sw_json_key(w, "actions");
         sw_json_begin_array(w);
         sw_json_begin_object(w);
@@ -350,7 +364,7 @@ static int write_suggestions(sw_json *w, const response *r, const card *c)
         sw_json_key(w, "coding");
         sw_json_begin_array(w);
         sw_buf system = {0};
-        sw_buf_printf(&system, "urn:stagewise:%s:recommendation", r->rep->provenance.guideline);
+        sw_buf_printf(&system, "urn:stagewise:%s:%s", r->rep->provenance.guideline, kind->item);
         write_coding(w, system.data != NULL ? system.data : "", it->id, it->label);
         int failed = system.failed;
         sw_buf_free(&system);
@@ -429,68 +443,171 @@ static void md_see_all(sw_buf *b, size_t n, const char *what)
         sw_buf_printf(b, "\nAnd %zu %s%s in the full result.\n", n, what, n == 1 ? "" : "s");
 }
 
-/* One card per critical risk. */
-static int critical_cards(sw_json *w, const response *r)
+/* What an item of `kind` carries: 'p' priority, 's' severity, 0 nothing. */
+static int carries(const sw_kind_info *kind)
 {
-    const sw_report *rep = r->rep;
-    for (size_t i = 0; i < rep->nrisks && rep->risks[i].severity == SW_SEVERITY_CRITICAL; i++) {
-        const sw_item *it = &rep->risks[i];
-        card c = {"risk", it->id, "critical", first_citation(it), it, 1, NULL, 0, NULL, 0,
-                  {0}, {0}};
-        sw_buf_printf(&c.summary, "Risk (critical): %s", it->label);
-        md_item(&c.detail, it, "risk, severity critical");
-        if (emit(w, r, &c) != 0)
-            return -1;
+    return kind->carries == NULL ? 0 : strcmp(kind->carries, "priority") == 0 ? 'p' : 's';
+}
+
+/* Among today's actions: high or urgent priority, warning or critical severity, or
+ * any item that carries neither. */
+static int pick_today(const sw_kind_info *kind, const sw_item *it)
+{
+    int level = carries(kind);
+    return level == 'p' ? it->priority >= SW_PRIORITY_HIGH
+         : level == 's' ? it->severity >= SW_SEVERITY_WARNING : 1;
+}
+
+static int pick_warning(const sw_kind_info *kind, const sw_item *it)
+{
+    return carries(kind) == 's' && it->severity == SW_SEVERITY_WARNING;
+}
+
+/* The items of every kind placed at `place` that pick takes, kind after kind;
+ * -1 when memory ran out. */
+static int gather(const sw_report *rep, sw_kind_place place,
+                  int (*pick)(const sw_kind_info *, const sw_item *), gathered *g)
+{
+    size_t total = 0;
+    g->n = 0;
+    for (size_t k = 0; k < sw_kind_count(); k++)
+        if (sw_kind_at(k)->place == place)
+            total += sw_report_items(rep, k, NULL);
+    g->items = malloc((total ? total : 1) * sizeof *g->items);
+    g->kinds = malloc((total ? total : 1) * sizeof *g->kinds);
+    if (!g->items || !g->kinds)
+        return -1;
+    for (size_t k = 0; k < sw_kind_count(); k++) {
+        const sw_kind_info *kind = sw_kind_at(k);
+        const sw_item *items;
+        size_t n = kind->place == place ? sw_report_items(rep, k, &items) : 0;
+        for (size_t i = 0; i < n; i++)
+            if (pick(kind, &items[i])) {
+                g->items[g->n] = items[i];
+                g->kinds[g->n++] = k;
+            }
     }
     return 0;
 }
 
-/* One card for every warning risk (info risks are in the full result). */
+static void gathered_free(gathered *g)
+{
+    free(g->items);
+    free(g->kinds);
+}
+
+/* One card per critical item of a kind placed with the risks. */
+static int critical_cards(sw_json *w, const response *r)
+{
+    const sw_report *rep = r->rep;
+    for (size_t k = 0; k < sw_kind_count(); k++) {
+        const sw_kind_info *kind = sw_kind_at(k);
+        const sw_item *items;
+        size_t n = kind->place == SW_PLACE_RISKS ? sw_report_items(rep, k, &items) : 0;
+        for (size_t i = 0; i < n; i++) {
+            const sw_item *it = &items[i];
+            if (it->severity != SW_SEVERITY_CRITICAL)
+                continue;
+            card c = {kind->name, it->id, "critical", first_citation(it), it, 1, NULL, 0, NULL,
+                      NULL, 0, {0}, {0}};
+            char note[96];
+            snprintf(note, sizeof note, "%s, severity critical", kind->item);
+            sw_buf_printf(&c.summary, "%c%s (critical): %s",
+                          kind->item[0] >= 'a' && kind->item[0] <= 'z' ? kind->item[0] - 'a' + 'A'
+                                                                      : kind->item[0],
+                          kind->item + 1, it->label);
+            md_item(&c.detail, it, note);
+            if (emit(w, r, &c) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* One card for every warning item of the kinds placed with the risks (information-
+ * only ones are in the full result). */
 static int warnings_card(sw_json *w, const response *r)
 {
     const sw_report *rep = r->rep;
-    size_t first = 0, n = 0;
-    while (first < rep->nrisks && rep->risks[first].severity == SW_SEVERITY_CRITICAL)
-        first++;
-    while (first + n < rep->nrisks && rep->risks[first + n].severity == SW_SEVERITY_WARNING)
-        n++;
-    if (n == 0)
+    gathered g;
+    if (gather(rep, SW_PLACE_RISKS, pick_warning, &g) != 0) {
+        gathered_free(&g);
+        return -1;
+    }
+    size_t n = g.n;
+    if (n == 0) {
+        gathered_free(&g);
         return 0;
-    const sw_item *items = &rep->risks[first];
+    }
+    const sw_item *items = g.items;
     card c = {"warnings", NULL, "warning", first_citation(&items[0]), items, n, NULL, 0, NULL,
-              0, {0}, {0}};
+              NULL, 0, {0}, {0}};
     sw_buf_printf(&c.summary, "%zu warning%s: ", n, n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++) {
         sw_buf_puts(&c.summary, i > 0 ? "; " : "");
         sw_buf_puts(&c.summary, items[i].label);
         md_item_line(&c.detail, &items[i], "warning");
     }
-    md_see_all(&c.detail, rep->nrisks - first - n, "information-only risk");
-    return emit(w, r, &c);
+    for (size_t k = 0; k < sw_kind_count(); k++) {
+        const sw_kind_info *kind = sw_kind_at(k);
+        const sw_item *list;
+        size_t all = kind->place == SW_PLACE_RISKS ? sw_report_items(rep, k, &list) : 0, info = 0;
+        for (size_t i = 0; i < all; i++)
+            info += list[i].severity == SW_SEVERITY_INFO;
+        char what[96];
+        snprintf(what, sizeof what, "information-only %s", kind->item);
+        md_see_all(&c.detail, info, what);
+    }
+    int rc = emit(w, r, &c);
+    gathered_free(&g);
+    return rc;
 }
 
-/* Today's actions: the urgent and high-priority recommendations, each also a
+/* Today's actions: the items of the kinds placed there (the urgent and high-priority
+ * recommendations, and every item of a kind that carries no level), each also a
  * suggestion the clinician can accept. */
 static int today_card(sw_json *w, const response *r)
 {
     const sw_report *rep = r->rep;
-    size_t n = 0;
-    while (n < rep->nrecommendations && rep->recommendations[n].priority >= SW_PRIORITY_HIGH)
-        n++;
-    if (n == 0)
+    gathered g;
+    if (gather(rep, SW_PLACE_TODAY, pick_today, &g) != 0) {
+        gathered_free(&g);
+        return -1;
+    }
+    size_t n = g.n;
+    if (n == 0) {
+        gathered_free(&g);
         return 0;
-    const sw_item *items = rep->recommendations;
-    int urgent = items[0].priority == SW_PRIORITY_URGENT;
+    }
+    const sw_item *items = g.items;
+    int urgent = 0;
+    for (size_t i = 0; i < n; i++)
+        urgent |= carries(sw_kind_at(g.kinds[i])) == 'p' && items[i].priority == SW_PRIORITY_URGENT;
     card c = {"today", NULL, urgent ? "critical" : "warning", first_citation(&items[0]), items,
-              n, NULL, 0, items, n, {0}, {0}};
+              n, NULL, 0, items, g.kinds, n, {0}, {0}};
     sw_buf_puts(&c.summary, "Today: ");
     for (size_t i = 0; i < n; i++) {
+        const sw_kind_info *kind = sw_kind_at(g.kinds[i]);
+        int level = carries(kind);
         sw_buf_puts(&c.summary, i > 0 ? "; " : "");
         sw_buf_puts(&c.summary, items[i].label);
-        md_item_line(&c.detail, &items[i], sw_priority_name(items[i].priority));
+        md_item_line(&c.detail, &items[i], level == 'p' ? sw_priority_name(items[i].priority)
+                                           : level == 's' ? sw_severity_name(items[i].severity)
+                                                          : kind->name);
     }
-    md_see_all(&c.detail, rep->nrecommendations - n, "other recommendation");
-    return emit(w, r, &c);
+    for (size_t k = 0; k < sw_kind_count(); k++) {
+        const sw_kind_info *kind = sw_kind_at(k);
+        const sw_item *list;
+        size_t all = kind->place == SW_PLACE_TODAY ? sw_report_items(rep, k, &list) : 0, other = 0;
+        for (size_t i = 0; i < all; i++)
+            other += !pick_today(kind, &list[i]);
+        char what[96];
+        snprintf(what, sizeof what, "other %s", kind->item);
+        md_see_all(&c.detail, other, what);
+    }
+    int rc = emit(w, r, &c);
+    gathered_free(&g);
+    return rc;
 }
 
 static void stage_summary(sw_buf *b, const sw_stage_verdict *v)
@@ -519,7 +636,7 @@ static int stage_card(sw_json *w, const response *r)
         return 0;
     int warn = v->direction == SW_DIRECTION_BACK || v->status != SW_VERDICT_DECIDED;
     card c = {"stage", "stage", warn ? "warning" : "info", NULL, NULL, 0, v->candidates,
-              v->ncandidates, NULL, 0, {0}, {0}};
+              v->ncandidates, NULL, NULL, 0, {0}, {0}};
     stage_summary(&c.summary, v);
     if (v->provisional)
         sw_buf_puts(&c.detail, "**Provisional**: a rule that missing facts left undecided "
@@ -560,7 +677,7 @@ static int questions_card(sw_json *w, const response *r)
     int critical = top != NULL && top->could_raise_risk &&
                    top->risk_severity == SW_SEVERITY_CRITICAL;
     card c = {"questions", NULL, critical ? "warning" : "info", NULL, NULL, 0, NULL, 0, NULL,
-              0, {0}, {0}};
+              NULL, 0, {0}, {0}};
     sw_buf_puts(&c.summary, "Ask about: ");
     sw_buf_puts(&c.detail, "Not recorded, so these rules could not decide; most decisive "
                            "first:\n\n");

@@ -10,6 +10,9 @@
  * facts (its summary then says NOT DECIDED); one with the questions to ask (the SERVE_CARDS_QUESTIONS most decisive
  * data gaps). Information-only risks, other recommendations, advice and challenges
  * are in the full result (POST /v1/evaluate), which each card's detail points to.
+ * The risks and today's actions are those of every output kind placed there
+ * (sw_kind_at(i)->place: SW_PLACE_RISKS, SW_PLACE_TODAY), so a kind the language
+ * adds is carded by itself; a kind placed SW_PLACE_ALSO is in the full result only.
  * Indicators: critical risk cards are critical; today's card is critical with an
  * urgent action, else warning; the warnings card is warning; the stage card is a
  * warning for a move back or a verdict not decided, else info; the questions card

@@ -193,10 +193,9 @@ static void json_counts(sw_json *w, const sw_ruleset_info *info)
     json_count(w, "facts", info->facts);
     json_count(w, "derived", info->derived);
     json_count(w, "stages", info->stages);
-    json_count(w, "interventions", info->interventions);
-    json_count(w, "practices", info->practices);
-    json_count(w, "challenges", info->challenges);
-    json_count(w, "risks", info->risks);
+    for (size_t k = 0; k < info->nkinds; k++)   /* every output kind, by its plural */
+        if (sw_kind_at(k))
+            json_count(w, sw_kind_at(k)->plural, info->kind_items[k]);
     json_count(w, "sources", info->sources);
     json_count(w, "statements", info->statements);
     sw_json_end_object(w);

@@ -66,6 +66,19 @@ static int hash_files(const sw_file *files, uint32_t n, char hex[65])
     return sw_digest_finish(d, hex);
 }
 
+/* The info's count of each output kind's catalogue entries, from the vocabulary. */
+static int count_kinds(sw_program *p)
+{
+    size_t *n = sw_arena_array(&p->arena, SW_ITEM__COUNT, sizeof *n);
+    if (!n)
+        return 0;
+    for (size_t k = 0; k < SW_ITEM__COUNT; k++)
+        n[k] = p->nitems[k];
+    p->info.kind_items = n;
+    p->info.nkinds = SW_ITEM__COUNT;
+    return 1;
+}
+
 /* Loads texts through the front end and compiles the checked model. */
 sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts, sw_ruleset **out,
                                 sw_diagnostics *diags)
@@ -83,7 +96,7 @@ sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts, sw_r
         if (!rs)
             st = SW_ERR_NOMEM;
         else if (!hash_files(m.files, m.nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
-                 sw_index_build(&rs->prog) != SW_OK) {
+                 sw_index_build(&rs->prog) != SW_OK || !count_kinds(&rs->prog)) {
             sw_ruleset_free(rs);
             st = SW_ERR_NOMEM;
         } else

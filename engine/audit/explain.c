@@ -579,7 +579,7 @@ static const struct {
     int item_kind;
     const char *verb, *noun;
 } question_kinds[] = {
-#define SW_QUESTION_ROW(kind, noun, plural, action, word, does, participle, level, key, heading) \
+#define SW_QUESTION_ROW(kind, noun, plural, action, word, does, participle, ...) \
     {word, SW_ACT_##action, SW_ITEM_##kind, participle, noun},
     SW_ITEM_KINDS(SW_QUESTION_ROW)
 #undef SW_QUESTION_ROW

@@ -384,13 +384,10 @@ static void read_facts(reader *r, sw_facts *f, const yaml_node_t *m)
 
 /* ==== Expectations ========================================================== */
 
-/* What the ids under a key of `expect:` name. */
+/* What the ids under a key of `expect:` name: an output kind's items (its
+ * sw_item_kind, below ID_FACT), or the rest. */
 typedef enum id_kind {
-    ID_INTERVENTION = SW_ITEM_INTERVENTION,
-    ID_PRACTICE = SW_ITEM_PRACTICE,
-    ID_CHALLENGE = SW_ITEM_CHALLENGE,
-    ID_RISK = SW_ITEM_RISK,
-    ID_FACT,
+    ID_FACT = SW_ITEM__COUNT,
     ID_RULE,
     ID_STAGE,
     ID_DIRECTION
@@ -402,15 +399,14 @@ typedef struct expect_key {
     uint8_t ids;        /* id_kind */
 } expect_key;
 
+/* Each output kind's two keys (its expect key and not_ it, lang/vocab.h), then the rest. */
+#define SW_EXPECT_ROW(kind, noun, plural, action, word, does, participle, level, key, heading, item, \
+                      expect, place)                                                             \
+    {expect, SW_EXPECT_ITEM(SW_ITEM_##kind), SW_ITEM_##kind},                                       \
+    {"not_" expect, SW_EXPECT_NOT_ITEM(SW_ITEM_##kind), SW_ITEM_##kind},
 static const expect_key expect_keys[] = {
-    {"recommend", SW_EXPECT_RECOMMEND, ID_INTERVENTION},
-    {"not_recommend", SW_EXPECT_NOT_RECOMMEND, ID_INTERVENTION},
-    {"advise", SW_EXPECT_ADVISE, ID_PRACTICE},
-    {"not_advise", SW_EXPECT_NOT_ADVISE, ID_PRACTICE},
-    {"challenges", SW_EXPECT_CHALLENGE, ID_CHALLENGE},
-    {"not_challenges", SW_EXPECT_NOT_CHALLENGE, ID_CHALLENGE},
-    {"risks", SW_EXPECT_RISK, ID_RISK},
-    {"not_risks", SW_EXPECT_NOT_RISK, ID_RISK},
+    SW_ITEM_KINDS(SW_EXPECT_ROW)
+#undef SW_EXPECT_ROW
     {"stage", SW_EXPECT__COUNT, ID_STAGE},
     {"gaps", SW_EXPECT_GAP, ID_FACT},
     {"not_gaps", SW_EXPECT_NOT_GAP, ID_FACT},
@@ -437,9 +433,6 @@ const char *sw_expect_key(sw_expect_kind kind)
         return stage[kind - SW_EXPECT_STAGE_CURRENT];
     return "?";
 }
-
-static const char *const item_keys[SW_ITEM__COUNT] = {"recommend or not_recommend", "advise or not_advise",
-                                         "challenges or not_challenges", "risks or not_risks"};
 
 static uint32_t find_item(const sw_program *p, int kind, const char *id)
 {
@@ -482,9 +475,10 @@ static void unknown_id(reader *r, const yaml_node_t *v, id_kind kind, const char
 {
     const char *id = text_of(v);
     sw_buf hint = SW_BUF_INIT;
-    for (int k = 0; kind <= ID_RISK && k < 4 && hint.len == 0; k++)
+    for (int k = 0; kind < ID_FACT && k < SW_ITEM__COUNT && hint.len == 0; k++)
         if (k != (int)kind && find_item(r->p, k, id) != SW_NONE)
-            sw_buf_printf(&hint, "'%s' is a %s: expect it under %s", id, sw_item_vocab[k].noun, item_keys[k]);
+            sw_buf_printf(&hint, "'%s' is a %s: expect it under %s or %s", id, sw_item_vocab[k].noun,
+                          sw_item_vocab[k].expect, sw_item_vocab[k].not_expect);
     if (hint.len == 0) {
         size_t n = 0;
         const char **names = candidates(r->p, kind, &n);
@@ -492,7 +486,7 @@ static void unknown_id(reader *r, const yaml_node_t *v, id_kind kind, const char
             suggest_into(&hint, id, names, n);
         free(names);
     }
-    const char *what = kind <= ID_RISK ? sw_item_vocab[kind].noun : kind == ID_RULE ? "rule" : "fact";
+    const char *what = kind < ID_FACT ? sw_item_vocab[kind].noun : kind == ID_RULE ? "rule" : "fact";
     say(r, v, "T008", field, hint.len && !hint.failed ? hint.data : NULL,
         "unknown %s '%s': the rule set declares no %s of that name", what, id, what);
     sw_buf_free(&hint);
@@ -520,7 +514,7 @@ static uint32_t resolve(reader *r, const yaml_node_t *v, id_kind kind, const cha
 {
     const char *id = text_of(v);
     uint32_t target = SW_NONE;
-    if (kind <= ID_RISK)
+    if (kind < ID_FACT)
         target = find_item(r->p, (int)kind, id);
     else if (kind == ID_RULE)
         target = find_rule(r->p, id);
@@ -584,28 +578,35 @@ static int read_word(reader *r, const yaml_node_t *v, const char *const *words, 
     return -1;
 }
 
-static void read_risks(reader *r, const yaml_node_t *m)
+/* The positive key of a kind whose items carry a severity (risks): a mapping of
+ * item to the severity it must be flagged with. */
+static void read_severities(reader *r, const yaml_node_t *m, const expect_key *ek)
 {
     static const char *const severities[] = {"info", "warning", "critical"};
+    const sw_item_words *w = &sw_item_vocab[ek->ids];
     if (is_null(m))
         return;
     if (m->type != YAML_MAPPING_NODE) {
-        say(r, m, "T007", "risks", "write each risk with its severity, e.g. risks: {suicide: critical}",
-            "'risks' must be a mapping of risk to severity, not %s", shape_of(m));
+        char hint[160];
+        snprintf(hint, sizeof hint, "write each %s with its severity, e.g. %s: {%s: critical}",
+                 w->noun, ek->key, ek->ids == SW_ITEM_RISK ? "suicide" : "x");
+        say(r, m, "T007", ek->key, hint, "'%s' must be a mapping of %s to severity, not %s", ek->key,
+            w->noun, shape_of(m));
         return;
     }
     for (size_t i = 0; i < NPAIRS(m); i++) {
         const yaml_node_t *key = node(r, PAIRS(m)[i].key), *v = node(r, PAIRS(m)[i].value);
         if (!is_name(key)) {
-            say(r, key, "T007", "risks", NULL, "a risk must be named by its id, not %s", shape_of(key));
+            say(r, key, "T007", ek->key, NULL, "a %s must be named by its id, not %s", w->noun,
+                shape_of(key));
             continue;
         }
-        if (repeated_key(r, m, i, "T010", "risks"))
+        if (repeated_key(r, m, i, "T010", ek->key))
             continue;
-        uint32_t target = resolve(r, key, ID_RISK, "risks");
-        int sev = read_word(r, v, severities, 3, "a severity", "risks");
+        uint32_t target = resolve(r, key, (id_kind)ek->ids, ek->key);
+        int sev = read_word(r, v, severities, 3, "a severity", ek->key);
         if (target != SW_NONE && sev >= 0)
-            add_expectation(r, key, SW_EXPECT_RISK, target, (uint8_t)sev);
+            add_expectation(r, key, ek->kind, target, (uint8_t)sev);
     }
 }
 
@@ -703,8 +704,9 @@ static void read_expect(reader *r, const yaml_node_t *m)
                                               "docs/testing.md lists the expectations");
         if (!ek)
             continue;
-        if (ek->kind == SW_EXPECT_RISK)
-            read_risks(r, v);
+        if (ek->ids < ID_FACT && ek->kind == SW_EXPECT_ITEM(ek->ids) &&
+            sw_item_vocab[ek->ids].level == SW_LEVEL_SEVERITY)
+            read_severities(r, v, ek);
         else if (ek->ids == ID_STAGE)
             read_stage(r, v);
         else
@@ -716,11 +718,9 @@ static void read_expect(reader *r, const yaml_node_t *m)
  * positive kind of each pair. */
 static int domain_of(uint8_t kind)
 {
+    if (SW_EXPECT_ITEM_KIND(kind) >= 0)
+        return SW_EXPECT_ITEM(SW_EXPECT_ITEM_KIND(kind));
     switch ((sw_expect_kind)kind) {
-    case SW_EXPECT_NOT_RECOMMEND: return SW_EXPECT_RECOMMEND;
-    case SW_EXPECT_NOT_ADVISE: return SW_EXPECT_ADVISE;
-    case SW_EXPECT_NOT_CHALLENGE: return SW_EXPECT_CHALLENGE;
-    case SW_EXPECT_NOT_RISK: return SW_EXPECT_RISK;
     case SW_EXPECT_NOT_GAP: return SW_EXPECT_GAP;
     case SW_EXPECT_NOT_FIRED:
     case SW_EXPECT_UNDECIDED: return SW_EXPECT_FIRED;

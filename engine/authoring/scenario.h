@@ -28,17 +28,18 @@
 #include "compile/program.h"
 #include "stagewise.h"
 
-/* What one expectation checks; the key of `expect:` it came from in brackets. */
+/* What one expectation checks; the key of `expect:` it came from in brackets.
+ * First, two per output kind k (sw_item_kind, in the vocabulary's order), under
+ * the kind's expect key (lang/vocab.h): SW_EXPECT_ITEM(k) (recommend: the
+ * intervention is recommended; risks: the risk is flagged with exactly this
+ * severity, as every kind whose items carry a severity) and SW_EXPECT_NOT_ITEM(k)
+ * (not_recommend). */
+#define SW_EXPECT_ITEM(k) (2 * (k))
+#define SW_EXPECT_NOT_ITEM(k) (2 * (k) + 1)
+/* The output kind of an item expectation, or -1. */
+#define SW_EXPECT_ITEM_KIND(e) ((e) < 2 * SW_ITEM__COUNT ? (int)(e) / 2 : -1)
 typedef enum sw_expect_kind {
-    SW_EXPECT_RECOMMEND,       /* recommend: the intervention is recommended */
-    SW_EXPECT_NOT_RECOMMEND,   /* not_recommend */
-    SW_EXPECT_ADVISE,          /* advise: the practice is advised */
-    SW_EXPECT_NOT_ADVISE,      /* not_advise */
-    SW_EXPECT_CHALLENGE,       /* challenges: the challenge is flagged */
-    SW_EXPECT_NOT_CHALLENGE,   /* not_challenges */
-    SW_EXPECT_RISK,            /* risks: the risk is flagged with exactly this severity */
-    SW_EXPECT_NOT_RISK,        /* not_risks */
-    SW_EXPECT_STAGE_CURRENT,   /* stage.current (target SW_NONE: unknown) */
+    SW_EXPECT_STAGE_CURRENT = 2 * SW_ITEM__COUNT,   /* stage.current (target SW_NONE: unknown) */
     SW_EXPECT_STAGE_SUGGESTED, /* stage.suggested (target SW_NONE: unknown) */
     SW_EXPECT_STAGE_DIRECTION, /* stage.direction (target: sw_direction) */
     SW_EXPECT_GAP,             /* gaps: the fact is a data gap */

@@ -135,19 +135,16 @@ static const char *reads_note(cmp *c, uint32_t r)
 
 /* ==== Interventions, practices, challenges, risks =========================== */
 
-typedef struct item_words {
-    const char *yes, *no;       /* "recommended", "not recommended" */
-    const char *could, *by;     /* "could be recommended by", "recommended by" */
-    const char *verb;           /* "recommends" */
-    const char *prefix;         /* "" or "challenge " */
-} item_words;
-
-static const item_words words_of[SW_ITEM__COUNT] = {
-    {"recommended", "not recommended", "could be recommended by", "recommended by", "recommends", ""},
-    {"advised", "not advised", "could be advised by", "advised by", "advises", ""},
-    {"flagged", "not flagged", "could be flagged by", "flagged by", "flags", "challenge "},
-    {"flagged", "not flagged", "could be flagged by", "flagged by", "flags", "risk "},
-};
+/* Whether an item's id needs its kind's noun before it ("challenge x flagged"):
+ * when another kind shares its participle ("flagged"), so the word alone does not
+ * say which kind it is. */
+static int needs_noun(int kind)
+{
+    for (int k = 0; k < SW_ITEM__COUNT; k++)
+        if (k != kind && strcmp(sw_item_vocab[k].participle, sw_item_vocab[kind].participle) == 0)
+            return 1;
+    return 0;
+}
 
 /* The action of rule r that produces item `target` of `kind`, or NULL. */
 static const sw_action *producing(const sw_rule_def *r, int kind, uint32_t target)
@@ -183,28 +180,34 @@ static void involve_producers(cmp *c, int kind, uint32_t target, int only_true)
     }
 }
 
+/* An item expectation, in the words of its kind (lang/vocab.h): "x recommended",
+ * "challenge x not flagged", "risk x critical" for a kind whose items carry a
+ * severity (the expectation names it), "recommended (priority high)" as got. */
 static void check_item(cmp *c, const sw_expectation *e, int kind, int positive)
 {
-    const item_words *w = &words_of[kind];
+    const sw_item_words *w = &sw_item_vocab[kind];
     const sw_item *it = report_item(c->rep, kind, e->name);
-    int risk = kind == SW_ITEM_RISK;
-    if (positive && it && (!risk || it->severity == e->severity))
+    int severity = w->level == SW_LEVEL_SEVERITY;
+    if (positive && it && (!severity || it->severity == e->severity))
         return;
     if (!positive && !it)
         return;
+    const char *prefix = needs_noun(kind) ? cmp_format(c, "%s ", w->noun) : "";
     const char *expected =
-        positive ? (risk ? cmp_format(c, "risk %s %s", e->name, sw_severity_name((sw_risk_severity)e->severity))
-                         : cmp_format(c, "%s%s %s", w->prefix, e->name, w->yes))
-                 : cmp_format(c, "%s%s %s", w->prefix, e->name, w->no);
-    const char *got = !it ? w->no
-                    : risk ? cmp_format(c, "flagged %s", sw_severity_name(it->severity))
-                    : kind == SW_ITEM_INTERVENTION ? cmp_format(c, "recommended (priority %s)", sw_priority_name(it->priority))
-                                                   : w->yes;
+        positive && severity ? cmp_format(c, "%s %s %s", w->noun, e->name,
+                                          sw_severity_name((sw_risk_severity)e->severity))
+        : cmp_format(c, "%s%s %s%s", prefix, e->name, positive ? "" : "not ", w->participle);
+    const char *got = !it ? cmp_format(c, "not %s", w->participle)
+                    : severity ? cmp_format(c, "%s %s", w->participle, sw_severity_name(it->severity))
+                    : w->level == SW_LEVEL_PRIORITY
+                        ? cmp_format(c, "%s (priority %s)", w->participle, sw_priority_name(it->priority))
+                        : w->participle;
     sw_failure *f = fail(c, e, expected, got);
     if (!f)
         return;
     involve_producers(c, kind, e->target, it != NULL);
-    finish(c, f, it ? w->by : w->could, cmp_format(c, "no rule %s %s", w->verb, e->name), !it);
+    finish(c, f, it ? cmp_format(c, "%s by", w->participle) : cmp_format(c, "could be %s by", w->participle),
+           cmp_format(c, "no rule %s %s", w->does, e->name), !it);
 }
 
 /* ==== The stage verdict ===================================================== */
@@ -342,15 +345,12 @@ static void check_rule(cmp *c, const sw_expectation *e)
 
 static void check(cmp *c, const sw_expectation *e)
 {
+    int kind = SW_EXPECT_ITEM_KIND(e->kind);
+    if (kind >= 0) {
+        check_item(c, e, kind, e->kind == SW_EXPECT_ITEM(kind));
+        return;
+    }
     switch ((sw_expect_kind)e->kind) {
-    case SW_EXPECT_RECOMMEND: check_item(c, e, SW_ITEM_INTERVENTION, 1); break;
-    case SW_EXPECT_NOT_RECOMMEND: check_item(c, e, SW_ITEM_INTERVENTION, 0); break;
-    case SW_EXPECT_ADVISE: check_item(c, e, SW_ITEM_PRACTICE, 1); break;
-    case SW_EXPECT_NOT_ADVISE: check_item(c, e, SW_ITEM_PRACTICE, 0); break;
-    case SW_EXPECT_CHALLENGE: check_item(c, e, SW_ITEM_CHALLENGE, 1); break;
-    case SW_EXPECT_NOT_CHALLENGE: check_item(c, e, SW_ITEM_CHALLENGE, 0); break;
-    case SW_EXPECT_RISK: check_item(c, e, SW_ITEM_RISK, 1); break;
-    case SW_EXPECT_NOT_RISK: check_item(c, e, SW_ITEM_RISK, 0); break;
     case SW_EXPECT_STAGE_CURRENT:
     case SW_EXPECT_STAGE_SUGGESTED:
     case SW_EXPECT_STAGE_DIRECTION: check_stage(c, e); break;

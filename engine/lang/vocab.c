@@ -11,12 +11,14 @@
 #define SW_LEVEL_WORD_PRIORITY "priority"
 #define SW_LEVEL_WORD_SEVERITY "severity"
 
-#define SW_ITEM_ROW(kind, noun, plural, action, word, does, participle, level, key, heading) \
-    {noun, plural, word, does, participle, SW_LEVEL_##level, SW_LEVEL_WORD_##level, key, heading},
+#define SW_ITEM_ROW(kind, noun, plural, action, word, does, participle, level, key, heading, item, \
+                    expect, place)                                                             \
+    {noun, plural, word, does, participle, SW_LEVEL_##level, SW_LEVEL_WORD_##level, key, heading, \
+     item, expect, "not_" expect, SW_ITEM_PLACE_##place},
 const sw_item_words sw_item_vocab[SW_ITEM__COUNT] = {SW_ITEM_KINDS(SW_ITEM_ROW)};
 #undef SW_ITEM_ROW
 
-#define SW_ITEM_WORD(kind, noun, plural, action, word, does, participle, level, key, heading) word,
+#define SW_ITEM_WORD(kind, noun, plural, action, word, ...) word,
 #define SW_OTHER_WORD(action, word) word,
 const char *const sw_action_words[SW_ACT__COUNT] = {SW_ITEM_KINDS(SW_ITEM_WORD) SW_OTHER_ACTIONS(SW_OTHER_WORD)};
 #undef SW_ITEM_WORD
@@ -37,7 +39,21 @@ const sw_type_words *sw_type_words_of(const sw_type *t, uint32_t stage_enum)
 }
 
 /* an item action's kind is its item's kind */
-#define SW_SAME_INDEX(kind, noun, plural, action, word, does, participle, level, key, heading) \
+#define SW_SAME_INDEX(kind, noun, plural, action, ...) \
     _Static_assert((int)SW_ACT_##action == (int)SW_ITEM_##kind, "item actions follow the item kinds");
 SW_ITEM_KINDS(SW_SAME_INDEX)
 #undef SW_SAME_INDEX
+
+/* the brief's and the cards' risks are read by severity */
+#define SW_LEVEL_IS_SEVERITY_NONE 0
+#define SW_LEVEL_IS_SEVERITY_PRIORITY 0
+#define SW_LEVEL_IS_SEVERITY_SEVERITY 1
+#define SW_PLACE_IS_RISKS_ALSO 0
+#define SW_PLACE_IS_RISKS_TODAY 0
+#define SW_PLACE_IS_RISKS_RISKS 1
+#define SW_RISKS_BY_SEVERITY(kind, noun, plural, action, word, does, participle, level, key, heading, \
+                             item, expect, place)                                                  \
+    _Static_assert(!SW_PLACE_IS_RISKS_##place || SW_LEVEL_IS_SEVERITY_##level,                      \
+                   "a kind placed with the RISKS carries a severity");
+SW_ITEM_KINDS(SW_RISKS_BY_SEVERITY)
+#undef SW_RISKS_BY_SEVERITY

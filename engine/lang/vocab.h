@@ -96,26 +96,40 @@ typedef struct sw_enum {
 
 /* The catalogue's kinds, listed once, each with the action that produces it:
  * ITEM(KIND, noun, plural, ACTION, action word, what a rule does, participle,
- *      LEVEL, result key, heading).
+ *      LEVEL, result key, heading, item, expect key, PLACE).
  * LEVEL is what the kind's items carry: PRIORITY (recommend X priority P), SEVERITY
  * (risk X severity S) or NONE; it decides the action's grammar word, how the items
  * are sorted (highest level first, then id) and which data-gap fields a waiting
  * rule raises. The result key names the kind's list in the result document and the
- * decision record; the heading is the text report's section. The item actions come
- * first among the actions, in this order. Every per-kind behaviour is read from
- * these columns, so adding a kind is one row here plus its grammar keywords
- * (tests/vocab/add_kind_test.sh shows it in a scratch build). */
+ * decision record, and is the plural word of a count ("2 recommendations"); item is
+ * its singular ("1 recommendation"); the heading is the text report's section. The
+ * expect key is the scenario files' expectation (`expect: {recommend: [x]}`, and
+ * not_recommend). PLACE is where the brief and the CDS cards show the kind's items:
+ * RISKS (the risks at the top of the brief, a card per critical item and one for
+ * the warnings; only for SEVERITY kinds), TODAY (today's actions, and the card of
+ * them with a suggestion per item: items of high or urgent priority, of warning or
+ * critical severity, or every item when they carry no level) or ALSO (counted on
+ * the brief's ALSO line; in the full result only). The item actions come first
+ * among the actions, in this order. Every per-kind behaviour is read from these
+ * columns, so adding a kind is one row here plus its grammar keywords
+ * (tests/vocab/add_kind_test.sh shows it in a scratch build, and docs/design.md
+ * lists what a new kind gets). A row macro that reads only the first columns ends
+ * its parameters with "..." so that a new column does not touch it. */
 #define SW_ITEM_KINDS(ITEM)                                                                    \
-    ITEM(INTERVENTION, "intervention", "interventions", RECOMMEND, "recommend", "recommends", "recommended", PRIORITY, "recommendations", "Recommendations") \
-    ITEM(PRACTICE,     "practice",     "practices",     ADVISE,    "advise",    "advises",    "advised",     NONE,     "advice",          "Advice")          \
-    ITEM(CHALLENGE,    "challenge",    "challenges",    CHALLENGE, "challenge", "flags",      "flagged",     NONE,     "challenges",      "Challenges")      \
-    ITEM(RISK,         "risk",         "risks",         RISK,      "risk",      "flags",      "flagged",     SEVERITY, "risks",           "Risks")
+    ITEM(INTERVENTION, "intervention", "interventions", RECOMMEND, "recommend", "recommends", "recommended", PRIORITY, "recommendations", "Recommendations", "recommendation", "recommend", TODAY) \
+    ITEM(PRACTICE,     "practice",     "practices",     ADVISE,    "advise",    "advises",    "advised",     NONE,     "advice",          "Advice",          "advice",         "advise",     ALSO)  \
+    ITEM(CHALLENGE,    "challenge",    "challenges",    CHALLENGE, "challenge", "flags",      "flagged",     NONE,     "challenges",      "Challenges",      "challenge",      "challenges", ALSO)  \
+    ITEM(RISK,         "risk",         "risks",         RISK,      "risk",      "flags",      "flagged",     SEVERITY, "risks",           "Risks",           "risk",           "risks",      RISKS)
 
 /* What a kind's items carry (the LEVEL column). */
 typedef enum sw_item_level { SW_LEVEL_NONE, SW_LEVEL_PRIORITY, SW_LEVEL_SEVERITY } sw_item_level;
 
+/* Where the brief and the cards show a kind's items (the PLACE column); the
+ * public sw_kind_place (stagewise.h), value for value. */
+typedef enum sw_item_place { SW_ITEM_PLACE_ALSO, SW_ITEM_PLACE_TODAY, SW_ITEM_PLACE_RISKS } sw_item_place;
+
 typedef enum sw_item_kind {
-#define SW_ITEM_ENUM(kind, noun, plural, action, word, does, participle, level, key, heading) SW_ITEM_##kind,
+#define SW_ITEM_ENUM(kind, ...) SW_ITEM_##kind,
     SW_ITEM_KINDS(SW_ITEM_ENUM)
 #undef SW_ITEM_ENUM
 } sw_item_kind;
@@ -135,6 +149,10 @@ typedef struct sw_item_words {
     const char *level_word;  /* "priority", "severity", or NULL for none */
     const char *key;         /* "recommendations": the result document's key */
     const char *heading;     /* "Recommendations": the text report's section */
+    const char *item;        /* "recommendation": one item, in a count */
+    const char *expect;      /* "recommend": the scenario expectation key */
+    const char *not_expect;  /* "not_recommend" */
+    sw_item_place place;     /* SW_ITEM_PLACE_TODAY */
 } sw_item_words;
 
 extern const sw_item_words sw_item_vocab[SW_ITEM__COUNT];
@@ -231,7 +249,7 @@ typedef struct sw_fhir_source {
     ACT(SET, "set")
 
 typedef enum sw_action_kind {
-#define SW_ACT_OF_ITEM(kind, noun, plural, action, word, does, participle, level, key, heading) SW_ACT_##action,
+#define SW_ACT_OF_ITEM(kind, noun, plural, action, ...) SW_ACT_##action,
 #define SW_ACT_ENUM(action, word) SW_ACT_##action,
     SW_ITEM_KINDS(SW_ACT_OF_ITEM)
     SW_OTHER_ACTIONS(SW_ACT_ENUM)

@@ -4,7 +4,9 @@
  *
  * In the order a clinician acts: critical and warning risks, each with its one
  * reason; today's actions (urgent and high recommendations), each with its rule's
- * `because`; the stage verdict in one line, saying NOT DECIDED when it is
+ * `because`; which kinds are risks, today's actions or only counted on the ALSO
+ * line is the vocabulary's PLACE column (lang/vocab.h), so a new kind appears here
+ * by itself; the stage verdict in one line, saying NOT DECIDED when it is
  * provisional, conflicting or undecided, and why; the questions to ask next,
  * ranked by what they could decide (sw_data_gap.rank); then one line of what else there is and one of provenance.
  * Every line is cut to the width at a character boundary, with "...", so the
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang/vocab.h"
 #include "util/json.h"
 
 #define MAX_RISK_LINES 9
@@ -98,12 +101,38 @@ static void add_reason(line *l, const sw_item *item)
     }
 }
 
+/* What a kind's items carry, as the brief reads it. */
+static sw_item_level level_of(size_t kind)
+{
+    return sw_item_vocab[kind].level;
+}
+
+/* An item shown among the risks or today's actions: of warning or critical
+ * severity, of high or urgent priority, or any item that carries no level. */
+static int shown_today(size_t kind, const sw_item *it)
+{
+    switch (level_of(kind)) {
+    case SW_LEVEL_PRIORITY: return it->priority >= SW_PRIORITY_HIGH;
+    case SW_LEVEL_SEVERITY: return it->severity >= SW_SEVERITY_WARNING;
+    case SW_LEVEL_NONE: break;
+    }
+    return 1;
+}
+
+/* The RISKS lines: every item of the kinds placed with the risks (SW_ITEM_PLACE_RISKS,
+ * which carry a severity), critical and warning ones listed. */
 static void put_risks(line *l, const sw_report *rep, sw_buf *out)
 {
     size_t critical = 0, warning = 0;   /* info risks are counted on the ALSO line */
-    for (size_t i = 0; i < rep->nrisks; i++) {
-        critical += rep->risks[i].severity == SW_SEVERITY_CRITICAL;
-        warning += rep->risks[i].severity == SW_SEVERITY_WARNING;
+    for (size_t k = 0; k < SW_ITEM__COUNT; k++) {
+        if (sw_item_vocab[k].place != SW_ITEM_PLACE_RISKS)
+            continue;
+        const sw_item *items;
+        size_t n = sw_report_items(rep, k, &items);
+        for (size_t i = 0; i < n; i++) {
+            critical += items[i].severity == SW_SEVERITY_CRITICAL;
+            warning += items[i].severity == SW_SEVERITY_WARNING;
+        }
     }
     /* missing facts that could raise a risk: never let "none flagged" read as "no risk" */
     size_t could = 0;
@@ -128,56 +157,117 @@ static void put_risks(line *l, const sw_report *rep, sw_buf *out)
     }
     end_line(l, out);
     size_t shown = 0;
-    for (size_t i = 0; i < rep->nrisks; i++) {
-        const sw_item *r = &rep->risks[i];
-        if (r->severity == SW_SEVERITY_INFO)
+    for (size_t k = 0; k < SW_ITEM__COUNT; k++) {
+        if (sw_item_vocab[k].place != SW_ITEM_PLACE_RISKS)
             continue;
-        if (shown == MAX_RISK_LINES - 1 && critical + warning > MAX_RISK_LINES) {
-            char more[96];
-            snprintf(more, sizeof more, "  ... %zu more (--detail)", critical + warning - shown);
-            add(l, more);
+        const sw_item *items;
+        size_t n = sw_report_items(rep, k, &items);
+        for (size_t i = 0; i < n && shown < MAX_RISK_LINES; i++) {
+            const sw_item *r = &items[i];
+            if (r->severity == SW_SEVERITY_INFO)
+                continue;
+            if (shown == MAX_RISK_LINES - 1 && critical + warning > MAX_RISK_LINES) {
+                char more[96];
+                snprintf(more, sizeof more, "  ... %zu more (--detail)", critical + warning - shown);
+                add(l, more);
+                end_line(l, out);
+                shown = MAX_RISK_LINES;
+                break;
+            }
+            add(l, "  ");
+            add(l, upper_severity(r->severity));
+            add(l, "  ");
+            add(l, r->label ? r->label : r->id);
+            add_reason(l, r);
             end_line(l, out);
-            break;
+            shown++;
         }
-        add(l, "  ");
-        add(l, upper_severity(r->severity));
-        add(l, "  ");
-        add(l, r->label ? r->label : r->id);
-        add_reason(l, r);
-        end_line(l, out);
-        shown++;
     }
 }
 
+/* The tag of an item among today's actions: its priority or severity, else its
+ * kind's action word ("REFER "), upper case, six columns at least. */
+static void add_tag(line *l, size_t kind, const sw_item *it)
+{
+    if (level_of(kind) == SW_LEVEL_PRIORITY) {
+        add(l, upper_priority(it->priority));
+        return;
+    }
+    if (level_of(kind) == SW_LEVEL_SEVERITY) {
+        add(l, upper_severity(it->severity));
+        return;
+    }
+    char tag[32];
+    size_t n = 0;
+    for (const char *w = sw_item_vocab[kind].action; *w && n < sizeof tag - 1; w++)
+        tag[n++] = (char)(*w >= 'a' && *w <= 'z' ? *w - 'a' + 'A' : *w);
+    while (n < 6)
+        tag[n++] = ' ';
+    tag[n] = '\0';
+    add(l, tag);
+}
+
+/* What today's actions of a kind are: "urgent and high-priority recommendations",
+ * or, with none=1, "urgent or high-priority recommendation". */
+static void add_today_words(line *l, size_t kind, int none)
+{
+    const sw_item_words *w = &sw_item_vocab[kind];
+    if (w->level == SW_LEVEL_PRIORITY)
+        add(l, none ? "urgent or high-priority " : "urgent and high-priority ");
+    else if (w->level == SW_LEVEL_SEVERITY)
+        add(l, none ? "critical or warning " : "critical and warning ");
+    add(l, none ? w->item : w->key);
+}
+
+/* The TODAY lines: the items of the kinds placed there (SW_ITEM_PLACE_TODAY) that
+ * shown_today picks, kind after kind. */
 static void put_actions(line *l, const sw_report *rep, sw_buf *out)
 {
-    size_t today = 0;
-    for (size_t i = 0; i < rep->nrecommendations; i++)
-        today += rep->recommendations[i].priority >= SW_PRIORITY_HIGH;
-    if (today == 0)
-        add(l, "TODAY    no urgent or high-priority recommendation");
-    else
-        add(l, "TODAY    urgent and high-priority recommendations");
+    size_t today = 0, per_kind[SW_ITEM__COUNT] = {0};
+    for (size_t k = 0; k < SW_ITEM__COUNT; k++) {
+        if (sw_item_vocab[k].place != SW_ITEM_PLACE_TODAY)
+            continue;
+        const sw_item *items;
+        size_t n = sw_report_items(rep, k, &items);
+        for (size_t i = 0; i < n; i++)
+            per_kind[k] += shown_today(k, &items[i]);
+        today += per_kind[k];
+    }
+    add(l, "TODAY    ");
+    const char *sep = today == 0 ? "no " : "";
+    for (size_t k = 0; k < SW_ITEM__COUNT; k++)
+        if (sw_item_vocab[k].place == SW_ITEM_PLACE_TODAY && (today == 0 || per_kind[k] > 0)) {
+            add(l, sep);
+            add_today_words(l, k, today == 0);
+            sep = today == 0 ? ", no " : ", ";
+        }
     end_line(l, out);
     size_t shown = 0;
-    for (size_t i = 0; i < rep->nrecommendations; i++) {
-        const sw_item *r = &rep->recommendations[i];
-        if (r->priority < SW_PRIORITY_HIGH)
-            continue; /* recommendations come highest priority first */
-        if (shown == MAX_ACTION_LINES - 1 && today > MAX_ACTION_LINES) {
-            char more[96];
-            snprintf(more, sizeof more, "  ... %zu more (--detail)", today - shown);
-            add(l, more);
+    for (size_t k = 0; k < SW_ITEM__COUNT && shown < MAX_ACTION_LINES; k++) {
+        if (per_kind[k] == 0)
+            continue;
+        const sw_item *items;
+        size_t n = sw_report_items(rep, k, &items);
+        for (size_t i = 0; i < n; i++) {
+            const sw_item *r = &items[i];
+            if (!shown_today(k, r))
+                continue;
+            if (shown == MAX_ACTION_LINES - 1 && today > MAX_ACTION_LINES) {
+                char more[96];
+                snprintf(more, sizeof more, "  ... %zu more (--detail)", today - shown);
+                add(l, more);
+                end_line(l, out);
+                shown = MAX_ACTION_LINES;
+                break;
+            }
+            add(l, "  ");
+            add_tag(l, k, r);
+            add(l, "  ");
+            add(l, r->label ? r->label : r->id);
+            add_reason(l, r);
             end_line(l, out);
-            break;
+            shown++;
         }
-        add(l, "  ");
-        add(l, upper_priority(r->priority));
-        add(l, "  ");
-        add(l, r->label ? r->label : r->id);
-        add_reason(l, r);
-        end_line(l, out);
-        shown++;
     }
 }
 
@@ -265,20 +355,30 @@ static void put_questions(line *l, const sw_report *rep, sw_buf *out)
         }
 }
 
+/* The ALSO line: what the brief does not list, kind by kind: the items of the
+ * ALSO kinds, and those of the TODAY and RISKS kinds it left out ("other", "info"). */
 static void put_rest(line *l, const sw_report *rep, sw_buf *out)
 {
-    size_t other = 0, info = 0;
-    for (size_t i = 0; i < rep->nrecommendations; i++)
-        other += rep->recommendations[i].priority < SW_PRIORITY_HIGH;
-    for (size_t i = 0; i < rep->nrisks; i++)
-        info += rep->risks[i].severity == SW_SEVERITY_INFO;
-    char text[256];
-    snprintf(text, sizeof text,
-             "ALSO     %zu other recommendation%s, %zu advice, %zu challenge%s, %zu info risk%s "
-             "(--detail: all, with reasons)",
-             other, other == 1 ? "" : "s", rep->nadvice, rep->nchallenges,
-             rep->nchallenges == 1 ? "" : "s", info, info == 1 ? "" : "s");
-    add(l, text);
+    add(l, "ALSO    ");
+    const char *sep = " ";
+    for (size_t k = 0; k < SW_ITEM__COUNT; k++) {
+        const sw_item_words *w = &sw_item_vocab[k];
+        const sw_item *items;
+        size_t n = sw_report_items(rep, k, &items), rest = 0;
+        for (size_t i = 0; i < n; i++)
+            rest += w->place == SW_ITEM_PLACE_ALSO || !shown_today(k, &items[i]);
+        const char *which = w->place == SW_ITEM_PLACE_ALSO ? ""
+                          : w->level == SW_LEVEL_PRIORITY  ? "other "
+                          : w->level == SW_LEVEL_SEVERITY  ? "info "
+                                                           : NULL;   /* every item was listed */
+        if (!which)
+            continue;
+        char text[160];
+        snprintf(text, sizeof text, "%s%zu %s%s", sep, rest, which, rest == 1 ? w->item : w->key);
+        add(l, text);
+        sep = ", ";
+    }
+    add(l, " (--detail: all, with reasons)");
     end_line(l, out);
 }
 

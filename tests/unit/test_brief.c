@@ -134,6 +134,13 @@ static sw_reason reason = {"r", "Rule title", "because the facts say so, at leng
                            NULL, 0};
 static sw_item risks[MANY], recs[MANY];
 static sw_data_gap gaps[MANY];
+/* the brief reads the per-kind lists (sw_report's kinds), as the library fills them */
+static sw_item_list kinds[4] = {
+    {"intervention", "recommendations", "Recommendations", "priority", NULL, 0},
+    {"practice", "advice", "Advice", NULL, NULL, 0},
+    {"challenge", "challenges", "Challenges", NULL, NULL, 0},
+    {"risk", "risks", "Risks", "severity", NULL, 0},
+};
 
 static void build_big(sw_report *rep)
 {
@@ -150,6 +157,12 @@ static void build_big(sw_report *rep)
     rep->nrisks = MANY;
     rep->recommendations = recs;
     rep->nrecommendations = MANY;
+    kinds[SW_REPORT_RISKS].items = risks;
+    kinds[SW_REPORT_RISKS].nitems = MANY;
+    kinds[SW_REPORT_RECOMMENDATIONS].items = recs;
+    kinds[SW_REPORT_RECOMMENDATIONS].nitems = MANY;
+    rep->kinds = kinds;
+    rep->nkinds = 4;
     rep->gaps = gaps;
     rep->ngaps = MANY;
     static sw_stage_candidate cands[2] = {{"engagement", SW_DIRECTION_BACK, 1, NULL, 0},
@@ -224,6 +237,7 @@ static void test_missing_facts_are_not_no_risk(void **state)
     sw_report rep;
     build_big(&rep);
     rep.nrisks = 0;
+    kinds[SW_REPORT_RISKS].nitems = 0;
     sw_buf out = SW_BUF_INIT;
     assert_int_equal(sw_report_render_brief(&rep, &out), SW_OK);
     assert_non_null(strstr(out.data, "RISKS    none flagged; NOT RULED OUT: 30 missing facts could "

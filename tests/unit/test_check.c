@@ -375,6 +375,22 @@ static void test_info_counts(void **state)
     assert_int_equal(info->rules, 1);
     assert_int_equal(info->statements, 1);
     assert_int_equal(strlen(info->sha256), 64);
+    /* every kind's count, numbered as sw_kind_at, agrees with the named fields */
+    assert_int_equal(info->nkinds, sw_kind_count());
+    assert_int_equal(sw_kind_count(), 4);
+    const size_t named[] = {info->interventions, info->practices, info->challenges, info->risks};
+    static const char *const keys[] = {"recommendations", "advice", "challenges", "risks"};
+    for (size_t k = 0; k < 4; k++) {
+        assert_int_equal(info->kind_items[k], named[k]);
+        assert_string_equal(sw_kind_at(k)->key, keys[k]);
+    }
+    assert_string_equal(sw_kind_at(SW_REPORT_RISKS)->carries, "severity");
+    assert_int_equal(sw_kind_at(SW_REPORT_RISKS)->place, SW_PLACE_RISKS);
+    assert_int_equal(sw_kind_at(SW_REPORT_RECOMMENDATIONS)->place, SW_PLACE_TODAY);
+    assert_string_equal(sw_kind_at(SW_REPORT_RECOMMENDATIONS)->item, "recommendation");
+    assert_string_equal(sw_kind_at(SW_REPORT_CHALLENGES)->expect, "challenges");
+    assert_null(sw_kind_at(SW_REPORT_ADVICE)->carries);
+    assert_null(sw_kind_at(4));
     sw_ruleset_free(rs);
 }
 

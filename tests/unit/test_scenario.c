@@ -185,8 +185,8 @@ static void test_reads_every_part(void **state)
         const char *name;
         unsigned line, column;
     } want[] = {
-        {SW_EXPECT_RECOMMEND, "housing_support", 17, 15},
-        {SW_EXPECT_RISK, "suicide", 18, 11},
+        {SW_EXPECT_ITEM(SW_ITEM_INTERVENTION), "housing_support", 17, 15},
+        {SW_EXPECT_ITEM(SW_ITEM_RISK), "suicide", 18, 11},
         {SW_EXPECT_STAGE_CURRENT, "engagement", 19, 20},
         {SW_EXPECT_STAGE_SUGGESTED, "unknown", 19, 43},
         {SW_EXPECT_STAGE_DIRECTION, "stay", 19, 63},
