@@ -18,6 +18,12 @@
 #define SUMMARY_MAX 139
 
 /* The namespace of Stagewise card uuids (a random version 4 uuid, fixed forever). */
+/* "a" or "an" before a severity or priority word (info, urgent; warning, high) */
+static const char *an(const char *word)
+{
+    return word[0] && strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 static const unsigned char card_namespace[16] = {0x5c, 0x1b, 0x7a, 0x52, 0x3f, 0x0e, 0x4d, 0x8e,
                                                  0x9a, 0x43, 0x2b, 0x7e, 0x9c, 0x4f, 0x6a, 0x10};
 
@@ -694,12 +700,14 @@ static int questions_card(sw_json *w, const response *r)
             sw_buf_puts(&c.detail, "** (");
             md_code(&c.detail, g->fact);
             sw_buf_puts(&c.detail, ")");
-            if (g->could_raise_risk)
-                sw_buf_printf(&c.detail, ", could raise a %s risk",
-                              sw_severity_name(g->risk_severity));
-            if (g->could_recommend)
-                sw_buf_printf(&c.detail, ", could decide a %s recommendation",
-                              sw_priority_name(g->priority));
+            if (g->could_raise_risk) {
+                const char *sev = sw_severity_name(g->risk_severity);
+                sw_buf_printf(&c.detail, ", could raise %s %s risk", an(sev), sev);
+            }
+            if (g->could_recommend) {
+                const char *pri = sw_priority_name(g->priority);
+                sw_buf_printf(&c.detail, ", could decide %s %s recommendation", an(pri), pri);
+            }
             if (g->could_move_stage)
                 sw_buf_puts(&c.detail, ", could move the stage");
             sw_buf_puts(&c.detail, ": ");

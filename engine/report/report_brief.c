@@ -138,11 +138,12 @@ static void put_risks(line *l, const sw_report *rep, sw_buf *out)
     size_t could = 0;
     sw_risk_severity worst = SW_SEVERITY_INFO;
     for (size_t i = 0; i < rep->ngaps; i++)
-        if (rep->gaps[i].could_raise_risk) {
-            could++;
-            if (rep->gaps[i].risk_severity > worst)
-                worst = rep->gaps[i].risk_severity;
-        }
+        if (rep->gaps[i].could_raise_risk && rep->gaps[i].risk_severity > worst)
+            worst = rep->gaps[i].risk_severity;
+    /* counted at the worst severity only: "10 could raise a critical risk" must not
+     * include facts that could raise no more than a warning */
+    for (size_t i = 0; i < rep->ngaps; i++)
+        could += rep->gaps[i].could_raise_risk && rep->gaps[i].risk_severity == worst;
     char head[200];
     if (critical + warning == 0)
         snprintf(head, sizeof head, "RISKS    none flagged");
