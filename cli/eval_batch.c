@@ -27,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "jsontext.h"
@@ -36,7 +39,7 @@
 /* A chunk ends at the first document start after at least this many documents
  * and bytes, or after this many bytes whatever the count (a lower bound on the
  * bytes bounds how often a chunk may need reading again behind empty lines). */
-#define CHUNK_DOCS 128u
+#define CHUNK_DOCS 64u
 #define CHUNK_MIN_BYTES ((size_t)16 * 1024)
 #define CHUNK_MAX_BYTES ((size_t)1024 * 1024)
 
@@ -639,6 +642,16 @@ eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, int comp
     eval_batch *b = calloc(1, sizeof *b);
     if (b == NULL)
         return NULL;
+#ifdef __GLIBC__
+    /* A client's rendering (about 100 KiB before it is compacted) comes and goes
+     * for every client. glibc maps a block that large afresh each time, and hands
+     * the top of a worker thread's heap back to the system once it is free, until
+     * its thresholds have adapted - which they do for the main thread's heap (-j 1)
+     * but not soon enough for the workers': the pages were faulted in again and
+     * again. The command keeps blocks up to 16 MiB in the heap and its top. */
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
     b->cap = 2 * (size_t)threads + 2;
     b->ring = calloc(b->cap, sizeof *b->ring);
     b->workers = calloc(threads, sizeof *b->workers);
