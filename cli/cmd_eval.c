@@ -200,7 +200,7 @@ static void out_document(eval_output *out)
     out->array_open = 1;
     if (out->pending != NULL) {
         out_json_element(out, out->pending, out->pending_len);
-        sw_free(out->pending);
+        free(out->pending);
         out->pending = NULL;
     }
 }
@@ -218,8 +218,8 @@ static sw_format library_format(const eval_output *out)
     return SW_FORMAT_JSON;
 }
 
-/* Writes one rendered result; takes ownership of text (freed with sw_free). */
-static void out_result(eval_output *out, char *text, size_t len)
+/* Writes one rendered result, borrowed (for JSON lines, compacted already). */
+static void out_result_view(eval_output *out, const char *text, size_t len)
 {
     switch (out->format) {
     case OUT_TEXT:
@@ -231,12 +231,11 @@ static void out_result(eval_output *out, char *text, size_t len)
             out_puts(out, "\n");
         break;
     case OUT_JSONL:
-        len = cli_json_compact(text, len);
         out_write(out, text, len);
         out_puts(out, "\n");
         break;
     case OUT_YAML:
-        if (strncmp(text, "---", 3) != 0 || (text[3] != '\n' && text[3] != ' '))
+        if (len < 4 || memcmp(text, "---", 3) != 0 || (text[3] != '\n' && text[3] != ' '))
             out_puts(out, "---\n");
         out_write(out, text, len);
         if (len == 0 || text[len - 1] != '\n')
@@ -244,7 +243,14 @@ static void out_result(eval_output *out, char *text, size_t len)
         break;
     case OUT_JSON:
         if (!out->array_open) {
-            out->pending = text;
+            out->pending = malloc(len + 1);
+            if (out->pending == NULL) {
+                out->failed = 1;
+                out->error_number = ENOMEM;
+                return;
+            }
+            memcpy(out->pending, text, len);
+            out->pending[len] = '\0';
             out->pending_len = len;
             out->written++;
             return;
@@ -253,6 +259,14 @@ static void out_result(eval_output *out, char *text, size_t len)
         break;
     }
     out->written++;
+}
+
+/* Writes one rendered result; takes ownership of text (freed with sw_free). */
+static void out_result(eval_output *out, char *text, size_t len)
+{
+    if (out->format == OUT_JSONL)
+        len = cli_json_compact(text, len);
+    out_result_view(out, text, len);
     sw_free(text);
 }
 
@@ -269,7 +283,7 @@ static void out_finish(eval_output *out)
         out_write(out, out->pending, cli_trim_newlines(out->pending, out->pending_len));
         out_puts(out, "\n");
     }
-    sw_free(out->pending);
+    free(out->pending);
     out->pending = NULL;
 }
 
@@ -294,6 +308,29 @@ static int notes_add(doc_notes *notes, size_t position, int skipped,
         return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
     }
     notes->items[notes->count++] = (doc_note){position, skipped, text};
+    return CLI_EXIT_OK;
+}
+
+/* The same for diagnostics already rendered (text, len; NULL for none), copied. */
+static int notes_add_text(doc_notes *notes, size_t position, int skipped, const char *text,
+                          size_t len)
+{
+    char *copy = NULL;
+
+    if (text == NULL && !skipped)
+        return CLI_EXIT_OK;
+    if (text != NULL) {
+        copy = malloc(len + 1);
+        if (copy == NULL)
+            return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+    }
+    if (!sw_grow(&notes->items, &notes->cap, notes->count, sizeof *notes->items, 8)) {
+        free(copy);
+        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
+    }
+    notes->items[notes->count++] = (doc_note){position, skipped, copy};
     return CLI_EXIT_OK;
 }
 
@@ -323,6 +360,8 @@ typedef struct eval_state {
     const sw_ruleset *rules;
     cli_audit_log *log;    /* --log: where each decision is recorded */
     eval_batch *batch;     /* -j N: the worker threads, or NULL */
+    doc_notes notes;       /* -j N: the notes of the input being read */
+    size_t count;          /* -j N: its documents so far */
     eval_output out;
     int facts_errors;      /* some document was skipped or an input refused */
     int io_errors;         /* some input could not be read */
@@ -361,6 +400,14 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
     size_t count = 0, last_error_position = 0;
     int code = CLI_EXIT_OK;
 
+    if (st->batch != NULL) {
+        st->notes = (doc_notes){0};
+        st->count = 0;
+        if (eval_batch_input(st->batch, name, input->data, input->len, &code)) {
+            notes_flush(&st->notes, name, st->count);
+            return code;
+        }
+    }
     sw_status status = sw_facts_stream_open(st->rules, name, input->data, input->len, &stream);
     if (status == SW_ERR_FACTS || status == SW_ERR_LIMIT) {
         st->facts_errors = 1;
@@ -384,14 +431,9 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
         size_t position = sw_facts_stream_position(stream);
         if (position == 0)
             position = count;
-        if (st->batch == NULL)
-            out_document(&st->out);
+        out_document(&st->out);
         if (status == SW_OK) {
             code = notes_add(&notes, position, 0, diags);
-            if (code == CLI_EXIT_OK && st->batch != NULL) {
-                code = eval_batch_add(st->batch, facts); /* takes facts over */
-                continue;
-            }
             if (code == CLI_EXIT_OK)
                 code = evaluate_one(st, facts);
             sw_facts_free(facts);
@@ -399,19 +441,12 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
         }
         st->facts_errors = 1;
         code = notes_add(&notes, position, 1, diags);
-        if (code == CLI_EXIT_OK && st->batch != NULL)
-            code = eval_batch_add(st->batch, NULL);
         /* A limit, or an error that did not move the stream on, ends this input. */
         if (status == SW_ERR_LIMIT || position == last_error_position)
             break;
         last_error_position = position;
     }
     sw_facts_stream_free(stream);
-    if (st->batch != NULL) {
-        int flushed = eval_batch_flush(st->batch, code != CLI_EXIT_OK);
-        if (code == CLI_EXIT_OK)
-            code = flushed;
-    }
     notes_flush(&notes, name, count);
     return code;
 }
@@ -443,18 +478,14 @@ static int read_one_input(eval_state *st, const char *path, const char *name, co
     return READ_INPUT_FATAL;
 }
 
-/* Evaluates one client read apart from a stream (takes facts over). */
+/* Evaluates one client read apart from a stream (takes facts over): here, also
+ * with -j N. */
 static int eval_client(eval_state *st, sw_facts *facts)
 {
-    if (st->batch == NULL) {
-        out_document(&st->out);
-        int code = evaluate_one(st, facts);
-        sw_facts_free(facts);
-        return code;
-    }
-    int code = eval_batch_add(st->batch, facts); /* takes facts over */
-    int flushed = eval_batch_flush(st->batch, code != CLI_EXIT_OK);
-    return code != CLI_EXIT_OK ? code : flushed;
+    out_document(&st->out);
+    int code = evaluate_one(st, facts);
+    sw_facts_free(facts);
+    return code;
 }
 
 /* Reads one FHIR input (one client) and evaluates it. */
@@ -589,32 +620,36 @@ static int parse_format(const char *text, out_format *format)
     return 0;
 }
 
-/* -j N: writes one document's outcome, on the command's thread, in input order (see
- * eval_batch.h): the same calls, in the same order, as the sequential path makes. */
-static int batch_emit(void *ctx, sw_status status, const sw_facts *facts,
-                      const sw_result *result, char *text, size_t len)
+/* -j N: one document's outcome, on the command's thread, in input order (see
+ * eval_batch.h): the same steps, in the same order, as eval_documents and
+ * evaluate_one take, so the output, the messages and the log are the same. */
+static int batch_emit(void *ctx, const eval_doc *doc)
 {
     eval_state *st = ctx;
+    int skipped = doc->stage == EVAL_DOC_READ && doc->status != SW_OK;
 
+    if (skipped && doc->status != SW_ERR_FACTS && doc->status != SW_ERR_LIMIT)
+        return cli_fail_status(doc->status, "reading facts");
+    st->count++;
     out_document(&st->out);
-    if (status == SW_ERR_FACTS && result == NULL)
-        return CLI_EXIT_OK; /* skipped: reported with the input's notes */
-    if (status != SW_OK)
-        return cli_fail_status(status, "evaluating a client");
-    int logged = cli_audit_log_append(st->log, st->rules, facts, result);
-    if (logged != CLI_EXIT_OK) {
-        sw_free(text);
-        return logged;
-    }
-    if (st->out.format != OUT_JSONL) {
-        out_result(&st->out, text, len);
-        return CLI_EXIT_OK;
-    }
-    out_write(&st->out, text, len); /* JSON lines: the worker compacted it */
-    out_puts(&st->out, "\n");
-    st->out.written++;
-    sw_free(text);
-    return CLI_EXIT_OK;
+    if (doc->stage == EVAL_DOC_NOTES)
+        return cli_fail_status(doc->status, "rendering diagnostics");
+    if (skipped)
+        st->facts_errors = 1;
+    int code = notes_add_text(&st->notes, st->count, skipped, doc->notes, doc->notes_len);
+    if (code != CLI_EXIT_OK)
+        return code;
+    if (skipped)
+        return doc->ends_input ? EVAL_BATCH_STOP : CLI_EXIT_OK;
+    if (doc->stage == EVAL_DOC_EVALUATE)
+        return cli_fail_status(doc->status, "evaluating a client");
+    code = cli_audit_log_append(st->log, st->rules, doc->facts, doc->result);
+    if (code != CLI_EXIT_OK)
+        return code;
+    if (doc->status != SW_OK)
+        return cli_fail_status(doc->status, "rendering a result");
+    out_result_view(&st->out, doc->text, doc->len);
+    return st->out.failed ? EVAL_BATCH_STOP : CLI_EXIT_OK;
 }
 
 /* Starts the worker threads for -j N (jobs > 1); CLI_EXIT_OK or an exit code. */
@@ -623,8 +658,9 @@ static int start_batch(eval_state *st, unsigned jobs)
     if (jobs <= 1)
         return CLI_EXIT_OK;
     sw_format format = library_format(&st->out);
-    st->batch = eval_batch_start(st->rules, format, st->out.format == OUT_JSONL, jobs,
-                                 isatty(STDERR_FILENO), batch_emit, st);
+    st->batch = eval_batch_start(st->rules, format, st->out.format == OUT_JSONL,
+                                 st->log->path != NULL, jobs, isatty(STDERR_FILENO),
+                                 batch_emit, st);
     if (st->batch == NULL)
         return cli_fail(CLI_EXIT_INTERNAL, "cannot start %u worker threads", jobs);
     return CLI_EXIT_OK;
@@ -697,7 +733,7 @@ static int run(const char *const *rule_paths, size_t nrules, const char *const *
     eval_batch_free(st.batch);
     if (code == CLI_EXIT_OK)
         out_finish(&st.out);
-    sw_free(st.out.pending);
+    free(st.out.pending);
     sw_diagnostics_free(diags);
     sw_ruleset_free(rules);
 
