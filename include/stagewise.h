@@ -49,7 +49,7 @@ extern "C" {
 #define SW_VERSION_MINOR 1
 #define SW_VERSION_PATCH 0
 /* Version of the result document (JSON and YAML); see docs/result-format.md. */
-#define SW_RESULT_FORMAT "2.0"
+#define SW_RESULT_FORMAT "3.0"
 
 typedef enum sw_status {
     SW_OK = 0,
@@ -625,7 +625,7 @@ SW_API sw_status sw_explanation_render(const sw_explanation *explanation, sw_for
 SW_API void sw_explanation_free(sw_explanation *explanation);
 
 /* Version of the decision record (docs/audit.md). */
-#define SW_RECORD_FORMAT "2.0"
+#define SW_RECORD_FORMAT "3.0"
 
 typedef struct sw_record_options {
     const char *decision_id;     /* NULL: a new random UUID (version 4) */
