@@ -21,26 +21,49 @@ void sw_json_init(sw_json *w, sw_buf *out, int pretty)
     w->pretty = pretty != 0;
 }
 
-/* A line break and the indent of depth levels, in one append. */
-static void new_line(sw_json *w)
-{
-    static const char spaces[1 + 2 * SW_JSON_MAX_DEPTH + 1] =
-        "\n                                                                "
-        "                                                                ";
-    if (!w->pretty || w->flat_from)
-        return;
-    sw_buf_append(w->out, spaces, 1 + 2 * (size_t)w->depth);
-}
+/* The most a separator takes: ", " or ",", a line break and the indent. */
+#define SEPARATOR_MAX (3 + 2 * SW_JSON_MAX_DEPTH)
 
-/* Before an element of an array: the comma and the line break (a space instead
- * of the line break inside a flat container of a pretty document). */
-static void separate_item(sw_json *w)
+/* Writes into p what goes before an element of an array or a member of an object
+ * and returns its length: the comma, then the line break and indent (in a pretty
+ * document; inside a flat container a space after the comma instead). */
+static size_t separator(sw_json *w, char *p)
 {
     unsigned top = w->depth - 1;
-    if (w->has_items[top])
-        sw_buf_append(w->out, ", ", w->pretty && w->flat_from ? 2 : 1);
+    int flat = w->flat_from != 0;
+    size_t k = 0;
+    if (w->has_items[top]) {
+        p[k++] = ',';
+        if (w->pretty && flat)
+            p[k++] = ' ';
+    }
     w->has_items[top] = 1;
-    new_line(w);
+    if (w->pretty && !flat) {
+        p[k++] = '\n';
+        memset(p + k, ' ', 2 * (size_t)w->depth);
+        k += 2 * (size_t)w->depth;
+    }
+    return k;
+}
+
+static void separate_item(sw_json *w)
+{
+    char p[SEPARATOR_MAX];
+    size_t k = separator(w, p);
+    if (k)
+        sw_buf_append(w->out, p, k);
+}
+
+/* Before a closing bracket of a container that had items: the line break and the
+ * indent of the level it closes to (none in compact mode or inside a flat one). */
+static void new_line(sw_json *w)
+{
+    if (!w->pretty || w->flat_from)
+        return;
+    char p[1 + 2 * SW_JSON_MAX_DEPTH];
+    p[0] = '\n';
+    memset(p + 1, ' ', 2 * (size_t)w->depth);
+    sw_buf_append(w->out, p, 1 + 2 * (size_t)w->depth);
 }
 
 /* Checks that a value may come now and writes what goes before it. */
@@ -120,9 +143,25 @@ void sw_json_key(sw_json *w, const char *key)
         w->misuse = 1;
         return;
     }
-    separate_item(w);
-    sw_json_put_string(w->out, key, strlen(key));
-    sw_buf_puts(w->out, w->pretty ? ": " : ":");
+    /* the separator, the quoted key and the colon in one append, when the key
+     * needs no escaping (every key the library writes) */
+    enum { KEY_FAST = 64 };
+    char p[SEPARATOR_MAX + KEY_FAST + 4];
+    size_t k = separator(w, p), n = strlen(key);
+    if (n <= KEY_FAST && sw_json_plain_prefix(key, n) == n) {
+        p[k++] = '"';
+        memcpy(p + k, key, n);
+        k += n;
+        p[k++] = '"';
+        p[k++] = ':';
+        if (w->pretty)
+            p[k++] = ' ';
+        sw_buf_append(w->out, p, k);
+    } else {
+        sw_buf_append(w->out, p, k);
+        sw_json_put_string(w->out, key, n);
+        sw_buf_puts(w->out, w->pretty ? ": " : ":");
+    }
     w->key_written = 1;
 }
 
@@ -294,6 +333,34 @@ static void put_u_escape(sw_buf *out, uint32_t cp)
     sw_buf_append(out, e, sizeof e);
 }
 
+/* Whether any byte of the 8 in v is below 0x20, '"', '\\\\', 0x7F or above (exact for
+ * "any": the borrow tricks give no false negative, and a false positive only in a
+ * word that also holds a true one). */
+static int word_needs_care(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t below_space = (v - ones * 0x20) & ~v;
+    uint64_t quote = v ^ (ones * '"'), backslash = v ^ (ones * '\\'), del = v ^ (ones * 0x7F);
+    uint64_t zero = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+                    ((del - ones) & ~del);
+    return ((below_space | zero | v) & highs) != 0;
+}
+
+size_t sw_json_plain_prefix(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if (word_needs_care(v))
+            break;
+    }
+    while (i < n && byte_class[p[i]] == 0)
+        i++;
+    return i;
+}
+
 /* Copies runs of bytes that need nothing (printable ASCII, and well-formed
  * non-ASCII UTF-8 that is not a control or a JavaScript line break) with one
  * append each; the rest goes out escaped or replaced. A short string that needs
@@ -301,9 +368,7 @@ static void put_u_escape(sw_buf *out, uint32_t cp)
 void sw_json_put_string(sw_buf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n && byte_class[p[i]] == 0)
-        i++;
+    size_t i = sw_json_plain_prefix(s, n);
     if (i == n && n <= 254) {
         char quoted[256];
         quoted[0] = '"';

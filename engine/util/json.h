@@ -85,6 +85,10 @@ sw_status sw_json_finish(const sw_json *w);
  * return SW_OK, appends a newline and returns 0; otherwise returns -1. */
 int sw_json_end_line(sw_json *w);
 
+/* How many bytes at the start of s[0..n) are printable ASCII other than '"' and
+ * '\\', which a JSON string holds as they are (8 at a time where it can). */
+size_t sw_json_plain_prefix(const char *s, size_t n);
+
 /* Appends s[0..n) as a quoted, escaped JSON string (see the rules above). */
 void sw_json_put_string(sw_buf *out, const char *s, size_t n);
 
