@@ -480,8 +480,12 @@ SW_API size_t sw_report_items(const sw_report *report, size_t kind, const sw_ite
 SW_API void sw_result_free(sw_result *result);
 
 /* TEXT is the full report for people; BRIEF the one-screen brief (at most 40 lines
- * of 100 columns: risks, today's actions, the stage, the questions to ask next). */
-typedef enum sw_format { SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_FORMAT_YAML, SW_FORMAT_BRIEF } sw_format;
+ * of 100 columns: risks, today's actions, the stage, the questions to ask next).
+ * JSON is the result document pretty-printed, JSONL the same on one line (for
+ * sw_result_render only; the other renderers answer SW_ERR_ARG for it). */
+typedef enum sw_format {
+    SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_FORMAT_YAML, SW_FORMAT_BRIEF, SW_FORMAT_JSONL
+} sw_format;
 
 /* Renders a result; *out is NUL-terminated, freed with sw_free; *len may be NULL. */
 SW_API sw_status sw_result_render(const sw_result *result, sw_format format, char **out,

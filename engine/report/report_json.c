@@ -565,6 +565,7 @@ sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out)
     case SW_FORMAT_TEXT: return sw_report_render_text(rep, out);
     case SW_FORMAT_BRIEF: return sw_report_render_brief(rep, out);
     case SW_FORMAT_JSON: return sw_report_render_json(rep, 1, out);
+    case SW_FORMAT_JSONL: return sw_report_render_json(rep, 0, out);
     case SW_FORMAT_YAML: return sw_report_render_yaml(rep, out);
     }
     return SW_ERR_ARG;

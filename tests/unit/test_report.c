@@ -978,6 +978,7 @@ static void render_dispatches_by_format(void **state)
     static const struct { sw_format format; const char *expected; } cases[] = {
         {SW_FORMAT_TEXT, full_text},
         {SW_FORMAT_JSON, full_json_pretty},
+        {SW_FORMAT_JSONL, full_json_compact},
         {SW_FORMAT_YAML, full_yaml},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
