@@ -212,8 +212,8 @@ static sw_format library_format(const eval_output *out)
     case OUT_TEXT: return SW_FORMAT_BRIEF;
     case OUT_DETAIL: return SW_FORMAT_TEXT;
     case OUT_YAML: return SW_FORMAT_YAML;
-    case OUT_JSON:
-    case OUT_JSONL: break;
+    case OUT_JSONL: return SW_FORMAT_JSONL;   /* compact already: no layout to strip */
+    case OUT_JSON: break;
     }
     return SW_FORMAT_JSON;
 }

@@ -49,7 +49,7 @@ extern "C" {
 #define SW_VERSION_MINOR 1
 #define SW_VERSION_PATCH 0
 /* Version of the result document (JSON and YAML); see docs/result-format.md. */
-#define SW_RESULT_FORMAT "2.0"
+#define SW_RESULT_FORMAT "3.0"
 
 typedef enum sw_status {
     SW_OK = 0,
@@ -533,8 +533,12 @@ SW_API size_t sw_report_items(const sw_report *report, size_t kind, const sw_ite
 SW_API void sw_result_free(sw_result *result);
 
 /* TEXT is the full report for people; BRIEF the one-screen brief (at most 40 lines
- * of 100 columns: risks, today's actions, the stage, the questions to ask next). */
-typedef enum sw_format { SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_FORMAT_YAML, SW_FORMAT_BRIEF } sw_format;
+ * of 100 columns: risks, today's actions, the stage, the questions to ask next).
+ * JSON is the result document pretty-printed, JSONL the same on one line (for
+ * sw_result_render only; the other renderers answer SW_ERR_ARG for it). */
+typedef enum sw_format {
+    SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_FORMAT_YAML, SW_FORMAT_BRIEF, SW_FORMAT_JSONL
+} sw_format;
 
 /* Renders a result; *out is NUL-terminated, freed with sw_free; *len may be NULL. */
 SW_API sw_status sw_result_render(const sw_result *result, sw_format format, char **out,
@@ -678,7 +682,7 @@ SW_API sw_status sw_explanation_render(const sw_explanation *explanation, sw_for
 SW_API void sw_explanation_free(sw_explanation *explanation);
 
 /* Version of the decision record (docs/audit.md). */
-#define SW_RECORD_FORMAT "2.0"
+#define SW_RECORD_FORMAT "3.0"
 
 typedef struct sw_record_options {
     const char *decision_id;     /* NULL: a new random UUID (version 4) */

@@ -9,9 +9,11 @@
  *
  * Replaying: libyaml reads the record (JSON is YAML), the facts are rebuilt from its
  * "input" member through the ordinary facts reader, checked against facts_sha256,
- * evaluated again; for format 2.0 the new outcome is compared with the recorded one
- * field by field and the new result's digest with result_sha256, for format 1.0 the
- * new result document with the recorded one, giving JSON paths for every difference.
+ * evaluated again; for formats 2.0 and 3.0 the new outcome is compared with the
+ * recorded one field by field and the new result's digest with result_sha256 (the
+ * result rendered in format 2.0 for a 2.0 record, in the record's result_format for
+ * 3.0), for format 1.0 the new result document, in the recorded document's format,
+ * with the recorded one, giving JSON paths for every difference.
  *
  * Stage audit/ - explain and why-not (explain.c), decision records and replay
  * (record.c), the hash-chained decision log (auditlog.c).
@@ -102,6 +104,17 @@ static int pseudonym(const sw_record_options *o, const char *client, char out[12
 }
 
 /* ==== writing ================================================================ */
+
+/* The major version of SW_RESULT_FORMAT, the layout new records digest. */
+#define RESULT_MAJOR 3
+
+/* The major version of a result format "M.N" that replay can render (2 or 3), or 0. */
+static int result_major(const char *version)
+{
+    if (!version || version[1] != '.' || (version[0] != '2' && version[0] != '3'))
+        return 0;
+    return version[0] - '0';
+}
 
 /* One base fact's value as JSON, typed as the facts reader reads it. */
 static void put_fact(sw_json *w, const sw_program *p, const sw_fact_def *f, sw_value v)
@@ -234,11 +247,12 @@ int sw_result_digest(const char *json, size_t len, char hex[65])
     return sw_digest_finish(d, hex);
 }
 
-/* The compact result document of rep, without its final newline. */
-static sw_status render_result(const sw_report *rep, sw_buf *out)
+/* The compact result document of rep in result format major (2 or 3), without its
+ * final newline. */
+static sw_status render_result(const sw_report *rep, int major, sw_buf *out)
 {
     size_t start = out->len;
-    sw_status st = sw_report_render_json(rep, 0, out);
+    sw_status st = sw_report_render_json_as(rep, 0, major, out);
     while (st == SW_OK && out->len > start && out->data[out->len - 1] == '\n')
         out->len--;
     return st;
@@ -314,7 +328,7 @@ static sw_status seal_record(sw_buf *out, size_t start, const sw_report *rep)
 {
     sw_buf res = SW_BUF_INIT;
     char hex[65];
-    sw_status st = render_result(rep, &res);
+    sw_status st = render_result(rep, RESULT_MAJOR, &res);
     if (st == SW_OK && (sw_buf_failed(&res) || !sw_result_digest(res.data, res.len, hex)))
         st = SW_ERR_NOMEM;
     sw_buf_free(&res);
@@ -330,7 +344,8 @@ static sw_status seal_record(sw_buf *out, size_t start, const sw_report *rep)
         return st;
     while (out->len > start && out->data[out->len - 1] == '\n')
         out->len--;
-    sw_buf_printf(out, ",\"result_sha256\":\"%s\"}", hex);
+    /* the result format the digest is over: replay renders that one */
+    sw_buf_printf(out, ",\"result_format\":\"%s\",\"result_sha256\":\"%s\"}", SW_RESULT_FORMAT, hex);
     if (sw_buf_failed(out) || !sw_sha256_hex(out->data + start, out->len - start, hex))
         return SW_ERR_NOMEM;
     out->len--;
@@ -742,14 +757,16 @@ static sw_status compare_json(replayer *x, yaml_node_t *recorded, const sw_buf *
     return x->failed ? SW_ERR_NOMEM : SW_OK;
 }
 
-/* Evaluates the facts again and compares the result with the recorded one. */
+/* Format 1: evaluates the facts again and compares the result, rendered in the
+ * result format of the recorded one, with it. */
 static sw_status rerun(replayer *x, const sw_ruleset *rules, const sw_facts *facts, yaml_node_t *recorded)
 {
+    int major = result_major(string_member(&x->rec, recorded, "format_version"));
     sw_result *res = NULL;
     sw_status st = sw_evaluate(rules, facts, &res);
     sw_buf b = SW_BUF_INIT;
     if (st == SW_OK)
-        st = sw_report_render_json(sw_result_report(res), 0, &b);
+        st = sw_report_render_json_as(sw_result_report(res), 0, major ? major : RESULT_MAJOR, &b);
     sw_result_free(res);
     if (st == SW_OK)
         st = compare_json(x, recorded, &b, "");
@@ -757,17 +774,18 @@ static sw_status rerun(replayer *x, const sw_ruleset *rules, const sw_facts *fac
     return st;
 }
 
-/* Format 2: evaluates the facts again, checks the digest of the new result against
- * the recorded result_sha256 and compares the outcomes field by field. */
+/* Formats 2 and 3: evaluates the facts again, checks the digest of the new result,
+ * rendered in the result format the record's digest is over (major), against the
+ * recorded result_sha256 and compares the outcomes field by field. */
 static sw_status rerun_v2(replayer *x, const sw_ruleset *rules, const sw_facts *facts,
-                          yaml_node_t *recorded, const char *digest)
+                          yaml_node_t *recorded, const char *digest, int major)
 {
     sw_result *res = NULL;
     sw_status st = sw_evaluate(rules, facts, &res);
     sw_buf b = SW_BUF_INIT;
     char hex[65] = "";
     if (st == SW_OK)
-        st = render_result(sw_result_report(res), &b);
+        st = render_result(sw_result_report(res), major, &b);
     if (st == SW_OK && (sw_buf_failed(&b) || !sw_result_digest(b.data, b.len, hex)))
         st = SW_ERR_NOMEM;
     b.len = 0;
@@ -813,13 +831,18 @@ static sw_status replay_record(replayer *x, const sw_ruleset *rules, const char 
     const char *format = string_member(&x->rec, root, "format");
     const char *version = string_member(&x->rec, root, "format_version");
     const char *ruleset = string_member(&x->rec, root, "ruleset_sha256");
-    int v2 = version && version[0] == '2' && version[1] == '.';
+    /* 2.x digests a format 2.0 result; 3.x says which format its digest is over */
+    int v3 = version && version[0] == '3' && version[1] == '.';
+    int v2 = v3 || (version && version[0] == '2' && version[1] == '.');
     yaml_node_t *result = member(&x->rec, root, v2 ? "outcome" : "result");
     const char *digest = v2 ? string_member(&x->rec, root, "result_sha256") : "";
+    int major = v3 ? result_major(string_member(&x->rec, root, "result_format")) : 2;
     if (!format || strcmp(format, SW_RECORD_FORMAT_NAME) != 0 || !version ||
-        (!v2 && (version[0] != '1' || version[1] != '.')) || !ruleset || !result || !digest)
-        return not_a_record(diags, "it lacks the format, version 1.x or 2.x, ruleset_sha256, "
-                                   "and result (1.x) or outcome and result_sha256 (2.x)");
+        (!v2 && (version[0] != '1' || version[1] != '.')) || !ruleset || !result || !digest ||
+        !major)
+        return not_a_record(diags, "it lacks the format, version 1.x, 2.x or 3.x, ruleset_sha256, "
+                                   "and result (1.x), outcome and result_sha256 (2.x), or those "
+                                   "and result_format 2.x or 3.x (3.x)");
     char hex[65];
     size_t n = len;
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
@@ -840,7 +863,7 @@ static sw_status replay_record(replayer *x, const sw_ruleset *rules, const char 
     sw_facts *facts = NULL;
     sw_status st = read_facts(rules, &x->rec, root, &facts, diags);
     if (st == SW_OK)
-        st = v2 ? rerun_v2(x, rules, facts, result, digest) : rerun(x, rules, facts, result);
+        st = v2 ? rerun_v2(x, rules, facts, result, digest, major) : rerun(x, rules, facts, result);
     sw_facts_free(facts);
     rep->state = x->ndiffs ? SW_REPLAY_DIFFERENT : SW_REPLAY_IDENTICAL;
     return st;

@@ -32,6 +32,11 @@ int sw_result_recordable(const sw_result *result);
 /* The result document as JSON: pretty (2-space indent) when pretty is non-zero,
  * else compact on a single line, as JSON lines wants. Ends with a newline. */
 sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out);
+/* The same in the layout of an earlier result format: major 2 writes format 2.0
+ * (report_json2.c), which replay needs for decision records whose result_sha256
+ * was taken over a 2.0 document; major 3 is sw_report_render_json. SW_ERR_ARG for
+ * any other. */
+sw_status sw_report_render_json_as(const sw_report *rep, int pretty, int major, sw_buf *out);
 /* The result document as one YAML document that starts with "---" (so that
  * renderings can be concatenated into a stream). SW_ERR_LIMIT for a string longer
  * than INT_MAX bytes, which libyaml cannot take. */
@@ -64,9 +69,18 @@ typedef struct sw_doc_sink {
     void (*string)(void *ctx, const char *s);
     void (*count)(void *ctx, uint64_t n);
     void (*boolean)(void *ctx, int value);
+    /* optional (NULL: begin_object, begin_array): a short container that a pretty
+     * layout may keep on one line, as JSON does (a reason, a table row, a list of
+     * indexes); ended by end_object or end_array */
+    void (*begin_flat_object)(void *ctx);
+    void (*begin_flat_array)(void *ctx);
 } sw_doc_sink;
 
+#define SW_RESULT_FORMAT_NAME "stagewise-result"
+
+/* The current format (report_json.c) and format 2.0 (report_json2.c). */
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx);
+sw_status sw_report_walk_v2(const sw_report *rep, const sw_doc_sink *sink, void *ctx);
 
 /* The tables of the result document (report_tables.c): everything the reasons
  * refer to by name, once each, sorted by key. Pointers are borrowed from the

@@ -1,25 +1,42 @@
 /*
- * report_json.c - the result document's structure, and its JSON rendering.
+ * report_json.c - the result document's structure (format 3.0), and its JSON rendering.
  *
  * sw_report_walk is the single description of the result document: every field,
  * its name and its place, as docs/result-format.md documents them. It drives a
  * sink; the JSON sink here writes through the JSON writer (json.h), the YAML sink
- * in report_yaml.c through libyaml's emitter. Reasons name their rules and
- * citations; the texts behind the names come once each, in the tables at the end
- * (report_tables.c), as format 2.0 has it.
+ * in report_yaml.c through libyaml's emitter.
+ *
+ * Format 3.0 writes every text once and refers to it by index: five tables at the
+ * end (rules that fired, rules left undecided, facts, statements, sources) are
+ * arrays sorted by identifier, and reasons, citations, matched facts, data gaps
+ * and the stage refer to their rows by position (0 first). The tables come from
+ * report_tables.c; this file adds the data gaps' facts to the facts and collects
+ * the undecided rules, then finds each reference by binary search. Format 2.0,
+ * which named everything, is kept in report_json2.c for replay.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
 
 #include "util/json.h"
 
-#define SW_RESULT_FORMAT_NAME "stagewise-result"
+/* A row of the facts table: a fact a rule read, a derived fact or a data gap. */
+typedef struct fact_row {
+    const char *name, *label, *value;   /* value NULL when unknown */
+    int derived;
+    int from_gap;   /* sorts after the same fact's value, which wins */
+} fact_row;
 
 typedef struct walk {
     const sw_doc_sink *sink;
     void *ctx;
-    sw_buf scratch;   /* for values built from several fields ("file:line") */
+    sw_buf scratch;   /* for values built from several fields ("file:line", a citation key) */
+    sw_doc_tables t;
+    fact_row *facts;
+    size_t nfacts;
+    const char **undecided;   /* rules left undecided that the document names */
+    size_t nundecided;
 } walk;
 
 /* ---- small steps ---- */
@@ -28,10 +45,32 @@ static void begin_object(walk *w) { w->sink->begin_object(w->ctx); }
 static void end_object(walk *w) { w->sink->end_object(w->ctx); }
 static void end_array(walk *w) { w->sink->end_array(w->ctx); }
 
+static void begin_flat_object(walk *w)
+{
+    if (w->sink->begin_flat_object)
+        w->sink->begin_flat_object(w->ctx);
+    else
+        w->sink->begin_object(w->ctx);
+}
+
+static void begin_flat_array(walk *w)
+{
+    if (w->sink->begin_flat_array)
+        w->sink->begin_flat_array(w->ctx);
+    else
+        w->sink->begin_array(w->ctx);
+}
+
 static void key_string(walk *w, const char *key, const char *value)
 {
     w->sink->key(w->ctx, key);
     w->sink->string(w->ctx, value);
+}
+
+static void key_name(walk *w, const char *key, const char *value)
+{
+    w->sink->key(w->ctx, key);
+    w->sink->name(w->ctx, value);
 }
 
 static void key_count(walk *w, const char *key, uint64_t value)
@@ -52,18 +91,27 @@ static void key_array(walk *w, const char *key)
     w->sink->begin_array(w->ctx);
 }
 
+static void key_flat_array(walk *w, const char *key)
+{
+    w->sink->key(w->ctx, key);
+    begin_flat_array(w);
+}
+
 static void key_object(walk *w, const char *key)
 {
     w->sink->key(w->ctx, key);
     w->sink->begin_object(w->ctx);
 }
 
-static void key_string_list(walk *w, const char *key, const char *const *list, size_t n)
+/* A reference: the row's index, or null when (against every invariant of the
+ * tables) the row is missing, so that the document stays well-formed and a
+ * checker sees the fault. */
+static void put_index(walk *w, size_t i)
 {
-    key_array(w, key);
-    for (size_t i = 0; i < n; i++)
-        w->sink->string(w->ctx, list[i]);
-    end_array(w);
+    if (i == (size_t)-1)
+        w->sink->string(w->ctx, NULL);
+    else
+        w->sink->count(w->ctx, i);
 }
 
 /* "file:line", or null when the file is not known. */
@@ -74,33 +122,181 @@ static void key_location(walk *w, const char *key, const char *file, unsigned li
         return;
     }
     w->scratch.len = 0;
-    sw_buf_printf(&w->scratch, "%s:%u", file, line);
+    char digits[16], *d = digits + sizeof digits;
+    *--d = '\0';
+    do {
+        *--d = (char)('0' + line % 10);
+        line /= 10;
+    } while (line);
+    sw_buf_puts(&w->scratch, file);
+    sw_buf_putc(&w->scratch, ':');
+    sw_buf_append(&w->scratch, d, (size_t)(digits + sizeof digits - d));
     key_string(w, key, sw_buf_failed(&w->scratch) ? NULL : w->scratch.data);
+}
+
+/* ---- finding rows ---- */
+
+static int cmp_rule_key(const void *key, const void *row)
+{
+    return strcmp(key, (*(const sw_reason *const *)row)->rule);
+}
+
+static int cmp_fact_key(const void *key, const void *row)
+{
+    return strcmp(key, ((const fact_row *)row)->name);
+}
+
+static int cmp_cite_key(const void *key, const void *row)
+{
+    return strcmp(key, ((const sw_doc_cite *)row)->key);
+}
+
+static int cmp_name_key(const void *key, const void *row)
+{
+    return strcmp(key, *(const char *const *)row);
+}
+
+static int cmp_source_key(const void *key, const void *row)
+{
+    const sw_citation *c = *(const sw_citation *const *)row;
+    return strcmp(key, c->source ? c->source : "");
+}
+
+static size_t find(const void *key, const void *base, size_t n, size_t size,
+                   int (*cmp)(const void *, const void *))
+{
+    if (!key || n == 0)
+        return (size_t)-1;
+    const char *hit = bsearch(key, base, n, size, cmp);
+    return hit ? (size_t)(hit - (const char *)base) / size : (size_t)-1;
+}
+
+static size_t rule_index(const walk *w, const char *rule)
+{
+    return find(rule, w->t.rules, w->t.nrules, sizeof *w->t.rules, cmp_rule_key);
+}
+
+static size_t fact_index(const walk *w, const char *fact)
+{
+    return find(fact, w->facts, w->nfacts, sizeof *w->facts, cmp_fact_key);
+}
+
+static size_t undecided_index(const walk *w, const char *rule)
+{
+    return find(rule, w->undecided, w->nundecided, sizeof *w->undecided, cmp_name_key);
+}
+
+static size_t source_index(const walk *w, const char *source)
+{
+    return find(source ? source : "", w->t.sources, w->t.nsources, sizeof *w->t.sources,
+                cmp_source_key);
+}
+
+static size_t cite_index(walk *w, const sw_citation *c)
+{
+    w->scratch.len = 0;
+    sw_doc_cite_key(&w->scratch, c);
+    sw_buf_putc(&w->scratch, '\0');
+    if (sw_buf_failed(&w->scratch))
+        return (size_t)-1;
+    return find(w->scratch.data, w->t.cites, w->t.ncites, sizeof *w->t.cites, cmp_cite_key);
+}
+
+/* ---- the tables this file adds to report_tables.c's ---- */
+
+static int cmp_fact_row(const void *x, const void *y)
+{
+    const fact_row *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : a->from_gap - b->from_gap;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Sorts and keeps the first of each run of equal names. */
+static size_t unique_facts(fact_row *v, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(v, n, sizeof *v, cmp_fact_row);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[k - 1].name, v[i].name) != 0)
+            v[k++] = v[i];
+    return k;
+}
+
+static size_t unique_names(const char **v, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(v, n, sizeof *v, cmp_name);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[k - 1], v[i]) != 0)
+            v[k++] = v[i];
+    return k;
+}
+
+static sw_status build_tables(walk *w, const sw_report *rep)
+{
+    if (sw_doc_tables_build(rep, &w->t) != SW_OK)
+        return SW_ERR_NOMEM;
+    w->facts = malloc((w->t.nfacts + rep->ngaps + 1) * sizeof *w->facts);
+    size_t nundecided = rep->stage.nundecided_rules;
+    for (size_t i = 0; i < rep->ngaps; i++)
+        nundecided += rep->gaps[i].nrules;
+    w->undecided = malloc((nundecided + 1) * sizeof *w->undecided);
+    if (!w->facts || !w->undecided)
+        return SW_ERR_NOMEM;
+    for (size_t i = 0; i < w->t.nfacts; i++) {
+        const sw_fact_value *v = w->t.facts[i];
+        w->facts[w->nfacts++] = (fact_row){v->fact, v->label, v->known ? v->value : NULL,
+                                           v->derived, 0};
+    }
+    for (size_t i = 0; i < rep->ngaps; i++) {
+        const sw_data_gap *g = &rep->gaps[i];
+        w->facts[w->nfacts++] = (fact_row){g->fact, g->label, NULL, 0, 1};
+        for (size_t k = 0; k < g->nrules; k++)
+            w->undecided[w->nundecided++] = g->rules[k];
+    }
+    for (size_t i = 0; i < rep->stage.nundecided_rules; i++)
+        w->undecided[w->nundecided++] = rep->stage.undecided_rules[i];
+    w->nfacts = unique_facts(w->facts, w->nfacts);
+    w->nundecided = unique_names(w->undecided, w->nundecided);
+    return SW_OK;
+}
+
+static void free_tables(walk *w)
+{
+    sw_doc_tables_free(&w->t);
+    free(w->facts);
+    free(w->undecided);
+    sw_buf_free(&w->scratch);
 }
 
 /* ---- the parts of the document ---- */
 
-/* "cites": the keys of a list of citations, in the order written. */
+/* "cites": a list of citations as indexes of statements. */
 static void put_cites(walk *w, const sw_citation *list, size_t n)
 {
-    key_array(w, "cites");
-    for (size_t i = 0; i < n; i++) {
-        w->scratch.len = 0;
-        sw_doc_cite_key(&w->scratch, &list[i]);
-        sw_buf_putc(&w->scratch, '\0');
-        w->sink->string(w->ctx, sw_buf_failed(&w->scratch) ? NULL : w->scratch.data);
-    }
+    key_flat_array(w, "cites");
+    for (size_t i = 0; i < n; i++)
+        put_index(w, cite_index(w, &list[i]));
     end_array(w);
 }
 
-/* A reason names its rule; the rule's title, place, citations and the facts it
- * read are in the "rules" table. */
+/* A reason is the index of its rule and the action's because text. */
 static void put_reasons(walk *w, const sw_reason *list, size_t n)
 {
     key_array(w, "reasons");
     for (size_t i = 0; i < n; i++) {
-        begin_object(w);
-        key_string(w, "rule", list[i].rule);
+        begin_flat_object(w);
+        w->sink->key(w->ctx, "rule");
+        put_index(w, rule_index(w, list[i].rule));
         key_string(w, "because", list[i].because);
         end_object(w);
     }
@@ -157,6 +353,15 @@ static void put_provenance(walk *w, const sw_provenance *p)
     end_object(w);
 }
 
+/* A list of undecided rules as indexes of the "undecided" table. */
+static void put_undecided_refs(walk *w, const char *key, const char *const *list, size_t n)
+{
+    key_flat_array(w, key);
+    for (size_t i = 0; i < n; i++)
+        put_index(w, undecided_index(w, list[i]));
+    end_array(w);
+}
+
 static void put_stage(walk *w, const sw_stage_verdict *s)
 {
     key_object(w, "stage");
@@ -181,7 +386,7 @@ static void put_stage(walk *w, const sw_stage_verdict *s)
         end_object(w);
     }
     end_array(w);
-    key_string_list(w, "undecided_rules", s->undecided_rules, s->nundecided_rules);
+    put_undecided_refs(w, "undecided_rules", s->undecided_rules, s->nundecided_rules);
     end_object(w);
 }
 
@@ -189,71 +394,82 @@ static void put_gaps(walk *w, const sw_data_gap *list, size_t n)
 {
     key_array(w, "data_gaps");
     for (size_t i = 0; i < n; i++) {
-        begin_object(w);
-        key_string(w, "fact", list[i].fact);
-        key_string(w, "label", list[i].label);
-        key_count(w, "rank", list[i].rank);
-        key_object(w, "would_decide");
-        key_string(w, "risk", list[i].could_raise_risk ? sw_severity_name(list[i].risk_severity)
-                                                       : NULL);
-        key_string(w, "recommendation",
-                   list[i].could_recommend ? sw_priority_name(list[i].priority) : NULL);
-        key_bool(w, "stage_move", list[i].could_move_stage);
+        const sw_data_gap *g = &list[i];
+        begin_flat_object(w);
+        w->sink->key(w->ctx, "fact");
+        put_index(w, fact_index(w, g->fact));
+        key_count(w, "rank", g->rank);
+        w->sink->key(w->ctx, "would_decide");
+        begin_flat_object(w);
+        key_string(w, "risk", g->could_raise_risk ? sw_severity_name(g->risk_severity) : NULL);
+        key_string(w, "recommendation", g->could_recommend ? sw_priority_name(g->priority) : NULL);
+        key_bool(w, "stage_move", g->could_move_stage);
         end_object(w);
-        key_string_list(w, "rules", list[i].rules, list[i].nrules);
+        put_undecided_refs(w, "rules", g->rules, g->nrules);
         end_object(w);
     }
     end_array(w);
 }
 
-static void put_rules(walk *w, const sw_doc_tables *t)
+static void put_rules(walk *w)
 {
-    key_object(w, "rules");
-    for (size_t i = 0; i < t->nrules; i++) {
-        const sw_reason *r = t->rules[i];
-        w->sink->name(w->ctx, r->rule);
-        begin_object(w);
+    key_array(w, "rules");
+    for (size_t i = 0; i < w->t.nrules; i++) {
+        const sw_reason *r = w->t.rules[i];
+        begin_flat_object(w);
+        key_name(w, "id", r->rule);
         key_string(w, "title", r->title);
         key_location(w, "at", r->file, r->line);
         put_cites(w, r->citations, r->ncitations);
-        key_array(w, "matched");
+        key_flat_array(w, "matched");
         for (size_t k = 0; k < r->nmatched; k++)
-            w->sink->string(w->ctx, r->matched[k].fact);
+            put_index(w, fact_index(w, r->matched[k].fact));
         end_array(w);
         end_object(w);
     }
-    end_object(w);
+    end_array(w);
+    key_flat_array(w, "undecided");
+    for (size_t i = 0; i < w->nundecided; i++)
+        w->sink->name(w->ctx, w->undecided[i]);
+    end_array(w);
 }
 
-static void put_facts(walk *w, const sw_doc_tables *t)
+static void put_facts(walk *w)
 {
-    key_object(w, "facts");
-    for (size_t i = 0; i < t->nfacts; i++) {
-        const sw_fact_value *v = t->facts[i];
-        w->sink->name(w->ctx, v->fact);
-        begin_object(w);
+    key_array(w, "facts");
+    for (size_t i = 0; i < w->nfacts; i++) {
+        const fact_row *v = &w->facts[i];
+        begin_flat_object(w);
+        key_name(w, "name", v->name);
         key_string(w, "label", v->label);
-        key_string(w, "value", v->known ? v->value : NULL);
+        key_string(w, "value", v->value);
         key_bool(w, "derived", v->derived);
         end_object(w);
     }
-    end_object(w);
+    end_array(w);
 }
 
-static void put_citation_table(walk *w, const sw_doc_tables *t)
+static void put_statements(walk *w)
 {
-    key_object(w, "citations");
-    for (size_t i = 0; i < t->ncites; i++) {
-        w->sink->name(w->ctx, t->cites[i].key);
-        w->sink->string(w->ctx, t->cites[i].citation->text);
+    key_array(w, "statements");
+    for (size_t i = 0; i < w->t.ncites; i++) {
+        const sw_citation *c = w->t.cites[i].citation;
+        begin_flat_object(w);
+        key_name(w, "key", w->t.cites[i].key);
+        w->sink->key(w->ctx, "source");
+        put_index(w, source_index(w, c->source));
+        key_string(w, "text", c->text);
+        end_object(w);
     }
-    end_object(w);
-    key_object(w, "sources");
-    for (size_t i = 0; i < t->nsources; i++) {
-        w->sink->name(w->ctx, t->sources[i]->source);
-        w->sink->string(w->ctx, t->sources[i]->source_title);
+    end_array(w);
+    key_array(w, "sources");
+    for (size_t i = 0; i < w->t.nsources; i++) {
+        begin_flat_object(w);
+        key_name(w, "id", w->t.sources[i]->source);
+        key_string(w, "title", w->t.sources[i]->source_title);
+        end_object(w);
     }
-    end_object(w);
+    end_array(w);
 }
 
 static void put_summary(walk *w, const sw_report *rep)
@@ -267,14 +483,17 @@ static void put_summary(walk *w, const sw_report *rep)
 
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx)
 {
-    walk w = {sink, ctx, SW_BUF_INIT};
-    sw_doc_tables tables;
-    if (sw_doc_tables_build(rep, &tables) != SW_OK)
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.sink = sink;
+    w.ctx = ctx;
+    if (build_tables(&w, rep) != SW_OK) {
+        free_tables(&w);
         return SW_ERR_NOMEM;
-    const char *version = rep->provenance.result_format;
+    }
     begin_object(&w);
     key_string(&w, "format", SW_RESULT_FORMAT_NAME);
-    key_string(&w, "format_version", version ? version : SW_RESULT_FORMAT);
+    key_string(&w, "format_version", SW_RESULT_FORMAT);
     put_provenance(&w, &rep->provenance);
     sw_item_list four[SW_REPORT_NAMED_KINDS];
     const sw_item_list *kinds;
@@ -283,14 +502,13 @@ sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ct
         put_items(&w, kinds[k].key, kinds[k].items, kinds[k].nitems, class_of(&kinds[k]));
     put_stage(&w, &rep->stage);
     put_gaps(&w, rep->gaps, rep->ngaps);
-    put_rules(&w, &tables);
-    put_facts(&w, &tables);
-    put_citation_table(&w, &tables);
+    put_rules(&w);
+    put_facts(&w);
+    put_statements(&w);
     put_summary(&w, rep);
     end_object(&w);
     sw_status status = sw_buf_failed(&w.scratch) ? SW_ERR_NOMEM : SW_OK;
-    sw_buf_free(&w.scratch);
-    sw_doc_tables_free(&tables);
+    free_tables(&w);
     return status;
 }
 
@@ -304,26 +522,41 @@ static void json_key(void *ctx, const char *key) { sw_json_key(ctx, key); }
 static void json_string(void *ctx, const char *s) { sw_json_string(ctx, s); }
 static void json_count(void *ctx, uint64_t n) { sw_json_uint(ctx, n); }
 static void json_boolean(void *ctx, int value) { sw_json_bool(ctx, value); }
+static void json_begin_flat_object(void *ctx) { sw_json_begin_flat_object(ctx); }
+static void json_begin_flat_array(void *ctx) { sw_json_begin_flat_array(ctx); }
 
 static const sw_doc_sink json_sink = {
-    json_begin_object, json_end_object, json_begin_array, json_end_array,
-    json_key,          json_key,        json_string,      json_count,
-    json_boolean,
+    json_begin_object, json_end_object, json_begin_array,       json_end_array,
+    json_key,          json_string,     json_string,            json_count,
+    json_boolean,      json_begin_flat_object, json_begin_flat_array,
 };
 
-sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out)
+/* Format 2.0 named its table members as keys; its sink wrote names as keys. */
+static const sw_doc_sink json_sink_v2 = {
+    json_begin_object, json_end_object, json_begin_array, json_end_array,
+    json_key,          json_key,        json_string,      json_count,
+    json_boolean,      NULL,            NULL,
+};
+
+sw_status sw_report_render_json_as(const sw_report *rep, int pretty, int major, sw_buf *out)
 {
-    if (!rep || !out)
+    if (!rep || !out || (major != 2 && major != 3))
         return SW_ERR_ARG;
     if (sw_buf_failed(out))
         return SW_ERR_NOMEM;
     sw_json writer;
     sw_json_init(&writer, out, pretty);
-    sw_status walked = sw_report_walk(rep, &json_sink, &writer);
+    sw_status walked = major == 2 ? sw_report_walk_v2(rep, &json_sink_v2, &writer)
+                                  : sw_report_walk(rep, &json_sink, &writer);
     sw_buf_putc(out, '\n');
     sw_status written = sw_json_finish(&writer);
     /* a walk cut short (its tables could not be built) leaves the value unfinished */
     return walked != SW_OK ? walked : written;
+}
+
+sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out)
+{
+    return sw_report_render_json_as(rep, pretty, 3, out);
 }
 
 sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out)
@@ -332,6 +565,7 @@ sw_status sw_report_render(const sw_report *rep, sw_format format, sw_buf *out)
     case SW_FORMAT_TEXT: return sw_report_render_text(rep, out);
     case SW_FORMAT_BRIEF: return sw_report_render_brief(rep, out);
     case SW_FORMAT_JSON: return sw_report_render_json(rep, 1, out);
+    case SW_FORMAT_JSONL: return sw_report_render_json(rep, 0, out);
     case SW_FORMAT_YAML: return sw_report_render_yaml(rep, out);
     }
     return SW_ERR_ARG;

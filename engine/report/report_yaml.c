@@ -195,7 +195,7 @@ static void yaml_boolean(void *ctx, int value) { emit_plain(ctx, value ? "true" 
 static const sw_doc_sink yaml_doc_sink = {
     yaml_begin_object, yaml_end_object, yaml_begin_array, yaml_end_array,
     yaml_key,          yaml_string,     yaml_string,      yaml_count,
-    yaml_boolean,
+    yaml_boolean,      NULL,            NULL,   /* YAML keeps block style throughout */
 };
 
 /* ---- the document ---- */

@@ -21,22 +21,49 @@ void sw_json_init(sw_json *w, sw_buf *out, int pretty)
     w->pretty = pretty != 0;
 }
 
-static void new_line(sw_json *w)
-{
-    if (!w->pretty)
-        return;
-    sw_buf_putc(w->out, '\n');
-    sw_buf_repeat(w->out, ' ', 2 * (size_t)w->depth);
-}
+/* The most a separator takes: ", " or ",", a line break and the indent. */
+#define SEPARATOR_MAX (3 + 2 * SW_JSON_MAX_DEPTH)
 
-/* Before an element of an array: the comma and the line break. */
-static void separate_item(sw_json *w)
+/* Writes into p what goes before an element of an array or a member of an object
+ * and returns its length: the comma, then the line break and indent (in a pretty
+ * document; inside a flat container a space after the comma instead). */
+static size_t separator(sw_json *w, char *p)
 {
     unsigned top = w->depth - 1;
-    if (w->has_items[top])
-        sw_buf_putc(w->out, ',');
+    int flat = w->flat_from != 0;
+    size_t k = 0;
+    if (w->has_items[top]) {
+        p[k++] = ',';
+        if (w->pretty && flat)
+            p[k++] = ' ';
+    }
     w->has_items[top] = 1;
-    new_line(w);
+    if (w->pretty && !flat) {
+        p[k++] = '\n';
+        memset(p + k, ' ', 2 * (size_t)w->depth);
+        k += 2 * (size_t)w->depth;
+    }
+    return k;
+}
+
+static void separate_item(sw_json *w)
+{
+    char p[SEPARATOR_MAX];
+    size_t k = separator(w, p);
+    if (k)
+        sw_buf_append(w->out, p, k);
+}
+
+/* Before a closing bracket of a container that had items: the line break and the
+ * indent of the level it closes to (none in compact mode or inside a flat one). */
+static void new_line(sw_json *w)
+{
+    if (!w->pretty || w->flat_from)
+        return;
+    char p[1 + 2 * SW_JSON_MAX_DEPTH];
+    p[0] = '\n';
+    memset(p + 1, ' ', 2 * (size_t)w->depth);
+    sw_buf_append(w->out, p, 1 + 2 * (size_t)w->depth);
 }
 
 /* Checks that a value may come now and writes what goes before it. */
@@ -66,7 +93,7 @@ static void end_value(sw_json *w)
         w->done = 1;
 }
 
-static void begin_container(sw_json *w, int is_object)
+static void begin_container(sw_json *w, int is_object, int flat)
 {
     if (!begin_value(w))
         return;
@@ -78,6 +105,8 @@ static void begin_container(sw_json *w, int is_object)
     w->is_object[w->depth] = (unsigned char)is_object;
     w->has_items[w->depth] = 0;
     w->depth++;
+    if (flat && !w->flat_from)
+        w->flat_from = w->depth;
 }
 
 static void end_container(sw_json *w, int is_object)
@@ -89,16 +118,21 @@ static void end_container(sw_json *w, int is_object)
         return;
     }
     int had_items = w->has_items[w->depth - 1];
+    int flat = w->flat_from != 0;   /* this container is flat, or inside a flat one */
+    if (w->flat_from == w->depth)
+        w->flat_from = 0;
     w->depth--;
-    if (had_items)
+    if (had_items && !flat)
         new_line(w);
     sw_buf_putc(w->out, is_object ? '}' : ']');
     end_value(w);
 }
 
-void sw_json_begin_object(sw_json *w) { begin_container(w, 1); }
+void sw_json_begin_object(sw_json *w) { begin_container(w, 1, 0); }
 void sw_json_end_object(sw_json *w) { end_container(w, 1); }
-void sw_json_begin_array(sw_json *w) { begin_container(w, 0); }
+void sw_json_begin_array(sw_json *w) { begin_container(w, 0, 0); }
+void sw_json_begin_flat_object(sw_json *w) { begin_container(w, 1, 1); }
+void sw_json_begin_flat_array(sw_json *w) { begin_container(w, 0, 1); }
 void sw_json_end_array(sw_json *w) { end_container(w, 0); }
 
 void sw_json_key(sw_json *w, const char *key)
@@ -109,9 +143,25 @@ void sw_json_key(sw_json *w, const char *key)
         w->misuse = 1;
         return;
     }
-    separate_item(w);
-    sw_json_put_string(w->out, key, strlen(key));
-    sw_buf_puts(w->out, w->pretty ? ": " : ":");
+    /* the separator, the quoted key and the colon in one append, when the key
+     * needs no escaping (every key the library writes) */
+    enum { KEY_FAST = 64 };
+    char p[SEPARATOR_MAX + KEY_FAST + 4];
+    size_t k = separator(w, p), n = strlen(key);
+    if (n <= KEY_FAST && sw_json_plain_prefix(key, n) == n) {
+        p[k++] = '"';
+        memcpy(p + k, key, n);
+        k += n;
+        p[k++] = '"';
+        p[k++] = ':';
+        if (w->pretty)
+            p[k++] = ' ';
+        sw_buf_append(w->out, p, k);
+    } else {
+        sw_buf_append(w->out, p, k);
+        sw_json_put_string(w->out, key, n);
+        sw_buf_puts(w->out, w->pretty ? ": " : ":");
+    }
     w->key_written = 1;
 }
 
@@ -160,19 +210,36 @@ void sw_json_null(sw_json *w) { put_raw(w, "null"); }
 
 void sw_json_bool(sw_json *w, int value) { put_raw(w, value ? "true" : "false"); }
 
-void sw_json_int(sw_json *w, int64_t value)
+/* Writes the decimal digits of v ending just before end; returns where they start. */
+static char *decimal(char *end, uint64_t v)
 {
-    char text[24];
-    snprintf(text, sizeof text, "%lld", (long long)value);
-    put_raw(w, text);
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
 }
 
-void sw_json_uint(sw_json *w, uint64_t value)
+static void put_digits(sw_json *w, uint64_t magnitude, int negative)
 {
+    if (!begin_value(w))
+        return;
     char text[24];
-    snprintf(text, sizeof text, "%llu", (unsigned long long)value);
-    put_raw(w, text);
+    char *start = decimal(text + sizeof text, magnitude);
+    if (negative)
+        *--start = '-';
+    sw_buf_append(w->out, start, (size_t)(text + sizeof text - start));
+    end_value(w);
 }
+
+void sw_json_int(sw_json *w, int64_t value)
+{
+    /* the magnitude of INT64_MIN does not fit an int64_t; it does a uint64_t */
+    uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+    put_digits(w, magnitude, value < 0);
+}
+
+void sw_json_uint(sw_json *w, uint64_t value) { put_digits(w, value, 0); }
 
 /* A locale may write the decimal point as ','; JSON wants '.'. */
 static void fix_decimal_point(char *text)
@@ -217,18 +284,38 @@ int sw_json_end_line(sw_json *w)
 
 /* ---- strings ---- */
 
-/* The escape for code point cp, or NULL when its bytes are copied as they are. */
-static const char *short_escape(uint32_t cp)
+/* What the escaper does with each byte: 0 copies it (printable ASCII but '"' and
+ * '\\'), 1 writes a short escape, 2 a \u00XX escape, 3 starts a sequence of
+ * non-ASCII UTF-8 (decoded, then copied, escaped or replaced). */
+static const unsigned char byte_class[256] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 1, 1, 2, 2,   /* \b \t \n \f \r short */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,   /* '\\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,   /* DEL */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+};
+
+static char short_escape(unsigned char c)
 {
-    switch (cp) {
-    case '"': return "\\\"";
-    case '\\': return "\\\\";
-    case '\b': return "\\b";
-    case '\f': return "\\f";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    default: return NULL;
+    switch (c) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    default: return 't';
     }
 }
 
@@ -237,33 +324,90 @@ int sw_unicode_is_control(uint32_t cp)
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
 }
 
+/* "\\u" and four lower-case hex digits of cp (at most 0xFFFF). */
+static void put_u_escape(sw_buf *out, uint32_t cp)
+{
+    static const char hex[] = "0123456789abcdef";
+    char e[6] = {'\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15],
+                 hex[cp & 15]};
+    sw_buf_append(out, e, sizeof e);
+}
+
+/* Whether any byte of the 8 in v is below 0x20, '"', '\\\\', 0x7F or above (exact for
+ * "any": the borrow tricks give no false negative, and a false positive only in a
+ * word that also holds a true one). */
+static int word_needs_care(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t below_space = (v - ones * 0x20) & ~v;
+    uint64_t quote = v ^ (ones * '"'), backslash = v ^ (ones * '\\'), del = v ^ (ones * 0x7F);
+    uint64_t zero = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+                    ((del - ones) & ~del);
+    return ((below_space | zero | v) & highs) != 0;
+}
+
+size_t sw_json_plain_prefix(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if (word_needs_care(v))
+            break;
+    }
+    while (i < n && byte_class[p[i]] == 0)
+        i++;
+    return i;
+}
+
+/* Copies runs of bytes that need nothing (printable ASCII, and well-formed
+ * non-ASCII UTF-8 that is not a control or a JavaScript line break) with one
+ * append each; the rest goes out escaped or replaced. A short string that needs
+ * nothing is one append with its quotes. */
 void sw_json_put_string(sw_buf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
+    size_t i = sw_json_plain_prefix(s, n);
+    if (i == n && n <= 254) {
+        char quoted[256];
+        quoted[0] = '"';
+        memcpy(quoted + 1, s, n);
+        quoted[n + 1] = '"';
+        sw_buf_append(out, quoted, n + 2);
+        return;
+    }
     sw_buf_putc(out, '"');
-    size_t i = 0;
+    size_t run = 0;   /* where the bytes not yet written begin */
     while (i < n) {
-        /* a run of printable ASCII other than '"' and '\\' goes out in one piece */
-        size_t run = i;
-        while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
-            run++;
-        if (run > i) {
-            sw_buf_append(out, s + i, run - i);
-            i = run;
+        unsigned char cls = byte_class[p[i]];
+        if (cls == 0) {
+            i++;
             continue;
         }
-        uint32_t cp;
-        size_t len = sw_utf8_decode(p + i, n - i, &cp);
-        const char *escape = short_escape(cp);
-        if (escape)
-            sw_buf_puts(out, escape);
-        else if (cp == SW_UTF8_BAD)
-            sw_buf_puts(out, "\\ufffd");
-        else if (sw_unicode_is_control(cp))
-            sw_buf_printf(out, "\\u%04x", (unsigned)cp);
-        else
-            sw_buf_append(out, s + i, len);
+        uint32_t cp = 0;
+        size_t len = 1;
+        if (cls == 3) {
+            len = sw_utf8_decode(p + i, n - i, &cp);
+            if (cp != SW_UTF8_BAD && !sw_unicode_is_control(cp)) {
+                i += len;   /* well-formed and shown as it is: part of the run */
+                continue;
+            }
+        }
+        if (i > run)
+            sw_buf_append(out, s + run, i - run);
+        if (cls == 1) {
+            char e[2] = {'\\', short_escape(p[i])};
+            sw_buf_append(out, e, 2);
+        } else if (cls == 2) {
+            put_u_escape(out, p[i]);
+        } else {
+            put_u_escape(out, cp == SW_UTF8_BAD ? 0xFFFD : cp);
+        }
         i += len;
+        run = i;
     }
+    if (i > run)
+        sw_buf_append(out, s + run, i - run);
     sw_buf_putc(out, '"');
 }

@@ -3,7 +3,9 @@
  *
  * The writer tracks nesting so that commas, colons, newlines and indentation come
  * out right; callers only say what comes next. Pretty mode indents by two spaces
- * and puts one member or element per line; compact mode writes no whitespace at
+ * and puts one member or element per line, except inside a flat container (a
+ * short row such as {"rule": 3, "because": "x"} or [1, 2]), which stays on one
+ * line with ", " and ": " between its parts; compact mode writes no whitespace at
  * all. Empty containers are always "{}" and "[]". Output is deterministic byte for
  * byte and never ends with a newline (the caller adds one if it wants it).
  *
@@ -42,6 +44,7 @@ typedef struct sw_json {
     int done;             /* the top-level value is complete */
     int key_written;      /* inside an object, a key waits for its value */
     unsigned depth;
+    unsigned flat_from;   /* the depth of the outermost flat container open, 0 none */
     unsigned char is_object[SW_JSON_MAX_DEPTH];
     unsigned char has_items[SW_JSON_MAX_DEPTH];
 } sw_json;
@@ -53,6 +56,10 @@ void sw_json_begin_object(sw_json *w);
 void sw_json_end_object(sw_json *w);
 void sw_json_begin_array(sw_json *w);
 void sw_json_end_array(sw_json *w);
+/* An object or array that pretty mode keeps on one line, with whatever it holds;
+ * ended by sw_json_end_object or sw_json_end_array. Compact mode is unchanged. */
+void sw_json_begin_flat_object(sw_json *w);
+void sw_json_begin_flat_array(sw_json *w);
 /* The next member's name; must be followed by exactly one value. */
 void sw_json_key(sw_json *w, const char *key);
 
@@ -77,6 +84,10 @@ sw_status sw_json_finish(const sw_json *w);
 /* Ends a document written as one reply or one log line: when sw_json_finish would
  * return SW_OK, appends a newline and returns 0; otherwise returns -1. */
 int sw_json_end_line(sw_json *w);
+
+/* How many bytes at the start of s[0..n) are printable ASCII other than '"' and
+ * '\\', which a JSON string holds as they are (8 at a time where it can). */
+size_t sw_json_plain_prefix(const char *s, size_t n);
 
 /* Appends s[0..n) as a quoted, escaped JSON string (see the rules above). */
 void sw_json_put_string(sw_buf *out, const char *s, size_t n);

@@ -224,11 +224,13 @@ function whyButton(label, rules) {
     'aria-label': 'Why? ' + label, onclick: () => explainRules(rules, label) }, 'Why?');
 }
 
-function reasonRules(item) { return (item.reasons || []).map(r => r.rule); }
+/* Result format 3.0 refers to rules and facts by their index in its tables. */
+function ruleId(res, ref) { return typeof ref === 'number' ? res.rules[ref].id : ref; }
 
 function renderResult(res) {
   const box = $('result');
   box.replaceChildren();
+  const reasonRules = item => (item.reasons || []).map(r => ruleId(res, r.rule));
   const sevOrder = { critical: 0, warning: 1, info: 2 };
   const risks = [...res.risks].sort((a, b) => sevOrder[a.severity] - sevOrder[b.severity]);
   box.append(el('h4', {}, 'Risks (' + risks.length + ')'));
@@ -253,7 +255,10 @@ function renderResult(res) {
   box.append(el('ul', { class: 'items' }, res.challenges.map(c => el('li', {}, c.label, ' ', whyButton(c.label, reasonRules(c))))));
   box.append(el('h4', {}, 'Advice (' + res.advice.length + ')'));
   box.append(el('ul', { class: 'items' }, res.advice.map(a => el('li', {}, a.label, ' ', whyButton(a.label, reasonRules(a))))));
-  const gaps = [...res.data_gaps].sort((a, b) => a.rank - b.rank);
+  const gaps = [...res.data_gaps].sort((a, b) => a.rank - b.rank).map(g => {
+    const f = typeof g.fact === 'number' ? res.facts[g.fact] : { name: g.fact, label: g.label };
+    return { ...g, fact: f.name, label: f.label };
+  });
   box.append(el('h4', {}, 'Ask next'));
   box.append(gaps.length ? el('ol', { id: 'questions' }, gaps.slice(0, 5).map(g => el('li', {},
     el('a', { href: '#row-' + g.fact, onclick: ev => { ev.preventDefault(); focusFact(g.fact); } }, g.label),

@@ -1,15 +1,15 @@
 #!/bin/sh
-# check_result.sh - the result document (format 2.0, docs/result-format.md) read by
+# check_result.sh - the result document (format 3.0, docs/result-format.md) read by
 # a real JSON parser, jq, for every example client (the CTest test `result.jq`).
 #
 # Usage: tests/result/check_result.sh STAGEWISE ROOT
 #
 # For each client in examples/clients/ it renders the result as JSON and JSON
-# Lines and checks, with jq: both parse and hold the same data; the format is 2.0;
-# every name a reason, rule or item refers to is in its table (rules, facts,
-# citations, sources) and every table entry is referred to; the tables' keys are
-# sorted; the stage direction is "undecided" exactly when the status is not
-# "decided". It prints each client's size in bytes (pretty, compact) and exits 1
+# Lines and checks, with jq: both parse and hold the same data; the format is 3.0;
+# every index a reason, item, rule, data gap, statement or the stage refers to is a
+# row of its table (rules, undecided, facts, statements, sources) and every row is
+# referred to; each table is sorted by its identifier, once each; the stage
+# direction is "undecided" exactly when the status is not "decided". It prints each client's size in bytes (pretty, compact) and exits 1
 # on any failure.
 
 set -u
@@ -26,31 +26,40 @@ fail=0
 
 # Prints nothing when the document holds together; otherwise one line per problem.
 checks='
-def src: (capture("^(?<s>[^. ]+)") | .s);
 . as $d
 | ($d.recommendations + $d.advice + $d.challenges + $d.risks) as $items
 | ([$items[].reasons[].rule] + [$d.stage.candidates[].reasons[].rule] | unique) as $used
 | ([$items[].cites[]] + [$d.rules[].cites[]] | unique) as $cited
-| ([$d.rules[].matched[]] | unique) as $read
-| (if $d.format != "stagewise-result" or $d.format_version != "2.0"
+| ([$d.rules[].matched[]] + [$d.data_gaps[].fact] | unique) as $read
+| ([$d.data_gaps[].rules[]] + $d.stage.undecided_rules | unique) as $waiting
+| ([$d.statements[].source] | unique) as $named
+| def every($t; $refs): [range(0; $d[$t] | length)] as $all
+    | (($refs - $all) | map("\($t) has no row \(.)")[]),
+      (($all - $refs) | map("row \(.) of \($t) that nothing refers to")[]);
+  (if $d.format != "stagewise-result" or $d.format_version != "3.0"
    then "format \($d.format) \($d.format_version)" else empty end),
-  ($used - ($d.rules | keys) | map("reason names a rule not in rules: \(.)")[]),
-  (($d.rules | keys) - $used | map("rule in the table that no reason names: \(.)")[]),
-  ($cited - ($d.citations | keys) | map("citation not in citations: \(.)")[]),
-  (($d.citations | keys) - $cited | map("citation in the table that nothing cites: \(.)")[]),
-  (($d.citations | keys | map(src) | unique) - ($d.sources | keys)
-   | map("source not in sources: \(.)")[]),
-  (($d.sources | keys) - ($d.citations | keys | map(src) | unique)
-   | map("source in the table that no citation names: \(.)")[]),
-  ($read - ($d.facts | keys) | map("fact read but not in facts: \(.)")[]),
-  (($d.facts | to_entries | map(select(.value.derived | not)) | map(.key)) - $read
-   | map("recorded fact in the table that no rule read: \(.)")[]),
-  (["rules", "facts", "citations", "sources"][] as $t
-   | if ($d[$t] | keys_unsorted) != ($d[$t] | keys) then "\($t) not sorted by key" else empty end),
+  ([$used, $cited, $read, $waiting, $named][][] | select(type != "number")
+   | "a reference is not an index: \(.)"),
+  every("rules"; $used),
+  every("statements"; $cited),
+  every("undecided"; $waiting),
+  every("sources"; $named),
+  (([range(0; $d.facts | length)] - $read) as $unread
+   | $unread | map(select($d.facts[.].derived | not)) | map("recorded fact \($d.facts[.].name) in the table that no rule read and no gap names")[]),
+  (($read - [range(0; $d.facts | length)]) | map("facts has no row \(.)")[]),
+  (if ($d.rules | map(.id)) != ($d.rules | map(.id) | sort) or ($d.rules | map(.id) | unique | length) != ($d.rules | length) then "rules not sorted by id, once each" else empty end),
+  (if ($d.facts | map(.name)) != ($d.facts | map(.name) | unique) then "facts not sorted by name, once each" else empty end),
+  (if ($d.statements | map(.key)) != ($d.statements | map(.key) | unique) then "statements not sorted by key, once each" else empty end),
+  (if ($d.sources | map(.id)) != ($d.sources | map(.id) | unique) then "sources not sorted by id, once each" else empty end),
+  (if $d.undecided != ($d.undecided | unique) then "undecided not sorted, once each" else empty end),
+  ($d.statements[] | select((.key | capture("^(?<s>[^. ]+)") | .s) != $d.sources[.source].id)
+   | "statement \(.key) names another source than its row"),
   (if ($d.stage.direction == "undecided") != ($d.stage.status != "decided")
    then "direction \($d.stage.direction) with status \($d.stage.status)" else empty end),
   (if ($d.data_gaps | map(.rank) | sort) != [range(1; ($d.data_gaps | length) + 1)]
-   then "ranks are not 1..n" else empty end)
+   then "ranks are not 1..n" else empty end),
+  (if ($d.data_gaps | map($d.facts[.fact].value) | map(select(. != null)) | length) > 0
+   then "a data gap names a fact that is known" else empty end)
 '
 
 for f in "$root"/examples/clients/*.yaml "$root"/examples/clients/*.json; do

@@ -1,7 +1,11 @@
 /*
  * test_json.c - the JSON writer (engine/util/json.c): layout in pretty and compact
- * mode, numbers, string escaping, UTF-8 decoding and replacement, misuse and
- * running out of memory. Every test asserts the exact bytes written.
+ * mode, flat containers, numbers, string escaping, UTF-8 decoding and replacement,
+ * misuse and running out of memory. Every test asserts the exact bytes written;
+ * the escaper's fast paths (runs found 8 bytes at a time, short strings in one
+ * append) are checked byte by byte against a plain reference escaper, for every
+ * byte at every position of a word, and read back with a real parser (libyaml,
+ * JSON being YAML).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +16,9 @@
 
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <yaml.h>
 
 #include "util/json.h"
 
@@ -285,6 +292,260 @@ static void keys_are_escaped(void **state)
     assert_written(f, "{\"a\\\"\\n\\ufffd\":1}");
 }
 
+/* ---- the fast paths against a reference ---- */
+
+/* The escape of one code point as docs/result-format.md states it, written out
+ * independently of the writer: appends to out and returns the new end. */
+static char *ref_escape_cp(char *out, uint32_t cp, const unsigned char *bytes, size_t len)
+{
+    switch (cp) {
+    case '"': return out + sprintf(out, "\\\"");
+    case '\\': return out + sprintf(out, "\\\\");
+    case '\b': return out + sprintf(out, "\\b");
+    case '\f': return out + sprintf(out, "\\f");
+    case '\n': return out + sprintf(out, "\\n");
+    case '\r': return out + sprintf(out, "\\r");
+    case '\t': return out + sprintf(out, "\\t");
+    default: break;
+    }
+    if (cp == SW_UTF8_BAD)
+        return out + sprintf(out, "\\ufffd");
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
+        return out + sprintf(out, "\\u%04x", (unsigned)cp);
+    memcpy(out, bytes, len);
+    return out + len;
+}
+
+/* The JSON text of s[0..n) by the reference: one code point at a time. The
+ * caller's buffer holds 6 * n + 3 bytes. */
+static void ref_escape(const unsigned char *s, size_t n, char *out)
+{
+    char *o = out;
+    *o++ = '"';
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = sw_utf8_decode(s + i, n - i, &cp);
+        o = ref_escape_cp(o, cp, s + i, len);
+        i += len;
+    }
+    *o++ = '"';
+    *o = '\0';
+}
+
+static void assert_matches_reference(const unsigned char *s, size_t n)
+{
+    char *expected = malloc(6 * n + 3);
+    assert_non_null(expected);
+    ref_escape(s, n, expected);
+    sw_buf out = SW_BUF_INIT;
+    sw_json_put_string(&out, (const char *)s, n);
+    assert_false(sw_buf_failed(&out));
+    assert_int_equal(out.len, strlen(expected));
+    assert_memory_equal(out.data, expected, out.len);
+    sw_buf_free(&out);
+    free(expected);
+}
+
+/* Each byte 0-255 alone, and at each position of the words the scanner reads 8 at
+ * a time (with plain text before and after it), and as a run at the end. */
+static void every_byte_at_every_position(void **state)
+{
+    (void)state;
+    unsigned char s[40];
+    for (int b = 0; b < 256; b++) {
+        for (size_t before = 0; before <= 17; before++) {
+            for (size_t after = 0; after <= 9; after += 3) {
+                size_t n = 0;
+                for (size_t i = 0; i < before; i++)
+                    s[n++] = (unsigned char)('a' + i % 26);
+                s[n++] = (unsigned char)b;
+                for (size_t i = 0; i < after; i++)
+                    s[n++] = (unsigned char)('Z' - i);
+                assert_matches_reference(s, n);
+                assert_int_equal(sw_json_plain_prefix((const char *)s, n),
+                                 (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') ? n : before);
+            }
+        }
+    }
+}
+
+/* Well-formed, ill-formed and escaped UTF-8 across word boundaries. */
+static void utf8_across_word_boundaries(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "\xc3\xa9", "\xe2\x9c\x93", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf", "\xc2\x85",
+        "\xe2\x80\xa8", "\xe2\x80\xa9", "\xef\xbf\xbd", "\xc0\xaf", "\xed\xa0\x80",
+        "\xf0\x9f\x98", "\xe2\x82", "\x80", "\xff", "\xf5", "\x7f", "\"", "\\", "\n", "\x01",
+    };
+    unsigned char s[64];
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
+        for (size_t q = 0; q < sizeof pieces / sizeof *pieces; q++)
+            for (size_t before = 0; before <= 9; before++) {
+                size_t n = 0;
+                memset(s, 'x', before);
+                n = before;
+                memcpy(s + n, pieces[p], strlen(pieces[p]));
+                n += strlen(pieces[p]);
+                memcpy(s + n, pieces[q], strlen(pieces[q]));
+                n += strlen(pieces[q]);
+                memcpy(s + n, "tail", 4);
+                n += 4;
+                assert_matches_reference(s, n);
+            }
+}
+
+/* Strings around the short path's limit, and long ones with and without escapes. */
+static void long_strings(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    unsigned char *s = malloc(N);
+    assert_non_null(s);
+    for (size_t n = 240; n <= 270; n++) {
+        memset(s, 'q', n);
+        assert_matches_reference(s, n);
+    }
+    memset(s, 'q', N);
+    assert_matches_reference(s, N);
+    /* a pseudo-random mix of every byte value, text-like (mostly plain) */
+    uint64_t x = 20261207;
+    for (size_t i = 0; i < N; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        unsigned r = (unsigned)(x >> 33);
+        s[i] = (unsigned char)(r % 16 == 0 ? (r >> 8) & 0xff : 'a' + (r >> 8) % 26);
+    }
+    assert_matches_reference(s, N);
+    free(s);
+}
+
+/* The writer's output read back by libyaml: every string comes back as the text
+ * it stands for, ill-formed bytes as U+FFFD. */
+static void strings_parse_back(void **state)
+{
+    (void)state;
+    unsigned char all[256 + 32];
+    for (int b = 0; b < 256; b++)
+        all[b] = (unsigned char)b;
+    static const char tail[] = "\xc3\xa9\xe2\x80\xa8\xf0\x9f\x98\x80\xc2\x85 end";
+    memcpy(all + 256, tail, sizeof tail - 1);
+    size_t n = 256 + sizeof tail - 1;
+    sw_buf out = SW_BUF_INIT;
+    sw_json w;
+    sw_json_init(&w, &out, 1);
+    sw_json_begin_array(&w);
+    sw_json_string_n(&w, (const char *)all, n);
+    sw_json_string(&w, "plain");
+    sw_json_end_array(&w);
+    assert_int_equal(sw_json_finish(&w), SW_OK);
+    /* the expected text: valid sequences as they are, each ill-formed byte
+     * (every byte 0x80-0xFF stands alone here) as U+FFFD */
+    unsigned char expected[4 * (256 + 32)];
+    size_t e = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = sw_utf8_decode(all + i, n - i, &cp);
+        if (cp == SW_UTF8_BAD) {
+            memcpy(expected + e, "\xef\xbf\xbd", 3);
+            e += 3;
+        } else {
+            memcpy(expected + e, all + i, len);
+            e += len;
+        }
+        i += len;
+    }
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    assert_int_equal(yaml_parser_initialize(&parser), 1);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)out.data, out.len);
+    assert_int_equal(yaml_parser_load(&parser, &doc), 1);
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    assert_non_null(root);
+    assert_int_equal(root->type, YAML_SEQUENCE_NODE);
+    assert_int_equal(root->data.sequence.items.top - root->data.sequence.items.start, 2);
+    yaml_node_t *first = yaml_document_get_node(&doc, root->data.sequence.items.start[0]);
+    assert_int_equal(first->type, YAML_SCALAR_NODE);
+    assert_int_equal(first->data.scalar.length, e);
+    assert_memory_equal(first->data.scalar.value, expected, e);
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    sw_buf_free(&out);
+}
+
+static void flat_containers_stay_on_one_line(void **state)
+{
+    fixture *f = *state;
+    sw_json_begin_object(&f->w);
+    sw_json_key(&f->w, "rows");
+    sw_json_begin_array(&f->w);
+    sw_json_begin_flat_object(&f->w);
+    sw_json_key(&f->w, "rule");
+    sw_json_uint(&f->w, 3);
+    sw_json_key(&f->w, "cites");
+    sw_json_begin_flat_array(&f->w);
+    sw_json_uint(&f->w, 1);
+    sw_json_begin_array(&f->w);   /* inside a flat one: flat too */
+    sw_json_null(&f->w);
+    sw_json_end_array(&f->w);
+    sw_json_end_array(&f->w);
+    sw_json_key(&f->w, "none");
+    sw_json_begin_flat_array(&f->w);
+    sw_json_end_array(&f->w);
+    sw_json_end_object(&f->w);
+    sw_json_begin_flat_array(&f->w);
+    sw_json_end_array(&f->w);
+    sw_json_end_array(&f->w);
+    sw_json_key(&f->w, "after");
+    sw_json_bool(&f->w, 1);
+    sw_json_end_object(&f->w);
+    assert_written(f, "{\n"
+                      "  \"rows\": [\n"
+                      "    {\"rule\": 3, \"cites\": [1, [null]], \"none\": []},\n"
+                      "    []\n"
+                      "  ],\n"
+                      "  \"after\": true\n"
+                      "}");
+}
+
+static void flat_containers_compact(void **state)
+{
+    fixture *f = *state;
+    sw_json_begin_flat_object(&f->w);
+    sw_json_key(&f->w, "a");
+    sw_json_begin_flat_array(&f->w);
+    sw_json_uint(&f->w, 1);
+    sw_json_uint(&f->w, 2);
+    sw_json_end_array(&f->w);
+    sw_json_key(&f->w, "b");
+    sw_json_string(&f->w, "x");
+    sw_json_end_object(&f->w);
+    assert_written(f, "{\"a\":[1,2],\"b\":\"x\"}");
+}
+
+static void long_keys_and_deep_indents(void **state)
+{
+    fixture *f = *state;
+    char key[200];
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = '\0';
+    for (int i = 0; i < SW_JSON_MAX_DEPTH - 1; i++) {
+        sw_json_begin_object(&f->w);
+        sw_json_key(&f->w, i == 0 ? key : "k");
+    }
+    sw_json_begin_array(&f->w);
+    sw_json_end_array(&f->w);
+    for (int i = 0; i < SW_JSON_MAX_DEPTH - 1; i++)
+        sw_json_end_object(&f->w);
+    assert_int_equal(sw_json_finish(&f->w), SW_OK);
+    /* the deepest line: 62 levels of indent, then the last key */
+    char line[2 * SW_JSON_MAX_DEPTH + 16];
+    snprintf(line, sizeof line, "\n%*s\"k\": []\n", 2 * (SW_JSON_MAX_DEPTH - 1), "");
+    assert_non_null(strstr(f->out.data, line));
+    char first[sizeof key + 16];
+    snprintf(first, sizeof first, "{\n  \"%s\": {\n", key);
+    assert_int_equal(strncmp(f->out.data, first, strlen(first)), 0);
+}
+
 /* ---- UTF-8 decoding ---- */
 
 static void assert_decodes(const char *bytes, size_t n, size_t len, uint32_t cp)
@@ -452,6 +713,13 @@ int main(void)
         cmocka_unit_test(non_ascii_kept_as_is),
         cmocka_unit_test(invalid_utf8_replaced),
         WITH(keys_are_escaped, setup_compact),
+        cmocka_unit_test(every_byte_at_every_position),
+        cmocka_unit_test(utf8_across_word_boundaries),
+        cmocka_unit_test(long_strings),
+        cmocka_unit_test(strings_parse_back),
+        WITH(flat_containers_stay_on_one_line, setup_pretty),
+        WITH(flat_containers_compact, setup_compact),
+        WITH(long_keys_and_deep_indents, setup_pretty),
         cmocka_unit_test(utf8_boundaries),
         cmocka_unit_test(utf8_maximal_subparts),
         WITH(value_without_key_in_object, setup_compact),

@@ -89,7 +89,7 @@ static void test_fields(void **state)
     fixture *fx = *state;
     char *text = record(fx, &fixed);
     const char *head =
-        "{\"format\":\"stagewise-decision-record\",\"format_version\":\"2.0\",\"seq\":null,"
+        "{\"format\":\"stagewise-decision-record\",\"format_version\":\"3.0\",\"seq\":null,"
         "\"prev\":null,\"decision_id\":\"dec-1\",\"timestamp\":\"2026-11-20T10:30:00Z\","
         "\"engine_version\":\"" SW_VERSION "\",\"guideline\":\"test_guide\",\"guideline_version\":"
         "\"1.2.3\",\"ruleset_sha256\":\"";
@@ -102,7 +102,7 @@ static void test_fields(void **state)
                                  "\"outcome\":{\"recommendations\":[["));
     assert_null(strstr(text, "facts_canonical"));
     assert_null(strstr(text, "\"result\":"));
-    assert_non_null(strstr(text, "]},\"result_sha256\":\""));
+    assert_non_null(strstr(text, "]},\"result_format\":\"" SW_RESULT_FORMAT "\",\"result_sha256\":\""));
     sw_free(text);
 }
 

@@ -192,22 +192,19 @@ static const char empty_text[] =
     "  ruleset sha256  (not given)\n"
     "  facts sha256    (not given)\n"
     "  engine          (not given)\n"
-    "  result format   2.0\n";
-
+    "  result format   3.0\n";
 static const char empty_json_compact[] =
-    "{\"format\":\"stagewise-result\",\"format_version\":\"2.0\",\"provenance\":{\"engine_ver"
-    "sion\":null,\"guideline\":null,\"guideline_title\":null,\"guideline_version\":null,\"rul"
-    "eset_sha256\":null,\"facts_sha256\":null,\"client\":null,\"assessed_on\":null},\"recomme"
-    "ndations\":[],\"advice\":[],\"challenges\":[],\"risks\":[],\"stage\":{\"current\":null,"
-    "\"suggested\":null,\"direction\":\"stay\",\"status\":\"decided\",\"provisional\":false,"
-    "\"conflicting\":false,\"policy\":null,\"candidates\":[],\"undecided_rules\":[]},\"data_g"
-    "aps\":[],\"rules\":{},\"facts\":{},\"citations\":{},\"sources\":{},\"summary\":{\"rules_"
-    "total\":0,\"rules_fired\":0,\"rules_undecided\":0}}\n";
-
+    "{\"format\":\"stagewise-result\",\"format_version\":\"3.0\",\"provenance\":{\"engine_version\":null,\"g"
+    "uideline\":null,\"guideline_title\":null,\"guideline_version\":null,\"ruleset_sha256\":null,\"fact"
+    "s_sha256\":null,\"client\":null,\"assessed_on\":null},\"recommendations\":[],\"advice\":[],\"challen"
+    "ges\":[],\"risks\":[],\"stage\":{\"current\":null,\"suggested\":null,\"direction\":\"stay\",\"status\":\"d"
+    "ecided\",\"provisional\":false,\"conflicting\":false,\"policy\":null,\"candidates\":[],\"undecided_r"
+    "ules\":[]},\"data_gaps\":[],\"rules\":[],\"undecided\":[],\"facts\":[],\"statements\":[],\"sources\":[]"
+    ",\"summary\":{\"rules_total\":0,\"rules_fired\":0,\"rules_undecided\":0}}\n";
 static const char empty_json_pretty[] =
     "{\n"
     "  \"format\": \"stagewise-result\",\n"
-    "  \"format_version\": \"2.0\",\n"
+    "  \"format_version\": \"3.0\",\n"
     "  \"provenance\": {\n"
     "    \"engine_version\": null,\n"
     "    \"guideline\": null,\n"
@@ -234,21 +231,21 @@ static const char empty_json_pretty[] =
     "    \"undecided_rules\": []\n"
     "  },\n"
     "  \"data_gaps\": [],\n"
-    "  \"rules\": {},\n"
-    "  \"facts\": {},\n"
-    "  \"citations\": {},\n"
-    "  \"sources\": {},\n"
+    "  \"rules\": [],\n"
+    "  \"undecided\": [],\n"
+    "  \"facts\": [],\n"
+    "  \"statements\": [],\n"
+    "  \"sources\": [],\n"
     "  \"summary\": {\n"
     "    \"rules_total\": 0,\n"
     "    \"rules_fired\": 0,\n"
     "    \"rules_undecided\": 0\n"
     "  }\n"
     "}\n";
-
 static const char empty_yaml[] =
     "---\n"
     "format: stagewise-result\n"
-    "format_version: '2.0'\n"
+    "format_version: '3.0'\n"
     "provenance:\n"
     "  engine_version: null\n"
     "  guideline: null\n"
@@ -273,22 +270,23 @@ static const char empty_yaml[] =
     "  candidates: []\n"
     "  undecided_rules: []\n"
     "data_gaps: []\n"
-    "rules: {}\n"
-    "facts: {}\n"
-    "citations: {}\n"
-    "sources: {}\n"
+    "rules: []\n"
+    "undecided: []\n"
+    "facts: []\n"
+    "statements: []\n"
+    "sources: []\n"
     "summary:\n"
     "  rules_total: 0\n"
     "  rules_fired: 0\n"
     "  rules_undecided: 0\n";
-
 static const char full_text[] =
     "Client rs-001 | assessed 2026-11-20 | Dual diagnosis treatment journey 1.0.0\n"
     "\n"
     "Stage: engagement, stay [CONFLICTING: do not act on the direction]\n"
     "  policy: the earliest stage in the order wins\n"
     "  proposed: engagement (stay, chosen)\n"
-    "    - rule hold_engagement (rules/stage.sw:21): Hold engagement while basic needs are unmet\n"
+    "    - rule hold_engagement (rules/stage.sw:21): Hold engagement while basic needs are unme"
+    "t\n"
     "      because: Meet immediate needs first\n"
     "      matched: housing = rough_sleeping\n"
     "  proposed: persuasion (forward)\n"
@@ -296,12 +294,14 @@ static const char full_text[] =
     "      because: Regular contact for 3 months\n"
     "      matched: appointments_missed_30d = 0\n"
     "  undecided move rules: relapse_check, retention\n"
-    "  CONFLICTING: the rules propose different stages; the policy suggests the earliest, but check each reason before acting\n"
+    "  CONFLICTING: the rules propose different stages; the policy suggests the earliest, but c"
+    "heck each reason before acting\n"
     "\n"
     "Risks\n"
     "  CRITICAL  suicide  Suicide or self-harm\n"
     "    cites: PHQ9\n"
-    "    - rule phq9_item9_positive (rules/risks.sw:40): Any score above 0 needs a same-day risk assessment\n"
+    "    - rule phq9_item9_positive (rules/risks.sw:40): Any score above 0 needs a same-day ris"
+    "k assessment\n"
     "      cites: PHQ9 \"item 9\"\n"
     "      matched: phq9_item9 = 2\n"
     "  WARNING   relapse  Relapse\n"
@@ -309,7 +309,8 @@ static const char full_text[] =
     "Recommendations\n"
     "  1. [urgent] housing_support  Housing support (social)\n"
     "    cites: DD.at_i4\n"
-    "    - rule immediate_needs (rules/engagement.sw:12): Meet immediate needs before expecting full engagement\n"
+    "    - rule immediate_needs (rules/engagement.sw:12): Meet immediate needs before expecting"
+    " full engagement\n"
     "      because: Unstable housing is a barrier to engagement\n"
     "      cites: DD.eng_bp2, ENG \"How Do I Achieve This? / Address Immediate Needs\"\n"
     "      matched: stage = engagement; housing = rough_sleeping\n"
@@ -352,63 +353,54 @@ static const char full_text[] =
     "  facts sha256    e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
     "  engine          0.1.0\n"
     "  result format   1.0\n";
-
 static const char full_json_compact[] =
-    "{\"format\":\"stagewise-result\",\"format_version\":\"1.0\",\"provenance\":{\"engine_ver"
-    "sion\":\"0.1.0\",\"guideline\":\"dual_diagnosis\",\"guideline_title\":\"Dual diagnosis t"
-    "reatment journey\",\"guideline_version\":\"1.0.0\",\"ruleset_sha256\":\"0f1e2d3c4b5a6978"
-    "8796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\",\"facts_sha256\":\"e3b0c44298fc1c149a"
-    "fbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"client\":\"rs-001\",\"assessed_on\":"
-    "\"2026-11-20\"},\"recommendations\":[{\"id\":\"housing_support\",\"label\":\"Housing sup"
-    "port\",\"kind\":\"social\",\"priority\":\"urgent\",\"cites\":[\"DD.at_i4\"],\"reasons\":"
-    "[{\"rule\":\"immediate_needs\",\"because\":\"Unstable housing is a barrier to engagement"
-    "\"}]},{\"id\":\"peer_support\",\"label\":\"Peer support\",\"kind\":null,\"priority\":\"l"
-    "ow\",\"cites\":[],\"reasons\":[]}],\"advice\":[{\"id\":\"non_confrontational\",\"label\""
-    ":\"Adopt a non-confrontational, empathetic approach\",\"cites\":[],\"reasons\":[{\"rule"
-    "\":\"be_patient\",\"because\":null}]}],\"challenges\":[{\"id\":\"housing_instability\","
-    "\"label\":\"Housing instability\",\"cites\":[\"DD.eng_c4\"],\"reasons\":[]}],\"risks\":["
-    "{\"id\":\"suicide\",\"label\":\"Suicide or self-harm\",\"severity\":\"critical\",\"cites"
-    "\":[\"PHQ9\"],\"reasons\":[{\"rule\":\"phq9_item9_positive\",\"because\":null}]},{\"id\""
-    ":\"relapse\",\"label\":\"Relapse\",\"severity\":\"warning\",\"cites\":[],\"reasons\":[]}"
-    "],\"stage\":{\"current\":\"engagement\",\"suggested\":\"engagement\",\"direction\":\"und"
-    "ecided\",\"status\":\"conflicting\",\"provisional\":false,\"conflicting\":true,\"policy"
-    "\":\"the earliest stage in the order wins\",\"candidates\":[{\"stage\":\"engagement\",\""
-    "direction\":\"stay\",\"chosen\":true,\"reasons\":[{\"rule\":\"hold_engagement\",\"becaus"
-    "e\":\"Meet immediate needs first\"}]},{\"stage\":\"persuasion\",\"direction\":\"forward"
-    "\",\"chosen\":false,\"reasons\":[{\"rule\":\"ready_for_persuasion\",\"because\":\"Regula"
-    "r contact for 3 months\"}]}],\"undecided_rules\":[\"relapse_check\",\"retention\"]},\"da"
-    "ta_gaps\":[{\"fact\":\"housing\",\"label\":\"Housing status\",\"rank\":1,\"would_decide"
-    "\":{\"risk\":\"warning\",\"recommendation\":\"high\",\"stage_move\":false},\"rules\":[\""
-    "immediate_needs\",\"stable_housing\"]}],\"rules\":{\"be_patient\":{\"title\":\"Expect se"
-    "tbacks\",\"at\":null,\"cites\":[],\"matched\":[\"substances\",\"disengagement_risk\"]},"
-    "\"hold_engagement\":{\"title\":\"Hold engagement while basic needs are unmet\",\"at\":\""
-    "rules/stage.sw:21\",\"cites\":[],\"matched\":[\"housing\"]},\"immediate_needs\":{\"title"
-    "\":\"Meet immediate needs before expecting full engagement\",\"at\":\"rules/engagement.s"
-    "w:12\",\"cites\":[\"DD.eng_bp2\",\"ENG \\\"How Do I Achieve This? / Address Immediate Ne"
-    "eds\\\"\"],\"matched\":[\"stage\",\"housing\"]},\"phq9_item9_positive\":{\"title\":\"Any"
-    " score above 0 needs a same-day risk assessment\",\"at\":\"rules/risks.sw:40\",\"cites\""
-    ":[\"PHQ9 \\\"item 9\\\"\"],\"matched\":[\"phq9_item9\"]},\"ready_for_persuasion\":{\"tit"
-    "le\":\"Engaged clients move on\",\"at\":\"rules/stage.sw:7\",\"cites\":[],\"matched\":["
-    "\"appointments_missed_30d\"]}},\"facts\":{\"appointments_missed_30d\":{\"label\":\"Appoi"
-    "ntments missed in the last 30 days\",\"value\":\"0\",\"derived\":false},\"disengagement_"
-    "risk\":{\"label\":\"At risk of disengaging\",\"value\":null,\"derived\":true},\"housing"
-    "\":{\"label\":\"Housing status\",\"value\":\"rough_sleeping\",\"derived\":false},\"phq9_"
-    "item9\":{\"label\":\"PHQ-9 item 9: thoughts of self-harm\",\"value\":\"2\",\"derived\":f"
-    "alse},\"retention_met\":{\"label\":\"Retained for three months\",\"value\":\"true\",\"de"
-    "rived\":true},\"stage\":{\"label\":\"Current treatment stage\",\"value\":\"engagement\","
-    "\"derived\":false},\"substances\":{\"label\":\"Substances used in the last 28 days\",\"v"
-    "alue\":\"{opioids, alcohol}\",\"derived\":false}},\"citations\":{\"DD.at_i4\":\"Help wit"
-    "h housing, benefits and legal issues.\",\"DD.eng_bp2\":\"Address immediate needs first."
-    "\",\"DD.eng_c4\":\"Housing instability.\",\"ENG \\\"How Do I Achieve This? / Address Imm"
-    "ediate Needs\\\"\":\"How Do I Achieve This? / Address Immediate Needs\",\"PHQ9\":null,\""
-    "PHQ9 \\\"item 9\\\"\":\"item 9\"},\"sources\":{\"DD\":\"Stages of dual diagnosis treatme"
-    "nt\",\"ENG\":\"Engagement stage in depth\",\"PHQ9\":\"Patient Health Questionnaire-9\"},"
-    "\"summary\":{\"rules_total\":14,\"rules_fired\":5,\"rules_undecided\":2}}\n";
-
+    "{\"format\":\"stagewise-result\",\"format_version\":\"3.0\",\"provenance\":{\"engine_version\":\"0.1.0\""
+    ",\"guideline\":\"dual_diagnosis\",\"guideline_title\":\"Dual diagnosis treatment journey\",\"guidel"
+    "ine_version\":\"1.0.0\",\"ruleset_sha256\":\"0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978879"
+    "6a5b4c3d2e1f0\",\"facts_sha256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b785"
+    "2b855\",\"client\":\"rs-001\",\"assessed_on\":\"2026-11-20\"},\"recommendations\":[{\"id\":\"housing_sup"
+    "port\",\"label\":\"Housing support\",\"kind\":\"social\",\"priority\":\"urgent\",\"cites\":[0],\"reasons\":"
+    "[{\"rule\":2,\"because\":\"Unstable housing is a barrier to engagement\"}]},{\"id\":\"peer_support\""
+    ",\"label\":\"Peer support\",\"kind\":null,\"priority\":\"low\",\"cites\":[],\"reasons\":[]}],\"advice\":[{"
+    "\"id\":\"non_confrontational\",\"label\":\"Adopt a non-confrontational, empathetic approach\",\"cit"
+    "es\":[],\"reasons\":[{\"rule\":0,\"because\":null}]}],\"challenges\":[{\"id\":\"housing_instability\",\""
+    "label\":\"Housing instability\",\"cites\":[2],\"reasons\":[]}],\"risks\":[{\"id\":\"suicide\",\"label\":\""
+    "Suicide or self-harm\",\"severity\":\"critical\",\"cites\":[4],\"reasons\":[{\"rule\":3,\"because\":nul"
+    "l}]},{\"id\":\"relapse\",\"label\":\"Relapse\",\"severity\":\"warning\",\"cites\":[],\"reasons\":[]}],\"sta"
+    "ge\":{\"current\":\"engagement\",\"suggested\":\"engagement\",\"direction\":\"undecided\",\"status\":\"con"
+    "flicting\",\"provisional\":false,\"conflicting\":true,\"policy\":\"the earliest stage in the order"
+    " wins\",\"candidates\":[{\"stage\":\"engagement\",\"direction\":\"stay\",\"chosen\":true,\"reasons\":[{\"r"
+    "ule\":1,\"because\":\"Meet immediate needs first\"}]},{\"stage\":\"persuasion\",\"direction\":\"forwar"
+    "d\",\"chosen\":false,\"reasons\":[{\"rule\":4,\"because\":\"Regular contact for 3 months\"}]}],\"undec"
+    "ided_rules\":[1,2]},\"data_gaps\":[{\"fact\":2,\"rank\":1,\"would_decide\":{\"risk\":\"warning\",\"recom"
+    "mendation\":\"high\",\"stage_move\":false},\"rules\":[0,3]}],\"rules\":[{\"id\":\"be_patient\",\"title\":"
+    "\"Expect setbacks\",\"at\":null,\"cites\":[],\"matched\":[6,1]},{\"id\":\"hold_engagement\",\"title\":\"H"
+    "old engagement while basic needs are unmet\",\"at\":\"rules/stage.sw:21\",\"cites\":[],\"matched\":"
+    "[2]},{\"id\":\"immediate_needs\",\"title\":\"Meet immediate needs before expecting full engagemen"
+    "t\",\"at\":\"rules/engagement.sw:12\",\"cites\":[1,3],\"matched\":[5,2]},{\"id\":\"phq9_item9_positive"
+    "\",\"title\":\"Any score above 0 needs a same-day risk assessment\",\"at\":\"rules/risks.sw:40\",\"c"
+    "ites\":[5],\"matched\":[3]},{\"id\":\"ready_for_persuasion\",\"title\":\"Engaged clients move on\",\"a"
+    "t\":\"rules/stage.sw:7\",\"cites\":[],\"matched\":[0]}],\"undecided\":[\"immediate_needs\",\"relapse_c"
+    "heck\",\"retention\",\"stable_housing\"],\"facts\":[{\"name\":\"appointments_missed_30d\",\"label\":\"Ap"
+    "pointments missed in the last 30 days\",\"value\":\"0\",\"derived\":false},{\"name\":\"disengagement"
+    "_risk\",\"label\":\"At risk of disengaging\",\"value\":null,\"derived\":true},{\"name\":\"housing\",\"la"
+    "bel\":\"Housing status\",\"value\":\"rough_sleeping\",\"derived\":false},{\"name\":\"phq9_item9\",\"labe"
+    "l\":\"PHQ-9 item 9: thoughts of self-harm\",\"value\":\"2\",\"derived\":false},{\"name\":\"retention_m"
+    "et\",\"label\":\"Retained for three months\",\"value\":\"true\",\"derived\":true},{\"name\":\"stage\",\"la"
+    "bel\":\"Current treatment stage\",\"value\":\"engagement\",\"derived\":false},{\"name\":\"substances\","
+    "\"label\":\"Substances used in the last 28 days\",\"value\":\"{opioids, alcohol}\",\"derived\":false"
+    "}],\"statements\":[{\"key\":\"DD.at_i4\",\"source\":0,\"text\":\"Help with housing, benefits and lega"
+    "l issues.\"},{\"key\":\"DD.eng_bp2\",\"source\":0,\"text\":\"Address immediate needs first.\"},{\"key\""
+    ":\"DD.eng_c4\",\"source\":0,\"text\":\"Housing instability.\"},{\"key\":\"ENG \\\"How Do I Achieve This"
+    "? / Address Immediate Needs\\\"\",\"source\":1,\"text\":\"How Do I Achieve This? / Address Immedia"
+    "te Needs\"},{\"key\":\"PHQ9\",\"source\":2,\"text\":null},{\"key\":\"PHQ9 \\\"item 9\\\"\",\"source\":2,\"text"
+    "\":\"item 9\"}],\"sources\":[{\"id\":\"DD\",\"title\":\"Stages of dual diagnosis treatment\"},{\"id\":\"EN"
+    "G\",\"title\":\"Engagement stage in depth\"},{\"id\":\"PHQ9\",\"title\":\"Patient Health Questionnaire"
+    "-9\"}],\"summary\":{\"rules_total\":14,\"rules_fired\":5,\"rules_undecided\":2}}\n";
 static const char full_json_pretty[] =
     "{\n"
     "  \"format\": \"stagewise-result\",\n"
-    "  \"format_version\": \"1.0\",\n"
+    "  \"format_version\": \"3.0\",\n"
     "  \"provenance\": {\n"
     "    \"engine_version\": \"0.1.0\",\n"
     "    \"guideline\": \"dual_diagnosis\",\n"
@@ -425,14 +417,9 @@ static const char full_json_pretty[] =
     "      \"label\": \"Housing support\",\n"
     "      \"kind\": \"social\",\n"
     "      \"priority\": \"urgent\",\n"
-    "      \"cites\": [\n"
-    "        \"DD.at_i4\"\n"
-    "      ],\n"
+    "      \"cites\": [0],\n"
     "      \"reasons\": [\n"
-    "        {\n"
-    "          \"rule\": \"immediate_needs\",\n"
-    "          \"because\": \"Unstable housing is a barrier to engagement\"\n"
-    "        }\n"
+    "        {\"rule\": 2, \"because\": \"Unstable housing is a barrier to engagement\"}\n"
     "      ]\n"
     "    },\n"
     "    {\n"
@@ -450,10 +437,7 @@ static const char full_json_pretty[] =
     "      \"label\": \"Adopt a non-confrontational, empathetic approach\",\n"
     "      \"cites\": [],\n"
     "      \"reasons\": [\n"
-    "        {\n"
-    "          \"rule\": \"be_patient\",\n"
-    "          \"because\": null\n"
-    "        }\n"
+    "        {\"rule\": 0, \"because\": null}\n"
     "      ]\n"
     "    }\n"
     "  ],\n"
@@ -461,9 +445,7 @@ static const char full_json_pretty[] =
     "    {\n"
     "      \"id\": \"housing_instability\",\n"
     "      \"label\": \"Housing instability\",\n"
-    "      \"cites\": [\n"
-    "        \"DD.eng_c4\"\n"
-    "      ],\n"
+    "      \"cites\": [2],\n"
     "      \"reasons\": []\n"
     "    }\n"
     "  ],\n"
@@ -472,14 +454,9 @@ static const char full_json_pretty[] =
     "      \"id\": \"suicide\",\n"
     "      \"label\": \"Suicide or self-harm\",\n"
     "      \"severity\": \"critical\",\n"
-    "      \"cites\": [\n"
-    "        \"PHQ9\"\n"
-    "      ],\n"
+    "      \"cites\": [4],\n"
     "      \"reasons\": [\n"
-    "        {\n"
-    "          \"rule\": \"phq9_item9_positive\",\n"
-    "          \"because\": null\n"
-    "        }\n"
+    "        {\"rule\": 3, \"because\": null}\n"
     "      ]\n"
     "    },\n"
     "    {\n"
@@ -504,10 +481,7 @@ static const char full_json_pretty[] =
     "        \"direction\": \"stay\",\n"
     "        \"chosen\": true,\n"
     "        \"reasons\": [\n"
-    "          {\n"
-    "            \"rule\": \"hold_engagement\",\n"
-    "            \"because\": \"Meet immediate needs first\"\n"
-    "          }\n"
+    "          {\"rule\": 1, \"because\": \"Meet immediate needs first\"}\n"
     "        ]\n"
     "      },\n"
     "      {\n"
@@ -515,144 +489,70 @@ static const char full_json_pretty[] =
     "        \"direction\": \"forward\",\n"
     "        \"chosen\": false,\n"
     "        \"reasons\": [\n"
-    "          {\n"
-    "            \"rule\": \"ready_for_persuasion\",\n"
-    "            \"because\": \"Regular contact for 3 months\"\n"
-    "          }\n"
+    "          {\"rule\": 4, \"because\": \"Regular contact for 3 months\"}\n"
     "        ]\n"
     "      }\n"
     "    ],\n"
-    "    \"undecided_rules\": [\n"
-    "      \"relapse_check\",\n"
-    "      \"retention\"\n"
-    "    ]\n"
+    "    \"undecided_rules\": [1, 2]\n"
     "  },\n"
     "  \"data_gaps\": [\n"
-    "    {\n"
-    "      \"fact\": \"housing\",\n"
-    "      \"label\": \"Housing status\",\n"
-    "      \"rank\": 1,\n"
-    "      \"would_decide\": {\n"
-    "        \"risk\": \"warning\",\n"
-    "        \"recommendation\": \"high\",\n"
-    "        \"stage_move\": false\n"
-    "      },\n"
-    "      \"rules\": [\n"
-    "        \"immediate_needs\",\n"
-    "        \"stable_housing\"\n"
-    "      ]\n"
-    "    }\n"
+    "    {\"fact\": 2, \"rank\": 1, \"would_decide\": {\"risk\": \"warning\", \"recommendation\": \"high\", \""
+    "stage_move\": false}, \"rules\": [0, 3]}\n"
     "  ],\n"
-    "  \"rules\": {\n"
-    "    \"be_patient\": {\n"
-    "      \"title\": \"Expect setbacks\",\n"
-    "      \"at\": null,\n"
-    "      \"cites\": [],\n"
-    "      \"matched\": [\n"
-    "        \"substances\",\n"
-    "        \"disengagement_risk\"\n"
-    "      ]\n"
-    "    },\n"
-    "    \"hold_engagement\": {\n"
-    "      \"title\": \"Hold engagement while basic needs are unmet\",\n"
-    "      \"at\": \"rules/stage.sw:21\",\n"
-    "      \"cites\": [],\n"
-    "      \"matched\": [\n"
-    "        \"housing\"\n"
-    "      ]\n"
-    "    },\n"
-    "    \"immediate_needs\": {\n"
-    "      \"title\": \"Meet immediate needs before expecting full engagement\",\n"
-    "      \"at\": \"rules/engagement.sw:12\",\n"
-    "      \"cites\": [\n"
-    "        \"DD.eng_bp2\",\n"
-    "        \"ENG \\\"How Do I Achieve This? / Address Immediate Needs\\\"\"\n"
-    "      ],\n"
-    "      \"matched\": [\n"
-    "        \"stage\",\n"
-    "        \"housing\"\n"
-    "      ]\n"
-    "    },\n"
-    "    \"phq9_item9_positive\": {\n"
-    "      \"title\": \"Any score above 0 needs a same-day risk assessment\",\n"
-    "      \"at\": \"rules/risks.sw:40\",\n"
-    "      \"cites\": [\n"
-    "        \"PHQ9 \\\"item 9\\\"\"\n"
-    "      ],\n"
-    "      \"matched\": [\n"
-    "        \"phq9_item9\"\n"
-    "      ]\n"
-    "    },\n"
-    "    \"ready_for_persuasion\": {\n"
-    "      \"title\": \"Engaged clients move on\",\n"
-    "      \"at\": \"rules/stage.sw:7\",\n"
-    "      \"cites\": [],\n"
-    "      \"matched\": [\n"
-    "        \"appointments_missed_30d\"\n"
-    "      ]\n"
-    "    }\n"
-    "  },\n"
-    "  \"facts\": {\n"
-    "    \"appointments_missed_30d\": {\n"
-    "      \"label\": \"Appointments missed in the last 30 days\",\n"
-    "      \"value\": \"0\",\n"
-    "      \"derived\": false\n"
-    "    },\n"
-    "    \"disengagement_risk\": {\n"
-    "      \"label\": \"At risk of disengaging\",\n"
-    "      \"value\": null,\n"
-    "      \"derived\": true\n"
-    "    },\n"
-    "    \"housing\": {\n"
-    "      \"label\": \"Housing status\",\n"
-    "      \"value\": \"rough_sleeping\",\n"
-    "      \"derived\": false\n"
-    "    },\n"
-    "    \"phq9_item9\": {\n"
-    "      \"label\": \"PHQ-9 item 9: thoughts of self-harm\",\n"
-    "      \"value\": \"2\",\n"
-    "      \"derived\": false\n"
-    "    },\n"
-    "    \"retention_met\": {\n"
-    "      \"label\": \"Retained for three months\",\n"
-    "      \"value\": \"true\",\n"
-    "      \"derived\": true\n"
-    "    },\n"
-    "    \"stage\": {\n"
-    "      \"label\": \"Current treatment stage\",\n"
-    "      \"value\": \"engagement\",\n"
-    "      \"derived\": false\n"
-    "    },\n"
-    "    \"substances\": {\n"
-    "      \"label\": \"Substances used in the last 28 days\",\n"
-    "      \"value\": \"{opioids, alcohol}\",\n"
-    "      \"derived\": false\n"
-    "    }\n"
-    "  },\n"
-    "  \"citations\": {\n"
-    "    \"DD.at_i4\": \"Help with housing, benefits and legal issues.\",\n"
-    "    \"DD.eng_bp2\": \"Address immediate needs first.\",\n"
-    "    \"DD.eng_c4\": \"Housing instability.\",\n"
-    "    \"ENG \\\"How Do I Achieve This? / Address Immediate Needs\\\"\": \"How Do I Achieve This? / Address Immediate Needs\",\n"
-    "    \"PHQ9\": null,\n"
-    "    \"PHQ9 \\\"item 9\\\"\": \"item 9\"\n"
-    "  },\n"
-    "  \"sources\": {\n"
-    "    \"DD\": \"Stages of dual diagnosis treatment\",\n"
-    "    \"ENG\": \"Engagement stage in depth\",\n"
-    "    \"PHQ9\": \"Patient Health Questionnaire-9\"\n"
-    "  },\n"
+    "  \"rules\": [\n"
+    "    {\"id\": \"be_patient\", \"title\": \"Expect setbacks\", \"at\": null, \"cites\": [], \"matched\": ["
+    "6, 1]},\n"
+    "    {\"id\": \"hold_engagement\", \"title\": \"Hold engagement while basic needs are unmet\", \"at\""
+    ": \"rules/stage.sw:21\", \"cites\": [], \"matched\": [2]},\n"
+    "    {\"id\": \"immediate_needs\", \"title\": \"Meet immediate needs before expecting full engagem"
+    "ent\", \"at\": \"rules/engagement.sw:12\", \"cites\": [1, 3], \"matched\": [5, 2]},\n"
+    "    {\"id\": \"phq9_item9_positive\", \"title\": \"Any score above 0 needs a same-day risk assess"
+    "ment\", \"at\": \"rules/risks.sw:40\", \"cites\": [5], \"matched\": [3]},\n"
+    "    {\"id\": \"ready_for_persuasion\", \"title\": \"Engaged clients move on\", \"at\": \"rules/stage."
+    "sw:7\", \"cites\": [], \"matched\": [0]}\n"
+    "  ],\n"
+    "  \"undecided\": [\"immediate_needs\", \"relapse_check\", \"retention\", \"stable_housing\"],\n"
+    "  \"facts\": [\n"
+    "    {\"name\": \"appointments_missed_30d\", \"label\": \"Appointments missed in the last 30 days\""
+    ", \"value\": \"0\", \"derived\": false},\n"
+    "    {\"name\": \"disengagement_risk\", \"label\": \"At risk of disengaging\", \"value\": null, \"deri"
+    "ved\": true},\n"
+    "    {\"name\": \"housing\", \"label\": \"Housing status\", \"value\": \"rough_sleeping\", \"derived\": f"
+    "alse},\n"
+    "    {\"name\": \"phq9_item9\", \"label\": \"PHQ-9 item 9: thoughts of self-harm\", \"value\": \"2\", \""
+    "derived\": false},\n"
+    "    {\"name\": \"retention_met\", \"label\": \"Retained for three months\", \"value\": \"true\", \"deri"
+    "ved\": true},\n"
+    "    {\"name\": \"stage\", \"label\": \"Current treatment stage\", \"value\": \"engagement\", \"derived\""
+    ": false},\n"
+    "    {\"name\": \"substances\", \"label\": \"Substances used in the last 28 days\", \"value\": \"{opio"
+    "ids, alcohol}\", \"derived\": false}\n"
+    "  ],\n"
+    "  \"statements\": [\n"
+    "    {\"key\": \"DD.at_i4\", \"source\": 0, \"text\": \"Help with housing, benefits and legal issues"
+    ".\"},\n"
+    "    {\"key\": \"DD.eng_bp2\", \"source\": 0, \"text\": \"Address immediate needs first.\"},\n"
+    "    {\"key\": \"DD.eng_c4\", \"source\": 0, \"text\": \"Housing instability.\"},\n"
+    "    {\"key\": \"ENG \\\"How Do I Achieve This? / Address Immediate Needs\\\"\", \"source\": 1, \"text"
+    "\": \"How Do I Achieve This? / Address Immediate Needs\"},\n"
+    "    {\"key\": \"PHQ9\", \"source\": 2, \"text\": null},\n"
+    "    {\"key\": \"PHQ9 \\\"item 9\\\"\", \"source\": 2, \"text\": \"item 9\"}\n"
+    "  ],\n"
+    "  \"sources\": [\n"
+    "    {\"id\": \"DD\", \"title\": \"Stages of dual diagnosis treatment\"},\n"
+    "    {\"id\": \"ENG\", \"title\": \"Engagement stage in depth\"},\n"
+    "    {\"id\": \"PHQ9\", \"title\": \"Patient Health Questionnaire-9\"}\n"
+    "  ],\n"
     "  \"summary\": {\n"
     "    \"rules_total\": 14,\n"
     "    \"rules_fired\": 5,\n"
     "    \"rules_undecided\": 2\n"
     "  }\n"
     "}\n";
-
 static const char full_yaml[] =
     "---\n"
     "format: stagewise-result\n"
-    "format_version: '1.0'\n"
+    "format_version: '3.0'\n"
     "provenance:\n"
     "  engine_version: '0.1.0'\n"
     "  guideline: dual_diagnosis\n"
@@ -668,9 +568,9 @@ static const char full_yaml[] =
     "  kind: social\n"
     "  priority: urgent\n"
     "  cites:\n"
-    "  - DD.at_i4\n"
+    "  - 0\n"
     "  reasons:\n"
-    "  - rule: immediate_needs\n"
+    "  - rule: 2\n"
     "    because: Unstable housing is a barrier to engagement\n"
     "- id: peer_support\n"
     "  label: Peer support\n"
@@ -683,22 +583,22 @@ static const char full_yaml[] =
     "  label: Adopt a non-confrontational, empathetic approach\n"
     "  cites: []\n"
     "  reasons:\n"
-    "  - rule: be_patient\n"
+    "  - rule: 0\n"
     "    because: null\n"
     "challenges:\n"
     "- id: housing_instability\n"
     "  label: Housing instability\n"
     "  cites:\n"
-    "  - DD.eng_c4\n"
+    "  - 2\n"
     "  reasons: []\n"
     "risks:\n"
     "- id: suicide\n"
     "  label: Suicide or self-harm\n"
     "  severity: critical\n"
     "  cites:\n"
-    "  - PHQ9\n"
+    "  - 4\n"
     "  reasons:\n"
-    "  - rule: phq9_item9_positive\n"
+    "  - rule: 3\n"
     "    because: null\n"
     "- id: relapse\n"
     "  label: Relapse\n"
@@ -718,116 +618,137 @@ static const char full_yaml[] =
     "    direction: stay\n"
     "    chosen: true\n"
     "    reasons:\n"
-    "    - rule: hold_engagement\n"
+    "    - rule: 1\n"
     "      because: Meet immediate needs first\n"
     "  - stage: persuasion\n"
     "    direction: forward\n"
     "    chosen: false\n"
     "    reasons:\n"
-    "    - rule: ready_for_persuasion\n"
+    "    - rule: 4\n"
     "      because: Regular contact for 3 months\n"
     "  undecided_rules:\n"
-    "  - relapse_check\n"
-    "  - retention\n"
+    "  - 1\n"
+    "  - 2\n"
     "data_gaps:\n"
-    "- fact: housing\n"
-    "  label: Housing status\n"
+    "- fact: 2\n"
     "  rank: 1\n"
     "  would_decide:\n"
     "    risk: warning\n"
     "    recommendation: high\n"
     "    stage_move: false\n"
     "  rules:\n"
-    "  - immediate_needs\n"
-    "  - stable_housing\n"
+    "  - 0\n"
+    "  - 3\n"
     "rules:\n"
-    "  be_patient:\n"
-    "    title: Expect setbacks\n"
-    "    at: null\n"
-    "    cites: []\n"
-    "    matched:\n"
-    "    - substances\n"
-    "    - disengagement_risk\n"
-    "  hold_engagement:\n"
-    "    title: Hold engagement while basic needs are unmet\n"
-    "    at: rules/stage.sw:21\n"
-    "    cites: []\n"
-    "    matched:\n"
-    "    - housing\n"
-    "  immediate_needs:\n"
-    "    title: Meet immediate needs before expecting full engagement\n"
-    "    at: rules/engagement.sw:12\n"
-    "    cites:\n"
-    "    - DD.eng_bp2\n"
-    "    - ENG \"How Do I Achieve This? / Address Immediate Needs\"\n"
-    "    matched:\n"
-    "    - stage\n"
-    "    - housing\n"
-    "  phq9_item9_positive:\n"
-    "    title: Any score above 0 needs a same-day risk assessment\n"
-    "    at: rules/risks.sw:40\n"
-    "    cites:\n"
-    "    - PHQ9 \"item 9\"\n"
-    "    matched:\n"
-    "    - phq9_item9\n"
-    "  ready_for_persuasion:\n"
-    "    title: Engaged clients move on\n"
-    "    at: rules/stage.sw:7\n"
-    "    cites: []\n"
-    "    matched:\n"
-    "    - appointments_missed_30d\n"
+    "- id: be_patient\n"
+    "  title: Expect setbacks\n"
+    "  at: null\n"
+    "  cites: []\n"
+    "  matched:\n"
+    "  - 6\n"
+    "  - 1\n"
+    "- id: hold_engagement\n"
+    "  title: Hold engagement while basic needs are unmet\n"
+    "  at: rules/stage.sw:21\n"
+    "  cites: []\n"
+    "  matched:\n"
+    "  - 2\n"
+    "- id: immediate_needs\n"
+    "  title: Meet immediate needs before expecting full engagement\n"
+    "  at: rules/engagement.sw:12\n"
+    "  cites:\n"
+    "  - 1\n"
+    "  - 3\n"
+    "  matched:\n"
+    "  - 5\n"
+    "  - 2\n"
+    "- id: phq9_item9_positive\n"
+    "  title: Any score above 0 needs a same-day risk assessment\n"
+    "  at: rules/risks.sw:40\n"
+    "  cites:\n"
+    "  - 5\n"
+    "  matched:\n"
+    "  - 3\n"
+    "- id: ready_for_persuasion\n"
+    "  title: Engaged clients move on\n"
+    "  at: rules/stage.sw:7\n"
+    "  cites: []\n"
+    "  matched:\n"
+    "  - 0\n"
+    "undecided:\n"
+    "- immediate_needs\n"
+    "- relapse_check\n"
+    "- retention\n"
+    "- stable_housing\n"
     "facts:\n"
-    "  appointments_missed_30d:\n"
-    "    label: Appointments missed in the last 30 days\n"
-    "    value: '0'\n"
-    "    derived: false\n"
-    "  disengagement_risk:\n"
-    "    label: At risk of disengaging\n"
-    "    value: null\n"
-    "    derived: true\n"
-    "  housing:\n"
-    "    label: Housing status\n"
-    "    value: rough_sleeping\n"
-    "    derived: false\n"
-    "  phq9_item9:\n"
-    "    label: 'PHQ-9 item 9: thoughts of self-harm'\n"
-    "    value: '2'\n"
-    "    derived: false\n"
-    "  retention_met:\n"
-    "    label: Retained for three months\n"
-    "    value: 'true'\n"
-    "    derived: true\n"
-    "  stage:\n"
-    "    label: Current treatment stage\n"
-    "    value: engagement\n"
-    "    derived: false\n"
-    "  substances:\n"
-    "    label: Substances used in the last 28 days\n"
-    "    value: '{opioids, alcohol}'\n"
-    "    derived: false\n"
-    "citations:\n"
-    "  DD.at_i4: Help with housing, benefits and legal issues.\n"
-    "  DD.eng_bp2: Address immediate needs first.\n"
-    "  DD.eng_c4: Housing instability.\n"
-    "  ENG \"How Do I Achieve This? / Address Immediate Needs\": How Do I Achieve This? / Address Immediate Needs\n"
-    "  PHQ9: null\n"
-    "  PHQ9 \"item 9\": item 9\n"
+    "- name: appointments_missed_30d\n"
+    "  label: Appointments missed in the last 30 days\n"
+    "  value: '0'\n"
+    "  derived: false\n"
+    "- name: disengagement_risk\n"
+    "  label: At risk of disengaging\n"
+    "  value: null\n"
+    "  derived: true\n"
+    "- name: housing\n"
+    "  label: Housing status\n"
+    "  value: rough_sleeping\n"
+    "  derived: false\n"
+    "- name: phq9_item9\n"
+    "  label: 'PHQ-9 item 9: thoughts of self-harm'\n"
+    "  value: '2'\n"
+    "  derived: false\n"
+    "- name: retention_met\n"
+    "  label: Retained for three months\n"
+    "  value: 'true'\n"
+    "  derived: true\n"
+    "- name: stage\n"
+    "  label: Current treatment stage\n"
+    "  value: engagement\n"
+    "  derived: false\n"
+    "- name: substances\n"
+    "  label: Substances used in the last 28 days\n"
+    "  value: '{opioids, alcohol}'\n"
+    "  derived: false\n"
+    "statements:\n"
+    "- key: DD.at_i4\n"
+    "  source: 0\n"
+    "  text: Help with housing, benefits and legal issues.\n"
+    "- key: DD.eng_bp2\n"
+    "  source: 0\n"
+    "  text: Address immediate needs first.\n"
+    "- key: DD.eng_c4\n"
+    "  source: 0\n"
+    "  text: Housing instability.\n"
+    "- key: ENG \"How Do I Achieve This? / Address Immediate Needs\"\n"
+    "  source: 1\n"
+    "  text: How Do I Achieve This? / Address Immediate Needs\n"
+    "- key: PHQ9\n"
+    "  source: 2\n"
+    "  text: null\n"
+    "- key: PHQ9 \"item 9\"\n"
+    "  source: 2\n"
+    "  text: item 9\n"
     "sources:\n"
-    "  DD: Stages of dual diagnosis treatment\n"
-    "  ENG: Engagement stage in depth\n"
-    "  PHQ9: Patient Health Questionnaire-9\n"
+    "- id: DD\n"
+    "  title: Stages of dual diagnosis treatment\n"
+    "- id: ENG\n"
+    "  title: Engagement stage in depth\n"
+    "- id: PHQ9\n"
+    "  title: Patient Health Questionnaire-9\n"
     "summary:\n"
     "  rules_total: 14\n"
     "  rules_fired: 5\n"
     "  rules_undecided: 2\n";
-
 static const char odd_text[] =
     "Client no | assessed 2026-01-01 | Caf\xc3\xa9 \"quoted\" \\ title 1.0.0\n"
     "\n"
-    "Stage: unknown -> persuasion (direction unknown; no rule proposed a move) [PROVISIONAL: do not act on the direction]\n"
+    "Stage: unknown -> persuasion (direction unknown; no rule proposed a move) [PROVISIONAL: do"
+    " not act on the direction]\n"
     "  policy: true\n"
-    "  undecided move rules: no, Off, y, ~, null, TRUE, , 12, -3, +1, .5, 0x1f, 1:20, 2026-01-01, =, <<, - a, a: b, #c, ', NaN, \xf0\x9f\x98\x80, plain words\n"
-    "  PROVISIONAL: an undecided rule could move the client to an earlier stage; record the missing facts (data gaps) to settle it\n"
+    "  undecided move rules: no, Off, y, ~, null, TRUE, , 12, -3, +1, .5, 0x1f, 1:20, 2026-01-0"
+    "1, =, <<, - a, a: b, #c, ', NaN, \xf0\x9f\x98\x80, plain words\n"
+    "  PROVISIONAL: an undecided rule could move the client to an earlier stage; record the mis"
+    "sing facts (data gaps) to settle it\n"
     "\n"
     "Risks\n"
     "  INFO      odd  Label \\u2028 separator\n"
@@ -865,34 +786,29 @@ static const char odd_text[] =
     "  facts sha256    deadbeef\n"
     "  engine          0.1.0\n"
     "  result format   1.0\n";
-
 static const char odd_json_compact[] =
-    "{\"format\":\"stagewise-result\",\"format_version\":\"1.0\",\"provenance\":{\"engine_ver"
-    "sion\":\"0.1.0\",\"guideline\":\"g\",\"guideline_title\":\"Caf\xc3\xa9 \\\"quoted\\\" \\"
-    "\\ title\",\"guideline_version\":\"1.0.0\",\"ruleset_sha256\":\"12345\",\"facts_sha256\""
-    ":\"deadbeef\",\"client\":\"no\",\"assessed_on\":\"2026-01-01\"},\"recommendations\":[],"
-    "\"advice\":[],\"challenges\":[],\"risks\":[{\"id\":\"odd\",\"label\":\"Label \\u2028 sep"
-    "arator\",\"severity\":\"info\",\"cites\":[],\"reasons\":[{\"rule\":\"esc\",\"because\":"
-    "\"because\\r\\n\\u0085next\"}]}],\"stage\":{\"current\":null,\"suggested\":\"persuasion"
-    "\",\"direction\":\"undecided\",\"status\":\"provisional\",\"provisional\":true,\"conflic"
-    "ting\":false,\"policy\":\"true\",\"candidates\":[],\"undecided_rules\":[\"no\",\"Off\","
-    "\"y\",\"~\",\"null\",\"TRUE\",\"\",\"12\",\"-3\",\"+1\",\".5\",\"0x1f\",\"1:20\",\"2026-"
-    "01-01\",\"=\",\"<<\",\"- a\",\"a: b\",\"#c\",\"'\",\"NaN\",\"\xf0\x9f\x98\x80\",\"plain "
-    "words\"]},\"data_gaps\":[{\"fact\":\"no_rules\",\"label\":null,\"rank\":1,\"would_decide"
-    "\":{\"risk\":null,\"recommendation\":null,\"stage_move\":false},\"rules\":[]}],\"rules\""
-    ":{\"esc\":{\"title\":\"Title with \\u001b[31mred\\u001b[0m\",\"at\":\"rules/odd \\\"x\\"
-    "\".sw:3\",\"cites\":[\"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\"],\"matched\":"
-    "[\"notes\",\"no\"]}},\"facts\":{\"no\":{\"label\":\"Name\",\"value\":\"Jos\xc3\xa9 \\uff"
-    "fd\\ufffd M\xc3\xbcller\",\"derived\":false},\"notes\":{\"label\":\"Keyworker's\\nnote\""
-    ",\"value\":\"\\\"line one\\nline two\\\"\\t\\\\ end\",\"derived\":false}},\"citations\":"
-    "{\"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\":\"say \\\"hi\\\" \\\\ now\\n\"},"
-    "\"sources\":{\"on\":\"Yes\"},\"summary\":{\"rules_total\":1,\"rules_fired\":0,\"rules_un"
-    "decided\":0}}\n";
-
+    "{\"format\":\"stagewise-result\",\"format_version\":\"3.0\",\"provenance\":{\"engine_version\":\"0.1.0\""
+    ",\"guideline\":\"g\",\"guideline_title\":\"Caf\xc3\xa9 \\\"quoted\\\" \\\\ title\",\"guideline_version\":\"1.0.0\""
+    ",\"ruleset_sha256\":\"12345\",\"facts_sha256\":\"deadbeef\",\"client\":\"no\",\"assessed_on\":\"2026-01-0"
+    "1\"},\"recommendations\":[],\"advice\":[],\"challenges\":[],\"risks\":[{\"id\":\"odd\",\"label\":\"Label \\"
+    "u2028 separator\",\"severity\":\"info\",\"cites\":[],\"reasons\":[{\"rule\":0,\"because\":\"because\\r\\n\\"
+    "u0085next\"}]}],\"stage\":{\"current\":null,\"suggested\":\"persuasion\",\"direction\":\"undecided\",\"s"
+    "tatus\":\"provisional\",\"provisional\":true,\"conflicting\":false,\"policy\":\"true\",\"candidates\":["
+    "],\"undecided_rules\":[17,14,20,21,18,15,0,8,5,3,6,7,9,10,12,11,4,16,1,2,13,22,19]},\"data_ga"
+    "ps\":[{\"fact\":1,\"rank\":1,\"would_decide\":{\"risk\":null,\"recommendation\":null,\"stage_move\":fal"
+    "se},\"rules\":[]}],\"rules\":[{\"id\":\"esc\",\"title\":\"Title with \\u001b[31mred\\u001b[0m\",\"at\":\"ru"
+    "les/odd \\\"x\\\".sw:3\",\"cites\":[0],\"matched\":[2,0]}],\"undecided\":[\"\",\"#c\",\"'\",\"+1\",\"- a\",\"-3\""
+    ",\".5\",\"0x1f\",\"12\",\"1:20\",\"2026-01-01\",\"<<\",\"=\",\"NaN\",\"Off\",\"TRUE\",\"a: b\",\"no\",\"null\",\"plai"
+    "n words\",\"y\",\"~\",\"\xf0\x9f\x98\x80\"],\"facts\":[{\"name\":\"no\",\"label\":\"Name\",\"value\":\"Jos\xc3\xa9 \\ufffd\\ufffd "
+    "M\xc3\xbcller\",\"derived\":false},{\"name\":\"no_rules\",\"label\":null,\"value\":null,\"derived\":false},{\""
+    "name\":\"notes\",\"label\":\"Keyworker's\\nnote\",\"value\":\"\\\"line one\\nline two\\\"\\t\\\\ end\",\"derive"
+    "d\":false}],\"statements\":[{\"key\":\"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\",\"source\":0,\"text\":\"say "
+    "\\\"hi\\\" \\\\ now\\n\"}],\"sources\":[{\"id\":\"on\",\"title\":\"Yes\"}],\"summary\":{\"rules_total\":1,\"rules"
+    "_fired\":0,\"rules_undecided\":0}}\n";
 static const char odd_yaml[] =
     "---\n"
     "format: stagewise-result\n"
-    "format_version: '1.0'\n"
+    "format_version: '3.0'\n"
     "provenance:\n"
     "  engine_version: '0.1.0'\n"
     "  guideline: g\n"
@@ -911,7 +827,7 @@ static const char odd_yaml[] =
     "  severity: info\n"
     "  cites: []\n"
     "  reasons:\n"
-    "  - rule: esc\n"
+    "  - rule: 0\n"
     "    because: \"because\\r\\n\\Nnext\"\n"
     "stage:\n"
     "  current: null\n"
@@ -923,32 +839,31 @@ static const char odd_yaml[] =
     "  policy: 'true'\n"
     "  candidates: []\n"
     "  undecided_rules:\n"
-    "  - 'no'\n"
-    "  - 'Off'\n"
-    "  - 'y'\n"
-    "  - '~'\n"
-    "  - 'null'\n"
-    "  - 'TRUE'\n"
-    "  - ''\n"
-    "  - '12'\n"
-    "  - '-3'\n"
-    "  - '+1'\n"
-    "  - '.5'\n"
-    "  - '0x1f'\n"
-    "  - '1:20'\n"
-    "  - '2026-01-01'\n"
-    "  - '='\n"
-    "  - '<<'\n"
-    "  - '- a'\n"
-    "  - 'a: b'\n"
-    "  - '#c'\n"
-    "  - ''''\n"
-    "  - NaN\n"
-    "  - \"\\U0001F600\"\n"
-    "  - plain words\n"
+    "  - 17\n"
+    "  - 14\n"
+    "  - 20\n"
+    "  - 21\n"
+    "  - 18\n"
+    "  - 15\n"
+    "  - 0\n"
+    "  - 8\n"
+    "  - 5\n"
+    "  - 3\n"
+    "  - 6\n"
+    "  - 7\n"
+    "  - 9\n"
+    "  - 10\n"
+    "  - 12\n"
+    "  - 11\n"
+    "  - 4\n"
+    "  - 16\n"
+    "  - 1\n"
+    "  - 2\n"
+    "  - 13\n"
+    "  - 22\n"
+    "  - 19\n"
     "data_gaps:\n"
-    "- fact: no_rules\n"
-    "  label: null\n"
+    "- fact: 1\n"
     "  rank: 1\n"
     "  would_decide:\n"
     "    risk: null\n"
@@ -956,33 +871,62 @@ static const char odd_yaml[] =
     "    stage_move: false\n"
     "  rules: []\n"
     "rules:\n"
-    "  esc:\n"
-    "    title: \"Title with \\e[31mred\\e[0m\"\n"
-    "    at: rules/odd \"x\".sw:3\n"
-    "    cites:\n"
-    "    - \"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\"\n"
-    "    matched:\n"
-    "    - notes\n"
-    "    - 'no'\n"
+    "- id: esc\n"
+    "  title: \"Title with \\e[31mred\\e[0m\"\n"
+    "  at: rules/odd \"x\".sw:3\n"
+    "  cites:\n"
+    "  - 0\n"
+    "  matched:\n"
+    "  - 2\n"
+    "  - 0\n"
+    "undecided:\n"
+    "- ''\n"
+    "- '#c'\n"
+    "- ''''\n"
+    "- '+1'\n"
+    "- '- a'\n"
+    "- '-3'\n"
+    "- '.5'\n"
+    "- '0x1f'\n"
+    "- '12'\n"
+    "- '1:20'\n"
+    "- '2026-01-01'\n"
+    "- '<<'\n"
+    "- '='\n"
+    "- NaN\n"
+    "- 'Off'\n"
+    "- 'TRUE'\n"
+    "- 'a: b'\n"
+    "- 'no'\n"
+    "- 'null'\n"
+    "- plain words\n"
+    "- 'y'\n"
+    "- '~'\n"
+    "- \"\\U0001F600\"\n"
     "facts:\n"
-    "  'no':\n"
-    "    label: Name\n"
-    "    value: Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller\n"
-    "    derived: false\n"
-    "  notes:\n"
-    "    label: \"Keyworker's\\nnote\"\n"
-    "    value: \"\\\"line one\\nline two\\\"\\t\\\\ end\"\n"
-    "    derived: false\n"
-    "citations:\n"
-    "  ? \"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\"\n"
-    "  : \"say \\\"hi\\\" \\\\ now\\n\"\n"
+    "- name: 'no'\n"
+    "  label: Name\n"
+    "  value: Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller\n"
+    "  derived: false\n"
+    "- name: no_rules\n"
+    "  label: null\n"
+    "  value: null\n"
+    "  derived: false\n"
+    "- name: notes\n"
+    "  label: \"Keyworker's\\nnote\"\n"
+    "  value: \"\\\"line one\\nline two\\\"\\t\\\\ end\"\n"
+    "  derived: false\n"
+    "statements:\n"
+    "- key: \"on \\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\ now\\n\\\"\"\n"
+    "  source: 0\n"
+    "  text: \"say \\\"hi\\\" \\\\ now\\n\"\n"
     "sources:\n"
-    "  'on': 'Yes'\n"
+    "- id: 'on'\n"
+    "  title: 'Yes'\n"
     "summary:\n"
     "  rules_total: 1\n"
     "  rules_fired: 0\n"
     "  rules_undecided: 0\n";
-
 /* ---- rendering helpers ---- */
 
 enum { TEXT, JSON_COMPACT, JSON_PRETTY, YAML };
@@ -1034,6 +978,7 @@ static void render_dispatches_by_format(void **state)
     static const struct { sw_format format; const char *expected; } cases[] = {
         {SW_FORMAT_TEXT, full_text},
         {SW_FORMAT_JSON, full_json_pretty},
+        {SW_FORMAT_JSONL, full_json_compact},
         {SW_FORMAT_YAML, full_yaml},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -1212,11 +1157,32 @@ static void assert_length_at(parsed *p, const char *path, yaml_node_type_t type,
     assert_int_equal(count, length);
 }
 
+/* The index an int scalar at path holds (format 3.0 refers to table rows by index). */
+static long index_at(parsed *p, const char *path)
+{
+    yaml_node_t *n = node_at(p, path);
+    assert_int_equal(n->type, YAML_SCALAR_NODE);
+    assert_string_equal(scalar_type(n), "int");
+    return strtol((const char *)n->data.scalar.value, NULL, 10);
+}
+
+/* The string the reference at path leads to: member key of row table[index]. */
+static void assert_ref_at(parsed *p, const char *path, const char *table, const char *key,
+                          const char *expected)
+{
+    char row[200];
+    if (key)
+        snprintf(row, sizeof row, "%s/%ld/%s", table, index_at(p, path), key);
+    else
+        snprintf(row, sizeof row, "%s/%ld", table, index_at(p, path));
+    assert_string_at(p, row, expected);
+}
+
 static void assert_full_values(parsed *p)
 {
-    assert_length_at(p, "", YAML_MAPPING_NODE, 14);
+    assert_length_at(p, "", YAML_MAPPING_NODE, 15);
     assert_string_at(p, "format", "stagewise-result");
-    assert_string_at(p, "format_version", "1.0");
+    assert_string_at(p, "format_version", "3.0");
     assert_string_at(p, "provenance/engine_version", "0.1.0");
     assert_string_at(p, "provenance/guideline_version", "1.0.0");
     assert_string_at(p, "provenance/ruleset_sha256",
@@ -1227,12 +1193,12 @@ static void assert_full_values(parsed *p)
     assert_string_at(p, "recommendations/0/priority", "urgent");
     assert_string_at(p, "recommendations/0/kind", "social");
     assert_plain_at(p, "recommendations/1/kind", "null", "null");
-    assert_string_at(p, "recommendations/0/cites/0", "DD.at_i4");
-    assert_string_at(p, "recommendations/0/reasons/0/rule", "immediate_needs");
+    assert_ref_at(p, "recommendations/0/cites/0", "statements", "key", "DD.at_i4");
+    assert_ref_at(p, "recommendations/0/reasons/0/rule", "rules", "id", "immediate_needs");
     assert_length_at(p, "recommendations/0/reasons/0", YAML_MAPPING_NODE, 2);
     assert_length_at(p, "recommendations/1/reasons", YAML_SEQUENCE_NODE, 0);
     assert_plain_at(p, "advice/0/reasons/0/because", "null", "null");
-    assert_string_at(p, "challenges/0/cites/0", "DD.eng_c4");
+    assert_ref_at(p, "challenges/0/cites/0", "statements", "key", "DD.eng_c4");
     assert_string_at(p, "risks/0/severity", "critical");
     assert_string_at(p, "risks/1/severity", "warning");
     assert_string_at(p, "stage/direction", "undecided");
@@ -1242,29 +1208,42 @@ static void assert_full_values(parsed *p)
     assert_plain_at(p, "stage/candidates/0/chosen", "bool", "true");
     assert_plain_at(p, "stage/candidates/1/chosen", "bool", "false");
     assert_string_at(p, "stage/candidates/1/reasons/0/because", "Regular contact for 3 months");
-    assert_string_at(p, "stage/undecided_rules/1", "retention");
-    assert_string_at(p, "data_gaps/0/rules/1", "stable_housing");
-    /* the tables: each rule, fact and citation once, by key */
-    assert_length_at(p, "rules", YAML_MAPPING_NODE, 5);
-    assert_string_at(p, "rules/immediate_needs/at", "rules/engagement.sw:12");
-    assert_string_at(p, "rules/immediate_needs/cites/0", "DD.eng_bp2");
-    assert_string_at(p, "rules/immediate_needs/cites/1",
-                     "ENG \"How Do I Achieve This? / Address Immediate Needs\"");
-    assert_string_at(p, "rules/immediate_needs/matched/1", "housing");
-    assert_plain_at(p, "rules/be_patient/at", "null", "null");
-    assert_length_at(p, "facts", YAML_MAPPING_NODE, 7);
-    assert_string_at(p, "facts/housing/value", "rough_sleeping");
-    assert_string_at(p, "facts/substances/value", "{opioids, alcohol}");
-    assert_plain_at(p, "facts/disengagement_risk/value", "null", "null");
-    assert_plain_at(p, "facts/disengagement_risk/derived", "bool", "true");
-    assert_string_at(p, "facts/retention_met/value", "true");
-    assert_string_at(p, "facts/phq9_item9/value", "2");
-    assert_length_at(p, "citations", YAML_MAPPING_NODE, 6);
-    assert_string_at(p, "citations/DD.eng_c4", "Housing instability.");
-    assert_string_at(p, "citations/PHQ9 \"item 9\"", "item 9");
-    assert_plain_at(p, "citations/PHQ9", "null", "null");
-    assert_length_at(p, "sources", YAML_MAPPING_NODE, 3);
-    assert_string_at(p, "sources/ENG", "Engagement stage in depth");
+    assert_ref_at(p, "stage/candidates/1/reasons/0/rule", "rules", "id", "ready_for_persuasion");
+    assert_ref_at(p, "stage/undecided_rules/1", "undecided", NULL, "retention");
+    assert_ref_at(p, "data_gaps/0/rules/1", "undecided", NULL, "stable_housing");
+    assert_ref_at(p, "data_gaps/0/fact", "facts", "name", "housing");
+    assert_ref_at(p, "data_gaps/0/fact", "facts", "label", "Housing status");
+    /* the tables: each rule, fact and citation once, in key order */
+    assert_length_at(p, "rules", YAML_SEQUENCE_NODE, 5);
+    assert_string_at(p, "rules/2/id", "immediate_needs");
+    assert_string_at(p, "rules/2/at", "rules/engagement.sw:12");
+    assert_ref_at(p, "rules/2/cites/0", "statements", "key", "DD.eng_bp2");
+    assert_ref_at(p, "rules/2/cites/1", "statements", "key",
+                  "ENG \"How Do I Achieve This? / Address Immediate Needs\"");
+    assert_ref_at(p, "rules/2/matched/1", "facts", "name", "housing");
+    assert_string_at(p, "rules/0/id", "be_patient");
+    assert_plain_at(p, "rules/0/at", "null", "null");
+    assert_length_at(p, "undecided", YAML_SEQUENCE_NODE, 4);
+    assert_length_at(p, "facts", YAML_SEQUENCE_NODE, 7);
+    assert_string_at(p, "facts/2/name", "housing");
+    assert_string_at(p, "facts/2/value", "rough_sleeping");
+    assert_string_at(p, "facts/6/value", "{opioids, alcohol}");
+    assert_string_at(p, "facts/1/name", "disengagement_risk");
+    assert_plain_at(p, "facts/1/value", "null", "null");
+    assert_plain_at(p, "facts/1/derived", "bool", "true");
+    assert_string_at(p, "facts/4/value", "true");
+    assert_string_at(p, "facts/3/value", "2");
+    assert_length_at(p, "statements", YAML_SEQUENCE_NODE, 6);
+    assert_string_at(p, "statements/2/key", "DD.eng_c4");
+    assert_string_at(p, "statements/2/text", "Housing instability.");
+    assert_ref_at(p, "statements/2/source", "sources", "id", "DD");
+    assert_string_at(p, "statements/5/key", "PHQ9 \"item 9\"");
+    assert_string_at(p, "statements/5/text", "item 9");
+    assert_string_at(p, "statements/4/key", "PHQ9");
+    assert_plain_at(p, "statements/4/text", "null", "null");
+    assert_length_at(p, "sources", YAML_SEQUENCE_NODE, 3);
+    assert_string_at(p, "sources/1/id", "ENG");
+    assert_string_at(p, "sources/1/title", "Engagement stage in depth");
     assert_plain_at(p, "summary/rules_total", "int", "14");
     assert_plain_at(p, "summary/rules_fired", "int", "5");
     assert_plain_at(p, "summary/rules_undecided", "int", "2");
@@ -1297,25 +1276,31 @@ static void assert_odd_values(parsed *p)
     assert_string_at(p, "stage/policy", "true");
     assert_string_at(p, "stage/status", "provisional");
     assert_string_at(p, "stage/direction", "undecided");
-    assert_plain_at(p, "data_gaps/0/label", "null", "null");
+    assert_ref_at(p, "data_gaps/0/fact", "facts", "name", "no_rules");
+    assert_plain_at(p, "facts/1/label", "null", "null");
     assert_length_at(p, "data_gaps/0/rules", YAML_SEQUENCE_NODE, 0);
     assert_plain_at(p, "stage/current", "null", "null");
     assert_string_at(p, "risks/0/label", "Label \xe2\x80\xa8 separator");
     assert_string_at(p, "risks/0/reasons/0/because", "because\r\n\xc2\x85next");
-    assert_string_at(p, "rules/esc/title", "Title with \x1b[31mred\x1b[0m");
-    assert_string_at(p, "rules/esc/at", "rules/odd \"x\".sw:3");
-    assert_string_at(p, "rules/esc/cites/0", "on \"say \\\"hi\\\" \\\\ now\n\"");
-    assert_string_at(p, "citations/on \"say \\\"hi\\\" \\\\ now\n\"", "say \"hi\" \\ now\n");
-    assert_string_at(p, "sources/on", "Yes");
-    assert_string_at(p, "facts/notes/label", "Keyworker's\nnote");
-    assert_string_at(p, "facts/notes/value", "\"line one\nline two\"\t\\ end");
-    assert_string_at(p, "facts/no/value", "Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller");
+    assert_ref_at(p, "risks/0/reasons/0/rule", "rules", "id", "esc");
+    assert_string_at(p, "rules/0/title", "Title with \x1b[31mred\x1b[0m");
+    assert_string_at(p, "rules/0/at", "rules/odd \"x\".sw:3");
+    assert_ref_at(p, "rules/0/cites/0", "statements", "key", "on \"say \\\"hi\\\" \\\\ now\n\"");
+    assert_string_at(p, "statements/0/text", "say \"hi\" \\ now\n");
+    assert_string_at(p, "sources/0/id", "on");
+    assert_string_at(p, "sources/0/title", "Yes");
+    assert_ref_at(p, "rules/0/matched/0", "facts", "name", "notes");
+    assert_string_at(p, "facts/2/label", "Keyworker's\nnote");
+    assert_string_at(p, "facts/2/value", "\"line one\nline two\"\t\\ end");
+    assert_ref_at(p, "rules/0/matched/1", "facts", "name", "no");
+    assert_string_at(p, "facts/0/value", "Jos\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd M\xc3\xbcller");
     size_t n = sizeof odd_words / sizeof *odd_words;
     assert_length_at(p, "stage/undecided_rules", YAML_SEQUENCE_NODE, (long)n);
+    assert_length_at(p, "undecided", YAML_SEQUENCE_NODE, (long)n);
     for (size_t i = 0; i < n; i++) {
         char path[40];
         snprintf(path, sizeof path, "stage/undecided_rules/%zu", i);
-        assert_string_at(p, path, odd_words[i]);
+        assert_ref_at(p, path, "undecided", NULL, odd_words[i]);
     }
 }
 

@@ -236,7 +236,7 @@ check_brief() {
         "$(script 'return [...document.querySelectorAll("#risks li")].map(l => l.dataset.id).sort();')"
     check "$1: recommendations on the page" "$(jq -c '[.recommendations[].id]' "$tmp/expected.json")" \
         "$(script 'return [...document.querySelectorAll("#recommendations li")].map(l => l.dataset.id);')"
-    first_gap=$(jq -r '[.data_gaps[]] | sort_by(.rank) | .[0].fact // empty' "$tmp/expected.json")
+    first_gap=$(jq -r '. as $d | [.data_gaps[]] | sort_by(.rank) | .[0].fact // empty | $d.facts[.].name' "$tmp/expected.json")
     if [ -n "$first_gap" ]; then
         check "$1: the first question to ask is highlighted in the form" "Ask next (1)" \
             "$(text_of "#row-$first_gap .ask-note")"
@@ -253,7 +253,7 @@ script 'const e = document.getElementById("f--assessed_on"); e.value = arguments
 fill "$(jq -c '.facts' "$doc")"
 check_brief "client 13" "$doc"
 # the explanation of the first recommendation, with its values
-rule=$(jq -r '.recommendations[0].reasons[0].rule' "$tmp/expected.json")
+rule=$(jq -r '.rules[.recommendations[0].reasons[0].rule].id' "$tmp/expected.json")
 click '#recommendations li:first-child button'
 wait_text '#explanation-body' "$rule" || fatal "no explanation of $rule on the page"
 check "client 13: the explanation is of the rule behind the recommendation" "$rule" \

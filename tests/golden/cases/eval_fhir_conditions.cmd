@@ -1,1 +1,1 @@
-stagewise eval rules --fhir tests/golden/fhir/conditions.json --assessed-on 2026-11-20 --format json | jq -c '{diabetes: .facts.diabetes.value, liver_disease: .facts.liver_disease.value, hiv: .facts.hiv.value}'
+stagewise eval rules --fhir tests/golden/fhir/conditions.json --assessed-on 2026-11-20 --format json | jq -c '(.facts | map({(.name): .value}) | add) as $f | {diabetes: $f.diabetes, liver_disease: $f.liver_disease, hiv: $f.hiv}'

@@ -1,1 +1,1 @@
-stagewise eval tests/golden/rules/medication.sw --fhir tests/golden/fhir/medication_statements.json --assessed-on 2026-11-20 --format json | jq -c '{facts: (.facts | map_values(.value)), unknown: [.data_gaps[].fact]}'
+stagewise eval tests/golden/rules/medication.sw --fhir tests/golden/fhir/medication_statements.json --assessed-on 2026-11-20 --format json | jq -c '. as $r | {facts: ([.facts[] | select(.value != null) | {key: .name, value: .value}] | from_entries), unknown: [.data_gaps[].fact | $r.facts[.].name]}'

@@ -1,0 +1,1 @@
+stagewise audit verify tests/golden/audit/decisions-v2.log

@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; sed '1s/\["suicide","critical"\]/["suicide","warning"]/' tests/golden/audit/decisions-v2.log > "$T/changed.log"; named stagewise replay "$T/changed.log:1" --rules tests/golden/rules/risk.sw

@@ -1,0 +1,1 @@
+. tests/golden/audit/lib.sh; sed '1s/"result_sha256":"4/"result_sha256":"5/' tests/golden/audit/decisions-v2.log > "$T/changed.log"; named stagewise replay "$T/changed.log:1" --rules tests/golden/rules/risk.sw

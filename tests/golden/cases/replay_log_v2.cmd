@@ -1,0 +1,1 @@
+stagewise replay tests/golden/audit/decisions-v2.log --rules tests/golden/rules/risk.sw
