@@ -86,7 +86,7 @@ run() {
 
 run "json lines" -f "$tmp/mixed.jsonl" --format jsonl
 status=$(cat "$tmp/status.1")
-# Records 37, 74, ... are bad; line 407 (the eleventh) is past several chunks.
+# Records 37, 74, ... are bad; line 407 (the eleventh) is in the seventh chunk of 64.
 if [ "$status" = 4 ] && grep -q "mixed.jsonl: client 407 of 420 skipped" "$tmp/err.1" &&
     grep -q "mixed.jsonl:407:52: error\[F003\]" "$tmp/err.1" &&
     grep -q "mixed.jsonl:296:51: error\[F001\]" "$tmp/err.1"; then
