@@ -13,6 +13,7 @@
  *
  * Usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]
  *                        [--profile engine|report|api|apifull|parse|handc|clips]
+ *                        [--profile-rules N]
  *
  * "api" is the integrator's path through the public API only: one sw_facts reset
  * and filled by handle (sw_facts_set_*_h), one sw_result reused, sw_evaluate_with
@@ -39,6 +40,7 @@ typedef struct options {
     size_t clients;       /* generated clients for the shipped rule base */
     size_t gen_clients;   /* clients for each generated rule set */
     const char *profile;  /* --profile NAME: run only that figure of the shipped rule base */
+    size_t profile_rules; /* --profile-rules N: ... of the generated wide set of N rules instead */
 } options;
 
 /* ---- clients ---- */
@@ -575,7 +577,7 @@ static void shipped(const options *o)
     if (!c.clips)
         printf("  CLIPS: %s\n", err.data ? err.data : "cannot load");
     sw_buf_free(&err);
-    if (o->profile) {
+    if (o->profile && !o->profile_rules) {
         void (*run)(ctx *, size_t) = strcmp(o->profile, "report") == 0 ? run_report
                                      : strcmp(o->profile, "api") == 0 ? run_api_outputs
                                      : strcmp(o->profile, "apifull") == 0 ? run_api_full
@@ -639,6 +641,8 @@ static void generated(const options *o, const char *shape_name, int wide)
     printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %10s %10s %7s %7s\n", "", "", "ms", "/rule", "RSS MiB",
            "us/client", "us/client", "us/client", "us/client", "us/client", "us/client", "x", "");
     for (size_t n = 100; n <= o->max_rules; n *= 10) {
+        if (o->profile_rules && (n != o->profile_rules || !wide))
+            continue;
         bench_shape shape = wide ? bench_shape_wide(n, BENCH_SEED) : bench_shape_fixed(n, BENCH_SEED);
         sw_diagnostics *d = sw_diagnostics_new();
         sw_ruleset *rs = NULL;
@@ -667,6 +671,14 @@ static void generated(const options *o, const char *shape_name, int wide)
             if (!c.clips)
                 fprintf(stderr, "CLIPS: %s\n", err.data ? err.data : "cannot load");
             sw_buf_free(&err);
+        }
+        if (o->profile && o->profile_rules == n && wide) {
+            void (*run)(ctx *, size_t) = strcmp(o->profile, "api") == 0       ? run_api_outputs
+                                         : strcmp(o->profile, "apifull") == 0 ? run_api_full
+                                         : strcmp(o->profile, "report") == 0  ? run_report
+                                                                              : run_engine;
+            print_us(o->profile, measure(&c, run, o->seconds));
+            exit(0);
         }
         size_t agree = check_outputs(&c, name);
         double engine = measure(&c, run_engine, o->seconds);
@@ -716,7 +728,7 @@ static void machine(void)
 
 int main(int argc, char **argv)
 {
-    options o = {0.5, 100000, 10000, 2000, 200, NULL};
+    options o = {0.5, 100000, 10000, 2000, 200, NULL, 0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             o.seconds = 0.1;
@@ -730,15 +742,19 @@ int main(int argc, char **argv)
             o.clips_max = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
             o.profile = argv[++i]; /* engine, report, api, apifull, parse, handc or clips: for perf */
+        } else if (strcmp(argv[i], "--profile-rules") == 0 && i + 1 < argc) {
+            o.profile_rules = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             o.seconds = strtod(argv[++i], NULL);
         } else {
-            fprintf(stderr, "usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]\n");
+            fprintf(stderr, "usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S] "
+                            "[--profile NAME] [--profile-rules N]\n");
             return 2;
         }
     }
     machine();
-    shipped(&o);
+    if (!o.profile_rules)
+        shipped(&o);
     generated(&o, "wide", 1);
     generated(&o, "fixed", 0);
     printf("\npeak RSS of the whole run: %ld KiB\n", peak_rss_kib());
