@@ -55,11 +55,21 @@ typedef struct workspace {
     size_t nts, cap_ts;
     uint32_t *cstamp;          /* nfacts + 1: the list that last took this slot */
     uint32_t cepoch;
+    /* A rule that reads nothing the client has but the key (the stage) and no
+     * date has the same gaps for every client with that key value, but for the
+     * derived facts it reads: those lists are kept, per rule and key value, for
+     * the life of the result (raw: base slots, and derived slots marked). */
+    uint32_t *rstart;          /* nrules * nkeys: 1 + where the list starts in rpool, 0: not yet */
+    uint32_t *rlen;            /* nrules * nkeys */
+    uint32_t *rpool;
+    size_t nrpool, cap_rpool;
     gap_pair *pairs;
     size_t npairs, cap_pairs;
     uint32_t *undecided;       /* nrules: the rules whose truth is unknown, ascending */
     uint32_t nundecided;
-    uint8_t *rule_flags;       /* nrules: RULE_MOVES */
+    uint8_t *rule_flags;       /* nrules: RULE_MOVES, RULE_RISKS, RULE_RECOMMENDS */
+    uint8_t *rule_severity;    /* nrules */
+    uint8_t *rule_priority;    /* nrules */
     uint32_t *icount;          /* max items of a kind: reasons per item, zero between uses */
     int32_t *islot;            /* max items of a kind: where the item went */
     uint32_t *itouched;        /* max items of a kind: the items seen */
@@ -68,7 +78,9 @@ typedef struct workspace {
     sw_buf canon;              /* the facts' canonical form, reused */
 } workspace;
 
-#define RULE_MOVES 1u
+#define RULE_MOVES 1u        /* has a move action */
+#define RULE_RISKS 2u        /* flags a risk (rule_severity: the highest) */
+#define RULE_RECOMMENDS 4u   /* recommends (rule_priority: the highest) */
 
 struct sw_result {
     sw_arena arena;
@@ -324,13 +336,6 @@ static sw_direction direction(int64_t from, int64_t to)
     return to > from ? SW_DIRECTION_FORWARD : to < from ? SW_DIRECTION_BACK : SW_DIRECTION_STAY;
 }
 
-static int has_move(const sw_rule_def *r)
-{
-    for (uint32_t a = 0; a < r->nactions; a++)
-        if (r->actions[a].kind == SW_ACT_MOVE)
-            return 1;
-    return 0;
-}
 
 static void build_stage(builder *b)
 {
@@ -435,10 +440,13 @@ static void build_stage(builder *b)
  * order; their rules go where a counting pass puts them, so each gap's rules stay
  * in rule order. Ranks come from one sort of the gaps by cmp_gap_rank's order. */
 
+#define RAW_DERIVED 0x80000000u
+
 typedef struct gap_ctx {
     const sw_eval *ev;
     workspace *w;
     uint32_t rule;
+    int raw;          /* making a rule's kept list (into rpool) */
     int collecting;   /* working out a derived fact's list (into ts), not a rule's gaps */
     uint32_t cep;     /* that list's stamp */
     int failed;
@@ -449,11 +457,18 @@ static void add_gap(gap_ctx *g, uint32_t slot)
     workspace *w = g->w;
     if (slot == GAP_ASSESSED_ON)
         slot = w->p->nfacts;
+    if (g->raw) {
+        if (w->nrpool == w->cap_rpool && !sw_grow(&w->rpool, &w->cap_rpool, w->nrpool, sizeof *w->rpool, 256))
+            g->failed = 1;
+        else
+            w->rpool[w->nrpool++] = slot;
+        return;
+    }
     if (g->collecting) {
         if (w->cstamp[slot] == g->cep)
             return;
         w->cstamp[slot] = g->cep;
-        if (!sw_grow(&w->ts, &w->cap_ts, w->nts, sizeof *w->ts, 64)) {
+        if (w->nts == w->cap_ts && !sw_grow(&w->ts, &w->cap_ts, w->nts, sizeof *w->ts, 64)) {
             g->failed = 1;
             return;
         }
@@ -463,7 +478,7 @@ static void add_gap(gap_ctx *g, uint32_t slot)
     if (w->stamp[slot] == w->epoch)
         return;
     w->stamp[slot] = w->epoch;
-    if (!sw_grow(&w->pairs, &w->cap_pairs, w->npairs, sizeof *w->pairs, 64)) {
+    if (w->npairs == w->cap_pairs && !sw_grow(&w->pairs, &w->cap_pairs, w->npairs, sizeof *w->pairs, 64)) {
         g->failed = 1;
         return;
     }
@@ -534,6 +549,10 @@ static void derived_list(gap_ctx *g, uint32_t slot)
 static void derived_gaps(gap_ctx *g, uint32_t slot)
 {
     workspace *w = g->w;
+    if (g->raw) {
+        add_gap(g, slot | RAW_DERIVED);
+        return;
+    }
     if (!g->collecting) {
         if (w->visited[slot] == w->epoch)
             return;
@@ -578,24 +597,45 @@ static void gaps_of(gap_ctx *g, uint32_t node)
         gaps_of(g, n->b);
 }
 
-/* What one undecided rule could decide once the gap's fact is known. */
-static void decides(const sw_program *p, const sw_rule_def *r, sw_data_gap *gap)
+/* What one undecided rule could decide once the gap's fact is known: the
+ * rule's own contribution, worked out once per rule (rule_decides). */
+static void decides(const workspace *w, uint32_t r, sw_data_gap *gap)
 {
-    (void)p;
+    uint8_t d = w->rule_flags[r];
+    if (d & RULE_RISKS) {
+        sw_risk_severity sev = (sw_risk_severity)w->rule_severity[r];
+        if (!gap->could_raise_risk || sev > gap->risk_severity)
+            gap->risk_severity = sev;
+        gap->could_raise_risk = 1;
+    }
+    if (d & RULE_RECOMMENDS) {
+        sw_priority prio = (sw_priority)w->rule_priority[r];
+        if (!gap->could_recommend || prio > gap->priority)
+            gap->priority = prio;
+        gap->could_recommend = 1;
+    }
+    if (d & RULE_MOVES)
+        gap->could_move_stage = 1;
+}
+
+/* A rule's flags, highest severity it could raise and highest priority it could
+ * recommend, from its actions. */
+static void rule_decides(workspace *w, const sw_rule_def *r, uint32_t i)
+{
     for (uint32_t a = 0; a < r->nactions; a++) {
         const sw_action *act = &r->actions[a];
         int k = sw_action_item(act->kind);
         sw_item_level level = k >= 0 ? sw_item_vocab[k].level : SW_LEVEL_NONE;
         if (level == SW_LEVEL_SEVERITY) {
-            if (!gap->could_raise_risk || act->severity > gap->risk_severity)
-                gap->risk_severity = (sw_risk_severity)act->severity;
-            gap->could_raise_risk = 1;
+            if (!(w->rule_flags[i] & RULE_RISKS) || act->severity > w->rule_severity[i])
+                w->rule_severity[i] = act->severity;
+            w->rule_flags[i] |= RULE_RISKS;
         } else if (level == SW_LEVEL_PRIORITY) {
-            if (!gap->could_recommend || act->priority > gap->priority)
-                gap->priority = (sw_priority)act->priority;
-            gap->could_recommend = 1;
+            if (!(w->rule_flags[i] & RULE_RECOMMENDS) || act->priority > w->rule_priority[i])
+                w->rule_priority[i] = act->priority;
+            w->rule_flags[i] |= RULE_RECOMMENDS;
         } else if (act->kind == SW_ACT_MOVE) {
-            gap->could_move_stage = 1;
+            w->rule_flags[i] |= RULE_MOVES;
         }
     }
 }
@@ -664,7 +704,7 @@ static void build_gaps(builder *b)
 {
     const sw_program *p = b->p;
     workspace *w = b->w;
-    gap_ctx g = {b->ev, w, 0, 0, 0, 0};
+    gap_ctx g = {b->ev, w, 0, 0, 0, 0, 0};
     w->npairs = 0;
     w->ntouched = 0;
     w->npool = 0;
@@ -673,10 +713,40 @@ static void build_gaps(builder *b)
         memset(w->dcached, 0, (p->nfacts + 1) * sizeof *w->dcached);
         w->evals = 1;
     }
+    const sw_index *ix = &p->index;
+    uint32_t key = ix->nkeys - 1;
+    if (ix->key_slot != SW_NONE && b->ev->values[ix->key_slot].known)
+        key = (uint32_t)b->ev->values[ix->key_slot].u.i;
     for (uint32_t u = 0; u < w->nundecided && !g.failed; u++) {
-        g.rule = w->undecided[u];
+        uint32_t r = w->undecided[u];
+        const sw_rule_def *rule = &p->rules[r];
+        g.rule = r;
         next_epoch(w);
-        gaps_of(&g, p->rules[g.rule].cond);
+        int keyed = !rule->reads_assessed_on;
+        for (uint32_t k = 0; keyed && k < rule->nreads; k++)
+            keyed = rule->reads[k] == ix->key_slot || !b->ev->values[rule->reads[k]].known;
+        if (!keyed) {
+            gaps_of(&g, rule->cond);
+            continue;
+        }
+        size_t at = (size_t)r * ix->nkeys + key;
+        if (!w->rstart[at]) {
+            size_t start = w->nrpool;
+            g.raw = 1;
+            gaps_of(&g, rule->cond);
+            g.raw = 0;
+            if (g.failed)
+                break;
+            w->rstart[at] = (uint32_t)start + 1;
+            w->rlen[at] = (uint32_t)(w->nrpool - start);
+        }
+        for (uint32_t k = 0; k < w->rlen[at]; k++) {
+            uint32_t e = w->rpool[w->rstart[at] - 1 + k];
+            if (e & RAW_DERIVED)
+                derived_gaps(&g, e & ~RAW_DERIVED);
+            else
+                add_gap(&g, e == p->nfacts ? GAP_ASSESSED_ON : e);
+        }
     }
     size_t ngaps = w->ntouched;
     sw_data_gap *gaps = NULL;
@@ -709,7 +779,7 @@ static void build_gaps(builder *b)
         for (size_t i = 0; i < w->npairs; i++) {
             sw_data_gap *gap = &gaps[w->pos[w->pairs[i].slot]];
             ((const char **)gap->rules)[gap->nrules++] = p->rules[w->pairs[i].rule].id;
-            decides(p, &p->rules[w->pairs[i].rule], gap);
+            decides(w, w->pairs[i].rule, gap);
         }
         rank_gaps(w, gaps, ngaps);
         b->rep->gaps = gaps;
@@ -777,6 +847,8 @@ static void ws_free(workspace *w)
     free(w->pairs);
     free(w->undecided);
     free(w->rule_flags);
+    free(w->rule_severity);
+    free(w->rule_priority);
     free(w->icount);
     free(w->islot);
     free(w->itouched);
@@ -789,6 +861,9 @@ static void ws_free(workspace *w)
     free(w->pool);
     free(w->ts);
     free(w->cstamp);
+    free(w->rstart);
+    free(w->rlen);
+    free(w->rpool);
     free(w->order);
     free(w->ncount);
     sw_buf_free(&w->text);
@@ -820,17 +895,28 @@ static int ws_init(workspace *w, const sw_program *p)
     w->dlen = calloc(nf, sizeof *w->dlen);
     w->dbusy = calloc(nf, sizeof *w->dbusy);
     w->cstamp = calloc(nf, sizeof *w->cstamp);
+    size_t nkeys = p->index.nkeys ? p->index.nkeys : 1;
+    if (nr > SIZE_MAX / nkeys / sizeof(uint32_t)) {
+        ws_free(w);
+        return 0;
+    }
+    w->rstart = calloc(nr * nkeys, sizeof *w->rstart);
+    w->rlen = calloc(nr * nkeys, sizeof *w->rlen);
     w->order = calloc(2 * nf, sizeof *w->order);
     w->ncount = calloc(nr + 2, sizeof *w->ncount);
     w->undecided = calloc(nr, sizeof *w->undecided);
     w->rule_flags = calloc(nr, sizeof *w->rule_flags);
+    w->rule_severity = calloc(nr, sizeof *w->rule_severity);
+    w->rule_priority = calloc(nr, sizeof *w->rule_priority);
     w->icount = calloc(ni, sizeof *w->icount);
     w->islot = calloc(ni, sizeof *w->islot);
     w->itouched = calloc(ni, sizeof *w->itouched);
     w->matched = calloc(nr, sizeof *w->matched);
-    if (!w->evblock || !w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank || !w->touched ||
-        !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy || !w->cstamp || !w->order || !w->ncount || !w->undecided || !w->rule_flags || !w->icount || !w->islot || !w->itouched ||
-        !w->matched) {
+    if (!w->evblock || !w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
+        !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
+        !w->cstamp || !w->rstart || !w->rlen || !w->order || !w->ncount || !w->undecided ||
+        !w->rule_flags || !w->rule_severity || !w->rule_priority || !w->icount || !w->islot ||
+        !w->itouched || !w->matched) {
         ws_free(w);
         return 0;
     }
@@ -852,7 +938,7 @@ static int ws_init(workspace *w, const sw_program *p)
         w->name_rank[p->nfacts] = rank;
     }
     for (uint32_t r = 0; r < p->nrules; r++)
-        w->rule_flags[r] = has_move(&p->rules[r]) ? RULE_MOVES : 0;
+        rule_decides(w, &p->rules[r], r);
     w->p = p;
     return 1;
 }
