@@ -68,6 +68,9 @@ typedef struct workspace {
     uint32_t *undecided;       /* nrules: the rules whose truth is unknown, ascending */
     uint32_t nundecided;
     uint8_t *rule_flags;       /* nrules: RULE_MOVES, RULE_RISKS, RULE_RECOMMENDS */
+    uint32_t fills;            /* evaluations into this workspace (vstamp) */
+    uint32_t *vstamp;          /* nfacts: the evaluation vtext is for */
+    const char **vtext;        /* nfacts: the slot's value as text */
     uint8_t *rule_severity;    /* nrules */
     uint8_t *rule_priority;    /* nrules */
     uint32_t *icount;          /* max items of a kind: reasons per item, zero between uses */
@@ -122,8 +125,40 @@ static void *b_alloc(builder *b, size_t n, size_t size)
     return v;
 }
 
+/* A value as sw_value_format writes it. Unknown, true/false and one-of members
+ * are the rule set's own strings, borrowed; whole numbers are written directly;
+ * the rest goes through sw_value_format. */
 static const char *b_format(builder *b, const sw_type *t, sw_value v)
 {
+    if (!v.known)
+        return "unknown";
+    if (t->kind == SW_T_BOOL)
+        return v.u.i ? "true" : "false";
+    if (t->kind == SW_T_ENUM) {
+        const sw_enum *e = &b->p->enums[t->enumeration];
+        return v.u.i >= 0 && (uint64_t)v.u.i < e->nmembers ? e->members[v.u.i] : "?";
+    }
+    if (t->kind == SW_T_INT) {
+        char digits[24], *end = digits + sizeof digits, *d = end;
+        uint64_t u = v.u.i < 0 ? 0 - (uint64_t)v.u.i : (uint64_t)v.u.i;
+        do
+            *--d = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (v.u.i < 0)
+            *--d = '-';
+        const char *s = sw_arena_strndup(b->arena, d, (size_t)(end - d));
+        if (!s)
+            b->failed = 1;
+        return s;
+    }
+    if (t->kind == SW_T_DATE) {
+        char *d = sw_arena_alloc(b->arena, 11);
+        if (!d)
+            b->failed = 1;
+        else
+            sw_date_format((int32_t)v.u.i, d);
+        return d;
+    }
     sw_buf *buf = &b->w->text;
     buf->len = 0;
     sw_value_format(b->p, t, v, buf);
@@ -133,14 +168,21 @@ static const char *b_format(builder *b, const sw_type *t, sw_value v)
     return s;
 }
 
+/* A slot's value as text, formatted once per evaluation however many reasons
+ * show it. */
 static void fact_value(builder *b, uint32_t slot, sw_fact_value *out)
 {
     const sw_fact_def *f = &b->p->facts[slot];
+    workspace *w = b->w;
     out->fact = f->name;
     out->label = f->label;
     out->known = b->ev->values[slot].known;
     out->derived = f->derived;
-    out->value = b_format(b, &f->type, b->ev->values[slot]);
+    if (w->vstamp[slot] != w->fills) {
+        w->vtext[slot] = b_format(b, &f->type, b->ev->values[slot]);
+        w->vstamp[slot] = w->fills;
+    }
+    out->value = w->vtext[slot];
 }
 
 static sw_reason make_reason(builder *b, uint32_t r, const char *because)
@@ -847,6 +889,8 @@ static void ws_free(workspace *w)
     free(w->pairs);
     free(w->undecided);
     free(w->rule_flags);
+    free(w->vstamp);
+    free(w->vtext);
     free(w->rule_severity);
     free(w->rule_priority);
     free(w->icount);
@@ -906,6 +950,8 @@ static int ws_init(workspace *w, const sw_program *p)
     w->ncount = calloc(nr + 2, sizeof *w->ncount);
     w->undecided = calloc(nr, sizeof *w->undecided);
     w->rule_flags = calloc(nr, sizeof *w->rule_flags);
+    w->vstamp = calloc(nf, sizeof *w->vstamp);
+    w->vtext = calloc(nf, sizeof *w->vtext);
     w->rule_severity = calloc(nr, sizeof *w->rule_severity);
     w->rule_priority = calloc(nr, sizeof *w->rule_priority);
     w->icount = calloc(ni, sizeof *w->icount);
@@ -915,8 +961,8 @@ static int ws_init(workspace *w, const sw_program *p)
     if (!w->evblock || !w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
         !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
         !w->cstamp || !w->rstart || !w->rlen || !w->order || !w->ncount || !w->undecided ||
-        !w->rule_flags || !w->rule_severity || !w->rule_priority || !w->icount || !w->islot ||
-        !w->itouched || !w->matched) {
+        !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
+        !w->icount || !w->islot || !w->itouched || !w->matched) {
         ws_free(w);
         return 0;
     }
@@ -951,6 +997,10 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
     workspace *w = &res->ws;
     if (!ws_init(w, p))
         return SW_ERR_NOMEM;
+    if (++w->fills == 0) {
+        memset(w->vstamp, 0, p->nfacts * sizeof *w->vstamp);
+        w->fills = 1;
+    }
     sw_eval ev;
     sw_status st = sw_eval_run_in(&ev, p, facts, w->evblock);
     if (st != SW_OK)
