@@ -222,11 +222,11 @@ static int cmp_risk(const void *x, const void *y)
  * here is unique, so stability does not matter. */
 static void swap_bytes(unsigned char *a, unsigned char *b, size_t size)
 {
-    for (size_t i = 0; i < size; i++) {
-        unsigned char t = a[i];
-        a[i] = b[i];
-        b[i] = t;
-    }
+    unsigned char t[sizeof(sw_item)];
+    _Static_assert(sizeof(sw_item) >= sizeof(uint64_t), "heap_sort swaps items and keys");
+    memcpy(t, a, size);   /* size is sizeof(sw_item) at most: heap_sort's callers */
+    memcpy(a, b, size);
+    memcpy(b, t, size);
 }
 
 static void sift(unsigned char *v, size_t root, size_t n, size_t size, int (*cmp)(const void *, const void *))

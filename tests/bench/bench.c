@@ -676,6 +676,7 @@ static void generated(const options *o, const char *shape_name, int wide)
             void (*run)(ctx *, size_t) = strcmp(o->profile, "api") == 0       ? run_api_outputs
                                          : strcmp(o->profile, "apifull") == 0 ? run_api_full
                                          : strcmp(o->profile, "report") == 0  ? run_report
+                                         : strcmp(o->profile, "handc") == 0 && c.hc ? run_handc
                                                                               : run_engine;
             print_us(o->profile, measure(&c, run, o->seconds));
             exit(0);
