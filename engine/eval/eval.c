@@ -399,16 +399,30 @@ static void mark_readers(const sw_program *p, uint64_t *marks, uint32_t slot, ui
 
 /* One block holds the values, the step marks and the truths; sw_eval_free frees it
  * through ev->values. */
+size_t sw_eval_block_size(const sw_program *p)
+{
+    return (p->nfacts ? p->nfacts : 1) * sizeof(sw_value) + (p->nsteps / 64 + 1) * sizeof(uint64_t) +
+           p->nrules + p->nfast + 1;
+}
+
 sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
+{
+    void *block = malloc(sw_eval_block_size(p));
+    if (!block) {
+        memset(ev, 0, sizeof *ev);
+        return SW_ERR_NOMEM;
+    }
+    return sw_eval_run_in(ev, p, f, block);
+}
+
+sw_status sw_eval_run_in(sw_eval *ev, const sw_program *p, const sw_facts *f, void *mem)
 {
     memset(ev, 0, sizeof *ev);
     ev->prog = p;
     ev->facts = f;
     size_t nwords = p->nsteps / 64 + 1;
     size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
-    unsigned char *block = malloc(values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1);
-    if (!block)
-        return SW_ERR_NOMEM;
+    unsigned char *block = mem;
     ev->values = (sw_value *)(void *)block;
     uint64_t *marks = (uint64_t *)(void *)(block + values);
     ev->truth = block + values + nwords * sizeof(uint64_t);

@@ -21,11 +21,78 @@
 #include "compile/value_text.h"
 #include "util/grow.h"
 
+typedef struct gap_pair {
+    uint32_t slot;             /* a fact slot, or nfacts for the assessment date */
+    uint32_t rule;
+} gap_pair;
+
+/* The builder's scratch space, sized for the program once and kept by the result,
+ * so that a result reused client after client allocates nothing once it has seen
+ * its largest client. Per-slot and per-item arrays are left zeroed after each use
+ * (only the entries touched are put back), stamps count up across evaluations. */
+typedef struct workspace {
+    const sw_program *p;       /* NULL until first used */
+    void *evblock;             /* the evaluator's state (sw_eval_run_in) */
+    uint32_t *stamp;           /* nfacts + 1: the visit that last added this slot as a gap */
+    uint32_t *visited;         /* nfacts: the visit that last explored this derived slot */
+    uint32_t *count;           /* nfacts + 1: pairs per gap slot, zero between uses */
+    uint32_t *pos;             /* nfacts + 1: where a gap slot's rules go / its gap */
+    uint32_t *name_rank;       /* nfacts + 1: the slot's place in name order */
+    uint64_t *touched;         /* nfacts + 1: gap slots seen, (name rank << 32 | slot) */
+    uint32_t *by_name;         /* nfacts + 1: the gap slots in name order */
+    uint32_t *order;           /* nfacts + 1, twice: gaps being put in rank order */
+    uint32_t *ncount;          /* nrules + 2: a counting sort's buckets, zero between uses */
+    uint32_t ntouched;
+    uint32_t epoch;            /* the current visit (one undecided rule) */
+    /* what makes each derived fact unknown, worked out once per evaluation */
+    uint32_t evals;            /* the current evaluation */
+    uint32_t *dcached;         /* nfacts: the evaluation its list is for */
+    uint32_t *dstart, *dlen;   /* nfacts: its gap slots, in pool */
+    uint8_t *dbusy;            /* nfacts: being worked out */
+    uint32_t *pool;
+    size_t npool, cap_pool;
+    uint32_t *ts;              /* the lists being worked out, a stack */
+    size_t nts, cap_ts;
+    uint32_t *cstamp;          /* nfacts + 1: the list that last took this slot */
+    uint32_t cepoch;
+    /* A rule that reads nothing the client has but the key (the stage) and no
+     * date has the same gaps for every client with that key value, but for the
+     * derived facts it reads: those lists are kept, per rule and key value, for
+     * the life of the result (raw: base slots, and derived slots marked). */
+    uint32_t *rstart;          /* nrules * nkeys: 1 + where the list starts in rpool, 0: not yet */
+    uint32_t *rlen;            /* nrules * nkeys */
+    uint32_t *rpool;
+    size_t nrpool, cap_rpool;
+    gap_pair *pairs;
+    size_t npairs, cap_pairs;
+    uint32_t *undecided;       /* nrules: the rules whose truth is unknown, ascending */
+    uint32_t nundecided;
+    uint8_t *rule_flags;       /* nrules: RULE_MOVES, RULE_RISKS, RULE_RECOMMENDS */
+    uint32_t fills;            /* evaluations into this workspace (vstamp) */
+    uint32_t *vstamp;          /* nfacts: the evaluation vtext is for */
+    const char **vtext;        /* nfacts: the slot's value as text */
+    uint8_t *rule_severity;    /* nrules */
+    uint8_t *rule_priority;    /* nrules */
+    uint32_t *icount;          /* max items of a kind: reasons per item, zero between uses */
+    int32_t *islot;            /* max items of a kind: where the item went */
+    uint32_t *itouched;        /* max items of a kind: the items seen */
+    sw_fact_value **matched;   /* nrules, full results only; zero between uses */
+    sw_buf text;               /* a value's text, reused */
+    sw_buf canon;              /* the facts' canonical form, reused */
+} workspace;
+
+#define RULE_MOVES 1u        /* has a move action */
+#define RULE_RISKS 2u        /* flags a risk (rule_severity: the highest) */
+#define RULE_RECOMMENDS 4u   /* recommends (rule_priority: the highest) */
+
 struct sw_result {
     sw_arena arena;
+    size_t arena_kept;         /* bytes the arena keeps across a clear */
+    int arena_grow;            /* the last client needed more: keep one block that holds it */
     sw_report report;
     const sw_ruleset *rules;   /* set by sw_result_new; NULL from sw_evaluate */
     int recordable;            /* the full report with provenance: a decision record may be made */
+    workspace ws;
 };
 
 #define STAGE_POLICY                                                                   \
@@ -39,6 +106,7 @@ struct sw_result {
 typedef struct builder {
     const sw_program *p;
     const sw_eval *ev;
+    workspace *w;
     sw_arena *arena;
     sw_report *rep;
     sw_fact_value **matched;   /* per rule, built on first use */
@@ -57,25 +125,64 @@ static void *b_alloc(builder *b, size_t n, size_t size)
     return v;
 }
 
+/* A value as sw_value_format writes it. Unknown, true/false and one-of members
+ * are the rule set's own strings, borrowed; whole numbers are written directly;
+ * the rest goes through sw_value_format. */
 static const char *b_format(builder *b, const sw_type *t, sw_value v)
 {
-    sw_buf buf = SW_BUF_INIT;
-    sw_value_format(b->p, t, v, &buf);
-    const char *s = buf.failed ? NULL : sw_arena_strndup(b->arena, buf.data ? buf.data : "", buf.len);
-    sw_buf_free(&buf);
+    if (!v.known)
+        return "unknown";
+    if (t->kind == SW_T_BOOL)
+        return v.u.i ? "true" : "false";
+    if (t->kind == SW_T_ENUM) {
+        const sw_enum *e = &b->p->enums[t->enumeration];
+        return v.u.i >= 0 && (uint64_t)v.u.i < e->nmembers ? e->members[v.u.i] : "?";
+    }
+    if (t->kind == SW_T_INT) {
+        char digits[24], *end = digits + sizeof digits, *d = end;
+        uint64_t u = v.u.i < 0 ? 0 - (uint64_t)v.u.i : (uint64_t)v.u.i;
+        do
+            *--d = (char)('0' + u % 10);
+        while ((u /= 10) != 0);
+        if (v.u.i < 0)
+            *--d = '-';
+        const char *s = sw_arena_strndup(b->arena, d, (size_t)(end - d));
+        if (!s)
+            b->failed = 1;
+        return s;
+    }
+    if (t->kind == SW_T_DATE) {
+        char *d = sw_arena_alloc(b->arena, 11);
+        if (!d)
+            b->failed = 1;
+        else
+            sw_date_format((int32_t)v.u.i, d);
+        return d;
+    }
+    sw_buf *buf = &b->w->text;
+    buf->len = 0;
+    sw_value_format(b->p, t, v, buf);
+    const char *s = buf->failed ? NULL : sw_arena_strndup(b->arena, buf->data ? buf->data : "", buf->len);
     if (!s)
         b->failed = 1;
     return s;
 }
 
+/* A slot's value as text, formatted once per evaluation however many reasons
+ * show it. */
 static void fact_value(builder *b, uint32_t slot, sw_fact_value *out)
 {
     const sw_fact_def *f = &b->p->facts[slot];
+    workspace *w = b->w;
     out->fact = f->name;
     out->label = f->label;
     out->known = b->ev->values[slot].known;
     out->derived = f->derived;
-    out->value = b_format(b, &f->type, b->ev->values[slot]);
+    if (w->vstamp[slot] != w->fills) {
+        w->vtext[slot] = b_format(b, &f->type, b->ev->values[slot]);
+        w->vstamp[slot] = w->fills;
+    }
+    out->value = w->vtext[slot];
 }
 
 static sw_reason make_reason(builder *b, uint32_t r, const char *because)
@@ -111,42 +218,76 @@ static int cmp_risk(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
+/* An in-place heap sort: qsort may take memory from malloc, and every key sorted
+ * here is unique, so stability does not matter. */
+static void swap_bytes(unsigned char *a, unsigned char *b, size_t size)
+{
+    unsigned char t[sizeof(sw_item)];
+    _Static_assert(sizeof(sw_item) >= sizeof(uint64_t), "heap_sort swaps items and keys");
+    memcpy(t, a, size);   /* size is sizeof(sw_item) at most: heap_sort's callers */
+    memcpy(a, b, size);
+    memcpy(b, t, size);
+}
+
+static void sift(unsigned char *v, size_t root, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    for (size_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && cmp(v + child * size, v + (child + 1) * size) < 0)
+            child++;
+        if (cmp(v + root * size, v + child * size) >= 0)
+            return;
+        swap_bytes(v + root * size, v + child * size, size);
+    }
+}
+
+static void heap_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    unsigned char *v = base;
+    if (n < 2)
+        return;
+    for (size_t i = n / 2; i-- > 0;)
+        sift(v, i, n, size, cmp);
+    for (size_t end = n - 1; end > 0; end--) {
+        swap_bytes(v, v + end * size, size);
+        sift(v, 0, end, size, cmp);
+    }
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
 static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
 {
     const sw_program *p = b->p;
-    uint32_t n = p->nitems[kind];
-    uint32_t *count = calloc(n ? n : 1, sizeof *count);
-    int32_t *slot = malloc((n ? n : 1) * sizeof *slot);
-    if (!count || !slot) {
-        free(count);
-        free(slot);
-        b->failed = 1;
-        return;
-    }
-    /* pass 1: how many reasons each item has (one per rule) */
+    workspace *w = b->w;
+    uint32_t *count = w->icount;
+    int32_t *slot = w->islot;
+    uint32_t *seen = w->itouched;
+    size_t nitems = 0;
+    /* pass 1: how many reasons each item has (one per rule), and which items */
     for (uint32_t fi = 0; fi < b->nfired; fi++) {
         const sw_rule_def *rule = &p->rules[b->fired[fi]];
         for (uint32_t a = 0; a < rule->nactions; a++) {
             const sw_action *act = &rule->actions[a];
+            if (item_kind_of(act->kind) != kind)
+                continue;
             int dup = 0;
             for (uint32_t e = 0; e < a; e++)
                 dup |= rule->actions[e].kind == act->kind && rule->actions[e].target == act->target;
-            if (item_kind_of(act->kind) == kind && !dup)
-                count[act->target]++;
+            if (!dup && count[act->target]++ == 0)
+                seen[nitems++] = act->target;
         }
     }
-    size_t nitems = 0;
-    for (uint32_t i = 0; i < n; i++)
-        nitems += count[i] > 0;
+    heap_sort(seen, nitems, sizeof *seen, cmp_u32);   /* the items in their declared order */
     sw_item *items = b_alloc(b, nitems, sizeof *items);
-    size_t k = 0;
-    for (uint32_t i = 0; items && i < n; i++) {
-        slot[i] = -1;
-        if (!count[i])
-            continue;
+    for (size_t k = 0; items && k < nitems; k++) {
+        uint32_t i = seen[k];
         const sw_item_def *def = &p->items[kind][i];
         sw_item *it = &items[k];
-        slot[i] = (int32_t)k++;
+        slot[i] = (int32_t)k;
         it->id = def->id;
         it->label = def->label;
         it->kind = def->kind;
@@ -177,12 +318,12 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
             ((sw_reason *)it->reasons)[it->nreasons++] = make_reason(b, r, act->because);
         }
     }
+    for (size_t k = 0; k < nitems; k++)
+        count[seen[k]] = 0;
     if (items && sw_item_vocab[kind].level == SW_LEVEL_PRIORITY)
-        qsort(items, nitems, sizeof *items, cmp_recommendation);
+        heap_sort(items, nitems, sizeof *items, cmp_recommendation);
     if (items && sw_item_vocab[kind].level == SW_LEVEL_SEVERITY)
-        qsort(items, nitems, sizeof *items, cmp_risk);
-    free(count);
-    free(slot);
+        heap_sort(items, nitems, sizeof *items, cmp_risk);
     *out = items;
     *nout = items ? nitems : 0;
 }
@@ -237,13 +378,6 @@ static sw_direction direction(int64_t from, int64_t to)
     return to > from ? SW_DIRECTION_FORWARD : to < from ? SW_DIRECTION_BACK : SW_DIRECTION_STAY;
 }
 
-static int has_move(const sw_rule_def *r)
-{
-    for (uint32_t a = 0; a < r->nactions; a++)
-        if (r->actions[a].kind == SW_ACT_MOVE)
-            return 1;
-    return 0;
-}
 
 static void build_stage(builder *b)
 {
@@ -260,17 +394,15 @@ static void build_stage(builder *b)
         current = b->ev->values[p->stage_slot].u.i;
         v->current = stages->members[current];
     }
+    const workspace *w = b->w;
     uint32_t ns = stages->nmembers;
-    uint32_t *count = calloc(ns ? ns : 1, sizeof *count);
-    if (!count) {
-        b->failed = 1;
-        return;
-    }
+    uint32_t *count = w->icount;   /* zeroed by build_items; zeroed again below */
     size_t undecided = 0;
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        if (b->ev->truth[r] == 2 && has_move(&p->rules[r]))
-            undecided++;
-        if (b->ev->truth[r] != 1)
+    for (uint32_t u = 0; u < w->nundecided; u++)
+        undecided += w->rule_flags[w->undecided[u]] & RULE_MOVES;
+    for (uint32_t fi = 0; fi < b->nfired; fi++) {
+        uint32_t r = b->fired[fi];
+        if (!(w->rule_flags[r] & RULE_MOVES))
             continue;
         for (uint32_t a = 0; a < p->rules[r].nactions; a++)
             if (p->rules[r].actions[a].kind == SW_ACT_MOVE)
@@ -282,7 +414,7 @@ static void build_stage(builder *b)
     sw_stage_candidate *cands = b_alloc(b, ncand, sizeof *cands);
     const char **und = b_alloc(b, undecided, sizeof *und);
     if (!cands || !und) {
-        free(count);
+        memset(count, 0, ns * sizeof *count);
         return;
     }
     size_t k = 0;
@@ -309,17 +441,16 @@ static void build_stage(builder *b)
             }
         }
     }
-    size_t u = 0;
-    for (uint32_t r = 0; r < p->nrules; r++)
-        if (b->ev->truth[r] == 2 && has_move(&p->rules[r]))
-            und[u++] = p->rules[r].id;
-    free(count);
+    memset(count, 0, ns * sizeof *count);
+    size_t nu = 0;
     /* a rule that might still fire and move the client earlier makes the verdict
      * provisional: the policy would pick its stage */
     int64_t reference = chosen >= 0 ? chosen : current;
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        if (b->ev->truth[r] != 2)
+    for (uint32_t u = 0; u < w->nundecided; u++) {
+        uint32_t r = w->undecided[u];
+        if (!(w->rule_flags[r] & RULE_MOVES))
             continue;
+        und[nu++] = p->rules[r].id;
         for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
             const sw_action *act = &p->rules[r].actions[a];
             if (act->kind == SW_ACT_MOVE && (reference < 0 || (int64_t)act->target < reference))
@@ -343,66 +474,143 @@ static void build_stage(builder *b)
                                   : SW_VERDICT_DECIDED;
 }
 
-/* ---- data gaps ---- */
+/* ---- data gaps ----
+ *
+ * For every undecided rule, in rule order, the missing facts behind its condition
+ * (gaps_of), each once per rule (a stamp per slot, no clearing); each gap slot
+ * counts its rules and is noted once. The gaps are the slots noted, in fact-name
+ * order; their rules go where a counting pass puts them, so each gap's rules stay
+ * in rule order. Ranks come from one sort of the gaps by cmp_gap_rank's order. */
 
-typedef struct gap_pair {
-    uint32_t slot;
-    uint32_t rule;
-} gap_pair;
+#define RAW_DERIVED 0x80000000u
 
-typedef struct gap_list {
-    gap_pair *v;
-    size_t n, cap;
+typedef struct gap_ctx {
+    const sw_eval *ev;
+    workspace *w;
     uint32_t rule;
-    uint8_t *visited;   /* derived slots already explored for this rule */
+    int raw;          /* making a rule's kept list (into rpool) */
+    int collecting;   /* working out a derived fact's list (into ts), not a rule's gaps */
+    uint32_t cep;     /* that list's stamp */
     int failed;
-} gap_list;
+} gap_ctx;
 
-static void add_gap(gap_list *g, uint32_t slot)
+static void add_gap(gap_ctx *g, uint32_t slot)
 {
-    for (size_t i = g->n; i > 0 && g->v[i - 1].rule == g->rule; i--)
-        if (g->v[i - 1].slot == slot)
+    workspace *w = g->w;
+    if (slot == GAP_ASSESSED_ON)
+        slot = w->p->nfacts;
+    if (g->raw) {
+        if (w->nrpool == w->cap_rpool && !sw_grow(&w->rpool, &w->cap_rpool, w->nrpool, sizeof *w->rpool, 256))
+            g->failed = 1;
+        else
+            w->rpool[w->nrpool++] = slot;
+        return;
+    }
+    if (g->collecting) {
+        if (w->cstamp[slot] == g->cep)
             return;
-    if (!sw_grow(&g->v, &g->cap, g->n, sizeof *g->v, 64)) {
+        w->cstamp[slot] = g->cep;
+        if (w->nts == w->cap_ts && !sw_grow(&w->ts, &w->cap_ts, w->nts, sizeof *w->ts, 64)) {
+            g->failed = 1;
+            return;
+        }
+        w->ts[w->nts++] = slot;
+        return;
+    }
+    if (w->stamp[slot] == w->epoch)
+        return;
+    w->stamp[slot] = w->epoch;
+    if (w->npairs == w->cap_pairs && !sw_grow(&w->pairs, &w->cap_pairs, w->npairs, sizeof *w->pairs, 64)) {
         g->failed = 1;
         return;
     }
+    if (w->count[slot]++ == 0)
+        w->touched[w->ntouched++] = (uint64_t)w->name_rank[slot] << 32 | slot;
     gap_pair pair = {slot, g->rule};
-    g->v[g->n++] = pair;
+    w->pairs[w->npairs++] = pair;
 }
 
-static void gaps_of(const sw_eval *ev, uint32_t node, gap_list *g);
+static void gaps_of(gap_ctx *g, uint32_t node);
 
-/* Why a derived fact is unknown: its undecided setters, or no rule could set it. */
-static void derived_gaps(const sw_eval *ev, uint32_t slot, gap_list *g)
+/* Works out, once per evaluation, why a derived fact is unknown: the gaps of its
+ * undecided setters (and of the unknown values of those that fired), or the fact
+ * itself when no rule could set it. The list may name a slot twice. */
+static void derived_list(gap_ctx *g, uint32_t slot)
 {
+    workspace *w = g->w;
+    const sw_eval *ev = g->ev;
     const sw_program *p = ev->prog;
-    if (g->visited[slot - p->nbase])
+    if (w->dcached[slot] == w->evals || w->dbusy[slot])
         return;
-    g->visited[slot - p->nbase] = 1;
+    w->dbusy[slot] = 1;
+    int was_collecting = g->collecting;
+    uint32_t was_cep = g->cep;
+    if (++w->cepoch == 0) {
+        memset(w->cstamp, 0, (p->nfacts + 1) * sizeof *w->cstamp);
+        w->cepoch = 1;
+    }
+    g->collecting = 1;
+    g->cep = w->cepoch;
+    size_t base = w->nts;
     const sw_fact_def *f = &p->facts[slot];
     int found = 0;
     for (uint32_t k = 0; k < f->nsetters; k++) {
         const sw_rule_def *r = &p->rules[f->setters[k]];
         if (ev->truth[f->setters[k]] == 2) {
-            gaps_of(ev, r->cond, g);
+            gaps_of(g, r->cond);
             found = 1;
         } else if (ev->truth[f->setters[k]] == 1) {
             for (uint32_t a = 0; a < r->nactions; a++)
                 if (r->actions[a].kind == SW_ACT_SET && r->actions[a].target == slot &&
                     !sw_eval_node(ev, r->actions[a].value).known) {
-                    gaps_of(ev, r->actions[a].value, g);
+                    gaps_of(g, r->actions[a].value);
                     found = 1;
                 }
         }
     }
     if (!found)
         add_gap(g, slot);
+    size_t n = w->nts - base;
+    if (sw_grow_to(&w->pool, &w->cap_pool, w->npool + n, sizeof *w->pool, 256, SIZE_MAX / sizeof *w->pool)) {
+        if (n)
+            memcpy(w->pool + w->npool, w->ts + base, n * sizeof *w->pool);
+        w->dstart[slot] = (uint32_t)w->npool;
+        w->dlen[slot] = (uint32_t)n;
+        w->npool += n;
+        w->dcached[slot] = w->evals;
+    } else {
+        g->failed = 1;
+    }
+    w->nts = base;
+    g->collecting = was_collecting;
+    g->cep = was_cep;
+    w->dbusy[slot] = 0;
+}
+
+/* Why a derived fact is unknown, into the rule's gaps or the list being made. */
+static void derived_gaps(gap_ctx *g, uint32_t slot)
+{
+    workspace *w = g->w;
+    if (g->raw) {
+        add_gap(g, slot | RAW_DERIVED);
+        return;
+    }
+    if (!g->collecting) {
+        if (w->visited[slot] == w->epoch)
+            return;
+        w->visited[slot] = w->epoch;
+    }
+    derived_list(g, slot);
+    if (w->dcached[slot] != w->evals)
+        return;   /* being worked out further up (a cycle), or out of memory */
+    for (uint32_t k = 0; k < w->dlen[slot]; k++)
+        add_gap(g, w->pool[w->dstart[slot] + k]);
 }
 
 /* Called for a node whose value is unknown: finds the missing facts behind it. */
-static void gaps_of(const sw_eval *ev, uint32_t node, gap_list *g)
+static void gaps_of(gap_ctx *g, uint32_t node)
 {
+    const sw_eval *ev = g->ev;
     const sw_program *p = ev->prog;
     const sw_node *n = &p->nodes[node];
     switch ((sw_opcode)n->op) {
@@ -414,7 +622,7 @@ static void gaps_of(const sw_eval *ev, uint32_t node, gap_list *g)
         if (n->a < p->nbase)
             add_gap(g, n->a);
         else
-            derived_gaps(ev, n->a, g);
+            derived_gaps(g, n->a);
         return;
     case SW_OP_DAYS_SINCE:
     case SW_OP_WEEKS_SINCE:
@@ -426,148 +634,201 @@ static void gaps_of(const sw_eval *ev, uint32_t node, gap_list *g)
         break;
     }
     if (!sw_eval_node(ev, n->a).known)
-        gaps_of(ev, n->a, g);
+        gaps_of(g, n->a);
     if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV && !sw_eval_node(ev, n->b).known)
-        gaps_of(ev, n->b, g);
+        gaps_of(g, n->b);
 }
 
-static const char *gap_name(const sw_program *p, uint32_t slot)
+/* What one undecided rule could decide once the gap's fact is known: the
+ * rule's own contribution, worked out once per rule (rule_decides). */
+static void decides(const workspace *w, uint32_t r, sw_data_gap *gap)
 {
-    return slot == GAP_ASSESSED_ON ? "assessed_on" : p->facts[slot].name;
-}
-
-static int cmp_gap_with(const sw_program *p, const gap_pair *a, const gap_pair *b)
-{
-    int c = strcmp(gap_name(p, a->slot), gap_name(p, b->slot));
-    if (c)
-        return c;
-    return a->rule < b->rule ? -1 : a->rule > b->rule;
-}
-
-static void sort_gaps(const sw_program *p, gap_pair *v, size_t n)
-{
-    /* merge sort with the program as context (qsort has none) */
-    if (n < 2)
-        return;
-    size_t h = n / 2;
-    sort_gaps(p, v, h);
-    sort_gaps(p, v + h, n - h);
-    gap_pair *tmp = malloc(n * sizeof *tmp);
-    if (!tmp) {
-        /* fall back to insertion sort in place */
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && cmp_gap_with(p, &v[j - 1], &v[j]) > 0; j--) {
-                gap_pair t = v[j];
-                v[j] = v[j - 1];
-                v[j - 1] = t;
-            }
-        return;
+    uint8_t d = w->rule_flags[r];
+    if (d & RULE_RISKS) {
+        sw_risk_severity sev = (sw_risk_severity)w->rule_severity[r];
+        if (!gap->could_raise_risk || sev > gap->risk_severity)
+            gap->risk_severity = sev;
+        gap->could_raise_risk = 1;
     }
-    size_t i = 0, j = h, k = 0;
-    while (i < h || j < n)
-        tmp[k++] = (j >= n || (i < h && cmp_gap_with(p, &v[i], &v[j]) <= 0)) ? v[i++] : v[j++];
-    memcpy(v, tmp, n * sizeof *tmp);
-    free(tmp);
+    if (d & RULE_RECOMMENDS) {
+        sw_priority prio = (sw_priority)w->rule_priority[r];
+        if (!gap->could_recommend || prio > gap->priority)
+            gap->priority = prio;
+        gap->could_recommend = 1;
+    }
+    if (d & RULE_MOVES)
+        gap->could_move_stage = 1;
 }
 
-/* What one undecided rule could decide once the gap's fact is known. */
-static void decides(const sw_program *p, const sw_rule_def *r, sw_data_gap *gap)
+/* A rule's flags, highest severity it could raise and highest priority it could
+ * recommend, from its actions. */
+static void rule_decides(workspace *w, const sw_rule_def *r, uint32_t i)
 {
-    (void)p;
     for (uint32_t a = 0; a < r->nactions; a++) {
         const sw_action *act = &r->actions[a];
         int k = sw_action_item(act->kind);
         sw_item_level level = k >= 0 ? sw_item_vocab[k].level : SW_LEVEL_NONE;
         if (level == SW_LEVEL_SEVERITY) {
-            if (!gap->could_raise_risk || act->severity > gap->risk_severity)
-                gap->risk_severity = (sw_risk_severity)act->severity;
-            gap->could_raise_risk = 1;
+            if (!(w->rule_flags[i] & RULE_RISKS) || act->severity > w->rule_severity[i])
+                w->rule_severity[i] = act->severity;
+            w->rule_flags[i] |= RULE_RISKS;
         } else if (level == SW_LEVEL_PRIORITY) {
-            if (!gap->could_recommend || act->priority > gap->priority)
-                gap->priority = (sw_priority)act->priority;
-            gap->could_recommend = 1;
+            if (!(w->rule_flags[i] & RULE_RECOMMENDS) || act->priority > w->rule_priority[i])
+                w->rule_priority[i] = act->priority;
+            w->rule_flags[i] |= RULE_RECOMMENDS;
         } else if (act->kind == SW_ACT_MOVE) {
-            gap->could_move_stage = 1;
+            w->rule_flags[i] |= RULE_MOVES;
         }
     }
 }
 
-/* Which question first: the order of sw_data_gap's rank, most decisive first. */
-static int cmp_gap_rank(const sw_data_gap *x, const sw_data_gap *y)
+/* Which question first, most decisive first: the highest risk severity a gap's
+ * rules could raise, then the highest priority they could recommend, then whether
+ * they could move the stage, then how many rules wait on it, then the fact's name.
+ * The level folds the first three into 0 (most decisive) .. GAP_LEVELS - 1. */
+#define GAP_RISKS (SW_SEVERITY_CRITICAL + 2)
+#define GAP_PRIORITIES (SW_PRIORITY_URGENT + 2)
+#define GAP_LEVELS (GAP_RISKS * GAP_PRIORITIES * 2)
+
+static uint32_t gap_level(const sw_data_gap *x)
 {
-    int rx = x->could_raise_risk ? (int)x->risk_severity + 1 : 0;
-    int ry = y->could_raise_risk ? (int)y->risk_severity + 1 : 0;
-    if (rx != ry)
-        return ry - rx;
-    int px = x->could_recommend ? (int)x->priority + 1 : 0;
-    int py = y->could_recommend ? (int)y->priority + 1 : 0;
-    if (px != py)
-        return py - px;
-    if (x->could_move_stage != y->could_move_stage)
-        return y->could_move_stage - x->could_move_stage;
-    if (x->nrules != y->nrules)
-        return x->nrules > y->nrules ? -1 : 1;
-    return strcmp(x->fact, y->fact);
+    uint32_t risk = x->could_raise_risk ? (uint32_t)x->risk_severity + 1 : 0;
+    uint32_t prio = x->could_recommend ? (uint32_t)x->priority + 1 : 0;
+    return ((GAP_RISKS - 1 - risk) * GAP_PRIORITIES + (GAP_PRIORITIES - 1 - prio)) * 2 +
+           (x->could_move_stage ? 0u : 1u);
 }
 
-/* Sets rank 1..n; the list itself stays in fact-name order. */
-static void rank_gaps(sw_data_gap *gaps, size_t n)
+static int cmp_u64(const void *x, const void *y)
 {
-    for (size_t i = 0; i < n; i++) {
-        size_t ahead = 0;
-        for (size_t j = 0; j < n; j++)
-            ahead += j != i && cmp_gap_rank(&gaps[j], &gaps[i]) < 0;
-        gaps[i].rank = ahead + 1;
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Ranks the gaps (in name order) by cmp_gap_key's order without comparing: a
+ * stable counting sort by rule count (most first), then one by level, keeps
+ * name order among equals. */
+static void rank_gaps(workspace *w, sw_data_gap *gaps, size_t ngaps)
+{
+    uint32_t *a = w->order, *b = w->order + w->p->nfacts + 1, *cnt = w->ncount;
+    size_t maxr = 0;
+    for (size_t k = 0; k < ngaps; k++)
+        maxr = gaps[k].nrules > maxr ? gaps[k].nrules : maxr;
+    /* by rule count, most first: bucket maxr - nrules */
+    for (size_t k = 0; k < ngaps; k++)
+        cnt[maxr - gaps[k].nrules + 1]++;
+    for (size_t i = 1; i <= maxr + 1; i++)
+        cnt[i] += cnt[i - 1];
+    for (size_t k = 0; k < ngaps; k++)
+        a[cnt[maxr - gaps[k].nrules]++] = (uint32_t)k;
+    memset(cnt, 0, (maxr + 2) * sizeof *cnt);
+    /* by level: GAP_LEVELS buckets, most decisive first */
+    uint32_t lcnt[GAP_LEVELS + 1] = {0};
+    for (size_t k = 0; k < ngaps; k++)
+        lcnt[gap_level(&gaps[k]) + 1]++;
+    for (size_t i = 1; i <= GAP_LEVELS; i++)
+        lcnt[i] += lcnt[i - 1];
+    for (size_t k = 0; k < ngaps; k++)
+        b[lcnt[gap_level(&gaps[a[k]])]++] = a[k];
+    for (size_t k = 0; k < ngaps; k++)
+        gaps[b[k]].rank = k + 1;   /* the list itself stays in fact-name order */
+}
+
+static void next_epoch(workspace *w)
+{
+    if (++w->epoch == 0) {   /* the stamps wrapped: start them again */
+        memset(w->stamp, 0, (w->p->nfacts + 1) * sizeof *w->stamp);
+        memset(w->visited, 0, (w->p->nfacts + 1) * sizeof *w->visited);
+        w->epoch = 1;
     }
 }
 
 static void build_gaps(builder *b)
 {
     const sw_program *p = b->p;
-    gap_list g = {0};
-    g.visited = calloc(p->nfacts - p->nbase + 1, 1);
-    if (!g.visited) {
-        b->failed = 1;
-        return;
+    workspace *w = b->w;
+    gap_ctx g = {b->ev, w, 0, 0, 0, 0, 0};
+    w->npairs = 0;
+    w->ntouched = 0;
+    w->npool = 0;
+    w->nts = 0;
+    if (++w->evals == 0) {
+        memset(w->dcached, 0, (p->nfacts + 1) * sizeof *w->dcached);
+        w->evals = 1;
     }
-    for (uint32_t r = 0; r < p->nrules; r++) {
-        if (b->ev->truth[r] != 2)
-            continue;
+    const sw_index *ix = &p->index;
+    uint32_t key = ix->nkeys - 1;
+    if (ix->key_slot != SW_NONE && b->ev->values[ix->key_slot].known)
+        key = (uint32_t)b->ev->values[ix->key_slot].u.i;
+    for (uint32_t u = 0; u < w->nundecided && !g.failed; u++) {
+        uint32_t r = w->undecided[u];
+        const sw_rule_def *rule = &p->rules[r];
         g.rule = r;
-        memset(g.visited, 0, p->nfacts - p->nbase + 1);
-        gaps_of(b->ev, p->rules[r].cond, &g);
-    }
-    free(g.visited);
-    if (g.failed) {
-        free(g.v);
-        b->failed = 1;
-        return;
-    }
-    sort_gaps(p, g.v, g.n);
-    size_t ngaps = 0;
-    for (size_t i = 0; i < g.n; i++)
-        ngaps += i == 0 || g.v[i].slot != g.v[i - 1].slot;
-    sw_data_gap *gaps = b_alloc(b, ngaps, sizeof *gaps);
-    const char **rules = b_alloc(b, g.n, sizeof *rules);
-    if (gaps && rules) {
-        size_t k = 0;
-        for (size_t i = 0; i < g.n; i++) {
-            if (i == 0 || g.v[i].slot != g.v[i - 1].slot) {
-                sw_data_gap *gap = &gaps[k++];
-                gap->fact = gap_name(p, g.v[i].slot);
-                gap->label = g.v[i].slot == GAP_ASSESSED_ON ? "Date of the assessment"
-                                                            : p->facts[g.v[i].slot].label;
-                gap->rules = &rules[i];
-            }
-            rules[i] = p->rules[g.v[i].rule].id;
-            gaps[k - 1].nrules++;
-            decides(p, &p->rules[g.v[i].rule], &gaps[k - 1]);
+        next_epoch(w);
+        int keyed = !rule->reads_assessed_on;
+        for (uint32_t k = 0; keyed && k < rule->nreads; k++)
+            keyed = rule->reads[k] == ix->key_slot || !b->ev->values[rule->reads[k]].known;
+        if (!keyed) {
+            gaps_of(&g, rule->cond);
+            continue;
         }
-        rank_gaps(gaps, ngaps);
+        size_t at = (size_t)r * ix->nkeys + key;
+        if (!w->rstart[at]) {
+            size_t start = w->nrpool;
+            g.raw = 1;
+            gaps_of(&g, rule->cond);
+            g.raw = 0;
+            if (g.failed)
+                break;
+            w->rstart[at] = (uint32_t)start + 1;
+            w->rlen[at] = (uint32_t)(w->nrpool - start);
+        }
+        for (uint32_t k = 0; k < w->rlen[at]; k++) {
+            uint32_t e = w->rpool[w->rstart[at] - 1 + k];
+            if (e & RAW_DERIVED)
+                derived_gaps(&g, e & ~RAW_DERIVED);
+            else
+                add_gap(&g, e == p->nfacts ? GAP_ASSESSED_ON : e);
+        }
+    }
+    size_t ngaps = w->ntouched;
+    sw_data_gap *gaps = NULL;
+    const char **rules = NULL;
+    if (!g.failed) {
+        gaps = b_alloc(b, ngaps, sizeof *gaps);
+        rules = b_alloc(b, w->npairs, sizeof *rules);
+    }
+    if (g.failed)
+        b->failed = 1;
+    if (gaps && rules) {
+        if (ngaps * 16 > (size_t)p->nfacts) {   /* many: walk the names instead of sorting */
+            size_t k = 0;
+            for (uint32_t r = 0; r <= p->nfacts; r++)
+                if (w->count[w->by_name[r]])
+                    w->touched[k++] = (uint64_t)r << 32 | w->by_name[r];
+        } else {
+            heap_sort(w->touched, ngaps, sizeof *w->touched, cmp_u64);   /* fact-name order */
+        }
+        uint32_t at = 0;
+        for (size_t k = 0; k < ngaps; k++) {
+            uint32_t slot = (uint32_t)w->touched[k];
+            sw_data_gap *gap = &gaps[k];
+            gap->fact = slot == p->nfacts ? "assessed_on" : p->facts[slot].name;
+            gap->label = slot == p->nfacts ? "Date of the assessment" : p->facts[slot].label;
+            gap->rules = &rules[at];
+            w->pos[slot] = (uint32_t)k;
+            at += w->count[slot];
+        }
+        for (size_t i = 0; i < w->npairs; i++) {
+            sw_data_gap *gap = &gaps[w->pos[w->pairs[i].slot]];
+            ((const char **)gap->rules)[gap->nrules++] = p->rules[w->pairs[i].rule].id;
+            decides(w, w->pairs[i].rule, gap);
+        }
+        rank_gaps(w, gaps, ngaps);
         b->rep->gaps = gaps;
         b->rep->ngaps = ngaps;
     }
-    free(g.v);
+    for (size_t k = 0; k < w->ntouched; k++)
+        w->count[(uint32_t)w->touched[k]] = 0;
 }
 
 /* ---- provenance and the whole report ---- */
@@ -592,12 +853,12 @@ static void build_provenance(builder *b, const sw_facts *f)
     }
     if (!b->provenance)
         return;
-    sw_buf canon = SW_BUF_INIT;
-    sw_facts_canonical(f, &canon);
+    sw_buf *canon = &b->w->canon;
+    canon->len = 0;
+    sw_facts_canonical(f, canon);
     char *hex = sw_arena_alloc(b->arena, 65);
-    if (!hex || canon.failed || !sw_sha256_hex(canon.data ? canon.data : "", canon.len, hex))
+    if (!hex || canon->failed || !sw_sha256_hex(canon->data ? canon->data : "", canon->len, hex))
         b->failed = 1;
-    sw_buf_free(&canon);
     pv->facts_sha256 = hex;
 }
 
@@ -616,49 +877,181 @@ static void build_derived(builder *b)
     b->rep->nderived = v ? nd : 0;
 }
 
+static void ws_free(workspace *w)
+{
+    free(w->evblock);
+    free(w->stamp);
+    free(w->visited);
+    free(w->count);
+    free(w->pos);
+    free(w->name_rank);
+    free(w->touched);
+    free(w->pairs);
+    free(w->undecided);
+    free(w->rule_flags);
+    free(w->vstamp);
+    free(w->vtext);
+    free(w->rule_severity);
+    free(w->rule_priority);
+    free(w->icount);
+    free(w->islot);
+    free(w->itouched);
+    free(w->matched);
+    free(w->by_name);
+    free(w->dcached);
+    free(w->dstart);
+    free(w->dlen);
+    free(w->dbusy);
+    free(w->pool);
+    free(w->ts);
+    free(w->cstamp);
+    free(w->rstart);
+    free(w->rlen);
+    free(w->rpool);
+    free(w->order);
+    free(w->ncount);
+    sw_buf_free(&w->text);
+    sw_buf_free(&w->canon);
+    memset(w, 0, sizeof *w);
+}
+
+/* Sizes the workspace for the program, once; 0 when memory ran out. */
+static int ws_init(workspace *w, const sw_program *p)
+{
+    if (w->p == p)
+        return 1;
+    ws_free(w);
+    size_t nf = (size_t)p->nfacts + 1, nr = p->nrules ? p->nrules : 1, ni = 1;
+    for (int k = 0; k < SW_ITEM__COUNT; k++)
+        ni = p->nitems[k] > ni ? p->nitems[k] : ni;
+    if (p->stage_enum != SW_NONE && p->enums[p->stage_enum].nmembers > ni)
+        ni = p->enums[p->stage_enum].nmembers;
+    w->evblock = malloc(sw_eval_block_size(p));
+    w->stamp = calloc(nf, sizeof *w->stamp);
+    w->visited = calloc(nf, sizeof *w->visited);
+    w->count = calloc(nf, sizeof *w->count);
+    w->pos = calloc(nf, sizeof *w->pos);
+    w->name_rank = calloc(nf, sizeof *w->name_rank);
+    w->touched = calloc(nf, sizeof *w->touched);
+    w->by_name = calloc(nf, sizeof *w->by_name);
+    w->dcached = calloc(nf, sizeof *w->dcached);
+    w->dstart = calloc(nf, sizeof *w->dstart);
+    w->dlen = calloc(nf, sizeof *w->dlen);
+    w->dbusy = calloc(nf, sizeof *w->dbusy);
+    w->cstamp = calloc(nf, sizeof *w->cstamp);
+    size_t nkeys = p->index.nkeys ? p->index.nkeys : 1;
+    if (nr > SIZE_MAX / nkeys / sizeof(uint32_t)) {
+        ws_free(w);
+        return 0;
+    }
+    w->rstart = calloc(nr * nkeys, sizeof *w->rstart);
+    w->rlen = calloc(nr * nkeys, sizeof *w->rlen);
+    w->order = calloc(2 * nf, sizeof *w->order);
+    w->ncount = calloc(nr + 2, sizeof *w->ncount);
+    w->undecided = calloc(nr, sizeof *w->undecided);
+    w->rule_flags = calloc(nr, sizeof *w->rule_flags);
+    w->vstamp = calloc(nf, sizeof *w->vstamp);
+    w->vtext = calloc(nf, sizeof *w->vtext);
+    w->rule_severity = calloc(nr, sizeof *w->rule_severity);
+    w->rule_priority = calloc(nr, sizeof *w->rule_priority);
+    w->icount = calloc(ni, sizeof *w->icount);
+    w->islot = calloc(ni, sizeof *w->islot);
+    w->itouched = calloc(ni, sizeof *w->itouched);
+    w->matched = calloc(nr, sizeof *w->matched);
+    if (!w->evblock || !w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
+        !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
+        !w->cstamp || !w->rstart || !w->rlen || !w->order || !w->ncount || !w->undecided ||
+        !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
+        !w->icount || !w->islot || !w->itouched || !w->matched) {
+        ws_free(w);
+        return 0;
+    }
+    /* the gap slots in name order, the assessment date among the facts */
+    uint32_t rank = 0;
+    int dated = 0;
+    for (uint32_t i = 0; i < p->nfacts; i++) {
+        uint32_t slot = p->facts_by_name[i];
+        if (!dated && strcmp("assessed_on", p->facts[slot].name) < 0) {
+            w->by_name[rank] = p->nfacts;
+            w->name_rank[p->nfacts] = rank++;
+            dated = 1;
+        }
+        w->by_name[rank] = slot;
+        w->name_rank[slot] = rank++;
+    }
+    if (!dated) {
+        w->by_name[rank] = p->nfacts;
+        w->name_rank[p->nfacts] = rank;
+    }
+    for (uint32_t r = 0; r < p->nrules; r++)
+        rule_decides(w, &p->rules[r], r);
+    w->p = p;
+    return 1;
+}
+
 /* Fills res (empty: a cleared arena, a zeroed report) with one client's report. */
 static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_eval_options *opt,
                       sw_result *res)
 {
     const sw_program *p = &rules->prog;
+    workspace *w = &res->ws;
+    if (!ws_init(w, p))
+        return SW_ERR_NOMEM;
+    if (++w->fills == 0) {
+        memset(w->vstamp, 0, p->nfacts * sizeof *w->vstamp);
+        w->fills = 1;
+    }
     sw_eval ev;
-    sw_status st = sw_eval_run(&ev, p, facts);
+    sw_status st = sw_eval_run_in(&ev, p, facts, w->evblock);
     if (st != SW_OK)
         return st;
-    builder b = {p, &ev, &res->arena, &res->report, NULL, NULL, 0, 0,
+    builder b = {p, &ev, w, &res->arena, &res->report, NULL, NULL, 0, 0,
                  opt->level != SW_RESULT_OUTPUTS, opt->provenance != 0};
     uint32_t nr = p->nrules ? p->nrules : 1;
     if (b.full)
-        b.matched = calloc(nr, sizeof *b.matched);
+        b.matched = w->matched;
     uint32_t *fired = sw_arena_array(&res->arena, nr, sizeof *fired);
-    if ((b.full && !b.matched) || !fired) {
-        free(b.matched);
-        sw_eval_free(&ev);
+    if (!fired)
         return SW_ERR_NOMEM;
-    }
     sw_report *rep = &res->report;
+    w->nundecided = 0;
     for (uint32_t r = 0; r < p->nrules; r++) {
         if (ev.truth[r] == SW_TRUE)
             fired[b.nfired++] = r;
-        rep->rules_undecided += ev.truth[r] == SW_UNKNOWN;
+        else if (ev.truth[r] == SW_UNKNOWN)
+            w->undecided[w->nundecided++] = r;
     }
+    rep->rules_undecided = w->nundecided;
     b.fired = fired;
     rep->rules_fired = b.nfired;
     build_provenance(&b, facts);
     build_kinds(&b, rep);
     build_stage(&b);
     build_gaps(&b);
-    if (b.full)
+    if (b.full) {
         build_derived(&b);
+        for (uint32_t fi = 0; fi < b.nfired; fi++)
+            w->matched[fired[fi]] = NULL;
+    }
     rep->rules_total = p->nrules;
-    free(b.matched);
-    sw_eval_free(&ev);
+    if (res->arena.total > res->arena_kept)
+        res->arena_grow = 1;
     return b.failed ? SW_ERR_NOMEM : SW_OK;
 }
 
+/* Forgets the report. When the last one outgrew the arena's kept block, the arena
+ * starts again with one block as large as all it took, so that the next client as
+ * large fits without malloc. */
 static void clear(sw_result *res)
 {
+    if (res->arena_grow) {
+        size_t want = res->arena.total;
+        sw_arena_free(&res->arena);
+        if (sw_arena_alloc(&res->arena, want))
+            res->arena_grow = 0;
+    }
     sw_arena_clear(&res->arena);
+    res->arena_kept = res->arena.total;
     memset(&res->report, 0, sizeof res->report);
     res->recordable = 0;
 }
@@ -720,6 +1113,7 @@ void sw_result_free(sw_result *result)
     if (!result)
         return;
     sw_arena_free(&result->arena);
+    ws_free(&result->ws);
     free(result);
 }
 

@@ -12,7 +12,12 @@
  * time and memory grow with the rule count.
  *
  * Usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]
- *                        [--profile engine|report|parse|handc|clips]
+ *                        [--profile engine|report|api|apifull|parse|handc|clips]
+ *                        [--profile-rules N]
+ *
+ * "api" is the integrator's path through the public API only: one sw_facts reset
+ * and filled by handle (sw_facts_set_*_h), one sw_result reused, sw_evaluate_with
+ * at SW_RESULT_OUTPUTS; "apifull" the same at SW_RESULT_FULL with provenance.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -26,6 +31,7 @@
 #include "bench.h"
 #include "eval/eval.h"
 #include "facts/facts.h"
+#include "lang/value.h"
 
 typedef struct options {
     double seconds;       /* minimum measuring time per figure */
@@ -34,6 +40,7 @@ typedef struct options {
     size_t clients;       /* generated clients for the shipped rule base */
     size_t gen_clients;   /* clients for each generated rule set */
     const char *profile;  /* --profile NAME: run only that figure of the shipped rule base */
+    size_t profile_rules; /* --profile-rules N: ... of the generated wide set of N rules instead */
 } options;
 
 /* ---- clients ---- */
@@ -44,7 +51,27 @@ typedef struct client_set {
     sw_facts **facts;
     int32_t *current;
     void **handc;         /* per client, the generated C's struct, or NULL */
+    struct api_client *api; /* per client, the setter calls of the public path */
 } client_set;
+
+/* One client as an integrator's code holds it: the facts to set, by handle. */
+typedef struct api_op {
+    sw_fact_handle h;
+    uint8_t kind;                 /* sw_type_kind */
+    int64_t i;
+    double n;
+    const char *s;                /* one-of, date and text: the value's text */
+    const char *members[SW_SET_MAX_MEMBERS];
+    size_t nmembers;
+} api_op;
+
+typedef struct api_client {
+    api_op *ops;
+    size_t nops;
+    const char *client;           /* or NULL */
+    char date[11];                /* "" when there is none */
+    char *texts;                  /* the one-of and date texts */
+} api_client;
 
 static double now(void)
 {
@@ -134,6 +161,7 @@ static void make_clients(client_set *cs, const sw_ruleset *rs, const char *examp
     cs->facts = xcalloc(total, sizeof *cs->facts);
     cs->current = xcalloc(total, sizeof *cs->current);
     cs->handc = xcalloc(total, sizeof *cs->handc);
+    cs->api = xcalloc(total, sizeof *cs->api);
     for (size_t i = 0; i < nnames; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", examples, names[i]);
@@ -162,7 +190,10 @@ static void free_clients(client_set *cs)
         sw_buf_free(&cs->docs[i]);
         sw_facts_free(cs->facts[i]);
         free(cs->handc[i]);
+        free(cs->api[i].ops);
+        free(cs->api[i].texts);
     }
+    free(cs->api);
     free(cs->docs);
     free(cs->facts);
     free(cs->current);
@@ -178,6 +209,8 @@ typedef struct ctx {
     const bench_handc *hc;
     bench_clips *clips;
     long sink;
+    sw_facts *api_facts;          /* the public path: one facts object and one result, */
+    sw_result *api_result;        /* reused client after client */
 } ctx;
 
 /* The rules whose truth is true, a word of eight truth bytes at a time. */
@@ -282,6 +315,121 @@ static void run_e2e_json(ctx *c, size_t i)
     sw_facts_free(f);
 }
 
+/* The public path: reset, set every fact by handle, sw_evaluate_with. */
+static void api_set(ctx *c, size_t i)
+{
+    const api_client *a = &c->cs->api[i];
+    sw_facts *f = c->api_facts;
+    sw_facts_reset(f);
+    if (a->client && sw_facts_set_client(f, a->client) != SW_OK)
+        die("sw_facts_set_client failed");
+    if (a->date[0] && sw_facts_set_assessed_on(f, a->date, NULL) != SW_OK)
+        die("sw_facts_set_assessed_on failed");
+    for (size_t k = 0; k < a->nops; k++) {
+        const api_op *op = &a->ops[k];
+        sw_status st;
+        switch (op->kind) {
+        case SW_T_BOOL: st = sw_facts_set_bool_h(f, op->h, (int)op->i, NULL); break;
+        case SW_T_INT: st = sw_facts_set_int_h(f, op->h, op->i, NULL); break;
+        case SW_T_NUMBER: st = sw_facts_set_number_h(f, op->h, op->n, NULL); break;
+        case SW_T_SET: st = sw_facts_set_members_h(f, op->h, op->members, op->nmembers, NULL); break;
+        default: st = sw_facts_set_text_h(f, op->h, op->s, NULL); break;
+        }
+        if (st != SW_OK)
+            die("a setter by handle refused a client's value");
+    }
+}
+
+static void run_api(ctx *c, size_t i, int level, int provenance)
+{
+    api_set(c, i);
+    sw_eval_options opt = {level, provenance};
+    if (sw_evaluate_with(c->rs, c->api_facts, &opt, c->api_result) != SW_OK)
+        die("sw_evaluate_with failed");
+    c->sink += (long)sw_result_report(c->api_result)->rules_fired;
+}
+
+static void run_api_outputs(ctx *c, size_t i) { run_api(c, i, SW_RESULT_OUTPUTS, 0); }
+static void run_api_full(ctx *c, size_t i) { run_api(c, i, SW_RESULT_FULL, 1); }
+
+/* The public path's outputs, read from the report, as bench_out holds them. */
+static void run_api_check(ctx *c, size_t i)
+{
+    run_api_outputs(c, i);
+    const sw_program *p = &c->rs->prog;
+    const sw_report *rep = sw_result_report(c->api_result);
+    bench_out *o = &c->out;
+    bench_out_clear(o);
+    for (int k = 0; k < 4; k++)
+        memset(o->level[k], 0, p->nitems[k] + 1);
+    for (int k = 0; k < 4; k++) {
+        const sw_item *items;
+        size_t n = sw_report_items(rep, (size_t)k, &items);
+        for (size_t j = 0; j < n; j++)
+            for (uint32_t d = 0; d < p->nitems[k]; d++)
+                if (strcmp(p->items[k][d].id, items[j].id) == 0)
+                    o->level[k][d] = (uint8_t)(k == SW_REPORT_RISKS             ? 1 + (int)items[j].severity
+                                               : k == SW_REPORT_RECOMMENDATIONS ? 1 + (int)items[j].priority
+                                                                                : 1);
+    }
+    o->stage = -1;
+    const sw_enum *stages = p->stage_slot != SW_NONE ? &p->enums[p->facts[p->stage_slot].type.enumeration] : NULL;
+    for (uint32_t s = 0; stages && rep->stage.suggested && s < stages->nmembers; s++)
+        if (strcmp(stages->members[s], rep->stage.suggested) == 0)
+            o->stage = (int32_t)s;
+}
+
+/* The setter calls that give the same facts as the parsed client. */
+static void prepare_api(ctx *c)
+{
+    const sw_program *p = &c->rs->prog;
+    if (sw_facts_new(c->rs, &c->api_facts) != SW_OK || sw_result_new(c->rs, &c->api_result) != SW_OK)
+        die("out of memory");
+    for (size_t i = 0; i < c->cs->n; i++) {
+        const sw_facts *f = c->cs->facts[i];
+        api_client *a = &c->cs->api[i];
+        a->ops = xcalloc(p->nbase, sizeof *a->ops);
+        a->texts = xcalloc(p->nbase + 1, 11);
+        a->client = f->client;
+        if (f->has_assessed_on)
+            sw_date_format(f->assessed_on, a->date);
+        for (uint32_t s = 0; s < p->nbase; s++) {
+            const sw_fact_def *fd = &p->facts[s];
+            sw_value v = f->values[fd->slot];
+            if (!v.known)
+                continue;
+            api_op *op = &a->ops[a->nops++];
+            op->h = sw_ruleset_fact(c->rs, fd->name);
+            if (!op->h.program)
+                die("no handle for a base fact");
+            op->kind = fd->type.kind;
+            const sw_enum *e = &p->enums[fd->type.enumeration];
+            switch (fd->type.kind) {
+            case SW_T_BOOL:
+            case SW_T_INT: op->i = v.u.i; break;
+            case SW_T_NUMBER: op->n = v.u.n; break;
+            case SW_T_ENUM: op->s = e->members[v.u.i]; break;
+            case SW_T_SET:
+                for (uint32_t m = 0; m < e->nmembers; m++)
+                    if (v.u.bits >> m & 1)
+                        op->members[op->nmembers++] = e->members[m];
+                break;
+            case SW_T_DATE:
+                sw_date_format((int32_t)v.u.i, a->texts + (size_t)s * 11);
+                op->s = a->texts + (size_t)s * 11;
+                break;
+            default: op->s = v.u.s; break;
+            }
+        }
+    }
+}
+
+static void free_api(ctx *c)
+{
+    sw_result_free(c->api_result);
+    sw_facts_free(c->api_facts);
+}
+
 static void run_handc(ctx *c, size_t i)
 {
     bench_out_clear(&c->out);
@@ -325,15 +473,31 @@ static size_t check_outputs(ctx *c, const char *label)
             memcpy(ref.level[k], c->out.level[k], p->nitems[k] + 1);
         ref.stage = c->out.stage;
         int ok = 1;
-        void (*others[2])(ctx *, size_t) = {c->hc ? run_handc : NULL, c->clips ? run_clips : NULL};
-        const char *names[2] = {"generated C", "CLIPS"};
-        for (int e = 0; e < 2; e++) {
+        void (*others[3])(ctx *, size_t) = {c->hc ? run_handc : NULL, c->clips ? run_clips : NULL,
+                                            c->api_result ? run_api_check : NULL};
+        const char *names[3] = {"generated C", "CLIPS", "the public path (sw_evaluate_with)"};
+        for (int e = 0; e < 3; e++) {
             if (!others[e])
                 continue;
             others[e](c, i);
+            if (e == 2) {
+                /* the report names no fired rules, only how many */
+                uint64_t nf = 0;
+                for (uint32_t w = 0; w <= p->nrules / 64; w++)
+                    nf += (uint64_t)__builtin_popcountll(ref.fired[w]);
+                if (sw_result_report(c->api_result)->rules_fired != nf)
+                    c->out.stage = -2;
+                memcpy(c->out.fired, ref.fired, (p->nrules / 64 + 1) * sizeof *ref.fired);
+            }
             if (!bench_out_equal(&ref, &c->out)) {
                 sw_buf why = SW_BUF_INIT;
                 bench_out_diff(&ref, &c->out, p, &why);
+                if (!why.data)
+                    for (int k = 0; k < 4 && !why.data; k++)
+                        for (uint32_t d = 0; d < p->nitems[k] && !why.data; d++)
+                            if (ref.level[k][d] != c->out.level[k][d])
+                                sw_buf_printf(&why, "item %s: level %d against %d", p->items[k][d].id,
+                                              ref.level[k][d], c->out.level[k][d]);
                 fprintf(stderr, "%s: client %zu: Stagewise and %s differ: %s\n", label, i, names[e],
                         why.data ? why.data : "in the outputs");
                 sw_buf_free(&why);
@@ -401,10 +565,11 @@ static void shipped(const options *o)
     printf("  %-44s %10zu bytes, %zu bytes per rule\n", "compiled rule set (arena)", p->arena.total,
            p->arena.total / p->nrules);
 
-    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0};
+    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0, NULL, NULL};
     if (!bench_out_init(&c.out, p))
         die("out of memory");
     prepare_handc(&c);
+    prepare_api(&c);
     sw_buf err = SW_BUF_INIT;
     double t0 = now();
     c.clips = bench_clips_new(p, &err, NULL);
@@ -412,8 +577,10 @@ static void shipped(const options *o)
     if (!c.clips)
         printf("  CLIPS: %s\n", err.data ? err.data : "cannot load");
     sw_buf_free(&err);
-    if (o->profile) {
+    if (o->profile && !o->profile_rules) {
         void (*run)(ctx *, size_t) = strcmp(o->profile, "report") == 0 ? run_report
+                                     : strcmp(o->profile, "api") == 0 ? run_api_outputs
+                                     : strcmp(o->profile, "apifull") == 0 ? run_api_full
                                      : strcmp(o->profile, "parse") == 0 ? run_parse
                                      : strcmp(o->profile, "clips") == 0 && c.clips ? run_clips
                                      : strcmp(o->profile, "handc") == 0 && c.hc   ? run_handc
@@ -436,20 +603,29 @@ static void shipped(const options *o)
     print_us("end to end: parse + full report", measure(&c, run_e2e_report, o->seconds));
     print_us("end to end: parse + report + JSON", measure(&c, run_e2e_json, o->seconds));
     printf("  %-44s %10.2f x libyaml alone\n", "facts reader cost", facts / yaml);
+    double api = measure(&c, run_api_outputs, o->seconds);
+    double apifull = measure(&c, run_api_full, o->seconds);
+    print_us("api outputs-only (handles + sw_evaluate_with)", api);
+    print_us("api full report (handles + sw_evaluate_with)", apifull);
+    printf("  %-44s %10.2f x (target: within 5x)\n", "api full report / api outputs-only", apifull / api);
     if (c.hc) {
         double hc = measure(&c, run_handc, o->seconds);
         print_us("generated C if-statements", hc);
         printf("  %-44s %10.2f x (target: within 3x)\n", "Stagewise engine / generated C", engine / hc);
+        printf("  %-44s %10.2f x (target: within 3x)\n", "api outputs-only / generated C", api / hc);
+        printf("  %-44s %10.2f x\n", "api full report / generated C", apifull / hc);
     }
     if (c.clips) {
         printf("  %-44s %10.2f ms\n", "CLIPS load (translate + build)", clips_load * 1e3);
         double cl = measure(&c, run_clips, o->seconds);
         print_us("CLIPS 6.30 (reset, assert, run, collect)", cl);
         printf("  %-44s %10.2f x (target: at least 10x)\n", "CLIPS / Stagewise engine", cl / engine);
+        printf("  %-44s %10.2f x (target: at least 40x)\n", "CLIPS / api outputs-only", cl / api);
     }
     printf("  %-44s %10ld KiB\n", "peak RSS so far", peak_rss_kib());
     bench_clips_free(c.clips);
     bench_out_free(&c.out);
+    free_api(&c);
     free_clients(&cs);
     sw_ruleset_free(rs);
 }
@@ -460,11 +636,13 @@ static void generated(const options *o, const char *shape_name, int wide)
 {
     printf("\nGenerated rule sets, %s schema (%s); %zu clients each, 60 facts known per client\n", shape_name,
            wide ? "20 + rules/2 facts" : "200 facts", o->gen_clients);
-    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %7s\n", "rules", "facts", "compile", "bytes", "peak",
-           "engine", "end2end", "C", "CLIPS", "agree");
-    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %7s\n", "", "", "ms", "/rule", "RSS MiB", "us/client",
-           "us/client", "us/client", "us/client", "");
+    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %10s %10s %7s %7s\n", "rules", "facts", "compile", "bytes",
+           "peak", "engine", "api out", "api full", "end2end", "C", "CLIPS", "out/C", "agree");
+    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %10s %10s %7s %7s\n", "", "", "ms", "/rule", "RSS MiB",
+           "us/client", "us/client", "us/client", "us/client", "us/client", "us/client", "x", "");
     for (size_t n = 100; n <= o->max_rules; n *= 10) {
+        if (o->profile_rules && (n != o->profile_rules || !wide))
+            continue;
         bench_shape shape = wide ? bench_shape_wide(n, BENCH_SEED) : bench_shape_fixed(n, BENCH_SEED);
         sw_diagnostics *d = sw_diagnostics_new();
         sw_ruleset *rs = NULL;
@@ -482,10 +660,11 @@ static void generated(const options *o, const char *shape_name, int wide)
         make_clients(&cs, rs, NULL, o->gen_clients, 60);
         char name[64];
         snprintf(name, sizeof name, "wide-%zu", n);
-        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0};
+        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0, NULL, NULL};
         if (!bench_out_init(&c.out, p))
             die("out of memory");
         prepare_handc(&c);
+        prepare_api(&c);
         if (n <= o->clips_max) {
             sw_buf err = SW_BUF_INIT;
             c.clips = bench_clips_new(p, &err, NULL);
@@ -493,22 +672,36 @@ static void generated(const options *o, const char *shape_name, int wide)
                 fprintf(stderr, "CLIPS: %s\n", err.data ? err.data : "cannot load");
             sw_buf_free(&err);
         }
+        if (o->profile && o->profile_rules == n && wide) {
+            void (*run)(ctx *, size_t) = strcmp(o->profile, "api") == 0       ? run_api_outputs
+                                         : strcmp(o->profile, "apifull") == 0 ? run_api_full
+                                         : strcmp(o->profile, "report") == 0  ? run_report
+                                         : strcmp(o->profile, "handc") == 0 && c.hc ? run_handc
+                                                                              : run_engine;
+            print_us(o->profile, measure(&c, run, o->seconds));
+            exit(0);
+        }
         size_t agree = check_outputs(&c, name);
         double engine = measure(&c, run_engine, o->seconds);
+        double api = measure(&c, run_api_outputs, o->seconds);
+        double apifull = measure(&c, run_api_full, o->seconds);
         double e2e = measure(&c, run_e2e_report, o->seconds);
         double hc = c.hc ? measure(&c, run_handc, o->seconds) : 0;
         double cl = c.clips ? measure(&c, run_clips, o->seconds) : 0;
-        char hcs[32] = "-", cls[32] = "-";
-        if (hc > 0)
+        char hcs[32] = "-", cls[32] = "-", ratio[32] = "-";
+        if (hc > 0) {
             snprintf(hcs, sizeof hcs, "%.2f", hc / 1000);
+            snprintf(ratio, sizeof ratio, "%.2f", api / hc);
+        }
         if (cl > 0)
             snprintf(cls, sizeof cls, "%.2f", cl / 1000);
-        printf("  %7u %6u %10.1f %9zu %9.1f %10.2f %10.2f %10s %10s %3zu/%zu\n", p->nrules, p->nfacts,
-               compile * 1e3, p->arena.total / p->nrules, (double)peak_rss_kib() / 1024, engine / 1000,
-               e2e / 1000, hcs, cls, agree, cs.n);
+        printf("  %7u %6u %10.1f %9zu %9.1f %10.2f %10.2f %10.2f %10.2f %10s %10s %7s %3zu/%zu\n", p->nrules,
+               p->nfacts, compile * 1e3, p->arena.total / p->nrules, (double)peak_rss_kib() / 1024,
+               engine / 1000, api / 1000, apifull / 1000, e2e / 1000, hcs, cls, ratio, agree, cs.n);
         fflush(stdout);
         bench_clips_free(c.clips);
         bench_out_free(&c.out);
+        free_api(&c);
         free_clients(&cs);
         sw_ruleset_free(rs);
     }
@@ -536,7 +729,7 @@ static void machine(void)
 
 int main(int argc, char **argv)
 {
-    options o = {0.5, 100000, 10000, 2000, 200, NULL};
+    options o = {0.5, 100000, 10000, 2000, 200, NULL, 0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             o.seconds = 0.1;
@@ -549,16 +742,20 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--clips-max") == 0 && i + 1 < argc) {
             o.clips_max = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
-            o.profile = argv[++i]; /* engine, report, parse, handc or clips: for perf */
+            o.profile = argv[++i]; /* engine, report, api, apifull, parse, handc or clips: for perf */
+        } else if (strcmp(argv[i], "--profile-rules") == 0 && i + 1 < argc) {
+            o.profile_rules = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             o.seconds = strtod(argv[++i], NULL);
         } else {
-            fprintf(stderr, "usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]\n");
+            fprintf(stderr, "usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S] "
+                            "[--profile NAME] [--profile-rules N]\n");
             return 2;
         }
     }
     machine();
-    shipped(&o);
+    if (!o.profile_rules)
+        shipped(&o);
     generated(&o, "wide", 1);
     generated(&o, "fixed", 0);
     printf("\npeak RSS of the whole run: %ld KiB\n", peak_rss_kib());
