@@ -178,6 +178,7 @@ typedef struct ctx {
     const bench_handc *hc;
     bench_clips *clips;
     long sink;
+    sw_eval ev;           /* reused client after client (sw_eval_reuse) */
 } ctx;
 
 /* The rules whose truth is true, a word of eight truth bytes at a time. */
@@ -199,11 +200,9 @@ static void fired_from_truth(const sw_eval *ev, bench_out *o)
 
 static void run_engine(ctx *c, size_t i)
 {
-    sw_eval ev;
-    if (sw_eval_run(&ev, &c->rs->prog, c->cs->facts[i]) != SW_OK)
+    if (sw_eval_reuse(&c->ev, &c->rs->prog, c->cs->facts[i]) != SW_OK)
         die("evaluation failed");
-    fired_from_truth(&ev, &c->out);
-    sw_eval_free(&ev);
+    fired_from_truth(&c->ev, &c->out);
     bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
 }
 
@@ -248,11 +247,9 @@ static void run_libyaml(ctx *c, size_t i)
 static void run_e2e_engine(ctx *c, size_t i)
 {
     sw_facts *f = parse(c, i);
-    sw_eval ev;
-    if (sw_eval_run(&ev, &c->rs->prog, f) != SW_OK)
+    if (sw_eval_reuse(&c->ev, &c->rs->prog, f) != SW_OK)
         die("evaluation failed");
-    fired_from_truth(&ev, &c->out);
-    sw_eval_free(&ev);
+    fired_from_truth(&c->ev, &c->out);
     bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
     sw_facts_free(f);
 }
@@ -401,7 +398,7 @@ static void shipped(const options *o)
     printf("  %-44s %10zu bytes, %zu bytes per rule\n", "compiled rule set (arena)", p->arena.total,
            p->arena.total / p->nrules);
 
-    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0};
+    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0, {0}};
     if (!bench_out_init(&c.out, p))
         die("out of memory");
     prepare_handc(&c);
@@ -449,6 +446,7 @@ static void shipped(const options *o)
     }
     printf("  %-44s %10ld KiB\n", "peak RSS so far", peak_rss_kib());
     bench_clips_free(c.clips);
+    sw_eval_free(&c.ev);
     bench_out_free(&c.out);
     free_clients(&cs);
     sw_ruleset_free(rs);
@@ -482,7 +480,7 @@ static void generated(const options *o, const char *shape_name, int wide)
         make_clients(&cs, rs, NULL, o->gen_clients, 60);
         char name[64];
         snprintf(name, sizeof name, "wide-%zu", n);
-        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0};
+        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0, {0}};
         if (!bench_out_init(&c.out, p))
             die("out of memory");
         prepare_handc(&c);
@@ -508,6 +506,7 @@ static void generated(const options *o, const char *shape_name, int wide)
                e2e / 1000, hcs, cls, agree, cs.n);
         fflush(stdout);
         bench_clips_free(c.clips);
+        sw_eval_free(&c.ev);
         bench_out_free(&c.out);
         free_clients(&cs);
         sw_ruleset_free(rs);
