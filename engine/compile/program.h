@@ -172,6 +172,20 @@ typedef struct sw_fast {
     } k;
 } sw_fast;
 
+/* One test of one fact, as in sw_fast (op INT .. KNOWN), packed for the code
+ * of sw_index. */
+typedef struct sw_test {
+    uint8_t op;           /* sw_fast_op, INT .. KNOWN */
+    uint8_t neg;
+    uint8_t as_number;
+    uint32_t slot;
+    union {
+        struct { int64_t lo, hi; } i;
+        struct { double lo, hi; } n;
+        uint64_t mask;
+    } k;
+} sw_test;
+
 /* The index: the key is the one fact most rules discriminate on (the stage). For
  * each value of the key (and unknown, the last), key_truth holds every rule's truth
  * when only the key is known; a rule whose condition cannot change from that
@@ -188,8 +202,11 @@ typedef struct sw_index {
     uint32_t nkeys;           /* key values + 1 (unknown); 1 without a key */
     uint8_t *key_truth;       /* nkeys rows of nrules sw_truth */
     uint32_t *key_decided;    /* per rule */
-    uint32_t *readers_first;  /* per slot, nfacts + 1 entries, into readers */
-    uint32_t *readers;        /* step positions of the rules reading each slot */
+    uint32_t *readers_first;  /* nkeys * nfacts + 1 entries, into readers: key value
+                                 u's readers of slot s are readers[readers_first[u *
+                                 nfacts + s] .. readers_first[u * nfacts + s + 1]) */
+    uint32_t *readers;        /* step positions of the rules reading each slot that
+                                 the key value does not decide, ascending */
     uint32_t *always;         /* step positions of finalisations */
     uint32_t nalways;
     uint32_t *dated;          /* step positions of rules reading the assessment date */
@@ -197,7 +214,26 @@ typedef struct sw_index {
     uint32_t *live_first;     /* per key value, nkeys + 1 entries, into live */
     uint32_t *live;           /* the steps the key value does not decide, in order:
                                  a rule index, or SW_LIVE_FINALIZE | derived slot */
+    /* per key value, the fast nodes its live rules need that read no derived fact,
+     * laid out as fast_order (tests grouped by op, then lists and expressions,
+     * children first): key u's group g (INT .. KNOWN, then SW_FAST__COUNT for the
+     * rest) is need[need_group[u * SW_NEED_GROUPS + g - SW_FAST_INT] ..
+     * need_group[u * SW_NEED_GROUPS + g - SW_FAST_INT + 1]) */
+    uint32_t *need_group;     /* nkeys * SW_NEED_GROUPS + 1 entries */
+    uint32_t *need;
+    /* each rule whose condition is one test or one and/or of tests, as its tests
+     * in one contiguous run of code (rules in schedule order, so a pass over the
+     * marked rules reads forward): rule r's tests are code[code_first[r] ..
+     * code_first[r] + (code_n[r] & ~SW_CODE_OR)), an or when SW_CODE_OR is set;
+     * code_first[r] is SW_NONE for any other condition (the fast form then) */
+    uint32_t *code_first;
+    uint32_t *code_n;
+    sw_test *code;
 } sw_index;
+
+#define SW_CODE_OR 0x80000000u
+
+#define SW_NEED_GROUPS (SW_FAST__COUNT - SW_FAST_INT + 1)
 
 typedef struct sw_program {
     sw_arena arena;

@@ -235,16 +235,6 @@ sw_truth sw_eval_fast(const sw_eval *ev, uint32_t idx)
     }
 }
 
-/* A rule's truth: its root inlined, the usual and of tests. */
-static inline sw_truth rule_truth(const sw_eval *ev, uint32_t rule)
-{
-    uint32_t idx = ev->prog->rule_fast[rule];
-    const sw_fast *x = &ev->prog->fast[idx];
-    if (x->op == SW_FAST_AND || x->op == SW_FAST_OR)
-        return fast_list(ev, x);
-    return x->op >= SW_FAST_INT ? fast_leaf(ev, x) : sw_eval_fast(ev, idx);
-}
-
 /* The value of a set action of rule r for slot, or unknown. */
 static sw_value set_value(const sw_eval *ev, const sw_rule_def *r, uint32_t slot)
 {
@@ -316,43 +306,45 @@ static inline uint8_t enc_neg(int known, int t, uint8_t neg)
     return known ? (uint8_t)(2 * (t ^ neg)) : 1;
 }
 
-/* Every fast node that reads no derived fact, into lt (by fast node). */
-static void all_tests(const sw_eval *ev, uint8_t *lt)
+/* Every fast node that key value `key`'s live rules need and that reads no derived
+ * fact (sw_index.need), into lt (by fast node). */
+static void all_tests(const sw_eval *ev, uint8_t *lt, uint32_t key)
 {
     const sw_program *p = ev->prog;
     const sw_value *values = ev->values;
-    const uint32_t *order = p->fast_order;
-    for (uint32_t k = p->fast_group[SW_FAST_INT]; k < p->fast_group[SW_FAST_INT + 1]; k++) {
+    const uint32_t *order = p->index.need;
+    const uint32_t *g = p->index.need_group + (size_t)key * SW_NEED_GROUPS - SW_FAST_INT;
+    for (uint32_t k = g[SW_FAST_INT]; k < g[SW_FAST_INT + 1]; k++) {
         const sw_fast *x = &p->fast[order[k]];
         const sw_value *v = &values[x->slot];
         lt[order[k]] = enc_neg(v->known, (v->u.i >= x->k.i.lo) & (v->u.i <= x->k.i.hi), x->neg);
     }
-    for (uint32_t k = p->fast_group[SW_FAST_NUM]; k < p->fast_group[SW_FAST_NUM + 1]; k++) {
+    for (uint32_t k = g[SW_FAST_NUM]; k < g[SW_FAST_NUM + 1]; k++) {
         const sw_fast *x = &p->fast[order[k]];
         const sw_value *v = &values[x->slot];
         double a = x->as_number ? (double)v->u.i : v->u.n;
         lt[order[k]] = enc_neg(v->known, (a >= x->k.n.lo) & (a <= x->k.n.hi), x->neg);
     }
-    for (uint32_t k = p->fast_group[SW_FAST_MEMBER]; k < p->fast_group[SW_FAST_MEMBER + 1]; k++) {
+    for (uint32_t k = g[SW_FAST_MEMBER]; k < g[SW_FAST_MEMBER + 1]; k++) {
         const sw_fast *x = &p->fast[order[k]];
         const sw_value *v = &values[x->slot];
         lt[order[k]] = enc_neg(v->known, v->known && (x->k.mask >> (v->u.i & 63) & 1), x->neg);
     }
-    for (uint32_t k = p->fast_group[SW_FAST_ALL]; k < p->fast_group[SW_FAST_ALL + 1]; k++) {
+    for (uint32_t k = g[SW_FAST_ALL]; k < g[SW_FAST_ALL + 1]; k++) {
         const sw_fast *x = &p->fast[order[k]];
         const sw_value *v = &values[x->slot];
         lt[order[k]] = enc_neg(v->known, (v->u.bits & x->k.mask) == x->k.mask, x->neg);
     }
-    for (uint32_t k = p->fast_group[SW_FAST_ANY]; k < p->fast_group[SW_FAST_ANY + 1]; k++) {
+    for (uint32_t k = g[SW_FAST_ANY]; k < g[SW_FAST_ANY + 1]; k++) {
         const sw_fast *x = &p->fast[order[k]];
         const sw_value *v = &values[x->slot];
         lt[order[k]] = enc_neg(v->known, (v->u.bits & x->k.mask) != 0, x->neg);
     }
-    for (uint32_t k = p->fast_group[SW_FAST_KNOWN]; k < p->fast_group[SW_FAST_KNOWN + 1]; k++) {
+    for (uint32_t k = g[SW_FAST_KNOWN]; k < g[SW_FAST_KNOWN + 1]; k++) {
         const sw_fast *x = &p->fast[order[k]];
         lt[order[k]] = enc_neg(1, values[x->slot].known != 0, x->neg);
     }
-    for (uint32_t k = p->fast_group[SW_FAST__COUNT]; k < p->nfast_order; k++) {
+    for (uint32_t k = g[SW_FAST__COUNT]; k < g[SW_FAST__COUNT + 1]; k++) {
         const sw_fast *x = &p->fast[order[k]];
         uint8_t r;
         if (x->op == SW_FAST_NODE) {
@@ -361,8 +353,12 @@ static void all_tests(const sw_eval *ev, uint8_t *lt)
         } else {
             const uint32_t *kid = p->fast_kids + x->first;
             r = lt[kid[0]];
-            for (uint32_t i = 1; i < x->n; i++)
-                r = x->op == SW_FAST_AND ? (lt[kid[i]] < r ? lt[kid[i]] : r) : (lt[kid[i]] > r ? lt[kid[i]] : r);
+            if (x->op == SW_FAST_AND)
+                for (uint32_t i = 1; i < x->n; i++)
+                    r = lt[kid[i]] < r ? lt[kid[i]] : r;
+            else
+                for (uint32_t i = 1; i < x->n; i++)
+                    r = lt[kid[i]] > r ? lt[kid[i]] : r;
         }
         lt[order[k]] = r;
     }
@@ -386,50 +382,125 @@ static uint8_t dense(const sw_eval *ev, const uint8_t *lt, uint32_t idx)
     return r;
 }
 
+/* A test of one fact in the encoding above, without a branch on its op: every
+ * integer test is computed and the op's one selected (the number test only for
+ * NUM). The unions' other readings are plain bits, never used. T is sw_fast or
+ * sw_test (program.h), which hold a test alike. */
+#define SW_LEAF_ENC(values, x)                                                       \
+    const sw_value *v = &(values)[(x)->slot];                                        \
+    uint64_t bits = v->u.bits, mask = (x)->k.mask;                                   \
+    int64_t i = v->u.i;                                                              \
+    unsigned op = (x)->op;                                                           \
+    int t = ((op == SW_FAST_INT) & (i >= (x)->k.i.lo) & (i <= (x)->k.i.hi)) |        \
+            ((op == SW_FAST_MEMBER) & (int)(mask >> (bits & 63) & 1)) |              \
+            ((op == SW_FAST_ALL) & ((bits & mask) == mask)) |                        \
+            ((op == SW_FAST_ANY) & ((bits & mask) != 0)) |                           \
+            ((op == SW_FAST_KNOWN) & (v->known != 0));                               \
+    if (op == SW_FAST_NUM) {                                                         \
+        double a = (x)->as_number ? (double)i : v->u.n;                              \
+        t = (a >= (x)->k.n.lo) & (a <= (x)->k.n.hi);                                 \
+    }                                                                                \
+    int known = (v->known != 0) | (op == SW_FAST_KNOWN);                             \
+    return (uint8_t)(known ? 2 * (t ^ (x)->neg) : 1)
+
+static inline uint8_t leaf_enc(const sw_value *values, const sw_fast *x) { SW_LEAF_ENC(values, x); }
+static inline uint8_t test_enc(const sw_value *values, const sw_test *x) { SW_LEAF_ENC(values, x); }
+
+/* A fast node in the encoding above, computed from the values (no lt): lists as
+ * min (and) or max (or) of every child, without early exits. */
+static uint8_t enc_fast(const sw_eval *ev, uint32_t idx)
+{
+    const sw_program *p = ev->prog;
+    const sw_fast *x = &p->fast[idx];
+    if (x->op >= SW_FAST_INT)
+        return leaf_enc(ev->values, x);
+    if (x->op == SW_FAST_NODE) {
+        uint8_t r = encode[truth_of(sw_eval_node(ev, x->k.node))];
+        return x->neg ? (uint8_t)(2 - r) : r;
+    }
+    const uint32_t *kid = p->fast_kids + x->first;
+    uint8_t r = x->op == SW_FAST_AND ? 2 : 0;
+    for (uint32_t k = 0; k < x->n; k++) {
+        const sw_fast *y = &p->fast[kid[k]];
+        uint8_t c = y->op >= SW_FAST_INT ? leaf_enc(ev->values, y) : enc_fast(ev, kid[k]);
+        if (x->op == SW_FAST_AND)
+            r = c < r ? c : r;
+        else
+            r = c > r ? c : r;
+    }
+    return r;
+}
+
+/* A rule's truth in the encoding above: from its code when it has one (sw_index),
+ * else from its fast form. */
+static inline uint8_t rule_enc(const sw_eval *ev, uint32_t rule)
+{
+    const sw_index *ix = &ev->prog->index;
+    uint32_t first = ix->code_first[rule];
+    if (first == SW_NONE)
+        return enc_fast(ev, ev->prog->rule_fast[rule]);
+    const sw_test *c = ix->code + first;
+    uint32_t n = ix->code_n[rule];
+    const sw_value *values = ev->values;
+    if (n & SW_CODE_OR) {
+        uint8_t r = 0;
+        for (uint32_t k = 0; k < (n & ~SW_CODE_OR); k++) {
+            uint8_t x = test_enc(values, &c[k]);
+            r = x > r ? x : r;
+        }
+        return r;
+    }
+    uint8_t r = 2;
+    for (uint32_t k = 0; k < n; k++) {
+        uint8_t x = test_enc(values, &c[k]);
+        r = x < r ? x : r;
+    }
+    return r;
+}
+
 /* Marks the steps of the rules reading slot that the key value does not decide. */
-static void mark_readers(const sw_program *p, uint64_t *marks, uint32_t slot, uint32_t key)
+static inline void mark_readers(const sw_program *p, uint64_t *marks, uint32_t slot, uint32_t key)
 {
     const sw_index *ix = &p->index;
-    for (uint32_t k = ix->readers_first[slot]; k < ix->readers_first[slot + 1]; k++) {
+    const uint32_t *first = ix->readers_first + (size_t)key * p->nfacts + slot;
+    for (uint32_t k = first[0]; k < first[1]; k++) {
         uint32_t pos = ix->readers[k];
-        if (!(ix->key_decided[p->steps[pos].index] >> key & 1))
-            marks[pos >> 6] |= (uint64_t)1 << (pos & 63);
+        marks[pos >> 6] |= (uint64_t)1 << (pos & 63);
     }
 }
 
-/* One block holds the values, the step marks and the truths; sw_eval_free frees it
- * through ev->values. */
-size_t sw_eval_block_size(const sw_program *p)
-{
-    return (p->nfacts ? p->nfacts : 1) * sizeof(sw_value) + (p->nsteps / 64 + 1) * sizeof(uint64_t) +
-           p->nrules + p->nfast + 1;
-}
+void sw_eval_init(sw_eval *ev) { memset(ev, 0, sizeof *ev); }
 
 sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
 {
-    void *block = malloc(sw_eval_block_size(p));
-    if (!block) {
-        memset(ev, 0, sizeof *ev);
-        return SW_ERR_NOMEM;
-    }
-    return sw_eval_run_in(ev, p, f, block);
+    sw_eval_init(ev);
+    return sw_eval_reuse(ev, p, f);
 }
 
-sw_status sw_eval_run_in(sw_eval *ev, const sw_program *p, const sw_facts *f, void *mem)
+/* One block (ev->scratch) holds the values, the step marks, the truths and the
+ * tests' bytes; it is kept from one evaluation to the next and grows only for a
+ * larger program. */
+sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
 {
-    memset(ev, 0, sizeof *ev);
-    ev->prog = p;
-    ev->facts = f;
     size_t nwords = p->nsteps / 64 + 1;
     size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
-    unsigned char *block = mem;
+    size_t need = values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1;
+    if (need > ev->scratch_size) {
+        void *grown = realloc(ev->scratch, need);
+        if (!grown)
+            return SW_ERR_NOMEM;
+        ev->scratch = grown;
+        ev->scratch_size = need;
+    }
+    unsigned char *block = ev->scratch;
+    ev->prog = p;
+    ev->facts = f;
     ev->values = (sw_value *)(void *)block;
     uint64_t *marks = (uint64_t *)(void *)(block + values);
     ev->truth = block + values + nwords * sizeof(uint64_t);
     uint8_t *lt = ev->truth + p->nrules;
     memcpy(ev->values, f->values, p->nbase * sizeof *ev->values);
     memset(ev->values + p->nbase, 0, (p->nfacts - p->nbase) * sizeof *ev->values);
-    memset(marks, 0, nwords * sizeof *marks);
     ev->today = f->assessed_on;
     ev->has_today = f->has_assessed_on;
 
@@ -439,13 +510,18 @@ sw_status sw_eval_run_in(sw_eval *ev, const sw_program *p, const sw_facts *f, vo
         key = (uint32_t)ev->values[ix->key_slot].u.i;
     memcpy(ev->truth, ix->key_truth + (size_t)key * p->nrules, p->nrules);
     size_t work = 0, live = ix->live_first[key + 1] - ix->live_first[key];
+    const uint32_t *first = ix->readers_first + (size_t)key * p->nfacts;
     for (uint32_t s = 0; s < p->nbase; s++)
-        if (ev->values[s].known)
-            work += ix->readers_first[s + 1] - ix->readers_first[s];
-    if (work >= live) {
+        work += ev->values[s].known ? first[s + 1] - first[s] : 0;
+    const uint32_t *g = ix->need_group + (size_t)key * SW_NEED_GROUPS;
+    size_t nneed = g[SW_NEED_GROUPS] - g[0];
+    /* the cheaper path, from costs measured with the benchmark: the pass costs
+     * about one unit per test it computes and half per live step; marking costs
+     * a unit per base fact and about eleven per rule it reaches */
+    if (ev->force_path ? ev->force_path == 1 : 11 * work + p->nbase >= nneed + live / 2) {
         /* most rules read something the client has: every test once, then
          * every live step (the index still skips the rules the key decides) */
-        all_tests(ev, lt);
+        all_tests(ev, lt, key);
         for (uint32_t k = ix->live_first[key]; k < ix->live_first[key + 1]; k++) {
             uint32_t step = ix->live[k];
             if (step & SW_LIVE_FINALIZE)
@@ -455,6 +531,7 @@ sw_status sw_eval_run_in(sw_eval *ev, const sw_program *p, const sw_facts *f, vo
         }
         return SW_OK;
     }
+    memset(marks, 0, nwords * sizeof *marks);
     for (uint32_t s = 0; s < p->nbase; s++)
         if (ev->values[s].known)
             mark_readers(p, marks, s, key);
@@ -470,7 +547,7 @@ sw_status sw_eval_run_in(sw_eval *ev, const sw_program *p, const sw_facts *f, vo
             marks[w] = m & (m - 1);
             const sw_step *st = &p->steps[w * 64 + (size_t)__builtin_ctzll(m)];
             if (!st->finalize) {
-                ev->truth[st->index] = (uint8_t)rule_truth(ev, st->index);
+                ev->truth[st->index] = (uint8_t)decode[rule_enc(ev, st->index)];
                 continue;
             }
             finalize(ev, st->index);
@@ -483,7 +560,6 @@ sw_status sw_eval_run_in(sw_eval *ev, const sw_program *p, const sw_facts *f, vo
 
 void sw_eval_free(sw_eval *ev)
 {
-    free(ev->values); /* the block holding the truths too */
-    ev->values = NULL;
-    ev->truth = NULL;
+    free(ev->scratch); /* the block holding the values and truths */
+    sw_eval_init(ev);
 }

@@ -20,9 +20,26 @@ typedef struct sw_eval {
     uint8_t *truth;       /* prog->nrules, sw_truth */
     int32_t today;        /* the assessment date, days since 1970-01-01 */
     uint8_t has_today;
+    void *scratch;        /* the block holding values, truths and scratch */
+    size_t scratch_size;
+    uint8_t force_path;   /* tests: 1 every live step through the pass over the tests,
+                             2 only the marked readers; 0 (the default) the cheaper */
 } sw_eval;
 
-/* Allocates the state (free with sw_eval_free) and evaluates every step. */
+/* An empty state that holds no memory yet. */
+void sw_eval_init(sw_eval *ev);
+
+/* Evaluates every step into ev, reusing the memory of ev's last evaluation (ev as
+ * left by sw_eval_init, sw_eval_run or sw_eval_reuse, for any program): it
+ * allocates only when this program needs more than ev holds, so a state reused
+ * client after client allocates nothing. values and truth are valid until the
+ * next evaluation into ev or sw_eval_free. One state per thread; the program is
+ * only read. */
+sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f);
+
+
+/* sw_eval_init then sw_eval_reuse: allocates the state (free with sw_eval_free).
+ * ev need not be initialised. */
 sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f);
 void sw_eval_free(sw_eval *ev);
 /* The same in memory the caller owns (sw_eval_block_size bytes, suitably aligned,

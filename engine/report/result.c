@@ -32,7 +32,7 @@ typedef struct gap_pair {
  * (only the entries touched are put back), stamps count up across evaluations. */
 typedef struct workspace {
     const sw_program *p;       /* NULL until first used */
-    void *evblock;             /* the evaluator's state (sw_eval_run_in) */
+    sw_eval ev;                /* the evaluator's state, reused (sw_eval_reuse) */
     uint32_t *stamp;           /* nfacts + 1: the visit that last added this slot as a gap */
     uint32_t *visited;         /* nfacts: the visit that last explored this derived slot */
     uint32_t *count;           /* nfacts + 1: pairs per gap slot, zero between uses */
@@ -879,7 +879,7 @@ static void build_derived(builder *b)
 
 static void ws_free(workspace *w)
 {
-    free(w->evblock);
+    sw_eval_free(&w->ev);
     free(w->stamp);
     free(w->visited);
     free(w->count);
@@ -926,7 +926,7 @@ static int ws_init(workspace *w, const sw_program *p)
         ni = p->nitems[k] > ni ? p->nitems[k] : ni;
     if (p->stage_enum != SW_NONE && p->enums[p->stage_enum].nmembers > ni)
         ni = p->enums[p->stage_enum].nmembers;
-    w->evblock = malloc(sw_eval_block_size(p));
+    sw_eval_init(&w->ev);
     w->stamp = calloc(nf, sizeof *w->stamp);
     w->visited = calloc(nf, sizeof *w->visited);
     w->count = calloc(nf, sizeof *w->count);
@@ -958,7 +958,7 @@ static int ws_init(workspace *w, const sw_program *p)
     w->islot = calloc(ni, sizeof *w->islot);
     w->itouched = calloc(ni, sizeof *w->itouched);
     w->matched = calloc(nr, sizeof *w->matched);
-    if (!w->evblock || !w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
+    if (!w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
         !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
         !w->cstamp || !w->rstart || !w->rlen || !w->order || !w->ncount || !w->undecided ||
         !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
@@ -1001,11 +1001,11 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
         memset(w->vstamp, 0, p->nfacts * sizeof *w->vstamp);
         w->fills = 1;
     }
-    sw_eval ev;
-    sw_status st = sw_eval_run_in(&ev, p, facts, w->evblock);
+    sw_eval *ev = &w->ev;
+    sw_status st = sw_eval_reuse(ev, p, facts);
     if (st != SW_OK)
         return st;
-    builder b = {p, &ev, w, &res->arena, &res->report, NULL, NULL, 0, 0,
+    builder b = {p, ev, w, &res->arena, &res->report, NULL, NULL, 0, 0,
                  opt->level != SW_RESULT_OUTPUTS, opt->provenance != 0};
     uint32_t nr = p->nrules ? p->nrules : 1;
     if (b.full)
@@ -1016,9 +1016,9 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
     sw_report *rep = &res->report;
     w->nundecided = 0;
     for (uint32_t r = 0; r < p->nrules; r++) {
-        if (ev.truth[r] == SW_TRUE)
+        if (ev->truth[r] == SW_TRUE)
             fired[b.nfired++] = r;
-        else if (ev.truth[r] == SW_UNKNOWN)
+        else if (ev->truth[r] == SW_UNKNOWN)
             w->undecided[w->nundecided++] = r;
     }
     rep->rules_undecided = w->nundecided;

@@ -211,6 +211,7 @@ typedef struct ctx {
     long sink;
     sw_facts *api_facts;          /* the public path: one facts object and one result, */
     sw_result *api_result;        /* reused client after client */
+    sw_eval ev;           /* reused client after client (sw_eval_reuse) */
 } ctx;
 
 /* The rules whose truth is true, a word of eight truth bytes at a time. */
@@ -232,11 +233,9 @@ static void fired_from_truth(const sw_eval *ev, bench_out *o)
 
 static void run_engine(ctx *c, size_t i)
 {
-    sw_eval ev;
-    if (sw_eval_run(&ev, &c->rs->prog, c->cs->facts[i]) != SW_OK)
+    if (sw_eval_reuse(&c->ev, &c->rs->prog, c->cs->facts[i]) != SW_OK)
         die("evaluation failed");
-    fired_from_truth(&ev, &c->out);
-    sw_eval_free(&ev);
+    fired_from_truth(&c->ev, &c->out);
     bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
 }
 
@@ -281,11 +280,9 @@ static void run_libyaml(ctx *c, size_t i)
 static void run_e2e_engine(ctx *c, size_t i)
 {
     sw_facts *f = parse(c, i);
-    sw_eval ev;
-    if (sw_eval_run(&ev, &c->rs->prog, f) != SW_OK)
+    if (sw_eval_reuse(&c->ev, &c->rs->prog, f) != SW_OK)
         die("evaluation failed");
-    fired_from_truth(&ev, &c->out);
-    sw_eval_free(&ev);
+    fired_from_truth(&c->ev, &c->out);
     bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
     sw_facts_free(f);
 }
@@ -565,7 +562,7 @@ static void shipped(const options *o)
     printf("  %-44s %10zu bytes, %zu bytes per rule\n", "compiled rule set (arena)", p->arena.total,
            p->arena.total / p->nrules);
 
-    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0, NULL, NULL};
+    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0, NULL, NULL, {0}};
     if (!bench_out_init(&c.out, p))
         die("out of memory");
     prepare_handc(&c);
@@ -624,6 +621,7 @@ static void shipped(const options *o)
     }
     printf("  %-44s %10ld KiB\n", "peak RSS so far", peak_rss_kib());
     bench_clips_free(c.clips);
+    sw_eval_free(&c.ev);
     bench_out_free(&c.out);
     free_api(&c);
     free_clients(&cs);
@@ -660,7 +658,7 @@ static void generated(const options *o, const char *shape_name, int wide)
         make_clients(&cs, rs, NULL, o->gen_clients, 60);
         char name[64];
         snprintf(name, sizeof name, "wide-%zu", n);
-        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0, NULL, NULL};
+        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0, NULL, NULL, {0}};
         if (!bench_out_init(&c.out, p))
             die("out of memory");
         prepare_handc(&c);
@@ -700,6 +698,7 @@ static void generated(const options *o, const char *shape_name, int wide)
                engine / 1000, api / 1000, apifull / 1000, e2e / 1000, hcs, cls, ratio, agree, cs.n);
         fflush(stdout);
         bench_clips_free(c.clips);
+        sw_eval_free(&c.ev);
         bench_out_free(&c.out);
         free_api(&c);
         free_clients(&cs);

@@ -11,7 +11,8 @@
  *     unknown out, except that false wins `and`, true wins `or`, and `is known` /
  *     `is missing` are always decided),
  *   - sw_evaluate (the stage index and the fast form of the conditions, as an
- *     integrator calls it),
+ *     integrator calls it), and sw_eval_reuse made to take each of its two paths
+ *     (the pass over every test, and the marked readers) on one reused state,
  *   - sw_explain (the node evaluator, condition by condition),
  * and checks the two static analyses are sound: a rule lint says can never fire
  * (L002) never fires for any client drawn, and coverage's possible outcomes of
@@ -394,6 +395,16 @@ static void test_every_evaluator_agrees_with_the_oracle(void **state)
             if (lint_never && c->t[i] == T)
                 fail_msg("lint says '%s' can never fire, but it fires for %s", c->text, who);
             sw_eval ev;
+            sw_eval_init(&ev);
+            for (uint8_t path = 1; path <= 2; path++) {
+                ev.force_path = path;
+                assert_int_equal(sw_eval_reuse(&ev, &rs->prog, f), SW_OK);
+                truth t = ev.truth[0] == SW_TRUE ? T : ev.truth[0] == SW_FALSE ? F : U;
+                if (t != c->t[i])
+                    fail_msg("sw_eval_reuse path %u: '%s' is %s for %s; the oracle says %s", path,
+                             c->text, truth_name(t), who, truth_name(c->t[i]));
+            }
+            sw_eval_free(&ev);
             assert_int_equal(sw_eval_run(&ev, &rs->prog, f), SW_OK);
             sw_coverage_record(&cov, &ev, rep, 1);
             sw_eval_free(&ev);
