@@ -1147,7 +1147,7 @@ sw_status sw_explanation_render(const sw_explanation *x, sw_format format, char 
         *out = NULL;
     if (!x || !out || (format != SW_FORMAT_TEXT && format != SW_FORMAT_JSON))
         return SW_ERR_ARG;
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(x->arena.mem);
     sw_status st = format == SW_FORMAT_TEXT ? sw_explanation_render_text(&x->report, &b)
                                             : sw_explanation_render_json(&x->report, 1, &b);
     if (st != SW_OK) {
@@ -1155,7 +1155,7 @@ sw_status sw_explanation_render(const sw_explanation *x, sw_format format, char 
         *out = NULL;
         return st;
     }
-    *out = sw_buf_take(&b, len);
+    *out = sw_buf_give(&b, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
 }
 

@@ -1169,9 +1169,9 @@ sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out
         sw_buf_free(&b);
         return st;
     }
-    *out = sw_buf_take(&b, outlen);
+    *out = sw_buf_give(&b, outlen);
     if (!*out) {
-        *out = malloc(1);
+        *out = sw_mem_give_resize((sw_mem)SW_MEM_DEFAULT, NULL, 0, 1);
         if (!*out)
             return SW_ERR_NOMEM;
         **out = '\0';

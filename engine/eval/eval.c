@@ -406,7 +406,7 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
     ev->facts = f;
     size_t nwords = p->nsteps / 64 + 1;
     size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
-    unsigned char *block = malloc(values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1);
+    unsigned char *block = sw_mem_alloc(p->arena.mem, values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1);
     if (!block)
         return SW_ERR_NOMEM;
     ev->values = (sw_value *)(void *)block;
@@ -469,7 +469,7 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
 
 void sw_eval_free(sw_eval *ev)
 {
-    free(ev->values); /* the block holding the truths too */
+    sw_mem_free(ev->prog ? ev->prog->arena.mem : (sw_mem)SW_MEM_DEFAULT, ev->values, 0); /* the block holding the truths too */
     ev->values = NULL;
     ev->truth = NULL;
 }

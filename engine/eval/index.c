@@ -38,11 +38,11 @@ sw_status sw_index_build(sw_program *p)
     ix->key_truth = index_array(p, &failed, (size_t)ix->nkeys * p->nrules, 1);
     ix->key_decided = index_array(p, &failed, p->nrules, sizeof *ix->key_decided);
     ix->readers_first = index_array(p, &failed, p->nfacts + 1, sizeof *ix->readers_first);
-    uint32_t *pos = calloc(p->nrules ? p->nrules : 1, sizeof *pos);
+    uint32_t *pos = sw_mem_calloc(p->arena.mem, p->nrules ? p->nrules : 1, sizeof *pos);
     sw_eval ev;
     memset(&ev, 0, sizeof ev);
     ev.prog = p;
-    ev.values = calloc(p->nfacts ? p->nfacts : 1, sizeof *ev.values);
+    ev.values = sw_mem_calloc(p->arena.mem, p->nfacts ? p->nfacts : 1, sizeof *ev.values);
     if (failed || !pos || !ev.values) {
         failed = 1;
         goto done;
@@ -82,9 +82,9 @@ sw_status sw_index_build(sw_program *p)
     ix->readers = index_array(p, &failed, nreads, sizeof *ix->readers);
     ix->always = index_array(p, &failed, ix->nalways, sizeof *ix->always);
     ix->dated = index_array(p, &failed, ix->ndated, sizeof *ix->dated);
-    uint32_t *fill = calloc(p->nfacts + 1, sizeof *fill);
+    uint32_t *fill = sw_mem_calloc(p->arena.mem, p->nfacts + 1, sizeof *fill);
     if (failed || !fill) {
-        free(fill);
+        sw_mem_free(p->arena.mem, fill, 0);
         failed = 1;
         goto done;
     }
@@ -102,7 +102,7 @@ sw_status sw_index_build(sw_program *p)
             if (r->reads[i] != ix->key_slot)
                 ix->readers[ix->readers_first[r->reads[i]] + fill[r->reads[i]]++] = k;
     }
-    free(fill);
+    sw_mem_free(p->arena.mem, fill, 0);
     /* per key value, the steps it does not decide */
     size_t nlive = 0;
     for (uint32_t u = 0; u < ix->nkeys; u++)
@@ -123,7 +123,7 @@ sw_status sw_index_build(sw_program *p)
     }
     ix->live_first[ix->nkeys] = nl;
 done:
-    free(pos);
-    free(ev.values);
+    sw_mem_free(p->arena.mem, pos, 0);
+    sw_mem_free(p->arena.mem, ev.values, 0);
     return failed ? SW_ERR_NOMEM : SW_OK;
 }

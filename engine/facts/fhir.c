@@ -917,7 +917,7 @@ sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **k
             any |= p->fhir[i].resource == res;
         if (!any || seen++ != index)
             continue;
-        sw_buf b = SW_BUF_INIT;
+        sw_buf b = SW_BUF_WITH(p->arena.mem);
         sw_buf_puts(&b, heads[res]);
         int first = 1;
         for (uint32_t i = 0; i < p->nfhir; i++) {
@@ -933,7 +933,7 @@ sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **k
                 sw_buf_printf(&b, ",%s", p->fhir[i].also[k]);
             first = 0;
         }
-        *query = sw_buf_take(&b, NULL);
+        *query = sw_buf_give(&b, NULL);
         if (!*query)
             return SW_ERR_NOMEM;
         *key = keys[res];

@@ -85,7 +85,7 @@ static void put_citation_lines(sw_buf *out, const char *indent, const sw_citatio
     if (n == 0)
         return;
     sw_buf_printf(out, "%scites: ", indent);
-    sw_buf key = SW_BUF_INIT;
+    sw_buf key = SW_BUF_WITH(out->mem);
     for (size_t i = 0; i < n; i++) {
         if (i)
             sw_buf_puts(out, ", ");

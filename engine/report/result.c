@@ -59,7 +59,7 @@ static void *b_alloc(builder *b, size_t n, size_t size)
 
 static const char *b_format(builder *b, const sw_type *t, sw_value v)
 {
-    sw_buf buf = SW_BUF_INIT;
+    sw_buf buf = SW_BUF_WITH(b->p->arena.mem);
     sw_value_format(b->p, t, v, &buf);
     const char *s = buf.failed ? NULL : sw_arena_strndup(b->arena, buf.data ? buf.data : "", buf.len);
     sw_buf_free(&buf);
@@ -115,11 +115,11 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
 {
     const sw_program *p = b->p;
     uint32_t n = p->nitems[kind];
-    uint32_t *count = calloc(n ? n : 1, sizeof *count);
-    int32_t *slot = malloc((n ? n : 1) * sizeof *slot);
+    uint32_t *count = sw_mem_calloc(b->p->arena.mem, n ? n : 1, sizeof *count);
+    int32_t *slot = sw_mem_alloc(b->p->arena.mem, (n ? n : 1) * sizeof *slot);
     if (!count || !slot) {
-        free(count);
-        free(slot);
+        sw_mem_free(b->p->arena.mem, count, 0);
+        sw_mem_free(b->p->arena.mem, slot, 0);
         b->failed = 1;
         return;
     }
@@ -181,8 +181,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
         qsort(items, nitems, sizeof *items, cmp_recommendation);
     if (items && sw_item_vocab[kind].level == SW_LEVEL_SEVERITY)
         qsort(items, nitems, sizeof *items, cmp_risk);
-    free(count);
-    free(slot);
+    sw_mem_free(b->p->arena.mem, count, 0);
+    sw_mem_free(b->p->arena.mem, slot, 0);
     *out = items;
     *nout = items ? nitems : 0;
 }
@@ -261,7 +261,7 @@ static void build_stage(builder *b)
         v->current = stages->members[current];
     }
     uint32_t ns = stages->nmembers;
-    uint32_t *count = calloc(ns ? ns : 1, sizeof *count);
+    uint32_t *count = sw_mem_calloc(b->p->arena.mem, ns ? ns : 1, sizeof *count);
     if (!count) {
         b->failed = 1;
         return;
@@ -282,7 +282,7 @@ static void build_stage(builder *b)
     sw_stage_candidate *cands = b_alloc(b, ncand, sizeof *cands);
     const char **und = b_alloc(b, undecided, sizeof *und);
     if (!cands || !und) {
-        free(count);
+        sw_mem_free(b->p->arena.mem, count, 0);
         return;
     }
     size_t k = 0;
@@ -313,7 +313,7 @@ static void build_stage(builder *b)
     for (uint32_t r = 0; r < p->nrules; r++)
         if (b->ev->truth[r] == 2 && has_move(&p->rules[r]))
             und[u++] = p->rules[r].id;
-    free(count);
+    sw_mem_free(b->p->arena.mem, count, 0);
     /* a rule that might still fire and move the client earlier makes the verdict
      * provisional: the policy would pick its stage */
     int64_t reference = chosen >= 0 ? chosen : current;
@@ -356,6 +356,7 @@ typedef struct gap_list {
     uint32_t rule;
     uint8_t *visited;   /* derived slots already explored for this rule */
     int failed;
+    sw_mem mem;         /* the rule set's allocator */
 } gap_list;
 
 static void add_gap(gap_list *g, uint32_t slot)
@@ -363,7 +364,7 @@ static void add_gap(gap_list *g, uint32_t slot)
     for (size_t i = g->n; i > 0 && g->v[i - 1].rule == g->rule; i--)
         if (g->v[i - 1].slot == slot)
             return;
-    if (!sw_grow(&g->v, &g->cap, g->n, sizeof *g->v, 64)) {
+    if (!sw_grow_m(g->mem, &g->v, &g->cap, g->n, sizeof *g->v, 64)) {
         g->failed = 1;
         return;
     }
@@ -452,7 +453,7 @@ static void sort_gaps(const sw_program *p, gap_pair *v, size_t n)
     size_t h = n / 2;
     sort_gaps(p, v, h);
     sort_gaps(p, v + h, n - h);
-    gap_pair *tmp = malloc(n * sizeof *tmp);
+    gap_pair *tmp = sw_mem_alloc(p->arena.mem, n * sizeof *tmp);
     if (!tmp) {
         /* fall back to insertion sort in place */
         for (size_t i = 1; i < n; i++)
@@ -467,7 +468,7 @@ static void sort_gaps(const sw_program *p, gap_pair *v, size_t n)
     while (i < h || j < n)
         tmp[k++] = (j >= n || (i < h && cmp_gap_with(p, &v[i], &v[j]) <= 0)) ? v[i++] : v[j++];
     memcpy(v, tmp, n * sizeof *tmp);
-    free(tmp);
+    sw_mem_free(p->arena.mem, tmp, 0);
 }
 
 /* What one undecided rule could decide once the gap's fact is known. */
@@ -525,7 +526,8 @@ static void build_gaps(builder *b)
 {
     const sw_program *p = b->p;
     gap_list g = {0};
-    g.visited = calloc(p->nfacts - p->nbase + 1, 1);
+    g.mem = p->arena.mem;
+    g.visited = sw_mem_calloc(b->p->arena.mem, p->nfacts - p->nbase + 1, 1);
     if (!g.visited) {
         b->failed = 1;
         return;
@@ -537,9 +539,9 @@ static void build_gaps(builder *b)
         memset(g.visited, 0, p->nfacts - p->nbase + 1);
         gaps_of(b->ev, p->rules[r].cond, &g);
     }
-    free(g.visited);
+    sw_mem_free(b->p->arena.mem, g.visited, 0);
     if (g.failed) {
-        free(g.v);
+        sw_mem_free(b->p->arena.mem, g.v, 0);
         b->failed = 1;
         return;
     }
@@ -567,7 +569,7 @@ static void build_gaps(builder *b)
         b->rep->gaps = gaps;
         b->rep->ngaps = ngaps;
     }
-    free(g.v);
+    sw_mem_free(b->p->arena.mem, g.v, 0);
 }
 
 /* ---- provenance and the whole report ---- */
@@ -592,7 +594,7 @@ static void build_provenance(builder *b, const sw_facts *f)
     }
     if (!b->provenance)
         return;
-    sw_buf canon = SW_BUF_INIT;
+    sw_buf canon = SW_BUF_WITH(b->p->arena.mem);
     sw_facts_canonical(f, &canon);
     char *hex = sw_arena_alloc(b->arena, 65);
     if (!hex || canon.failed || !sw_sha256_hex(canon.data ? canon.data : "", canon.len, hex))
@@ -629,10 +631,10 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
                  opt->level != SW_RESULT_OUTPUTS, opt->provenance != 0};
     uint32_t nr = p->nrules ? p->nrules : 1;
     if (b.full)
-        b.matched = calloc(nr, sizeof *b.matched);
+        b.matched = sw_mem_calloc(p->arena.mem, nr, sizeof *b.matched);
     uint32_t *fired = sw_arena_array(&res->arena, nr, sizeof *fired);
     if ((b.full && !b.matched) || !fired) {
-        free(b.matched);
+        sw_mem_free(p->arena.mem, b.matched, 0);
         sw_eval_free(&ev);
         return SW_ERR_NOMEM;
     }
@@ -651,7 +653,7 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
     if (b.full)
         build_derived(&b);
     rep->rules_total = p->nrules;
-    free(b.matched);
+    sw_mem_free(p->arena.mem, b.matched, 0);
     sw_eval_free(&ev);
     return b.failed ? SW_ERR_NOMEM : SW_OK;
 }
@@ -670,9 +672,10 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
     if (!rules || !facts || !out || facts->prog != &rules->prog)
         return SW_ERR_ARG;
     *out = NULL;
-    sw_result *res = calloc(1, sizeof *res);
+    sw_result *res = sw_mem_calloc(rules->prog.arena.mem, 1, sizeof *res);
     if (!res)
         return SW_ERR_NOMEM;
+    res->arena.mem = rules->prog.arena.mem;
     sw_eval_options full = {SW_RESULT_FULL, 1};
     sw_status st = fill(rules, facts, &full, res);
     if (st != SW_OK) {
@@ -688,9 +691,10 @@ sw_status sw_result_new(const sw_ruleset *rules, sw_result **out)
 {
     if (!rules || !out)
         return SW_ERR_ARG;
-    *out = calloc(1, sizeof **out);
+    *out = sw_mem_calloc(rules->prog.arena.mem, 1, sizeof **out);
     if (!*out)
         return SW_ERR_NOMEM;
+    (*out)->arena.mem = rules->prog.arena.mem;
     (*out)->rules = rules;
     return SW_OK;
 }
@@ -720,20 +724,20 @@ void sw_result_free(sw_result *result)
     if (!result)
         return;
     sw_arena_free(&result->arena);
-    free(result);
+    sw_mem_free(result->arena.mem, result, 0);
 }
 
 sw_status sw_result_render(const sw_result *result, sw_format format, char **out, size_t *len)
 {
     if (!result || !out)
         return SW_ERR_ARG;
-    sw_buf buf = SW_BUF_INIT;
+    sw_buf buf = SW_BUF_WITH(result->arena.mem);
     sw_status st = sw_report_render(&result->report, format, &buf);
     if (st != SW_OK) {
         sw_buf_free(&buf);
         *out = NULL;
         return st;
     }
-    *out = sw_buf_take(&buf, len);
+    *out = sw_buf_give(&buf, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
 }
