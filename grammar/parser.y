@@ -637,7 +637,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
     const sw_loc *loc = yypcontext_location(ctx);
     char hintbuf[160];
     const char *hint = syntax_hint(sx, unexpected, expected, n > 0 ? n : 0, hintbuf, sizeof hintbuf);
-    sw_buf msg = SW_BUF_INIT;
+    sw_buf msg = SW_BUF_WITH(sx->arena->mem);
     if (unexpected == YYSYMBOL_YYEOF)
         sw_buf_puts(&msg, "the file ends too early");
     else if (unexpected == YYSYMBOL_IDENT || unexpected == YYSYMBOL_INT_LIT ||
@@ -660,6 +660,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
         for (int i = 0; i < listed; i++)
             sw_buf_printf(&msg, "%s%s", i == 0 ? "" : i == listed - 1 ? " or " : ", ",
                           yysymbol_name(expected[i]));
+    }
+    if (sw_buf_failed(&msg)) {
+        sx->nomem = 1;   /* a shorter message would be a different answer: out of memory */
+        sw_buf_free(&msg);
+        return 0;
     }
     sx->errors++;
     sw_diag_add(sx->diags, SW_SEV_ERROR, "E010", sw_syntax_where(sx->file, *loc), NULL, hint,

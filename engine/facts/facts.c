@@ -1772,6 +1772,7 @@ static int doc_open(doc *d, sw_facts_stream *st, sw_diagnostics *diags, size_t l
 {
     memset(d, 0, sizeof *d);
     d->st = st;
+    d->field.mem = st->prog->arena.mem;
     d->s.diags = diags;
     d->s.file = st->name;
     d->facts = facts_create(st->prog);

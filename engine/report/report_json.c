@@ -267,9 +267,14 @@ static void put_summary(walk *w, const sw_report *rep)
 
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx)
 {
-    walk w = {sink, ctx, SW_BUF_INIT};
+    return sw_report_walk_m((sw_mem)SW_MEM_DEFAULT, rep, sink, ctx);
+}
+
+sw_status sw_report_walk_m(sw_mem mem, const sw_report *rep, const sw_doc_sink *sink, void *ctx)
+{
+    walk w = {sink, ctx, SW_BUF_WITH(mem)};
     sw_doc_tables tables;
-    if (sw_doc_tables_build(rep, &tables) != SW_OK)
+    if (sw_doc_tables_build_m(mem, rep, &tables) != SW_OK)
         return SW_ERR_NOMEM;
     const char *version = rep->provenance.result_format;
     begin_object(&w);
@@ -319,7 +324,7 @@ sw_status sw_report_render_json(const sw_report *rep, int pretty, sw_buf *out)
         return SW_ERR_NOMEM;
     sw_json writer;
     sw_json_init(&writer, out, pretty);
-    sw_status walked = sw_report_walk(rep, &json_sink, &writer);
+    sw_status walked = sw_report_walk_m(out->mem, rep, &json_sink, &writer);
     sw_buf_putc(out, '\n');
     sw_status written = sw_json_finish(&writer);
     /* a walk cut short (its tables could not be built) leaves the value unfinished */

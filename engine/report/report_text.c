@@ -333,7 +333,7 @@ static void put_derived(sw_buf *out, const sw_fact_value *list, size_t n)
 static void put_citation_table(sw_buf *out, const sw_report *rep)
 {
     sw_doc_tables t;
-    if (sw_doc_tables_build(rep, &t) != SW_OK) {
+    if (sw_doc_tables_build_m(out->mem, rep, &t) != SW_OK) {
         out->failed = 1;
         return;
     }
