@@ -80,13 +80,16 @@ SW_API void sw_free(void *buffer);
  * thread that uses objects made with it: it must be thread-safe when they are
  * shared (a rule set evaluated by many threads).
  *
- * A rule set loaded with an allocator (sw_load_options) makes everything it makes
- * from it: the compiled program, facts and streams read for it, results, reports,
- * explanations, records and every buffer rendered from them (sw_free gives each
- * back to its allocator). Diagnostics lists take theirs from
- * sw_diagnostics_new_with. libyaml, libcrypto, libpq and libmicrohttpd allocate
- * for themselves (docs/integration.md). When an allocation fails the call answers
- * SW_ERR_NOMEM, frees what it took and leaves its outputs empty. */
+ * A rule set loaded with an allocator (sw_load_options) allocates through it
+ * while loading and afterwards for what is made from it: the compiled program,
+ * facts and streams read for it, results, reports, explanations and the buffers
+ * rendered from them and from its schema. Diagnostics lists take theirs from
+ * sw_diagnostics_new_with. Every buffer handed out records its allocator, so
+ * sw_free (never free) gives it back. libyaml, libcrypto, libpq, libmicrohttpd,
+ * and for now decision records, the decision log and store and the authoring
+ * tools use the C library (docs/integration.md). When an allocation
+ * fails the call answers SW_ERR_NOMEM, frees what it took and leaves its outputs
+ * NULL. */
 typedef void *(*sw_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /* ---- Limits --------------------------------------------------------------

@@ -219,7 +219,7 @@ static void add_resource(fhir_run *r, const sw_jnode *node, const char *path)
     for (size_t i = 0; i < r->nres; i++)
         if (strcmp(r->res[i].type, type) == 0 && strcmp(id, "?") != 0 && strcmp(r->res[i].id, id) == 0)
             return;
-    if (!sw_grow(&r->res, &r->capres, r->nres, sizeof *r->res, 16)) {
+    if (!sw_grow_m(r->p->arena.mem, &r->res, &r->capres, r->nres, sizeof *r->res, 16)) {
         r->nomem = 1;
         return;
     }
@@ -844,7 +844,7 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
             cand c;
             if (!candidate(r, &src[k], fact, &r->res[i], &c))
                 continue;
-            if (!sw_grow(&cands, &cap, n, sizeof *cands, 8)) {
+            if (!sw_grow_m(r->p->arena.mem, &cands, &cap, n, sizeof *cands, 8)) {
                 r->nomem = 1;
                 break;
             }
@@ -855,7 +855,7 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
     reading g = {r, n ? cands[best].src : src, fact, n ? &cands[best] : NULL, 0};
     sw_value v;
     if (r->nomem || n == 0 || !read_value(&g, &v)) {
-        free(cands);
+        sw_mem_free(r->p->arena.mem, cands, 0);
         return;
     }
     /* another resource at the very same moment must agree */
@@ -869,11 +869,11 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
             say(r, SW_SEV_WARNING, "F111", b->node, b->path, "correct or withdraw one of them in the record",
                 "%s/%s and %s/%s, both the latest for '%s', do not agree; '%s' is left unknown",
                 a->type, a->id, b->type, b->id, fact->name, fact->name);
-            free(cands);
+            sw_mem_free(r->p->arena.mem, cands, 0);
             return;
         }
     }
-    free(cands);
+    sw_mem_free(r->p->arena.mem, cands, 0);
     r->facts->values[src->slot] = v;
 }
 
@@ -1005,7 +1005,7 @@ sw_status sw_facts_from_fhir(const sw_ruleset *rules, const char *name, const ch
     }
     if (r.arena.failed || r.facts->arena.failed || (diags && sw_diag_nomem(diags)))
         r.nomem = 1;
-    free(r.res);
+    sw_mem_free(rules->prog.arena.mem, r.res, 0);
     sw_arena_free(&r.arena);
     sw_jdoc_free(&doc);
     if (r.nomem) {
