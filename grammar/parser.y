@@ -34,6 +34,7 @@ int sw_yylex(SW_YYSTYPE *lval, SW_YYLTYPE *lloc, void *scanner);
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/mem.h"
 
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                      \
     do {                                                                 \
@@ -56,6 +57,16 @@ static sw_ident *mk_ident_node(sw_syntax *sx, const char *name, sw_loc at);
 static void apply_clause(sw_syntax *sx, sw_decl *d, sw_decl *clause);
 static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char *msg);
 #define YYMAXDEPTH 2000
+
+/* The parser's stacks grow through the compilation arena's allocator: in yyparse,
+ * sx is its parse-param. Bison's LAC helper grows its small stack where no
+ * parse-param is in scope; there the file-scope sx below, NULL, picks the C
+ * library. Each block records where it came from (util/mem.h), so YYFREE needs
+ * no context. A failure is memory running out, not nesting (sw_yyerror). */
+static sw_syntax *const sx = NULL;
+static void *stack_alloc(sw_syntax *s, size_t n);
+#define YYMALLOC(n) stack_alloc(sx, (n))
+#define YYFREE(p) sw_mem_given_free(p)
 }
 
 %union {
@@ -438,6 +449,14 @@ name
 
 %%
 
+static void *stack_alloc(sw_syntax *s, size_t n)
+{
+    void *p = sw_mem_give_resize(s ? s->arena->mem : (sw_mem)SW_MEM_DEFAULT, NULL, 0, n);
+    if (!p && s)
+        s->nomem = 1;
+    return p;
+}
+
 static void *node(sw_syntax *sx, size_t size)
 {
     void *p = sw_arena_alloc(sx->arena, size);
@@ -541,6 +560,8 @@ static void apply_clause(sw_syntax *sx, sw_decl *d, sw_decl *clause)
 static void sw_yyerror(SW_YYLTYPE *loc, void *scanner, sw_syntax *sx, const char *msg)
 {
     (void)scanner;
+    if (sx->nomem)
+        return;   /* the driver reports memory running out (E012, SW_ERR_NOMEM) */
     sx->errors++;
     if (strstr(msg, "exhausted"))
         sw_diag_add(sx->diags, SW_SEV_ERROR, "E011", sw_syntax_where(sx->file, *loc), NULL,
@@ -616,7 +637,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
     const sw_loc *loc = yypcontext_location(ctx);
     char hintbuf[160];
     const char *hint = syntax_hint(sx, unexpected, expected, n > 0 ? n : 0, hintbuf, sizeof hintbuf);
-    sw_buf msg = SW_BUF_INIT;
+    sw_buf msg = SW_BUF_WITH(sx->arena->mem);
     if (unexpected == YYSYMBOL_YYEOF)
         sw_buf_puts(&msg, "the file ends too early");
     else if (unexpected == YYSYMBOL_IDENT || unexpected == YYSYMBOL_INT_LIT ||
@@ -639,6 +660,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, sw_synt
         for (int i = 0; i < listed; i++)
             sw_buf_printf(&msg, "%s%s", i == 0 ? "" : i == listed - 1 ? " or " : ", ",
                           yysymbol_name(expected[i]));
+    }
+    if (sw_buf_failed(&msg)) {
+        sx->nomem = 1;   /* a shorter message would be a different answer: out of memory */
+        sw_buf_free(&msg);
+        return 0;
     }
     sx->errors++;
     sw_diag_add(sx->diags, SW_SEV_ERROR, "E010", sw_syntax_where(sx->file, *loc), NULL, hint,

@@ -66,8 +66,31 @@ typedef enum sw_status {
 SW_API const char *sw_status_text(sw_status status);
 /* The library's version string, e.g. "0.1.0". */
 SW_API const char *sw_version(void);
-/* Frees a buffer the library handed out (rendered text). NULL is ignored. */
+/* Frees a buffer the library handed out (rendered text), through the allocator it
+ * came from (see sw_alloc_fn). NULL is ignored. */
 SW_API void sw_free(void *buffer);
+
+/* ---- Memory ----------------------------------------------------------------
+ * An allocator as Lua's lua_Alloc: with nsize 0 it frees ptr (NULL is possible)
+ * and returns NULL; otherwise it returns a block of nsize bytes, aligned for any
+ * type, holding the first min(osize, nsize) bytes of ptr (a new block when ptr is
+ * NULL), or NULL when it cannot, leaving ptr as it was. osize is the size ptr was
+ * obtained with, or 0 where the library does not keep it. ud is passed through.
+ * The library never calls it with nsize 0 and ptr NULL, and runs it from every
+ * thread that uses objects made with it: it must be thread-safe when they are
+ * shared (a rule set evaluated by many threads).
+ *
+ * A rule set loaded with an allocator (sw_load_options) allocates through it
+ * while loading and afterwards for what is made from it: the compiled program,
+ * facts and streams read for it, results, reports, explanations and the buffers
+ * rendered from them and from its schema. Diagnostics lists take theirs from
+ * sw_diagnostics_new_with. Every buffer handed out records its allocator, so
+ * sw_free (never free) gives it back. libyaml, libcrypto, libpq, libmicrohttpd,
+ * and for now decision records, the decision log and store and the authoring
+ * tools use the C library (docs/integration.md). When an allocation
+ * fails the call answers SW_ERR_NOMEM, frees what it took and leaves its outputs
+ * NULL. */
+typedef void *(*sw_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /* ---- Limits --------------------------------------------------------------
  * What the library refuses, with SW_ERR_LIMIT and a diagnostic (docs/errors.md,
@@ -108,6 +131,8 @@ typedef struct sw_diagnostics sw_diagnostics;
 
 /* A new, empty list; NULL when out of memory. */
 SW_API sw_diagnostics *sw_diagnostics_new(void);
+/* The same, the list and its diagnostics allocated by alloc (NULL: malloc). */
+SW_API sw_diagnostics *sw_diagnostics_new_with(sw_alloc_fn alloc, void *ud);
 SW_API void sw_diagnostics_free(sw_diagnostics *diags);
 SW_API void sw_diagnostics_clear(sw_diagnostics *diags);
 SW_API size_t sw_diagnostics_count(const sw_diagnostics *diags);
@@ -143,6 +168,19 @@ SW_API sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths,
 /* As sw_ruleset_load_files, from texts in memory (copied; the caller keeps them). */
 SW_API sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts,
                                        sw_ruleset **out, sw_diagnostics *diags);
+/* How a rule set is loaded; zero-initialise, then set what differs. */
+typedef struct sw_load_options {
+    sw_alloc_fn alloc;   /* NULL: malloc, realloc and free */
+    void *alloc_ud;      /* passed to alloc */
+} sw_load_options;
+/* sw_ruleset_load_files and _texts with options (NULL: all zero). Loading, and
+ * everything later made from the rule set, allocates through options->alloc. */
+SW_API sw_status sw_ruleset_load_files_with(const char *const *paths, size_t npaths,
+                                            const sw_load_options *options, sw_ruleset **out,
+                                            sw_diagnostics *diags);
+SW_API sw_status sw_ruleset_load_texts_with(const sw_source_text *texts, size_t ntexts,
+                                            const sw_load_options *options, sw_ruleset **out,
+                                            sw_diagnostics *diags);
 /* Rule sets are reference counted, for hot reload: retain takes one more reference
  * (from any thread, without a lock) and returns rules; sw_ruleset_free gives one
  * back and frees the rule set with the last. A loaded rule set starts with one. */

@@ -1,13 +1,12 @@
 /*
  * api.c - small public entry points: version, statuses, names, buffers.
  */
-#include <stdlib.h>
-
 #include "stagewise.h"
+#include "util/mem.h"
 
 const char *sw_version(void) { return SW_VERSION; }
 
-void sw_free(void *buffer) { free(buffer); }
+void sw_free(void *buffer) { sw_mem_given_free(buffer); }
 
 const char *sw_status_text(sw_status status)
 {

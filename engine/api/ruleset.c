@@ -42,12 +42,12 @@ static int cmp_files(const void *a, const void *b)
     return c ? c : strcmp(x->name, y->name);
 }
 
-static int hash_files(const sw_file *files, uint32_t n, char hex[65])
+static int hash_files(sw_mem mem, const sw_file *files, uint32_t n, char hex[65])
 {
-    const sw_file **order = malloc((n ? n : 1) * sizeof *order);
+    const sw_file **order = sw_mem_alloc(mem, (n ? n : 1) * sizeof *order);
     sw_digest *d = sw_digest_new();
     if (!order || !d) {
-        free(order);
+        sw_mem_free(mem, order, 0);
         sw_digest_finish(d, hex);
         return 0;
     }
@@ -62,7 +62,7 @@ static int hash_files(const sw_file *files, uint32_t n, char hex[65])
         sw_digest_update(d, len, (size_t)k);
         sw_digest_update(d, order[i]->text, order[i]->len);
     }
-    free(order);
+    sw_mem_free(mem, order, 0);
     return sw_digest_finish(d, hex);
 }
 
@@ -79,23 +79,45 @@ static int count_kinds(sw_program *p)
     return 1;
 }
 
+static sw_mem mem_of(const sw_load_options *options)
+{
+    sw_mem mem = SW_MEM_DEFAULT;
+    if (options) {
+        mem.fn = options->alloc;
+        mem.ud = options->alloc_ud;
+    }
+    return mem;
+}
+
 /* Loads texts through the front end and compiles the checked model. */
 sw_status sw_ruleset_load_texts(const sw_source_text *texts, size_t ntexts, sw_ruleset **out,
                                 sw_diagnostics *diags)
 {
+    return sw_ruleset_load_texts_with(texts, ntexts, NULL, out, diags);
+}
+
+/* Loads texts through the front end and compiles the checked model; the
+ * compilation's arena and the program's come from the options' allocator. */
+sw_status sw_ruleset_load_texts_with(const sw_source_text *texts, size_t ntexts,
+                                     const sw_load_options *options, sw_ruleset **out,
+                                     sw_diagnostics *diags)
+{
     if (!out || (!texts && ntexts))
         return SW_ERR_ARG;
     *out = NULL;
-    sw_arena arena = SW_ARENA_INIT;
+    sw_mem mem = mem_of(options);
+    sw_arena arena = SW_ARENA_WITH(mem);
     sw_model m;
     sw_status st = sw_front_load(&arena, texts, ntexts, diags, &m);
     if (st == SW_OK) {
-        sw_ruleset *rs = calloc(1, sizeof *rs);
-        if (rs)
+        sw_ruleset *rs = sw_mem_calloc(mem, 1, sizeof *rs);
+        if (rs) {
             atomic_init(&rs->refs, 1);
+            rs->prog.arena.mem = mem;
+        }
         if (!rs)
             st = SW_ERR_NOMEM;
-        else if (!hash_files(m.files, m.nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
+        else if (!hash_files(mem, m.files, m.nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
                  sw_index_build(&rs->prog) != SW_OK || !count_kinds(&rs->prog)) {
             sw_ruleset_free(rs);
             st = SW_ERR_NOMEM;
@@ -113,11 +135,11 @@ typedef struct path_list {
     size_t n, cap;
 } path_list;
 
-static int push_path(path_list *l, const char *path)
+static int push_path(sw_mem mem, path_list *l, const char *path)
 {
-    if (!sw_grow(&l->v, &l->cap, l->n, sizeof *l->v, 16))
+    if (!sw_grow_m(mem, &l->v, &l->cap, l->n, sizeof *l->v, 16))
         return 0;
-    l->v[l->n] = strdup(path);
+    l->v[l->n] = sw_mem_strdup(mem, path);
     return l->v[l->n] ? (l->n++, 1) : 0;
 }
 
@@ -133,7 +155,7 @@ static void io_error(sw_diagnostics *diags, const char *path, const char *what)
 }
 
 /* Adds path, or the *.sw files of a directory in name order. */
-static sw_status expand(const char *path, path_list *l, sw_diagnostics *diags)
+static sw_status expand(sw_mem mem, const char *path, path_list *l, sw_diagnostics *diags)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -141,7 +163,7 @@ static sw_status expand(const char *path, path_list *l, sw_diagnostics *diags)
         return SW_ERR_IO;
     }
     if (!S_ISDIR(st.st_mode))
-        return push_path(l, path) ? SW_OK : SW_ERR_NOMEM;
+        return push_path(mem, l, path) ? SW_OK : SW_ERR_NOMEM;
     DIR *dir = opendir(path);
     if (!dir) {
         io_error(diags, path, "cannot open the directory");
@@ -156,15 +178,15 @@ static sw_status expand(const char *path, path_list *l, sw_diagnostics *diags)
         size_t n = strlen(e->d_name);
         if (n < 4 || strcmp(e->d_name + n - 3, ".sw") != 0 || e->d_name[0] == '.')
             continue;
-        char *full = malloc(plen + n + 2);
+        char *full = sw_mem_alloc(mem, plen + n + 2);
         if (!full) {
             status = SW_ERR_NOMEM;
             break;
         }
         snprintf(full, plen + n + 2, "%s%s%s", path, slash ? "" : "/", e->d_name);
         struct stat fs;
-        int ok = stat(full, &fs) == 0 && S_ISREG(fs.st_mode) ? push_path(l, full) : 1;
-        free(full);
+        int ok = stat(full, &fs) == 0 && S_ISREG(fs.st_mode) ? push_path(mem, l, full) : 1;
+        sw_mem_free(mem, full, plen + n + 2);
         if (!ok) {
             status = SW_ERR_NOMEM;
             break;
@@ -181,7 +203,7 @@ static sw_status expand(const char *path, path_list *l, sw_diagnostics *diags)
     return status;
 }
 
-static sw_status read_file(const char *path, sw_source_text *t, sw_diagnostics *diags)
+static sw_status read_file(sw_mem mem, const char *path, sw_source_text *t, sw_diagnostics *diags)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -193,7 +215,7 @@ static sw_status read_file(const char *path, sw_source_text *t, sw_diagnostics *
     sw_status st = SW_OK;
     for (;;) {
         /* never past the limit plus one byte, enough to see a file too large */
-        if (!sw_grow_to(&data, &cap, len + 1, 1, 65536, SW_MAX_RULE_FILE + 1)) {
+        if (!sw_grow_to_m(mem, &data, &cap, len + 1, 1, 65536, SW_MAX_RULE_FILE + 1)) {
             st = SW_ERR_NOMEM;
             break;
         }
@@ -214,7 +236,7 @@ static sw_status read_file(const char *path, sw_source_text *t, sw_diagnostics *
     }
     fclose(f);
     if (st != SW_OK) {
-        free(data);
+        sw_mem_free(mem, data, cap);
         return st;
     }
     t->name = path;
@@ -228,13 +250,21 @@ static sw_status read_file(const char *path, sw_source_text *t, sw_diagnostics *
 sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths, sw_ruleset **out,
                                 sw_diagnostics *diags)
 {
+    return sw_ruleset_load_files_with(paths, npaths, NULL, out, diags);
+}
+
+sw_status sw_ruleset_load_files_with(const char *const *paths, size_t npaths,
+                                     const sw_load_options *options, sw_ruleset **out,
+                                     sw_diagnostics *diags)
+{
     if (!out || (!paths && npaths))
         return SW_ERR_ARG;
     *out = NULL;
+    sw_mem mem = mem_of(options);
     path_list list = {0};
     sw_status st = SW_OK;
     for (size_t i = 0; i < npaths; i++) {
-        sw_status s = expand(paths[i], &list, diags);
+        sw_status s = expand(mem, paths[i], &list, diags);
         if (s == SW_ERR_NOMEM) {
             st = s;
             break;
@@ -246,22 +276,22 @@ sw_status sw_ruleset_load_files(const char *const *paths, size_t npaths, sw_rule
         sw_front_too_many_files(diags, list.n);
         st = SW_ERR_LIMIT;
     }
-    sw_source_text *texts = st == SW_OK ? calloc(list.n ? list.n : 1, sizeof *texts) : NULL;
+    sw_source_text *texts = st == SW_OK ? sw_mem_calloc(mem, list.n ? list.n : 1, sizeof *texts) : NULL;
     if (st == SW_OK && !texts)
         st = SW_ERR_NOMEM;
     for (size_t i = 0; st == SW_OK && i < list.n; i++) {
-        sw_status s = read_file(list.v[i], &texts[i], diags);
+        sw_status s = read_file(mem, list.v[i], &texts[i], diags);
         if (s != SW_OK)
             st = s;
     }
     if (st == SW_OK)
-        st = sw_ruleset_load_texts(texts, list.n, out, diags);
+        st = sw_ruleset_load_texts_with(texts, list.n, options, out, diags);
     for (size_t i = 0; texts && i < list.n; i++)
-        free((void *)texts[i].text);
-    free(texts);
+        sw_mem_free(mem, (void *)texts[i].text, 0);
+    sw_mem_free(mem, texts, 0);
     for (size_t i = 0; i < list.n; i++)
-        free(list.v[i]);
-    free(list.v);
+        sw_mem_free(mem, list.v[i], 0);
+    sw_mem_free(mem, list.v, list.cap * sizeof *list.v);
     return st;
 }
 
@@ -280,8 +310,9 @@ void sw_ruleset_free(sw_ruleset *rules)
     /* release: every use before the last free happens before the memory goes */
     if (atomic_fetch_sub_explicit(&rules->refs, 1, memory_order_acq_rel) != 1)
         return;
+    sw_mem mem = rules->prog.arena.mem;
     sw_arena_free(&rules->prog.arena);
-    free(rules);
+    sw_mem_free(mem, rules, sizeof *rules);
 }
 
 const sw_ruleset_info *sw_ruleset_describe(const sw_ruleset *rules)

@@ -227,22 +227,22 @@ sw_status sw_ruleset_schema_render(const sw_ruleset *rules, char **out, size_t *
     if (!rules || !out)
         return SW_ERR_ARG;
     const sw_program *p = &rules->prog;
-    uint32_t *order = malloc((p->nbase ? p->nbase : 1) * sizeof *order);
+    uint32_t *order = sw_mem_alloc(p->arena.mem, (p->nbase ? p->nbase : 1) * sizeof *order);
     if (!order)
         return SW_ERR_NOMEM;
     for (uint32_t i = 0; i < p->nbase; i++)
         order[i] = i;
     sort_declared(order, p->nbase, p);
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(p->arena.mem);
     sw_json w;
     sw_json_init(&w, &b, 1);
     document(&w, p, order);
-    free(order);
+    sw_mem_free(p->arena.mem, order, 0);
     if (sw_json_end_line(&w) != 0) {
         sw_status st = sw_json_finish(&w);
         sw_buf_free(&b);
         return st == SW_OK ? SW_ERR_NOMEM : st;
     }
-    *out = sw_buf_take(&b, len);
+    *out = sw_buf_give(&b, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
 }

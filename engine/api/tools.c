@@ -74,7 +74,7 @@ static sw_status hand_over(sw_buf *b, sw_status st, char **out, size_t *len)
         st = SW_ERR_NOMEM;
     if (st == SW_OK) {
         size_t n = 0;
-        *out = sw_buf_take(b, &n);
+        *out = sw_buf_give(b, &n);
         if (!*out)
             st = SW_ERR_NOMEM;
         else if (len)

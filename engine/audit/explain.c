@@ -49,7 +49,7 @@ typedef struct vec {
 
 static void *vec_push(ex *e, vec *x)
 {
-    if (!sw_grow(&x->v, &x->cap, x->n, x->size, 8)) {
+    if (!sw_grow_m(e->p->arena.mem, &x->v, &x->cap, x->n, x->size, 8)) {
         e->failed = 1;
         return NULL;
     }
@@ -64,7 +64,7 @@ static const void *vec_finish(ex *e, vec *x, size_t *n)
     if (x->n && !copy)
         e->failed = 1;
     *n = copy ? x->n : 0;
-    free(x->v);
+    sw_mem_free(e->p->arena.mem, x->v, 0);
     x->v = NULL;
     return copy;
 }
@@ -82,7 +82,7 @@ static const char *take(ex *e, sw_buf *b)
 static const char *printf_str(ex *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static const char *printf_str(ex *e, const char *fmt, ...)
 {
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(e->p->arena.mem);
     va_list ap;
     va_start(ap, fmt);
     sw_buf_vprintf(&b, fmt, ap);
@@ -133,7 +133,7 @@ static sw_type node_type(const sw_program *p, uint32_t idx, const sw_type *hint)
 
 static const char *value_text(ex *e, const sw_type *t, sw_value v)
 {
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(e->p->arena.mem);
     sw_value_format(e->p, t, v, &b);
     return take(e, &b);
 }
@@ -178,7 +178,7 @@ static const char *node_text(ex *e, const sw_rule_def *r, uint32_t idx)
     if (n->src_off < r->text_off || n->src_off - r->text_off > len ||
         n->src_len > len - (n->src_off - r->text_off))
         return "?";
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(e->p->arena.mem);
     one_line(r->text + (n->src_off - r->text_off), n->src_len, &b);
     return take(e, &b);
 }
@@ -369,15 +369,15 @@ static void name_list(ex *e, const uint32_t *slots, size_t n, sw_buf *b)
 static void unknown_blocker(ex *e, uint32_t idx, sw_blocker *bl)
 {
     missing m = {{NULL, 0, 0, sizeof(uint32_t)}, NULL, 0};
-    m.visited = calloc(e->p->nfacts - e->p->nbase + 1, 1);
+    m.visited = sw_mem_calloc(e->p->arena.mem, e->p->nfacts - e->p->nbase + 1, 1);
     if (!m.visited) {
         e->failed = 1;
         return;
     }
     missing_of(e, idx, &m);
-    free(m.visited);
+    sw_mem_free(e->p->arena.mem, m.visited, 0);
     size_t n = m.slots.n;
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(e->p->arena.mem);
     name_list(e, (const uint32_t *)m.slots.v, n, &b);
     if (n)
         sw_buf_puts(&b, n == 1 ? " is missing" : " are missing");
@@ -385,7 +385,7 @@ static void unknown_blocker(ex *e, uint32_t idx, sw_blocker *bl)
         sw_buf_puts(&b, n ? "; the assessment date is missing" : "the assessment date is missing");
     if (!n && !m.no_date)
         sw_buf_puts(&b, "its value could not be worked out (division by zero or overflow)");
-    free(m.slots.v);
+    sw_mem_free(e->p->arena.mem, m.slots.v, 0);
     bl->actual = take(e, &b);
     bl->needs = n + m.no_date > 1 ? "record them"
               : n == 1 ? "record it"
@@ -441,7 +441,7 @@ static void compare_blocker(ex *e, const sw_rule_def *r, const sw_node *n, sw_bl
 /* "a, b" for the constants of an `in` list or the members of a set mask. */
 static const char *list_text(ex *e, const sw_node *n, const sw_type *t)
 {
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(e->p->arena.mem);
     if (n->op == SW_OP_IN) {
         for (uint32_t k = 0; k < n->nlist; k++) {
             sw_buf_puts(&b, k ? ", " : "");
@@ -609,7 +609,7 @@ static sw_status find_target(const sw_program *p, question *q, const char *id, s
         n = p->enums[p->stage_enum].nmembers;
     } else {
         n = p->nitems[q->item_kind];
-        tmp = malloc((n ? n : 1) * sizeof *tmp);
+        tmp = sw_mem_alloc(p->arena.mem, (n ? n : 1) * sizeof *tmp);
         if (!tmp)
             return SW_ERR_NOMEM;
         for (uint32_t i = 0; i < n; i++)
@@ -625,7 +625,7 @@ static sw_status find_target(const sw_program *p, question *q, const char *id, s
     if (s)
         snprintf(hint, sizeof hint, "did you mean '%s'?", s);
     snprintf(message, sizeof message, "unknown %s '%s'", q->noun, id);
-    free(tmp);
+    sw_mem_free(p->arena.mem, tmp, 0);
     if (q->target == SW_NONE)
         return bad_question(diags, s ? hint : NULL, message);
     q->id = q->item_kind < 0 ? p->enums[p->stage_enum].members[q->target]
@@ -664,15 +664,16 @@ static sw_status begin(ex *e, const sw_ruleset *rules, const sw_facts *facts, sw
     memset(e, 0, sizeof *e);
     if (!rules || !facts || !out || facts->prog != &rules->prog)
         return SW_ERR_ARG;
-    *out = calloc(1, sizeof **out);
+    *out = sw_mem_calloc(rules->prog.arena.mem, 1, sizeof **out);
     if (!*out)
         return SW_ERR_NOMEM;
+    (*out)->arena.mem = rules->prog.arena.mem;
     e->p = &rules->prog;
     e->facts = facts;
     e->arena = &(*out)->arena;
     sw_status st = sw_eval_run(&e->ev, e->p, facts);
     if (st != SW_OK) {
-        free(*out);
+        sw_mem_free(rules->prog.arena.mem, *out, 0);
         *out = NULL;
         return st;
     }
@@ -681,7 +682,7 @@ static sw_status begin(ex *e, const sw_ruleset *rules, const sw_facts *facts, sw
     rep->guideline_version = e->p->version;
     rep->ruleset_sha256 = e->p->sha256;
     rep->client = facts->client;
-    sw_buf canon = SW_BUF_INIT;
+    sw_buf canon = SW_BUF_WITH(e->p->arena.mem);
     sw_facts_canonical(facts, &canon);
     char *hex = sw_arena_alloc(e->arena, 65);
     if (!hex || canon.failed || !sw_sha256_hex(canon.data ? canon.data : "", canon.len, hex))
@@ -716,7 +717,7 @@ static uint32_t find_rule(const sw_program *p, const char *id)
 
 static sw_status unknown_rule(const sw_program *p, const char *id, sw_diagnostics *diags)
 {
-    const char **names = malloc((p->nrules ? p->nrules : 1) * sizeof *names);
+    const char **names = sw_mem_alloc(p->arena.mem, (p->nrules ? p->nrules : 1) * sizeof *names);
     if (!names)
         return SW_ERR_NOMEM;
     for (uint32_t i = 0; i < p->nrules; i++)
@@ -726,7 +727,7 @@ static sw_status unknown_rule(const sw_program *p, const char *id, sw_diagnostic
     if (s)
         snprintf(hint, sizeof hint, "did you mean '%s'?", s);
     snprintf(message, sizeof message, "unknown rule '%s'", id);
-    free(names);
+    sw_mem_free(p->arena.mem, names, 0);
     return bad_question(diags, s ? hint : NULL, message);
 }
 
@@ -772,7 +773,7 @@ sw_status sw_explain(const sw_ruleset *rules, const sw_facts *facts, const sw_ex
         (*out)->report.rules = list;
         (*out)->report.nrules = picked.n;
     }
-    free(picked.v);
+    sw_mem_free(e.p->arena.mem, picked.v, 0);
     return finish(&e, out, st);
 }
 
@@ -893,7 +894,7 @@ void sw_explanation_free(sw_explanation *x)
     if (!x)
         return;
     sw_arena_free(&x->arena);
-    free(x);
+    sw_mem_free(x->arena.mem, x, 0);
 }
 
 /* ==== rendering: text ======================================================= */
@@ -1147,7 +1148,7 @@ sw_status sw_explanation_render(const sw_explanation *x, sw_format format, char 
         *out = NULL;
     if (!x || !out || (format != SW_FORMAT_TEXT && format != SW_FORMAT_JSON))
         return SW_ERR_ARG;
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(x->arena.mem);
     sw_status st = format == SW_FORMAT_TEXT ? sw_explanation_render_text(&x->report, &b)
                                             : sw_explanation_render_json(&x->report, 1, &b);
     if (st != SW_OK) {
@@ -1155,7 +1156,7 @@ sw_status sw_explanation_render(const sw_explanation *x, sw_format format, char 
         *out = NULL;
         return st;
     }
-    *out = sw_buf_take(&b, len);
+    *out = sw_buf_give(&b, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
 }
 

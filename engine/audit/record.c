@@ -417,13 +417,13 @@ sw_status sw_record_render(const sw_ruleset *rules, const sw_facts *facts, const
     if (!out)
         return SW_ERR_ARG;
     *out = NULL;
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(rules ? rules->prog.arena.mem : (sw_mem)SW_MEM_DEFAULT);
     sw_status st = sw_record_build(rules, facts, result, options, 0, NULL, &b, NULL);
     if (st != SW_OK) {
         sw_buf_free(&b);
         return st;
     }
-    *out = sw_buf_take(&b, len);
+    *out = sw_buf_give(&b, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
 }
 

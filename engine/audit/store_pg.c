@@ -736,7 +736,7 @@ sw_status sw_store_find_decision(sw_store *s, const char *decision_id, char **re
     sw_status st = SW_OK;
     if (at >= 0) {
         *len = (size_t)PQgetlength(r, at, 1);
-        *record = malloc(*len + 1);
+        *record = sw_mem_give_resize((sw_mem)SW_MEM_DEFAULT, NULL, 0, *len + 1);
         if (!*record) {
             st = SW_ERR_NOMEM;
         } else {

@@ -1169,14 +1169,6 @@ sw_status sw_fmt_text(const char *name, const char *text, size_t len, char **out
         sw_buf_free(&b);
         return st;
     }
-    *out = sw_buf_take(&b, outlen);
-    if (!*out) {
-        *out = malloc(1);
-        if (!*out)
-            return SW_ERR_NOMEM;
-        **out = '\0';
-        if (outlen)
-            *outlen = 0;
-    }
-    return SW_OK;
+    *out = sw_buf_give(&b, outlen);   /* an empty text too: never NULL with SW_OK */
+    return *out ? SW_OK : SW_ERR_NOMEM;
 }

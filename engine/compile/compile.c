@@ -78,7 +78,7 @@ static unsigned line_of(compiler *c, const sw_decl *d, sw_loc at)
         uint32_t n = 1;
         for (size_t i = 0; i < f->len; i++)
             n += f->text[i] == '\n';
-        li->starts = malloc(n * sizeof *li->starts);
+        li->starts = sw_mem_alloc(c->p->arena.mem, n * sizeof *li->starts);
         if (li->starts) {
             li->starts[li->n++] = 0;
             for (size_t i = 0; i < f->len; i++)
@@ -96,7 +96,7 @@ static unsigned line_of(compiler *c, const sw_decl *d, sw_loc at)
 
 static uint32_t emit(compiler *c, sw_node n)
 {
-    if (!sw_grow32(&c->nodes, &c->capnodes, c->nnodes, sizeof *c->nodes, 256)) {
+    if (!sw_grow32_m(c->p->arena.mem, &c->nodes, &c->capnodes, c->nnodes, sizeof *c->nodes, 256)) {
         c->failed = 1;
         return 0;
     }
@@ -106,7 +106,7 @@ static uint32_t emit(compiler *c, sw_node n)
 
 static uint32_t add_const(compiler *c, sw_value v)
 {
-    if (!sw_grow32(&c->consts, &c->capconsts, c->nconsts, sizeof *c->consts, 64)) {
+    if (!sw_grow32_m(c->p->arena.mem, &c->consts, &c->capconsts, c->nconsts, sizeof *c->consts, 64)) {
         c->failed = 1;
         return 0;
     }
@@ -266,7 +266,7 @@ static void reads_of(const sw_program *p, const sw_node *nodes, uint32_t root, s
         for (uint32_t i = 0; i < s->n; i++)
             if (s->v[i] == n->a)
                 return;
-        if (!sw_grow32(&s->v, &s->cap, s->n, sizeof *s->v, 8)) {
+        if (!sw_grow32_m(p->arena.mem, &s->v, &s->cap, s->n, sizeof *s->v, 8)) {
             s->failed = 1;
             return;
         }
@@ -561,7 +561,7 @@ static void compile_rule(compiler *c, const sw_decl *d, sw_rule_def *r)
     if (!r->reads)
         c->failed = 1;
     r->reads_assessed_on = (uint8_t)reads.uses_date;
-    free(reads.v);
+    sw_mem_free(c->p->arena.mem, reads.v, 0);
 }
 
 /* ---- the schedule ---- */
@@ -610,9 +610,9 @@ static void schedule(compiler *c)
 {
     sw_program *p = c->p;
     uint32_t nd = p->nfacts - p->nbase, total = nd + p->nrules;
-    uint32_t *indeg = calloc(total ? total : 1, sizeof *indeg);
-    uint32_t *readers_n = calloc(nd ? nd : 1, sizeof *readers_n);
-    heap h = {calloc(total ? total : 1, sizeof(uint32_t)), 0};
+    uint32_t *indeg = sw_mem_calloc(p->arena.mem, total ? total : 1, sizeof *indeg);
+    uint32_t *readers_n = sw_mem_calloc(p->arena.mem, nd ? nd : 1, sizeof *readers_n);
+    heap h = {sw_mem_calloc(p->arena.mem, total ? total : 1, sizeof(uint32_t)), 0};
     p->steps = alloc_array(c, total, sizeof *p->steps);
     if (!indeg || !readers_n || !h.v || !p->steps) {
         c->failed = 1;
@@ -628,13 +628,13 @@ static void schedule(compiler *c)
     for (uint32_t d = 0; d < nd; d++)
         indeg[d] = p->facts[p->nbase + d].nsetters;
     /* readers index: for each derived fact, the rules reading it */
-    uint32_t **readers = calloc(nd ? nd : 1, sizeof *readers);
+    uint32_t **readers = sw_mem_calloc(p->arena.mem, nd ? nd : 1, sizeof *readers);
     if (!readers) {
         c->failed = 1;
         goto done;
     }
     for (uint32_t d = 0; d < nd; d++) {
-        readers[d] = malloc((readers_n[d] ? readers_n[d] : 1) * sizeof **readers);
+        readers[d] = sw_mem_alloc(p->arena.mem, (readers_n[d] ? readers_n[d] : 1) * sizeof **readers);
         if (!readers[d])
             c->failed = 1;
         readers_n[d] = 0;
@@ -671,12 +671,12 @@ static void schedule(compiler *c)
     if (!c->failed && p->nsteps != total)
         c->failed = 1;   /* a cycle: the checker rules these out */
     for (uint32_t d = 0; d < nd; d++)
-        free(readers[d]);
-    free(readers);
+        sw_mem_free(p->arena.mem, readers[d], 0);
+    sw_mem_free(p->arena.mem, readers, 0);
 done:
-    free(indeg);
-    free(readers_n);
-    free(h.v);
+    sw_mem_free(p->arena.mem, indeg, 0);
+    sw_mem_free(p->arena.mem, readers_n, 0);
+    sw_mem_free(p->arena.mem, h.v, 0);
 }
 
 static void link_setters(compiler *c)
@@ -714,6 +714,7 @@ typedef struct fast_builder {
     uint32_t tcap;
     uint32_t key_slot;
     int failed;
+    sw_mem mem;            /* the program's allocator */
 } fast_builder;
 
 static uint64_t mix(uint64_t h, uint64_t x)
@@ -746,7 +747,7 @@ static int fast_grow(fast_builder *b)
 {
     if (b->n * 2 >= b->tcap) {
         uint32_t cap = b->tcap ? b->tcap * 2 : 1024;
-        uint32_t *t = calloc(cap, sizeof *t);
+        uint32_t *t = sw_mem_calloc(b->mem, cap, sizeof *t);
         if (!t)
             return 0;
         for (uint32_t i = 0; i < b->n; i++) {
@@ -756,16 +757,16 @@ static int fast_grow(fast_builder *b)
                 j = (j + 1) & (cap - 1);
             t[j] = i + 1;
         }
-        free(b->table);
+        sw_mem_free(b->mem, b->table, 0);
         b->table = t;
         b->tcap = cap;
     }
     if (b->n == b->cap) {
         /* three arrays side by side: each grows from the shared count */
         uint32_t cv = b->cap, cn = b->cap, cr = b->cap;
-        if (!sw_grow32(&b->v, &cv, b->n, sizeof *b->v, 256) ||
-            !sw_grow32(&b->nonmono, &cn, b->n, sizeof *b->nonmono, 256) ||
-            !sw_grow32(&b->rank, &cr, b->n, sizeof *b->rank, 256))
+        if (!sw_grow32_m(b->mem, &b->v, &cv, b->n, sizeof *b->v, 256) ||
+            !sw_grow32_m(b->mem, &b->nonmono, &cn, b->n, sizeof *b->nonmono, 256) ||
+            !sw_grow32_m(b->mem, &b->rank, &cr, b->n, sizeof *b->rank, 256))
             return 0;
         b->cap = cv;
     }
@@ -786,7 +787,7 @@ static uint32_t fast_add(fast_builder *b, sw_fast f, const uint32_t *kids, uint3
         if (fast_same(b, &b->v[b->table[j] - 1], &f, kids, nk))
             return b->table[j] - 1;
     size_t capkids = b->capkids;
-    if (!sw_grow_to(&b->kids, &capkids, (size_t)b->nkids + nk, sizeof *b->kids, 256, UINT32_MAX)) {
+    if (!sw_grow_to_m(b->mem, &b->kids, &capkids, (size_t)b->nkids + nk, sizeof *b->kids, 256, UINT32_MAX)) {
         b->failed = 1;
         return 0;
     }
@@ -896,7 +897,7 @@ static void fast_chain(const sw_program *p, fast_builder *b, uint32_t idx, uint8
         return;
     }
     uint32_t f = fast_of(p, b, idx, neg);
-    if (!sw_grow32(list, cap, *n, sizeof **list, 8)) {
+    if (!sw_grow32_m(p->arena.mem, list, cap, *n, sizeof **list, 8)) {
         b->failed = 1;
         return;
     }
@@ -916,7 +917,7 @@ static uint32_t fast_of(const sw_program *p, fast_builder *b, uint32_t idx, int 
         uint32_t *list = NULL, n = 0, cap = 0;
         fast_chain(p, b, idx, x->op, neg, &list, &n, &cap);
         if (b->failed || n == 0) {
-            free(list);
+            sw_mem_free(p->arena.mem, list, 0);
             b->failed = 1;
             return 0;
         }
@@ -935,7 +936,7 @@ static uint32_t fast_of(const sw_program *p, fast_builder *b, uint32_t idx, int 
             nonmono |= b->nonmono[list[i]];
         sw_fast f = fast_leaf((x->op == SW_OP_AND) != neg ? SW_FAST_AND : SW_FAST_OR, SW_NONE, 0);
         uint32_t r = n == 1 ? list[0] : fast_add(b, f, list, n, nonmono);
-        free(list);
+        sw_mem_free(p->arena.mem, list, 0);
         return r;
     }
     case SW_OP_LOAD:
@@ -1042,6 +1043,7 @@ static void build_fast(compiler *c)
     sw_program *p = c->p;
     fast_builder b;
     memset(&b, 0, sizeof b);
+    b.mem = p->arena.mem;
     b.key_slot = p->stage_slot;
     p->rule_fast = alloc_array(c, p->nrules, sizeof *p->rule_fast);
     for (uint32_t r = 0; !c->failed && !b.failed && r < p->nrules; r++)
@@ -1064,11 +1066,11 @@ static void build_fast(compiler *c)
         if (!p->fast_nonmono)
             c->failed = 1;
     }
-    free(b.v);
-    free(b.nonmono);
-    free(b.rank);
-    free(b.kids);
-    free(b.table);
+    sw_mem_free(p->arena.mem, b.v, 0);
+    sw_mem_free(p->arena.mem, b.nonmono, 0);
+    sw_mem_free(p->arena.mem, b.rank, 0);
+    sw_mem_free(p->arena.mem, b.kids, 0);
+    sw_mem_free(p->arena.mem, b.table, 0);
 }
 
 sw_status sw_compile(const sw_model *m, sw_program *p)
@@ -1076,7 +1078,7 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
     compiler c = {0};
     c.m = m;
     c.p = p;
-    c.lines = calloc(m->nfiles ? m->nfiles : 1, sizeof *c.lines);   /* NULL: count slowly */
+    c.lines = sw_mem_calloc(p->arena.mem, m->nfiles ? m->nfiles : 1, sizeof *c.lines);   /* NULL: count slowly */
     p->guideline = copy(&c, m->guideline->name.name);
     p->title = copy(&c, m->guideline->title);
     p->version = copy(&c, m->guideline->text);
@@ -1096,8 +1098,8 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
         if (!p->nodes || !p->consts)
             c.failed = 1;
     }
-    free(c.nodes);
-    free(c.consts);
+    sw_mem_free(p->arena.mem, c.nodes, 0);
+    sw_mem_free(p->arena.mem, c.consts, 0);
     if (p->arena.failed)   /* a copy that went unchecked above still counts */
         c.failed = 1;
     if (!c.failed)
@@ -1107,8 +1109,8 @@ sw_status sw_compile(const sw_model *m, sw_program *p)
     if (!c.failed)
         build_fast(&c);
     for (uint32_t f = 0; c.lines && f < m->nfiles; f++)
-        free(c.lines[f].starts);
-    free(c.lines);
+        sw_mem_free(p->arena.mem, c.lines[f].starts, 0);
+    sw_mem_free(p->arena.mem, c.lines, 0);
     if (c.failed)
         return SW_ERR_NOMEM;
     sw_ruleset_info *info = &p->info;

@@ -485,12 +485,18 @@ sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
     size_t nwords = p->nsteps / 64 + 1;
     size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
     size_t need = values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1;
+    if (ev->scratch && (ev->mem.fn != p->arena.mem.fn || ev->mem.ud != p->arena.mem.ud)) {
+        sw_mem_free(ev->mem, ev->scratch, ev->scratch_size); /* a program of another allocator */
+        ev->scratch = NULL;
+        ev->scratch_size = 0;
+    }
     if (need > ev->scratch_size) {
-        void *grown = realloc(ev->scratch, need);
+        void *grown = sw_mem_realloc(p->arena.mem, ev->scratch, ev->scratch_size, need);
         if (!grown)
             return SW_ERR_NOMEM;
         ev->scratch = grown;
         ev->scratch_size = need;
+        ev->mem = p->arena.mem;
     }
     unsigned char *block = ev->scratch;
     ev->prog = p;
@@ -560,6 +566,6 @@ sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
 
 void sw_eval_free(sw_eval *ev)
 {
-    free(ev->scratch); /* the block holding the values and truths */
+    sw_mem_free(ev->mem, ev->scratch, ev->scratch_size); /* the block holding the values and truths */
     sw_eval_init(ev);
 }

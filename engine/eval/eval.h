@@ -22,6 +22,7 @@ typedef struct sw_eval {
     uint8_t has_today;
     void *scratch;        /* the block holding values, truths and scratch */
     size_t scratch_size;
+    sw_mem mem;           /* the allocator scratch came from (the program's) */
     uint8_t force_path;   /* tests: 1 every live step through the pass over the tests,
                              2 only the marked readers; 0 (the default) the cheaper */
 } sw_eval;

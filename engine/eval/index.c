@@ -49,8 +49,8 @@ static void mark_need(const sw_program *p, uint8_t *mark, uint32_t *stack, uint3
 static sw_status build_need(sw_program *p)
 {
     sw_index *ix = &p->index;
-    uint8_t *mark = calloc(p->nfast ? p->nfast : 1, 1);
-    uint32_t *stack = malloc((p->nfast ? p->nfast : 1) * sizeof *stack);
+    uint8_t *mark = sw_mem_calloc(p->arena.mem, p->nfast ? p->nfast : 1, 1);
+    uint32_t *stack = sw_mem_alloc(p->arena.mem, (p->nfast ? p->nfast : 1) * sizeof *stack);
     int failed = !mark || !stack;
     ix->need_group = index_array(p, &failed, (size_t)ix->nkeys * SW_NEED_GROUPS + 1, sizeof *ix->need_group);
     size_t total = 0;
@@ -82,8 +82,8 @@ static sw_status build_need(sw_program *p)
             ix->need = index_array(p, &failed, total, sizeof *ix->need);
         }
     }
-    free(mark);
-    free(stack);
+    sw_mem_free(p->arena.mem, mark, 0);
+    sw_mem_free(p->arena.mem, stack, 0);
     return failed ? SW_ERR_NOMEM : SW_OK;
 }
 
@@ -160,11 +160,11 @@ sw_status sw_index_build(sw_program *p)
     ix->key_decided = index_array(p, &failed, p->nrules, sizeof *ix->key_decided);
     size_t nrf = (size_t)ix->nkeys * p->nfacts + 1;
     ix->readers_first = index_array(p, &failed, nrf, sizeof *ix->readers_first);
-    uint32_t *pos = calloc(p->nrules ? p->nrules : 1, sizeof *pos);
+    uint32_t *pos = sw_mem_calloc(p->arena.mem, p->nrules ? p->nrules : 1, sizeof *pos);
     sw_eval ev;
     memset(&ev, 0, sizeof ev);
     ev.prog = p;
-    ev.values = calloc(p->nfacts ? p->nfacts : 1, sizeof *ev.values);
+    ev.values = sw_mem_calloc(p->arena.mem, p->nfacts ? p->nfacts : 1, sizeof *ev.values);
     if (failed || !pos || !ev.values) {
         failed = 1;
         goto done;
@@ -206,9 +206,9 @@ sw_status sw_index_build(sw_program *p)
     ix->readers = index_array(p, &failed, nreads, sizeof *ix->readers);
     ix->always = index_array(p, &failed, ix->nalways, sizeof *ix->always);
     ix->dated = index_array(p, &failed, ix->ndated, sizeof *ix->dated);
-    uint32_t *fill = calloc(nrf, sizeof *fill);
+    uint32_t *fill = sw_mem_calloc(p->arena.mem, nrf, sizeof *fill);
     if (failed || !fill) {
-        free(fill);
+        sw_mem_free(p->arena.mem, fill, 0);
         failed = 1;
         goto done;
     }
@@ -229,7 +229,7 @@ sw_status sw_index_build(sw_program *p)
                     ix->readers[ix->readers_first[at] + fill[at]++] = k;
                 }
     }
-    free(fill);
+    sw_mem_free(p->arena.mem, fill, 0);
     /* per key value, the steps it does not decide */
     size_t nlive = 0;
     for (uint32_t u = 0; u < ix->nkeys; u++)
@@ -252,7 +252,7 @@ sw_status sw_index_build(sw_program *p)
     if (build_need(p) != SW_OK || build_code(p) != SW_OK)
         failed = 1;
 done:
-    free(pos);
-    free(ev.values);
+    sw_mem_free(p->arena.mem, pos, 0);
+    sw_mem_free(p->arena.mem, ev.values, 0);
     return failed ? SW_ERR_NOMEM : SW_OK;
 }

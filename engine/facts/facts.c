@@ -56,14 +56,15 @@
 
 static sw_facts *facts_create(const sw_program *p)
 {
-    sw_facts *f = calloc(1, sizeof *f);
+    sw_facts *f = sw_mem_calloc(p->arena.mem, 1, sizeof *f);
     if (!f)
         return NULL;
     f->prog = p;
+    f->arena.mem = p->arena.mem;
     f->values = sw_arena_array(&f->arena, p->nbase ? p->nbase : 1, sizeof *f->values);
     if (!f->values) {
         sw_arena_free(&f->arena);
-        free(f);
+        sw_mem_free(p->arena.mem, f, 0);
         return NULL;
     }
     return f;
@@ -85,7 +86,7 @@ void sw_facts_free(sw_facts *f)
     if (!f)
         return;
     sw_arena_free(&f->arena);
-    free(f);
+    sw_mem_free(f->prog->arena.mem, f, 0);
 }
 
 void sw_facts_reset(sw_facts *f)
@@ -463,12 +464,12 @@ static const char *hint_or(const sw_buf *hint, const char *otherwise)
 static void report_unknown_fact(site *s, const sw_program *p, const char *name)
 {
     sw_buf hint = SW_BUF_INIT;
-    const char **names = malloc((p->nbase ? p->nbase : 1) * sizeof *names);
+    const char **names = sw_mem_alloc(p->arena.mem, (p->nbase ? p->nbase : 1) * sizeof *names);
     if (names) {
         for (uint32_t i = 0; i < p->nbase; i++)
             names[i] = p->facts[i].name;
         suggest(&hint, name, names, p->nbase);
-        free(names);
+        sw_mem_free(p->arena.mem, names, 0);
     }
     sw_buf shown = SW_BUF_INIT;
     show_value(&shown, name, strlen(name));
@@ -1891,10 +1892,11 @@ static int doc_open(doc *d, sw_facts_stream *st, sw_diagnostics *diags, size_t l
 {
     memset(d, 0, sizeof *d);
     d->st = st;
+    d->field.mem = st->prog->arena.mem;
     d->s.diags = diags;
     d->s.file = st->name;
     d->facts = facts_create(st->prog);
-    d->given_line = calloc(st->prog->nbase ? st->prog->nbase : 1, sizeof *d->given_line);
+    d->given_line = sw_mem_calloc(st->prog->arena.mem, st->prog->nbase ? st->prog->nbase : 1, sizeof *d->given_line);
     if (!d->facts || !d->given_line)
         return 0;
     d->facts->source_name = sw_arena_strdup(&d->facts->arena, st->name);
@@ -1905,7 +1907,7 @@ static int doc_open(doc *d, sw_facts_stream *st, sw_diagnostics *diags, size_t l
 static void doc_discard(doc *d)
 {
     sw_facts_free(d->facts);
-    free(d->given_line);
+    sw_mem_free(d->st->prog->arena.mem, d->given_line, 0);
     sw_buf_free(&d->field);
 }
 
@@ -2193,13 +2195,13 @@ sw_status sw_facts_stream_open(const sw_ruleset *rules, const char *name, const 
     *out = NULL;
     if (!rules || (!data && len))
         return SW_ERR_ARG;
-    sw_facts_stream *st = calloc(1, sizeof *st);
+    sw_facts_stream *st = sw_mem_calloc(rules->prog.arena.mem, 1, sizeof *st);
     if (!st)
         return SW_ERR_NOMEM;
     const char *shown = name ? name : "<facts>";
-    st->name = malloc(strlen(shown) + 1);
+    st->name = sw_mem_alloc(rules->prog.arena.mem, strlen(shown) + 1);
     if (!st->name) {
-        free(st);
+        sw_mem_free(rules->prog.arena.mem, st, 0);
         return SW_ERR_NOMEM;
     }
     strcpy(st->name, shown);
@@ -2240,9 +2242,9 @@ void sw_facts_stream_free(sw_facts_stream *st)
     if (!st)
         return;
     parser_stop(st);
-    free(st->name);
+    sw_mem_free(st->prog->arena.mem, st->name, 0);
     sw_buf_free(&st->line_text);
-    free(st);
+    sw_mem_free(st->prog->arena.mem, st, 0);
 }
 
 /* -- exactly one document -- */

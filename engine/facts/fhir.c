@@ -233,7 +233,7 @@ static void add_resource(fhir_run *r, const sw_jnode *node, const char *path, co
     for (size_t i = 0; i < r->nres; i++)
         if (strcmp(r->res[i].type, type) == 0 && strcmp(id, "?") != 0 && strcmp(r->res[i].id, id) == 0)
             return;
-    if (!sw_grow(&r->res, &r->capres, r->nres, sizeof *r->res, 16)) {
+    if (!sw_grow_m(r->p->arena.mem, &r->res, &r->capres, r->nres, sizeof *r->res, 16)) {
         r->nomem = 1;
         return;
     }
@@ -1006,7 +1006,7 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
             cand c;
             if (!candidate(r, &src[k], fact, &r->res[i], &c))
                 continue;
-            if (!sw_grow(&cands, &cap, n, sizeof *cands, 8)) {
+            if (!sw_grow_m(r->p->arena.mem, &cands, &cap, n, sizeof *cands, 8)) {
                 r->nomem = 1;
                 break;
             }
@@ -1022,13 +1022,13 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
             say(r, SW_SEV_NOTE, "F113", u->node, path_join(r, u->path, "medicationReference"), NULL,
                 "%s/%s, whose drug cannot be read, is the latest %s; '%s' is left unknown",
                 u->type, u->id, u->type, fact->name);
-            free(cands);
+            sw_mem_free(r->p->arena.mem, cands, 0);
             return;
         }
     reading g = {r, n ? cands[best].src : src, fact, n ? &cands[best] : NULL, 0, NULL, NULL};
     sw_value v;
     if (r->nomem || n == 0 || !read_value(&g, &v)) {
-        free(cands);
+        sw_mem_free(r->p->arena.mem, cands, 0);
         return;
     }
     /* another resource at the very same moment must agree */
@@ -1042,13 +1042,13 @@ static void map_fact(fhir_run *r, const sw_fhir_source *src, uint32_t nsrc)
             say(r, SW_SEV_WARNING, "F111", b->node, b->path, "correct or withdraw one of them in the record",
                 "%s/%s and %s/%s, both the latest for '%s', do not agree; '%s' is left unknown",
                 a->type, a->id, b->type, b->id, fact->name, fact->name);
-            free(cands);
+            sw_mem_free(r->p->arena.mem, cands, 0);
             return;
         }
     }
     r->facts->values[src->slot] = v;
     note_origin(r, src->slot, cands[best].res, g.vpath, g.vnode);
-    free(cands);
+    sw_mem_free(r->p->arena.mem, cands, 0);
 }
 
 /* ---- prefetch templates ---- */
@@ -1091,7 +1091,7 @@ sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **k
             any |= p->fhir[i].resource == res;
         if (!any || seen++ != index)
             continue;
-        sw_buf b = SW_BUF_INIT;
+        sw_buf b = SW_BUF_WITH(p->arena.mem);
         sw_buf_puts(&b, heads[res]);
         int first = 1;
         for (uint32_t i = 0; i < p->nfhir; i++) {
@@ -1109,7 +1109,7 @@ sw_status sw_fhir_prefetch(const sw_ruleset *rules, size_t index, const char **k
         }
         if (res == SW_FHIR_MEDICATION_STATEMENT || res == SW_FHIR_MEDICATION_REQUEST)
             sw_buf_printf(&b, "&_include=%s:medication", resource_names[res]);   /* medicationReference */
-        *query = sw_buf_take(&b, NULL);
+        *query = sw_buf_give(&b, NULL);
         if (!*query)
             return SW_ERR_NOMEM;
         *key = keys[res];
@@ -1181,7 +1181,7 @@ sw_status sw_facts_from_fhir(const sw_ruleset *rules, const char *name, const ch
     }
     if (r.arena.failed || r.facts->arena.failed || (diags && sw_diag_nomem(diags)))
         r.nomem = 1;
-    free(r.res);
+    sw_mem_free(rules->prog.arena.mem, r.res, 0);
     sw_arena_free(&r.arena);
     sw_jdoc_free(&doc);
     if (r.nomem) {

@@ -34,15 +34,27 @@ struct sw_diagnostics {
 
 #define SW_DIAG_MAX SW_LIMIT_DIAGNOSTICS   /* more than this is noise; the list says it stopped */
 
-sw_diagnostics *sw_diagnostics_new(void) { return calloc(1, sizeof(sw_diagnostics)); }
+sw_diagnostics *sw_diagnostics_new(void) { return sw_diagnostics_new_with(NULL, NULL); }
+
+/* The list, its records (in its arena) and its index all come from mem. */
+sw_diagnostics *sw_diagnostics_new_with(sw_alloc_fn alloc, void *ud)
+{
+    sw_mem mem = {alloc, ud};
+    sw_diagnostics *d = sw_mem_calloc(mem, 1, sizeof *d);
+    if (d)
+        d->arena.mem = mem;
+    return d;
+}
 
 void sw_diagnostics_clear(sw_diagnostics *d)
 {
     if (!d)
         return;
+    sw_mem mem = d->arena.mem;
     sw_arena_free(&d->arena);
-    free(d->items);
+    sw_mem_free(mem, d->items, d->cap * sizeof *d->items);
     memset(d, 0, sizeof *d);
+    d->arena.mem = mem;
 }
 
 void sw_diagnostics_free(sw_diagnostics *d)
@@ -50,7 +62,7 @@ void sw_diagnostics_free(sw_diagnostics *d)
     if (!d)
         return;
     sw_diagnostics_clear(d);
-    free(d);
+    sw_mem_free(d->arena.mem, d, sizeof *d);
 }
 
 size_t sw_diagnostics_count(const sw_diagnostics *d) { return d ? d->count : 0; }
@@ -63,7 +75,7 @@ const sw_diagnostic *sw_diagnostics_at(const sw_diagnostics *d, size_t i)
 
 static int push(sw_diagnostics *d, sw_diagnostic *item)
 {
-    if (!sw_grow(&d->items, &d->cap, d->count, sizeof *d->items, 16))
+    if (!sw_grow_m(d->arena.mem, &d->items, &d->cap, d->count, sizeof *d->items, 16))
         return 0;
     d->items[d->count++] = item;
     if (item->severity == SW_SEV_ERROR)
@@ -89,7 +101,7 @@ static int queue(sw_diagnostics *d, sw_severity sev, const char *code, const cha
         d->truncated = 1;
         return 0;
     }
-    sw_buf msg = SW_BUF_INIT;
+    sw_buf msg = SW_BUF_WITH(d->arena.mem);
     sw_buf_vprintf(&msg, fmt, ap);
     sw_diagnostic *it = sw_arena_alloc(&d->arena, sizeof *it);
     char *message = msg.failed ? NULL : sw_arena_strndup(&d->arena, msg.data ? msg.data : "", msg.len);
@@ -264,12 +276,12 @@ sw_status sw_diagnostics_render(const sw_diagnostics *d, char **out, size_t *len
 {
     if (!out)
         return SW_ERR_ARG;
-    sw_buf b = SW_BUF_INIT;
+    sw_buf b = SW_BUF_WITH(d ? d->arena.mem : (sw_mem)SW_MEM_DEFAULT);
     for (size_t i = 0; d && i < d->count; i++)
         render_one(d->items[i], &b);
     if (d && d->truncated)
         sw_buf_printf(&b, "note: stopped after %zu diagnostics\n", d->count);
-    *out = sw_buf_take(&b, len);
+    *out = sw_buf_give(&b, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
 }
 

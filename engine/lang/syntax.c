@@ -29,34 +29,21 @@ unsigned sw_syntax_line(const sw_file *file, uint32_t off)
 }
 
 /* Scans and parses sx's file: 0 when parsed, else yyparse's code or 2 when memory
- * ran out. setjmp is here, where nothing local changes after it: a jump from
- * flex's fatal-error hook lands with sx intact, and every block flex held is freed
- * (the scanner's state is abandoned, not destroyed: flex failed half-way). */
+ * ran out. Nothing here jumps: flex's buffer is made by sw_lex_begin (lexer.l),
+ * each allocation checked, and the scanner allocates nothing after it. */
 static int run_parser(sw_syntax *sx)
 {
-    jmp_buf on_nomem;
     yyscan_t scanner = NULL;
-    sx->on_nomem = &on_nomem;
-    if (setjmp(on_nomem) != 0) {
-        sx->nomem = 1;
-        sx->on_nomem = NULL;
-        sw_lex_release(sx);
-        return 2;
-    }
     if (sw_yylex_init_extra(sx, &scanner) != 0) {
         sx->nomem = 1;
-        sx->on_nomem = NULL;
-        sw_lex_release(sx);
         return 2;
     }
-    YY_BUFFER_STATE state = sw_yy_scan_bytes(sx->file->text, (int)sx->file->len, scanner);
-    if (state == NULL)
+    int rc = 2;
+    if (!sw_lex_begin(sx, scanner))
         sx->nomem = 1;
-    int rc = state && !sx->nomem ? sw_yyparse(scanner, sx) : 2;
-    if (state)
-        sw_yy_delete_buffer(state, scanner);
-    sw_yylex_destroy(scanner);
-    sx->on_nomem = NULL;
+    else if (!sx->nomem)
+        rc = sw_yyparse(scanner, sx);
+    sw_yylex_destroy(scanner);   /* the buffer, its copy of the file, the stack */
     return rc;
 }
 

@@ -8,7 +8,6 @@
 #ifndef SW_SYNTAX_H
 #define SW_SYNTAX_H
 
-#include <setjmp.h>
 #include <stddef.h>
 
 #include "util/arena.h"
@@ -48,16 +47,10 @@ typedef struct sw_syntax {
     int facts_open;             /* 1 after `facts`, 2 after `facts {` until a fact */
     uint32_t facts_block;       /* blocks opened so far in this file */
     const char *facts_heading;  /* the open block's heading, or NULL */
-    /* flex's own memory, every block linked here (lexer.l), so that when flex
-     * runs out of memory the driver can free it all: flex treats that as fatal
-     * and goes on writing through the NULL it got, so its fatal-error hook jumps
-     * back to the driver (syntax.c) instead of returning. */
-    struct sw_lex_block *lex_blocks;
-    jmp_buf *on_nomem;
 } sw_syntax;
 
-/* Frees every block flex still holds for sx (after a jump from a failure). */
-void sw_lex_release(sw_syntax *sx);
+/* Points the scanner at a copy of sx's file; 0 when memory ran out (lexer.l). */
+int sw_lex_begin(sw_syntax *sx, void *scanner);
 
 #define SW_MAX_NESTING 64
 

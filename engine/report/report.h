@@ -81,6 +81,8 @@ typedef struct sw_doc_sink {
 /* The current format (report_json.c) and format 2.0 (report_json2.c). */
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx);
 sw_status sw_report_walk_v2(const sw_report *rep, const sw_doc_sink *sink, void *ctx);
+/* The same, its scratch memory from mem (the output buffer's, util/mem.h). */
+sw_status sw_report_walk_m(sw_mem mem, const sw_report *rep, const sw_doc_sink *sink, void *ctx);
 
 /* The tables of the result document (report_tables.c): everything the reasons
  * refer to by name, once each, sorted by key. Pointers are borrowed from the
@@ -103,6 +105,8 @@ typedef struct sw_doc_tables {
 } sw_doc_tables;
 
 sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t);
+/* The same, the tables allocated from mem (kept in t->keys.mem for the free). */
+sw_status sw_doc_tables_build_m(sw_mem mem, const sw_report *rep, sw_doc_tables *t);
 void sw_doc_tables_free(sw_doc_tables *t);
 
 /* The report's per-kind lists (report_tables.c): its kinds, or for a report made

@@ -400,7 +400,7 @@ sw_status sw_report_render_brief(const sw_report *rep, sw_buf *out)
 {
     if (!rep || !out)
         return SW_ERR_ARG;
-    line l = {SW_BUF_INIT};
+    line l = {SW_BUF_WITH(out->mem)};
     const sw_provenance *p = &rep->provenance;
     add(&l, "Client ");
     add(&l, p->client ? p->client : "(no id)");

@@ -31,6 +31,7 @@ typedef struct fact_row {
 typedef struct walk {
     const sw_doc_sink *sink;
     void *ctx;
+    sw_mem mem;       /* the output buffer's allocator: tables and scratch come from it */
     sw_buf scratch;   /* for values built from several fields ("file:line", a citation key) */
     sw_doc_tables t;
     fact_row *facts;
@@ -243,13 +244,13 @@ static size_t unique_names(const char **v, size_t n)
 
 static sw_status build_tables(walk *w, const sw_report *rep)
 {
-    if (sw_doc_tables_build(rep, &w->t) != SW_OK)
+    if (sw_doc_tables_build_m(w->mem, rep, &w->t) != SW_OK)
         return SW_ERR_NOMEM;
-    w->facts = malloc((w->t.nfacts + rep->ngaps + 1) * sizeof *w->facts);
+    w->facts = sw_mem_alloc(w->mem, (w->t.nfacts + rep->ngaps + 1) * sizeof *w->facts);
     size_t nundecided = rep->stage.nundecided_rules;
     for (size_t i = 0; i < rep->ngaps; i++)
         nundecided += rep->gaps[i].nrules;
-    w->undecided = malloc((nundecided + 1) * sizeof *w->undecided);
+    w->undecided = sw_mem_alloc(w->mem, (nundecided + 1) * sizeof *w->undecided);
     if (!w->facts || !w->undecided)
         return SW_ERR_NOMEM;
     for (size_t i = 0; i < w->t.nfacts; i++) {
@@ -273,8 +274,8 @@ static sw_status build_tables(walk *w, const sw_report *rep)
 static void free_tables(walk *w)
 {
     sw_doc_tables_free(&w->t);
-    free(w->facts);
-    free(w->undecided);
+    sw_mem_free(w->mem, w->facts, 0);
+    sw_mem_free(w->mem, w->undecided, 0);
     sw_buf_free(&w->scratch);
 }
 
@@ -483,10 +484,17 @@ static void put_summary(walk *w, const sw_report *rep)
 
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx)
 {
+    return sw_report_walk_m((sw_mem)SW_MEM_DEFAULT, rep, sink, ctx);
+}
+
+sw_status sw_report_walk_m(sw_mem mem, const sw_report *rep, const sw_doc_sink *sink, void *ctx)
+{
     walk w;
     memset(&w, 0, sizeof w);
     w.sink = sink;
     w.ctx = ctx;
+    w.mem = mem;
+    w.scratch = (sw_buf)SW_BUF_WITH(mem);
     if (build_tables(&w, rep) != SW_OK) {
         free_tables(&w);
         return SW_ERR_NOMEM;
@@ -547,7 +555,7 @@ sw_status sw_report_render_json_as(const sw_report *rep, int pretty, int major, 
     sw_json writer;
     sw_json_init(&writer, out, pretty);
     sw_status walked = major == 2 ? sw_report_walk_v2(rep, &json_sink_v2, &writer)
-                                  : sw_report_walk(rep, &json_sink, &writer);
+                                  : sw_report_walk_m(out->mem, rep, &json_sink, &writer);
     sw_buf_putc(out, '\n');
     sw_status written = sw_json_finish(&writer);
     /* a walk cut short (its tables could not be built) leaves the value unfinished */

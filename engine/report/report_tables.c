@@ -68,7 +68,7 @@ typedef struct collector {
 static void add_rule(collector *c, const sw_reason *r)
 {
     sw_doc_tables *t = c->t;
-    if (!sw_grow(&t->rules, &c->rules_cap, t->nrules, sizeof *t->rules, 32)) {
+    if (!sw_grow_m(t->keys.mem, &t->rules, &c->rules_cap, t->nrules, sizeof *t->rules, 32)) {
         c->failed = 1;
         return;
     }
@@ -84,7 +84,7 @@ static void add_reasons(collector *c, const sw_reason *list, size_t n)
 static void add_fact(collector *c, const sw_fact_value *v)
 {
     sw_doc_tables *t = c->t;
-    if (!sw_grow(&t->facts, &c->facts_cap, t->nfacts, sizeof *t->facts, 32)) {
+    if (!sw_grow_m(t->keys.mem, &t->facts, &c->facts_cap, t->nfacts, sizeof *t->facts, 32)) {
         c->failed = 1;
         return;
     }
@@ -96,7 +96,7 @@ static void add_cites(collector *c, const sw_citation *list, size_t n)
 {
     sw_doc_tables *t = c->t;
     for (size_t i = 0; i < n; i++) {
-        if (!sw_grow(&t->cites, &c->cites_cap, t->ncites, sizeof *t->cites, 32)) {
+        if (!sw_grow_m(t->keys.mem, &t->cites, &c->cites_cap, t->ncites, sizeof *t->cites, 32)) {
             c->failed = 1;
             return;
         }
@@ -153,7 +153,13 @@ static size_t sort_unique(void *base, size_t n, size_t size, int (*cmp)(const vo
 
 sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t)
 {
+    return sw_doc_tables_build_m((sw_mem)SW_MEM_DEFAULT, rep, t);
+}
+
+sw_status sw_doc_tables_build_m(sw_mem mem, const sw_report *rep, sw_doc_tables *t)
+{
     memset(t, 0, sizeof *t);
+    t->keys.mem = mem;
     collector c = {t, 0, 0, 0, 0};
     sw_item_list four[SW_REPORT_NAMED_KINDS];
     const sw_item_list *kinds;
@@ -179,7 +185,7 @@ sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t)
         t->cites[i].key = t->keys.data + (uintptr_t)t->cites[i].key;
     t->nfacts = sort_unique(t->facts, t->nfacts, sizeof *t->facts, cmp_fact);
     t->ncites = sort_unique(t->cites, t->ncites, sizeof *t->cites, cmp_cite);
-    t->sources = malloc((t->ncites ? t->ncites : 1) * sizeof *t->sources);
+    t->sources = sw_mem_alloc(t->keys.mem, (t->ncites ? t->ncites : 1) * sizeof *t->sources);
     if (!t->sources) {
         sw_doc_tables_free(t);
         return SW_ERR_NOMEM;
@@ -192,10 +198,10 @@ sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t)
 
 void sw_doc_tables_free(sw_doc_tables *t)
 {
-    free(t->rules);
-    free(t->facts);
-    free(t->cites);
-    free(t->sources);
+    sw_mem_free(t->keys.mem, t->rules, 0);
+    sw_mem_free(t->keys.mem, t->facts, 0);
+    sw_mem_free(t->keys.mem, t->cites, 0);
+    sw_mem_free(t->keys.mem, t->sources, 0);
     sw_buf_free(&t->keys);
     memset(t, 0, sizeof *t);
 }

@@ -85,7 +85,7 @@ static void put_citation_lines(sw_buf *out, const char *indent, const sw_citatio
     if (n == 0)
         return;
     sw_buf_printf(out, "%scites: ", indent);
-    sw_buf key = SW_BUF_INIT;
+    sw_buf key = SW_BUF_WITH(out->mem);
     for (size_t i = 0; i < n; i++) {
         if (i)
             sw_buf_puts(out, ", ");
@@ -333,7 +333,7 @@ static void put_derived(sw_buf *out, const sw_fact_value *list, size_t n)
 static void put_citation_table(sw_buf *out, const sw_report *rep)
 {
     sw_doc_tables t;
-    if (sw_doc_tables_build(rep, &t) != SW_OK) {
+    if (sw_doc_tables_build_m(out->mem, rep, &t) != SW_OK) {
         out->failed = 1;
         return;
     }

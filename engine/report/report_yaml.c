@@ -242,10 +242,11 @@ sw_status sw_report_render_yaml(const sw_report *rep, sw_buf *out)
     if (!yaml_emitter_initialize(&y.emitter))
         return SW_ERR_NOMEM;
     y.out = out;
+    y.scratch.mem = out->mem;
     y.status = SW_OK;
     configure(&y.emitter, out);
     emit_stream_start(&y);
-    sw_status walked = sw_report_walk(rep, &yaml_doc_sink, &y);
+    sw_status walked = sw_report_walk_m(out->mem, rep, &yaml_doc_sink, &y);
     emit_stream_end(&y);
     if (y.status == SW_OK && !yaml_emitter_flush(&y.emitter))
         y.status = emitter_status(&y.emitter);

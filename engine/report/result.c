@@ -31,6 +31,7 @@ typedef struct gap_pair {
  * its largest client. Per-slot and per-item arrays are left zeroed after each use
  * (only the entries touched are put back), stamps count up across evaluations. */
 typedef struct workspace {
+    sw_mem mem;                /* the rule set's allocator: every array below is from it */
     const sw_program *p;       /* NULL until first used */
     sw_eval ev;                /* the evaluator's state, reused (sw_eval_reuse) */
     uint32_t *stamp;           /* nfacts + 1: the visit that last added this slot as a gap */
@@ -500,7 +501,7 @@ static void add_gap(gap_ctx *g, uint32_t slot)
     if (slot == GAP_ASSESSED_ON)
         slot = w->p->nfacts;
     if (g->raw) {
-        if (w->nrpool == w->cap_rpool && !sw_grow(&w->rpool, &w->cap_rpool, w->nrpool, sizeof *w->rpool, 256))
+        if (w->nrpool == w->cap_rpool && !sw_grow_m(w->mem, &w->rpool, &w->cap_rpool, w->nrpool, sizeof *w->rpool, 256))
             g->failed = 1;
         else
             w->rpool[w->nrpool++] = slot;
@@ -510,7 +511,7 @@ static void add_gap(gap_ctx *g, uint32_t slot)
         if (w->cstamp[slot] == g->cep)
             return;
         w->cstamp[slot] = g->cep;
-        if (w->nts == w->cap_ts && !sw_grow(&w->ts, &w->cap_ts, w->nts, sizeof *w->ts, 64)) {
+        if (w->nts == w->cap_ts && !sw_grow_m(w->mem, &w->ts, &w->cap_ts, w->nts, sizeof *w->ts, 64)) {
             g->failed = 1;
             return;
         }
@@ -520,7 +521,7 @@ static void add_gap(gap_ctx *g, uint32_t slot)
     if (w->stamp[slot] == w->epoch)
         return;
     w->stamp[slot] = w->epoch;
-    if (w->npairs == w->cap_pairs && !sw_grow(&w->pairs, &w->cap_pairs, w->npairs, sizeof *w->pairs, 64)) {
+    if (w->npairs == w->cap_pairs && !sw_grow_m(w->mem, &w->pairs, &w->cap_pairs, w->npairs, sizeof *w->pairs, 64)) {
         g->failed = 1;
         return;
     }
@@ -571,7 +572,7 @@ static void derived_list(gap_ctx *g, uint32_t slot)
     if (!found)
         add_gap(g, slot);
     size_t n = w->nts - base;
-    if (sw_grow_to(&w->pool, &w->cap_pool, w->npool + n, sizeof *w->pool, 256, SIZE_MAX / sizeof *w->pool)) {
+    if (sw_grow_to_m(w->mem, &w->pool, &w->cap_pool, w->npool + n, sizeof *w->pool, 256, SIZE_MAX / sizeof *w->pool)) {
         if (n)
             memcpy(w->pool + w->npool, w->ts + base, n * sizeof *w->pool);
         w->dstart[slot] = (uint32_t)w->npool;
@@ -880,36 +881,36 @@ static void build_derived(builder *b)
 static void ws_free(workspace *w)
 {
     sw_eval_free(&w->ev);
-    free(w->stamp);
-    free(w->visited);
-    free(w->count);
-    free(w->pos);
-    free(w->name_rank);
-    free(w->touched);
-    free(w->pairs);
-    free(w->undecided);
-    free(w->rule_flags);
-    free(w->vstamp);
-    free(w->vtext);
-    free(w->rule_severity);
-    free(w->rule_priority);
-    free(w->icount);
-    free(w->islot);
-    free(w->itouched);
-    free(w->matched);
-    free(w->by_name);
-    free(w->dcached);
-    free(w->dstart);
-    free(w->dlen);
-    free(w->dbusy);
-    free(w->pool);
-    free(w->ts);
-    free(w->cstamp);
-    free(w->rstart);
-    free(w->rlen);
-    free(w->rpool);
-    free(w->order);
-    free(w->ncount);
+    sw_mem_free(w->mem, w->stamp, 0);
+    sw_mem_free(w->mem, w->visited, 0);
+    sw_mem_free(w->mem, w->count, 0);
+    sw_mem_free(w->mem, w->pos, 0);
+    sw_mem_free(w->mem, w->name_rank, 0);
+    sw_mem_free(w->mem, w->touched, 0);
+    sw_mem_free(w->mem, w->pairs, 0);
+    sw_mem_free(w->mem, w->undecided, 0);
+    sw_mem_free(w->mem, w->rule_flags, 0);
+    sw_mem_free(w->mem, w->vstamp, 0);
+    sw_mem_free(w->mem, w->vtext, 0);
+    sw_mem_free(w->mem, w->rule_severity, 0);
+    sw_mem_free(w->mem, w->rule_priority, 0);
+    sw_mem_free(w->mem, w->icount, 0);
+    sw_mem_free(w->mem, w->islot, 0);
+    sw_mem_free(w->mem, w->itouched, 0);
+    sw_mem_free(w->mem, w->matched, 0);
+    sw_mem_free(w->mem, w->by_name, 0);
+    sw_mem_free(w->mem, w->dcached, 0);
+    sw_mem_free(w->mem, w->dstart, 0);
+    sw_mem_free(w->mem, w->dlen, 0);
+    sw_mem_free(w->mem, w->dbusy, 0);
+    sw_mem_free(w->mem, w->pool, 0);
+    sw_mem_free(w->mem, w->ts, 0);
+    sw_mem_free(w->mem, w->cstamp, 0);
+    sw_mem_free(w->mem, w->rstart, 0);
+    sw_mem_free(w->mem, w->rlen, 0);
+    sw_mem_free(w->mem, w->rpool, 0);
+    sw_mem_free(w->mem, w->order, 0);
+    sw_mem_free(w->mem, w->ncount, 0);
     sw_buf_free(&w->text);
     sw_buf_free(&w->canon);
     memset(w, 0, sizeof *w);
@@ -921,43 +922,46 @@ static int ws_init(workspace *w, const sw_program *p)
     if (w->p == p)
         return 1;
     ws_free(w);
+    w->mem = p->arena.mem;
+    w->text = (sw_buf)SW_BUF_WITH(w->mem);
+    w->canon = (sw_buf)SW_BUF_WITH(w->mem);
     size_t nf = (size_t)p->nfacts + 1, nr = p->nrules ? p->nrules : 1, ni = 1;
     for (int k = 0; k < SW_ITEM__COUNT; k++)
         ni = p->nitems[k] > ni ? p->nitems[k] : ni;
     if (p->stage_enum != SW_NONE && p->enums[p->stage_enum].nmembers > ni)
         ni = p->enums[p->stage_enum].nmembers;
     sw_eval_init(&w->ev);
-    w->stamp = calloc(nf, sizeof *w->stamp);
-    w->visited = calloc(nf, sizeof *w->visited);
-    w->count = calloc(nf, sizeof *w->count);
-    w->pos = calloc(nf, sizeof *w->pos);
-    w->name_rank = calloc(nf, sizeof *w->name_rank);
-    w->touched = calloc(nf, sizeof *w->touched);
-    w->by_name = calloc(nf, sizeof *w->by_name);
-    w->dcached = calloc(nf, sizeof *w->dcached);
-    w->dstart = calloc(nf, sizeof *w->dstart);
-    w->dlen = calloc(nf, sizeof *w->dlen);
-    w->dbusy = calloc(nf, sizeof *w->dbusy);
-    w->cstamp = calloc(nf, sizeof *w->cstamp);
+    w->stamp = sw_mem_calloc(w->mem, nf, sizeof *w->stamp);
+    w->visited = sw_mem_calloc(w->mem, nf, sizeof *w->visited);
+    w->count = sw_mem_calloc(w->mem, nf, sizeof *w->count);
+    w->pos = sw_mem_calloc(w->mem, nf, sizeof *w->pos);
+    w->name_rank = sw_mem_calloc(w->mem, nf, sizeof *w->name_rank);
+    w->touched = sw_mem_calloc(w->mem, nf, sizeof *w->touched);
+    w->by_name = sw_mem_calloc(w->mem, nf, sizeof *w->by_name);
+    w->dcached = sw_mem_calloc(w->mem, nf, sizeof *w->dcached);
+    w->dstart = sw_mem_calloc(w->mem, nf, sizeof *w->dstart);
+    w->dlen = sw_mem_calloc(w->mem, nf, sizeof *w->dlen);
+    w->dbusy = sw_mem_calloc(w->mem, nf, sizeof *w->dbusy);
+    w->cstamp = sw_mem_calloc(w->mem, nf, sizeof *w->cstamp);
     size_t nkeys = p->index.nkeys ? p->index.nkeys : 1;
     if (nr > SIZE_MAX / nkeys / sizeof(uint32_t)) {
         ws_free(w);
         return 0;
     }
-    w->rstart = calloc(nr * nkeys, sizeof *w->rstart);
-    w->rlen = calloc(nr * nkeys, sizeof *w->rlen);
-    w->order = calloc(2 * nf, sizeof *w->order);
-    w->ncount = calloc(nr + 2, sizeof *w->ncount);
-    w->undecided = calloc(nr, sizeof *w->undecided);
-    w->rule_flags = calloc(nr, sizeof *w->rule_flags);
-    w->vstamp = calloc(nf, sizeof *w->vstamp);
-    w->vtext = calloc(nf, sizeof *w->vtext);
-    w->rule_severity = calloc(nr, sizeof *w->rule_severity);
-    w->rule_priority = calloc(nr, sizeof *w->rule_priority);
-    w->icount = calloc(ni, sizeof *w->icount);
-    w->islot = calloc(ni, sizeof *w->islot);
-    w->itouched = calloc(ni, sizeof *w->itouched);
-    w->matched = calloc(nr, sizeof *w->matched);
+    w->rstart = sw_mem_calloc(w->mem, nr * nkeys, sizeof *w->rstart);
+    w->rlen = sw_mem_calloc(w->mem, nr * nkeys, sizeof *w->rlen);
+    w->order = sw_mem_calloc(w->mem, 2 * nf, sizeof *w->order);
+    w->ncount = sw_mem_calloc(w->mem, nr + 2, sizeof *w->ncount);
+    w->undecided = sw_mem_calloc(w->mem, nr, sizeof *w->undecided);
+    w->rule_flags = sw_mem_calloc(w->mem, nr, sizeof *w->rule_flags);
+    w->vstamp = sw_mem_calloc(w->mem, nf, sizeof *w->vstamp);
+    w->vtext = sw_mem_calloc(w->mem, nf, sizeof *w->vtext);
+    w->rule_severity = sw_mem_calloc(w->mem, nr, sizeof *w->rule_severity);
+    w->rule_priority = sw_mem_calloc(w->mem, nr, sizeof *w->rule_priority);
+    w->icount = sw_mem_calloc(w->mem, ni, sizeof *w->icount);
+    w->islot = sw_mem_calloc(w->mem, ni, sizeof *w->islot);
+    w->itouched = sw_mem_calloc(w->mem, ni, sizeof *w->itouched);
+    w->matched = sw_mem_calloc(w->mem, nr, sizeof *w->matched);
     if (!w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
         !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
         !w->cstamp || !w->rstart || !w->rlen || !w->order || !w->ncount || !w->undecided ||
@@ -1063,9 +1067,10 @@ sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_result 
     if (!rules || !facts || !out || facts->prog != &rules->prog)
         return SW_ERR_ARG;
     *out = NULL;
-    sw_result *res = calloc(1, sizeof *res);
+    sw_result *res = sw_mem_calloc(rules->prog.arena.mem, 1, sizeof *res);
     if (!res)
         return SW_ERR_NOMEM;
+    res->arena.mem = rules->prog.arena.mem;
     sw_eval_options full = {SW_RESULT_FULL, 1};
     sw_status st = fill(rules, facts, &full, res);
     if (st != SW_OK) {
@@ -1081,9 +1086,10 @@ sw_status sw_result_new(const sw_ruleset *rules, sw_result **out)
 {
     if (!rules || !out)
         return SW_ERR_ARG;
-    *out = calloc(1, sizeof **out);
+    *out = sw_mem_calloc(rules->prog.arena.mem, 1, sizeof **out);
     if (!*out)
         return SW_ERR_NOMEM;
+    (*out)->arena.mem = rules->prog.arena.mem;
     (*out)->rules = rules;
     return SW_OK;
 }
@@ -1114,20 +1120,20 @@ void sw_result_free(sw_result *result)
         return;
     sw_arena_free(&result->arena);
     ws_free(&result->ws);
-    free(result);
+    sw_mem_free(result->arena.mem, result, sizeof *result);
 }
 
 sw_status sw_result_render(const sw_result *result, sw_format format, char **out, size_t *len)
 {
     if (!result || !out)
         return SW_ERR_ARG;
-    sw_buf buf = SW_BUF_INIT;
+    sw_buf buf = SW_BUF_WITH(result->arena.mem);
     sw_status st = sw_report_render(&result->report, format, &buf);
     if (st != SW_OK) {
         sw_buf_free(&buf);
         *out = NULL;
         return st;
     }
-    *out = sw_buf_take(&buf, len);
+    *out = sw_buf_give(&buf, len);
     return *out ? SW_OK : SW_ERR_NOMEM;
 }

@@ -9,7 +9,6 @@
 
 #include <stdalign.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 struct sw_arena_block {
@@ -33,7 +32,7 @@ void *sw_arena_alloc(sw_arena *a, size_t n)
     sw_arena_block *b = a->head;
     if (!b || b->cap - b->used < n) {
         size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-        b = malloc(sizeof *b + cap);
+        b = sw_mem_alloc(a->mem, sizeof *b + cap);
         if (!b) {
             a->failed = 1;
             return NULL;
@@ -91,7 +90,7 @@ void sw_arena_free(sw_arena *a)
     sw_arena_block *b = a->head;
     while (b) {
         sw_arena_block *next = b->next;
-        free(b);
+        sw_mem_free(a->mem, b, sizeof *b + b->cap);
         b = next;
     }
     a->head = NULL;
@@ -104,7 +103,7 @@ void sw_arena_clear(sw_arena *a)
     sw_arena_block *keep = a->head;
     while (keep && keep->next) {
         sw_arena_block *next = keep->next;
-        free(keep);
+        sw_mem_free(a->mem, keep, sizeof *keep + keep->cap);
         keep = next;
     }
     if (keep)

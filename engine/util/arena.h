@@ -10,15 +10,20 @@
 
 #include <stddef.h>
 
+#include "util/mem.h"
+
 typedef struct sw_arena_block sw_arena_block;
 
 typedef struct sw_arena {
     sw_arena_block *head;
-    size_t total;      /* bytes obtained from malloc, for memory accounting */
+    size_t total;      /* bytes obtained for blocks, for memory accounting */
     int failed;        /* an allocation failed: set once, never cleared but by free */
+    sw_mem mem;        /* where blocks come from; zero: the C library */
 } sw_arena;
 
-#define SW_ARENA_INIT {0, 0, 0}
+#define SW_ARENA_INIT {0, 0, 0, SW_MEM_DEFAULT}
+/* An empty arena whose blocks come from m. */
+#define SW_ARENA_WITH(m) {0, 0, 0, (m)}
 
 /* Zeroed, aligned for any type; NULL when memory runs out. */
 void *sw_arena_alloc(sw_arena *a, size_t n);

@@ -4,7 +4,6 @@
 #include "util/buf.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static int reserve(sw_buf *b, size_t extra)
@@ -21,7 +20,7 @@ static int reserve(sw_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap *= 2;
-    char *p = realloc(b->data, cap);
+    char *p = sw_mem_realloc(b->mem, b->data, b->cap, cap);
     if (!p) {
         b->failed = 1;
         return 0;
@@ -97,9 +96,28 @@ char *sw_buf_take(sw_buf *b, size_t *len)
     return p;
 }
 
+char *sw_buf_give(sw_buf *b, size_t *len)
+{
+    if (b->failed) {
+        sw_buf_free(b);
+        return NULL;
+    }
+    char *p = sw_mem_give_resize(b->mem, b->data, b->cap, b->len + 1);
+    if (!p) {
+        sw_buf_free(b);
+        return NULL;
+    }
+    p[b->len] = '\0';
+    if (len)
+        *len = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
 void sw_buf_free(sw_buf *b)
 {
-    free(b->data);
+    sw_mem_free(b->mem, b->data, b->cap);
     b->data = NULL;
     b->len = b->cap = 0;
     b->failed = 0;

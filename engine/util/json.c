@@ -183,7 +183,7 @@ void sw_json_string(sw_json *w, const char *s)
 
 void sw_json_stringf(sw_json *w, const char *fmt, ...)
 {
-    sw_buf text = SW_BUF_INIT;
+    sw_buf text = SW_BUF_WITH(w->out->mem);
     va_list ap;
     va_start(ap, fmt);
     sw_buf_vprintf(&text, fmt, ap);

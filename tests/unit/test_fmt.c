@@ -348,7 +348,7 @@ static char *dump_texts(const sw_source_text *texts, size_t n)
     sw_dump_program(&rs->prog, &b);
     sw_ruleset_free(rs);
     assert_false(sw_buf_failed(&b));
-    return sw_buf_take(&b, NULL);
+    return sw_buf_give(&b, NULL);
 }
 
 static char *dump_text(const char *text)

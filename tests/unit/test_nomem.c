@@ -374,12 +374,12 @@ static void test_tools_fail_cleanly(void **state)
                 assert_string_equal(got, want);
             else
                 assert_null(got);
-            free(got);
+            sw_free(got);
             sw_diagnostics_free(diags);
             if (!reached)
                 break;
         }
-        free(want);
+        sw_free(want);
     }
 }
 
