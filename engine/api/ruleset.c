@@ -193,7 +193,8 @@ static sw_status expand(sw_mem mem, const char *path, path_list *l, sw_diagnosti
         }
     }
     closedir(dir);
-    qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
+    if (l->n > first)   /* l->v is NULL when its first allocation failed */
+        qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
     if (status == SW_OK && l->n == first) {
         sw_where w = {path, NULL, 0, 0, 0};
         sw_diag_add(diags, SW_SEV_ERROR, "E007", w, NULL, "rule files end in .sw",
