@@ -146,7 +146,7 @@ typedef struct eval_output {
 typedef struct doc_note {
     size_t position;
     int skipped;
-    char *text;            /* rendered diagnostics (sw_free), or NULL */
+    char *text;            /* rendered diagnostics (a copy, free), or NULL */
 } doc_note;
 
 typedef struct doc_notes {
@@ -291,24 +291,22 @@ static void out_finish(eval_output *out)
 
 /* Records the diagnostics of the document at position (if any, or if it was
  * skipped). Returns CLI_EXIT_OK or CLI_EXIT_INTERNAL. */
+static int notes_add_text(doc_notes *notes, size_t position, int skipped, const char *text,
+                          size_t len);
+
 static int notes_add(doc_notes *notes, size_t position, int skipped,
                      const sw_diagnostics *diags)
 {
+    if (sw_diagnostics_count(diags) == 0)
+        return skipped ? notes_add_text(notes, position, 1, NULL, 0) : CLI_EXIT_OK;
     char *text = NULL;
-
-    if (sw_diagnostics_count(diags) > 0) {
-        sw_status status = sw_diagnostics_render(diags, &text, NULL);
-        if (status != SW_OK)
-            return cli_fail_status(status, "rendering diagnostics");
-    } else if (!skipped) {
-        return CLI_EXIT_OK;
-    }
-    if (!sw_grow(&notes->items, &notes->cap, notes->count, sizeof *notes->items, 8)) {
-        sw_free(text);
-        return cli_fail(CLI_EXIT_INTERNAL, "out of memory");
-    }
-    notes->items[notes->count++] = (doc_note){position, skipped, text};
-    return CLI_EXIT_OK;
+    size_t len = 0;
+    sw_status status = sw_diagnostics_render(diags, &text, &len);
+    if (status != SW_OK)
+        return cli_fail_status(status, "rendering diagnostics");
+    int code = notes_add_text(notes, position, skipped, text, len);
+    sw_free(text); /* the library's buffer; the note keeps a copy */
+    return code;
 }
 
 /* The same for diagnostics already rendered (text, len; NULL for none), copied. */
@@ -344,7 +342,7 @@ static void notes_flush(doc_notes *notes, const char *name, size_t total)
             cli_write(stderr, note->text, len);
             if (len > 0 && note->text[len - 1] != '\n')
                 fputc('\n', stderr);
-            sw_free(note->text);
+            free(note->text);
         }
         if (note->skipped)
             fprintf(stderr, "%s: client %zu of %zu skipped\n", name, note->position, total);
