@@ -209,7 +209,7 @@ fhir_word
 
 fhir_texts
     : STRING                          { $$ = mk_ident_node(sx, $1, @1); }
-    | STRING ',' fhir_texts           { $$ = mk_ident_node(sx, $1, @1); if ($$) $$->next = $3; }
+    | STRING ',' fhir_texts           { $$ = mk_ident_node(sx, $1, @1); if (!sx->nomem) $$->next = $3; }
     ;
 
 fhir_pairs
@@ -229,8 +229,8 @@ fhir_target
     ;
 
 stage_order
-    : ident ARROW ident               { $1->next = $3; $$ = $1; }
-    | ident ARROW stage_order         { $1->next = $3; $$ = $1; }
+    : ident ARROW ident               { if (!sx->nomem) $1->next = $3; $$ = $1; }
+    | ident ARROW stage_order         { if (!sx->nomem) $1->next = $3; $$ = $1; }
     ;
 
 fact_list
@@ -282,7 +282,7 @@ literal
 
 name_list
     : ident                           { $$ = $1; }
-    | ident ',' name_list             { $1->next = $3; $$ = $1; }
+    | ident ',' name_list             { if (!sx->nomem) $1->next = $3; $$ = $1; }
     ;
 
 item_tail
@@ -510,17 +510,17 @@ static sw_ident mk_ident(const char *name, sw_loc at)
     return id;
 }
 
+/* Never NULL: when memory runs out (node() has set sx->nomem, and the file then
+ * answers SW_ERR_NOMEM) the parse's reserve identifier, made before parsing, is
+ * handed out instead, so the actions that copy an identifier (`*$2`) stay safe.
+ * The actions that link identifiers do not link once memory has run out, so the
+ * reserve, handed out again and again, never forms a cycle. */
 static sw_ident *mk_ident_node(sw_syntax *sx, const char *name, sw_loc at)
 {
     sw_ident *id = NEW(sw_ident);
-    if (id)
-        *id = mk_ident(name, at);
-    else {
-        /* keep the parser's invariants: hand back a usable, empty identifier */
-        static const sw_ident none = {"", {0, 0}, NULL};
-        (void)none;
-        id = sw_arena_alloc(sx->arena, sizeof *id);
-    }
+    if (!id)
+        id = sx->reserve;
+    *id = mk_ident(name, at);
     return id;
 }
 

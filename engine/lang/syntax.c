@@ -64,6 +64,9 @@ unsigned sw_syntax_parse_with_comments(sw_arena *arena, sw_diagnostics *diags,
     sx.file_index = file_index;
     sx.tail = *tail;
     sx.comment_tail = comments ? *comments : NULL;
+    sx.reserve = sw_arena_alloc(arena, sizeof *sx.reserve);
+    if (!sx.reserve)
+        sx.nomem = 1;   /* run_parser then parses nothing */
     int rc = run_parser(&sx);
     if (sx.nomem)
         arena->failed = 1;   /* flex or a parser action ran out: the compilation did */

@@ -41,6 +41,8 @@ typedef struct sw_syntax {
     unsigned errors;
     unsigned depth;             /* expression nesting, limited */
     int nomem;
+    sw_ident *reserve;          /* handed out by the grammar when memory runs out, so
+                                   that no action dereferences NULL (parser.y) */
     sw_comment **comment_tail;  /* where to keep comments, or NULL */
     /* facts blocks: each `facts {` starts a group; its first comment, before its
      * first fact, is the group's heading (the workbench's form shows the groups) */

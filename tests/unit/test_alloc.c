@@ -41,6 +41,7 @@
 typedef struct counter {
     unsigned long calls;      /* allocations and resizes asked for */
     unsigned long fail_at;    /* the one that fails; 0: none */
+    int persistent;           /* and every one after it: memory stays exhausted */
     int reached;              /* fail_at was asked for */
     size_t live_blocks, live_bytes;
     unsigned long bad_osize;  /* an osize other than 0 or the block's size */
@@ -65,7 +66,7 @@ static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         }
         return NULL;
     }
-    if (++c->calls == c->fail_at) {
+    if (++c->calls == c->fail_at || (c->persistent && c->fail_at && c->calls > c->fail_at)) {
         c->reached = 1;
         return NULL;   /* ptr stays as it was */
     }
@@ -196,7 +197,9 @@ static sw_status load_once(counter *c, unsigned long n, const sw_source_text *te
                            sw_status want, const char *want_sha, const char *want_diags)
 {
     sw_load_options opt = {counting_alloc, c};
+    int persistent = c->persistent;
     arm(c, n);
+    c->persistent = persistent;
     sw_diagnostics *diags = sw_diagnostics_new_with(counting_alloc, c);
     sw_ruleset *rules = NULL;
     sw_status st = SW_ERR_NOMEM;
@@ -230,7 +233,9 @@ static sw_status load_once(counter *c, unsigned long n, const sw_source_text *te
     return st;
 }
 
-static load_run load_every(const sw_source_text *text, unsigned long stride)
+/* Every N: the Nth allocation fails, and with persistent every one after it too (a
+ * fallback that retries then fails as well). */
+static load_run load_every(const sw_source_text *text, unsigned long stride, int persistent)
 {
     /* the default allocator's answer */
     sw_diagnostics *diags = sw_diagnostics_new();
@@ -246,6 +251,7 @@ static load_run load_every(const sw_source_text *text, unsigned long stride)
     sw_diagnostics_free(diags);
 
     counter c = {0};
+    c.persistent = persistent;
     load_run run = {0, 0, 0, 0};
     assert_int_equal(load_once(&c, 0, text, want, sha, want_diags), want);
     unsigned long total = c.calls;
@@ -269,7 +275,7 @@ static void test_small_load_every_n(void **state)
 {
     (void)state;
     sw_source_text t = {"small.sw", small_rules, sizeof small_rules - 1};
-    load_run run = load_every(&t, 1);
+    load_run run = load_every(&t, 1, 0);
     print_message("small rule set: %lu allocations, %lu runs, %lu answered SW_ERR_NOMEM, "
                   "%lu absorbed by a fallback\n", run.allocations, run.tried, run.nomem,
                   run.fallbacks);
@@ -281,7 +287,7 @@ static void test_broken_load_every_n(void **state)
 {
     (void)state;
     sw_source_text t = {"broken.sw", broken_rules, sizeof broken_rules - 1};
-    load_run run = load_every(&t, 1);
+    load_run run = load_every(&t, 1, 0);
     print_message("rule set with errors: %lu allocations, %lu runs, %lu answered SW_ERR_NOMEM, "
                   "%lu absorbed by a fallback\n", run.allocations, run.tried, run.nomem,
                   run.fallbacks);
@@ -301,12 +307,29 @@ static void test_shipped_load(void **state)
 {
     (void)state;
     unsigned long stride = load_stride();
-    load_run run = load_every(NULL, stride);
+    load_run run = load_every(NULL, stride, 0);
     print_message("shipped rules: %lu allocations, %lu runs (stride %lu), %lu answered "
                   "SW_ERR_NOMEM, %lu absorbed by a fallback\n", run.allocations, run.tried,
                   stride, run.nomem, run.fallbacks);
     assert_int_equal(run.nomem + run.fallbacks + 1, run.tried);
     assert_true(run.nomem > 0);
+}
+
+/* Memory that stays exhausted from the Nth allocation on: no retry or fallback can
+ * rescue the load, and none may crash or leak (the grammar's reserve identifier). */
+static void test_load_from_n_on(void **state)
+{
+    (void)state;
+    sw_source_text small = {"small.sw", small_rules, sizeof small_rules - 1};
+    sw_source_text broken = {"broken.sw", broken_rules, sizeof broken_rules - 1};
+    load_run a = load_every(&small, 1, 1), b = load_every(&broken, 1, 1);
+    load_run c = load_every(NULL, load_stride(), 1);
+    print_message("memory exhausted from the Nth allocation on: small %lu runs, with errors "
+                  "%lu runs, shipped %lu runs; every one answered or SW_ERR_NOMEM\n", a.tried,
+                  b.tried, c.tried);
+    assert_int_equal(a.tried, a.allocations + 1);
+    assert_int_equal(b.tried, b.allocations + 1);
+    assert_true(a.nomem > 0 && b.nomem > 0 && c.nomem > 0);
 }
 
 /* ---- clients: read, evaluate (full and outputs-only), render ---- */
@@ -451,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_small_load_every_n),
         cmocka_unit_test(test_broken_load_every_n),
         cmocka_unit_test(test_shipped_load),
+        cmocka_unit_test(test_load_from_n_on),
         cmocka_unit_test(test_clients_every_n),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
