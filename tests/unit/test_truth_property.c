@@ -396,7 +396,7 @@ static void test_every_evaluator_agrees_with_the_oracle(void **state)
                 fail_msg("lint says '%s' can never fire, but it fires for %s", c->text, who);
             sw_eval ev;
             sw_eval_init(&ev);
-            for (uint8_t path = 1; path <= 2; path++) {
+            for (uint8_t path = 1; path <= 4; path++) {
                 ev.force_path = path;
                 assert_int_equal(sw_eval_reuse(&ev, &rs->prog, f), SW_OK);
                 truth t = ev.truth[0] == SW_TRUE ? T : ev.truth[0] == SW_FALSE ? F : U;
