@@ -251,10 +251,6 @@ typedef struct sw_index {
     uint32_t *sfinal;
     uint32_t *sdated_first;   /* nkeys + 1 entries: u's rules reading the date */
     uint32_t *sdated;
-    /* per key value, nwords (nrules / 64 + 1) words each: the bits of the rules
-     * whose truth in key_truth is true (fired) and unknown (undecided) */
-    uint64_t *key_fired;
-    uint64_t *key_undecided;
 } sw_index;
 
 #define SW_CODE_OR 0x80000000u

@@ -543,15 +543,8 @@ static inline uint8_t spec_enc(const sw_eval *ev, const sw_spec_step *st)
     return r;
 }
 
-/* Rule r's truth (encoded) into truth, fired and undecided. */
-static inline void put_truth(sw_eval *ev, uint32_t r, uint8_t enc)
-{
-    uint64_t bit = (uint64_t)1 << (r & 63);
-    size_t w = r >> 6;
-    ev->truth[r] = (uint8_t)decode[enc];
-    ev->fired[w] = (ev->fired[w] & ~bit) | (enc == 2 ? bit : 0);
-    ev->undecided[w] = (ev->undecided[w] & ~bit) | (enc == 1 ? bit : 0);
-}
+/* Rule r's truth (encoded). */
+static inline void put_truth(sw_eval *ev, uint32_t r, uint8_t enc) { ev->truth[r] = (uint8_t)decode[enc]; }
 
 /* Every step of the key value's specialised list. */
 static void spec_all(sw_eval *ev, uint32_t key)
@@ -609,13 +602,22 @@ static void spec_marked(sw_eval *ev, uint64_t *marks, uint32_t key, size_t nknow
     }
 }
 
-/* fired and undecided from the truths (the older paths). */
+/* fired and undecided from the truths, eight at a time (a truth is 0, 1 or 2:
+ * bit 0 of each byte is true, bit 1 unknown; the multiplication gathers bit 0 of
+ * the eight bytes into the top byte). */
 static void bits_from_truth(sw_eval *ev)
 {
-    uint32_t n = ev->prog->nrules;
+    uint32_t n = ev->prog->nrules, r = 0;
+    const uint64_t lsb = 0x0101010101010101u, gather = 0x0102040810204080u;
     memset(ev->fired, 0, (n / 64 + 1) * sizeof *ev->fired);
     memset(ev->undecided, 0, (n / 64 + 1) * sizeof *ev->undecided);
-    for (uint32_t r = 0; r < n; r++) {
+    for (; r + 8 <= n; r += 8) {
+        uint64_t w;
+        memcpy(&w, ev->truth + r, 8);
+        ev->fired[r >> 6] |= ((w & lsb) * gather >> 56) << (r & 63);
+        ev->undecided[r >> 6] |= ((w >> 1 & lsb) * gather >> 56) << (r & 63);
+    }
+    for (; r < n; r++) {
         ev->fired[r >> 6] |= (uint64_t)(ev->truth[r] == SW_TRUE) << (r & 63);
         ev->undecided[r >> 6] |= (uint64_t)(ev->truth[r] == SW_UNKNOWN) << (r & 63);
     }
@@ -636,7 +638,7 @@ static void unspecialised(sw_eval *ev, uint64_t *marks, uint8_t *lt, uint32_t ke
             if (step & SW_LIVE_FINALIZE)
                 finalize(ev, step & ~SW_LIVE_FINALIZE);
             else
-                ev->truth[step] = (uint8_t)decode[dense(ev, lt, p->rule_fast[step])];
+                put_truth(ev, step, dense(ev, lt, p->rule_fast[step]));
         }
         bits_from_truth(ev);
         return;
@@ -715,17 +717,17 @@ sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
         unspecialised(ev, marks, lt, key, ev->force_path == 1);
         return SW_OK;
     }
-    memcpy(ev->fired, ix->key_fired + key * rwords, rwords * sizeof *ev->fired);
-    memcpy(ev->undecided, ix->key_undecided + key * rwords, rwords * sizeof *ev->undecided);
     /* the cheaper list, in units of about a quarter of a test: the whole list
      * costs its cost, the marked steps the scan of the base slots and the cost of
      * each step a known slot marks; the scan stops as soon as that is the dearer */
     uint64_t all = 4 * (uint64_t)ix->spec_cost[key];
     if (ev->force_path != 4 && (ev->force_path == 3 || p->nbase >= all)) {
-        if (ix->spec_pass[key] && !ev->force_path)
+        if (ix->spec_pass[key] && !ev->force_path) {
             unspecialised(ev, marks, lt, key, 1);
-        else
+        } else {
             spec_all(ev, key);
+            bits_from_truth(ev);
+        }
         return SW_OK;
     }
     const uint32_t *cost = ix->sread_cost + (size_t)key * p->nfacts;
@@ -741,14 +743,17 @@ sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
             marked += has ? 4 * (uint64_t)cost[s] : 0;
         }
         if (marked > all && ev->force_path != 4) {
-            if (ix->spec_pass[key])
+            if (ix->spec_pass[key]) {
                 unspecialised(ev, marks, lt, key, 1);
-            else
+            } else {
                 spec_all(ev, key);
+                bits_from_truth(ev);
+            }
             return SW_OK;
         }
     }
     spec_marked(ev, marks, key, nknown);
+    bits_from_truth(ev);
     return SW_OK;
 }
 

@@ -11,7 +11,8 @@
  * (eval.c) runs with early exits; any other shape keeps its fast form. Also per
  * key value: which of these steps read each fact (for a client with few facts),
  * the finalisations and the rules reading the assessment date, the cost of the
- * whole list, and the row's truths as bits.
+ * whole list, and whether the pass over every needed test (eval.c) is the cheaper
+ * way to take the whole list.
  *
  * Built once per rule set by sw_index_build; lives in eval/ because it evaluates
  * the key's tests with the evaluator.
@@ -256,7 +257,6 @@ sw_status sw_spec_build(sw_program *p)
 {
     sw_index *ix = &p->index;
     int failed = 0;
-    size_t words = p->nrules / 64 + 1;
     size_t nrf = (size_t)ix->nkeys * p->nfacts;
     ix->spec_first = spec_array(p, &failed, ix->nkeys + 1, sizeof *ix->spec_first);
     ix->spec_cost = spec_array(p, &failed, ix->nkeys, sizeof *ix->spec_cost);
@@ -265,8 +265,6 @@ sw_status sw_spec_build(sw_program *p)
     ix->sread_cost = spec_array(p, &failed, nrf ? nrf : 1, sizeof *ix->sread_cost);
     ix->sfinal_first = spec_array(p, &failed, ix->nkeys + 1, sizeof *ix->sfinal_first);
     ix->sdated_first = spec_array(p, &failed, ix->nkeys + 1, sizeof *ix->sdated_first);
-    ix->key_fired = spec_array(p, &failed, ix->nkeys * words, sizeof *ix->key_fired);
-    ix->key_undecided = spec_array(p, &failed, ix->nkeys * words, sizeof *ix->key_undecided);
     sw_eval ev;
     memset(&ev, 0, sizeof ev);
     ev.prog = p;
@@ -285,15 +283,6 @@ sw_status sw_spec_build(sw_program *p)
     if (!failed) {
         spec_walk(p, &ev, 1, &nsteps, &ncode, &room, &nreaders, &nfinal, &ndated);
         reader_costs(p);
-        for (uint32_t u = 0; u < ix->nkeys; u++)
-            for (uint32_t r = 0; r < p->nrules; r++) {
-                uint8_t t = ix->key_truth[(size_t)u * p->nrules + r];
-                uint64_t bit = (uint64_t)1 << (r & 63);
-                if (t == SW_TRUE)
-                    ix->key_fired[u * words + r / 64] |= bit;
-                else if (t == SW_UNKNOWN)
-                    ix->key_undecided[u * words + r / 64] |= bit;
-            }
     }
     sw_mem_free(p->arena.mem, ev.values, 0);
     return failed ? SW_ERR_NOMEM : SW_OK;
