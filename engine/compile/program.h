@@ -257,9 +257,13 @@ typedef struct sw_index {
 
 /* One step of a key value's specialised list (sw_index.spec). A rule's residual
  * condition is an and of groups (an or when n has SW_CODE_OR), each group an or
- * (an and) of tests: spec_code[first .. first + (n & ~SW_CODE_OR)), a group ending
- * at a test with `end` set. first is SW_NONE when the condition has another shape
- * (its fast form is evaluated, key tests and all). */
+ * (an and) of tests: spec_code[first .. first + (n & SW_SPEC_COUNT)), a group
+ * ending at a test with `end` set; SW_SPEC_SINGLE in n when every group is one
+ * test. first is SW_NONE when the condition has another shape (its fast form is
+ * evaluated, key tests and all). */
+#define SW_SPEC_SINGLE 0x40000000u
+#define SW_SPEC_COUNT 0x3fffffffu
+
 typedef struct sw_spec_step {
     uint32_t what;            /* rule index, or SW_LIVE_FINALIZE | derived slot */
     uint32_t first;

@@ -503,14 +503,35 @@ static inline uint8_t spec_test(const sw_value *values, const sw_test *x)
 }
 
 /* A rule's truth from its step (encoded as above): an and of ors, or an or of
- * ands, stopping at the first group that decides it. */
+ * ands (of single tests, or of groups), stopping at the first test or group that
+ * decides it. */
 static inline uint8_t spec_enc(const sw_eval *ev, const sw_spec_step *st)
 {
     if (st->first == SW_NONE)
         return enc_fast(ev, ev->prog->rule_fast[st->what]);
     const sw_test *c = ev->prog->index.spec_code + st->first;
-    const sw_test *end = c + (st->n & ~SW_CODE_OR);
+    const sw_test *end = c + (st->n & SW_SPEC_COUNT);
     const sw_value *values = ev->values;
+    if (st->n & SW_SPEC_SINGLE) {
+        if (!(st->n & SW_CODE_OR)) {
+            uint8_t r = 2;
+            for (; c < end; c++) {
+                uint8_t x = spec_test(values, c);
+                if (x == 0)
+                    return 0;
+                r = x < r ? x : r;
+            }
+            return r;
+        }
+        uint8_t r = 0;
+        for (; c < end; c++) {
+            uint8_t x = spec_test(values, c);
+            if (x == 2)
+                return 2;
+            r = x > r ? x : r;
+        }
+        return r;
+    }
     if (!(st->n & SW_CODE_OR)) {
         uint8_t r = 2;
         while (c < end) {
@@ -609,18 +630,30 @@ static void bits_from_truth(sw_eval *ev)
 {
     uint32_t n = ev->prog->nrules, r = 0;
     const uint64_t lsb = 0x0101010101010101u, gather = 0x0102040810204080u;
-    memset(ev->fired, 0, (n / 64 + 1) * sizeof *ev->fired);
-    memset(ev->undecided, 0, (n / 64 + 1) * sizeof *ev->undecided);
-    for (; r + 8 <= n; r += 8) {
+    for (; r + 64 <= n; r += 64) {
+        uint64_t f = 0, u = 0;
+        for (uint32_t j = 0; j < 64; j += 8) {
+            uint64_t w;
+            memcpy(&w, ev->truth + r + j, 8);
+            f |= ((w & lsb) * gather >> 56) << j;
+            u |= ((w >> 1 & lsb) * gather >> 56) << j;
+        }
+        ev->fired[r >> 6] = f;
+        ev->undecided[r >> 6] = u;
+    }
+    uint64_t f = 0, u = 0;
+    for (uint32_t j = 0; r + 8 <= n; r += 8, j += 8) {
         uint64_t w;
         memcpy(&w, ev->truth + r, 8);
-        ev->fired[r >> 6] |= ((w & lsb) * gather >> 56) << (r & 63);
-        ev->undecided[r >> 6] |= ((w >> 1 & lsb) * gather >> 56) << (r & 63);
+        f |= ((w & lsb) * gather >> 56) << j;
+        u |= ((w >> 1 & lsb) * gather >> 56) << j;
     }
     for (; r < n; r++) {
-        ev->fired[r >> 6] |= (uint64_t)(ev->truth[r] == SW_TRUE) << (r & 63);
-        ev->undecided[r >> 6] |= (uint64_t)(ev->truth[r] == SW_UNKNOWN) << (r & 63);
+        f |= (uint64_t)(ev->truth[r] == SW_TRUE) << (r & 63);
+        u |= (uint64_t)(ev->truth[r] == SW_UNKNOWN) << (r & 63);
     }
+    ev->fired[n >> 6] = f;
+    ev->undecided[n >> 6] = u;
 }
 
 /* The older paths over the key's live steps (force_path 1 and 2; 1 also when
@@ -734,13 +767,25 @@ sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
     uint32_t *list = ev->known;
     size_t nknown = 0;
     uint64_t marked = p->nbase;
-    for (uint32_t s = 0; s < p->nbase;) {
-        uint32_t stop = p->nbase - s > 64 ? s + 64 : p->nbase;
-        for (; s < stop; s++) {
-            int has = ev->values[s].known != 0;
-            list[nknown] = s;
-            nknown += (size_t)has;
-            marked += has ? 4 * (uint64_t)cost[s] : 0;
+    for (uint32_t s = 0; s < p->nbase; s += 16) {
+        /* 16 slots' known flags as one word, then the known ones listed */
+        uint32_t n = p->nbase - s < 16 ? p->nbase - s : 16;
+        uint64_t m = 0;
+        const sw_value *v = ev->values + s;
+        uint32_t j = 0;
+        for (; j + 8 <= n; j += 8, v += 8) {
+            uint64_t b = (uint64_t)(v[0].known != 0) | (uint64_t)(v[1].known != 0) << 1 |
+                         (uint64_t)(v[2].known != 0) << 2 | (uint64_t)(v[3].known != 0) << 3 |
+                         (uint64_t)(v[4].known != 0) << 4 | (uint64_t)(v[5].known != 0) << 5 |
+                         (uint64_t)(v[6].known != 0) << 6 | (uint64_t)(v[7].known != 0) << 7;
+            m |= b << j;
+        }
+        for (; j < n; j++, v++)
+            m |= (uint64_t)(v->known != 0) << j;
+        for (; m; m &= m - 1) {
+            uint32_t slot = s + (uint32_t)__builtin_ctzll(m);
+            list[nknown++] = slot;
+            marked += 4 * (uint64_t)cost[slot];
         }
         if (marked > all && ev->force_path != 4) {
             if (ix->spec_pass[key]) {

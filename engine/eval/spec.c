@@ -7,7 +7,8 @@
  * simplified (a test that cannot change the result is dropped, one that decides
  * it decides the rule). A rule left with nothing to test is left out: its truth
  * for that value is constant, the row's (sw_index.key_truth). The rest are short
- * runs of packed tests, an and of ors or an or of ands, which the evaluator
+ * runs of packed tests, an and of ors or an or of ands (most often of single
+ * tests), which the evaluator
  * (eval.c) runs with early exits; any other shape keeps its fast form. Also per
  * key value: which of these steps read each fact (for a client with few facts),
  * the finalisations and the rules reading the assessment date, the cost of the
@@ -60,7 +61,7 @@ enum { RES_CONSTANT, RES_FLAT, RES_OTHER };
  * it (it is dropped); an unknown one stays a test. *peak is how many tests were
  * written before those of dropped groups were taken back. */
 static int residual(const sw_program *p, const sw_eval *ev, uint32_t rule, sw_test *out, uint32_t *n, int *is_or,
-                    uint32_t *peak)
+                    int *single, uint32_t *peak)
 {
     uint32_t key = p->index.key_slot;
     const sw_fast *x = &p->fast[p->rule_fast[rule]];
@@ -72,6 +73,7 @@ static int residual(const sw_program *p, const sw_eval *ev, uint32_t rule, sw_te
         *n = 1;
         *peak = 1;
         *is_or = 0;
+        *single = 1;
         return RES_FLAT;
     }
     if (x->op != SW_FAST_AND && x->op != SW_FAST_OR)
@@ -131,6 +133,7 @@ static int residual(const sw_program *p, const sw_eval *ev, uint32_t rule, sw_te
         return RES_CONSTANT;
     *n = m;
     *is_or = x->op == SW_FAST_OR;
+    *single = groups == m;
     return RES_FLAT;
 }
 
@@ -176,8 +179,8 @@ static void spec_walk(sw_program *p, sw_eval *ev, int fill, size_t *nsteps, size
                 continue;
             }
             uint32_t n = 0, peak = 0;
-            int is_or = 0;
-            int shape = residual(p, ev, what, fill ? ix->spec_code + nc : NULL, &n, &is_or, &peak);
+            int is_or = 0, single = 0;
+            int shape = residual(p, ev, what, fill ? ix->spec_code + nc : NULL, &n, &is_or, &single, &peak);
             /* room for the tests written then taken back */
             *ncode_room = nc + peak > *ncode_room ? nc + peak : *ncode_room;
             if (shape == RES_CONSTANT)
@@ -188,7 +191,7 @@ static void spec_walk(sw_program *p, sw_eval *ev, int fill, size_t *nsteps, size
                 sw_spec_step *st = &ix->spec[ns];
                 st->what = what;
                 st->first = shape == RES_FLAT ? (uint32_t)nc : SW_NONE;
-                st->n = shape == RES_FLAT ? n | (is_or ? SW_CODE_OR : 0) : 0;
+                st->n = shape == RES_FLAT ? n | (is_or ? SW_CODE_OR : 0) | (single ? SW_SPEC_SINGLE : 0) : 0;
                 for (uint32_t i = 0; i < r->nreads; i++) {
                     if (r->reads[i] == ix->key_slot)
                         continue;
@@ -246,7 +249,7 @@ static void reader_costs(sw_program *p)
             uint32_t cost = 0;
             for (uint32_t k = ix->sreaders_first[at]; k < ix->sreaders_first[at + 1]; k++) {
                 const sw_spec_step *st = &steps[ix->sreaders[k]];
-                cost += 2 + (st->first == SW_NONE ? fast_cost(p, p->rule_fast[st->what]) : (st->n & ~SW_CODE_OR));
+                cost += 2 + (st->first == SW_NONE ? fast_cost(p, p->rule_fast[st->what]) : (st->n & SW_SPEC_COUNT));
             }
             ix->sread_cost[at] = cost;
         }
