@@ -255,15 +255,18 @@ typedef struct sw_index {
 
 #define SW_CODE_OR 0x80000000u
 
-/* One step of a key value's specialised list (sw_index.spec). A rule's residual
- * condition is an and of groups (an or when n has SW_CODE_OR), each group an or
- * (an and) of tests: spec_code[first .. first + (n & SW_SPEC_COUNT)), a group
- * ending at a test with `end` set; SW_SPEC_SINGLE in n when every group is one
- * test. first is SW_NONE when the condition has another shape (its fast form is
- * evaluated, key tests and all). */
-#define SW_SPEC_SINGLE 0x40000000u
-#define SW_SPEC_COUNT 0x3fffffffu
-
+/* One step of a key value's specialised list (sw_index.spec): n is its kind
+ * (sw_spec_kind) << SW_SPEC_KIND_SHIFT | its tests' count. A rule's residual
+ * condition is spec_code[first .. first + (n & SW_SPEC_COUNT)): an and (or) of
+ * single tests, or an and of groups (an or of groups), each group an or (an
+ * and) of tests ending at a test with `end` set. A rule of another shape keeps
+ * its fast form (SW_SPEC_FAST: evaluated as written, key tests and all; first is
+ * SW_NONE). */
+typedef enum sw_spec_kind {
+    SW_SPEC_FINALIZE, SW_SPEC_FAST, SW_SPEC_AND1, SW_SPEC_OR1, SW_SPEC_AND, SW_SPEC_OR
+} sw_spec_kind;
+#define SW_SPEC_KIND_SHIFT 29
+#define SW_SPEC_COUNT 0x1fffffffu
 typedef struct sw_spec_step {
     uint32_t what;            /* rule index, or SW_LIVE_FINALIZE | derived slot */
     uint32_t first;

@@ -493,48 +493,47 @@ static inline uint8_t spec_test(const sw_value *values, const sw_test *x)
     case SW_FAST_ALL: t = (bits & x->k.mask) == x->k.mask; break;
     case SW_FAST_ANY: t = (bits & x->k.mask) != 0; break;
     case SW_FAST_KNOWN: return (uint8_t)(2 * ((v->known != 0) ^ x->neg));
-    default: {
+    case SW_FAST_NUM: {
         double a = x->as_number ? (double)v->u.i : v->u.n;
         t = (a >= x->k.n.lo) & (a <= x->k.n.hi);
         break;
     }
+    default: __builtin_unreachable(); /* spec.c packs only tests */
     }
     return (uint8_t)(v->known ? 2 * (t ^ x->neg) : 1);
 }
 
-/* A rule's truth from its step (encoded as above): an and of ors, or an or of
- * ands (of single tests, or of groups), stopping at the first test or group that
- * decides it. */
+/* A rule's truth from its step (encoded as above), not a finalisation: an and
+ * or an or of single tests or of groups, stopping at the first test or group
+ * that decides it. */
 static inline uint8_t spec_enc(const sw_eval *ev, const sw_spec_step *st)
 {
-    if (st->first == SW_NONE)
+    uint32_t kind = st->n >> SW_SPEC_KIND_SHIFT;
+    if (kind == SW_SPEC_FAST)
         return enc_fast(ev, ev->prog->rule_fast[st->what]);
     const sw_test *c = ev->prog->index.spec_code + st->first;
     const sw_test *end = c + (st->n & SW_SPEC_COUNT);
     const sw_value *values = ev->values;
-    if (st->n & SW_SPEC_SINGLE) {
-        if (!(st->n & SW_CODE_OR)) {
-            uint8_t r = 2;
-            for (; c < end; c++) {
-                uint8_t x = spec_test(values, c);
-                if (x == 0)
-                    return 0;
-                r = x < r ? x : r;
-            }
-            return r;
+    uint8_t r;
+    switch (kind) {
+    case SW_SPEC_AND1:
+        for (r = 2; c < end; c++) {
+            uint8_t x = spec_test(values, c);
+            if (x == 0)
+                return 0;
+            r = x < r ? x : r;
         }
-        uint8_t r = 0;
-        for (; c < end; c++) {
+        return r;
+    case SW_SPEC_OR1:
+        for (r = 0; c < end; c++) {
             uint8_t x = spec_test(values, c);
             if (x == 2)
                 return 2;
             r = x > r ? x : r;
         }
         return r;
-    }
-    if (!(st->n & SW_CODE_OR)) {
-        uint8_t r = 2;
-        while (c < end) {
+    case SW_SPEC_AND:
+        for (r = 2; c < end;) {
             uint8_t g = 0;
             for (;;) {
                 uint8_t x = spec_test(values, c);
@@ -547,21 +546,21 @@ static inline uint8_t spec_enc(const sw_eval *ev, const sw_spec_step *st)
             r = g < r ? g : r;
         }
         return r;
-    }
-    uint8_t r = 0;
-    while (c < end) {
-        uint8_t g = 2;
-        for (;;) {
-            uint8_t x = spec_test(values, c);
-            g = x < g ? x : g;
-            if ((c++)->end)
-                break;
+    default:
+        for (r = 0; c < end;) {
+            uint8_t g = 2;
+            for (;;) {
+                uint8_t x = spec_test(values, c);
+                g = x < g ? x : g;
+                if ((c++)->end)
+                    break;
+            }
+            if (g == 2)
+                return 2;
+            r = g > r ? g : r;
         }
-        if (g == 2)
-            return 2;
-        r = g > r ? g : r;
+        return r;
     }
-    return r;
 }
 
 /* Rule r's truth (encoded). */
@@ -573,7 +572,7 @@ static void spec_all(sw_eval *ev, uint32_t key)
     const sw_index *ix = &ev->prog->index;
     const sw_spec_step *st = ix->spec + ix->spec_first[key], *end = ix->spec + ix->spec_first[key + 1];
     for (; st < end; st++) {
-        if (st->what & SW_LIVE_FINALIZE)
+        if (st->n >> SW_SPEC_KIND_SHIFT == SW_SPEC_FINALIZE)
             finalize(ev, st->what & ~SW_LIVE_FINALIZE);
         else
             put_truth(ev, st->what, spec_enc(ev, st));
@@ -611,7 +610,7 @@ static void spec_marked(sw_eval *ev, uint64_t *marks, uint32_t key, size_t nknow
         while ((m = marks[w]) != 0) {
             marks[w] = m & (m - 1);
             const sw_spec_step *st = &steps[w * 64 + (size_t)__builtin_ctzll(m)];
-            if (!(st->what & SW_LIVE_FINALIZE)) {
+            if (st->n >> SW_SPEC_KIND_SHIFT != SW_SPEC_FINALIZE) {
                 put_truth(ev, st->what, spec_enc(ev, st));
                 continue;
             }

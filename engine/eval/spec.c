@@ -171,6 +171,7 @@ static void spec_walk(sw_program *p, sw_eval *ev, int fill, size_t *nsteps, size
                 if (fill) {
                     ix->spec[ns].what = what;
                     ix->spec[ns].first = SW_NONE;
+                    ix->spec[ns].n = (uint32_t)SW_SPEC_FINALIZE << SW_SPEC_KIND_SHIFT;
                     ix->sfinal[nf] = pos;
                 }
                 cost += 1 + p->facts[what & ~SW_LIVE_FINALIZE].nsetters;
@@ -181,6 +182,8 @@ static void spec_walk(sw_program *p, sw_eval *ev, int fill, size_t *nsteps, size
             uint32_t n = 0, peak = 0;
             int is_or = 0, single = 0;
             int shape = residual(p, ev, what, fill ? ix->spec_code + nc : NULL, &n, &is_or, &single, &peak);
+            if (shape == RES_FLAT && n > SW_SPEC_COUNT)
+                shape = RES_OTHER;
             /* room for the tests written then taken back */
             *ncode_room = nc + peak > *ncode_room ? nc + peak : *ncode_room;
             if (shape == RES_CONSTANT)
@@ -190,8 +193,11 @@ static void spec_walk(sw_program *p, sw_eval *ev, int fill, size_t *nsteps, size
             if (fill) {
                 sw_spec_step *st = &ix->spec[ns];
                 st->what = what;
+                sw_spec_kind kind = shape != RES_FLAT ? SW_SPEC_FAST
+                                    : single ? (is_or ? SW_SPEC_OR1 : SW_SPEC_AND1)
+                                             : (is_or ? SW_SPEC_OR : SW_SPEC_AND);
                 st->first = shape == RES_FLAT ? (uint32_t)nc : SW_NONE;
-                st->n = shape == RES_FLAT ? n | (is_or ? SW_CODE_OR : 0) | (single ? SW_SPEC_SINGLE : 0) : 0;
+                st->n = (shape == RES_FLAT ? n : 0) | (uint32_t)kind << SW_SPEC_KIND_SHIFT;
                 for (uint32_t i = 0; i < r->nreads; i++) {
                     if (r->reads[i] == ix->key_slot)
                         continue;
