@@ -479,27 +479,37 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
 
 /* ---- rules specialised to the key value (sw_index.spec, eval/spec.c) ---- */
 
-/* A test in the encoding above, by its op: one indirect branch, which the
- * predictor learns because a key value's steps come in the same order for every
- * client. */
-static inline uint8_t spec_test(const sw_value *values, const sw_test *x)
+/* A test in the encoding above. Ranges and member tests, nearly all of them
+ * (spec.c turns a member test of consecutive members into a range), are taken
+ * with one compare of the op; the rest through a switch. */
+static uint8_t spec_rare(const sw_value *v, const sw_test *x)
 {
-    const sw_value *v = &values[x->slot];
     uint64_t bits = v->u.bits;
     int t;
     switch ((sw_fast_op)x->op) {
-    case SW_FAST_INT: t = (v->u.i >= x->k.i.lo) & (v->u.i <= x->k.i.hi); break;
-    case SW_FAST_MEMBER: t = (int)(x->k.mask >> (bits & 63) & 1); break;
     case SW_FAST_ALL: t = (bits & x->k.mask) == x->k.mask; break;
     case SW_FAST_ANY: t = (bits & x->k.mask) != 0; break;
     case SW_FAST_KNOWN: return (uint8_t)(2 * ((v->known != 0) ^ x->neg));
-    case SW_FAST_NUM: {
+    default: {
         double a = x->as_number ? (double)v->u.i : v->u.n;
         t = (a >= x->k.n.lo) & (a <= x->k.n.hi);
         break;
     }
-    default: __builtin_unreachable(); /* spec.c packs only tests */
     }
+    return (uint8_t)(v->known ? 2 * (t ^ x->neg) : 1);
+}
+
+static inline uint8_t spec_test(const sw_value *values, const sw_test *x)
+{
+    const sw_value *v = &values[x->slot];
+    int64_t i = v->u.i;
+    int t;
+    if (__builtin_expect(x->op == SW_FAST_INT, 1))
+        t = (i >= x->k.i.lo) & (i <= x->k.i.hi);
+    else if (x->op == SW_FAST_MEMBER)
+        t = (int)(x->k.mask >> (i & 63) & 1);
+    else
+        return spec_rare(v, x);
     return (uint8_t)(v->known ? 2 * (t ^ x->neg) : 1);
 }
 

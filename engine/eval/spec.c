@@ -41,6 +41,11 @@ static uint32_t fast_cost(const sw_program *p, uint32_t idx)
     return c;
 }
 
+/* A test packed for spec_code. A member test whose members are consecutive
+ * (`housing is stable`, `stage >= persuasion`) becomes the range test it is
+ * (a one-of value is a member's index, below 64), so that nearly every test the
+ * evaluator meets is a range or a member test, which it takes without a jump
+ * table. */
 static void put_test(sw_test *t, const sw_fast *x, uint8_t end)
 {
     memset(t, 0, sizeof *t);
@@ -50,6 +55,15 @@ static void put_test(sw_test *t, const sw_fast *x, uint8_t end)
     t->end = end;
     t->slot = x->slot;
     memcpy(&t->k, &x->k, sizeof t->k);
+    if (x->op == SW_FAST_MEMBER && x->k.mask) {
+        int lo = __builtin_ctzll(x->k.mask);
+        uint64_t run = x->k.mask >> lo;
+        if ((run & (run + 1)) == 0) { /* 2^k - 1: consecutive members */
+            t->op = SW_FAST_INT;
+            t->k.i.lo = lo;
+            t->k.i.hi = lo + __builtin_popcountll(run) - 1;
+        }
+    }
 }
 
 enum { RES_CONSTANT, RES_FLAT, RES_OTHER };
