@@ -13,9 +13,14 @@
  * evaluates only the rules that read a fact the client has, or a derived fact that
  * came out known, or the assessment date, skipping those the key already decides.
  * Every other rule's truth is the same as its truth with only the key known, which
- * is what the row holds. docs/performance.md has the figures.
+ * is what the row holds. The rules it evaluates are those of the key value's
+ * specialised list (eval/spec.c: tests of the key folded away, short runs of
+ * packed tests evaluated with early exits): all of them, or only those a known
+ * fact marks, whichever costs less for the client. The truths also come out as
+ * bits (fired, undecided). docs/performance.md has the figures.
  *
- * Stage eval/ - three-valued evaluation (eval.c) and the stage index (index.c).
+ * Stage eval/ - three-valued evaluation (eval.c), the stage index (index.c) and
+ * the rules specialised per stage value (spec.c).
  * May use: util/, lang/, compile/, facts/. (tests/layout checks it.)
  */
 #include "eval/eval.h"

@@ -11,8 +11,9 @@
  *     unknown out, except that false wins `and`, true wins `or`, and `is known` /
  *     `is missing` are always decided),
  *   - sw_evaluate (the stage index and the fast form of the conditions, as an
- *     integrator calls it), and sw_eval_reuse made to take each of its two paths
- *     (the pass over every test, and the marked readers) on one reused state,
+ *     integrator calls it), and sw_eval_reuse made to take each of its four paths
+ *     (the pass over every test, the marked readers, every rule specialised to
+ *     the stage, the marked ones of those) on one reused state,
  *   - sw_explain (the node evaluator, condition by condition),
  * and checks the two static analyses are sound: a rule lint says can never fire
  * (L002) never fires for any client drawn, and coverage's possible outcomes of
