@@ -66,6 +66,45 @@ static void put_test(sw_test *t, const sw_fast *x, uint8_t end)
     }
 }
 
+/* About how often test t holds for a known value, from the fact's declared values
+ * (bool, one of, a ranged int; a half for anything else). */
+static double true_share(const sw_program *p, const sw_test *t)
+{
+    const sw_type *ty = &p->facts[t->slot].type;
+    int64_t lo = 0, hi = -1;
+    if (ty->kind == SW_T_BOOL)
+        hi = 1;
+    else if (ty->kind == SW_T_ENUM)
+        hi = (int64_t)p->enums[ty->enumeration].nmembers - 1;
+    else if (ty->kind == SW_T_INT && ty->has_range && ty->imin >= -(INT64_C(1) << 52) &&
+             ty->imax <= INT64_C(1) << 52)
+        lo = ty->imin, hi = ty->imax;
+    double share = 0.5;
+    if (hi >= lo && t->op == SW_FAST_INT) {
+        int64_t a = t->k.i.lo > lo ? t->k.i.lo : lo, b = t->k.i.hi < hi ? t->k.i.hi : hi;
+        share = a > b ? 0.0 : (double)(b - a + 1) / (double)(hi - lo + 1);
+    } else if (hi >= lo && hi < 64 && t->op == SW_FAST_MEMBER) {
+        uint64_t all = hi == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (hi + 1)) - 1;
+        share = (double)__builtin_popcountll(t->k.mask & all) / (double)(hi + 1);
+    }
+    return t->neg ? 1.0 - share : share;
+}
+
+/* Orders an and (or) of single tests so that the test most likely to decide it,
+ * the least (most) often true, comes first: the evaluator stops there more often.
+ * The order of an and's tests does not change its truth. */
+static void order_tests(const sw_program *p, sw_test *t, uint32_t n, int is_or)
+{
+    for (uint32_t i = 1; i < n; i++) {
+        sw_test x = t[i];
+        double key = is_or ? -true_share(p, &x) : true_share(p, &x);
+        uint32_t j = i;
+        for (; j > 0 && (is_or ? -true_share(p, &t[j - 1]) : true_share(p, &t[j - 1])) > key; j--)
+            t[j] = t[j - 1];
+        t[j] = x;
+    }
+}
+
 enum { RES_CONSTANT, RES_FLAT, RES_OTHER };
 
 /* What is left of rule's condition for the key value in ev (only the key known):
@@ -148,6 +187,8 @@ static int residual(const sw_program *p, const sw_eval *ev, uint32_t rule, sw_te
     *n = m;
     *is_or = x->op == SW_FAST_OR;
     *single = groups == m;
+    if (out && *single)
+        order_tests(p, out, m, *is_or);
     return RES_FLAT;
 }
 
