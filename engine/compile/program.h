@@ -178,6 +178,7 @@ typedef struct sw_test {
     uint8_t op;           /* sw_fast_op, INT .. KNOWN */
     uint8_t neg;
     uint8_t as_number;
+    uint8_t end;          /* spec_code: the last test of its group */
     uint32_t slot;
     union {
         struct { int64_t lo, hi; } i;
@@ -229,9 +230,48 @@ typedef struct sw_index {
     uint32_t *code_first;
     uint32_t *code_n;
     sw_test *code;
+    /* the rules specialised per key value (eval/spec.c): for key value u, its
+     * steps spec[spec_first[u] .. spec_first[u + 1]) in schedule order, each rule
+     * with its condition's tests of the key replaced by their truth for u and
+     * simplified (a rule that then cannot depend on anything else is left out:
+     * its truth is the row's), so most rules are a few packed tests */
+    uint32_t *spec_first;     /* nkeys + 1 entries */
+    struct sw_spec_step *spec;
+    sw_test *spec_code;
+    uint32_t *spec_cost;      /* per key value: the cost of evaluating all its steps
+                                 (one unit per step and per test) */
+    uint8_t *spec_pass;       /* per key value: evaluating all its steps is cheaper
+                                 through the pass over the needed tests (need) */
+    /* per key value u and slot s, the positions (from spec_first[u], ascending) of
+     * u's rule steps reading s other than the key, and their cost (as spec_cost) */
+    uint32_t *sreaders_first; /* nkeys * nfacts + 1 entries */
+    uint32_t *sreaders;
+    uint32_t *sread_cost;     /* nkeys * nfacts */
+    uint32_t *sfinal_first;   /* nkeys + 1 entries: u's finalisation positions */
+    uint32_t *sfinal;
+    uint32_t *sdated_first;   /* nkeys + 1 entries: u's rules reading the date */
+    uint32_t *sdated;
 } sw_index;
 
 #define SW_CODE_OR 0x80000000u
+
+/* One step of a key value's specialised list (sw_index.spec): n is its kind
+ * (sw_spec_kind) << SW_SPEC_KIND_SHIFT | its tests' count. A rule's residual
+ * condition is spec_code[first .. first + (n & SW_SPEC_COUNT)): an and (or) of
+ * single tests, or an and of groups (an or of groups), each group an or (an
+ * and) of tests ending at a test with `end` set. A rule of another shape keeps
+ * its fast form (SW_SPEC_FAST: evaluated as written, key tests and all; first is
+ * SW_NONE). */
+typedef enum sw_spec_kind {
+    SW_SPEC_FINALIZE, SW_SPEC_FAST, SW_SPEC_AND1, SW_SPEC_OR1, SW_SPEC_AND, SW_SPEC_OR
+} sw_spec_kind;
+#define SW_SPEC_KIND_SHIFT 29
+#define SW_SPEC_COUNT 0x1fffffffu
+typedef struct sw_spec_step {
+    uint32_t what;            /* rule index, or SW_LIVE_FINALIZE | derived slot */
+    uint32_t first;
+    uint32_t n;
+} sw_spec_step;
 
 #define SW_NEED_GROUPS (SW_FAST__COUNT - SW_FAST_INT + 1)
 

@@ -13,9 +13,14 @@
  * evaluates only the rules that read a fact the client has, or a derived fact that
  * came out known, or the assessment date, skipping those the key already decides.
  * Every other rule's truth is the same as its truth with only the key known, which
- * is what the row holds. docs/performance.md has the figures.
+ * is what the row holds. The rules it evaluates are those of the key value's
+ * specialised list (eval/spec.c: tests of the key folded away, short runs of
+ * packed tests evaluated with early exits): all of them, or only those a known
+ * fact marks, whichever costs less for the client. The truths also come out as
+ * bits (fired, undecided). docs/performance.md has the figures.
  *
- * Stage eval/ - three-valued evaluation (eval.c) and the stage index (index.c).
+ * Stage eval/ - three-valued evaluation (eval.c), the stage index (index.c) and
+ * the rules specialised per stage value (spec.c).
  * May use: util/, lang/, compile/, facts/. (tests/layout checks it.)
  */
 #include "eval/eval.h"
@@ -477,65 +482,213 @@ sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f)
     return sw_eval_reuse(ev, p, f);
 }
 
-/* One block (ev->scratch) holds the values, the step marks, the truths and the
- * tests' bytes; it is kept from one evaluation to the next and grows only for a
- * larger program. */
-sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
-{
-    size_t nwords = p->nsteps / 64 + 1;
-    size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
-    size_t need = values + nwords * sizeof(uint64_t) + p->nrules + p->nfast + 1;
-    if (ev->scratch && (ev->mem.fn != p->arena.mem.fn || ev->mem.ud != p->arena.mem.ud)) {
-        sw_mem_free(ev->mem, ev->scratch, ev->scratch_size); /* a program of another allocator */
-        ev->scratch = NULL;
-        ev->scratch_size = 0;
-    }
-    if (need > ev->scratch_size) {
-        void *grown = sw_mem_realloc(p->arena.mem, ev->scratch, ev->scratch_size, need);
-        if (!grown)
-            return SW_ERR_NOMEM;
-        ev->scratch = grown;
-        ev->scratch_size = need;
-        ev->mem = p->arena.mem;
-    }
-    unsigned char *block = ev->scratch;
-    ev->prog = p;
-    ev->facts = f;
-    ev->values = (sw_value *)(void *)block;
-    uint64_t *marks = (uint64_t *)(void *)(block + values);
-    ev->truth = block + values + nwords * sizeof(uint64_t);
-    uint8_t *lt = ev->truth + p->nrules;
-    memcpy(ev->values, f->values, p->nbase * sizeof *ev->values);
-    memset(ev->values + p->nbase, 0, (p->nfacts - p->nbase) * sizeof *ev->values);
-    ev->today = f->assessed_on;
-    ev->has_today = f->has_assessed_on;
+/* ---- rules specialised to the key value (sw_index.spec, eval/spec.c) ---- */
 
+/* A test in the encoding above. Ranges and member tests, nearly all of them
+ * (spec.c turns a member test of consecutive members into a range), are taken
+ * with one compare of the op; the rest through a switch. */
+static uint8_t spec_rare(const sw_value *v, const sw_test *x)
+{
+    uint64_t bits = v->u.bits;
+    int t;
+    switch ((sw_fast_op)x->op) {
+    case SW_FAST_ALL: t = (bits & x->k.mask) == x->k.mask; break;
+    case SW_FAST_ANY: t = (bits & x->k.mask) != 0; break;
+    case SW_FAST_KNOWN: return (uint8_t)(2 * ((v->known != 0) ^ x->neg));
+    default: {
+        double a = x->as_number ? (double)v->u.i : v->u.n;
+        t = (a >= x->k.n.lo) & (a <= x->k.n.hi);
+        break;
+    }
+    }
+    return (uint8_t)(v->known ? 2 * (t ^ x->neg) : 1);
+}
+
+static inline uint8_t spec_test(const sw_value *values, const sw_test *x)
+{
+    const sw_value *v = &values[x->slot];
+    int64_t i = v->u.i;
+    int t;
+    if (__builtin_expect(x->op == SW_FAST_INT, 1))
+        t = (i >= x->k.i.lo) & (i <= x->k.i.hi);
+    else if (x->op == SW_FAST_MEMBER)
+        t = (int)(x->k.mask >> (i & 63) & 1);
+    else
+        return spec_rare(v, x);
+    return (uint8_t)(v->known ? 2 * (t ^ x->neg) : 1);
+}
+
+/* A rule's truth from its step (encoded as above), not a finalisation: an and
+ * or an or of single tests or of groups, stopping at the first test or group
+ * that decides it. */
+static inline uint8_t spec_enc(const sw_eval *ev, const sw_spec_step *st)
+{
+    uint32_t kind = st->n >> SW_SPEC_KIND_SHIFT;
+    if (kind == SW_SPEC_FAST)
+        return enc_fast(ev, ev->prog->rule_fast[st->what]);
+    const sw_test *c = ev->prog->index.spec_code + st->first;
+    const sw_test *end = c + (st->n & SW_SPEC_COUNT);
+    const sw_value *values = ev->values;
+    uint8_t r;
+    switch (kind) {
+    case SW_SPEC_AND1:
+        for (r = 2; c < end; c++) {
+            uint8_t x = spec_test(values, c);
+            if (x == 0)
+                return 0;
+            r = x < r ? x : r;
+        }
+        return r;
+    case SW_SPEC_OR1:
+        for (r = 0; c < end; c++) {
+            uint8_t x = spec_test(values, c);
+            if (x == 2)
+                return 2;
+            r = x > r ? x : r;
+        }
+        return r;
+    case SW_SPEC_AND:
+        for (r = 2; c < end;) {
+            uint8_t g = 0;
+            for (;;) {
+                uint8_t x = spec_test(values, c);
+                g = x > g ? x : g;
+                if ((c++)->end)
+                    break;
+            }
+            if (g == 0)
+                return 0;
+            r = g < r ? g : r;
+        }
+        return r;
+    default:
+        for (r = 0; c < end;) {
+            uint8_t g = 2;
+            for (;;) {
+                uint8_t x = spec_test(values, c);
+                g = x < g ? x : g;
+                if ((c++)->end)
+                    break;
+            }
+            if (g == 2)
+                return 2;
+            r = g > r ? g : r;
+        }
+        return r;
+    }
+}
+
+/* Rule r's truth (encoded). */
+static inline void put_truth(sw_eval *ev, uint32_t r, uint8_t enc) { ev->truth[r] = (uint8_t)decode[enc]; }
+
+/* Every step of the key value's specialised list. */
+static void spec_all(sw_eval *ev, uint32_t key)
+{
+    const sw_index *ix = &ev->prog->index;
+    const sw_spec_step *st = ix->spec + ix->spec_first[key], *end = ix->spec + ix->spec_first[key + 1];
+    for (; st < end; st++) {
+        if (st->n >> SW_SPEC_KIND_SHIFT == SW_SPEC_FINALIZE)
+            finalize(ev, st->what & ~SW_LIVE_FINALIZE);
+        else
+            put_truth(ev, st->what, spec_enc(ev, st));
+    }
+}
+
+static inline void spec_mark(const sw_index *ix, uint64_t *marks, size_t at)
+{
+    for (uint32_t k = ix->sreaders_first[at]; k < ix->sreaders_first[at + 1]; k++) {
+        uint32_t pos = ix->sreaders[k];
+        marks[pos >> 6] |= (uint64_t)1 << (pos & 63);
+    }
+}
+
+/* The steps of the key value's list that read one of the nknown base slots in
+ * ev->known, a derived fact that came out known or the assessment date, and the
+ * finalisations, in order. */
+static void spec_marked(sw_eval *ev, uint64_t *marks, uint32_t key, size_t nknown)
+{
+    const sw_program *p = ev->prog;
     const sw_index *ix = &p->index;
-    uint32_t key = ix->nkeys - 1;
-    if (ix->key_slot != SW_NONE && ev->values[ix->key_slot].known)
-        key = (uint32_t)ev->values[ix->key_slot].u.i;
-    memcpy(ev->truth, ix->key_truth + (size_t)key * p->nrules, p->nrules);
-    size_t work = 0, live = ix->live_first[key + 1] - ix->live_first[key];
-    const uint32_t *first = ix->readers_first + (size_t)key * p->nfacts;
-    for (uint32_t s = 0; s < p->nbase; s++)
-        work += ev->values[s].known ? first[s + 1] - first[s] : 0;
-    const uint32_t *g = ix->need_group + (size_t)key * SW_NEED_GROUPS;
-    size_t nneed = g[SW_NEED_GROUPS] - g[0];
-    /* the cheaper path, from costs measured with the benchmark: the pass costs
-     * about one unit per test it computes and half per live step; marking costs
-     * a unit per base fact and about eleven per rule it reaches */
-    if (ev->force_path ? ev->force_path == 1 : 11 * work + p->nbase >= nneed + live / 2) {
-        /* most rules read something the client has: every test once, then
-         * every live step (the index still skips the rules the key decides) */
+    const sw_spec_step *steps = ix->spec + ix->spec_first[key];
+    size_t nwords = (ix->spec_first[key + 1] - ix->spec_first[key]) / 64 + 1;
+    size_t row = (size_t)key * p->nfacts;
+    memset(marks, 0, nwords * sizeof *marks);
+    for (size_t k = 0; k < nknown; k++)
+        spec_mark(ix, marks, row + ev->known[k]);
+    for (uint32_t k = ix->sfinal_first[key]; k < ix->sfinal_first[key + 1]; k++)
+        marks[ix->sfinal[k] >> 6] |= (uint64_t)1 << (ix->sfinal[k] & 63);
+    for (uint32_t k = ix->sdated_first[key]; ev->has_today && k < ix->sdated_first[key + 1]; k++)
+        marks[ix->sdated[k] >> 6] |= (uint64_t)1 << (ix->sdated[k] & 63);
+    /* a finalisation marks later steps only */
+    for (size_t w = 0; w < nwords; w++) {
+        uint64_t m;
+        while ((m = marks[w]) != 0) {
+            marks[w] = m & (m - 1);
+            const sw_spec_step *st = &steps[w * 64 + (size_t)__builtin_ctzll(m)];
+            if (st->n >> SW_SPEC_KIND_SHIFT != SW_SPEC_FINALIZE) {
+                put_truth(ev, st->what, spec_enc(ev, st));
+                continue;
+            }
+            uint32_t slot = st->what & ~SW_LIVE_FINALIZE;
+            finalize(ev, slot);
+            if (ev->values[slot].known)
+                spec_mark(ix, marks, row + slot);
+        }
+    }
+}
+
+/* fired and undecided from the truths, eight at a time (a truth is 0, 1 or 2:
+ * bit 0 of each byte is true, bit 1 unknown; the multiplication gathers bit 0 of
+ * the eight bytes into the top byte). */
+static void bits_from_truth(sw_eval *ev)
+{
+    uint32_t n = ev->prog->nrules, r = 0;
+    const uint64_t lsb = 0x0101010101010101u, gather = 0x0102040810204080u;
+    for (; r + 64 <= n; r += 64) {
+        uint64_t f = 0, u = 0;
+        for (uint32_t j = 0; j < 64; j += 8) {
+            uint64_t w;
+            memcpy(&w, ev->truth + r + j, 8);
+            f |= ((w & lsb) * gather >> 56) << j;
+            u |= ((w >> 1 & lsb) * gather >> 56) << j;
+        }
+        ev->fired[r >> 6] = f;
+        ev->undecided[r >> 6] = u;
+    }
+    uint64_t f = 0, u = 0;
+    for (uint32_t j = 0; r + 8 <= n; r += 8, j += 8) {
+        uint64_t w;
+        memcpy(&w, ev->truth + r, 8);
+        f |= ((w & lsb) * gather >> 56) << j;
+        u |= ((w >> 1 & lsb) * gather >> 56) << j;
+    }
+    for (; r < n; r++) {
+        f |= (uint64_t)(ev->truth[r] == SW_TRUE) << (r & 63);
+        u |= (uint64_t)(ev->truth[r] == SW_UNKNOWN) << (r & 63);
+    }
+    ev->fired[n >> 6] = f;
+    ev->undecided[n >> 6] = u;
+}
+
+/* The older paths over the key's live steps (force_path 1 and 2; 1 also when
+ * the key's spec_pass says so). */
+static void unspecialised(sw_eval *ev, uint64_t *marks, uint8_t *lt, uint32_t key, int pass)
+{
+    const sw_program *p = ev->prog;
+    const sw_index *ix = &p->index;
+    size_t nwords = p->nsteps / 64 + 1;
+    if (pass) {
+        /* every test once, then every live step */
         all_tests(ev, lt, key);
         for (uint32_t k = ix->live_first[key]; k < ix->live_first[key + 1]; k++) {
             uint32_t step = ix->live[k];
             if (step & SW_LIVE_FINALIZE)
                 finalize(ev, step & ~SW_LIVE_FINALIZE);
             else
-                ev->truth[step] = (uint8_t)decode[dense(ev, lt, p->rule_fast[step])];
+                put_truth(ev, step, dense(ev, lt, p->rule_fast[step]));
         }
-        return SW_OK;
+        bits_from_truth(ev);
+        return;
     }
     memset(marks, 0, nwords * sizeof *marks);
     for (uint32_t s = 0; s < p->nbase; s++)
@@ -561,6 +714,105 @@ sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
                 mark_readers(p, marks, st->index, key);
         }
     }
+    bits_from_truth(ev);
+}
+
+/* One block (ev->scratch) holds the values, the step marks, the truths as bits,
+ * the list of known slots, the truths and the tests' bytes; it is kept from one
+ * evaluation to the next and grows only for a larger program. */
+sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f)
+{
+    size_t nwords = p->nsteps / 64 + 1, rwords = p->nrules / 64 + 1;
+    size_t values = (p->nfacts ? p->nfacts : 1) * sizeof *ev->values;
+    size_t words = (nwords + 2 * rwords) * sizeof(uint64_t);
+    size_t known = ((size_t)p->nbase + 1) * sizeof(uint32_t);
+    size_t need = values + words + known + p->nrules + p->nfast + 1;
+    if (ev->scratch && (ev->mem.fn != p->arena.mem.fn || ev->mem.ud != p->arena.mem.ud)) {
+        sw_mem_free(ev->mem, ev->scratch, ev->scratch_size); /* a program of another allocator */
+        ev->scratch = NULL;
+        ev->scratch_size = 0;
+    }
+    if (need > ev->scratch_size) {
+        void *grown = sw_mem_realloc(p->arena.mem, ev->scratch, ev->scratch_size, need);
+        if (!grown)
+            return SW_ERR_NOMEM;
+        ev->scratch = grown;
+        ev->scratch_size = need;
+        ev->mem = p->arena.mem;
+    }
+    unsigned char *block = ev->scratch;
+    ev->prog = p;
+    ev->facts = f;
+    ev->values = (sw_value *)(void *)block;
+    uint64_t *marks = (uint64_t *)(void *)(block + values);
+    ev->fired = marks + nwords;
+    ev->undecided = ev->fired + rwords;
+    ev->known = (uint32_t *)(void *)(ev->undecided + rwords);
+    ev->truth = block + values + words + known;
+    uint8_t *lt = ev->truth + p->nrules;
+    memcpy(ev->values, f->values, p->nbase * sizeof *ev->values);
+    memset(ev->values + p->nbase, 0, (p->nfacts - p->nbase) * sizeof *ev->values);
+    ev->today = f->assessed_on;
+    ev->has_today = f->has_assessed_on;
+
+    const sw_index *ix = &p->index;
+    uint32_t key = ix->nkeys - 1;
+    if (ix->key_slot != SW_NONE && ev->values[ix->key_slot].known)
+        key = (uint32_t)ev->values[ix->key_slot].u.i;
+    memcpy(ev->truth, ix->key_truth + (size_t)key * p->nrules, p->nrules);
+    if (ev->force_path == 1 || ev->force_path == 2) {
+        unspecialised(ev, marks, lt, key, ev->force_path == 1);
+        return SW_OK;
+    }
+    /* the cheaper list, in units of about a quarter of a test: the whole list
+     * costs its cost, the marked steps the scan of the base slots and the cost of
+     * each step a known slot marks; the scan stops as soon as that is the dearer */
+    uint64_t all = 4 * (uint64_t)ix->spec_cost[key];
+    if (ev->force_path != 4 && (ev->force_path == 3 || p->nbase >= all)) {
+        if (ix->spec_pass[key] && !ev->force_path) {
+            unspecialised(ev, marks, lt, key, 1);
+        } else {
+            spec_all(ev, key);
+            bits_from_truth(ev);
+        }
+        return SW_OK;
+    }
+    const uint32_t *cost = ix->sread_cost + (size_t)key * p->nfacts;
+    uint32_t *list = ev->known;
+    size_t nknown = 0;
+    uint64_t marked = p->nbase;
+    for (uint32_t s = 0; s < p->nbase; s += 16) {
+        /* 16 slots' known flags as one word, then the known ones listed */
+        uint32_t n = p->nbase - s < 16 ? p->nbase - s : 16;
+        uint64_t m = 0;
+        const sw_value *v = ev->values + s;
+        uint32_t j = 0;
+        for (; j + 8 <= n; j += 8, v += 8) {
+            uint64_t b = (uint64_t)(v[0].known != 0) | (uint64_t)(v[1].known != 0) << 1 |
+                         (uint64_t)(v[2].known != 0) << 2 | (uint64_t)(v[3].known != 0) << 3 |
+                         (uint64_t)(v[4].known != 0) << 4 | (uint64_t)(v[5].known != 0) << 5 |
+                         (uint64_t)(v[6].known != 0) << 6 | (uint64_t)(v[7].known != 0) << 7;
+            m |= b << j;
+        }
+        for (; j < n; j++, v++)
+            m |= (uint64_t)(v->known != 0) << j;
+        for (; m; m &= m - 1) {
+            uint32_t slot = s + (uint32_t)__builtin_ctzll(m);
+            list[nknown++] = slot;
+            marked += 4 * (uint64_t)cost[slot];
+        }
+        if (marked > all && ev->force_path != 4) {
+            if (ix->spec_pass[key]) {
+                unspecialised(ev, marks, lt, key, 1);
+            } else {
+                spec_all(ev, key);
+                bits_from_truth(ev);
+            }
+            return SW_OK;
+        }
+    }
+    spec_marked(ev, marks, key, nknown);
+    bits_from_truth(ev);
     return SW_OK;
 }
 

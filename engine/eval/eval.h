@@ -18,13 +18,22 @@ typedef struct sw_eval {
     const sw_facts *facts;
     sw_value *values;     /* prog->nfacts */
     uint8_t *truth;       /* prog->nrules, sw_truth */
+    /* the same truths as bits, prog->nrules / 64 + 1 words each (bit r & 63 of
+     * word r / 64; the bits past the last rule are 0): the rules that fired (true)
+     * and the undecided ones (unknown), for a consumer that wants those lists
+     * without reading every truth */
+    uint64_t *fired;
+    uint64_t *undecided;
     int32_t today;        /* the assessment date, days since 1970-01-01 */
     uint8_t has_today;
     void *scratch;        /* the block holding values, truths and scratch */
     size_t scratch_size;
     sw_mem mem;           /* the allocator scratch came from (the program's) */
     uint8_t force_path;   /* tests: 1 every live step through the pass over the tests,
-                             2 only the marked readers; 0 (the default) the cheaper */
+                             2 only the marked readers, 3 every step specialised to
+                             the key value, 4 only the marked ones of those; 0 (the
+                             default) the cheaper of 3 and 4 */
+    uint32_t *known;      /* scratch: the base slots the client has */
 } sw_eval;
 
 /* An empty state that holds no memory yet. */

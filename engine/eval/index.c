@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "eval/eval.h"
+#include "eval/spec.h"
 
 static void *index_array(sw_program *p, int *failed, size_t n, size_t size)
 {
@@ -249,7 +250,7 @@ sw_status sw_index_build(sw_program *p)
                 ix->live[nl++] = p->steps[k].index;
     }
     ix->live_first[ix->nkeys] = nl;
-    if (build_need(p) != SW_OK || build_code(p) != SW_OK)
+    if (build_need(p) != SW_OK || build_code(p) != SW_OK || sw_spec_build(p) != SW_OK)
         failed = 1;
 done:
     sw_mem_free(p->arena.mem, pos, 0);

@@ -11,8 +11,9 @@
  *     unknown out, except that false wins `and`, true wins `or`, and `is known` /
  *     `is missing` are always decided),
  *   - sw_evaluate (the stage index and the fast form of the conditions, as an
- *     integrator calls it), and sw_eval_reuse made to take each of its two paths
- *     (the pass over every test, and the marked readers) on one reused state,
+ *     integrator calls it), and sw_eval_reuse made to take each of its four paths
+ *     (the pass over every test, the marked readers, every rule specialised to
+ *     the stage, the marked ones of those) on one reused state,
  *   - sw_explain (the node evaluator, condition by condition),
  * and checks the two static analyses are sound: a rule lint says can never fire
  * (L002) never fires for any client drawn, and coverage's possible outcomes of
@@ -396,7 +397,7 @@ static void test_every_evaluator_agrees_with_the_oracle(void **state)
                 fail_msg("lint says '%s' can never fire, but it fires for %s", c->text, who);
             sw_eval ev;
             sw_eval_init(&ev);
-            for (uint8_t path = 1; path <= 2; path++) {
+            for (uint8_t path = 1; path <= 4; path++) {
                 ev.force_path = path;
                 assert_int_equal(sw_eval_reuse(&ev, &rs->prog, f), SW_OK);
                 truth t = ev.truth[0] == SW_TRUE ? T : ev.truth[0] == SW_FALSE ? F : U;
