@@ -470,9 +470,6 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->pool, 0);
     sw_mem_free(w->mem, w->ts, 0);
     sw_mem_free(w->mem, w->cstamp, 0);
-    sw_mem_free(w->mem, w->rstart, 0);
-    sw_mem_free(w->mem, w->rlen, 0);
-    sw_mem_free(w->mem, w->rpool, 0);
     sw_mem_free(w->mem, w->order, 0);
     sw_mem_free(w->mem, w->ncount, 0);
     sw_result_gaps_free(w);
@@ -508,13 +505,6 @@ static int ws_init(workspace *w, const sw_program *p)
     w->dlen = sw_mem_calloc(w->mem, nf, sizeof *w->dlen);
     w->dbusy = sw_mem_calloc(w->mem, nf, sizeof *w->dbusy);
     w->cstamp = sw_mem_calloc(w->mem, nf, sizeof *w->cstamp);
-    size_t nkeys = p->index.nkeys ? p->index.nkeys : 1;
-    if (nr > SIZE_MAX / nkeys / sizeof(uint32_t)) {
-        ws_free(w);
-        return 0;
-    }
-    w->rstart = sw_mem_calloc(w->mem, nr * nkeys, sizeof *w->rstart);
-    w->rlen = sw_mem_calloc(w->mem, nr * nkeys, sizeof *w->rlen);
     w->order = sw_mem_calloc(w->mem, 2 * nf, sizeof *w->order);
     w->ncount = sw_mem_calloc(w->mem, nr + 2, sizeof *w->ncount);
     w->undecided = sw_mem_calloc(w->mem, nr, sizeof *w->undecided);
@@ -529,7 +519,7 @@ static int ws_init(workspace *w, const sw_program *p)
     w->matched = sw_mem_calloc(w->mem, nr, sizeof *w->matched);
     if (!w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
         !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
-        !w->cstamp || !w->rstart || !w->rlen || !w->order || !w->ncount || !w->undecided ||
+        !w->cstamp || !w->order || !w->ncount || !w->undecided ||
         !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
         !w->icount || !w->islot || !w->itouched || !w->matched) {
         ws_free(w);

@@ -21,8 +21,6 @@
 #include "report/report.h"
 #include "util/grow.h"
 
-#define RAW_DERIVED 0x80000000u
-
 /* A rule's plan (plan_kind): its condition's missing facts are the unknown ones
  * among plan_slots (base slots, then plan_nderived derived ones), and the
  * assessment date when it reads it and there is none. */
@@ -30,11 +28,15 @@
 #define PLAN_DATED 2u
 #define PLAN_DERIVED 4u
 
+#define SKEL_TEST 0
+#define SKEL_AND 1
+#define SKEL_OR 2
+#define SKEL_NOT 3
+
 typedef struct gap_ctx {
     const sw_eval *ev;
     workspace *w;
     uint32_t rule;
-    int raw;          /* making a rule's kept list (into rpool) */
     int collecting;   /* working out a derived fact's list (into ts), not a rule's gaps */
     uint32_t cep;     /* that list's stamp */
     int failed;
@@ -45,13 +47,6 @@ static void add_gap(gap_ctx *g, uint32_t slot)
     workspace *w = g->w;
     if (slot == GAP_ASSESSED_ON)
         slot = w->p->nfacts;
-    if (g->raw) {
-        if (w->nrpool == w->cap_rpool && !sw_grow_m(w->mem, &w->rpool, &w->cap_rpool, w->nrpool, sizeof *w->rpool, 256))
-            g->failed = 1;
-        else
-            w->rpool[w->nrpool++] = slot;
-        return;
-    }
     if (g->collecting) {
         if (w->cstamp[slot] == g->cep)
             return;
@@ -97,13 +92,92 @@ static void plan_gaps(gap_ctx *g, uint32_t r)
         add_gap(g, GAP_ASSESSED_ON);
 }
 
+/* A test's missing facts: the unknown ones it reads, and the assessment date
+ * when it reads it and there is none. */
+static void test_gaps(gap_ctx *g, const skel *t)
+{
+    const workspace *w = g->w;
+    const sw_eval *ev = g->ev;
+    const uint32_t *s = w->skel_leaves + t->first;
+    for (uint32_t k = 0; k < t->nbase; k++)
+        if (!ev->values[s[k]].known)
+            add_gap(g, s[k]);
+    for (uint32_t k = t->nbase; k < t->nbase + t->nderived; k++)
+        if (!ev->values[s[k]].known)
+            derived_gaps(g, s[k]);
+    if (t->dated && !ev->has_today)
+        add_gap(g, GAP_ASSESSED_ON);
+}
+
+/* gaps_of over a rule's skeleton, whose truths are in tv: from entry e down
+ * through the unknown parts. */
+static void skel_gaps(gap_ctx *g, const skel *sk, const uint8_t *tv, uint32_t e)
+{
+    const skel *x = &sk[e];
+    if (x->op == SKEL_TEST) {
+        test_gaps(g, x);
+        return;
+    }
+    if (tv[x->a] == SW_UNKNOWN)
+        skel_gaps(g, sk, tv, x->a);
+    if (x->op != SKEL_NOT && tv[x->b] == SW_UNKNOWN)
+        skel_gaps(g, sk, tv, x->b);
+}
+
+/* The truths of a rule's skeleton, children first: a test that reads an unknown
+ * fact (or the missing assessment date) is unknown without evaluating it. */
+static void skel_truths(const gap_ctx *g, const skel *sk, uint32_t n, uint8_t *tv)
+{
+    const sw_eval *ev = g->ev;
+    const uint32_t *leaves = g->w->skel_leaves;
+    for (uint32_t e = 0; e < n; e++) {
+        const skel *x = &sk[e];
+        switch (x->op) {
+        case SKEL_TEST: {
+            sw_truth t = x->dated && !ev->has_today ? SW_UNKNOWN : SW_TRUE;
+            for (uint32_t k = 0; t != SW_UNKNOWN && k < x->nbase + x->nderived; k++)
+                if (!ev->values[leaves[x->first + k]].known)
+                    t = SW_UNKNOWN;
+            if (t != SW_UNKNOWN) {
+                sw_value v = sw_eval_node(ev, x->node);
+                t = !v.known ? SW_UNKNOWN : v.u.i ? SW_TRUE : SW_FALSE;
+            }
+            tv[e] = (uint8_t)t;
+            break;
+        }
+        case SKEL_NOT:
+            tv[e] = (uint8_t)sw_truth_not((sw_truth)tv[x->a]);
+            break;
+        default:
+            tv[e] = (uint8_t)sw_truth_junction(x->op == SKEL_AND, (sw_truth)tv[x->a], (sw_truth)tv[x->b]);
+            break;
+        }
+    }
+}
+
 /* The missing facts behind an undecided rule's condition. */
 static void rule_gaps(gap_ctx *g, uint32_t r)
 {
-    if (g->w->plan_kind[r] & PLAN_SIMPLE)
+    workspace *w = g->w;
+    if (w->plan_kind[r] & PLAN_SIMPLE) {
         plan_gaps(g, r);
-    else
-        gaps_of(g, g->w->p->rules[r].cond);
+    } else if (w->skel_n[r]) {
+        /* the truths go on a stack: a derived fact's list may walk another rule */
+        uint32_t n = w->skel_n[r];
+        if (w->ntv + n > w->cap_tv &&
+            !sw_grow_to_m(w->mem, &w->tv, &w->cap_tv, w->ntv + n, sizeof *w->tv, 256, SIZE_MAX)) {
+            g->failed = 1;
+            return;
+        }
+        uint8_t *tv = w->tv + w->ntv;
+        w->ntv += n;
+        const skel *sk = w->skel + w->skel_first[r];
+        skel_truths(g, sk, n, tv);
+        skel_gaps(g, sk, tv, n - 1);
+        w->ntv -= n;
+    } else {
+        gaps_of(g, w->p->rules[r].cond);
+    }
 }
 
 /* Works out, once per evaluation, why a derived fact is unknown: the gaps of its
@@ -165,10 +239,6 @@ static void derived_list(gap_ctx *g, uint32_t slot)
 static void derived_gaps(gap_ctx *g, uint32_t slot)
 {
     workspace *w = g->w;
-    if (g->raw) {
-        add_gap(g, slot | RAW_DERIVED);
-        return;
-    }
     if (!g->collecting) {
         if (w->visited[slot] == w->epoch)
             return;
@@ -321,8 +391,140 @@ static int make_plans(workspace *w, const sw_program *p)
     return ok;
 }
 
+/* ---- skeletons, once per rule set ----
+ *
+ * Any other condition is its `and`s, `or`s and `not`s (the skeleton) over tests
+ * with no `and` or `or` inside. A test is unknown when a fact it reads is (every
+ * operator of it but `is known` and `is missing` is unknown when an operand is),
+ * else it is evaluated (sw_eval_node); the skeleton's truths follow by Kleene
+ * logic, and its gaps are gaps_of's: from the top down through the unknown parts,
+ * and at an unknown test, the unknown facts it reads. */
+
+typedef struct skel_builder {
+    const sw_program *p;
+    workspace *w;
+    uint32_t *seen, mark;      /* nfacts: the test that last noted the slot */
+    uint32_t *base, nb, *der, nd;
+    int dated;
+    size_t nskel, cap_skel, nleaves, cap_leaves;
+    uint32_t first;            /* the rule's first entry */
+    int failed;
+} skel_builder;
+
+/* A test's facts, as gaps_of follows them; 0 when it holds an and or an or. */
+static int test_leaves(skel_builder *sb, uint32_t node)
+{
+    const sw_node *n = &sb->p->nodes[node];
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST:
+    case SW_OP_IS_KNOWN:
+    case SW_OP_IS_MISSING:
+        return 1;
+    case SW_OP_AND:
+    case SW_OP_OR:
+        return 0;
+    case SW_OP_LOAD:
+        if (sb->seen[n->a] != sb->mark) {
+            sb->seen[n->a] = sb->mark;
+            if (n->a < sb->p->nbase)
+                sb->base[sb->nb++] = n->a;
+            else
+                sb->der[sb->nd++] = n->a;
+        }
+        return 1;
+    case SW_OP_DAYS_SINCE:
+    case SW_OP_WEEKS_SINCE:
+    case SW_OP_MONTHS_SINCE:
+        sb->dated = 1;
+        break;
+    default:
+        break;
+    }
+    if (!test_leaves(sb, n->a))
+        return 0;
+    return !(n->op >= SW_OP_AND && n->op <= SW_OP_DIV) || test_leaves(sb, n->b);
+}
+
+/* Appends node's skeleton, children first; its entry (relative to the rule's
+ * first), or UINT32_MAX when the condition has no skeleton. */
+static uint32_t skel_node(skel_builder *sb, uint32_t node)
+{
+    const sw_node *n = &sb->p->nodes[node];
+    skel x;
+    memset(&x, 0, sizeof x);
+    if (n->op == SW_OP_NOT || n->op == SW_OP_AND || n->op == SW_OP_OR) {
+        x.op = n->op == SW_OP_NOT ? SKEL_NOT : n->op == SW_OP_AND ? SKEL_AND : SKEL_OR;
+        x.a = skel_node(sb, n->a);
+        if (x.a == UINT32_MAX)
+            return UINT32_MAX;
+        if (n->op != SW_OP_NOT && (x.b = skel_node(sb, n->b)) == UINT32_MAX)
+            return UINT32_MAX;
+    } else {
+        x.op = SKEL_TEST;
+        x.node = node;
+        sb->mark++;
+        sb->nb = sb->nd = 0;
+        sb->dated = 0;
+        if (!test_leaves(sb, node))
+            return UINT32_MAX;
+        if (!sw_grow_to_m(sb->w->mem, &sb->w->skel_leaves, &sb->cap_leaves, sb->nleaves + sb->nb + sb->nd,
+                          sizeof *sb->w->skel_leaves, 256, UINT32_MAX)) {
+            sb->failed = 1;
+            return UINT32_MAX;
+        }
+        x.first = (uint32_t)sb->nleaves;
+        x.nbase = sb->nb;
+        x.nderived = sb->nd;
+        x.dated = (uint8_t)sb->dated;
+        memcpy(sb->w->skel_leaves + sb->nleaves, sb->base, sb->nb * sizeof *sb->base);
+        memcpy(sb->w->skel_leaves + sb->nleaves + sb->nb, sb->der, sb->nd * sizeof *sb->der);
+        sb->nleaves += sb->nb + sb->nd;
+    }
+    if (!sw_grow_to_m(sb->w->mem, &sb->w->skel, &sb->cap_skel, sb->nskel + 1, sizeof *sb->w->skel, 64, UINT32_MAX)) {
+        sb->failed = 1;
+        return UINT32_MAX;
+    }
+    sb->w->skel[sb->nskel] = x;
+    return (uint32_t)(sb->nskel++ - sb->first);
+}
+
+/* The skeleton of every rule not planned (skel_n 0: none, gaps_of walks it). */
+static int make_skeletons(workspace *w, const sw_program *p)
+{
+    size_t nf = (size_t)p->nfacts + 1;
+    skel_builder sb;
+    memset(&sb, 0, sizeof sb);
+    sb.p = p;
+    sb.w = w;
+    sb.seen = sw_mem_calloc(w->mem, nf, sizeof *sb.seen);
+    sb.base = sw_mem_calloc(w->mem, nf, sizeof *sb.base);
+    sb.der = sw_mem_calloc(w->mem, nf, sizeof *sb.der);
+    int ok = sb.seen && sb.base && sb.der;
+    for (uint32_t r = 0; ok && r < p->nrules; r++) {
+        if (w->plan_kind[r] & PLAN_SIMPLE)
+            continue;
+        sb.first = (uint32_t)sb.nskel;
+        if (skel_node(&sb, p->rules[r].cond) == UINT32_MAX) {
+            sb.nskel = sb.first;   /* the leaves stay, unused */
+            ok = !sb.failed;
+            continue;
+        }
+        w->skel_first[r] = sb.first;
+        w->skel_n[r] = (uint32_t)(sb.nskel - sb.first);
+    }
+    sw_mem_free(w->mem, sb.seen, 0);
+    sw_mem_free(w->mem, sb.base, 0);
+    sw_mem_free(w->mem, sb.der, 0);
+    return ok;
+}
+
+/* What a rule could decide, as a gap carries it: bit 1 + severity (bit 0: no
+ * risk), bit 8 + 1 + priority (bit 8: no recommendation), DECIDES_MOVE. */
+#define DECIDES_MOVE (1u << 16)
+_Static_assert(SW_SEVERITY_CRITICAL + 1 < 8 && SW_PRIORITY_URGENT + 1 < 8, "a level's bits fit in a byte");
+
 /* A rule's flags, highest severity it could raise and highest priority it could
- * recommend, from its actions; and the same as gap levels (0: none, else 1 + it). */
+ * recommend, from its actions, and those as rule_dmask. */
 static void rule_decides(workspace *w, const sw_rule_def *r, uint32_t i)
 {
     for (uint32_t a = 0; a < r->nactions; a++) {
@@ -341,8 +543,18 @@ static void rule_decides(workspace *w, const sw_rule_def *r, uint32_t i)
             w->rule_flags[i] |= RULE_MOVES;
         }
     }
-    w->rule_risk1[i] = (uint8_t)(w->rule_flags[i] & RULE_RISKS ? w->rule_severity[i] + 1 : 0);
-    w->rule_prio1[i] = (uint8_t)(w->rule_flags[i] & RULE_RECOMMENDS ? w->rule_priority[i] + 1 : 0);
+    uint32_t risk1 = w->rule_flags[i] & RULE_RISKS ? w->rule_severity[i] + 1u : 0;
+    uint32_t prio1 = w->rule_flags[i] & RULE_RECOMMENDS ? w->rule_priority[i] + 1u : 0;
+    w->rule_dmask[i] = 1u << risk1 | 1u << (8 + prio1) | (w->rule_flags[i] & RULE_MOVES ? DECIDES_MOVE : 0);
+}
+
+/* The highest bit set in m (0 for 0 or 1). */
+static uint32_t top_bit(uint32_t m)
+{
+    uint32_t b = 0;
+    while (m >>= 1)
+        b++;
+    return b;
 }
 
 int sw_result_gaps_init(workspace *w, const sw_program *p)
@@ -351,9 +563,12 @@ int sw_result_gaps_init(workspace *w, const sw_program *p)
     w->plan_first = sw_mem_calloc(w->mem, nr + 1, sizeof *w->plan_first);
     w->plan_nderived = sw_mem_calloc(w->mem, nr, sizeof *w->plan_nderived);
     w->plan_kind = sw_mem_calloc(w->mem, nr, sizeof *w->plan_kind);
-    w->rule_risk1 = sw_mem_calloc(w->mem, nr, sizeof *w->rule_risk1);
-    w->rule_prio1 = sw_mem_calloc(w->mem, nr, sizeof *w->rule_prio1);
-    if (!w->plan_first || !w->plan_nderived || !w->plan_kind || !w->rule_risk1 || !w->rule_prio1)
+    w->rule_dmask = sw_mem_calloc(w->mem, nr, sizeof *w->rule_dmask);
+    w->gmask = sw_mem_calloc(w->mem, (size_t)p->nfacts + 1, sizeof *w->gmask);
+    w->skel_first = sw_mem_calloc(w->mem, nr, sizeof *w->skel_first);
+    w->skel_n = sw_mem_calloc(w->mem, nr, sizeof *w->skel_n);
+    if (!w->plan_first || !w->plan_nderived || !w->plan_kind || !w->rule_dmask || !w->gmask ||
+        !w->skel_first || !w->skel_n)
         return 0;
     /* the gap slots in name order, the assessment date among the facts */
     uint32_t rank = 0;
@@ -374,7 +589,7 @@ int sw_result_gaps_init(workspace *w, const sw_program *p)
     }
     for (uint32_t r = 0; r < p->nrules; r++)
         rule_decides(w, &p->rules[r], r);
-    return make_plans(w, p);
+    return make_plans(w, p) && make_skeletons(w, p);
 }
 
 void sw_result_gaps_free(workspace *w)
@@ -383,8 +598,13 @@ void sw_result_gaps_free(workspace *w)
     sw_mem_free(w->mem, w->plan_nderived, 0);
     sw_mem_free(w->mem, w->plan_kind, 0);
     sw_mem_free(w->mem, w->plan_slots, 0);
-    sw_mem_free(w->mem, w->rule_risk1, 0);
-    sw_mem_free(w->mem, w->rule_prio1, 0);
+    sw_mem_free(w->mem, w->rule_dmask, 0);
+    sw_mem_free(w->mem, w->gmask, 0);
+    sw_mem_free(w->mem, w->skel_first, 0);
+    sw_mem_free(w->mem, w->skel_n, 0);
+    sw_mem_free(w->mem, w->skel, 0);
+    sw_mem_free(w->mem, w->skel_leaves, 0);
+    sw_mem_free(w->mem, w->tv, 0);
     sw_mem_free(w->mem, w->gaps_out, 0);
     sw_mem_free(w->mem, w->rules_out, 0);
 }
@@ -486,7 +706,7 @@ void sw_result_build_gaps(builder *b)
     const sw_program *p = b->p;
     workspace *w = b->w;
     const sw_eval *ev = b->ev;
-    gap_ctx g = {ev, w, 0, 0, 0, 0, 0};
+    gap_ctx g = {ev, w, 0, 0, 0, 0};
     w->npairs = 0;
     w->ntouched = 0;
     w->npool = 0;
@@ -495,13 +715,8 @@ void sw_result_build_gaps(builder *b)
         memset(w->dcached, 0, (p->nfacts + 1) * sizeof *w->dcached);
         w->evals = 1;
     }
-    const sw_index *ix = &p->index;
-    uint32_t key = ix->nkeys - 1;
-    if (ix->key_slot != SW_NONE && ev->values[ix->key_slot].known)
-        key = (uint32_t)ev->values[ix->key_slot].u.i;
     for (uint32_t u = 0; u < w->nundecided && !g.failed; u++) {
         uint32_t r = w->undecided[u];
-        const sw_rule_def *rule = &p->rules[r];
         uint8_t kind = w->plan_kind[r];
         if (kind & PLAN_SIMPLE) {
             if (!(kind & PLAN_DERIVED)) {
@@ -515,35 +730,7 @@ void sw_result_build_gaps(builder *b)
         }
         g.rule = r;
         next_epoch(w);
-        /* A rule that reads nothing the client has but the key (the stage) and no
-         * date has the same gaps for every client with that key value, but for the
-         * derived facts it reads: those lists are kept, per rule and key value, for
-         * the life of the result (raw: base slots, and derived slots marked). */
-        int keyed = !rule->reads_assessed_on;
-        for (uint32_t k = 0; keyed && k < rule->nreads; k++)
-            keyed = rule->reads[k] == ix->key_slot || !ev->values[rule->reads[k]].known;
-        if (!keyed) {
-            gaps_of(&g, rule->cond);
-            continue;
-        }
-        size_t at = (size_t)r * ix->nkeys + key;
-        if (!w->rstart[at]) {
-            size_t start = w->nrpool;
-            g.raw = 1;
-            gaps_of(&g, rule->cond);
-            g.raw = 0;
-            if (g.failed)
-                break;
-            w->rstart[at] = (uint32_t)start + 1;
-            w->rlen[at] = (uint32_t)(w->nrpool - start);
-        }
-        for (uint32_t k = 0; k < w->rlen[at]; k++) {
-            uint32_t e = w->rpool[w->rstart[at] - 1 + k];
-            if (e & RAW_DERIVED)
-                derived_gaps(&g, e & ~RAW_DERIVED);
-            else
-                add_gap(&g, e == p->nfacts ? GAP_ASSESSED_ON : e);
-        }
+        rule_gaps(&g, r);
     }
     size_t ngaps = w->ntouched;
     /* the gaps and their rules live in the workspace, as the report does until
@@ -574,31 +761,28 @@ void sw_result_build_gaps(builder *b)
             gap->rules = &rules[at];
             gap->nrules = 0;
             gap->rank = 0;
-            /* levels, 0 or 1 + the highest, until decoded below */
-            gap->could_raise_risk = 0;
-            gap->could_recommend = 0;
-            gap->could_move_stage = 0;
             w->pos[slot] = (uint32_t)k;
             at += w->count[slot];
         }
-        const uint8_t *risk1 = w->rule_risk1, *prio1 = w->rule_prio1, *flags = w->rule_flags;
+        /* what each gap's rules could decide: one bit per level, or'ed */
+        const uint32_t *dmask = w->rule_dmask;
+        uint32_t *gmask = w->gmask;
+        for (size_t k = 0; k < ngaps; k++)
+            gmask[k] = 0;
         for (size_t i = 0; i < w->npairs; i++) {
-            uint32_t r = w->pairs[i].rule;
-            sw_data_gap *gap = &gaps[w->pos[w->pairs[i].slot]];
+            uint32_t r = w->pairs[i].rule, k = w->pos[w->pairs[i].slot];
+            sw_data_gap *gap = &gaps[k];
             ((const char **)gap->rules)[gap->nrules++] = p->rules[r].id;
-            int rk = risk1[r], pr = prio1[r];
-            gap->could_raise_risk = rk > gap->could_raise_risk ? rk : gap->could_raise_risk;
-            gap->could_recommend = pr > gap->could_recommend ? pr : gap->could_recommend;
-            gap->could_move_stage |= flags[r] & RULE_MOVES;
+            gmask[k] |= dmask[r];
         }
         for (size_t k = 0; k < ngaps; k++) {
             sw_data_gap *gap = &gaps[k];
-            int rk = gap->could_raise_risk, pr = gap->could_recommend;
-            gap->risk_severity = rk ? (sw_risk_severity)(rk - 1) : (sw_risk_severity)0;
-            gap->priority = pr ? (sw_priority)(pr - 1) : (sw_priority)0;
+            uint32_t rk = top_bit(gmask[k] & 0xFFu), pr = top_bit(gmask[k] >> 8 & 0xFFu);
             gap->could_raise_risk = rk != 0;
+            gap->risk_severity = rk ? (sw_risk_severity)(rk - 1) : (sw_risk_severity)0;
             gap->could_recommend = pr != 0;
-            gap->could_move_stage = gap->could_move_stage != 0;
+            gap->priority = pr ? (sw_priority)(pr - 1) : (sw_priority)0;
+            gap->could_move_stage = (gmask[k] & DECIDES_MOVE) != 0;
         }
         rank_gaps(w, gaps, ngaps);
         b->rep->gaps = gaps;

@@ -12,6 +12,16 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
+/* One entry of a rule's skeleton (result_gaps.c): a test, or a junction or not
+ * of earlier entries. */
+typedef struct skel {
+    uint8_t op;                /* SKEL_TEST, SKEL_AND, SKEL_OR, SKEL_NOT */
+    uint8_t dated;             /* a test that reads the assessment date */
+    uint32_t a, b;             /* junctions and not: entries, relative to the rule's first */
+    uint32_t node;             /* a test: its expression node */
+    uint32_t first, nbase, nderived;   /* a test: its facts in skel_leaves, base then derived */
+} skel;
+
 typedef struct gap_pair {
     uint32_t slot;             /* a fact slot, or nfacts for the assessment date */
     uint32_t rule;
@@ -47,14 +57,6 @@ typedef struct workspace {
     size_t nts, cap_ts;
     uint32_t *cstamp;          /* nfacts + 1: the list that last took this slot */
     uint32_t cepoch;
-    /* A rule that reads nothing the client has but the key (the stage) and no
-     * date has the same gaps for every client with that key value, but for the
-     * derived facts it reads: those lists are kept, per rule and key value, for
-     * the life of the result (raw: base slots, and derived slots marked). */
-    uint32_t *rstart;          /* nrules * nkeys: 1 + where the list starts in rpool, 0: not yet */
-    uint32_t *rlen;            /* nrules * nkeys */
-    uint32_t *rpool;
-    size_t nrpool, cap_rpool;
     gap_pair *pairs;
     size_t npairs, cap_pairs;
     uint32_t *undecided;       /* nrules: the rules whose truth is unknown, ascending */
@@ -75,8 +77,14 @@ typedef struct workspace {
     size_t cap_plan_slots;
     uint32_t *plan_nderived;   /* nrules: how many of its slots are derived */
     uint8_t *plan_kind;        /* nrules: PLAN_SIMPLE, PLAN_DATED, PLAN_DERIVED */
-    uint8_t *rule_risk1;       /* nrules: 0, or 1 + the highest severity it could raise */
-    uint8_t *rule_prio1;       /* nrules: 0, or 1 + the highest priority it could recommend */
+    uint32_t *rule_dmask;      /* nrules: what it could decide, as bits (result_gaps.c) */
+    uint32_t *gmask;           /* nfacts + 1: the same or'ed over a gap's rules */
+    uint32_t *skel_first;      /* nrules: the rule's skeleton in skel, when skel_n */
+    uint32_t *skel_n;          /* nrules: 0 for none (planned, or walked by gaps_of) */
+    skel *skel;
+    uint32_t *skel_leaves;
+    uint8_t *tv;               /* the skeletons' truths, a stack */
+    size_t ntv, cap_tv;
     sw_data_gap *gaps_out;     /* the report's gaps, kept */
     size_t cap_gaps_out;
     const char **rules_out;    /* their rules, kept */
