@@ -181,6 +181,30 @@ static int cmp_u32(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
+/* Items in id order (the catalogue's, when ids_sorted says so) put by their
+ * priority or severity, highest first, by a stable counting sort: the order
+ * cmp_recommendation and cmp_risk give, without comparing ids. */
+_Static_assert(SW_PRIORITY_URGENT < 8 && SW_SEVERITY_CRITICAL < 8 && SW_ITEM__COUNT <= 32,
+               "eight levels at most, a bit per kind");
+
+static void sort_by_level(workspace *w, sw_item *items, size_t n, int by_severity)
+{
+    size_t at[8] = {0}, next = 0;
+    for (size_t k = 0; k < n; k++)
+        at[by_severity ? (int)items[k].severity : (int)items[k].priority]++;
+    for (int l = 7; l >= 0; l--) {
+        size_t c = at[l];
+        at[l] = next;
+        next += c;
+    }
+    if (n)
+        memcpy(w->isorted, items, n * sizeof *items);
+    for (size_t k = 0; k < n; k++) {
+        const sw_item *it = &w->isorted[k];
+        items[at[by_severity ? (int)it->severity : (int)it->priority]++] = *it;
+    }
+}
+
 static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
 {
     const sw_program *p = b->p;
@@ -242,10 +266,14 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     }
     for (size_t k = 0; k < nitems; k++)
         count[seen[k]] = 0;
-    if (items && sw_item_vocab[kind].level == SW_LEVEL_PRIORITY)
-        sw_result_heap_sort(items, nitems, sizeof *items, cmp_recommendation);
-    if (items && sw_item_vocab[kind].level == SW_LEVEL_SEVERITY)
-        sw_result_heap_sort(items, nitems, sizeof *items, cmp_risk);
+    int level = sw_item_vocab[kind].level;
+    if (items && (level == SW_LEVEL_PRIORITY || level == SW_LEVEL_SEVERITY)) {
+        if (w->ids_sorted >> kind & 1)
+            sort_by_level(w, items, nitems, level == SW_LEVEL_SEVERITY);
+        else
+            sw_result_heap_sort(items, nitems, sizeof *items,
+                                level == SW_LEVEL_PRIORITY ? cmp_recommendation : cmp_risk);
+    }
     *out = items;
     *nout = items ? nitems : 0;
 }
@@ -453,6 +481,7 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->touched, 0);
     sw_mem_free(w->mem, w->pairs, 0);
     sw_mem_free(w->mem, w->undecided, 0);
+    sw_mem_free(w->mem, w->fired, 0);
     sw_mem_free(w->mem, w->rule_flags, 0);
     sw_mem_free(w->mem, w->vstamp, 0);
     sw_mem_free(w->mem, w->vtext, 0);
@@ -461,6 +490,7 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->icount, 0);
     sw_mem_free(w->mem, w->islot, 0);
     sw_mem_free(w->mem, w->itouched, 0);
+    sw_mem_free(w->mem, w->isorted, 0);
     sw_mem_free(w->mem, w->matched, 0);
     sw_mem_free(w->mem, w->by_name, 0);
     sw_mem_free(w->mem, w->dcached, 0);
@@ -508,6 +538,7 @@ static int ws_init(workspace *w, const sw_program *p)
     w->order = sw_mem_calloc(w->mem, 2 * nf, sizeof *w->order);
     w->ncount = sw_mem_calloc(w->mem, nr + 2, sizeof *w->ncount);
     w->undecided = sw_mem_calloc(w->mem, nr, sizeof *w->undecided);
+    w->fired = sw_mem_calloc(w->mem, nr, sizeof *w->fired);
     w->rule_flags = sw_mem_calloc(w->mem, nr, sizeof *w->rule_flags);
     w->vstamp = sw_mem_calloc(w->mem, nf, sizeof *w->vstamp);
     w->vtext = sw_mem_calloc(w->mem, nf, sizeof *w->vtext);
@@ -516,14 +547,22 @@ static int ws_init(workspace *w, const sw_program *p)
     w->icount = sw_mem_calloc(w->mem, ni, sizeof *w->icount);
     w->islot = sw_mem_calloc(w->mem, ni, sizeof *w->islot);
     w->itouched = sw_mem_calloc(w->mem, ni, sizeof *w->itouched);
+    w->isorted = sw_mem_calloc(w->mem, ni, sizeof *w->isorted);
     w->matched = sw_mem_calloc(w->mem, nr, sizeof *w->matched);
     if (!w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
         !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
-        !w->cstamp || !w->order || !w->ncount || !w->undecided ||
+        !w->cstamp || !w->order || !w->ncount || !w->undecided || !w->fired ||
         !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
-        !w->icount || !w->islot || !w->itouched || !w->matched) {
+        !w->icount || !w->islot || !w->itouched || !w->isorted || !w->matched) {
         ws_free(w);
         return 0;
+    }
+    /* the kinds whose catalogue is in id order (strcmp's), as the model keeps it */
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
+        int sorted = 1;
+        for (uint32_t i = 1; sorted && i < p->nitems[k]; i++)
+            sorted = strcmp(p->items[k][i - 1].id, p->items[k][i].id) < 0;
+        w->ids_sorted |= (uint32_t)sorted << k;
     }
     if (!sw_result_gaps_init(w, p)) {
         ws_free(w);
@@ -551,12 +590,9 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
         return st;
     builder b = {p, ev, w, &res->arena, &res->report, NULL, NULL, 0, 0,
                  opt->level != SW_RESULT_OUTPUTS, opt->provenance != 0};
-    uint32_t nr = p->nrules ? p->nrules : 1;
     if (b.full)
         b.matched = w->matched;
-    uint32_t *fired = sw_arena_array(&res->arena, nr, sizeof *fired);
-    if (!fired)
-        return SW_ERR_NOMEM;
+    uint32_t *fired = w->fired;
     sw_report *rep = &res->report;
     w->nundecided = 0;
     for (uint32_t r = 0; r < p->nrules; r++) {

@@ -60,6 +60,7 @@ typedef struct workspace {
     gap_pair *pairs;
     size_t npairs, cap_pairs;
     uint32_t *undecided;       /* nrules: the rules whose truth is unknown, ascending */
+    uint32_t *fired;           /* nrules: the rules whose condition is true, ascending */
     uint32_t nundecided;
     uint8_t *rule_flags;       /* nrules: RULE_MOVES, RULE_RISKS, RULE_RECOMMENDS */
     uint32_t fills;            /* evaluations into this workspace (vstamp) */
@@ -70,6 +71,8 @@ typedef struct workspace {
     uint32_t *icount;          /* max items of a kind: reasons per item, zero between uses */
     int32_t *islot;            /* max items of a kind: where the item went */
     uint32_t *itouched;        /* max items of a kind: the items seen */
+    sw_item *isorted;          /* max items of a kind: items being sorted */
+    uint32_t ids_sorted;       /* bit k: kind k's catalogue is in id order */
     sw_fact_value **matched;   /* nrules, full results only; zero between uses */
     /* the data gaps (result_gaps.c): each rule's plan, worked out once */
     uint32_t *plan_first;      /* nrules + 1: the rule's slots in plan_slots */
