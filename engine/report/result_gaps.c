@@ -551,10 +551,14 @@ static void rule_decides(workspace *w, const sw_rule_def *r, uint32_t i)
 /* The highest bit set in m (0 for 0 or 1). */
 static uint32_t top_bit(uint32_t m)
 {
+#if defined(__GNUC__)
+    return m ? 31u - (uint32_t)__builtin_clz(m) : 0;
+#else
     uint32_t b = 0;
     while (m >>= 1)
         b++;
     return b;
+#endif
 }
 
 int sw_result_gaps_init(workspace *w, const sw_program *p)
@@ -619,12 +623,11 @@ void sw_result_gaps_free(workspace *w)
 #define GAP_PRIORITIES (SW_PRIORITY_URGENT + 2)
 #define GAP_LEVELS (GAP_RISKS * GAP_PRIORITIES * 2)
 
-static uint32_t gap_level(const sw_data_gap *x)
+/* risk, prio: 0 for none, else 1 + the highest severity, priority. */
+static uint32_t gap_level(uint32_t risk, uint32_t prio, int moves)
 {
-    uint32_t risk = x->could_raise_risk ? (uint32_t)x->risk_severity + 1 : 0;
-    uint32_t prio = x->could_recommend ? (uint32_t)x->priority + 1 : 0;
     return ((GAP_RISKS - 1 - risk) * GAP_PRIORITIES + (GAP_PRIORITIES - 1 - prio)) * 2 +
-           (x->could_move_stage ? 0u : 1u);
+           (moves ? 0u : 1u);
 }
 
 static int cmp_u64(const void *x, const void *y)
@@ -634,8 +637,9 @@ static int cmp_u64(const void *x, const void *y)
 }
 
 /* Ranks the gaps (in name order) without comparing: a stable counting sort by
- * rule count (most first), then one by level, keeps name order among equals. */
-static void rank_gaps(workspace *w, sw_data_gap *gaps, size_t ngaps)
+ * rule count (most first), then one by level (level[k], gap_level's), keeps name
+ * order among equals. */
+static void rank_gaps(workspace *w, sw_data_gap *gaps, const uint32_t *level, size_t ngaps)
 {
     uint32_t *a = w->order, *b = w->order + w->p->nfacts + 1, *cnt = w->ncount;
     size_t maxr = 0;
@@ -652,11 +656,11 @@ static void rank_gaps(workspace *w, sw_data_gap *gaps, size_t ngaps)
     /* by level: GAP_LEVELS buckets, most decisive first */
     uint32_t lcnt[GAP_LEVELS + 1] = {0};
     for (size_t k = 0; k < ngaps; k++)
-        lcnt[gap_level(&gaps[k]) + 1]++;
+        lcnt[level[k] + 1]++;
     for (size_t i = 1; i <= GAP_LEVELS; i++)
         lcnt[i] += lcnt[i - 1];
     for (size_t k = 0; k < ngaps; k++)
-        b[lcnt[gap_level(&gaps[a[k]])]++] = a[k];
+        b[lcnt[level[a[k]]]++] = a[k];
     for (size_t k = 0; k < ngaps; k++)
         gaps[b[k]].rank = k + 1;   /* the list itself stays in fact-name order */
 }
@@ -783,8 +787,9 @@ void sw_result_build_gaps(builder *b)
             gap->could_recommend = pr != 0;
             gap->priority = pr ? (sw_priority)(pr - 1) : (sw_priority)0;
             gap->could_move_stage = (gmask[k] & DECIDES_MOVE) != 0;
+            gmask[k] = gap_level(rk, pr, gap->could_move_stage);
         }
-        rank_gaps(w, gaps, ngaps);
+        rank_gaps(w, gaps, gmask, ngaps);
         b->rep->gaps = gaps;
         b->rep->ngaps = ngaps;
     }
