@@ -215,6 +215,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     size_t nitems = 0;
     /* pass 1: how many reasons each item has (one per rule), and which items */
     for (uint32_t fi = 0; fi < b->nfired; fi++) {
+        if (!(w->rule_kinds[b->fired[fi]] >> kind & 1))
+            continue;
         const sw_rule_def *rule = &p->rules[b->fired[fi]];
         for (uint32_t a = 0; a < rule->nactions; a++) {
             const sw_action *act = &rule->actions[a];
@@ -247,6 +249,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     /* pass 2: the reasons, in rule order (rules are sorted by id) */
     for (uint32_t fi = 0; items && !b->failed && fi < b->nfired; fi++) {
         uint32_t r = b->fired[fi];
+        if (!(w->rule_kinds[r] >> kind & 1))
+            continue;
         const sw_rule_def *rule = &p->rules[r];
         for (uint32_t a = 0; a < rule->nactions; a++) {
             const sw_action *act = &rule->actions[a];
@@ -482,6 +486,7 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->pairs, 0);
     sw_mem_free(w->mem, w->undecided, 0);
     sw_mem_free(w->mem, w->fired, 0);
+    sw_mem_free(w->mem, w->rule_kinds, 0);
     sw_mem_free(w->mem, w->rule_flags, 0);
     sw_mem_free(w->mem, w->vstamp, 0);
     sw_mem_free(w->mem, w->vtext, 0);
@@ -539,6 +544,7 @@ static int ws_init(workspace *w, const sw_program *p)
     w->ncount = sw_mem_calloc(w->mem, nr + 2, sizeof *w->ncount);
     w->undecided = sw_mem_calloc(w->mem, nr, sizeof *w->undecided);
     w->fired = sw_mem_calloc(w->mem, nr, sizeof *w->fired);
+    w->rule_kinds = sw_mem_calloc(w->mem, nr, sizeof *w->rule_kinds);
     w->rule_flags = sw_mem_calloc(w->mem, nr, sizeof *w->rule_flags);
     w->vstamp = sw_mem_calloc(w->mem, nf, sizeof *w->vstamp);
     w->vtext = sw_mem_calloc(w->mem, nf, sizeof *w->vtext);
@@ -551,12 +557,18 @@ static int ws_init(workspace *w, const sw_program *p)
     w->matched = sw_mem_calloc(w->mem, nr, sizeof *w->matched);
     if (!w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
         !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
-        !w->cstamp || !w->order || !w->ncount || !w->undecided || !w->fired ||
+        !w->cstamp || !w->order || !w->ncount || !w->undecided || !w->fired || !w->rule_kinds ||
         !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
         !w->icount || !w->islot || !w->itouched || !w->isorted || !w->matched) {
         ws_free(w);
         return 0;
     }
+    for (uint32_t r = 0; r < p->nrules; r++)
+        for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
+            int k = item_kind_of(p->rules[r].actions[a].kind);
+            if (k >= 0)
+                w->rule_kinds[r] |= (uint32_t)1 << k;
+        }
     /* the kinds whose catalogue is in id order (strcmp's), as the model keeps it */
     for (int k = 0; k < SW_ITEM__COUNT; k++) {
         int sorted = 1;

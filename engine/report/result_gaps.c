@@ -569,11 +569,19 @@ int sw_result_gaps_init(workspace *w, const sw_program *p)
     w->plan_kind = sw_mem_calloc(w->mem, nr, sizeof *w->plan_kind);
     w->rule_dmask = sw_mem_calloc(w->mem, nr, sizeof *w->rule_dmask);
     w->gmask = sw_mem_calloc(w->mem, (size_t)p->nfacts + 1, sizeof *w->gmask);
+    w->gap_fact = sw_mem_calloc(w->mem, (size_t)p->nfacts + 1, sizeof *w->gap_fact);
+    w->gap_label = sw_mem_calloc(w->mem, (size_t)p->nfacts + 1, sizeof *w->gap_label);
     w->skel_first = sw_mem_calloc(w->mem, nr, sizeof *w->skel_first);
     w->skel_n = sw_mem_calloc(w->mem, nr, sizeof *w->skel_n);
-    if (!w->plan_first || !w->plan_nderived || !w->plan_kind || !w->rule_dmask || !w->gmask ||
+    if (!w->plan_first || !w->plan_nderived || !w->plan_kind || !w->rule_dmask || !w->gmask || !w->gap_fact || !w->gap_label ||
         !w->skel_first || !w->skel_n)
         return 0;
+    for (uint32_t i = 0; i < p->nfacts; i++) {
+        w->gap_fact[i] = p->facts[i].name;
+        w->gap_label[i] = p->facts[i].label;
+    }
+    w->gap_fact[p->nfacts] = "assessed_on";
+    w->gap_label[p->nfacts] = "Date of the assessment";
     /* the gap slots in name order, the assessment date among the facts */
     uint32_t rank = 0;
     int dated = 0;
@@ -604,6 +612,8 @@ void sw_result_gaps_free(workspace *w)
     sw_mem_free(w->mem, w->plan_slots, 0);
     sw_mem_free(w->mem, w->rule_dmask, 0);
     sw_mem_free(w->mem, w->gmask, 0);
+    sw_mem_free(w->mem, w->gap_fact, 0);
+    sw_mem_free(w->mem, w->gap_label, 0);
     sw_mem_free(w->mem, w->skel_first, 0);
     sw_mem_free(w->mem, w->skel_n, 0);
     sw_mem_free(w->mem, w->skel, 0);
@@ -760,8 +770,8 @@ void sw_result_build_gaps(builder *b)
         for (size_t k = 0; k < ngaps; k++) {
             uint32_t slot = (uint32_t)w->touched[k];
             sw_data_gap *gap = &gaps[k];
-            gap->fact = slot == p->nfacts ? "assessed_on" : p->facts[slot].name;
-            gap->label = slot == p->nfacts ? "Date of the assessment" : p->facts[slot].label;
+            gap->fact = w->gap_fact[slot];
+            gap->label = w->gap_label[slot];
             gap->rules = &rules[at];
             gap->nrules = 0;
             gap->rank = 0;

@@ -61,6 +61,7 @@ typedef struct workspace {
     size_t npairs, cap_pairs;
     uint32_t *undecided;       /* nrules: the rules whose truth is unknown, ascending */
     uint32_t *fired;           /* nrules: the rules whose condition is true, ascending */
+    uint32_t *rule_kinds;      /* nrules: bit k when it has an action giving an item of kind k */
     uint32_t nundecided;
     uint8_t *rule_flags;       /* nrules: RULE_MOVES, RULE_RISKS, RULE_RECOMMENDS */
     uint32_t fills;            /* evaluations into this workspace (vstamp) */
@@ -82,6 +83,8 @@ typedef struct workspace {
     uint8_t *plan_kind;        /* nrules: PLAN_SIMPLE, PLAN_DATED, PLAN_DERIVED */
     uint32_t *rule_dmask;      /* nrules: what it could decide, as bits (result_gaps.c) */
     uint32_t *gmask;           /* nfacts + 1: the same or'ed over a gap's rules */
+    const char **gap_fact;     /* nfacts + 1: a gap slot's name ("assessed_on" last) */
+    const char **gap_label;    /* nfacts + 1: and its label */
     uint32_t *skel_first;      /* nrules: the rule's skeleton in skel, when skel_n */
     uint32_t *skel_n;          /* nrules: 0 for none (planned, or walked by gaps_of) */
     skel *skel;
