@@ -311,6 +311,17 @@ SW_API sw_status sw_facts_set_members_h(sw_facts *facts, sw_fact_handle fact,
                                         const char *const *members, size_t nmembers,
                                         sw_diagnostics *diags);
 SW_API sw_status sw_facts_set_unknown_h(sw_facts *facts, sw_fact_handle fact);
+/* A one-of fact's members by number, looked up once like the handle: the place of
+ * member among the fact's declared members (0 first), or -1 when the handle is
+ * no base fact of rules, the fact is not a one-of, or it has no such member. */
+SW_API int sw_ruleset_member(const sw_ruleset *rules, sw_fact_handle fact, const char *member);
+/* Sets a one-of fact to its member numbered as sw_ruleset_member numbers it: a
+ * store, without the comparison of text sw_facts_set_text_h makes (which costs
+ * one string comparison per member before the one given). SW_ERR_ARG for a bad
+ * handle or a number that is no member's; SW_ERR_FACTS, with a diagnostic, when
+ * the fact is not a one-of. */
+SW_API sw_status sw_facts_set_member_h(sw_facts *facts, sw_fact_handle fact, int member,
+                                       sw_diagnostics *diags);
 /* Makes every fact unknown again and clears the client and assessment date, keeping
  * the memory it first took: one sw_facts serves client after client, and a reset
  * never allocates (text values beyond that memory are given back). */

@@ -916,6 +916,32 @@ sw_status sw_facts_set_members_h(sw_facts *f, sw_fact_handle fact, const char *c
     return set_members(f, fd, members, nmembers, diags);
 }
 
+int sw_ruleset_member(const sw_ruleset *rules, sw_fact_handle fact, const char *member)
+{
+    if (!rules || !member || fact.program != &rules->prog || fact.index >= rules->prog.nbase)
+        return -1;
+    const sw_fact_def *fd = &rules->prog.facts[fact.index];
+    if (fd->type.kind != SW_T_ENUM)
+        return -1;
+    return member_index(&rules->prog.enums[fd->type.enumeration], member);
+}
+
+sw_status sw_facts_set_member_h(sw_facts *f, sw_fact_handle fact, int member,
+                                sw_diagnostics *diags)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    if (!fd)
+        return SW_ERR_ARG;
+    if (fd->type.kind != SW_T_ENUM) {
+        setter st;
+        setter_init(&st, f, fd, diags);
+        return setter_wrong_type(&st, "a member's number");
+    }
+    if (member < 0 || (uint32_t)member >= f->prog->enums[fd->type.enumeration].nmembers)
+        return SW_ERR_ARG;
+    return put(f, fd, (sw_value){.u.i = member});
+}
+
 sw_status sw_facts_set_unknown_h(sw_facts *f, sw_fact_handle fact)
 {
     const sw_fact_def *fd = fact_of(f, fact);
