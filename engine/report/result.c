@@ -541,7 +541,8 @@ static int ws_init(workspace *w, const sw_program *p)
     w->dbusy = sw_mem_calloc(w->mem, nf, sizeof *w->dbusy);
     w->cstamp = sw_mem_calloc(w->mem, nf, sizeof *w->cstamp);
     w->order = sw_mem_calloc(w->mem, 2 * nf, sizeof *w->order);
-    w->ncount = sw_mem_calloc(w->mem, nr + 2, sizeof *w->ncount);
+    w->ncount = sw_mem_calloc(w->mem, nr + 2 > SW_RANK_BUCKETS + 1 ? nr + 2 : SW_RANK_BUCKETS + 1,
+                              sizeof *w->ncount);
     w->undecided = sw_mem_calloc(w->mem, nr, sizeof *w->undecided);
     w->fired = sw_mem_calloc(w->mem, nr, sizeof *w->fired);
     w->rule_kinds = sw_mem_calloc(w->mem, nr, sizeof *w->rule_kinds);

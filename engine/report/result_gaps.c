@@ -648,13 +648,22 @@ static int cmp_u64(const void *x, const void *y)
 
 /* Ranks the gaps (in name order) without comparing: a stable counting sort by
  * rule count (most first), then one by level (level[k], gap_level's), keeps name
- * order among equals. */
-static void rank_gaps(workspace *w, sw_data_gap *gaps, const uint32_t *level, size_t ngaps)
+ * order among equals; when the two keys take few buckets together (against the
+ * gaps), one sort by both, the rank straight from it. maxr: the most rules of a gap. */
+static void rank_gaps(workspace *w, sw_data_gap *gaps, const uint32_t *level, size_t ngaps, size_t maxr)
 {
     uint32_t *a = w->order, *b = w->order + w->p->nfacts + 1, *cnt = w->ncount;
-    size_t maxr = 0;
-    for (size_t k = 0; k < ngaps; k++)
-        maxr = gaps[k].nrules > maxr ? gaps[k].nrules : maxr;
+    size_t nb = (size_t)GAP_LEVELS * (maxr + 1);
+    if (nb <= SW_RANK_BUCKETS && nb <= 2 * ngaps) {   /* not many more buckets than gaps */
+        for (size_t k = 0; k < ngaps; k++)
+            cnt[level[k] * (maxr + 1) + (maxr - gaps[k].nrules) + 1]++;
+        for (size_t i = 1; i <= nb; i++)
+            cnt[i] += cnt[i - 1];
+        for (size_t k = 0; k < ngaps; k++)
+            gaps[k].rank = (size_t)cnt[level[k] * (maxr + 1) + (maxr - gaps[k].nrules)]++ + 1;
+        memset(cnt, 0, (nb + 1) * sizeof *cnt);
+        return;
+    }
     /* by rule count, most first: bucket maxr - nrules */
     for (size_t k = 0; k < ngaps; k++)
         cnt[maxr - gaps[k].nrules + 1]++;
@@ -776,19 +785,19 @@ void sw_result_build_gaps(builder *b)
             gap->nrules = 0;
             gap->rank = 0;
             w->pos[slot] = (uint32_t)k;
+            w->gmask[k] = 0;
             at += w->count[slot];
         }
         /* what each gap's rules could decide: one bit per level, or'ed */
         const uint32_t *dmask = w->rule_dmask;
         uint32_t *gmask = w->gmask;
-        for (size_t k = 0; k < ngaps; k++)
-            gmask[k] = 0;
         for (size_t i = 0; i < w->npairs; i++) {
             uint32_t r = w->pairs[i].rule, k = w->pos[w->pairs[i].slot];
             sw_data_gap *gap = &gaps[k];
             ((const char **)gap->rules)[gap->nrules++] = p->rules[r].id;
             gmask[k] |= dmask[r];
         }
+        size_t maxr = 0;
         for (size_t k = 0; k < ngaps; k++) {
             sw_data_gap *gap = &gaps[k];
             uint32_t rk = top_bit(gmask[k] & 0xFFu), pr = top_bit(gmask[k] >> 8 & 0xFFu);
@@ -798,8 +807,9 @@ void sw_result_build_gaps(builder *b)
             gap->priority = pr ? (sw_priority)(pr - 1) : (sw_priority)0;
             gap->could_move_stage = (gmask[k] & DECIDES_MOVE) != 0;
             gmask[k] = gap_level(rk, pr, gap->could_move_stage);
+            maxr = gap->nrules > maxr ? gap->nrules : maxr;
         }
-        rank_gaps(w, gaps, gmask, ngaps);
+        rank_gaps(w, gaps, gmask, ngaps, maxr);
         b->rep->gaps = gaps;
         b->rep->ngaps = ngaps;
     }

@@ -43,7 +43,8 @@ typedef struct workspace {
     uint64_t *touched;         /* nfacts + 1: gap slots seen, (name rank << 32 | slot) */
     uint32_t *by_name;         /* nfacts + 1: the gap slots in name order */
     uint32_t *order;           /* nfacts + 1, twice: gaps being put in rank order */
-    uint32_t *ncount;          /* nrules + 2: a counting sort's buckets, zero between uses */
+    uint32_t *ncount;          /* nrules + 2, SW_RANK_BUCKETS + 1 at least: a counting
+                                  sort's buckets, zero between uses */
     uint32_t ntouched;
     uint32_t epoch;            /* the current visit (one undecided rule) */
     /* what makes each derived fact unknown, worked out once per evaluation */
@@ -119,6 +120,9 @@ typedef struct builder {
     int full;                  /* SW_RESULT_FULL: reasons, citations, values */
     int provenance;            /* compute the facts' SHA-256 */
 } builder;
+
+/* The buckets the gaps' ranks may take in one counting sort (result_gaps.c). */
+#define SW_RANK_BUCKETS 2048
 
 /* An array from the report's arena, zeroed; NULL (b->failed set) when memory ran out. */
 void *sw_result_alloc(builder *b, size_t n, size_t size);
