@@ -229,7 +229,24 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
                 seen[nitems++] = act->target;
         }
     }
-    sw_result_heap_sort(seen, nitems, sizeof *seen, cmp_u32);   /* the items in their declared order */
+    /* the items in their declared order: few, by insertion; else by the marks when
+     * they are many of the kind, or by a heap sort */
+    if (nitems <= 16) {
+        for (size_t k = 1; k < nitems; k++) {
+            uint32_t v = seen[k];
+            size_t j = k;
+            for (; j > 0 && seen[j - 1] > v; j--)
+                seen[j] = seen[j - 1];
+            seen[j] = v;
+        }
+    } else if (nitems * 8 >= p->nitems[kind]) {
+        size_t n = 0;
+        for (uint32_t i = 0; i < p->nitems[kind]; i++)
+            if (count[i])
+                seen[n++] = i;
+    } else {
+        sw_result_heap_sort(seen, nitems, sizeof *seen, cmp_u32);
+    }
     sw_item *items = b_alloc(b, nitems, sizeof *items);
     for (size_t k = 0; items && k < nitems; k++) {
         uint32_t i = seen[k];
