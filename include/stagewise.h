@@ -542,12 +542,14 @@ SW_API sw_status sw_evaluate(const sw_ruleset *rules, const sw_facts *facts, sw_
  * then sw_evaluate_with client after client) and facts set by handle, nothing is
  * allocated once the result has seen its largest client (tests/unit/test_noalloc.c).
  * Measured in instructions per client on the shipped rules (docs/performance.md,
- * "The public path"): outputs only costs about 3 times the evaluator alone, the
- * full report with provenance about 8 times (the matched values as text and the
+ * "The public path"): outputs only costs about 2.2 times the evaluator alone, the
+ * full report with provenance about 7 times (the matched values as text and the
  * facts' SHA-256 are most of the difference). On a generated set of 1,000 rules,
- * where a third of the rules wait on a missing fact, outputs only is about 9 times
- * the evaluator: the data gaps (every missing fact behind every undecided rule)
- * are most of it.
+ * where four rules in ten wait on a missing fact, outputs only is about 3.2 times
+ * the evaluator: the data gaps (every missing fact behind every undecided rule,
+ * about 1,100 of them per client there) are most of it. The first evaluation
+ * into a result also sizes its workspace and works out, once, what each rule's
+ * data gaps need (about 1.2 million instructions on 1,000 rules).
  *  SW_RESULT_FULL    - the whole report, as sw_evaluate: every item with its reasons
  *                      (rules, because texts, citations, the matched facts' values
  *                      as text), candidates with reasons, data gaps with their
