@@ -372,13 +372,15 @@ static int make_plans(workspace *w, const sw_program *p)
         int junction = -1;
         if (!plan_node(&pl, p->rules[r].cond, 0, &junction, 0))
             continue;
-        ok = sw_grow_to_m(w->mem, &w->plan_slots, &cap, total + pl.nb + pl.nd, sizeof *w->plan_slots, 256, UINT32_MAX);
+        ok = sw_grow_to_m(w->mem, &w->plan_slots, &cap, total + pl.nb + pl.nd + 1, sizeof *w->plan_slots, 256, UINT32_MAX);
         if (!ok)
             break;
         sw_result_heap_sort(pl.base, pl.nb, sizeof *pl.base, cmp_u32);
         sw_result_heap_sort(pl.der, pl.nd, sizeof *pl.der, cmp_u32);
-        memcpy(w->plan_slots + total, pl.base, pl.nb * sizeof *pl.base);
-        memcpy(w->plan_slots + total + pl.nb, pl.der, pl.nd * sizeof *pl.der);
+        if (pl.nb)
+            memcpy(w->plan_slots + total, pl.base, pl.nb * sizeof *pl.base);
+        if (pl.nd)
+            memcpy(w->plan_slots + total + pl.nb, pl.der, pl.nd * sizeof *pl.der);
         total += pl.nb + pl.nd;
         w->plan_nderived[r] = pl.nd;
         w->plan_kind[r] = (uint8_t)(PLAN_SIMPLE | (pl.dated ? PLAN_DATED : 0) | (pl.nd ? PLAN_DERIVED : 0));
@@ -467,7 +469,7 @@ static uint32_t skel_node(skel_builder *sb, uint32_t node)
         sb->dated = 0;
         if (!test_leaves(sb, node))
             return UINT32_MAX;
-        if (!sw_grow_to_m(sb->w->mem, &sb->w->skel_leaves, &sb->cap_leaves, sb->nleaves + sb->nb + sb->nd,
+        if (!sw_grow_to_m(sb->w->mem, &sb->w->skel_leaves, &sb->cap_leaves, sb->nleaves + sb->nb + sb->nd + 1,
                           sizeof *sb->w->skel_leaves, 256, UINT32_MAX)) {
             sb->failed = 1;
             return UINT32_MAX;
@@ -476,8 +478,10 @@ static uint32_t skel_node(skel_builder *sb, uint32_t node)
         x.nbase = sb->nb;
         x.nderived = sb->nd;
         x.dated = (uint8_t)sb->dated;
-        memcpy(sb->w->skel_leaves + sb->nleaves, sb->base, sb->nb * sizeof *sb->base);
-        memcpy(sb->w->skel_leaves + sb->nleaves + sb->nb, sb->der, sb->nd * sizeof *sb->der);
+        if (sb->nb)
+            memcpy(sb->w->skel_leaves + sb->nleaves, sb->base, sb->nb * sizeof *sb->base);
+        if (sb->nd)
+            memcpy(sb->w->skel_leaves + sb->nleaves + sb->nb, sb->der, sb->nd * sizeof *sb->der);
         sb->nleaves += sb->nb + sb->nd;
     }
     if (!sw_grow_to_m(sb->w->mem, &sb->w->skel, &sb->cap_skel, sb->nskel + 1, sizeof *sb->w->skel, 64, UINT32_MAX)) {
