@@ -109,19 +109,21 @@ static void test_gaps(gap_ctx *g, const skel *t)
         add_gap(g, GAP_ASSESSED_ON);
 }
 
-/* gaps_of over a rule's skeleton, whose truths are in tv: from entry e down
- * through the unknown parts. */
-static void skel_gaps(gap_ctx *g, const skel *sk, const uint8_t *tv, uint32_t e)
+/* gaps_of over a rule's skeleton, whose truths are at w->tv + at: from entry e
+ * down through the unknown parts. The truths are read through w->tv each time: a
+ * derived fact's list, worked out on the way, may walk another skeleton and move
+ * the stack. */
+static void skel_gaps(gap_ctx *g, const skel *sk, size_t at, uint32_t e)
 {
     const skel *x = &sk[e];
     if (x->op == SKEL_TEST) {
         test_gaps(g, x);
         return;
     }
-    if (tv[x->a] == SW_UNKNOWN)
-        skel_gaps(g, sk, tv, x->a);
-    if (x->op != SKEL_NOT && tv[x->b] == SW_UNKNOWN)
-        skel_gaps(g, sk, tv, x->b);
+    if (g->w->tv[at + x->a] == SW_UNKNOWN)
+        skel_gaps(g, sk, at, x->a);
+    if (x->op != SKEL_NOT && g->w->tv[at + x->b] == SW_UNKNOWN)
+        skel_gaps(g, sk, at, x->b);
 }
 
 /* The truths of a rule's skeleton, children first: a test that reads an unknown
@@ -169,11 +171,11 @@ static void rule_gaps(gap_ctx *g, uint32_t r)
             g->failed = 1;
             return;
         }
-        uint8_t *tv = w->tv + w->ntv;
+        size_t at = w->ntv;
         w->ntv += n;
         const skel *sk = w->skel + w->skel_first[r];
-        skel_truths(g, sk, n, tv);
-        skel_gaps(g, sk, tv, n - 1);
+        skel_truths(g, sk, n, w->tv + at);   /* evaluates, adds no gap: the stack stays */
+        skel_gaps(g, sk, at, n - 1);
         w->ntv -= n;
     } else {
         gaps_of(g, w->p->rules[r].cond);

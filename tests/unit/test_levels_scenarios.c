@@ -5,7 +5,9 @@
  * with its candidates and undecided move rules, and every data gap with its rules,
  * rank and what it could decide. Both results are reused scenario after scenario,
  * as an integrator would, and the full one is checked against a fresh
- * sw_evaluate as well.
+ * sw_evaluate as well. And a rule reading a derived fact whose setter's
+ * condition is long and mixed (its gaps worked out while the reader's are)
+ * names the setter's missing facts.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -19,6 +21,7 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "rules_fixture.h"
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -167,10 +170,64 @@ static void test_outputs_agree_with_full_on_every_scenario(void **state)
     sw_diagnostics_free(diags);
 }
 
+static void test_derived_fact_behind_a_long_mixed_condition(void **state)
+{
+    (void)state;
+    /* the setter: 150 "or"s under one "and" (a skeleton of some 600 entries, worked
+     * out in the middle of the reader's) */
+    size_t cap = 64 * 1024, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    n += (size_t)snprintf(text + n, cap - n, "%s", FIXTURE_HEADER "derived wider: bool \"A wider need\"\n"
+                          "rule sets_wider \"Sets wider\"\nwhen\n  (housing is stable or injecting)\n");
+    for (int k = 1; k <= 150; k++)
+        n += (size_t)snprintf(text + n, cap - n, "  and (phq9 > %d or bmi > %d.5)\n", k % 27, 10 + k % 60);
+    n += (size_t)snprintf(text + n, cap - n, "then\n  set wider = true\nend\n"
+                          "rule reads_wider \"Reads wider\"\nwhen\n  stage is engagement\n"
+                          "  and (wider or injecting)\nthen\n  advise empathy\nend\n");
+    assert_true(n < cap);
+    sw_ruleset *rules = NULL;
+    char *diag = NULL;
+    sw_status st = fixture_load(text, &rules, &diag);
+    if (st != SW_OK)
+        fprintf(stderr, "%s\n", diag ? diag : "");
+    assert_int_equal(st, SW_OK);
+    sw_free(diag);
+    free(text);
+    sw_facts *facts = NULL;
+    assert_int_equal(sw_facts_new(rules, &facts), SW_OK);
+    assert_int_equal(sw_facts_set_text(facts, "stage", "engagement", NULL), SW_OK);
+    sw_result *outputs = NULL;
+    assert_int_equal(sw_result_new(rules, &outputs), SW_OK);
+    sw_eval_options out_opt = {SW_RESULT_OUTPUTS, 0};
+    for (int pass = 0; pass < 2; pass++) {   /* a fresh workspace, then a reused one */
+        assert_int_equal(sw_evaluate_with(rules, facts, &out_opt, outputs), SW_OK);
+        sw_result *full = NULL;
+        assert_int_equal(sw_evaluate(rules, facts, &full), SW_OK);
+        size_t seen[4] = {0, 0, 0, 0};
+        same_outputs(sw_result_report(full), sw_result_report(outputs), seen);
+        const sw_report *rep = sw_result_report(outputs);
+        assert_int_equal(rep->rules_undecided, 2);
+        const char *facts_wanted[] = {"bmi", "housing", "injecting", "phq9"};
+        assert_int_equal(rep->ngaps, 4);
+        for (size_t i = 0; i < 4; i++) {
+            assert_string_equal(rep->gaps[i].fact, facts_wanted[i]);
+            assert_int_equal(rep->gaps[i].nrules, 2);   /* both rules wait on each */
+            assert_string_equal(rep->gaps[i].rules[0], "reads_wider");
+            assert_string_equal(rep->gaps[i].rules[1], "sets_wider");
+        }
+        sw_result_free(full);
+    }
+    sw_result_free(outputs);
+    sw_facts_free(facts);
+    sw_ruleset_free(rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outputs_agree_with_full_on_every_scenario),
+        cmocka_unit_test(test_derived_fact_behind_a_long_mixed_condition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
