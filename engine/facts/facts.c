@@ -872,11 +872,26 @@ sw_status sw_facts_set_number_h(sw_facts *f, sw_fact_handle fact, double value,
     return fd ? set_number(f, fd, value, diags) : SW_ERR_ARG;
 }
 
+/* The member of e named text, or -1; the same answer as sw_enum_find, without
+ * measuring every member (the by-handle setters' path for a good value). */
+static int member_index(const sw_enum *e, const char *text)
+{
+    for (uint32_t i = 0; i < e->nmembers; i++)
+        if (e->members[i][0] == text[0] && strcmp(e->members[i], text) == 0)
+            return (int)i;
+    return -1;
+}
+
 sw_status sw_facts_set_text_h(sw_facts *f, sw_fact_handle fact, const char *value,
                               sw_diagnostics *diags)
 {
     const sw_fact_def *fd = fact_of(f, fact);
-    return fd ? set_text(f, fd, value, diags) : SW_ERR_ARG;
+    if (fd && value && fd->type.kind == SW_T_ENUM) {
+        int i = member_index(&f->prog->enums[fd->type.enumeration], value);
+        if (i >= 0)
+            return put(f, fd, (sw_value){.u.i = i});
+    }
+    return fd ? set_text(f, fd, value, diags) : SW_ERR_ARG;   /* and what is wrong, told */
 }
 
 sw_status sw_facts_set_members_h(sw_facts *f, sw_fact_handle fact, const char *const *members,
@@ -885,7 +900,46 @@ sw_status sw_facts_set_members_h(sw_facts *f, sw_fact_handle fact, const char *c
     const sw_fact_def *fd = fact_of(f, fact);
     if (!fd || !members_ok(members, nmembers))
         return SW_ERR_ARG;
+    if (fd->type.kind == SW_T_SET) {   /* every member known, none twice: stored at once */
+        const sw_enum *e = &f->prog->enums[fd->type.enumeration];
+        uint64_t bits = 0;
+        size_t k = 0;
+        for (; k < nmembers; k++) {
+            int i = member_index(e, members[k]);
+            if (i < 0 || (bits >> i & 1))
+                break;
+            bits |= (uint64_t)1 << i;
+        }
+        if (k == nmembers)
+            return put(f, fd, (sw_value){.u.bits = bits});
+    }
     return set_members(f, fd, members, nmembers, diags);
+}
+
+int sw_ruleset_member(const sw_ruleset *rules, sw_fact_handle fact, const char *member)
+{
+    if (!rules || !member || fact.program != &rules->prog || fact.index >= rules->prog.nbase)
+        return -1;
+    const sw_fact_def *fd = &rules->prog.facts[fact.index];
+    if (fd->type.kind != SW_T_ENUM)
+        return -1;
+    return member_index(&rules->prog.enums[fd->type.enumeration], member);
+}
+
+sw_status sw_facts_set_member_h(sw_facts *f, sw_fact_handle fact, int member,
+                                sw_diagnostics *diags)
+{
+    const sw_fact_def *fd = fact_of(f, fact);
+    if (!fd)
+        return SW_ERR_ARG;
+    if (fd->type.kind != SW_T_ENUM) {
+        setter st;
+        setter_init(&st, f, fd, diags);
+        return setter_wrong_type(&st, "a member's number");
+    }
+    if (member < 0 || (uint32_t)member >= f->prog->enums[fd->type.enumeration].nmembers)
+        return SW_ERR_ARG;
+    return put(f, fd, (sw_value){.u.i = member});
 }
 
 sw_status sw_facts_set_unknown_h(sw_facts *f, sw_fact_handle fact)

@@ -4,7 +4,7 @@
  * Reads the evaluation state (every rule's truth, every slot's value) and builds
  * the public sw_report in the result's own arena: items with the rules that
  * produced them, the stage verdict under the stated policy, the data gaps (facts
- * whose absence left rules undecided) and the provenance. Strings of the rule set
+ * whose absence left rules undecided: result_gaps.c) and the provenance. Strings of the rule set
  * are borrowed, not copied: a result must be freed before its rule set.
  *
  * Stage report/ - the result (result.c) and its renderers, text, JSON and YAML,
@@ -17,74 +17,10 @@
 #include "util/digest.h"
 #include "eval/eval.h"
 #include "report/report.h"
+#include "report/result_ws.h"
 #include "lang/value.h"
 #include "compile/value_text.h"
 #include "util/grow.h"
-
-typedef struct gap_pair {
-    uint32_t slot;             /* a fact slot, or nfacts for the assessment date */
-    uint32_t rule;
-} gap_pair;
-
-/* The builder's scratch space, sized for the program once and kept by the result,
- * so that a result reused client after client allocates nothing once it has seen
- * its largest client. Per-slot and per-item arrays are left zeroed after each use
- * (only the entries touched are put back), stamps count up across evaluations. */
-typedef struct workspace {
-    sw_mem mem;                /* the rule set's allocator: every array below is from it */
-    const sw_program *p;       /* NULL until first used */
-    sw_eval ev;                /* the evaluator's state, reused (sw_eval_reuse) */
-    uint32_t *stamp;           /* nfacts + 1: the visit that last added this slot as a gap */
-    uint32_t *visited;         /* nfacts: the visit that last explored this derived slot */
-    uint32_t *count;           /* nfacts + 1: pairs per gap slot, zero between uses */
-    uint32_t *pos;             /* nfacts + 1: where a gap slot's rules go / its gap */
-    uint32_t *name_rank;       /* nfacts + 1: the slot's place in name order */
-    uint64_t *touched;         /* nfacts + 1: gap slots seen, (name rank << 32 | slot) */
-    uint32_t *by_name;         /* nfacts + 1: the gap slots in name order */
-    uint32_t *order;           /* nfacts + 1, twice: gaps being put in rank order */
-    uint32_t *ncount;          /* nrules + 2: a counting sort's buckets, zero between uses */
-    uint32_t ntouched;
-    uint32_t epoch;            /* the current visit (one undecided rule) */
-    /* what makes each derived fact unknown, worked out once per evaluation */
-    uint32_t evals;            /* the current evaluation */
-    uint32_t *dcached;         /* nfacts: the evaluation its list is for */
-    uint32_t *dstart, *dlen;   /* nfacts: its gap slots, in pool */
-    uint8_t *dbusy;            /* nfacts: being worked out */
-    uint32_t *pool;
-    size_t npool, cap_pool;
-    uint32_t *ts;              /* the lists being worked out, a stack */
-    size_t nts, cap_ts;
-    uint32_t *cstamp;          /* nfacts + 1: the list that last took this slot */
-    uint32_t cepoch;
-    /* A rule that reads nothing the client has but the key (the stage) and no
-     * date has the same gaps for every client with that key value, but for the
-     * derived facts it reads: those lists are kept, per rule and key value, for
-     * the life of the result (raw: base slots, and derived slots marked). */
-    uint32_t *rstart;          /* nrules * nkeys: 1 + where the list starts in rpool, 0: not yet */
-    uint32_t *rlen;            /* nrules * nkeys */
-    uint32_t *rpool;
-    size_t nrpool, cap_rpool;
-    gap_pair *pairs;
-    size_t npairs, cap_pairs;
-    uint32_t *undecided;       /* nrules: the rules whose truth is unknown, ascending */
-    uint32_t nundecided;
-    uint8_t *rule_flags;       /* nrules: RULE_MOVES, RULE_RISKS, RULE_RECOMMENDS */
-    uint32_t fills;            /* evaluations into this workspace (vstamp) */
-    uint32_t *vstamp;          /* nfacts: the evaluation vtext is for */
-    const char **vtext;        /* nfacts: the slot's value as text */
-    uint8_t *rule_severity;    /* nrules */
-    uint8_t *rule_priority;    /* nrules */
-    uint32_t *icount;          /* max items of a kind: reasons per item, zero between uses */
-    int32_t *islot;            /* max items of a kind: where the item went */
-    uint32_t *itouched;        /* max items of a kind: the items seen */
-    sw_fact_value **matched;   /* nrules, full results only; zero between uses */
-    sw_buf text;               /* a value's text, reused */
-    sw_buf canon;              /* the facts' canonical form, reused */
-} workspace;
-
-#define RULE_MOVES 1u        /* has a move action */
-#define RULE_RISKS 2u        /* flags a risk (rule_severity: the highest) */
-#define RULE_RECOMMENDS 4u   /* recommends (rule_priority: the highest) */
 
 struct sw_result {
     sw_arena arena;
@@ -101,30 +37,15 @@ struct sw_result {
     "is suggested, since moving back or holding is safer than advancing on disputed " \
     "evidence"
 
-/* The pseudo-slot for the assessment date in data gaps. */
-#define GAP_ASSESSED_ON (UINT32_MAX - 1)
-
-typedef struct builder {
-    const sw_program *p;
-    const sw_eval *ev;
-    workspace *w;
-    sw_arena *arena;
-    sw_report *rep;
-    sw_fact_value **matched;   /* per rule, built on first use */
-    const uint32_t *fired;     /* the rules whose condition is true, ascending */
-    uint32_t nfired;
-    int failed;
-    int full;                  /* SW_RESULT_FULL: reasons, citations, values */
-    int provenance;            /* compute the facts' SHA-256 */
-} builder;
-
-static void *b_alloc(builder *b, size_t n, size_t size)
+void *sw_result_alloc(builder *b, size_t n, size_t size)
 {
     void *v = sw_arena_array(b->arena, n ? n : 1, size);
     if (!v)
         b->failed = 1;
     return v;
 }
+
+#define b_alloc sw_result_alloc
 
 /* A value as sw_value_format writes it. Unknown, true/false and one-of members
  * are the rule set's own strings, borrowed; whole numbers are written directly;
@@ -241,7 +162,7 @@ static void sift(unsigned char *v, size_t root, size_t n, size_t size, int (*cmp
     }
 }
 
-static void heap_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+void sw_result_heap_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
     unsigned char *v = base;
     if (n < 2)
@@ -260,6 +181,30 @@ static int cmp_u32(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
+/* Items in id order (the catalogue's, when ids_sorted says so) put by their
+ * priority or severity, highest first, by a stable counting sort: the order
+ * cmp_recommendation and cmp_risk give, without comparing ids. */
+_Static_assert(SW_PRIORITY_URGENT < 8 && SW_SEVERITY_CRITICAL < 8 && SW_ITEM__COUNT <= 32,
+               "eight levels at most, a bit per kind");
+
+static void sort_by_level(workspace *w, sw_item *items, size_t n, int by_severity)
+{
+    size_t at[8] = {0}, next = 0;
+    for (size_t k = 0; k < n; k++)
+        at[by_severity ? (int)items[k].severity : (int)items[k].priority]++;
+    for (int l = 7; l >= 0; l--) {
+        size_t c = at[l];
+        at[l] = next;
+        next += c;
+    }
+    if (n)
+        memcpy(w->isorted, items, n * sizeof *items);
+    for (size_t k = 0; k < n; k++) {
+        const sw_item *it = &w->isorted[k];
+        items[at[by_severity ? (int)it->severity : (int)it->priority]++] = *it;
+    }
+}
+
 static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
 {
     const sw_program *p = b->p;
@@ -270,6 +215,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     size_t nitems = 0;
     /* pass 1: how many reasons each item has (one per rule), and which items */
     for (uint32_t fi = 0; fi < b->nfired; fi++) {
+        if (!(w->rule_kinds[b->fired[fi]] >> kind & 1))
+            continue;
         const sw_rule_def *rule = &p->rules[b->fired[fi]];
         for (uint32_t a = 0; a < rule->nactions; a++) {
             const sw_action *act = &rule->actions[a];
@@ -282,7 +229,24 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
                 seen[nitems++] = act->target;
         }
     }
-    heap_sort(seen, nitems, sizeof *seen, cmp_u32);   /* the items in their declared order */
+    /* the items in their declared order: few, by insertion; else by the marks when
+     * they are many of the kind, or by a heap sort */
+    if (nitems <= 16) {
+        for (size_t k = 1; k < nitems; k++) {
+            uint32_t v = seen[k];
+            size_t j = k;
+            for (; j > 0 && seen[j - 1] > v; j--)
+                seen[j] = seen[j - 1];
+            seen[j] = v;
+        }
+    } else if (nitems * 8 >= p->nitems[kind]) {
+        size_t n = 0;
+        for (uint32_t i = 0; i < p->nitems[kind]; i++)
+            if (count[i])
+                seen[n++] = i;
+    } else {
+        sw_result_heap_sort(seen, nitems, sizeof *seen, cmp_u32);
+    }
     sw_item *items = b_alloc(b, nitems, sizeof *items);
     for (size_t k = 0; items && k < nitems; k++) {
         uint32_t i = seen[k];
@@ -302,6 +266,8 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     /* pass 2: the reasons, in rule order (rules are sorted by id) */
     for (uint32_t fi = 0; items && !b->failed && fi < b->nfired; fi++) {
         uint32_t r = b->fired[fi];
+        if (!(w->rule_kinds[r] >> kind & 1))
+            continue;
         const sw_rule_def *rule = &p->rules[r];
         for (uint32_t a = 0; a < rule->nactions; a++) {
             const sw_action *act = &rule->actions[a];
@@ -321,10 +287,14 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     }
     for (size_t k = 0; k < nitems; k++)
         count[seen[k]] = 0;
-    if (items && sw_item_vocab[kind].level == SW_LEVEL_PRIORITY)
-        heap_sort(items, nitems, sizeof *items, cmp_recommendation);
-    if (items && sw_item_vocab[kind].level == SW_LEVEL_SEVERITY)
-        heap_sort(items, nitems, sizeof *items, cmp_risk);
+    int level = sw_item_vocab[kind].level;
+    if (items && (level == SW_LEVEL_PRIORITY || level == SW_LEVEL_SEVERITY)) {
+        if (w->ids_sorted >> kind & 1)
+            sort_by_level(w, items, nitems, level == SW_LEVEL_SEVERITY);
+        else
+            sw_result_heap_sort(items, nitems, sizeof *items,
+                                level == SW_LEVEL_PRIORITY ? cmp_recommendation : cmp_risk);
+    }
     *out = items;
     *nout = items ? nitems : 0;
 }
@@ -475,363 +445,6 @@ static void build_stage(builder *b)
                                   : SW_VERDICT_DECIDED;
 }
 
-/* ---- data gaps ----
- *
- * For every undecided rule, in rule order, the missing facts behind its condition
- * (gaps_of), each once per rule (a stamp per slot, no clearing); each gap slot
- * counts its rules and is noted once. The gaps are the slots noted, in fact-name
- * order; their rules go where a counting pass puts them, so each gap's rules stay
- * in rule order. Ranks come from one sort of the gaps by cmp_gap_rank's order. */
-
-#define RAW_DERIVED 0x80000000u
-
-typedef struct gap_ctx {
-    const sw_eval *ev;
-    workspace *w;
-    uint32_t rule;
-    int raw;          /* making a rule's kept list (into rpool) */
-    int collecting;   /* working out a derived fact's list (into ts), not a rule's gaps */
-    uint32_t cep;     /* that list's stamp */
-    int failed;
-} gap_ctx;
-
-static void add_gap(gap_ctx *g, uint32_t slot)
-{
-    workspace *w = g->w;
-    if (slot == GAP_ASSESSED_ON)
-        slot = w->p->nfacts;
-    if (g->raw) {
-        if (w->nrpool == w->cap_rpool && !sw_grow_m(w->mem, &w->rpool, &w->cap_rpool, w->nrpool, sizeof *w->rpool, 256))
-            g->failed = 1;
-        else
-            w->rpool[w->nrpool++] = slot;
-        return;
-    }
-    if (g->collecting) {
-        if (w->cstamp[slot] == g->cep)
-            return;
-        w->cstamp[slot] = g->cep;
-        if (w->nts == w->cap_ts && !sw_grow_m(w->mem, &w->ts, &w->cap_ts, w->nts, sizeof *w->ts, 64)) {
-            g->failed = 1;
-            return;
-        }
-        w->ts[w->nts++] = slot;
-        return;
-    }
-    if (w->stamp[slot] == w->epoch)
-        return;
-    w->stamp[slot] = w->epoch;
-    if (w->npairs == w->cap_pairs && !sw_grow_m(w->mem, &w->pairs, &w->cap_pairs, w->npairs, sizeof *w->pairs, 64)) {
-        g->failed = 1;
-        return;
-    }
-    if (w->count[slot]++ == 0)
-        w->touched[w->ntouched++] = (uint64_t)w->name_rank[slot] << 32 | slot;
-    gap_pair pair = {slot, g->rule};
-    w->pairs[w->npairs++] = pair;
-}
-
-static void gaps_of(gap_ctx *g, uint32_t node);
-
-/* Works out, once per evaluation, why a derived fact is unknown: the gaps of its
- * undecided setters (and of the unknown values of those that fired), or the fact
- * itself when no rule could set it. The list may name a slot twice. */
-static void derived_list(gap_ctx *g, uint32_t slot)
-{
-    workspace *w = g->w;
-    const sw_eval *ev = g->ev;
-    const sw_program *p = ev->prog;
-    if (w->dcached[slot] == w->evals || w->dbusy[slot])
-        return;
-    w->dbusy[slot] = 1;
-    int was_collecting = g->collecting;
-    uint32_t was_cep = g->cep;
-    if (++w->cepoch == 0) {
-        memset(w->cstamp, 0, (p->nfacts + 1) * sizeof *w->cstamp);
-        w->cepoch = 1;
-    }
-    g->collecting = 1;
-    g->cep = w->cepoch;
-    size_t base = w->nts;
-    const sw_fact_def *f = &p->facts[slot];
-    int found = 0;
-    for (uint32_t k = 0; k < f->nsetters; k++) {
-        const sw_rule_def *r = &p->rules[f->setters[k]];
-        if (ev->truth[f->setters[k]] == 2) {
-            gaps_of(g, r->cond);
-            found = 1;
-        } else if (ev->truth[f->setters[k]] == 1) {
-            for (uint32_t a = 0; a < r->nactions; a++)
-                if (r->actions[a].kind == SW_ACT_SET && r->actions[a].target == slot &&
-                    !sw_eval_node(ev, r->actions[a].value).known) {
-                    gaps_of(g, r->actions[a].value);
-                    found = 1;
-                }
-        }
-    }
-    if (!found)
-        add_gap(g, slot);
-    size_t n = w->nts - base;
-    if (sw_grow_to_m(w->mem, &w->pool, &w->cap_pool, w->npool + n, sizeof *w->pool, 256, SIZE_MAX / sizeof *w->pool)) {
-        if (n)
-            memcpy(w->pool + w->npool, w->ts + base, n * sizeof *w->pool);
-        w->dstart[slot] = (uint32_t)w->npool;
-        w->dlen[slot] = (uint32_t)n;
-        w->npool += n;
-        w->dcached[slot] = w->evals;
-    } else {
-        g->failed = 1;
-    }
-    w->nts = base;
-    g->collecting = was_collecting;
-    g->cep = was_cep;
-    w->dbusy[slot] = 0;
-}
-
-/* Why a derived fact is unknown, into the rule's gaps or the list being made. */
-static void derived_gaps(gap_ctx *g, uint32_t slot)
-{
-    workspace *w = g->w;
-    if (g->raw) {
-        add_gap(g, slot | RAW_DERIVED);
-        return;
-    }
-    if (!g->collecting) {
-        if (w->visited[slot] == w->epoch)
-            return;
-        w->visited[slot] = w->epoch;
-    }
-    derived_list(g, slot);
-    if (w->dcached[slot] != w->evals)
-        return;   /* being worked out further up (a cycle), or out of memory */
-    for (uint32_t k = 0; k < w->dlen[slot]; k++)
-        add_gap(g, w->pool[w->dstart[slot] + k]);
-}
-
-/* Called for a node whose value is unknown: finds the missing facts behind it. */
-static void gaps_of(gap_ctx *g, uint32_t node)
-{
-    const sw_eval *ev = g->ev;
-    const sw_program *p = ev->prog;
-    const sw_node *n = &p->nodes[node];
-    switch ((sw_opcode)n->op) {
-    case SW_OP_CONST:
-    case SW_OP_IS_KNOWN:
-    case SW_OP_IS_MISSING:
-        return;
-    case SW_OP_LOAD:
-        if (n->a < p->nbase)
-            add_gap(g, n->a);
-        else
-            derived_gaps(g, n->a);
-        return;
-    case SW_OP_DAYS_SINCE:
-    case SW_OP_WEEKS_SINCE:
-    case SW_OP_MONTHS_SINCE:
-        if (!ev->has_today)
-            add_gap(g, GAP_ASSESSED_ON);
-        break;
-    default:
-        break;
-    }
-    if (!sw_eval_node(ev, n->a).known)
-        gaps_of(g, n->a);
-    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV && !sw_eval_node(ev, n->b).known)
-        gaps_of(g, n->b);
-}
-
-/* What one undecided rule could decide once the gap's fact is known: the
- * rule's own contribution, worked out once per rule (rule_decides). */
-static void decides(const workspace *w, uint32_t r, sw_data_gap *gap)
-{
-    uint8_t d = w->rule_flags[r];
-    if (d & RULE_RISKS) {
-        sw_risk_severity sev = (sw_risk_severity)w->rule_severity[r];
-        if (!gap->could_raise_risk || sev > gap->risk_severity)
-            gap->risk_severity = sev;
-        gap->could_raise_risk = 1;
-    }
-    if (d & RULE_RECOMMENDS) {
-        sw_priority prio = (sw_priority)w->rule_priority[r];
-        if (!gap->could_recommend || prio > gap->priority)
-            gap->priority = prio;
-        gap->could_recommend = 1;
-    }
-    if (d & RULE_MOVES)
-        gap->could_move_stage = 1;
-}
-
-/* A rule's flags, highest severity it could raise and highest priority it could
- * recommend, from its actions. */
-static void rule_decides(workspace *w, const sw_rule_def *r, uint32_t i)
-{
-    for (uint32_t a = 0; a < r->nactions; a++) {
-        const sw_action *act = &r->actions[a];
-        int k = sw_action_item(act->kind);
-        sw_item_level level = k >= 0 ? sw_item_vocab[k].level : SW_LEVEL_NONE;
-        if (level == SW_LEVEL_SEVERITY) {
-            if (!(w->rule_flags[i] & RULE_RISKS) || act->severity > w->rule_severity[i])
-                w->rule_severity[i] = act->severity;
-            w->rule_flags[i] |= RULE_RISKS;
-        } else if (level == SW_LEVEL_PRIORITY) {
-            if (!(w->rule_flags[i] & RULE_RECOMMENDS) || act->priority > w->rule_priority[i])
-                w->rule_priority[i] = act->priority;
-            w->rule_flags[i] |= RULE_RECOMMENDS;
-        } else if (act->kind == SW_ACT_MOVE) {
-            w->rule_flags[i] |= RULE_MOVES;
-        }
-    }
-}
-
-/* Which question first, most decisive first: the highest risk severity a gap's
- * rules could raise, then the highest priority they could recommend, then whether
- * they could move the stage, then how many rules wait on it, then the fact's name.
- * The level folds the first three into 0 (most decisive) .. GAP_LEVELS - 1. */
-#define GAP_RISKS (SW_SEVERITY_CRITICAL + 2)
-#define GAP_PRIORITIES (SW_PRIORITY_URGENT + 2)
-#define GAP_LEVELS (GAP_RISKS * GAP_PRIORITIES * 2)
-
-static uint32_t gap_level(const sw_data_gap *x)
-{
-    uint32_t risk = x->could_raise_risk ? (uint32_t)x->risk_severity + 1 : 0;
-    uint32_t prio = x->could_recommend ? (uint32_t)x->priority + 1 : 0;
-    return ((GAP_RISKS - 1 - risk) * GAP_PRIORITIES + (GAP_PRIORITIES - 1 - prio)) * 2 +
-           (x->could_move_stage ? 0u : 1u);
-}
-
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
-/* Ranks the gaps (in name order) by cmp_gap_key's order without comparing: a
- * stable counting sort by rule count (most first), then one by level, keeps
- * name order among equals. */
-static void rank_gaps(workspace *w, sw_data_gap *gaps, size_t ngaps)
-{
-    uint32_t *a = w->order, *b = w->order + w->p->nfacts + 1, *cnt = w->ncount;
-    size_t maxr = 0;
-    for (size_t k = 0; k < ngaps; k++)
-        maxr = gaps[k].nrules > maxr ? gaps[k].nrules : maxr;
-    /* by rule count, most first: bucket maxr - nrules */
-    for (size_t k = 0; k < ngaps; k++)
-        cnt[maxr - gaps[k].nrules + 1]++;
-    for (size_t i = 1; i <= maxr + 1; i++)
-        cnt[i] += cnt[i - 1];
-    for (size_t k = 0; k < ngaps; k++)
-        a[cnt[maxr - gaps[k].nrules]++] = (uint32_t)k;
-    memset(cnt, 0, (maxr + 2) * sizeof *cnt);
-    /* by level: GAP_LEVELS buckets, most decisive first */
-    uint32_t lcnt[GAP_LEVELS + 1] = {0};
-    for (size_t k = 0; k < ngaps; k++)
-        lcnt[gap_level(&gaps[k]) + 1]++;
-    for (size_t i = 1; i <= GAP_LEVELS; i++)
-        lcnt[i] += lcnt[i - 1];
-    for (size_t k = 0; k < ngaps; k++)
-        b[lcnt[gap_level(&gaps[a[k]])]++] = a[k];
-    for (size_t k = 0; k < ngaps; k++)
-        gaps[b[k]].rank = k + 1;   /* the list itself stays in fact-name order */
-}
-
-static void next_epoch(workspace *w)
-{
-    if (++w->epoch == 0) {   /* the stamps wrapped: start them again */
-        memset(w->stamp, 0, (w->p->nfacts + 1) * sizeof *w->stamp);
-        memset(w->visited, 0, (w->p->nfacts + 1) * sizeof *w->visited);
-        w->epoch = 1;
-    }
-}
-
-static void build_gaps(builder *b)
-{
-    const sw_program *p = b->p;
-    workspace *w = b->w;
-    gap_ctx g = {b->ev, w, 0, 0, 0, 0, 0};
-    w->npairs = 0;
-    w->ntouched = 0;
-    w->npool = 0;
-    w->nts = 0;
-    if (++w->evals == 0) {
-        memset(w->dcached, 0, (p->nfacts + 1) * sizeof *w->dcached);
-        w->evals = 1;
-    }
-    const sw_index *ix = &p->index;
-    uint32_t key = ix->nkeys - 1;
-    if (ix->key_slot != SW_NONE && b->ev->values[ix->key_slot].known)
-        key = (uint32_t)b->ev->values[ix->key_slot].u.i;
-    for (uint32_t u = 0; u < w->nundecided && !g.failed; u++) {
-        uint32_t r = w->undecided[u];
-        const sw_rule_def *rule = &p->rules[r];
-        g.rule = r;
-        next_epoch(w);
-        int keyed = !rule->reads_assessed_on;
-        for (uint32_t k = 0; keyed && k < rule->nreads; k++)
-            keyed = rule->reads[k] == ix->key_slot || !b->ev->values[rule->reads[k]].known;
-        if (!keyed) {
-            gaps_of(&g, rule->cond);
-            continue;
-        }
-        size_t at = (size_t)r * ix->nkeys + key;
-        if (!w->rstart[at]) {
-            size_t start = w->nrpool;
-            g.raw = 1;
-            gaps_of(&g, rule->cond);
-            g.raw = 0;
-            if (g.failed)
-                break;
-            w->rstart[at] = (uint32_t)start + 1;
-            w->rlen[at] = (uint32_t)(w->nrpool - start);
-        }
-        for (uint32_t k = 0; k < w->rlen[at]; k++) {
-            uint32_t e = w->rpool[w->rstart[at] - 1 + k];
-            if (e & RAW_DERIVED)
-                derived_gaps(&g, e & ~RAW_DERIVED);
-            else
-                add_gap(&g, e == p->nfacts ? GAP_ASSESSED_ON : e);
-        }
-    }
-    size_t ngaps = w->ntouched;
-    sw_data_gap *gaps = NULL;
-    const char **rules = NULL;
-    if (!g.failed) {
-        gaps = b_alloc(b, ngaps, sizeof *gaps);
-        rules = b_alloc(b, w->npairs, sizeof *rules);
-    }
-    if (g.failed)
-        b->failed = 1;
-    if (gaps && rules) {
-        if (ngaps * 16 > (size_t)p->nfacts) {   /* many: walk the names instead of sorting */
-            size_t k = 0;
-            for (uint32_t r = 0; r <= p->nfacts; r++)
-                if (w->count[w->by_name[r]])
-                    w->touched[k++] = (uint64_t)r << 32 | w->by_name[r];
-        } else {
-            heap_sort(w->touched, ngaps, sizeof *w->touched, cmp_u64);   /* fact-name order */
-        }
-        uint32_t at = 0;
-        for (size_t k = 0; k < ngaps; k++) {
-            uint32_t slot = (uint32_t)w->touched[k];
-            sw_data_gap *gap = &gaps[k];
-            gap->fact = slot == p->nfacts ? "assessed_on" : p->facts[slot].name;
-            gap->label = slot == p->nfacts ? "Date of the assessment" : p->facts[slot].label;
-            gap->rules = &rules[at];
-            w->pos[slot] = (uint32_t)k;
-            at += w->count[slot];
-        }
-        for (size_t i = 0; i < w->npairs; i++) {
-            sw_data_gap *gap = &gaps[w->pos[w->pairs[i].slot]];
-            ((const char **)gap->rules)[gap->nrules++] = p->rules[w->pairs[i].rule].id;
-            decides(w, w->pairs[i].rule, gap);
-        }
-        rank_gaps(w, gaps, ngaps);
-        b->rep->gaps = gaps;
-        b->rep->ngaps = ngaps;
-    }
-    for (size_t k = 0; k < w->ntouched; k++)
-        w->count[(uint32_t)w->touched[k]] = 0;
-}
-
 /* ---- provenance and the whole report ---- */
 
 static void build_provenance(builder *b, const sw_facts *f)
@@ -889,6 +502,8 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->touched, 0);
     sw_mem_free(w->mem, w->pairs, 0);
     sw_mem_free(w->mem, w->undecided, 0);
+    sw_mem_free(w->mem, w->fired, 0);
+    sw_mem_free(w->mem, w->rule_kinds, 0);
     sw_mem_free(w->mem, w->rule_flags, 0);
     sw_mem_free(w->mem, w->vstamp, 0);
     sw_mem_free(w->mem, w->vtext, 0);
@@ -897,6 +512,7 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->icount, 0);
     sw_mem_free(w->mem, w->islot, 0);
     sw_mem_free(w->mem, w->itouched, 0);
+    sw_mem_free(w->mem, w->isorted, 0);
     sw_mem_free(w->mem, w->matched, 0);
     sw_mem_free(w->mem, w->by_name, 0);
     sw_mem_free(w->mem, w->dcached, 0);
@@ -906,11 +522,9 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->pool, 0);
     sw_mem_free(w->mem, w->ts, 0);
     sw_mem_free(w->mem, w->cstamp, 0);
-    sw_mem_free(w->mem, w->rstart, 0);
-    sw_mem_free(w->mem, w->rlen, 0);
-    sw_mem_free(w->mem, w->rpool, 0);
     sw_mem_free(w->mem, w->order, 0);
     sw_mem_free(w->mem, w->ncount, 0);
+    sw_result_gaps_free(w);
     sw_buf_free(&w->text);
     sw_buf_free(&w->canon);
     memset(w, 0, sizeof *w);
@@ -943,16 +557,12 @@ static int ws_init(workspace *w, const sw_program *p)
     w->dlen = sw_mem_calloc(w->mem, nf, sizeof *w->dlen);
     w->dbusy = sw_mem_calloc(w->mem, nf, sizeof *w->dbusy);
     w->cstamp = sw_mem_calloc(w->mem, nf, sizeof *w->cstamp);
-    size_t nkeys = p->index.nkeys ? p->index.nkeys : 1;
-    if (nr > SIZE_MAX / nkeys / sizeof(uint32_t)) {
-        ws_free(w);
-        return 0;
-    }
-    w->rstart = sw_mem_calloc(w->mem, nr * nkeys, sizeof *w->rstart);
-    w->rlen = sw_mem_calloc(w->mem, nr * nkeys, sizeof *w->rlen);
     w->order = sw_mem_calloc(w->mem, 2 * nf, sizeof *w->order);
-    w->ncount = sw_mem_calloc(w->mem, nr + 2, sizeof *w->ncount);
+    w->ncount = sw_mem_calloc(w->mem, nr + 2 > SW_RANK_BUCKETS + 1 ? nr + 2 : SW_RANK_BUCKETS + 1,
+                              sizeof *w->ncount);
     w->undecided = sw_mem_calloc(w->mem, nr, sizeof *w->undecided);
+    w->fired = sw_mem_calloc(w->mem, nr, sizeof *w->fired);
+    w->rule_kinds = sw_mem_calloc(w->mem, nr, sizeof *w->rule_kinds);
     w->rule_flags = sw_mem_calloc(w->mem, nr, sizeof *w->rule_flags);
     w->vstamp = sw_mem_calloc(w->mem, nf, sizeof *w->vstamp);
     w->vtext = sw_mem_calloc(w->mem, nf, sizeof *w->vtext);
@@ -961,34 +571,33 @@ static int ws_init(workspace *w, const sw_program *p)
     w->icount = sw_mem_calloc(w->mem, ni, sizeof *w->icount);
     w->islot = sw_mem_calloc(w->mem, ni, sizeof *w->islot);
     w->itouched = sw_mem_calloc(w->mem, ni, sizeof *w->itouched);
+    w->isorted = sw_mem_calloc(w->mem, ni, sizeof *w->isorted);
     w->matched = sw_mem_calloc(w->mem, nr, sizeof *w->matched);
     if (!w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
         !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
-        !w->cstamp || !w->rstart || !w->rlen || !w->order || !w->ncount || !w->undecided ||
+        !w->cstamp || !w->order || !w->ncount || !w->undecided || !w->fired || !w->rule_kinds ||
         !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
-        !w->icount || !w->islot || !w->itouched || !w->matched) {
+        !w->icount || !w->islot || !w->itouched || !w->isorted || !w->matched) {
         ws_free(w);
         return 0;
     }
-    /* the gap slots in name order, the assessment date among the facts */
-    uint32_t rank = 0;
-    int dated = 0;
-    for (uint32_t i = 0; i < p->nfacts; i++) {
-        uint32_t slot = p->facts_by_name[i];
-        if (!dated && strcmp("assessed_on", p->facts[slot].name) < 0) {
-            w->by_name[rank] = p->nfacts;
-            w->name_rank[p->nfacts] = rank++;
-            dated = 1;
-        }
-        w->by_name[rank] = slot;
-        w->name_rank[slot] = rank++;
-    }
-    if (!dated) {
-        w->by_name[rank] = p->nfacts;
-        w->name_rank[p->nfacts] = rank;
-    }
     for (uint32_t r = 0; r < p->nrules; r++)
-        rule_decides(w, &p->rules[r], r);
+        for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
+            int k = item_kind_of(p->rules[r].actions[a].kind);
+            if (k >= 0)
+                w->rule_kinds[r] |= (uint32_t)1 << k;
+        }
+    /* the kinds whose catalogue is in id order (strcmp's), as the model keeps it */
+    for (int k = 0; k < SW_ITEM__COUNT; k++) {
+        int sorted = 1;
+        for (uint32_t i = 1; sorted && i < p->nitems[k]; i++)
+            sorted = strcmp(p->items[k][i - 1].id, p->items[k][i].id) < 0;
+        w->ids_sorted |= (uint32_t)sorted << k;
+    }
+    if (!sw_result_gaps_init(w, p)) {
+        ws_free(w);
+        return 0;
+    }
     w->p = p;
     return 1;
 }
@@ -1011,12 +620,9 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
         return st;
     builder b = {p, ev, w, &res->arena, &res->report, NULL, NULL, 0, 0,
                  opt->level != SW_RESULT_OUTPUTS, opt->provenance != 0};
-    uint32_t nr = p->nrules ? p->nrules : 1;
     if (b.full)
         b.matched = w->matched;
-    uint32_t *fired = sw_arena_array(&res->arena, nr, sizeof *fired);
-    if (!fired)
-        return SW_ERR_NOMEM;
+    uint32_t *fired = w->fired;
     sw_report *rep = &res->report;
     w->nundecided = 0;
     for (uint32_t r = 0; r < p->nrules; r++) {
@@ -1031,7 +637,7 @@ static sw_status fill(const sw_ruleset *rules, const sw_facts *facts, const sw_e
     build_provenance(&b, facts);
     build_kinds(&b, rep);
     build_stage(&b);
-    build_gaps(&b);
+    sw_result_build_gaps(&b);
     if (b.full) {
         build_derived(&b);
         for (uint32_t fi = 0; fi < b.nfired; fi++)

@@ -60,7 +60,8 @@ typedef struct api_op {
     uint8_t kind;                 /* sw_type_kind */
     int64_t i;
     double n;
-    const char *s;                /* one-of, date and text: the value's text */
+    const char *s;                /* date and text: the value's text */
+    int member;                   /* one-of: the member's number (sw_ruleset_member) */
     const char *members[SW_SET_MAX_MEMBERS];
     size_t nmembers;
 } api_op;
@@ -302,7 +303,8 @@ static void run_e2e_json(ctx *c, size_t i)
     sw_facts_free(f);
 }
 
-/* The public path: reset, set every fact by handle, sw_evaluate_with. */
+/* The public path: reset, set every fact by handle (a one-of by its member's
+ * number), sw_evaluate_with. */
 static void api_set(ctx *c, size_t i)
 {
     const api_client *a = &c->cs->api[i];
@@ -319,6 +321,7 @@ static void api_set(ctx *c, size_t i)
         case SW_T_BOOL: st = sw_facts_set_bool_h(f, op->h, (int)op->i, NULL); break;
         case SW_T_INT: st = sw_facts_set_int_h(f, op->h, op->i, NULL); break;
         case SW_T_NUMBER: st = sw_facts_set_number_h(f, op->h, op->n, NULL); break;
+        case SW_T_ENUM: st = sw_facts_set_member_h(f, op->h, op->member, NULL); break;
         case SW_T_SET: st = sw_facts_set_members_h(f, op->h, op->members, op->nmembers, NULL); break;
         default: st = sw_facts_set_text_h(f, op->h, op->s, NULL); break;
         }
@@ -395,7 +398,11 @@ static void prepare_api(ctx *c)
             case SW_T_BOOL:
             case SW_T_INT: op->i = v.u.i; break;
             case SW_T_NUMBER: op->n = v.u.n; break;
-            case SW_T_ENUM: op->s = e->members[v.u.i]; break;
+            case SW_T_ENUM:
+                op->member = sw_ruleset_member(c->rs, op->h, e->members[v.u.i]);
+                if (op->member != (int)v.u.i)
+                    die("sw_ruleset_member numbers a member otherwise");
+                break;
             case SW_T_SET:
                 for (uint32_t m = 0; m < e->nmembers; m++)
                     if (v.u.bits >> m & 1)
@@ -408,6 +415,15 @@ static void prepare_api(ctx *c)
             default: op->s = v.u.s; break;
             }
         }
+    }
+    /* The steady state an integrator sees: the result's first evaluation sizes
+     * its workspace and works out, once per rule set, what each rule's data gaps
+     * need; one client evaluated here keeps that out of the figures. */
+    if (c->cs->n) {
+        api_set(c, 0);
+        sw_eval_options opt = {SW_RESULT_OUTPUTS, 0};
+        if (sw_evaluate_with(c->rs, c->api_facts, &opt, c->api_result) != SW_OK)
+            die("sw_evaluate_with failed");
     }
 }
 
