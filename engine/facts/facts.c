@@ -1050,6 +1050,7 @@ struct sw_facts_stream {
     size_t position; /* documents returned or refused so far */
     int finished;
     sw_buf line_text; /* the source line quoted by the diagnostic being made */
+    size_t *given_line; /* per base slot, for the document being read (doc) */
 };
 
 /* The length of the line break at data[i], or 0: the breaks libyaml counts. */
@@ -1070,9 +1071,15 @@ static size_t break_at(const char *d, size_t len, size_t i)
 /* The offset of the first line break in [from, limit), or limit; *size its length. */
 static size_t find_break(const char *d, size_t len, size_t from, size_t limit, size_t *size)
 {
-    for (size_t i = from; i < limit; i++)
+    const unsigned char *u = (const unsigned char *)d;
+    for (size_t i = from; i < limit; i++) {
+        /* only \n, \r, 0xC2 (NEL) and 0xE2 (LS, PS) start a break: one test skips
+         * every other byte between \r and 0xC2, which is nearly all text */
+        if ((unsigned char)(u[i] - ('\r' + 1)) < 0xC2 - ('\r' + 1))
+            continue;
         if ((*size = break_at(d, len, i)) != 0)
             return i;
+    }
     return limit;
 }
 
@@ -1211,34 +1218,47 @@ typedef struct doc {
     sw_facts_stream *st;
     sw_facts *facts;
     site s;             /* reused for every problem, pointed at each in turn */
-    sw_buf field;       /* the path of the value being read */
+    const char *field_text; /* the path of the value being read, or NULL; */
+    const char *field_name; /* or, when this is set, facts.NAME[INDEX] */
+    long field_index;       /* -1: facts.NAME */
+    sw_buf field;           /* the text of a field copied (field_copy) */
     size_t *given_line; /* per base slot: 1-based line where given, 0 = not yet */
     size_t top_line[3]; /* the same for client, assessed_on, facts */
     int broken;         /* libyaml stopped: a syntax error was reported */
     int stopped;        /* reading stopped where the nesting limit was crossed */
     int nomem;
+    int reused;         /* facts is the caller's (sw_facts_stream_read) */
 } doc;
 
 static const char *const top_keys[] = {"client", "assessed_on", "facts"};
 enum { TOP_CLIENT, TOP_ASSESSED_ON, TOP_FACTS, TOP_NONE = -1 };
 
-static void field_set(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The field is kept as what it is made of and written out ("facts.NAME[INDEX]")
+ * only when a problem is reported (vreport), so reading a good value formats
+ * nothing. */
 
-static void field_set(doc *d, const char *fmt, ...)
+/* A field that is a fixed text ("client", "facts"; "" for none). */
+static void field_is(doc *d, const char *text)
 {
-    buf_reset(&d->field);
-    va_list ap;
-    va_start(ap, fmt);
-    sw_buf_vprintf(&d->field, fmt, ap);
-    va_end(ap);
+    d->field_text = text && *text ? text : NULL;
+    d->field_name = NULL;
 }
 
-/* field_set(d, "facts.%s", name) without printf, for every fact read. */
-static void field_fact(doc *d, const char *name)
+/* A field whose text is only valid now (a key as written): copied. */
+static void field_copy(doc *d, const char *text)
 {
     buf_reset(&d->field);
-    sw_buf_puts(&d->field, "facts.");
-    sw_buf_puts(&d->field, name);
+    sw_buf_puts(&d->field, text);
+    field_is(d, d->field.failed ? NULL : d->field.data);
+}
+
+/* "facts.NAME", or "facts.NAME[INDEX]" when index >= 0; name must outlive the
+ * reading of the value. */
+static void field_fact(doc *d, const char *name, long index)
+{
+    d->field_text = NULL;
+    d->field_name = name;
+    d->field_index = index;
 }
 
 /* Points the doc's site at an event's start and the current field. */
@@ -1247,7 +1267,9 @@ static site *at(doc *d, yaml_mark_t m)
     d->s.stream = d->st;
     d->s.mark = m;
     d->s.pending = 1;
-    d->s.field = d->field.len && !d->field.failed ? d->field.data : NULL;
+    d->s.field = d->field_text;
+    d->s.field_fact = d->field_name;
+    d->s.field_index = d->field_index;
     return &d->s;
 }
 
@@ -1287,6 +1309,7 @@ static void report_syntax(doc *d)
             sw_buf_printf(&context, " (%s)", p->context);
     }
     d->s.field = NULL;
+    d->s.field_fact = NULL;
     report_malformed(&d->s, "F001", hint, "the facts are not valid YAML or JSON: %s%s",
            p->problem ? p->problem : "unreadable input", buf_text(&context));
     sw_buf_free(&context);
@@ -1588,7 +1611,7 @@ static void read_member(doc *d, const sw_fact_def *fd, const yaml_event_t *ev, s
                         uint64_t *bits)
 {
     const sw_program *p = d->st->prog;
-    field_set(d, "facts.%s[%zu]", fd->name, index);
+    field_fact(d, fd->name, (long)index);
     if (refused(d, ev, 4))
         return;
     sw_type member = fd->type;
@@ -1630,7 +1653,7 @@ static void read_members(doc *d, const sw_fact_def *fd)
 /* The value of one fact (nesting level 3). */
 static void read_fact_value(doc *d, const sw_fact_def *fd, const yaml_event_t *ev)
 {
-    field_fact(d, fd->name);
+    field_fact(d, fd->name, -1);
     if (refused(d, ev, 3))
         return;
     at(d, ev->start_mark);
@@ -1664,16 +1687,40 @@ static int odd_key(doc *d, const yaml_event_t *key, unsigned level)
     return 0;
 }
 
+/* The fact named name (NUL-terminated, no NUL inside), or NULL: the program's
+ * table of facts by name (byte order, which strcmp keeps for such names) searched
+ * in line, the first bytes compared before the call, as every key of every
+ * document is looked up here. */
+static const sw_fact_def *fact_named(const sw_program *p, const char *name)
+{
+    size_t lo = 0, hi = p->nfacts;
+    const unsigned char first = (unsigned char)name[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const sw_fact_def *fd = &p->facts[p->facts_by_name[mid]];
+        int c = (int)(unsigned char)fd->name[0] - (int)first;
+        if (c == 0)
+            c = strcmp(fd->name, name);
+        if (c == 0)
+            return fd;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 /* The fact a key of the facts mapping names, when its value is to be read. */
 static const sw_fact_def *fact_key(doc *d, const yaml_event_t *key)
 {
-    field_set(d, "facts");
+    field_is(d, "facts");
     if (odd_key(d, key, 3))
         return NULL;
     scalar sc = scalar_of(key);
-    field_fact(d, sc.text);
+    field_fact(d, sc.text, -1);
     const sw_fact_def *fd =
-        memchr(sc.text, '\0', sc.len) ? NULL : sw_program_fact(d->st->prog, sc.text, sc.len);
+        strlen(sc.text) != sc.len ? NULL : fact_named(d->st->prog, sc.text);
     if (!fd) {
         report_unknown_fact(at(d, key->start_mark), d->st->prog, sc.text);
         return NULL;
@@ -1703,7 +1750,7 @@ static void read_fact_entries(doc *d)
             return;
         }
         if (count == FACTS_MAX_KEYS + 1) {
-            field_set(d, "facts");
+            field_is(d, "facts");
             say(d, key.start_mark, "F012",
                 "split the facts, or leave out those the rules do not use",
                 "more than 10000 facts in one document");
@@ -1725,7 +1772,7 @@ static void read_fact_entries(doc *d)
 /* The value of the facts key (nesting level 2). */
 static void read_facts(doc *d, const yaml_event_t *ev)
 {
-    field_set(d, "facts");
+    field_is(d, "facts");
     if (refused(d, ev, 2))
         return;
     if (ev->type == YAML_MAPPING_START_EVENT) {
@@ -1753,7 +1800,7 @@ static void read_facts(doc *d, const yaml_event_t *ev)
 static int top_level_scalar(doc *d, const yaml_event_t *ev, const char *key,
                             sw_type_kind kind, scalar *out)
 {
-    field_set(d, "%s", key);
+    field_is(d, key);
     if (refused(d, ev, 2))
         return 0;
     at(d, ev->start_mark);
@@ -1806,14 +1853,14 @@ static void read_assessed_on(doc *d, const yaml_event_t *ev)
 /* Which top-level key this is, or TOP_NONE when its value is to be skipped. */
 static int top_key(doc *d, const yaml_event_t *key)
 {
-    field_set(d, "%s", "");
+    field_is(d, NULL);
     if (odd_key(d, key, 2))
         return TOP_NONE;
     scalar sc = scalar_of(key);
     for (int i = 0; i < 3; i++) {
         if (!scalar_is(&sc, top_keys[i]))
             continue;
-        field_set(d, "%s", top_keys[i]);
+        field_is(d, top_keys[i]);
         if (d->top_line[i]) {
             say(d, key->start_mark, "F007", "keep one of them",
                 "'%s' is given twice; the first is at line %zu", top_keys[i], d->top_line[i]);
@@ -1824,7 +1871,7 @@ static int top_key(doc *d, const yaml_event_t *key)
     }
     sw_buf shown = SW_BUF_INIT, hint = SW_BUF_INIT;
     show_value(&shown, sc.text, sc.len);
-    field_set(d, "%s", buf_text(&shown));
+    field_copy(d, buf_text(&shown));
     suggest(&hint, sc.text, top_keys, 3);
     say(d, key->start_mark, "F002", hint_or(&hint, NULL),
         "unknown key '%s': a client document has only client, assessed_on and facts",
@@ -1864,7 +1911,7 @@ static void read_top_entries(doc *d)
 /* The document whose root event was just pulled, through its end event. */
 static void read_document(doc *d, const yaml_event_t *root)
 {
-    field_set(d, "%s", "");
+    field_is(d, NULL);
     if (!refused(d, root, 1)) {
         if (root->type == YAML_MAPPING_START_EVENT) {
             read_top_entries(d);
@@ -1874,7 +1921,7 @@ static void read_document(doc *d, const yaml_event_t *root)
                 show_value(&got, (const char *)root->data.scalar.value, root->data.scalar.length);
             else
                 sw_buf_puts(&got, shape_of(root));
-            field_set(d, "%s", "");
+            field_is(d, NULL);
             say(d, root->start_mark, "F010",
                 "write client:, assessed_on: and facts: at the top level",
                 "a client document must be a mapping with client, assessed_on and facts, not %s",
@@ -1888,15 +1935,30 @@ static void read_document(doc *d, const yaml_event_t *root)
         yaml_event_delete(&end); /* DOCUMENT-END: nothing else can follow the root */
 }
 
-static int doc_open(doc *d, sw_facts_stream *st, sw_diagnostics *diags, size_t line)
+/* Starts reading a document into into (reset first), or into new facts when into
+ * is NULL. */
+static int doc_open(doc *d, sw_facts_stream *st, sw_diagnostics *diags, size_t line,
+                    sw_facts *into)
 {
     memset(d, 0, sizeof *d);
     d->st = st;
     d->field.mem = st->prog->arena.mem;
+    d->field_index = -1;
     d->s.diags = diags;
     d->s.file = st->name;
-    d->facts = facts_create(st->prog);
-    d->given_line = sw_mem_calloc(st->prog->arena.mem, st->prog->nbase ? st->prog->nbase : 1, sizeof *d->given_line);
+    size_t nbase = st->prog->nbase ? st->prog->nbase : 1;
+    if (!st->given_line)
+        st->given_line = sw_mem_alloc(st->prog->arena.mem, nbase * sizeof *st->given_line);
+    if (st->given_line)
+        memset(st->given_line, 0, nbase * sizeof *st->given_line);
+    d->given_line = st->given_line;
+    if (into) {
+        sw_facts_reset(into);
+        d->facts = into;
+        d->reused = 1;
+    } else {
+        d->facts = facts_create(st->prog);
+    }
     if (!d->facts || !d->given_line)
         return 0;
     d->facts->source_name = sw_arena_strdup(&d->facts->arena, st->name);
@@ -1904,11 +1966,13 @@ static int doc_open(doc *d, sw_facts_stream *st, sw_diagnostics *diags, size_t l
     return d->facts->source_name != NULL;
 }
 
+/* Frees what the reading of a document made; facts the caller lent are left empty. */
 static void doc_discard(doc *d)
 {
-    sw_facts_free(d->facts);
-    sw_mem_free(d->st->prog->arena.mem, d->given_line, 0);
-    sw_buf_free(&d->field);
+    if (d->reused)
+        sw_facts_reset(d->facts);
+    else
+        sw_facts_free(d->facts);
 }
 
 /* Hands the facts over when the document had no problem; frees the rest. */
@@ -1920,8 +1984,10 @@ static sw_status doc_close(doc *d, sw_facts **out)
     if (rc == SW_OK) {
         *out = d->facts;
         d->facts = NULL;
+    } else {
+        doc_discard(d);
     }
-    doc_discard(d);
+    sw_buf_free(&d->field);
     return rc;
 }
 
@@ -2116,14 +2182,14 @@ static int json_next_segment(sw_facts_stream *st, segment *seg, sw_diagnostics *
 
 /* Reads the segment's document, if it has one (*found); a segment with a syntax
  * error counts as a document. */
-static sw_status read_segment(sw_facts_stream *st, segment seg, sw_facts **out,
-                              sw_diagnostics *diags, int *found)
+static sw_status read_segment(sw_facts_stream *st, segment seg, sw_facts *into,
+                              sw_facts **out, sw_diagnostics *diags, int *found)
 {
     doc d;
     *found = 0;
     if (!parser_start(st, seg))
         return SW_ERR_NOMEM;
-    if (!doc_open(&d, st, diags, seg.line + 1)) {
+    if (!doc_open(&d, st, diags, seg.line + 1, into)) {
         parser_stop(st);
         return doc_close(&d, out);
     }
@@ -2147,7 +2213,10 @@ static sw_status read_segment(sw_facts_stream *st, segment seg, sw_facts **out,
     sw_status rc = doc_close(&d, out);
     parser_stop(st);
     if (!*found && rc == SW_OK) {
-        sw_facts_free(*out);
+        if (into)
+            sw_facts_reset(into);
+        else
+            sw_facts_free(*out);
         *out = NULL;
     }
     return rc;
@@ -2160,7 +2229,8 @@ static sw_status stream_failed(sw_facts_stream *st, sw_status rc)
     return rc;
 }
 
-static sw_status next_in_stream(sw_facts_stream *st, sw_facts **out, sw_diagnostics *diags)
+static sw_status next_in_stream(sw_facts_stream *st, sw_facts *into, sw_facts **out,
+                                sw_diagnostics *diags)
 {
     for (;;) {
         segment seg;
@@ -2175,7 +2245,7 @@ static sw_status next_in_stream(sw_facts_stream *st, sw_facts **out, sw_diagnost
             st->position++;
             return SW_ERR_FACTS;
         }
-        sw_status rc = read_segment(st, seg, out, diags, &found);
+        sw_status rc = read_segment(st, seg, into, out, diags, &found);
         if (rc == SW_ERR_NOMEM)
             return stream_failed(st, rc);
         if (found) {
@@ -2214,13 +2284,10 @@ sw_status sw_facts_stream_open(const sw_ruleset *rules, const char *name, const 
     return SW_OK;
 }
 
-sw_status sw_facts_stream_next(sw_facts_stream *st, sw_facts **out, sw_diagnostics *diags)
+/* The next document into into (reset first), or into new facts when into is NULL. */
+static sw_status stream_next(sw_facts_stream *st, sw_facts *into, sw_facts **out,
+                             sw_diagnostics *diags)
 {
-    if (!out)
-        return SW_ERR_ARG;
-    *out = NULL;
-    if (!st)
-        return SW_ERR_ARG;
     if (st->finished)
         return SW_END;
     if (st->len > FACTS_MAX_INPUT) {
@@ -2232,7 +2299,28 @@ sw_status sw_facts_stream_next(sw_facts_stream *st, sw_facts **out, sw_diagnosti
                st->len);
         return stream_failed(st, SW_ERR_LIMIT);
     }
-    return next_in_stream(st, out, diags);
+    return next_in_stream(st, into, out, diags);
+}
+
+sw_status sw_facts_stream_next(sw_facts_stream *st, sw_facts **out, sw_diagnostics *diags)
+{
+    if (!out)
+        return SW_ERR_ARG;
+    *out = NULL;
+    if (!st)
+        return SW_ERR_ARG;
+    return stream_next(st, NULL, out, diags);
+}
+
+sw_status sw_facts_stream_read(sw_facts_stream *st, sw_facts *facts, sw_diagnostics *diags)
+{
+    if (!st || !facts || facts->prog != st->prog)
+        return SW_ERR_ARG;
+    sw_facts *out = NULL;
+    sw_status rc = stream_next(st, facts, &out, diags);
+    if (rc != SW_OK)
+        sw_facts_reset(facts);
+    return rc;
 }
 
 size_t sw_facts_stream_position(const sw_facts_stream *st) { return st ? st->position : 0; }
@@ -2242,6 +2330,7 @@ void sw_facts_stream_free(sw_facts_stream *st)
     if (!st)
         return;
     parser_stop(st);
+    sw_mem_free(st->prog->arena.mem, st->given_line, 0);
     sw_mem_free(st->prog->arena.mem, st->name, 0);
     sw_buf_free(&st->line_text);
     sw_mem_free(st->prog->arena.mem, st, 0);
