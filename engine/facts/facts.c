@@ -38,6 +38,7 @@
 
 #include "lang/diag.h"
 #include "lang/value.h"
+#include "util/doc_split.h"
 #include "util/text.h"
 #include "compile/value_text.h"
 
@@ -1053,49 +1054,6 @@ struct sw_facts_stream {
     size_t *given_line; /* per base slot, for the document being read (doc) */
 };
 
-/* The length of the line break at data[i], or 0: the breaks libyaml counts. */
-static size_t break_at(const char *d, size_t len, size_t i)
-{
-    const unsigned char *u = (const unsigned char *)d;
-    if (u[i] == '\n')
-        return 1;
-    if (u[i] == '\r')
-        return i + 1 < len && u[i + 1] == '\n' ? 2 : 1;
-    if (u[i] == 0xC2 && i + 1 < len && u[i + 1] == 0x85)
-        return 2;
-    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9))
-        return 3;
-    return 0;
-}
-
-/* The offset of the first line break in [from, limit), or limit; *size its length. */
-static size_t find_break(const char *d, size_t len, size_t from, size_t limit, size_t *size)
-{
-    const unsigned char *u = (const unsigned char *)d;
-    for (size_t i = from; i < limit; i++) {
-        /* only \n, \r, 0xC2 (NEL) and 0xE2 (LS, PS) start a break: one test skips
-         * every other byte between \r and 0xC2, which is nearly all text */
-        if ((unsigned char)(u[i] - ('\r' + 1)) < 0xC2 - ('\r' + 1))
-            continue;
-        if ((*size = break_at(d, len, i)) != 0)
-            return i;
-    }
-    return limit;
-}
-
-static size_t line_end(const char *d, size_t len, size_t i)
-{
-    size_t size;
-    return find_break(d, len, i, len, &size);
-}
-
-/* The start of the line after the one holding offset, or len. */
-static size_t next_line_start(const char *d, size_t len, size_t offset)
-{
-    size_t size, at = find_break(d, len, offset, len, &size);
-    return at < len ? at + size : len;
-}
-
 static void cursor_reset(line_cursor *c) { memset(c, 0, sizeof *c); }
 
 static void cursor_next_line(line_cursor *c, size_t offset)
@@ -1111,7 +1069,7 @@ static int cursor_to_line(sw_facts_stream *st, size_t line)
     if (line < st->cursor.line)
         cursor_reset(&st->cursor);
     while (st->cursor.line < line) {
-        size_t size, at = find_break(st->data, st->len, st->cursor.offset, st->len, &size);
+        size_t size, at = sw_split_find_break(st->data, st->len, st->cursor.offset, st->len, &size);
         if (at == st->len)
             return 0;
         cursor_next_line(&st->cursor, at + size);
@@ -1125,7 +1083,7 @@ static void cursor_to_offset(sw_facts_stream *st, size_t offset)
     if (offset < st->cursor.offset)
         cursor_reset(&st->cursor);
     for (;;) {
-        size_t size, at = find_break(st->data, st->len, st->cursor.point, offset, &size);
+        size_t size, at = sw_split_find_break(st->data, st->len, st->cursor.point, offset, &size);
         if (at == offset || at + size > offset)
             return;
         cursor_next_line(&st->cursor, at + size);
@@ -1155,7 +1113,7 @@ static size_t cursor_column(sw_facts_stream *st, size_t offset)
 static const char *line_text(sw_facts_stream *st, size_t offset)
 {
     size_t limit = st->len - offset > SOURCE_LINE_MAX ? offset + SOURCE_LINE_MAX + 1 : st->len;
-    size_t size, end = find_break(st->data, st->len, offset, limit, &size);
+    size_t size, end = sw_split_find_break(st->data, st->len, offset, limit, &size);
     if (end - offset > SOURCE_LINE_MAX)
         return NULL;
     buf_reset(&st->line_text);
@@ -2044,102 +2002,25 @@ static int root_is_empty(const yaml_event_t *root)
 
 /* -- cutting YAML at document markers -- */
 
-/* A marker ("---" or "...") at the start of a line, alone or before a space. */
-static int marker_at(const char *d, size_t len, size_t i, const char *marker)
-{
-    return len - i >= 3 && memcmp(d + i, marker, 3) == 0 &&
-           (len - i == 3 || d[i + 3] == ' ' || d[i + 3] == '\t' || break_at(d, len, i + 3));
-}
-
-/* Whether the line at i holds part of a document: not blank, not only a comment,
- * not a directive (which belongs to the document after it). */
-static int line_has_content(const char *d, size_t len, size_t i)
-{
-    if (i < len && d[i] == '%')
-        return 0;
-    while (i < len && (d[i] == ' ' || d[i] == '\t'))
-        i++;
-    return i < len && d[i] != '#' && !break_at(d, len, i);
-}
-
 /* The next YAML segment: from st->next up to the next line opening a document once
  * this one has begun, or through a line ending one. 0 at the end of the input. */
 static int yaml_next_segment(sw_facts_stream *st, segment *seg)
 {
-    const char *d = st->data;
-    size_t len = st->len, off = st->next;
-    if (off >= len)
+    size_t off = st->next;
+    if (off >= st->len)
         return 0;
     cursor_to_offset(st, off);
-    *seg = (segment){off, len, st->cursor.line, 0};
-    int begun = 0;
-    while (off < len) {
-        if (marker_at(d, len, off, "---")) {
-            if (begun)
-                break;
-            begun = 1;
-        } else if (marker_at(d, len, off, "...")) {
-            off = next_line_start(d, len, off);
-            break;
-        } else if (line_has_content(d, len, off)) {
-            begun = 1;
-        }
-        off = next_line_start(d, len, off);
-    }
-    seg->end = st->next = off;
+    *seg = (segment){off, st->len, st->cursor.line, 0};
+    seg->end = st->next = sw_split_yaml_end(st->data, st->len, off);
     return 1;
 }
 
 /* -- cutting JSON objects apart -- */
 
-/* Skips what may stand between JSON objects: a byte order mark at the start, blank
- * space, # comments, and --- or ... document markers. */
+/* What may stand between JSON objects, a byte order mark at the start too. */
 static size_t json_skip_between(const sw_facts_stream *st, size_t i)
 {
-    const char *d = st->data;
-    size_t len = st->len;
-    if (i == 0 && len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
-    while (i < len) {
-        if (is_blank(d[i]))
-            i++;
-        else if (d[i] == '#')
-            i = line_end(d, len, i);
-        else if (marker_at(d, len, i, "---") || marker_at(d, len, i, "..."))
-            i += 3;
-        else
-            break;
-    }
-    return i;
-}
-
-/* Where the object opened at start ends: just past its matching brace, found with
- * strings skipped; or, when it is never closed, where the next line starts with a
- * brace (the next object), or the end of the input. libyaml then says what is wrong. */
-static size_t json_object_end(const sw_facts_stream *st, size_t start)
-{
-    const char *d = st->data;
-    size_t depth = 0;
-    int in_string = 0;
-    for (size_t i = start; i < st->len; i++) {
-        char c = d[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
-        } else if (c == '"') {
-            in_string = 1;
-        } else if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0)
-                return i + 1;
-        } else if (c == '\n' && i + 1 < st->len && d[i + 1] == '{') {
-            return i;
-        }
-    }
-    return st->len;
+    return sw_split_json_between(st->data, st->len, i, i == 0);
 }
 
 /* Something that is not an object where one should start: told, and reading goes
@@ -2148,7 +2029,7 @@ static void json_junk(sw_facts_stream *st, size_t start, sw_diagnostics *diags)
 {
     const char *brace = memchr(st->data + start, '{', st->len - start);
     size_t next = brace ? (size_t)(brace - st->data) : st->len;
-    size_t shown_end = line_end(st->data, next, start);
+    size_t shown_end = sw_split_line_end(st->data, next, start);
     site s = {.diags = diags, .file = st->name};
     site_at_offset(st, &s, start);
     sw_buf got = SW_BUF_INIT;
@@ -2173,7 +2054,8 @@ static int json_next_segment(sw_facts_stream *st, segment *seg, sw_diagnostics *
         return 1;
     }
     cursor_to_offset(st, start);
-    *seg = (segment){start, json_object_end(st, start), st->cursor.line, cursor_column(st, start)};
+    *seg = (segment){start, sw_split_json_object_end(st->data, st->len, start, NULL),
+                     st->cursor.line, cursor_column(st, start)};
     st->next = seg->end;
     return 1;
 }
