@@ -25,7 +25,7 @@
 typedef struct fact_row {
     const char *name, *label, *value;   /* value NULL when unknown */
     int derived;
-    int from_gap;   /* sorts after the same fact's value, which wins */
+    int from_gap;   /* a data gap's row: after the fact's rows, so its value wins */
 } fact_row;
 
 typedef struct walk {
@@ -205,42 +205,8 @@ static size_t cite_index(walk *w, const sw_citation *c)
 
 /* ---- the tables this file adds to report_tables.c's ---- */
 
-static int cmp_fact_row(const void *x, const void *y)
-{
-    const fact_row *a = x, *b = y;
-    int c = strcmp(a->name, b->name);
-    return c ? c : a->from_gap - b->from_gap;
-}
-
-static int cmp_name(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Sorts and keeps the first of each run of equal names. */
-static size_t unique_facts(fact_row *v, size_t n)
-{
-    if (n < 2)
-        return n;
-    qsort(v, n, sizeof *v, cmp_fact_row);
-    size_t k = 1;
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(v[k - 1].name, v[i].name) != 0)
-            v[k++] = v[i];
-    return k;
-}
-
-static size_t unique_names(const char **v, size_t n)
-{
-    if (n < 2)
-        return n;
-    qsort(v, n, sizeof *v, cmp_name);
-    size_t k = 1;
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(v[k - 1], v[i]) != 0)
-            v[k++] = v[i];
-    return k;
-}
+static const char *fact_row_name(const void *x) { return ((const fact_row *)x)->name; }
+static const char *name_at(const void *x) { return *(const char *const *)x; }
 
 static sw_status build_tables(walk *w, const sw_report *rep)
 {
@@ -266,8 +232,15 @@ static sw_status build_tables(walk *w, const sw_report *rep)
     }
     for (size_t i = 0; i < rep->stage.nundecided_rules; i++)
         w->undecided[w->nundecided++] = rep->stage.undecided_rules[i];
-    w->nfacts = unique_facts(w->facts, w->nfacts);
-    w->nundecided = unique_names(w->undecided, w->nundecided);
+    /* a fact's value comes before its data gap (the rows are in that order, and
+     * the sort keeps the first of equal names) */
+    w->nfacts = sw_doc_sort_unique(w->mem, w->facts, w->nfacts, sizeof *w->facts, fact_row_name);
+    w->nundecided =
+        sw_doc_sort_unique(w->mem, w->undecided, w->nundecided, sizeof *w->undecided, name_at);
+    if (w->nfacts == (size_t)-1 || w->nundecided == (size_t)-1) {
+        w->nfacts = w->nundecided = 0;
+        return SW_ERR_NOMEM;
+    }
     return SW_OK;
 }
 
