@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* The most a separator takes: ", " or ",", a line break and the indent. */
 #define SEPARATOR_MAX (3 + 2 * SW_JSON_MAX_DEPTH)
@@ -70,13 +73,18 @@ static inline size_t separator(sw_json *w, char *p)
     w->has_items[top] = 1;
     if (w->pretty && !flat) {
         p[k++] = '\n';
-        memset(p + k, ' ', 2 * (size_t)w->depth);
+        /* up to 8 levels, 16 spaces of a constant size: two stores, no call */
+        if (w->depth <= 8)
+            memcpy(p + k, "                ", 16);
+        else
+            memset(p + k, ' ', 2 * (size_t)w->depth);
         k += 2 * (size_t)w->depth;
     }
     return k;
 }
 
-static inline size_t separator_max(const sw_json *w) { return 3 + 2 * (size_t)w->depth; }
+/* The room a separator needs (with what the 16 spaces may write past it). */
+static inline size_t separator_max(const sw_json *w) { return 3 + 16 + 2 * (size_t)w->depth; }
 
 /* Checks that a value may come now; returns room for what goes before it and n
  * bytes of the value, with *k the length of the separator already written there
@@ -412,15 +420,47 @@ static int word_needs_care(uint64_t v)
     return ((below_space | zero | v) & highs) != 0;
 }
 
+#ifdef __SSE2__
+/* The same for 16 bytes at once: whether any byte is outside ' '..'~' or is '"'
+ * or '\\' (bytes compared as signed after flipping their top bit). */
+static inline int block_needs_care(const unsigned char *p)
+{
+    const __m128i flip = _mm_set1_epi8((char)0x80);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i t = _mm_xor_si128(v, flip);
+    __m128i low = _mm_cmplt_epi8(t, _mm_set1_epi8((char)(0x20 ^ 0x80)));
+    __m128i high = _mm_cmpgt_epi8(t, _mm_set1_epi8((char)(0x7E ^ 0x80)));
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    __m128i any = _mm_or_si128(_mm_or_si128(low, high), _mm_or_si128(quote, backslash));
+    return _mm_movemask_epi8(any) != 0;
+}
+#endif
+
 size_t sw_json_plain_prefix(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16)
+        if (block_needs_care(p + i))
+            break;
+    if (i < n && n >= 16 && i + 16 > n && !block_needs_care(p + n - 16))
+        return n;   /* the last 16 bytes, overlapping those checked */
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, p + i, 8);
         if (word_needs_care(v))
             break;
+    }
+    if (i < n && n >= 8 && i + 8 > n) {
+        /* the last 8 bytes as one word (overlapping those checked): the tail of a
+         * plain string in one test rather than byte by byte */
+        uint64_t v;
+        memcpy(&v, p + n - 8, 8);
+        if (!word_needs_care(v))
+            return n;
     }
     while (i < n && byte_class[p[i]] == 0)
         i++;
