@@ -238,8 +238,10 @@ static void put_gaps(walk *w, const sw_data_gap *list, size_t n)
         key_count(&w->base, "rank", g->rank);
         w->base.sink->key(w->base.ctx, "would_decide");
         begin_flat_object(&w->base);
-        key_string(&w->base, "risk", g->could_raise_risk ? sw_severity_name(g->risk_severity) : NULL);
-        key_string(&w->base, "recommendation", g->could_recommend ? sw_priority_name(g->priority) : NULL);
+        key_string(&w->base, "risk",
+                   g->could_raise_risk ? sw_severity_name(g->risk_severity) : NULL);
+        key_string(&w->base, "recommendation",
+                   g->could_recommend ? sw_priority_name(g->priority) : NULL);
         key_bool(&w->base, "stage_move", g->could_move_stage);
         end_object(&w->base);
         put_undecided_refs(&w->base, "rules", g->rules, g->nrules);

@@ -82,8 +82,8 @@ static void put_gaps(walk *w, const sw_data_gap *list, size_t n)
         key_string(&w->base, "label", list[i].label);
         key_count(&w->base, "rank", list[i].rank);
         key_object(&w->base, "would_decide");
-        key_string(&w->base, "risk", list[i].could_raise_risk ? sw_severity_name(list[i].risk_severity)
-                                                       : NULL);
+        key_string(&w->base, "risk",
+                   list[i].could_raise_risk ? sw_severity_name(list[i].risk_severity) : NULL);
         key_string(&w->base, "recommendation",
                    list[i].could_recommend ? sw_priority_name(list[i].priority) : NULL);
         key_bool(&w->base, "stage_move", list[i].could_move_stage);

@@ -49,7 +49,8 @@ size_t sw_split_next_line(const char *d, size_t len, size_t i)
 int sw_split_marker_at(const char *d, size_t len, size_t i, const char *marker)
 {
     return len - i >= 3 && memcmp(d + i, marker, 3) == 0 &&
-           (len - i == 3 || d[i + 3] == ' ' || d[i + 3] == '\t' || sw_split_break_at(d, len, i + 3));
+           (len - i == 3 || d[i + 3] == ' ' || d[i + 3] == '\t' ||
+            sw_split_break_at(d, len, i + 3));
 }
 
 /* Whether the line at i holds part of a document: not blank, not only a comment,

@@ -1,5 +1,6 @@
 /*
- * test_facts.c - the facts reader, the setters and the canonical form (facts.c).
+ * test_facts.c - the facts reader, the stream, the setters and the canonical form
+ * (engine/facts/facts.c, facts_check.c, facts_read.c, facts_stream.c).
  *
  * A small rule set with one fact of every type is compiled once; each test reads a
  * client document (or sets facts from code) and checks the facts kept, through
