@@ -261,11 +261,13 @@ static void out_result_view(eval_output *out, const char *text, size_t len)
     out->written++;
 }
 
-/* Writes one rendered result; takes ownership of text (freed with sw_free). */
+/* Writes one rendered result; takes ownership of text (freed with sw_free). JSON
+ * lines come compact from the library (SW_FORMAT_JSONL): only the newline it ends
+ * with goes, for out_result_view writes its own. */
 static void out_result(eval_output *out, char *text, size_t len)
 {
     if (out->format == OUT_JSONL)
-        len = cli_json_compact(text, len);
+        len = cli_trim_newlines(text, len);
     out_result_view(out, text, len);
     sw_free(text);
 }

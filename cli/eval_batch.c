@@ -214,7 +214,7 @@ static void render_client(batch_worker *w, batch_chunk *c, batch_doc *doc, sw_fa
         return;
     }
     if (b->compact)
-        len = cli_json_compact(text, len);
+        len = cli_trim_newlines(text, len);   /* compact already (SW_FORMAT_JSONL) */
     doc->text_off = c->out.len;
     doc->text_len = len;
     sw_buf_append(&c->out, text, len);
