@@ -350,36 +350,7 @@ static void json_begin_object(void *ctx) { sw_json_begin_object(ctx); }
 static void json_end_object(void *ctx) { sw_json_end_object(ctx); }
 static void json_begin_array(void *ctx) { sw_json_begin_array(ctx); }
 static void json_end_array(void *ctx) { sw_json_end_array(ctx); }
-/* The writer with the keys it has written: a render writes a few dozen names
- * thousands of times (the walk's own keys, the rule set's kinds, in format 2.0
- * the identifiers of the report), from memory that stays as it is while the
- * document is written. Each is measured and checked once and then written by its
- * length (sw_json_key_plain). The writer comes first: the other steps take the
- * context as the writer. */
-enum { SEEN_KEYS = 64 };
-typedef struct json_ctx {
-    sw_json w;
-    struct {
-        const char *key;
-        size_t len;
-    } seen[SEEN_KEYS];
-} json_ctx;
-
-static void json_key(void *ctx, const char *key)
-{
-    json_ctx *c = ctx;
-    size_t slot = ((uintptr_t)key >> 3) % SEEN_KEYS;
-    if (c->seen[slot].key != key) {
-        size_t n = key ? strlen(key) : 0;
-        if (!key || sw_json_plain_prefix(key, n) != n) {
-            sw_json_key(&c->w, key);   /* escaped (or refused) every time */
-            return;
-        }
-        c->seen[slot].key = key;
-        c->seen[slot].len = n;
-    }
-    sw_json_key_plain(&c->w, key, c->seen[slot].len);
-}
+static void json_key(void *ctx, const char *key) { sw_json_key(ctx, key); }
 static void json_string(void *ctx, const char *s) { sw_json_string(ctx, s); }
 static void json_count(void *ctx, uint64_t n) { sw_json_uint(ctx, n); }
 static void json_boolean(void *ctx, int value) { sw_json_bool(ctx, value); }
@@ -405,13 +376,12 @@ sw_status sw_report_render_json_as(const sw_report *rep, int pretty, int major, 
         return SW_ERR_ARG;
     if (sw_buf_failed(out))
         return SW_ERR_NOMEM;
-    json_ctx writer;
-    memset(writer.seen, 0, sizeof writer.seen);
-    sw_json_init(&writer.w, out, pretty);
+    sw_json writer;
+    sw_json_init(&writer, out, pretty);
     sw_status walked = major == 2 ? sw_report_walk_v2(rep, &json_sink_v2, &writer)
                                   : sw_report_walk_m(out->mem, rep, &json_sink, &writer);
     sw_buf_putc(out, '\n');
-    sw_status written = sw_json_finish(&writer.w);
+    sw_status written = sw_json_finish(&writer);
     /* a walk cut short (its tables could not be built) leaves the value unfinished */
     return walked != SW_OK ? walked : written;
 }

@@ -233,29 +233,6 @@ void sw_json_key(sw_json *w, const char *key)
     sw_buf_puts(w->out, w->pretty ? ": " : ":");
 }
 
-void sw_json_key_plain(sw_json *w, const char *key, size_t n)
-{
-    if (w->misuse)
-        return;
-    if (w->depth == 0 || !w->is_object[w->depth - 1] || w->key_written || !key) {
-        w->misuse = 1;
-        return;
-    }
-    w->key_written = 1;
-    char *p = room(w->out, separator_max(w) + n + 4);
-    if (!p)
-        return;
-    size_t k = separator(w, p);
-    p[k++] = '"';
-    memcpy(p + k, key, n);
-    k += n;
-    p[k++] = '"';
-    p[k++] = ':';
-    if (w->pretty)
-        p[k++] = ' ';
-    commit(w->out, k);
-}
-
 /* A string that needs no escaping goes out with its separator and quotes in one
  * piece; any other through the escaper. */
 void sw_json_string_n(sw_json *w, const char *s, size_t n)

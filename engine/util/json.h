@@ -62,10 +62,6 @@ void sw_json_begin_flat_object(sw_json *w);
 void sw_json_begin_flat_array(sw_json *w);
 /* The next member's name; must be followed by exactly one value. */
 void sw_json_key(sw_json *w, const char *key);
-/* The same for a name of n bytes that the caller knows needs no escaping (all of
- * it printable ASCII but '"' and '\\': sw_json_plain_prefix(key, n) == n), written
- * without looking at it again. */
-void sw_json_key_plain(sw_json *w, const char *key, size_t n);
 
 /* A NUL-terminated string; NULL writes null. */
 void sw_json_string(sw_json *w, const char *s);

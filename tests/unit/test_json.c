@@ -547,63 +547,6 @@ static void long_keys_and_deep_indents(void **state)
     assert_int_equal(strncmp(f->out.data, first, strlen(first)), 0);
 }
 
-/* A document 12 levels deep (past the 8 levels whose indent is two stores), with
- * flat containers, written with keys given one way or the other. */
-static void write_keyed(sw_json *w, int plain)
-{
-    static const char *const keys[] = {"a", "because", "rules_undecided", "x_y-z.0", "", "k"};
-    for (int depth = 0; depth < 12; depth++) {
-        sw_json_begin_object(w);
-        for (size_t k = 0; k + 1 < sizeof keys / sizeof *keys; k++) {
-            const char *key = keys[(k + (size_t)depth) % (sizeof keys / sizeof *keys)];
-            if (plain)
-                sw_json_key_plain(w, key, strlen(key));
-            else
-                sw_json_key(w, key);
-            if (k % 2) {
-                sw_json_begin_flat_object(w);
-                plain ? sw_json_key_plain(w, "rule", 4) : sw_json_key(w, "rule");
-                sw_json_uint(w, k);
-                sw_json_end_object(w);
-            } else {
-                sw_json_string(w, key);
-            }
-        }
-        plain ? sw_json_key_plain(w, "next", 4) : sw_json_key(w, "next");
-    }
-    sw_json_null(w);
-    for (int depth = 0; depth < 12; depth++)
-        sw_json_end_object(w);
-}
-
-/* sw_json_key_plain writes exactly what sw_json_key writes for a key that needs
- * no escaping, pretty and compact, and is refused where a key is. */
-static void plain_keys_are_written_as_keys(void **state)
-{
-    (void)state;
-    for (int pretty = 0; pretty <= 1; pretty++) {
-        sw_buf a = SW_BUF_INIT, b = SW_BUF_INIT;
-        sw_json wa, wb;
-        sw_json_init(&wa, &a, pretty);
-        sw_json_init(&wb, &b, pretty);
-        write_keyed(&wa, 0);
-        write_keyed(&wb, 1);
-        assert_int_equal(sw_json_finish(&wa), SW_OK);
-        assert_int_equal(sw_json_finish(&wb), SW_OK);
-        assert_string_equal(b.data, a.data);
-        assert_int_equal(b.len, a.len);
-        sw_buf_free(&a);
-        sw_buf_free(&b);
-    }
-    sw_buf out = SW_BUF_INIT;
-    sw_json w;
-    sw_json_init(&w, &out, 1);
-    sw_json_begin_array(&w);
-    sw_json_key_plain(&w, "a", 1);
-    assert_int_equal(sw_json_finish(&w), SW_ERR_ARG);
-    sw_buf_free(&out);
-}
-
 /* ---- UTF-8 decoding ---- */
 
 static void assert_decodes(const char *bytes, size_t n, size_t len, uint32_t cp)
@@ -766,7 +709,6 @@ int main(void)
         WITH(stringf_formats, setup_compact),
         WITH(stringf_failure_writes_null, setup_compact),
         cmocka_unit_test(quotes_and_backslashes),
-        cmocka_unit_test(plain_keys_are_written_as_keys),
         cmocka_unit_test(every_control_character),
         cmocka_unit_test(delete_c1_and_line_separators),
         cmocka_unit_test(non_ascii_kept_as_is),
