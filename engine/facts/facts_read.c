@@ -186,8 +186,17 @@ static void field_copy(doc *d, const char *text)
     field_is(d, d->field.failed ? NULL : d->field.data);
 }
 
+/* "facts.NAME" for a name that is only valid now (a key as written): copied. */
+static void field_copy_fact(doc *d, const char *name)
+{
+    buf_reset(&d->field);
+    sw_buf_puts(&d->field, "facts.");
+    sw_buf_puts(&d->field, name);
+    field_is(d, d->field.failed ? NULL : d->field.data);
+}
+
 /* "facts.NAME", or "facts.NAME[INDEX]" when index >= 0; name must outlive the
- * reading of the value. */
+ * reading of the value (the rule set's name of the fact). */
 static void field_fact(doc *d, const char *name, long index)
 {
     d->field_text = NULL;
@@ -654,13 +663,16 @@ static const sw_fact_def *fact_key(doc *d, const yaml_event_t *key)
     if (odd_key(d, key, 3))
         return NULL;
     scalar sc = scalar_of(key);
-    field_fact(d, sc.text, -1);
     const sw_fact_def *fd =
         strlen(sc.text) != sc.len ? NULL : fact_named(d->st->prog, sc.text);
     if (!fd) {
+        /* the key's text goes with its event, and the value is still to be
+         * skipped (which may tell of its nesting): the field is a copy */
+        field_copy_fact(d, sc.text);
         sw_facts_report_unknown_fact(at(d, key->start_mark), d->st->prog, sc.text);
         return NULL;
     }
+    field_fact(d, fd->name, -1);
     if (fd->derived) {
         sw_facts_report_derived(at(d, key->start_mark), fd->name);
         return NULL;

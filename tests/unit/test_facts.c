@@ -644,6 +644,16 @@ static void test_f012_nesting(void **state)
                   "lists and mappings are nested more than 16 levels deep; the rest of the "
                   "document is not read",
                   "client documents need three levels at most"});
+    /* under an unknown fact the field is the key as written, which libyaml has
+     * freed by the time the value is skipped: the field keeps a copy */
+    sw_diagnostics_clear(fx->diags);
+    refuse(fx, "facts: {nonesuch: [[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}\n");
+    assert_int_equal(sw_diagnostics_count(fx->diags), 2);
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->code, "F003");
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->field, "facts.nonesuch");
+    assert_string_equal(sw_diagnostics_at(fx->diags, 1)->code, "F012");
+    assert_string_equal(sw_diagnostics_at(fx->diags, 1)->field, "facts.nonesuch");
+    assert_int_equal(sw_diagnostics_at(fx->diags, 1)->column, 33);
 }
 
 /* More than 10000 facts keys can only be told when they are all valid, which needs
