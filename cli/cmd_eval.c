@@ -261,11 +261,13 @@ static void out_result_view(eval_output *out, const char *text, size_t len)
     out->written++;
 }
 
-/* Writes one rendered result; takes ownership of text (freed with sw_free). */
+/* Writes one rendered result; takes ownership of text (freed with sw_free). JSON
+ * lines come compact from the library (SW_FORMAT_JSONL): only the newline it ends
+ * with goes, for out_result_view writes its own. */
 static void out_result(eval_output *out, char *text, size_t len)
 {
     if (out->format == OUT_JSONL)
-        len = cli_json_compact(text, len);
+        len = cli_trim_newlines(text, len);
     out_result_view(out, text, len);
     sw_free(text);
 }
@@ -406,7 +408,13 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
             return code;
         }
     }
-    sw_status status = sw_facts_stream_open(st->rules, name, input->data, input->len, &stream);
+    sw_facts *facts = NULL; /* read into again for every client (sw_facts_stream_read) */
+    sw_status status = sw_facts_new(st->rules, &facts);
+    if (status != SW_OK)
+        return cli_fail_status(status, "reading facts");
+    status = sw_facts_stream_open(st->rules, name, input->data, input->len, &stream);
+    if (status != SW_OK)
+        sw_facts_free(facts);
     if (status == SW_ERR_FACTS || status == SW_ERR_LIMIT) {
         st->facts_errors = 1;
         cli_fail(CLI_EXIT_FACTS, "%s: %s", name, sw_status_text(status));
@@ -416,9 +424,8 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
         return cli_fail_status(status, "reading facts");
 
     while (code == CLI_EXIT_OK && !st->out.failed) {
-        sw_facts *facts = NULL;
         sw_diagnostics_clear(diags);
-        status = sw_facts_stream_next(stream, &facts, diags);
+        status = sw_facts_stream_read(stream, facts, diags);
         if (status == SW_END)
             break;
         if (status != SW_OK && status != SW_ERR_FACTS && status != SW_ERR_LIMIT) {
@@ -434,7 +441,6 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
             code = notes_add(&notes, position, 0, diags);
             if (code == CLI_EXIT_OK)
                 code = evaluate_one(st, facts);
-            sw_facts_free(facts);
             continue;
         }
         st->facts_errors = 1;
@@ -445,6 +451,7 @@ static int eval_documents(eval_state *st, const char *name, const cli_input *inp
         last_error_position = position;
     }
     sw_facts_stream_free(stream);
+    sw_facts_free(facts);
     notes_flush(&notes, name, count);
     return code;
 }

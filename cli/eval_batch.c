@@ -11,13 +11,12 @@
  * input is being finished). A chunk's buffers stay with its slot, so once the ring
  * has gone round they are reused without allocating.
  *
- * Cutting: the cutter follows the library's facts stream (engine/facts/facts.c,
- * "cutting YAML at document markers" and "cutting JSON objects apart") closely
- * enough to cut only where the stream itself ends one document and starts the
- * next, and only where the piece, read on its own, is read the same way: at the
- * start of a line, after a JSON object whose braces closed (not after text that is
- * no object, nor after an object never closed), and for YAML where the piece would
- * not look like JSON. Anything it is unsure of stays in the chunk before.
+ * Cutting: the cutter cuts with the library's facts stream's own rules
+ * (engine/util/doc_split.h, which the stream uses too), only where the stream
+ * itself ends one document and starts the next, and only where the piece, read
+ * on its own, is read the same way: at the start of a line, after a JSON object
+ * whose braces closed (not after text that is no object, nor after an object never
+ * closed), and for YAML where the piece would not look like JSON. Anything it is unsure of stays in the chunk before.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "eval_batch.h"
@@ -34,6 +33,7 @@
 #include "cli.h"
 #include "jsontext.h"
 #include "util/buf.h"
+#include "util/doc_split.h"
 #include "util/grow.h"
 
 /* A chunk ends at the first document start after at least this many documents
@@ -72,6 +72,7 @@ typedef struct batch_worker {
     struct eval_batch *batch;
     pthread_t thread;
     sw_result *result;        /* reused for every client (without keep) */
+    sw_facts *facts;          /* likewise, read into by sw_facts_stream_read */
     sw_diagnostics *diags;
     sw_buf padded;            /* a chunk behind empty lines, for its diagnostics */
 } batch_worker;
@@ -100,100 +101,9 @@ struct eval_batch {
 
 /* ---- cutting the input (the facts stream's rules, see the top) ---- */
 
-static size_t break_at(const char *d, size_t len, size_t i)
-{
-    const unsigned char *u = (const unsigned char *)d;
-    if (u[i] == '\n')
-        return 1;
-    if (u[i] == '\r')
-        return i + 1 < len && u[i + 1] == '\n' ? 2 : 1;
-    if (u[i] == 0xC2 && i + 1 < len && u[i + 1] == 0x85)
-        return 2;
-    if (u[i] == 0xE2 && i + 2 < len && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9))
-        return 3;
-    return 0;
-}
-
-static size_t line_end(const char *d, size_t len, size_t i)
-{
-    while (i < len && break_at(d, len, i) == 0)
-        i++;
-    return i;
-}
-
-static size_t next_line_start(const char *d, size_t len, size_t i)
-{
-    i = line_end(d, len, i);
-    return i < len ? i + break_at(d, len, i) : len;
-}
-
-static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-static int marker_at(const char *d, size_t len, size_t i, const char *marker)
-{
-    return len - i >= 3 && memcmp(d + i, marker, 3) == 0 &&
-           (len - i == 3 || d[i + 3] == ' ' || d[i + 3] == '\t' || break_at(d, len, i + 3));
-}
-
 static int bom_at(const char *d, size_t len, size_t i)
 {
     return len - i >= 3 && memcmp(d + i, "\xEF\xBB\xBF", 3) == 0;
-}
-
-/* What may stand between JSON objects; bom: a byte order mark at i is skipped. */
-static size_t skip_between(const char *d, size_t len, size_t i, int bom)
-{
-    if (bom && bom_at(d, len, i))
-        i += 3;
-    while (i < len) {
-        if (is_blank(d[i]))
-            i++;
-        else if (d[i] == '#')
-            i = line_end(d, len, i);
-        else if (marker_at(d, len, i, "---") || marker_at(d, len, i, "..."))
-            i += 3;
-        else
-            break;
-    }
-    return i;
-}
-
-/* Where the object opened at start ends; *closed when its braces matched. */
-static size_t object_end(const char *d, size_t len, size_t start, int *closed)
-{
-    size_t depth = 0;
-    int in_string = 0;
-    *closed = 0;
-    for (size_t i = start; i < len; i++) {
-        char c = d[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
-        } else if (c == '"') {
-            in_string = 1;
-        } else if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0) {
-                *closed = 1;
-                return i + 1;
-            }
-        } else if (c == '\n' && i + 1 < len && d[i + 1] == '{') {
-            return i;
-        }
-    }
-    return len;
-}
-
-static int line_has_content(const char *d, size_t len, size_t i)
-{
-    if (i < len && d[i] == '%')
-        return 0;
-    while (i < len && (d[i] == ' ' || d[i] == '\t'))
-        i++;
-    return i < len && d[i] != '#' && !break_at(d, len, i);
 }
 
 static int chunk_full(size_t docs, size_t bytes)
@@ -207,14 +117,14 @@ static size_t json_chunk_end(const char *d, size_t len, size_t start)
     size_t i = start, docs = 0;
     int after_closed = 0;
     for (;;) {
-        i = skip_between(d, len, i, i == 0);
+        i = sw_split_json_between(d, len, i, i == 0);
         if (i >= len)
             return len;
         if (d[i] == '{') {
             if (after_closed && chunk_full(docs, i - start) &&
                 (d[i - 1] == '\n' || d[i - 1] == '\r'))
                 return i;
-            i = object_end(d, len, i, &after_closed);
+            i = sw_split_json_object_end(d, len, i, &after_closed);
         } else {
             const char *brace = memchr(d + i, '{', len - i);
             i = brace ? (size_t)(brace - d) : len;
@@ -230,7 +140,7 @@ static int yaml_cut_ok(const char *d, size_t len, size_t i)
 {
     if (bom_at(d, len, i))
         return 0;
-    size_t j = skip_between(d, len, i, 0);
+    size_t j = sw_split_json_between(d, len, i, 0);
     return j >= len || d[j] != '{';
 }
 
@@ -241,20 +151,7 @@ static size_t yaml_chunk_end(const char *d, size_t len, size_t start)
     while (off < len) {
         if (segments > 0 && chunk_full(segments, off - start) && yaml_cut_ok(d, len, off))
             return off;
-        int begun = 0;
-        while (off < len) {
-            if (marker_at(d, len, off, "---")) {
-                if (begun)
-                    break;
-                begun = 1;
-            } else if (marker_at(d, len, off, "...")) {
-                off = next_line_start(d, len, off);
-                break;
-            } else if (line_has_content(d, len, off)) {
-                begun = 1;
-            }
-            off = next_line_start(d, len, off);
-        }
+        off = sw_split_yaml_end(d, len, off);
         segments++;
     }
     return len;
@@ -287,7 +184,9 @@ static batch_doc *chunk_add(batch_chunk *c)
     return doc;
 }
 
-/* Evaluates and renders one client into the chunk. */
+/* Evaluates and renders one client into the chunk: facts the chunk then keeps
+ * (the decision log needs them), or the worker's own, read into again for the
+ * next client once the result is rendered (a result may point into its facts). */
 static void render_client(batch_worker *w, batch_chunk *c, batch_doc *doc, sw_facts *facts)
 {
     const eval_batch *b = w->batch;
@@ -315,7 +214,7 @@ static void render_client(batch_worker *w, batch_chunk *c, batch_doc *doc, sw_fa
         return;
     }
     if (b->compact)
-        len = cli_json_compact(text, len);
+        len = cli_trim_newlines(text, len);   /* compact already (SW_FORMAT_JSONL) */
     doc->text_off = c->out.len;
     doc->text_len = len;
     sw_buf_append(&c->out, text, len);
@@ -325,12 +224,20 @@ static void render_client(batch_worker *w, batch_chunk *c, batch_doc *doc, sw_fa
 }
 
 
-/* The same, taking facts over: kept until the result is rendered (a result may
- * point into its facts), then freed unless the decision log needs them. */
-static void run_client(batch_worker *w, batch_chunk *c, batch_doc *doc, sw_facts *facts)
+/* The next document: into the worker's facts, or (keep) into facts of its own. */
+static sw_status next_facts(batch_worker *w, sw_facts_stream *stream, sw_facts **facts)
 {
-    render_client(w, c, doc, facts);
-    if (!w->batch->keep)
+    if (w->batch->keep)
+        return sw_facts_stream_next(stream, facts, w->diags);
+    sw_status status = sw_facts_stream_read(stream, w->facts, w->diags);
+    *facts = status == SW_OK ? w->facts : NULL;
+    return status;
+}
+
+/* Gives up facts next_facts returned that were not handed to the chunk. */
+static void drop_facts(const batch_worker *w, sw_facts *facts)
+{
+    if (w->batch->keep)
         sw_facts_free(facts);
 }
 
@@ -359,7 +266,7 @@ static int pad_chunk(batch_worker *w, const eval_batch *b, const batch_chunk *c)
 {
     size_t lines = 0;
     for (size_t i = 0; i < c->start;) {
-        size_t size = break_at(b->data, c->start, i);
+        size_t size = sw_split_break_at(b->data, c->start, i);
         lines += size > 0;
         i += size > 0 ? size : 1;
     }
@@ -388,32 +295,32 @@ static int read_chunk(batch_worker *w, batch_chunk *c, const char *text, size_t 
     while (!c->failed) {
         sw_facts *facts = NULL;
         sw_diagnostics_clear(w->diags);
-        status = sw_facts_stream_next(stream, &facts, w->diags);
+        status = next_facts(w, stream, &facts);
         if (status == SW_END)
             break;
         if (!padded && c->start > 0 && sw_diagnostics_count(w->diags) > 0) {
-            sw_facts_free(facts);
+            drop_facts(w, facts);
             sw_facts_stream_free(stream);
             return 0;
         }
         batch_doc *doc = chunk_add(c);
         if (doc == NULL) {
-            sw_facts_free(facts);
+            drop_facts(w, facts);
             break;
         }
         if (status != SW_OK && status != SW_ERR_FACTS && status != SW_ERR_LIMIT) {
             *doc = (batch_doc){.status = status, .stage = EVAL_DOC_READ};
-            sw_facts_free(facts);
+            drop_facts(w, facts);
             break;
         }
         if (sw_diagnostics_count(w->diags) > 0)
             add_notes(w, c, doc);
         if (doc->status != SW_OK) {
-            sw_facts_free(facts);
+            drop_facts(w, facts);
             break; /* the diagnostics could not be rendered: the run ends here */
         }
         if (status == SW_OK) {
-            run_client(w, c, doc, facts);
+            render_client(w, c, doc, facts);
             continue;
         }
         doc->status = status;
@@ -556,7 +463,7 @@ int eval_batch_input(eval_batch *b, const char *name, const char *data, size_t l
         return 0;
     if (data == NULL)
         data = "";
-    size_t first = skip_between(data, len, 0, 1);
+    size_t first = sw_split_json_between(data, len, 0, 1);
     int json = first < len && data[first] == '{';
 
     pthread_mutex_lock(&b->lock); /* nothing is in flight between inputs */
@@ -609,6 +516,7 @@ static void free_batch(eval_batch *b)
     }
     for (size_t i = 0; i < b->nworkers; i++) {
         sw_result_free(b->workers[i].result);
+        sw_facts_free(b->workers[i].facts);
         sw_diagnostics_free(b->workers[i].diags);
         sw_buf_free(&b->workers[i].padded);
     }
@@ -675,7 +583,8 @@ eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, int comp
         batch_worker *w = &b->workers[i];
         w->batch = b;
         w->diags = sw_diagnostics_new();
-        if (w->diags == NULL || (!keep && sw_result_new(rules, &w->result) != SW_OK)) {
+        if (w->diags == NULL || (!keep && (sw_result_new(rules, &w->result) != SW_OK ||
+                                           sw_facts_new(rules, &w->facts) != SW_OK))) {
             stop_workers(b, 0);
             free_batch(b);
             return NULL;

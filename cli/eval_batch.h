@@ -42,7 +42,7 @@ typedef struct eval_doc {
                              * stops reading this input (a limit) */
     const char *notes;      /* its diagnostics rendered, or NULL when it has none */
     size_t notes_len;
-    const char *text;       /* the rendering (compacted with compact); borrowed */
+    const char *text;       /* the rendering (with compact, without its newline); borrowed */
     size_t len;
     const sw_facts *facts;  /* with keep, once evaluated: for the decision log */
     const sw_result *result;
@@ -56,9 +56,10 @@ typedef struct eval_doc {
 typedef int (*eval_batch_emit)(void *ctx, const eval_doc *doc);
 
 /* Starts threads workers evaluating against rules and rendering in format; with
- * compact, JSON is compacted to one line by the worker (for JSON lines). With keep,
- * each document's facts and result are kept for emit (the decision log needs them);
- * without, a worker reuses one result for all its clients. With progress, a line on
+ * compact (JSON lines, which format renders on one line), the rendering's final
+ * newline is left out. With keep, each document's facts and result are kept for
+ * emit (the decision log needs them); without, a worker reuses one facts object
+ * and one result for all its clients. With progress, a line on
  * standard error counts the clients done. NULL when out of memory or when a thread
  * could not be started. */
 eval_batch *eval_batch_start(const sw_ruleset *rules, sw_format format, int compact, int keep,

@@ -257,7 +257,22 @@ SW_API sw_status sw_facts_stream_open(const sw_ruleset *rules, const char *name,
  * document); SW_ERR_NOMEM. */
 SW_API sw_status sw_facts_stream_next(sw_facts_stream *stream, sw_facts **out,
                                       sw_diagnostics *diags);
-/* The 1-based position of the document last returned by sw_facts_stream_next. */
+/* The next client read into facts, an object the caller made (sw_facts_new, or
+ * facts returned earlier) for the same rule set and reuses client after client:
+ * facts is reset first (sw_facts_reset), so nothing of an earlier document
+ * remains, and its memory is used again, with no sw_facts_new or sw_facts_free
+ * per client. The statuses are sw_facts_stream_next's: SW_OK with facts holding
+ * the document's facts, which evaluate exactly as the same document read by
+ * sw_facts_stream_next (or sw_facts_parse) would; SW_END; SW_ERR_FACTS when this
+ * document had errors (in diags, each naming its field and line; the stream moves
+ * on to the next document); SW_ERR_LIMIT; SW_ERR_NOMEM. On anything but SW_OK
+ * facts is left empty, as sw_facts_reset leaves it. SW_ERR_ARG for a NULL stream
+ * or facts, or facts made for another rule set (facts is then not touched). The
+ * two ways of reading may be mixed on one stream. */
+SW_API sw_status sw_facts_stream_read(sw_facts_stream *stream, sw_facts *facts,
+                                      sw_diagnostics *diags);
+/* The 1-based position of the document last returned by sw_facts_stream_next or
+ * sw_facts_stream_read. */
 SW_API size_t sw_facts_stream_position(const sw_facts_stream *stream);
 SW_API void sw_facts_stream_free(sw_facts_stream *stream);
 

@@ -1,8 +1,8 @@
 /*
  * facts.h - one client's facts, in the slots the compiled schema defines.
  *
- * The facts reader (facts.c) fills these from YAML or JSON; the setters in the
- * public API fill them from code. values[] has one entry per base fact slot;
+ * The facts reader (facts_read.c) fills these from YAML or JSON; the setters
+ * in the public API fill them from code. values[] has one entry per base fact slot;
  * derived slots are computed by the evaluator, not stored here.
  */
 #ifndef SW_FACTS_H

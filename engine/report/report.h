@@ -115,6 +115,13 @@ void sw_doc_tables_free(sw_doc_tables *t);
 #define SW_REPORT_NAMED_KINDS 4
 size_t sw_report_lists(const sw_report *rep, sw_item_list four[SW_REPORT_NAMED_KINDS],
                        const sw_item_list **out);
+/* Sorts n elements of size bytes at base by the name name_of gives each (byte
+ * order, stable: of equal names the first given stays first) and keeps the first
+ * of each run of equal names; returns how many are kept (report_tables.c). The
+ * names are compared by their first 8 bytes as one number, the rest only on a
+ * tie, and name_of is called once per element. Scratch memory from mem. */
+size_t sw_doc_sort_unique(sw_mem mem, void *base, size_t n, size_t size,
+                          const char *(*name_of)(const void *element));
 /* Appends a citation's key: SOURCE.statement, SOURCE "locator" or SOURCE. */
 void sw_doc_cite_key(sw_buf *out, const sw_citation *c);
 

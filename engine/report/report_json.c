@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "report/report_walk.h"
 
 #include "util/json.h"
 
@@ -25,12 +25,11 @@
 typedef struct fact_row {
     const char *name, *label, *value;   /* value NULL when unknown */
     int derived;
-    int from_gap;   /* sorts after the same fact's value, which wins */
+    int from_gap;   /* a data gap's row: after the fact's rows, so its value wins */
 } fact_row;
 
 typedef struct walk {
-    const sw_doc_sink *sink;
-    void *ctx;
+    sw_doc_walk base;   /* first: the shared parts are given &w->base */
     sw_mem mem;       /* the output buffer's allocator: tables and scratch come from it */
     sw_buf scratch;   /* for values built from several fields ("file:line", a citation key) */
     sw_doc_tables t;
@@ -40,69 +39,7 @@ typedef struct walk {
     size_t nundecided;
 } walk;
 
-/* ---- small steps ---- */
-
-static void begin_object(walk *w) { w->sink->begin_object(w->ctx); }
-static void end_object(walk *w) { w->sink->end_object(w->ctx); }
-static void end_array(walk *w) { w->sink->end_array(w->ctx); }
-
-static void begin_flat_object(walk *w)
-{
-    if (w->sink->begin_flat_object)
-        w->sink->begin_flat_object(w->ctx);
-    else
-        w->sink->begin_object(w->ctx);
-}
-
-static void begin_flat_array(walk *w)
-{
-    if (w->sink->begin_flat_array)
-        w->sink->begin_flat_array(w->ctx);
-    else
-        w->sink->begin_array(w->ctx);
-}
-
-static void key_string(walk *w, const char *key, const char *value)
-{
-    w->sink->key(w->ctx, key);
-    w->sink->string(w->ctx, value);
-}
-
-static void key_name(walk *w, const char *key, const char *value)
-{
-    w->sink->key(w->ctx, key);
-    w->sink->name(w->ctx, value);
-}
-
-static void key_count(walk *w, const char *key, uint64_t value)
-{
-    w->sink->key(w->ctx, key);
-    w->sink->count(w->ctx, value);
-}
-
-static void key_bool(walk *w, const char *key, int value)
-{
-    w->sink->key(w->ctx, key);
-    w->sink->boolean(w->ctx, value != 0);
-}
-
-static void key_array(walk *w, const char *key)
-{
-    w->sink->key(w->ctx, key);
-    w->sink->begin_array(w->ctx);
-}
-
-static void key_flat_array(walk *w, const char *key)
-{
-    w->sink->key(w->ctx, key);
-    begin_flat_array(w);
-}
-
-static void key_object(walk *w, const char *key)
-{
-    w->sink->key(w->ctx, key);
-    w->sink->begin_object(w->ctx);
-}
+/* ---- small steps (the rest are report_walk.h's) ---- */
 
 /* A reference: the row's index, or null when (against every invariant of the
  * tables) the row is missing, so that the document stays well-formed and a
@@ -110,16 +47,16 @@ static void key_object(walk *w, const char *key)
 static void put_index(walk *w, size_t i)
 {
     if (i == (size_t)-1)
-        w->sink->string(w->ctx, NULL);
+        w->base.sink->string(w->base.ctx, NULL);
     else
-        w->sink->count(w->ctx, i);
+        w->base.sink->count(w->base.ctx, i);
 }
 
 /* "file:line", or null when the file is not known. */
 static void key_location(walk *w, const char *key, const char *file, unsigned line)
 {
     if (!file) {
-        key_string(w, key, NULL);
+        key_string(&w->base, key, NULL);
         return;
     }
     w->scratch.len = 0;
@@ -132,7 +69,7 @@ static void key_location(walk *w, const char *key, const char *file, unsigned li
     sw_buf_puts(&w->scratch, file);
     sw_buf_putc(&w->scratch, ':');
     sw_buf_append(&w->scratch, d, (size_t)(digits + sizeof digits - d));
-    key_string(w, key, sw_buf_failed(&w->scratch) ? NULL : w->scratch.data);
+    key_string(&w->base, key, sw_buf_failed(&w->scratch) ? NULL : w->scratch.data);
 }
 
 /* ---- finding rows ---- */
@@ -205,42 +142,8 @@ static size_t cite_index(walk *w, const sw_citation *c)
 
 /* ---- the tables this file adds to report_tables.c's ---- */
 
-static int cmp_fact_row(const void *x, const void *y)
-{
-    const fact_row *a = x, *b = y;
-    int c = strcmp(a->name, b->name);
-    return c ? c : a->from_gap - b->from_gap;
-}
-
-static int cmp_name(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Sorts and keeps the first of each run of equal names. */
-static size_t unique_facts(fact_row *v, size_t n)
-{
-    if (n < 2)
-        return n;
-    qsort(v, n, sizeof *v, cmp_fact_row);
-    size_t k = 1;
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(v[k - 1].name, v[i].name) != 0)
-            v[k++] = v[i];
-    return k;
-}
-
-static size_t unique_names(const char **v, size_t n)
-{
-    if (n < 2)
-        return n;
-    qsort(v, n, sizeof *v, cmp_name);
-    size_t k = 1;
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(v[k - 1], v[i]) != 0)
-            v[k++] = v[i];
-    return k;
-}
+static const char *fact_row_name(const void *x) { return ((const fact_row *)x)->name; }
+static const char *name_at(const void *x) { return *(const char *const *)x; }
 
 static sw_status build_tables(walk *w, const sw_report *rep)
 {
@@ -266,8 +169,15 @@ static sw_status build_tables(walk *w, const sw_report *rep)
     }
     for (size_t i = 0; i < rep->stage.nundecided_rules; i++)
         w->undecided[w->nundecided++] = rep->stage.undecided_rules[i];
-    w->nfacts = unique_facts(w->facts, w->nfacts);
-    w->nundecided = unique_names(w->undecided, w->nundecided);
+    /* a fact's value comes before its data gap (the rows are in that order, and
+     * the sort keeps the first of equal names) */
+    w->nfacts = sw_doc_sort_unique(w->mem, w->facts, w->nfacts, sizeof *w->facts, fact_row_name);
+    w->nundecided =
+        sw_doc_sort_unique(w->mem, w->undecided, w->nundecided, sizeof *w->undecided, name_at);
+    if (w->nfacts == (size_t)-1 || w->nundecided == (size_t)-1) {
+        w->nfacts = w->nundecided = 0;
+        return SW_ERR_NOMEM;
+    }
     return SW_OK;
 }
 
@@ -282,204 +192,123 @@ static void free_tables(walk *w)
 /* ---- the parts of the document ---- */
 
 /* "cites": a list of citations as indexes of statements. */
-static void put_cites(walk *w, const sw_citation *list, size_t n)
+static void put_cites(sw_doc_walk *b, const sw_citation *list, size_t n)
 {
-    key_flat_array(w, "cites");
+    walk *w = (walk *)b;
+    key_flat_array(&w->base, "cites");
     for (size_t i = 0; i < n; i++)
         put_index(w, cite_index(w, &list[i]));
-    end_array(w);
+    end_array(&w->base);
 }
 
 /* A reason is the index of its rule and the action's because text. */
-static void put_reasons(walk *w, const sw_reason *list, size_t n)
+static void put_reasons(sw_doc_walk *b, const sw_reason *list, size_t n)
 {
-    key_array(w, "reasons");
+    walk *w = (walk *)b;
+    key_array(&w->base, "reasons");
     for (size_t i = 0; i < n; i++) {
-        begin_flat_object(w);
-        w->sink->key(w->ctx, "rule");
+        begin_flat_object(&w->base);
+        w->base.sink->key(w->base.ctx, "rule");
         put_index(w, rule_index(w, list[i].rule));
-        key_string(w, "because", list[i].because);
-        end_object(w);
+        key_string(&w->base, "because", list[i].because);
+        end_object(&w->base);
     }
-    end_array(w);
-}
-
-/* What a kind's items carry (sw_item_list's carries). */
-typedef enum item_class { ITEM_PLAIN, ITEM_PRIORITY, ITEM_SEVERITY } item_class;
-
-static item_class class_of(const sw_item_list *list)
-{
-    if (list->carries && strcmp(list->carries, "priority") == 0)
-        return ITEM_PRIORITY;
-    if (list->carries && strcmp(list->carries, "severity") == 0)
-        return ITEM_SEVERITY;
-    return ITEM_PLAIN;
-}
-
-static void put_item(walk *w, const sw_item *item, item_class cls)
-{
-    begin_object(w);
-    key_string(w, "id", item->id);
-    key_string(w, "label", item->label);
-    if (cls == ITEM_PRIORITY) {
-        key_string(w, "kind", item->kind);
-        key_string(w, "priority", sw_priority_name(item->priority));
-    }
-    if (cls == ITEM_SEVERITY)
-        key_string(w, "severity", sw_severity_name(item->severity));
-    put_cites(w, item->citations, item->ncitations);
-    put_reasons(w, item->reasons, item->nreasons);
-    end_object(w);
-}
-
-static void put_items(walk *w, const char *key, const sw_item *list, size_t n, item_class cls)
-{
-    key_array(w, key);
-    for (size_t i = 0; i < n; i++)
-        put_item(w, &list[i], cls);
-    end_array(w);
-}
-
-static void put_provenance(walk *w, const sw_provenance *p)
-{
-    key_object(w, "provenance");
-    key_string(w, "engine_version", p->engine_version);
-    key_string(w, "guideline", p->guideline);
-    key_string(w, "guideline_title", p->guideline_title);
-    key_string(w, "guideline_version", p->guideline_version);
-    key_string(w, "ruleset_sha256", p->ruleset_sha256);
-    key_string(w, "facts_sha256", p->facts_sha256);
-    key_string(w, "client", p->client);
-    key_string(w, "assessed_on", p->assessed_on);
-    end_object(w);
+    end_array(&w->base);
 }
 
 /* A list of undecided rules as indexes of the "undecided" table. */
-static void put_undecided_refs(walk *w, const char *key, const char *const *list, size_t n)
+static void put_undecided_refs(sw_doc_walk *b, const char *key, const char *const *list,
+                               size_t n)
 {
-    key_flat_array(w, key);
+    walk *w = (walk *)b;
+    key_flat_array(&w->base, key);
     for (size_t i = 0; i < n; i++)
         put_index(w, undecided_index(w, list[i]));
-    end_array(w);
-}
-
-static void put_stage(walk *w, const sw_stage_verdict *s)
-{
-    key_object(w, "stage");
-    key_string(w, "current", s->current);
-    key_string(w, "suggested", s->suggested);
-    /* a program that reads only these two fields must not act on a verdict that
-     * is not decided */
-    key_string(w, "direction", s->status == SW_VERDICT_DECIDED ? sw_direction_name(s->direction)
-                                                               : "undecided");
-    key_string(w, "status", sw_verdict_status_name(s->status));
-    key_bool(w, "provisional", s->provisional);
-    key_bool(w, "conflicting", s->conflicting);
-    key_string(w, "policy", s->policy);
-    key_array(w, "candidates");
-    for (size_t i = 0; i < s->ncandidates; i++) {
-        const sw_stage_candidate *c = &s->candidates[i];
-        begin_object(w);
-        key_string(w, "stage", c->stage);
-        key_string(w, "direction", sw_direction_name(c->direction));
-        key_bool(w, "chosen", c->chosen);
-        put_reasons(w, c->reasons, c->nreasons);
-        end_object(w);
-    }
-    end_array(w);
-    put_undecided_refs(w, "undecided_rules", s->undecided_rules, s->nundecided_rules);
-    end_object(w);
+    end_array(&w->base);
 }
 
 static void put_gaps(walk *w, const sw_data_gap *list, size_t n)
 {
-    key_array(w, "data_gaps");
+    key_array(&w->base, "data_gaps");
     for (size_t i = 0; i < n; i++) {
         const sw_data_gap *g = &list[i];
-        begin_flat_object(w);
-        w->sink->key(w->ctx, "fact");
+        begin_flat_object(&w->base);
+        w->base.sink->key(w->base.ctx, "fact");
         put_index(w, fact_index(w, g->fact));
-        key_count(w, "rank", g->rank);
-        w->sink->key(w->ctx, "would_decide");
-        begin_flat_object(w);
-        key_string(w, "risk", g->could_raise_risk ? sw_severity_name(g->risk_severity) : NULL);
-        key_string(w, "recommendation", g->could_recommend ? sw_priority_name(g->priority) : NULL);
-        key_bool(w, "stage_move", g->could_move_stage);
-        end_object(w);
-        put_undecided_refs(w, "rules", g->rules, g->nrules);
-        end_object(w);
+        key_count(&w->base, "rank", g->rank);
+        w->base.sink->key(w->base.ctx, "would_decide");
+        begin_flat_object(&w->base);
+        key_string(&w->base, "risk",
+                   g->could_raise_risk ? sw_severity_name(g->risk_severity) : NULL);
+        key_string(&w->base, "recommendation",
+                   g->could_recommend ? sw_priority_name(g->priority) : NULL);
+        key_bool(&w->base, "stage_move", g->could_move_stage);
+        end_object(&w->base);
+        put_undecided_refs(&w->base, "rules", g->rules, g->nrules);
+        end_object(&w->base);
     }
-    end_array(w);
+    end_array(&w->base);
 }
 
 static void put_rules(walk *w)
 {
-    key_array(w, "rules");
+    key_array(&w->base, "rules");
     for (size_t i = 0; i < w->t.nrules; i++) {
         const sw_reason *r = w->t.rules[i];
-        begin_flat_object(w);
-        key_name(w, "id", r->rule);
-        key_string(w, "title", r->title);
+        begin_flat_object(&w->base);
+        key_name(&w->base, "id", r->rule);
+        key_string(&w->base, "title", r->title);
         key_location(w, "at", r->file, r->line);
-        put_cites(w, r->citations, r->ncitations);
-        key_flat_array(w, "matched");
+        put_cites(&w->base, r->citations, r->ncitations);
+        key_flat_array(&w->base, "matched");
         for (size_t k = 0; k < r->nmatched; k++)
             put_index(w, fact_index(w, r->matched[k].fact));
-        end_array(w);
-        end_object(w);
+        end_array(&w->base);
+        end_object(&w->base);
     }
-    end_array(w);
-    key_flat_array(w, "undecided");
+    end_array(&w->base);
+    key_flat_array(&w->base, "undecided");
     for (size_t i = 0; i < w->nundecided; i++)
-        w->sink->name(w->ctx, w->undecided[i]);
-    end_array(w);
+        w->base.sink->name(w->base.ctx, w->undecided[i]);
+    end_array(&w->base);
 }
 
 static void put_facts(walk *w)
 {
-    key_array(w, "facts");
+    key_array(&w->base, "facts");
     for (size_t i = 0; i < w->nfacts; i++) {
         const fact_row *v = &w->facts[i];
-        begin_flat_object(w);
-        key_name(w, "name", v->name);
-        key_string(w, "label", v->label);
-        key_string(w, "value", v->value);
-        key_bool(w, "derived", v->derived);
-        end_object(w);
+        begin_flat_object(&w->base);
+        key_name(&w->base, "name", v->name);
+        key_string(&w->base, "label", v->label);
+        key_string(&w->base, "value", v->value);
+        key_bool(&w->base, "derived", v->derived);
+        end_object(&w->base);
     }
-    end_array(w);
+    end_array(&w->base);
 }
 
 static void put_statements(walk *w)
 {
-    key_array(w, "statements");
+    key_array(&w->base, "statements");
     for (size_t i = 0; i < w->t.ncites; i++) {
         const sw_citation *c = w->t.cites[i].citation;
-        begin_flat_object(w);
-        key_name(w, "key", w->t.cites[i].key);
-        w->sink->key(w->ctx, "source");
+        begin_flat_object(&w->base);
+        key_name(&w->base, "key", w->t.cites[i].key);
+        w->base.sink->key(w->base.ctx, "source");
         put_index(w, source_index(w, c->source));
-        key_string(w, "text", c->text);
-        end_object(w);
+        key_string(&w->base, "text", c->text);
+        end_object(&w->base);
     }
-    end_array(w);
-    key_array(w, "sources");
+    end_array(&w->base);
+    key_array(&w->base, "sources");
     for (size_t i = 0; i < w->t.nsources; i++) {
-        begin_flat_object(w);
-        key_name(w, "id", w->t.sources[i]->source);
-        key_string(w, "title", w->t.sources[i]->source_title);
-        end_object(w);
+        begin_flat_object(&w->base);
+        key_name(&w->base, "id", w->t.sources[i]->source);
+        key_string(&w->base, "title", w->t.sources[i]->source_title);
+        end_object(&w->base);
     }
-    end_array(w);
-}
-
-static void put_summary(walk *w, const sw_report *rep)
-{
-    key_object(w, "summary");
-    key_count(w, "rules_total", rep->rules_total);
-    key_count(w, "rules_fired", rep->rules_fired);
-    key_count(w, "rules_undecided", rep->rules_undecided);
-    end_object(w);
+    end_array(&w->base);
 }
 
 sw_status sw_report_walk(const sw_report *rep, const sw_doc_sink *sink, void *ctx)
@@ -491,30 +320,25 @@ sw_status sw_report_walk_m(sw_mem mem, const sw_report *rep, const sw_doc_sink *
 {
     walk w;
     memset(&w, 0, sizeof w);
-    w.sink = sink;
-    w.ctx = ctx;
+    w.base = (sw_doc_walk){sink, ctx, put_cites, put_reasons, put_undecided_refs};
     w.mem = mem;
     w.scratch = (sw_buf)SW_BUF_WITH(mem);
     if (build_tables(&w, rep) != SW_OK) {
         free_tables(&w);
         return SW_ERR_NOMEM;
     }
-    begin_object(&w);
-    key_string(&w, "format", SW_RESULT_FORMAT_NAME);
-    key_string(&w, "format_version", SW_RESULT_FORMAT);
-    put_provenance(&w, &rep->provenance);
-    sw_item_list four[SW_REPORT_NAMED_KINDS];
-    const sw_item_list *kinds;
-    size_t nkinds = sw_report_lists(rep, four, &kinds);
-    for (size_t k = 0; k < nkinds; k++)
-        put_items(&w, kinds[k].key, kinds[k].items, kinds[k].nitems, class_of(&kinds[k]));
-    put_stage(&w, &rep->stage);
+    begin_object(&w.base);
+    key_string(&w.base, "format", SW_RESULT_FORMAT_NAME);
+    key_string(&w.base, "format_version", SW_RESULT_FORMAT);
+    sw_doc_put_provenance(&w.base, &rep->provenance);
+    sw_doc_put_kinds(&w.base, rep);
+    sw_doc_put_stage(&w.base, &rep->stage);
     put_gaps(&w, rep->gaps, rep->ngaps);
     put_rules(&w);
     put_facts(&w);
     put_statements(&w);
-    put_summary(&w, rep);
-    end_object(&w);
+    sw_doc_put_summary(&w.base, rep);
+    end_object(&w.base);
     sw_status status = sw_buf_failed(&w.scratch) ? SW_ERR_NOMEM : SW_OK;
     free_tables(&w);
     return status;

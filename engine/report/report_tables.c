@@ -116,39 +116,114 @@ static void add_items(collector *c, const sw_item *list, size_t n)
     }
 }
 
-static int cmp_rule(const void *x, const void *y)
+/* ---- sorting by name ---- */
+
+/* An element's place and name, the name's first 8 bytes as one big-endian number
+ * (the bytes after a NUL are 0), so that most comparisons are one of integers. */
+typedef struct keyed {
+    uint64_t prefix;
+    const char *name;
+    size_t at;
+} keyed;
+
+static uint64_t prefix_of(const char *s)
 {
-    return strcmp((*(const sw_reason *const *)x)->rule, (*(const sw_reason *const *)y)->rule);
+    uint64_t v = 0;
+    for (int i = 0; i < 8 && s[i]; i++)
+        v |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    return v;
 }
 
-static int cmp_fact(const void *x, const void *y)
+/* strcmp's order; equal prefixes whose 8th byte is NUL are equal names. */
+static int keyed_cmp(const keyed *a, const keyed *b)
 {
-    return strcmp((*(const sw_fact_value *const *)x)->fact, (*(const sw_fact_value *const *)y)->fact);
+    if (a->prefix != b->prefix)
+        return a->prefix < b->prefix ? -1 : 1;
+    if ((a->prefix & 0xFF) == 0)
+        return 0;
+    return strcmp(a->name + 8, b->name + 8);
 }
 
-static int cmp_cite(const void *x, const void *y)
+/* Stable: a merge sort of runs made by insertion. */
+static void keyed_sort(keyed *v, keyed *tmp, size_t n)
 {
-    return strcmp(((const sw_doc_cite *)x)->key, ((const sw_doc_cite *)y)->key);
+    enum { RUN = 8 };
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            keyed x = v[i];
+            size_t j = i;
+            for (; j > lo && keyed_cmp(&v[j - 1], &x) > 0; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+    }
+    for (size_t width = RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            if (mid == hi || keyed_cmp(&v[mid - 1], &v[mid]) <= 0) {
+                memcpy(tmp + lo, v + lo, (hi - lo) * sizeof *v);
+                continue;
+            }
+            while (i < mid && j < hi)
+                tmp[k++] = keyed_cmp(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
+            while (i < mid)
+                tmp[k++] = v[i++];
+            while (j < hi)
+                tmp[k++] = v[j++];
+        }
+        keyed *swap = v;
+        memcpy(swap, tmp, n * sizeof *v);
+    }
 }
 
-static int cmp_source(const void *x, const void *y)
-{
-    const sw_citation *a = *(const sw_citation *const *)x, *b = *(const sw_citation *const *)y;
-    return strcmp(a->source ? a->source : "", b->source ? b->source : "");
-}
-
-/* Sorts n elements and keeps the first of each run of equals; returns the count. */
-static size_t sort_unique(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+size_t sw_doc_sort_unique(sw_mem mem, void *base, size_t n, size_t size,
+                          const char *(*name_of)(const void *element))
 {
     if (n < 2)
         return n;
-    qsort(base, n, size, cmp);
-    char *v = base;
-    size_t k = 1;
-    for (size_t i = 1; i < n; i++)
-        if (cmp(v + (k - 1) * size, v + i * size) != 0)
-            memmove(v + k++ * size, v + i * size, size);
+    enum { ON_STACK = 64 };
+    keyed stack_v[ON_STACK], stack_tmp[ON_STACK];
+    char stack_el[ON_STACK * 48];
+    int small = n <= ON_STACK && n * size <= sizeof stack_el;
+    keyed *v = small ? stack_v : sw_mem_alloc(mem, n * sizeof *v);
+    keyed *tmp = small ? stack_tmp : sw_mem_alloc(mem, n * sizeof *tmp);
+    char *el = small ? stack_el : sw_mem_alloc(mem, n * size);
+    char *b = base;
+    size_t k = n;
+    if (v && tmp && el) {
+        for (size_t i = 0; i < n; i++) {
+            const char *name = name_of(b + i * size);
+            v[i] = (keyed){prefix_of(name), name, i};
+        }
+        keyed_sort(v, tmp, n);
+        memcpy(el, b, n * size);
+        k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (k > 0 && keyed_cmp(&v[i], &v[i - 1]) == 0)
+                continue;   /* sorted: an equal name is the one just before */
+            memcpy(b + k++ * size, el + v[i].at * size, size);
+        }
+    } else {
+        k = (size_t)-1;
+    }
+    if (!small) {
+        sw_mem_free(mem, v, 0);
+        sw_mem_free(mem, tmp, 0);
+        sw_mem_free(mem, el, 0);
+    }
     return k;
+}
+
+static const char *rule_name(const void *x) { return (*(const sw_reason *const *)x)->rule; }
+static const char *fact_name(const void *x) { return (*(const sw_fact_value *const *)x)->fact; }
+static const char *cite_name(const void *x) { return ((const sw_doc_cite *)x)->key; }
+static const char *source_name(const void *x)
+{
+    const sw_citation *c = *(const sw_citation *const *)x;
+    return c->source ? c->source : "";
 }
 
 sw_status sw_doc_tables_build(const sw_report *rep, sw_doc_tables *t)
@@ -168,8 +243,9 @@ sw_status sw_doc_tables_build_m(sw_mem mem, const sw_report *rep, sw_doc_tables 
         add_items(&c, kinds[k].items, kinds[k].nitems);
     for (size_t i = 0; i < rep->stage.ncandidates; i++)
         add_reasons(&c, rep->stage.candidates[i].reasons, rep->stage.candidates[i].nreasons);
-    if (!c.failed)
-        t->nrules = sort_unique(t->rules, t->nrules, sizeof *t->rules, cmp_rule);
+    if (!c.failed && (t->nrules = sw_doc_sort_unique(mem, t->rules, t->nrules, sizeof *t->rules,
+                                                     rule_name)) == (size_t)-1)
+        c.failed = 1;
     for (size_t i = 0; !c.failed && i < t->nrules; i++) {
         add_cites(&c, t->rules[i]->citations, t->rules[i]->ncitations);
         for (size_t k = 0; k < t->rules[i]->nmatched; k++)
@@ -183,16 +259,22 @@ sw_status sw_doc_tables_build_m(sw_mem mem, const sw_report *rep, sw_doc_tables 
     }
     for (size_t i = 0; i < t->ncites; i++)
         t->cites[i].key = t->keys.data + (uintptr_t)t->cites[i].key;
-    t->nfacts = sort_unique(t->facts, t->nfacts, sizeof *t->facts, cmp_fact);
-    t->ncites = sort_unique(t->cites, t->ncites, sizeof *t->cites, cmp_cite);
-    t->sources = sw_mem_alloc(t->keys.mem, (t->ncites ? t->ncites : 1) * sizeof *t->sources);
-    if (!t->sources) {
+    t->nfacts = sw_doc_sort_unique(mem, t->facts, t->nfacts, sizeof *t->facts, fact_name);
+    t->ncites = sw_doc_sort_unique(mem, t->cites, t->ncites, sizeof *t->cites, cite_name);
+    t->sources = t->ncites == (size_t)-1
+                     ? NULL
+                     : sw_mem_alloc(t->keys.mem, (t->ncites ? t->ncites : 1) * sizeof *t->sources);
+    if (!t->sources || t->nfacts == (size_t)-1) {
         sw_doc_tables_free(t);
         return SW_ERR_NOMEM;
     }
     for (size_t i = 0; i < t->ncites; i++)
         t->sources[i] = t->cites[i].citation;
-    t->nsources = sort_unique(t->sources, t->ncites, sizeof *t->sources, cmp_source);
+    t->nsources = sw_doc_sort_unique(mem, t->sources, t->ncites, sizeof *t->sources, source_name);
+    if (t->nsources == (size_t)-1) {
+        sw_doc_tables_free(t);
+        return SW_ERR_NOMEM;
+    }
     return SW_OK;
 }
 

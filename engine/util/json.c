@@ -13,6 +13,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* The most a separator takes: ", " or ",", a line break and the indent. */
+#define SEPARATOR_MAX (3 + 2 * SW_JSON_MAX_DEPTH)
+
+/* ---- writing into the buffer in place ---- */
+
+/* Every piece is written straight into the output buffer: room() makes space for
+ * at most n bytes and answers where they go (NULL once memory ran out, which the
+ * buffer remembers), commit() counts the k written and keeps the NUL after them.
+ * A piece - a separator with a key and its colon, or with a short value - is thus
+ * one check of the capacity and plain stores, not a chain of appends. */
+static char *grow(sw_buf *out, size_t n)
+{
+    sw_buf_repeat(out, ' ', n);   /* makes the room (the bytes are written over) */
+    if (sw_buf_failed(out))
+        return NULL;
+    out->len -= n;
+    return out->data + out->len;
+}
+
+static inline char *room(sw_buf *out, size_t n)
+{
+    if (!out->failed && n < out->cap - out->len)   /* n bytes and the NUL */
+        return out->data + out->len;
+    return grow(out, n);
+}
+
+static inline void commit(sw_buf *out, size_t k)
+{
+    out->len += k;
+    out->data[out->len] = '\0';
+}
 
 void sw_json_init(sw_json *w, sw_buf *out, int pretty)
 {
@@ -21,13 +56,11 @@ void sw_json_init(sw_json *w, sw_buf *out, int pretty)
     w->pretty = pretty != 0;
 }
 
-/* The most a separator takes: ", " or ",", a line break and the indent. */
-#define SEPARATOR_MAX (3 + 2 * SW_JSON_MAX_DEPTH)
-
 /* Writes into p what goes before an element of an array or a member of an object
  * and returns its length: the comma, then the line break and indent (in a pretty
- * document; inside a flat container a space after the comma instead). */
-static size_t separator(sw_json *w, char *p)
+ * document; inside a flat container a space after the comma instead). At most
+ * separator_max(w) bytes. */
+static inline size_t separator(sw_json *w, char *p)
 {
     unsigned top = w->depth - 1;
     int flat = w->flat_from != 0;
@@ -40,68 +73,84 @@ static size_t separator(sw_json *w, char *p)
     w->has_items[top] = 1;
     if (w->pretty && !flat) {
         p[k++] = '\n';
-        memset(p + k, ' ', 2 * (size_t)w->depth);
+        /* up to 8 levels, 16 spaces of a constant size: two stores, no call */
+        if (w->depth <= 8)
+            memcpy(p + k, "                ", 16);
+        else
+            memset(p + k, ' ', 2 * (size_t)w->depth);
         k += 2 * (size_t)w->depth;
     }
     return k;
 }
 
-static void separate_item(sw_json *w)
-{
-    char p[SEPARATOR_MAX];
-    size_t k = separator(w, p);
-    if (k)
-        sw_buf_append(w->out, p, k);
-}
+/* The room a separator needs (with what the 16 spaces may write past it). */
+static inline size_t separator_max(const sw_json *w) { return 3 + 16 + 2 * (size_t)w->depth; }
 
-/* Before a closing bracket of a container that had items: the line break and the
- * indent of the level it closes to (none in compact mode or inside a flat one). */
-static void new_line(sw_json *w)
+/* Checks that a value may come now; returns room for what goes before it and n
+ * bytes of the value, with *k the length of the separator already written there
+ * (NULL: nothing is to be written). */
+static inline char *begin_value(sw_json *w, size_t n, size_t *k)
 {
-    if (!w->pretty || w->flat_from)
-        return;
-    char p[1 + 2 * SW_JSON_MAX_DEPTH];
-    p[0] = '\n';
-    memset(p + 1, ' ', 2 * (size_t)w->depth);
-    sw_buf_append(w->out, p, 1 + 2 * (size_t)w->depth);
-}
-
-/* Checks that a value may come now and writes what goes before it. */
-static int begin_value(sw_json *w)
-{
+    *k = 0;
     if (w->misuse)
-        return 0;
+        return NULL;
     if (w->depth == 0) {
         if (w->done)
             w->misuse = 1;
-        return !w->misuse;
+        return w->misuse ? NULL : room(w->out, n);
     }
     if (w->is_object[w->depth - 1]) {
         if (!w->key_written)
             w->misuse = 1;
         w->key_written = 0;
-        return !w->misuse;
+        return w->misuse ? NULL : room(w->out, n);
     }
-    separate_item(w);
-    return 1;
+    char *p = room(w->out, separator_max(w) + n);
+    if (p)
+        *k = separator(w, p);
+    else
+        w->has_items[w->depth - 1] = 1;
+    return p;
 }
 
 /* After a value: a top-level value completes the document. */
-static void end_value(sw_json *w)
+static inline void end_value(sw_json *w)
 {
     if (w->depth == 0)
         w->done = 1;
 }
 
+/* A value that needs no escaping (a literal or a number), n bytes. */
+static void put_raw_n(sw_json *w, const char *text, size_t n)
+{
+    size_t k;
+    char *p = begin_value(w, n, &k);
+    if (p) {
+        memcpy(p + k, text, n);
+        commit(w->out, k + n);
+    }
+    if (!w->misuse)
+        end_value(w);
+}
+
 static void begin_container(sw_json *w, int is_object, int flat)
 {
-    if (!begin_value(w))
+    if (w->misuse)
         return;
     if (w->depth == SW_JSON_MAX_DEPTH) {
+        size_t k;
+        begin_value(w, 0, &k);   /* what was wrong before the depth is told first */
         w->misuse = 1;
         return;
     }
-    sw_buf_putc(w->out, is_object ? '{' : '[');
+    size_t k;
+    char *p = begin_value(w, 1, &k);
+    if (w->misuse)
+        return;
+    if (p) {
+        p[k] = is_object ? '{' : '[';
+        commit(w->out, k + 1);
+    }
     w->is_object[w->depth] = (unsigned char)is_object;
     w->has_items[w->depth] = 0;
     w->depth++;
@@ -122,9 +171,18 @@ static void end_container(sw_json *w, int is_object)
     if (w->flat_from == w->depth)
         w->flat_from = 0;
     w->depth--;
-    if (had_items && !flat)
-        new_line(w);
-    sw_buf_putc(w->out, is_object ? '}' : ']');
+    /* before the closing bracket of a container that had items: the line break and
+     * the indent of the level it closes to (none in compact mode or when flat) */
+    size_t indent = had_items && !flat && w->pretty ? 1 + 2 * (size_t)w->depth : 0;
+    char *p = room(w->out, indent + 1);
+    if (p) {
+        if (indent) {
+            p[0] = '\n';
+            memset(p + 1, ' ', indent - 1);
+        }
+        p[indent] = is_object ? '}' : ']';
+        commit(w->out, indent + 1);
+    }
     end_value(w);
 }
 
@@ -135,6 +193,9 @@ void sw_json_begin_flat_object(sw_json *w) { begin_container(w, 1, 1); }
 void sw_json_begin_flat_array(sw_json *w) { begin_container(w, 0, 1); }
 void sw_json_end_array(sw_json *w) { end_container(w, 0); }
 
+/* What the escaper does with each byte (see below). */
+static const unsigned char byte_class[256];
+
 void sw_json_key(sw_json *w, const char *key)
 {
     if (w->misuse)
@@ -143,33 +204,52 @@ void sw_json_key(sw_json *w, const char *key)
         w->misuse = 1;
         return;
     }
-    /* the separator, the quoted key and the colon in one append, when the key
-     * needs no escaping (every key the library writes) */
-    enum { KEY_FAST = 64 };
-    char p[SEPARATOR_MAX + KEY_FAST + 4];
-    size_t k = separator(w, p), n = strlen(key);
-    if (n <= KEY_FAST && sw_json_plain_prefix(key, n) == n) {
-        p[k++] = '"';
-        memcpy(p + k, key, n);
-        k += n;
-        p[k++] = '"';
-        p[k++] = ':';
-        if (w->pretty)
-            p[k++] = ' ';
-        sw_buf_append(w->out, p, k);
-    } else {
-        sw_buf_append(w->out, p, k);
-        sw_json_put_string(w->out, key, n);
-        sw_buf_puts(w->out, w->pretty ? ": " : ":");
-    }
     w->key_written = 1;
+    /* the separator, the quoted key and the colon in one piece, the key copied as
+     * it is checked, when it needs no escaping (every key the library writes) */
+    enum { KEY_FAST = 64 };
+    char *p = room(w->out, separator_max(w) + KEY_FAST + 4);
+    if (!p)
+        return;
+    size_t k = separator(w, p);
+    const unsigned char *u = (const unsigned char *)key;
+    char *q = p + k + 1;
+    size_t i = 0;
+    while (i < KEY_FAST && u[i] && byte_class[u[i]] == 0) {
+        q[i] = (char)u[i];
+        i++;
+    }
+    if (u[i] == '\0') {
+        q[-1] = '"';
+        q[i++] = '"';
+        q[i++] = ':';
+        if (w->pretty)
+            q[i++] = ' ';
+        commit(w->out, k + 1 + i);
+        return;
+    }
+    commit(w->out, k);
+    sw_json_put_string(w->out, key, strlen(key));
+    sw_buf_puts(w->out, w->pretty ? ": " : ":");
 }
 
+/* A string that needs no escaping goes out with its separator and quotes in one
+ * piece; any other through the escaper. */
 void sw_json_string_n(sw_json *w, const char *s, size_t n)
 {
-    if (!begin_value(w))
+    size_t k;
+    char *p = begin_value(w, n + 2, &k);
+    if (w->misuse)
         return;
-    sw_json_put_string(w->out, s, n);
+    if (p && sw_json_plain_prefix(s, n) == n) {
+        p[k] = '"';
+        memcpy(p + k + 1, s, n);
+        p[k + 1 + n] = '"';
+        commit(w->out, k + n + 2);
+    } else if (p) {
+        commit(w->out, k);
+        sw_json_put_string(w->out, s, n);
+    }
     end_value(w);
 }
 
@@ -197,18 +277,15 @@ void sw_json_stringf(sw_json *w, const char *fmt, ...)
     sw_buf_free(&text);
 }
 
-/* Writes a value that needs no escaping (a literal or a number). */
-static void put_raw(sw_json *w, const char *text)
+void sw_json_null(sw_json *w) { put_raw_n(w, "null", 4); }
+
+void sw_json_bool(sw_json *w, int value)
 {
-    if (!begin_value(w))
-        return;
-    sw_buf_puts(w->out, text);
-    end_value(w);
+    if (value)
+        put_raw_n(w, "true", 4);
+    else
+        put_raw_n(w, "false", 5);
 }
-
-void sw_json_null(sw_json *w) { put_raw(w, "null"); }
-
-void sw_json_bool(sw_json *w, int value) { put_raw(w, value ? "true" : "false"); }
 
 /* Writes the decimal digits of v ending just before end; returns where they start. */
 static char *decimal(char *end, uint64_t v)
@@ -222,14 +299,11 @@ static char *decimal(char *end, uint64_t v)
 
 static void put_digits(sw_json *w, uint64_t magnitude, int negative)
 {
-    if (!begin_value(w))
-        return;
     char text[24];
     char *start = decimal(text + sizeof text, magnitude);
     if (negative)
         *--start = '-';
-    sw_buf_append(w->out, start, (size_t)(text + sizeof text - start));
-    end_value(w);
+    put_raw_n(w, start, (size_t)(text + sizeof text - start));
 }
 
 void sw_json_int(sw_json *w, int64_t value)
@@ -262,7 +336,7 @@ void sw_json_number(sw_json *w, double value)
             break;
     }
     fix_decimal_point(text);
-    put_raw(w, text);
+    put_raw_n(w, text, strlen(text));
 }
 
 sw_status sw_json_finish(const sw_json *w)
@@ -346,15 +420,47 @@ static int word_needs_care(uint64_t v)
     return ((below_space | zero | v) & highs) != 0;
 }
 
+#ifdef __SSE2__
+/* The same for 16 bytes at once: whether any byte is outside ' '..'~' or is '"'
+ * or '\\' (bytes compared as signed after flipping their top bit). */
+static inline int block_needs_care(const unsigned char *p)
+{
+    const __m128i flip = _mm_set1_epi8((char)0x80);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i t = _mm_xor_si128(v, flip);
+    __m128i low = _mm_cmplt_epi8(t, _mm_set1_epi8((char)(0x20 ^ 0x80)));
+    __m128i high = _mm_cmpgt_epi8(t, _mm_set1_epi8((char)(0x7E ^ 0x80)));
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    __m128i any = _mm_or_si128(_mm_or_si128(low, high), _mm_or_si128(quote, backslash));
+    return _mm_movemask_epi8(any) != 0;
+}
+#endif
+
 size_t sw_json_plain_prefix(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= n; i += 16)
+        if (block_needs_care(p + i))
+            break;
+    if (i < n && n >= 16 && i + 16 > n && !block_needs_care(p + n - 16))
+        return n;   /* the last 16 bytes, overlapping those checked */
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t v;
         memcpy(&v, p + i, 8);
         if (word_needs_care(v))
             break;
+    }
+    if (i < n && n >= 8 && i + 8 > n) {
+        /* the last 8 bytes as one word (overlapping those checked): the tail of a
+         * plain string in one test rather than byte by byte */
+        uint64_t v;
+        memcpy(&v, p + n - 8, 8);
+        if (!word_needs_care(v))
+            return n;
     }
     while (i < n && byte_class[p[i]] == 0)
         i++;
@@ -369,12 +475,14 @@ void sw_json_put_string(sw_buf *out, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = sw_json_plain_prefix(s, n);
-    if (i == n && n <= 254) {
-        char quoted[256];
-        quoted[0] = '"';
-        memcpy(quoted + 1, s, n);
-        quoted[n + 1] = '"';
-        sw_buf_append(out, quoted, n + 2);
+    if (i == n) {
+        char *q = room(out, n + 2);
+        if (q) {
+            q[0] = '"';
+            memcpy(q + 1, s, n);
+            q[n + 1] = '"';
+            commit(out, n + 2);
+        }
         return;
     }
     sw_buf_putc(out, '"');

@@ -25,6 +25,9 @@ static const char *const source_paths[] = {
     SW_SOURCE_DIR "/grammar/parser.y",
     SW_SOURCE_DIR "/grammar/lexer.l",
     SW_SOURCE_DIR "/engine/facts/facts.c",
+    SW_SOURCE_DIR "/engine/facts/facts_check.c",
+    SW_SOURCE_DIR "/engine/facts/facts_read.c",
+    SW_SOURCE_DIR "/engine/facts/facts_stream.c",
     SW_SOURCE_DIR "/engine/facts/fhir.c",
 };
 

@@ -1,5 +1,6 @@
 /*
- * test_facts.c - the facts reader, the setters and the canonical form (facts.c).
+ * test_facts.c - the facts reader, the stream, the setters and the canonical form
+ * (engine/facts/facts.c, facts_check.c, facts_read.c, facts_stream.c).
  *
  * A small rule set with one fact of every type is compiled once; each test reads a
  * client document (or sets facts from code) and checks the facts kept, through
@@ -643,6 +644,16 @@ static void test_f012_nesting(void **state)
                   "lists and mappings are nested more than 16 levels deep; the rest of the "
                   "document is not read",
                   "client documents need three levels at most"});
+    /* under an unknown fact the field is the key as written, which libyaml has
+     * freed by the time the value is skipped: the field keeps a copy */
+    sw_diagnostics_clear(fx->diags);
+    refuse(fx, "facts: {nonesuch: [[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}\n");
+    assert_int_equal(sw_diagnostics_count(fx->diags), 2);
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->code, "F003");
+    assert_string_equal(sw_diagnostics_at(fx->diags, 0)->field, "facts.nonesuch");
+    assert_string_equal(sw_diagnostics_at(fx->diags, 1)->code, "F012");
+    assert_string_equal(sw_diagnostics_at(fx->diags, 1)->field, "facts.nonesuch");
+    assert_int_equal(sw_diagnostics_at(fx->diags, 1)->column, 33);
 }
 
 /* More than 10000 facts keys can only be told when they are all valid, which needs
@@ -815,9 +826,45 @@ typedef struct step {
     const char *canonical; /* for SW_OK */
 } step;
 
+static void assert_same_diagnostic(const sw_diagnostic *a, const sw_diagnostic *b)
+{
+    assert_string_equal(a->code, b->code);
+    assert_string_equal(a->message, b->message);
+    assert_int_equal(a->line, b->line);
+    assert_int_equal(a->column, b->column);
+    assert_text_or_null(a->field, b->field);
+    assert_text_or_null(a->hint, b->hint);
+    assert_text_or_null(a->source_line, b->source_line);
+}
+
+/* The same steps read with sw_facts_stream_read into one facts object reused for
+ * every document; returns the diagnostics, which must be the same as next's. */
+static sw_diagnostics *assert_stream_reused(fixture *fx, const char *name, const char *text,
+                                            const step *steps, size_t n)
+{
+    sw_diagnostics *diags = sw_diagnostics_new();
+    sw_facts *f = NULL;
+    sw_facts_stream *st = NULL;
+    assert_int_equal(sw_facts_new(fx->rules, &f), SW_OK);
+    assert_int_equal(sw_facts_set_int(f, "visits", 7, NULL), SW_OK); /* must not stay */
+    assert_int_equal(sw_facts_stream_open(fx->rules, name, text, strlen(text), &st), SW_OK);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(sw_facts_stream_read(st, f, diags), steps[i].status);
+        assert_int_equal(sw_facts_stream_position(st), steps[i].position);
+        assert_canonical(f, steps[i].status == SW_OK ? steps[i].canonical : ALL_UNKNOWN);
+    }
+    assert_int_equal(sw_facts_stream_read(st, f, diags), SW_END);
+    assert_canonical(f, ALL_UNKNOWN);
+    sw_facts_stream_free(st);
+    sw_facts_free(f);
+    return diags;
+}
+
 static void assert_stream(fixture *fx, const char *name, const char *text, const step *steps,
                           size_t n)
 {
+    size_t before = sw_diagnostics_count(fx->diags);
+    sw_diagnostics *reused = assert_stream_reused(fx, name, text, steps, n);
     sw_facts_stream *st = NULL;
     assert_int_equal(sw_facts_stream_open(fx->rules, name, text, strlen(text), &st), SW_OK);
     for (size_t i = 0; i < n; i++) {
@@ -835,6 +882,11 @@ static void assert_stream(fixture *fx, const char *name, const char *text, const
     sw_facts *f = NULL;
     assert_int_equal(sw_facts_stream_next(st, &f, fx->diags), SW_END);
     sw_facts_stream_free(st);
+    assert_int_equal(sw_diagnostics_count(fx->diags) - before, sw_diagnostics_count(reused));
+    for (size_t i = 0; i < sw_diagnostics_count(reused); i++)
+        assert_same_diagnostic(sw_diagnostics_at(reused, i),
+                               sw_diagnostics_at(fx->diags, before + i));
+    sw_diagnostics_free(reused);
 }
 
 #define ASSERT_STREAM(fx, name, text, ...)                                                         \
@@ -979,6 +1031,122 @@ static void test_json_lines_survive_junk_and_unclosed_objects(void **state)
                   "the facts are not valid YAML or JSON: did not find expected node content "
                   "(while parsing a flow node)",
                   SYNTAX_HINT});
+}
+
+/* The JSON (format 3.0) rendering of the result of evaluating f. */
+static char *rendered(fixture *fx, const sw_facts *f)
+{
+    sw_result *r = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(sw_evaluate(fx->rules, f, &r), SW_OK);
+    assert_int_equal(sw_result_render(r, SW_FORMAT_JSON, &text, &len), SW_OK);
+    sw_result_free(r);
+    char *copy = malloc(len + 1);
+    assert_non_null(copy);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    sw_free(text);
+    return copy;
+}
+
+/* One facts object reused for a stream gives, document after document, the
+ * results of facts made afresh for each document: nothing of a document with many
+ * facts, a client and a date stays for a later one with few, nor after an error. */
+static void test_stream_read_reuses_facts_with_the_same_results(void **state)
+{
+    fixture *fx = *state;
+    static const char *const lines[] = {
+        "{\"client\": \"a\", \"assessed_on\": \"2026-11-20\", \"facts\": {\"housing\": "
+        "\"rough_sleeping\", \"injecting\": true, \"substances\": [\"opioids\", \"crack\"], "
+        "\"note\": \"seen at the hostel\", \"phq9\": 12, \"bmi\": 21.5, "
+        "\"last_use\": \"2026-11-01\"}}\n",
+        "{\"facts\": {\"phq9\": 3}}\n",
+        "{\"client\": \"c\", \"facts\": {\"housing\": \"stable\", \"injecting\": false}}\n",
+        "{}\n",
+    };
+    char text[1024] = "";
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        strcat(text, lines[i]);
+    sw_facts *reused = NULL;
+    sw_facts_stream *st = NULL;
+    assert_int_equal(sw_facts_new(fx->rules, &reused), SW_OK);
+    assert_int_equal(sw_facts_stream_open(fx->rules, "s.jsonl", text, strlen(text), &st), SW_OK);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        sw_facts *fresh = NULL;
+        assert_int_equal(sw_facts_stream_read(st, reused, fx->diags), SW_OK);
+        assert_int_equal(
+            sw_facts_parse(fx->rules, "s.jsonl", lines[i], strlen(lines[i]), &fresh, fx->diags),
+            SW_OK);
+        char *want = rendered(fx, fresh), *got = rendered(fx, reused), *cw = canonical(fresh),
+             *cg = canonical(reused);
+        assert_string_equal(got, want);
+        assert_string_equal(cg, cw);
+        assert_string_equal(sw_facts_client(reused) ? sw_facts_client(reused) : "(none)",
+                            sw_facts_client(fresh) ? sw_facts_client(fresh) : "(none)");
+        free(want);
+        free(got);
+        free(cw);
+        free(cg);
+        sw_facts_free(fresh);
+    }
+    assert_int_equal(sw_facts_stream_read(st, reused, fx->diags), SW_END);
+    assert_int_equal(sw_diagnostics_count(fx->diags), 0);
+    sw_facts_stream_free(st);
+    sw_facts_free(reused);
+}
+
+/* A document with errors leaves the reused facts empty and names field and line;
+ * the next document reads as if it came first. */
+static void test_stream_read_errors_name_field_and_line(void **state)
+{
+    fixture *fx = *state;
+    const char *text = "client: a\nfacts:\n  phq9: 5\n---\nfacts:\n  note: ok\n"
+                       "  substances: [opioids, heroin]\n---\nfacts: {visits: 2}\n";
+    sw_facts *f = NULL;
+    sw_facts_stream *st = NULL;
+    assert_int_equal(sw_facts_new(fx->rules, &f), SW_OK);
+    assert_int_equal(sw_facts_stream_open(fx->rules, "s.yaml", text, strlen(text), &st), SW_OK);
+    assert_int_equal(sw_facts_stream_read(st, f, fx->diags), SW_OK);
+    assert_canonical(f, PHQ9("5"));
+    assert_string_equal(sw_facts_client(f), "a");
+    assert_int_equal(sw_facts_stream_read(st, f, fx->diags), SW_ERR_FACTS);
+    assert_canonical(f, ALL_UNKNOWN);
+    assert_null(sw_facts_client(f));
+    ASSERT_DIAGS(fx->diags, "s.yaml",
+                 {"F006", 7, 25, "facts.substances[1]",
+                  "each member of 'substances' must be one of " SUBSTANCES ", not heroin", NULL});
+    assert_int_equal(sw_facts_stream_read(st, f, fx->diags), SW_OK);
+    assert_int_equal(sw_facts_stream_position(st), 3);
+    assert_canonical(f, "assessed_on=unknown\nbmi=unknown\ndose=unknown\nhousing=unknown\n"
+                        "injecting=unknown\nlast_use=unknown\nnote=unknown\nphq9=unknown\n"
+                        "stage=unknown\nsubstances=unknown\nvisits=2\n");
+    assert_int_equal(sw_facts_stream_read(st, f, fx->diags), SW_END);
+    sw_facts_stream_free(st);
+    sw_facts_free(f);
+}
+
+/* Facts of another rule set, or no facts, are refused without touching either. */
+static void test_stream_read_refuses_facts_of_another_rule_set(void **state)
+{
+    fixture *fx = *state;
+    sw_source_text src = {"other.sw", RULES, sizeof RULES - 1};
+    sw_ruleset *other = NULL;
+    assert_int_equal(sw_ruleset_load_texts(&src, 1, &other, NULL), SW_OK);
+    sw_facts *f = NULL;
+    sw_facts_stream *st = NULL;
+    assert_int_equal(sw_facts_new(other, &f), SW_OK);
+    assert_int_equal(sw_facts_set_int(f, "phq9", 4, NULL), SW_OK);
+    const char *text = "facts: {phq9: 1}\n";
+    assert_int_equal(sw_facts_stream_open(fx->rules, "s.yaml", text, strlen(text), &st), SW_OK);
+    assert_int_equal(sw_facts_stream_read(st, f, fx->diags), SW_ERR_ARG);
+    assert_canonical(f, PHQ9("4"));
+    assert_int_equal(sw_facts_stream_read(st, NULL, fx->diags), SW_ERR_ARG);
+    assert_int_equal(sw_facts_stream_read(NULL, f, fx->diags), SW_ERR_ARG);
+    assert_int_equal(sw_facts_stream_position(st), 0);
+    sw_facts_stream_free(st);
+    sw_facts_free(f);
+    sw_ruleset_free(other);
 }
 
 static void test_empty_stream_has_no_documents(void **state)
@@ -1300,6 +1468,9 @@ int main(void)
 #define T(name) cmocka_unit_test_setup(name, clear_diags)
     const struct CMUnitTest tests[] = {
         T(test_malformed_is_told_apart_from_invalid),
+        T(test_stream_read_reuses_facts_with_the_same_results),
+        T(test_stream_read_errors_name_field_and_line),
+        T(test_stream_read_refuses_facts_of_another_rule_set),
         T(test_reads_every_type),
         T(test_quoted_values_are_text_where_text_is_wanted),
         T(test_numbers_at_the_edges),

@@ -346,15 +346,16 @@ static void assert_matches_reference(const unsigned char *s, size_t n)
     free(expected);
 }
 
-/* Each byte 0-255 alone, and at each position of the words the scanner reads 8 at
- * a time (with plain text before and after it), and as a run at the end. */
+/* Each byte 0-255 alone, and at each position of the words and blocks the scanner
+ * reads 8 and 16 at a time, the last ones overlapping those before (with plain
+ * text before and after it), and as a run at the end. */
 static void every_byte_at_every_position(void **state)
 {
     (void)state;
-    unsigned char s[40];
+    unsigned char s[64];
     for (int b = 0; b < 256; b++) {
-        for (size_t before = 0; before <= 17; before++) {
-            for (size_t after = 0; after <= 9; after += 3) {
+        for (size_t before = 0; before <= 33; before++) {
+            for (size_t after = 0; after <= 17; after += 4) {
                 size_t n = 0;
                 for (size_t i = 0; i < before; i++)
                     s[n++] = (unsigned char)('a' + i % 26);
