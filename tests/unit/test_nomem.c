@@ -9,14 +9,17 @@
  *
  * Every call must answer SW_OK or SW_ERR_NOMEM, never crash, and free what it
  * took; a call that answers SW_OK despite a failed allocation (a fallback took
- * over) must have produced exactly what it produces without failures (the sanitizer build's leak checker and valgrind see to that). The
- * library's malloc, calloc, realloc, strdup and strndup are wrapped at link time
- * (-Wl,--wrap, tests/CMakeLists.txt), so the failures reach every allocation of
- * the library, the generated lexer and parser included (libyaml and libcrypto
- * allocate for themselves and are not reached).
+ * over) must have produced exactly what it produces without failures. The
+ * library's malloc, calloc, realloc, strdup and strndup, and free, are wrapped at
+ * link time (-Wl,--wrap, tests/CMakeLists.txt), so the failures reach every
+ * allocation of the library, the generated lexer and parser included (libyaml and
+ * libcrypto allocate for themselves and are not reached), and the wrappers count
+ * the blocks live: after every run as many as before it, in any build (the
+ * sanitizer build's leak checker and valgrind see the rest).
  *
- * SW_NOMEM_STRIDE=K (environment) tries every Kth N after the first 2,000, for a
- * quicker run; the default, 1, tries every N.
+ * STAGEWISE_NOMEM_STRIDE=K (environment, as for test_alloc.c) tries every N up to
+ * 64 and every Kth N after that, for a quicker run under a slow checker; the
+ * default, 1, tries every N (the README's test command does).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -39,28 +42,54 @@
 
 static int armed;
 static unsigned long count, fail_at;
+static long live;   /* blocks the wrapped functions handed out and free has not taken back */
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
+void __real_free(void *p);
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t n);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
+void __wrap_free(void *p);
 
 static int fail_now(void)
 {
     return armed && ++count == fail_at;
 }
 
-void *__wrap_malloc(size_t n) { return fail_now() ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t size) { return fail_now() ? NULL : __real_calloc(n, size); }
-void *__wrap_realloc(void *p, size_t n) { return fail_now() ? NULL : __real_realloc(p, n); }
-char *__wrap_strdup(const char *s) { return fail_now() ? NULL : __real_strdup(s); }
-char *__wrap_strndup(const char *s, size_t n) { return fail_now() ? NULL : __real_strndup(s, n); }
+static void *counted(void *p)
+{
+    live += p != NULL;
+    return p;
+}
+
+void *__wrap_malloc(size_t n) { return fail_now() ? NULL : counted(__real_malloc(n)); }
+void *__wrap_calloc(size_t n, size_t size) { return fail_now() ? NULL : counted(__real_calloc(n, size)); }
+char *__wrap_strdup(const char *s) { return fail_now() ? NULL : counted(__real_strdup(s)); }
+char *__wrap_strndup(const char *s, size_t n) { return fail_now() ? NULL : counted(__real_strndup(s, n)); }
+void *__wrap_realloc(void *p, size_t n)
+{
+    if (fail_now())
+        return NULL;   /* p stays as it was */
+    void *q = __real_realloc(p, n);
+    if (p == NULL)
+        live += q != NULL;
+    else if (n == 0 && q == NULL)
+        live--;        /* glibc frees p */
+    return q;
+}
+void __wrap_free(void *p)
+{
+    live -= p != NULL;
+    __real_free(p);
+}
+
+static long live_before;
 
 static void arm(unsigned long n)
 {
@@ -76,12 +105,25 @@ static int disarm(void)
     return count >= fail_at;
 }
 
+/* Before a run: the blocks live now. */
+static void start_run(void)
+{
+    live_before = live;
+}
+
+/* After a run and the freeing of what it made: no block is left over. */
+static void all_freed(const char *what, unsigned long n)
+{
+    if (live != live_before)
+        fail_msg("%s with allocation %lu failing: %ld blocks not freed", what, n, live - live_before);
+}
+
+/* Every N up to 64, then every Kth (STAGEWISE_NOMEM_STRIDE=K; default 1). */
 static unsigned long stride_after(unsigned long n)
 {
-    static const unsigned long dense = 2000;
-    const char *e = getenv("SW_NOMEM_STRIDE");
+    const char *e = getenv("STAGEWISE_NOMEM_STRIDE");
     unsigned long k = e ? strtoul(e, NULL, 10) : 1;
-    return n < dense || k < 1 ? 1 : k;
+    return n < 64 || k < 1 ? 1 : k;
 }
 
 /* ---- inputs, read before any failure is armed ---- */
@@ -207,6 +249,7 @@ static void load_fails_cleanly(int naming)
         sw_diagnostics_free(diags);
     }
     for (;; n += stride_after(n)) {
+        start_run();
         sw_diagnostics *diags = sw_diagnostics_new();
         assert_non_null(diags);
         sw_ruleset *rules = NULL;
@@ -225,6 +268,7 @@ static void load_fails_cleanly(int naming)
         }
         sw_ruleset_free(rules);
         sw_diagnostics_free(diags);
+        all_freed("loading the shipped rules", n);
         if (!reached) {
             assert_int_equal(status, SW_OK);
             break;
@@ -297,9 +341,11 @@ static void test_clients_fail_cleanly(void **state)
         char *want[NFORMATS] = {NULL};
         assert_int_equal(one_client(rules, &clients[i], 0, NULL, want), SW_OK);
         for (;; n += stride_after(n)) {
+            start_run();
             arm(n);
             sw_status status = one_client(rules, &clients[i], n, want, NULL);
             int reached = disarm();
+            all_freed(clients[i].name, n);
             nomem += status == SW_ERR_NOMEM;
             if (!reached) {
                 assert_int_equal(status, SW_OK);
@@ -325,7 +371,8 @@ static void lint_fails_cleanly(int naming)
     assert_int_equal(sw_lint_texts(sources, nrule_files, diags, &want_lint), SW_OK);
     sw_diagnostics_free(diags);
     unsigned long n = 1, nomem = 0;
-    for (;; n++) {
+    for (;; n += stride_after(n)) {
+        start_run();
         sw_lint_summary got;
         memset(&got, 0, sizeof got);
         diags = sw_diagnostics_new();
@@ -341,6 +388,7 @@ static void lint_fails_cleanly(int naming)
         }
         nomem += status == SW_ERR_NOMEM;
         sw_diagnostics_free(diags);
+        all_freed("linting the shipped rules", n);
         if (!reached)
             break;
     }
@@ -362,7 +410,8 @@ static void test_tools_fail_cleanly(void **state)
         assert_int_equal(sw_fmt_text(rule_files[i].name, rule_files[i].text, rule_files[i].len,
                                      &want, NULL, diags), SW_OK);
         sw_diagnostics_free(diags);
-        for (n = 1;; n++) {
+        for (n = 1;; n += stride_after(n)) {
+            start_run();
             char *got = NULL;
             diags = sw_diagnostics_new();
             arm(n);
@@ -376,6 +425,7 @@ static void test_tools_fail_cleanly(void **state)
                 assert_null(got);
             sw_free(got);
             sw_diagnostics_free(diags);
+            all_freed("formatting a rule file", n);
             if (!reached)
                 break;
         }
@@ -394,7 +444,8 @@ static void test_schema_fails_cleanly(void **state)
     size_t want_len = 0;
     assert_int_equal(sw_ruleset_schema_render(rules, &want, &want_len), SW_OK);
     unsigned long n, nomem = 0;
-    for (n = 1;; n++) {
+    for (n = 1;; n += stride_after(n)) {
+        start_run();
         char *got = NULL;
         size_t len = 0;
         arm(n);
@@ -409,6 +460,7 @@ static void test_schema_fails_cleanly(void **state)
         }
         nomem += status == SW_ERR_NOMEM;
         sw_free(got);
+        all_freed("rendering the schema", n);
         if (!reached)
             break;
     }
@@ -476,7 +528,8 @@ static void test_hazards_fail_cleanly(void **state)
     char *want = NULL;
     assert_int_equal(hazard_run(rules, &set, haz, hlen, &want), SW_OK);
     unsigned long n, nomem = 0;
-    for (n = 1;; n++) {
+    for (n = 1;; n += stride_after(n)) {
+        start_run();
         char *got = NULL;
         arm(n);
         sw_status status = hazard_run(rules, &set, haz, hlen, &got);
@@ -486,6 +539,7 @@ static void test_hazards_fail_cleanly(void **state)
             assert_string_equal(got, want);
         nomem += status == SW_ERR_NOMEM;
         free(got);
+        all_freed("judging a hazard log", n);
         if (!reached)
             break;
     }
@@ -522,7 +576,8 @@ static void test_fhir_fails_cleanly(void **state)
         sw_facts_free(facts);
         sw_diagnostics_free(diags);
         unsigned long n = 1, nomem = 0;
-        for (;; n++) {
+        for (;; n += stride_after(n)) {
+            start_run();
             diags = sw_diagnostics_new();
             assert_non_null(diags);
             facts = NULL;
@@ -542,6 +597,7 @@ static void test_fhir_fails_cleanly(void **state)
             nomem += status == SW_ERR_NOMEM;
             sw_facts_free(facts);
             sw_diagnostics_free(diags);
+            all_freed("reading a FHIR bundle", n);
             if (!reached)
                 break;
         }
