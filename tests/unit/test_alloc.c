@@ -25,7 +25,6 @@
  * covers what no allocator reaches.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,6 +35,7 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "support.h"
 
 /* ---- the counting allocator: all its state is behind ud ---- */
 
@@ -97,63 +97,21 @@ static void expect(sw_status st, sw_status also, const char *what, unsigned long
 
 /* ---- inputs, read once ---- */
 
-typedef struct file_text {
-    char name[512];
-    char *text;
-    size_t len;
-} file_text;
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const file_text *)a)->name, ((const file_text *)b)->name);
-}
-
 enum { MAX_FILES = 64 };
-static file_text clients[MAX_FILES];
+static test_file clients[MAX_FILES];
 static size_t nclients;
-
-static size_t read_dir(const char *dir, file_text *out, size_t max)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < max) {
-        size_t len = strlen(e->d_name);
-        if (!(len > 5 && (strcmp(e->d_name + len - 5, ".yaml") == 0 ||
-                          strcmp(e->d_name + len - 5, ".json") == 0)))
-            continue;
-        snprintf(out[n].name, sizeof out[n].name, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(out[n].name, "rb");
-        assert_non_null(f);
-        fseek(f, 0, SEEK_END);
-        long size = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        out[n].text = malloc((size_t)size + 1);
-        assert_non_null(out[n].text);
-        assert_int_equal(fread(out[n].text, 1, (size_t)size, f), (size_t)size);
-        out[n].text[size] = '\0';
-        out[n].len = (size_t)size;
-        fclose(f);
-        n++;
-    }
-    closedir(d);
-    qsort(out, n, sizeof *out, by_name);
-    return n;
-}
 
 static int setup(void **state)
 {
     (void)state;
-    nclients = read_dir(SW_SOURCE_DIR "/examples/clients", clients, MAX_FILES);
+    nclients = read_example_clients(clients, MAX_FILES);
     return nclients > 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nclients; i++)
-        free(clients[i].text);
+    free_files(clients, nclients);
     return 0;
 }
 
@@ -340,7 +298,7 @@ static const sw_format formats[NFORMATS] = {SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_F
 
 /* One client through the pipeline; the first failure ends the run. With got, the
  * renderings are handed back; with want, a rendering made must equal it. */
-static sw_status one_client(const sw_ruleset *rules, const file_text *f, unsigned long n,
+static sw_status one_client(const sw_ruleset *rules, const test_file *f, unsigned long n,
                             counter *c, char **got, char *const *want)
 {
     sw_diagnostics *diags = c ? sw_diagnostics_new_with(counting_alloc, c) : sw_diagnostics_new();

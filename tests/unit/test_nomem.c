@@ -22,7 +22,6 @@
  * default, 1, tries every N (the README's test command does).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +32,7 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "support.h"
 #include "authoring/fmt.h"
 #include "authoring/lint.h"
 #include "authoring/hazards.h"
@@ -44,17 +44,7 @@ static int armed;
 static unsigned long count, fail_at;
 static long live;   /* blocks the wrapped functions handed out and free has not taken back */
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-char *__real_strndup(const char *s, size_t n);
 void __real_free(void *p);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
 void __wrap_free(void *p);
 
 static int fail_now(void)
@@ -128,53 +118,8 @@ static unsigned long stride_after(unsigned long n)
 
 /* ---- inputs, read before any failure is armed ---- */
 
-typedef struct file_text {
-    char name[512];
-    char *text;
-    size_t len;
-} file_text;
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const file_text *)a)->name, ((const file_text *)b)->name);
-}
-
-static size_t read_dir(const char *dir, const char *const *suffixes, file_text *out, size_t max)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < max) {
-        size_t len = strlen(e->d_name);
-        int wanted = 0;
-        for (size_t i = 0; suffixes[i]; i++) {
-            size_t sl = strlen(suffixes[i]);
-            wanted |= len > sl && strcmp(e->d_name + len - sl, suffixes[i]) == 0;
-        }
-        if (!wanted)
-            continue;
-        snprintf(out[n].name, sizeof out[n].name, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(out[n].name, "rb");
-        assert_non_null(f);
-        fseek(f, 0, SEEK_END);
-        long size = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        out[n].text = malloc((size_t)size + 1);
-        assert_non_null(out[n].text);
-        assert_int_equal(fread(out[n].text, 1, (size_t)size, f), (size_t)size);
-        out[n].text[size] = '\0';
-        out[n].len = (size_t)size;
-        fclose(f);
-        n++;
-    }
-    closedir(d);
-    qsort(out, n, sizeof *out, by_name);
-    return n;
-}
-
 enum { MAX_FILES = 64 };
-static file_text rule_files[MAX_FILES], clients[MAX_FILES];
+static test_file rule_files[MAX_FILES], clients[MAX_FILES];
 static size_t nrule_files, nclients;
 static sw_source_text sources[MAX_FILES];
 
@@ -204,9 +149,8 @@ static int setup(void **state)
 {
     (void)state;
     static const char *const sw[] = {".sw", NULL};
-    static const char *const facts[] = {".yaml", ".json", NULL};
-    nrule_files = read_dir(SW_SOURCE_DIR "/rules", sw, rule_files, MAX_FILES);
-    nclients = read_dir(SW_SOURCE_DIR "/examples/clients", facts, clients, MAX_FILES);
+    nrule_files = read_dir_sorted(SW_SOURCE_DIR "/rules", sw, rule_files, MAX_FILES);
+    nclients = read_example_clients(clients, MAX_FILES);
     for (size_t i = 0; i < nrule_files; i++) {
         sources[i].name = rule_files[i].name;
         sources[i].text = rule_files[i].text;
@@ -218,10 +162,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nrule_files; i++)
-        free(rule_files[i].text);
-    for (size_t i = 0; i < nclients; i++)
-        free(clients[i].text);
+    free_files(rule_files, nrule_files);
+    free_files(clients, nclients);
     return 0;
 }
 
@@ -293,7 +235,7 @@ enum { NFORMATS = 3 };
  * want (the renderings made without failures), a run that answers SW_OK must have
  * rendered exactly the same: a failure may stop the work, never change it. With
  * got, the renderings are handed back instead. */
-static sw_status one_client(const sw_ruleset *rules, const file_text *c, unsigned long n,
+static sw_status one_client(const sw_ruleset *rules, const test_file *c, unsigned long n,
                             char *const *want, char **got)
 {
     sw_diagnostics *diags = sw_diagnostics_new();
@@ -470,21 +412,6 @@ static void test_schema_fails_cleanly(void **state)
     sw_ruleset_free(rules);
 }
 
-/* A whole file into a malloc'd string (before any failure is armed). */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[1 << 16];
-    *len = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    char *t = malloc(*len + 1);
-    assert_non_null(t);
-    memcpy(t, buf, *len);
-    t[*len] = '\0';
-    return t;
-}
-
 /* Reads, judges and renders the log; SW_OK or the first failure. */
 static sw_status hazard_run(const sw_ruleset *rules, const sw_scenario_set *set, const char *log_text,
                             size_t log_len, char **rendered)
@@ -514,9 +441,9 @@ static void test_hazards_fail_cleanly(void **state)
 {
     (void)state;
     size_t rlen, slen, hlen;
-    char *rule_text = slurp(SW_SOURCE_DIR "/tests/golden/rules/risk.sw", &rlen);
-    char *scen = slurp(SW_SOURCE_DIR "/tests/golden/scenarios/risk.yaml", &slen);
-    char *haz = slurp(SW_SOURCE_DIR "/tests/golden/hazards/failing.yaml", &hlen);
+    char *rule_text = read_whole_file(SW_SOURCE_DIR "/tests/golden/rules/risk.sw", &rlen);
+    char *scen = read_whole_file(SW_SOURCE_DIR "/tests/golden/scenarios/risk.yaml", &slen);
+    char *haz = read_whole_file(SW_SOURCE_DIR "/tests/golden/hazards/failing.yaml", &hlen);
     sw_source_text src = {"risk.sw", rule_text, rlen};
     sw_diagnostics *diags = sw_diagnostics_new();
     sw_ruleset *rules = NULL;
@@ -559,9 +486,9 @@ static void test_fhir_fails_cleanly(void **state)
 {
     (void)state;
     static const char *const suffixes[] = {".json", NULL};
-    file_text *bundles = calloc(16, sizeof *bundles);
+    test_file *bundles = calloc(16, sizeof *bundles);
     assert_non_null(bundles);
-    size_t nbundles = read_dir(SW_SOURCE_DIR "/tests/golden/fhir", suffixes, bundles, 16);
+    size_t nbundles = read_dir_sorted(SW_SOURCE_DIR "/tests/golden/fhir", suffixes, bundles, 16);
     assert_true(nbundles >= 2);
     sw_ruleset *rules = NULL;
     assert_int_equal(sw_ruleset_load_texts(sources, nrule_files, &rules, NULL), SW_OK);
