@@ -155,16 +155,17 @@ text_js='const e = document.querySelector(arguments[0]); return e ? e.innerText 
 text_of() {
     wd_raw POST /execute/sync "$(jq -cn --arg s "$text_js" --arg c "$1" '{script: $s, args: [$c]}')" '.value'
 }
-# wait_js JS [ARGS_JSON]: waits (at most 20 s) until JS returns true in the page.
-# The waiting is done in the page (an asynchronous script that tries JS every 20 ms
-# and answers as soon as it holds), in one WebDriver call, so the test goes on the
-# moment the page is ready rather than at the next tick of a shell loop.
+# wait_js JS [ARGS_JSON]: waits (at most 60 s: a loaded machine, a sanitizer build)
+# until JS returns true in the page. The waiting is done in the page (an
+# asynchronous script that tries JS every 20 ms and answers as soon as it holds), in
+# one WebDriver call, so the test goes on the moment the page is ready rather than
+# at the next tick of a shell loop.
 wait_head='const done = arguments[arguments.length - 1];
 const args = Array.prototype.slice.call(arguments, 0, -1);
 const holds = function () {'
 wait_tail='
 };
-const end = Date.now() + 20000;
+const end = Date.now() + 60000;
 (function attempt() {
     let ok = false;
     try { ok = holds.apply(null, args) === true; } catch (e) { ok = false; }
@@ -174,7 +175,7 @@ wait_js() {
     [ "$(wd_call POST /execute/async "$(jq -cn --arg s "$wait_head$1$wait_tail" --argjson a "${2:-[]}" \
         '{script: $s, args: $a}')")" = true ]
 }
-# wait_text CSS TEXT: waits (at most 20 s) until the element's text holds TEXT.
+# wait_text CSS TEXT: waits (at most 60 s) until the element's text holds TEXT.
 wait_text() {
     wait_js 'const e = document.querySelector(arguments[0]); return !!e && e.innerText.includes(arguments[1]);' \
         "$(jq -cn --arg c "$1" --arg t "$2" '[$c, $t]')"
@@ -197,6 +198,8 @@ caps=$(jq -cn --arg bin "$chromium" --arg profile "$tmp/profile" '{capabilities:
 session=$(curl -s -X POST -H 'Content-Type: application/json' "$wd/session" -d "$caps" |
     jq -r '.value.sessionId // empty')
 [ -n "$session" ] || fatal "no WebDriver session (is chromium working?)"
+# an asynchronous script (wait_js) may run longer than its 60 s in the page
+wd_do POST /timeouts '{"script": 90000}'
 
 # ---- the token, typed as a user would ----
 
