@@ -18,13 +18,13 @@
  *
  * Every N is tried everywhere (about 15,000 runs, 13 s of CPU in a normal build).
  * STAGEWISE_NOMEM_STRIDE=K tries only every Kth N past the first 64 of the
- * shipped rules' load, for a quicker run under a slow checker:
+ * shipped rules' load and of each client's run, for a quicker run under a slow
+ * checker (the small rule sets are always tried at every N):
  *   STAGEWISE_NOMEM_STRIDE=7 ctest --test-dir build -R unit.test_alloc
  * test_nomem.c, which fails the C library's malloc by link-time wrapping, still
  * covers what no allocator reaches.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "support.h"
 
 /* ---- the counting allocator: all its state is behind ud ---- */
 
@@ -96,63 +97,21 @@ static void expect(sw_status st, sw_status also, const char *what, unsigned long
 
 /* ---- inputs, read once ---- */
 
-typedef struct file_text {
-    char name[512];
-    char *text;
-    size_t len;
-} file_text;
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const file_text *)a)->name, ((const file_text *)b)->name);
-}
-
 enum { MAX_FILES = 64 };
-static file_text clients[MAX_FILES];
+static test_file clients[MAX_FILES];
 static size_t nclients;
-
-static size_t read_dir(const char *dir, file_text *out, size_t max)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < max) {
-        size_t len = strlen(e->d_name);
-        if (!(len > 5 && (strcmp(e->d_name + len - 5, ".yaml") == 0 ||
-                          strcmp(e->d_name + len - 5, ".json") == 0)))
-            continue;
-        snprintf(out[n].name, sizeof out[n].name, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(out[n].name, "rb");
-        assert_non_null(f);
-        fseek(f, 0, SEEK_END);
-        long size = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        out[n].text = malloc((size_t)size + 1);
-        assert_non_null(out[n].text);
-        assert_int_equal(fread(out[n].text, 1, (size_t)size, f), (size_t)size);
-        out[n].text[size] = '\0';
-        out[n].len = (size_t)size;
-        fclose(f);
-        n++;
-    }
-    closedir(d);
-    qsort(out, n, sizeof *out, by_name);
-    return n;
-}
 
 static int setup(void **state)
 {
     (void)state;
-    nclients = read_dir(SW_SOURCE_DIR "/examples/clients", clients, MAX_FILES);
+    nclients = read_example_clients(clients, MAX_FILES);
     return nclients > 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nclients; i++)
-        free(clients[i].text);
+    free_files(clients, nclients);
     return 0;
 }
 
@@ -296,7 +255,7 @@ static void test_broken_load_every_n(void **state)
 }
 
 /* Every N past the first 64 in steps of STAGEWISE_NOMEM_STRIDE (default 1). */
-static unsigned long load_stride(void)
+static unsigned long nomem_stride(void)
 {
     const char *e = getenv("STAGEWISE_NOMEM_STRIDE");
     unsigned long k = e ? strtoul(e, NULL, 10) : 1;
@@ -306,7 +265,7 @@ static unsigned long load_stride(void)
 static void test_shipped_load(void **state)
 {
     (void)state;
-    unsigned long stride = load_stride();
+    unsigned long stride = nomem_stride();
     load_run run = load_every(NULL, stride, 0);
     print_message("shipped rules: %lu allocations, %lu runs (stride %lu), %lu answered "
                   "SW_ERR_NOMEM, %lu absorbed by a fallback\n", run.allocations, run.tried,
@@ -323,7 +282,7 @@ static void test_load_from_n_on(void **state)
     sw_source_text small = {"small.sw", small_rules, sizeof small_rules - 1};
     sw_source_text broken = {"broken.sw", broken_rules, sizeof broken_rules - 1};
     load_run a = load_every(&small, 1, 1), b = load_every(&broken, 1, 1);
-    load_run c = load_every(NULL, load_stride(), 1);
+    load_run c = load_every(NULL, nomem_stride(), 1);
     print_message("memory exhausted from the Nth allocation on: small %lu runs, with errors "
                   "%lu runs, shipped %lu runs; every one answered or SW_ERR_NOMEM\n", a.tried,
                   b.tried, c.tried);
@@ -339,7 +298,7 @@ static const sw_format formats[NFORMATS] = {SW_FORMAT_TEXT, SW_FORMAT_JSON, SW_F
 
 /* One client through the pipeline; the first failure ends the run. With got, the
  * renderings are handed back; with want, a rendering made must equal it. */
-static sw_status one_client(const sw_ruleset *rules, const file_text *f, unsigned long n,
+static sw_status one_client(const sw_ruleset *rules, const test_file *f, unsigned long n,
                             counter *c, char **got, char *const *want)
 {
     sw_diagnostics *diags = c ? sw_diagnostics_new_with(counting_alloc, c) : sw_diagnostics_new();
@@ -406,14 +365,14 @@ static void test_clients_every_n(void **state)
     sw_load_options opt = {counting_alloc, &c};
     assert_int_equal(sw_ruleset_load_files_with(shipped, 1, &opt, &counted, diags), SW_OK);
     size_t base_blocks = c.live_blocks, base_bytes = c.live_bytes;
-    unsigned long most = 0, least = (unsigned long)-1;
+    unsigned long most = 0, least = (unsigned long)-1, stride = nomem_stride();
     for (size_t k = 0; k < nclients; k++) {
         char *want[NRENDER] = {NULL};
         assert_int_equal(one_client(plain, &clients[k], 0, NULL, want, NULL), SW_OK);
         arm(&c, 0);
         assert_int_equal(one_client(counted, &clients[k], 0, &c, NULL, want), SW_OK);
         unsigned long total = c.calls, nomem = 0, n;
-        for (n = 1;; n++) {
+        for (n = 1;; n += n < 64 ? 1 : stride) {
             arm(&c, n);
             sw_status st = one_client(counted, &clients[k], n, &c, NULL, want);
             if (c.live_blocks != base_blocks || c.live_bytes != base_bytes)
@@ -425,15 +384,18 @@ static void test_clients_every_n(void **state)
             }
             nomem += st == SW_ERR_NOMEM;   /* else SW_OK, one_client saw the same bytes */
         }
-        assert_int_equal(n, total + 1);
+        if (stride == 1)
+            assert_int_equal(n, total + 1);   /* every N, the last past the end */
+        else
+            assert_true(n > total && n <= total + stride);
         assert_true(nomem > 0);
         most = total > most ? total : most;
         least = total < least ? total : least;
         for (size_t i = 0; i < NRENDER; i++)
             sw_free(want[i]);
     }
-    print_message("%zu clients: %lu to %lu allocations each, every one failed in turn\n",
-                  nclients, least, most);
+    print_message("%zu clients: %lu to %lu allocations each, each N tried failed in turn "
+                  "(stride %lu past 64)\n", nclients, least, most, stride);
     assert_int_equal(c.bad_osize, 0);
     sw_ruleset_free(counted);
     sw_ruleset_free(plain);

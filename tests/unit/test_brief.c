@@ -5,7 +5,6 @@
  * risk"; every line is cut at a character boundary.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +15,7 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "support.h"
 #include "report/report.h"
 #include "util/json.h"
 
@@ -56,22 +56,6 @@ static void assert_order(const char *brief)
     assert_true(risks < today && today < stage && stage < ask && ask < from);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-    text[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return text;
-}
-
 static void test_every_example_client_fits_one_screen(void **state)
 {
     (void)state;
@@ -79,29 +63,20 @@ static void test_every_example_client_fits_one_screen(void **state)
     sw_diagnostics *diags = sw_diagnostics_new();
     sw_ruleset *rules = NULL;
     assert_int_equal(sw_ruleset_load_files(paths, 1, &rules, diags), SW_OK);
-    DIR *d = opendir(SW_SOURCE_DIR "/examples/clients");
-    assert_non_null(d);
-    struct dirent *e;
-    size_t clients = 0;
-    while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (!(n > 5 && (strcmp(e->d_name + n - 5, ".yaml") == 0 ||
-                        strcmp(e->d_name + n - 5, ".json") == 0)))
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/examples/clients/%s", SW_SOURCE_DIR, e->d_name);
-        size_t len;
-        char *text = read_file(path, &len);
+    test_file clients[64];
+    size_t nclients = read_example_clients(clients, 64);
+    for (size_t c = 0; c < nclients; c++) {
         sw_facts *facts = NULL;
         sw_result *result = NULL;
         char *brief = NULL;
-        assert_int_equal(sw_facts_parse(rules, path, text, len, &facts, diags), SW_OK);
+        assert_int_equal(sw_facts_parse(rules, clients[c].name, clients[c].text, clients[c].len,
+                                        &facts, diags), SW_OK);
         assert_int_equal(sw_evaluate(rules, facts, &result), SW_OK);
         assert_int_equal(sw_result_render(result, SW_FORMAT_BRIEF, &brief, NULL), SW_OK);
         size_t lines, widest;
         measure(brief, &lines, &widest);
         if (lines > SW_BRIEF_LINES || widest > SW_BRIEF_COLUMNS)
-            fail_msg("%s: %zu lines, widest %zu characters", e->d_name, lines, widest);
+            fail_msg("%s: %zu lines, widest %zu characters", clients[c].name, lines, widest);
         assert_order(brief);
         /* every critical risk is on the brief */
         const sw_report *rep = sw_result_report(result);
@@ -114,11 +89,9 @@ static void test_every_example_client_fits_one_screen(void **state)
         sw_free(brief);
         sw_result_free(result);
         sw_facts_free(facts);
-        free(text);
-        clients++;
     }
-    closedir(d);
-    assert_true(clients >= 14);
+    free_files(clients, nclients);
+    assert_true(nclients >= 14);
     sw_ruleset_free(rules);
     sw_diagnostics_free(diags);
 }

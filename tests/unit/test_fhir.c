@@ -20,6 +20,7 @@
 #include "facts/facts.h"
 #include "facts/fhir.h"
 #include "stagewise.h"
+#include "support.h"
 
 static const char rules_text[] =
     "guideline g \"G\" version \"1.0.0\"\n"
@@ -48,29 +49,7 @@ static const char rules_text[] =
 
 static sw_ruleset *load_rules(void)
 {
-    sw_source_text src = {"fhir.sw", rules_text, strlen(rules_text)};
-    sw_ruleset *rs = NULL;
-    sw_diagnostics *d = sw_diagnostics_new();
-    assert_non_null(d);
-    sw_status st = sw_ruleset_load_texts(&src, 1, &rs, d);
-    if (st != SW_OK) {
-        char *text = NULL;
-        sw_diagnostics_render(d, &text, NULL);
-        fail_msg("%s", text ? text : "rules do not load");
-    }
-    sw_diagnostics_free(d);
-    return rs;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *buf = malloc(1 << 16);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 1 << 16, f);
-    fclose(f);
-    return buf;
+    return load_rules_or_fail("fhir.sw", rules_text);
 }
 
 /* The value of an int fact, or -1 when unknown. */
@@ -88,32 +67,12 @@ static double num_of(const sw_facts *f, const char *name)
     return f->values[d->slot].known ? f->values[d->slot].u.n : -1.0;
 }
 
-/* The diagnostic whose message contains text; fails when there is none. */
-static const sw_diagnostic *find(const sw_diagnostics *d, const char *code, const char *text)
-{
-    for (size_t i = 0; i < sw_diagnostics_count(d); i++) {
-        const sw_diagnostic *it = sw_diagnostics_at(d, i);
-        if (strcmp(it->code, code) == 0 && strstr(it->message, text))
-            return it;
-    }
-    fail_msg("no %s diagnostic saying '%s'", code, text);
-    return NULL;
-}
-
-static int count_code(const sw_diagnostics *d, const char *code)
-{
-    int n = 0;
-    for (size_t i = 0; i < sw_diagnostics_count(d); i++)
-        n += strcmp(sw_diagnostics_at(d, i)->code, code) == 0;
-    return n;
-}
-
 static void test_searchset(void **state)
 {
     (void)state;
     sw_ruleset *rs = load_rules();
     size_t len;
-    char *json = read_file(SW_SOURCE_DIR "/tests/golden/fhir/searchset.json", &len);
+    char *json = read_whole_file(SW_SOURCE_DIR "/tests/golden/fhir/searchset.json", &len);
     sw_diagnostics *d = sw_diagnostics_new();
     sw_facts *f = NULL;
     assert_int_equal(sw_facts_from_fhir(rs, "searchset.json", json, len, "2026-11-20", &f, d), SW_OK);
@@ -121,7 +80,7 @@ static void test_searchset(void **state)
     /* four PHQ-9 totals: the entered-in-error one (latest) is set aside, the
      * 15 November one (no unit at all) is later than 1 November and 1 October */
     assert_int_equal(int_of(f, "phq9"), 12);
-    const sw_diagnostic *it = find(d, "F103", "Observation/phq9-nov-18 is not used for 'phq9': its status is entered-in-error");
+    const sw_diagnostic *it = find_diagnostic(d, "F103", "Observation/phq9-nov-18 is not used for 'phq9': its status is entered-in-error");
     assert_int_equal(it->severity, SW_SEV_NOTE);
     assert_string_equal(it->field, "entry[2].resource.status");
     assert_string_equal(it->file, "searchset.json");
@@ -129,17 +88,17 @@ static void test_searchset(void **state)
     assert_int_equal(it->column, 19);
     /* the only GAD-7 is older than the 90-day look-back */
     assert_int_equal(int_of(f, "gad7"), -1);
-    find(d, "F104", "Observation/gad7-may is not used for 'gad7': it is dated 2026-05-01, older than the look-back of 90 days");
+    find_diagnostic(d, "F104", "Observation/gad7-may is not used for 'gad7': it is dated 2026-05-01, older than the look-back of 90 days");
     /* components of the blood pressure panel */
     assert_true(num_of(f, "sbp") == 107.0);
     assert_true(num_of(f, "dbp") == 60.0);
     /* the latest AUDIT was declined: unknown, and the older score does not stand in */
     assert_int_equal(int_of(f, "audit"), -1);
-    it = find(d, "F106", "Observation/audit-declined: the value is absent (asked-declined); 'audit' is unknown");
+    it = find_diagnostic(d, "F106", "Observation/audit-declined: the value is absent (asked-declined); 'audit' is unknown");
     assert_string_equal(it->field, "entry[7].resource.dataAbsentReason");
     /* a quantity in kilograms is not a score */
     assert_int_equal(int_of(f, "audit_c"), -1);
-    it = find(d, "F108", "Observation/auditc-kg: the unit 'kg' is not one the mapping accepts; 'audit_c' is left unknown");
+    it = find_diagnostic(d, "F108", "Observation/auditc-kg: the unit 'kg' is not one the mapping accepts; 'audit_c' is left unknown");
     assert_int_equal(it->severity, SW_SEV_WARNING);
     assert_string_equal(it->field, "entry[8].resource.valueQuantity.code");
     assert_string_equal(it->hint, "the mapping accepts '{score}' or '1'");
@@ -161,14 +120,14 @@ static void test_hook_request(void **state)
     (void)state;
     sw_ruleset *rs = load_rules();
     size_t len;
-    char *json = read_file(SW_SOURCE_DIR "/tests/golden/fhir/hook.json", &len);
+    char *json = read_whole_file(SW_SOURCE_DIR "/tests/golden/fhir/hook.json", &len);
     sw_diagnostics *d = sw_diagnostics_new();
     sw_facts *f = NULL;
     assert_int_equal(sw_facts_from_fhir(rs, "hook.json", json, len, "2026-11-20", &f, d), SW_OK);
     assert_int_equal(int_of(f, "phq9"), 16);            /* valueInteger */
     assert_int_equal(int_of(f, "phq9_item9"), 1);       /* an item Observation's coded value */
     assert_int_equal(int_of(f, "gad7"), -1);            /* 30 is no GAD-7 total */
-    const sw_diagnostic *it = find(d, "F109", "Observation/gad7-total: 30 is outside the range of 'gad7'; 'gad7' is left unknown");
+    const sw_diagnostic *it = find_diagnostic(d, "F109", "Observation/gad7-total: 30 is outside the range of 'gad7'; 'gad7' is left unknown");
     assert_string_equal(it->field, "prefetch.observations.entry[2].resource.valueQuantity.value");
     assert_string_equal(it->hint, "'gad7' is 0..21");
     assert_int_equal(sw_diagnostics_count(d), 1);
@@ -201,7 +160,7 @@ static void test_awkward_values(void **state)
                              "{\"resource\":" OBS("b", "44261-6", "2026-11-19T11:00:00+01:00", "\"valueInteger\":9") "}]}",
                          &f, d), SW_OK);
     assert_int_equal(int_of(f, "phq9"), -1);
-    find(d, "F111", "Observation/a and Observation/b, both the latest for 'phq9', do not agree");
+    find_diagnostic(d, "F111", "Observation/a and Observation/b, both the latest for 'phq9', do not agree");
     sw_facts_free(f);
     sw_diagnostics_clear(d);
     /* the same value twice at one instant is no conflict; a decimal score is */
@@ -212,7 +171,7 @@ static void test_awkward_values(void **state)
                          &f, d), SW_OK);
     assert_int_equal(int_of(f, "phq9"), 5);
     assert_int_equal(int_of(f, "gad7"), -1);
-    find(d, "F109", "Observation/c: 4.5 is not a whole number");
+    find_diagnostic(d, "F109", "Observation/c: 4.5 is not a whole number");
     sw_facts_free(f);
     sw_diagnostics_clear(d);
     /* a code not in the map, a value of the wrong kind, a bounded quantity, a date
@@ -225,16 +184,16 @@ static void test_awkward_values(void **state)
                              "{\"resource\":" OBS("au", "75624-7", "2026-11", "\"valueInteger\":3") "}]}",
                          &f, d), SW_OK);
     assert_int_equal(int_of(f, "phq9_item9"), -1);
-    const sw_diagnostic *it = find(d, "F110", "Observation/i9: http://snomed.info/sct|373066001 is not a code the mapping knows");
+    const sw_diagnostic *it = find_diagnostic(d, "F110", "Observation/i9: http://snomed.info/sct|373066001 is not a code the mapping knows");
     assert_string_equal(it->field, "entry[0].resource.valueCodeableConcept");
     assert_int_equal(int_of(f, "gad7"), -1);
-    find(d, "F107", "Observation/g: valueString where a number is expected");
+    find_diagnostic(d, "F107", "Observation/g: valueString where a number is expected");
     assert_int_equal(int_of(f, "audit_c"), -1);
-    find(d, "F108", "Observation/ac: the value is bounded (<), not measured");
+    find_diagnostic(d, "F108", "Observation/ac: the value is bounded (<), not measured");
     assert_int_equal(int_of(f, "phq9"), -1);
-    find(d, "F104", "Observation/p is not used for 'phq9': it is dated 2026-11-21, after the assessment date 2026-11-20");
+    find_diagnostic(d, "F104", "Observation/p is not used for 'phq9': it is dated 2026-11-21, after the assessment date 2026-11-20");
     assert_int_equal(int_of(f, "audit"), -1);
-    find(d, "F105", "Observation/au is not used for 'audit': its date gives no day");
+    find_diagnostic(d, "F105", "Observation/au is not used for 'audit': its date gives no day");
     sw_facts_free(f);
     sw_diagnostics_clear(d);
     /* a questionnaire response still in progress, and one with two answers */
@@ -242,7 +201,7 @@ static void test_awkward_values(void **state)
                              "\"questionnaire\":\"http://hl7.org/fhir/us/core/Questionnaire/phq-9-example\","
                              "\"authored\":\"2026-11-19\",\"item\":[{\"linkId\":\"/44260-8\",\"answer\":[]}]}",
                          &f, d), SW_OK);
-    find(d, "F103", "QuestionnaireResponse/q is not used for 'phq9_item9': its status is in-progress");
+    find_diagnostic(d, "F103", "QuestionnaireResponse/q is not used for 'phq9_item9': its status is in-progress");
     sw_facts_free(f);
     sw_diagnostics_clear(d);
     assert_int_equal(run(rs, "{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"q\",\"status\":\"completed\","
@@ -252,7 +211,7 @@ static void test_awkward_values(void **state)
                              "{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]}]}]}]}",
                          &f, d), SW_OK);
     assert_int_equal(int_of(f, "phq9_item9"), -1);
-    it = find(d, "F107", "QuestionnaireResponse/q: item '/44260-8' has 2 answers");
+    it = find_diagnostic(d, "F107", "QuestionnaireResponse/q: item '/44260-8' has 2 answers");
     assert_string_equal(it->field, "item[0].answer[0].item[0]");
     sw_facts_free(f);
     sw_diagnostics_free(d);
@@ -267,16 +226,16 @@ static void test_not_fhir(void **state)
     sw_facts *f = NULL;
     assert_int_equal(run(rs, "{\"resourceType\": ", &f, d), SW_ERR_FACTS);
     assert_null(f);
-    assert_int_equal(count_code(d, "F101"), 1);
+    assert_int_equal(count_diagnostics(d, "F101"), 1);
     assert_true(sw_diagnostics_malformed(d));
     sw_diagnostics_clear(d);
     assert_int_equal(run(rs, "{\"phq9\": 12}", &f, d), SW_ERR_FACTS);
-    find(d, "F101", "this is not FHIR: an object without resourceType or prefetch");
+    find_diagnostic(d, "F101", "this is not FHIR: an object without resourceType or prefetch");
     assert_false(sw_diagnostics_malformed(d));
     sw_diagnostics_clear(d);
     /* a prefetch value that is not a resource is told and skipped */
     assert_int_equal(run(rs, "{\"prefetch\": {\"x\": [1, 2], \"y\": null}}", &f, d), SW_OK);
-    const sw_diagnostic *it = find(d, "F102", "prefetch.x is not a FHIR resource");
+    const sw_diagnostic *it = find_diagnostic(d, "F102", "prefetch.x is not a FHIR resource");
     assert_string_equal(it->field, "prefetch.x");
     sw_facts_free(f);
     /* arguments */

@@ -21,6 +21,7 @@
 
 #include "facts/facts.h"
 #include "stagewise.h"
+#include "support.h"
 
 /* RxNorm 864708 and 991149 (methadone), 1010603 (buprenorphine/naloxone): the
  * CDC opioid value sets cited in tests/golden/rules/medication.sw. */
@@ -42,19 +43,28 @@ static const char rules_text[] =
     "  also \"http://www.nlm.nih.gov/research/umls/rxnorm|991149\" value present past false\n"
     "fhir bup: MedicationStatement \"http://www.nlm.nih.gov/research/umls/rxnorm|1010603\" value present past false\n";
 
-static sw_ruleset *load(const char *text)
+/* Each test's rule set and diagnostics list (cmocka's state), made and freed
+ * around it. */
+typedef struct merge_test {
+    sw_ruleset *rs;
+    sw_diagnostics *d;
+} merge_test;
+
+static int setup(void **state)
 {
-    sw_source_text src = {"merge.sw", text, strlen(text)};
-    sw_ruleset *rs = NULL;
-    sw_diagnostics *d = sw_diagnostics_new();
-    assert_non_null(d);
-    if (sw_ruleset_load_texts(&src, 1, &rs, d) != SW_OK) {
-        char *out = NULL;
-        sw_diagnostics_render(d, &out, NULL);
-        fail_msg("%s", out ? out : "rules do not load");
-    }
-    sw_diagnostics_free(d);
-    return rs;
+    static merge_test t;
+    t.rs = load_rules_or_fail("merge.sw", rules_text);
+    t.d = sw_diagnostics_new();
+    *state = &t;
+    return t.d ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    merge_test *t = *state;
+    sw_diagnostics_free(t->d);
+    sw_ruleset_free(t->rs);
+    return 0;
 }
 
 #define OBS(id, loinc, date, value) OBS_S(id, "final", loinc, date, value)
@@ -98,25 +108,6 @@ static long long int_of(const sw_facts *f, const char *name)
     return v->known ? (long long)v->u.i : -1;
 }
 
-static int count_code(const sw_diagnostics *d, const char *code)
-{
-    int n = 0;
-    for (size_t i = 0; i < sw_diagnostics_count(d); i++)
-        n += strcmp(sw_diagnostics_at(d, i)->code, code) == 0;
-    return n;
-}
-
-static const sw_diagnostic *find(const sw_diagnostics *d, const char *code, const char *text)
-{
-    for (size_t i = 0; i < sw_diagnostics_count(d); i++) {
-        const sw_diagnostic *it = sw_diagnostics_at(d, i);
-        if (strcmp(it->code, code) == 0 && strstr(it->message, text))
-            return it;
-    }
-    fail_msg("no %s diagnostic saying '%s'", code, text);
-    return NULL;
-}
-
 static const char bundle[] =
     "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[\n"
     OBS("phq9-a", "44261-6", "2026-11-12", "\"valueInteger\":18") ",\n"
@@ -128,9 +119,8 @@ static const char bundle[] =
 /* A fact only one source knows is taken from it; values both give alike say nothing. */
 static void test_one_source_and_agreement(void **state)
 {
-    (void)state;
-    sw_ruleset *rs = load(rules_text);
-    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = ((merge_test *)*state)->rs;
+    sw_diagnostics *d = ((merge_test *)*state)->d;
     sw_facts *doc = document(rs, "client: C-1\nassessed_on: 2026-11-20\nfacts:\n  phq9: 18\n"
                                  "  audit: 22\n  housing: temporary\n  note: seen today\n");
     sw_facts *rec = fhir(rs, bundle, d);
@@ -153,49 +143,43 @@ static void test_one_source_and_agreement(void **state)
     assert_string_equal(doc->origin[g->slot].resource, "Observation/gad7-a");
     assert_string_equal(doc->origin[g->slot].path, "entry[2].resource.valueInteger");
     sw_facts_free(doc);
-    sw_diagnostics_free(d);
-    sw_ruleset_free(rs);
 }
 
 /* A conflict keeps the document's value and names the fact, both values, the
  * resource and where its value is. */
 static void test_conflict(void **state)
 {
-    (void)state;
-    sw_ruleset *rs = load(rules_text);
-    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = ((merge_test *)*state)->rs;
+    sw_diagnostics *d = ((merge_test *)*state)->d;
     sw_facts *doc = document(rs, "assessed_on: 2026-11-20\nfacts:\n  phq9: 12\n  audit: 30\n");
     sw_facts *rec = fhir(rs, bundle, d);
     sw_diagnostics_clear(d);
     assert_int_equal(sw_facts_merge(doc, rec, d), SW_OK);
     assert_int_equal(int_of(doc, "phq9"), 12);
     assert_int_equal(int_of(doc, "audit"), 30);
-    assert_int_equal(count_code(d, "F114"), 2);
+    assert_int_equal(count_diagnostics(d, "F114"), 2);
     assert_int_equal(sw_diagnostics_error_count(d), 0);
-    const sw_diagnostic *it = find(d, "F114", "'phq9' is 12 in the facts document but 18 in "
+    const sw_diagnostic *it = find_diagnostic(d, "F114", "'phq9' is 12 in the facts document but 18 in "
                                               "Observation/phq9-a; the facts document's value, 12, is used");
     assert_int_equal(it->severity, SW_SEV_WARNING);
     assert_string_equal(it->field, "entry[0].resource.valueInteger");
     assert_string_equal(it->file, "bundle.json");
     assert_int_equal(it->line, 2);
     assert_non_null(strstr(it->source_line, "\"valueInteger\":18"));
-    find(d, "F114", "'audit' is 30 in the facts document but 22 in Observation/audit-a");
+    find_diagnostic(d, "F114", "'audit' is 30 in the facts document but 22 in Observation/audit-a");
     /* the record's entered-in-error PHQ-9 (3, the latest) is no conflict: it
      * was set aside, so 18 is what the record says */
     assert_null(strstr(it->message, " 3 "));
     sw_facts_free(rec);
     sw_facts_free(doc);
-    sw_diagnostics_free(d);
-    sw_ruleset_free(rs);
 }
 
 /* Unknown in one source never overrides a known value; a resource set aside
  * (entered-in-error, older than the look-back, a dataAbsentReason) gives nothing. */
 static void test_unknown_and_set_aside(void **state)
 {
-    (void)state;
-    sw_ruleset *rs = load(rules_text);
-    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = ((merge_test *)*state)->rs;
+    sw_diagnostics *d = ((merge_test *)*state)->d;
     const char *aside =
         "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[\n"
         OBS_S("phq9-error", "entered-in-error", "44261-6", "2026-11-19", "\"valueInteger\":3") ",\n"
@@ -240,15 +224,14 @@ static void test_unknown_and_set_aside(void **state)
     sw_facts_free(empty);
     sw_facts_free(known);
     sw_facts_free(rec);
-    sw_diagnostics_free(d);
-    sw_ruleset_free(rs);
 }
 
 /* Two facts of one client only: not the same object, not another rule set's. */
 static void test_arguments(void **state)
 {
     (void)state;
-    sw_ruleset *rs = load(rules_text), *other = load(rules_text);
+    sw_ruleset *rs = load_rules_or_fail("merge.sw", rules_text);
+    sw_ruleset *other = load_rules_or_fail("merge.sw", rules_text);
     sw_facts *a = NULL, *b = NULL;
     assert_int_equal(sw_facts_new(rs, &a), SW_OK);
     assert_int_equal(sw_facts_new(other, &b), SW_OK);
@@ -269,7 +252,7 @@ static void test_arguments(void **state)
     /* a value not read from FHIR: the conflict names the fact, without a resource */
     sw_diagnostics *d = sw_diagnostics_new();
     assert_int_equal(sw_facts_merge(a, c, d), SW_OK);
-    const sw_diagnostic *it = find(d, "F114", "'phq9' is 3 in the facts document but 9 in the other source");
+    const sw_diagnostic *it = find_diagnostic(d, "F114", "'phq9' is 3 in the facts document but 9 in the other source");
     assert_string_equal(it->field, "facts.phq9");
     assert_null(it->file);
     sw_diagnostics_free(d);
@@ -281,18 +264,20 @@ static void test_arguments(void **state)
 }
 
 #define RX(code) "{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"" code "\"}]}"
+/* An active methadone request of 1 October, older than the requests beside it. */
+#define OLD_METHADONE_REQUEST                                                                      \
+    "{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"old\",\"status\":\"active\","   \
+    "\"intent\":\"order\",\"medicationCodeableConcept\":" RX("864708") ",\"authoredOn\":\"2026-10-01\"}}"
 
 /* medicationReference: resolved to a Medication in the Bundle by Medication/id
  * or fullUrl, or contained (#id); its code is read. */
 static void test_medication_reference_resolved(void **state)
 {
-    (void)state;
-    sw_ruleset *rs = load(rules_text);
-    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = ((merge_test *)*state)->rs;
+    sw_diagnostics *d = ((merge_test *)*state)->d;
     const char *json =
         "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
-        "{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"old\",\"status\":\"active\","
-        "\"intent\":\"order\",\"medicationCodeableConcept\":" RX("864708") ",\"authoredOn\":\"2026-10-01\"}},"
+        OLD_METHADONE_REQUEST ","
         "{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"new\",\"status\":\"stopped\","
         "\"intent\":\"order\",\"medicationReference\":{\"reference\":\"Medication/sol\"},\"authoredOn\":\"2026-11-10\"}},"
         "{\"fullUrl\":\"https://ehr.example.org/fhir/Medication/sol\",\"resource\":{\"resourceType\":\"Medication\","
@@ -327,8 +312,6 @@ static void test_medication_reference_resolved(void **state)
     assert_string_equal(key, "medicationRequests");
     assert_non_null(strstr(q, "&_include=MedicationRequest:medication"));
     sw_free(q);
-    sw_diagnostics_free(d);
-    sw_ruleset_free(rs);
 }
 
 /* A reference that cannot be resolved is told with the resource id and path, and
@@ -336,13 +319,11 @@ static void test_medication_reference_resolved(void **state)
  * request does not stand in. */
 static void test_medication_reference_unresolved(void **state)
 {
-    (void)state;
-    sw_ruleset *rs = load(rules_text);
-    sw_diagnostics *d = sw_diagnostics_new();
+    sw_ruleset *rs = ((merge_test *)*state)->rs;
+    sw_diagnostics *d = ((merge_test *)*state)->d;
     const char *json =
         "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":["
-        "{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"old\",\"status\":\"active\","
-        "\"intent\":\"order\",\"medicationCodeableConcept\":" RX("864708") ",\"authoredOn\":\"2026-10-01\"}},"
+        OLD_METHADONE_REQUEST ","
         "{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"abc\",\"status\":\"active\","
         "\"intent\":\"order\",\"medicationReference\":{\"reference\":\"Medication/gone\"},\"authoredOn\":\"2026-11-10\"}},"
         "{\"resource\":{\"resourceType\":\"MedicationStatement\",\"id\":\"nothing\",\"status\":\"active\","
@@ -351,17 +332,17 @@ static void test_medication_reference_unresolved(void **state)
     sw_facts *f = fhir(rs, json, d);
     assert_int_equal(int_of(f, "methadone"), -1);
     assert_int_equal(int_of(f, "bup"), -1);
-    const sw_diagnostic *it = find(d, "F113", "MedicationRequest/abc: its medicationReference 'Medication/gone' "
+    const sw_diagnostic *it = find_diagnostic(d, "F113", "MedicationRequest/abc: its medicationReference 'Medication/gone' "
                                               "names no Medication in the input");
     assert_int_equal(it->severity, SW_SEV_WARNING);
     assert_string_equal(it->field, "entry[1].resource.medicationReference.reference");
-    it = find(d, "F113", "MedicationRequest/abc, whose drug cannot be read, is the latest "
+    it = find_diagnostic(d, "F113", "MedicationRequest/abc, whose drug cannot be read, is the latest "
                          "MedicationRequest; 'methadone' is left unknown");
     assert_int_equal(it->severity, SW_SEV_NOTE);
-    it = find(d, "F113", "MedicationStatement/nothing: its medicationReference has no reference");
+    it = find_diagnostic(d, "F113", "MedicationStatement/nothing: its medicationReference has no reference");
     assert_string_equal(it->field, "entry[2].resource.medicationReference");
     /* each unreadable resource is told once, however many mappings look at it */
-    assert_int_equal(count_code(d, "F113"), 4);
+    assert_int_equal(count_diagnostics(d, "F113"), 4);
     sw_facts_free(f);
     /* an unresolved one older than a readable one does not hide it */
     const char *older =
@@ -374,21 +355,19 @@ static void test_medication_reference_unresolved(void **state)
     sw_diagnostics_clear(d);
     f = fhir(rs, older, d);
     assert_int_equal(int_of(f, "methadone"), 1);
-    assert_int_equal(count_code(d, "F113"), 1);
+    assert_int_equal(count_diagnostics(d, "F113"), 1);
     sw_facts_free(f);
-    sw_diagnostics_free(d);
-    sw_ruleset_free(rs);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_one_source_and_agreement),
-        cmocka_unit_test(test_conflict),
-        cmocka_unit_test(test_unknown_and_set_aside),
+        cmocka_unit_test_setup_teardown(test_one_source_and_agreement, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_and_set_aside, setup, teardown),
         cmocka_unit_test(test_arguments),
-        cmocka_unit_test(test_medication_reference_resolved),
-        cmocka_unit_test(test_medication_reference_unresolved),
+        cmocka_unit_test_setup_teardown(test_medication_reference_resolved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_medication_reference_unresolved, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

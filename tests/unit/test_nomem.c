@@ -9,17 +9,19 @@
  *
  * Every call must answer SW_OK or SW_ERR_NOMEM, never crash, and free what it
  * took; a call that answers SW_OK despite a failed allocation (a fallback took
- * over) must have produced exactly what it produces without failures (the sanitizer build's leak checker and valgrind see to that). The
- * library's malloc, calloc, realloc, strdup and strndup are wrapped at link time
- * (-Wl,--wrap, tests/CMakeLists.txt), so the failures reach every allocation of
- * the library, the generated lexer and parser included (libyaml and libcrypto
- * allocate for themselves and are not reached).
+ * over) must have produced exactly what it produces without failures. The
+ * library's malloc, calloc, realloc, strdup and strndup, and free, are wrapped at
+ * link time (-Wl,--wrap, tests/CMakeLists.txt), so the failures reach every
+ * allocation of the library, the generated lexer and parser included (libyaml and
+ * libcrypto allocate for themselves and are not reached), and the wrappers count
+ * the blocks live: after every run as many as before it, in any build (the
+ * sanitizer build's leak checker and valgrind see the rest).
  *
- * SW_NOMEM_STRIDE=K (environment) tries every Kth N after the first 2,000, for a
- * quicker run; the default, 1, tries every N.
+ * STAGEWISE_NOMEM_STRIDE=K (environment, as for test_alloc.c) tries every N up to
+ * 64 and every Kth N after that, for a quicker run under a slow checker; the
+ * default, 1, tries every N (the README's test command does).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +32,7 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "support.h"
 #include "authoring/fmt.h"
 #include "authoring/lint.h"
 #include "authoring/hazards.h"
@@ -39,28 +42,44 @@
 
 static int armed;
 static unsigned long count, fail_at;
+static long live;   /* blocks the wrapped functions handed out and free has not taken back */
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-char *__real_strndup(const char *s, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
+void __real_free(void *p);
+void __wrap_free(void *p);
 
 static int fail_now(void)
 {
     return armed && ++count == fail_at;
 }
 
-void *__wrap_malloc(size_t n) { return fail_now() ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t size) { return fail_now() ? NULL : __real_calloc(n, size); }
-void *__wrap_realloc(void *p, size_t n) { return fail_now() ? NULL : __real_realloc(p, n); }
-char *__wrap_strdup(const char *s) { return fail_now() ? NULL : __real_strdup(s); }
-char *__wrap_strndup(const char *s, size_t n) { return fail_now() ? NULL : __real_strndup(s, n); }
+static void *counted(void *p)
+{
+    live += p != NULL;
+    return p;
+}
+
+void *__wrap_malloc(size_t n) { return fail_now() ? NULL : counted(__real_malloc(n)); }
+void *__wrap_calloc(size_t n, size_t size) { return fail_now() ? NULL : counted(__real_calloc(n, size)); }
+char *__wrap_strdup(const char *s) { return fail_now() ? NULL : counted(__real_strdup(s)); }
+char *__wrap_strndup(const char *s, size_t n) { return fail_now() ? NULL : counted(__real_strndup(s, n)); }
+void *__wrap_realloc(void *p, size_t n)
+{
+    if (fail_now())
+        return NULL;   /* p stays as it was */
+    void *q = __real_realloc(p, n);
+    if (p == NULL)
+        live += q != NULL;
+    else if (n == 0 && q == NULL)
+        live--;        /* glibc frees p */
+    return q;
+}
+void __wrap_free(void *p)
+{
+    live -= p != NULL;
+    __real_free(p);
+}
+
+static long live_before;
 
 static void arm(unsigned long n)
 {
@@ -76,63 +95,31 @@ static int disarm(void)
     return count >= fail_at;
 }
 
+/* Before a run: the blocks live now. */
+static void start_run(void)
+{
+    live_before = live;
+}
+
+/* After a run and the freeing of what it made: no block is left over. */
+static void all_freed(const char *what, unsigned long n)
+{
+    if (live != live_before)
+        fail_msg("%s with allocation %lu failing: %ld blocks not freed", what, n, live - live_before);
+}
+
+/* Every N up to 64, then every Kth (STAGEWISE_NOMEM_STRIDE=K; default 1). */
 static unsigned long stride_after(unsigned long n)
 {
-    static const unsigned long dense = 2000;
-    const char *e = getenv("SW_NOMEM_STRIDE");
+    const char *e = getenv("STAGEWISE_NOMEM_STRIDE");
     unsigned long k = e ? strtoul(e, NULL, 10) : 1;
-    return n < dense || k < 1 ? 1 : k;
+    return n < 64 || k < 1 ? 1 : k;
 }
 
 /* ---- inputs, read before any failure is armed ---- */
 
-typedef struct file_text {
-    char name[512];
-    char *text;
-    size_t len;
-} file_text;
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const file_text *)a)->name, ((const file_text *)b)->name);
-}
-
-static size_t read_dir(const char *dir, const char *const *suffixes, file_text *out, size_t max)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < max) {
-        size_t len = strlen(e->d_name);
-        int wanted = 0;
-        for (size_t i = 0; suffixes[i]; i++) {
-            size_t sl = strlen(suffixes[i]);
-            wanted |= len > sl && strcmp(e->d_name + len - sl, suffixes[i]) == 0;
-        }
-        if (!wanted)
-            continue;
-        snprintf(out[n].name, sizeof out[n].name, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(out[n].name, "rb");
-        assert_non_null(f);
-        fseek(f, 0, SEEK_END);
-        long size = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        out[n].text = malloc((size_t)size + 1);
-        assert_non_null(out[n].text);
-        assert_int_equal(fread(out[n].text, 1, (size_t)size, f), (size_t)size);
-        out[n].text[size] = '\0';
-        out[n].len = (size_t)size;
-        fclose(f);
-        n++;
-    }
-    closedir(d);
-    qsort(out, n, sizeof *out, by_name);
-    return n;
-}
-
 enum { MAX_FILES = 64 };
-static file_text rule_files[MAX_FILES], clients[MAX_FILES];
+static test_file rule_files[MAX_FILES], clients[MAX_FILES];
 static size_t nrule_files, nclients;
 static sw_source_text sources[MAX_FILES];
 
@@ -162,9 +149,8 @@ static int setup(void **state)
 {
     (void)state;
     static const char *const sw[] = {".sw", NULL};
-    static const char *const facts[] = {".yaml", ".json", NULL};
-    nrule_files = read_dir(SW_SOURCE_DIR "/rules", sw, rule_files, MAX_FILES);
-    nclients = read_dir(SW_SOURCE_DIR "/examples/clients", facts, clients, MAX_FILES);
+    nrule_files = read_dir_sorted(SW_SOURCE_DIR "/rules", sw, rule_files, MAX_FILES);
+    nclients = read_example_clients(clients, MAX_FILES);
     for (size_t i = 0; i < nrule_files; i++) {
         sources[i].name = rule_files[i].name;
         sources[i].text = rule_files[i].text;
@@ -176,10 +162,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < nrule_files; i++)
-        free(rule_files[i].text);
-    for (size_t i = 0; i < nclients; i++)
-        free(clients[i].text);
+    free_files(rule_files, nrule_files);
+    free_files(clients, nclients);
     return 0;
 }
 
@@ -207,6 +191,7 @@ static void load_fails_cleanly(int naming)
         sw_diagnostics_free(diags);
     }
     for (;; n += stride_after(n)) {
+        start_run();
         sw_diagnostics *diags = sw_diagnostics_new();
         assert_non_null(diags);
         sw_ruleset *rules = NULL;
@@ -225,6 +210,7 @@ static void load_fails_cleanly(int naming)
         }
         sw_ruleset_free(rules);
         sw_diagnostics_free(diags);
+        all_freed("loading the shipped rules", n);
         if (!reached) {
             assert_int_equal(status, SW_OK);
             break;
@@ -249,7 +235,7 @@ enum { NFORMATS = 3 };
  * want (the renderings made without failures), a run that answers SW_OK must have
  * rendered exactly the same: a failure may stop the work, never change it. With
  * got, the renderings are handed back instead. */
-static sw_status one_client(const sw_ruleset *rules, const file_text *c, unsigned long n,
+static sw_status one_client(const sw_ruleset *rules, const test_file *c, unsigned long n,
                             char *const *want, char **got)
 {
     sw_diagnostics *diags = sw_diagnostics_new();
@@ -297,9 +283,11 @@ static void test_clients_fail_cleanly(void **state)
         char *want[NFORMATS] = {NULL};
         assert_int_equal(one_client(rules, &clients[i], 0, NULL, want), SW_OK);
         for (;; n += stride_after(n)) {
+            start_run();
             arm(n);
             sw_status status = one_client(rules, &clients[i], n, want, NULL);
             int reached = disarm();
+            all_freed(clients[i].name, n);
             nomem += status == SW_ERR_NOMEM;
             if (!reached) {
                 assert_int_equal(status, SW_OK);
@@ -325,7 +313,8 @@ static void lint_fails_cleanly(int naming)
     assert_int_equal(sw_lint_texts(sources, nrule_files, diags, &want_lint), SW_OK);
     sw_diagnostics_free(diags);
     unsigned long n = 1, nomem = 0;
-    for (;; n++) {
+    for (;; n += stride_after(n)) {
+        start_run();
         sw_lint_summary got;
         memset(&got, 0, sizeof got);
         diags = sw_diagnostics_new();
@@ -341,6 +330,7 @@ static void lint_fails_cleanly(int naming)
         }
         nomem += status == SW_ERR_NOMEM;
         sw_diagnostics_free(diags);
+        all_freed("linting the shipped rules", n);
         if (!reached)
             break;
     }
@@ -362,7 +352,8 @@ static void test_tools_fail_cleanly(void **state)
         assert_int_equal(sw_fmt_text(rule_files[i].name, rule_files[i].text, rule_files[i].len,
                                      &want, NULL, diags), SW_OK);
         sw_diagnostics_free(diags);
-        for (n = 1;; n++) {
+        for (n = 1;; n += stride_after(n)) {
+            start_run();
             char *got = NULL;
             diags = sw_diagnostics_new();
             arm(n);
@@ -376,6 +367,7 @@ static void test_tools_fail_cleanly(void **state)
                 assert_null(got);
             sw_free(got);
             sw_diagnostics_free(diags);
+            all_freed("formatting a rule file", n);
             if (!reached)
                 break;
         }
@@ -394,7 +386,8 @@ static void test_schema_fails_cleanly(void **state)
     size_t want_len = 0;
     assert_int_equal(sw_ruleset_schema_render(rules, &want, &want_len), SW_OK);
     unsigned long n, nomem = 0;
-    for (n = 1;; n++) {
+    for (n = 1;; n += stride_after(n)) {
+        start_run();
         char *got = NULL;
         size_t len = 0;
         arm(n);
@@ -409,6 +402,7 @@ static void test_schema_fails_cleanly(void **state)
         }
         nomem += status == SW_ERR_NOMEM;
         sw_free(got);
+        all_freed("rendering the schema", n);
         if (!reached)
             break;
     }
@@ -416,21 +410,6 @@ static void test_schema_fails_cleanly(void **state)
     assert_true(nomem > 0);
     sw_free(want);
     sw_ruleset_free(rules);
-}
-
-/* A whole file into a malloc'd string (before any failure is armed). */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[1 << 16];
-    *len = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    char *t = malloc(*len + 1);
-    assert_non_null(t);
-    memcpy(t, buf, *len);
-    t[*len] = '\0';
-    return t;
 }
 
 /* Reads, judges and renders the log; SW_OK or the first failure. */
@@ -462,9 +441,9 @@ static void test_hazards_fail_cleanly(void **state)
 {
     (void)state;
     size_t rlen, slen, hlen;
-    char *rule_text = slurp(SW_SOURCE_DIR "/tests/golden/rules/risk.sw", &rlen);
-    char *scen = slurp(SW_SOURCE_DIR "/tests/golden/scenarios/risk.yaml", &slen);
-    char *haz = slurp(SW_SOURCE_DIR "/tests/golden/hazards/failing.yaml", &hlen);
+    char *rule_text = read_whole_file(SW_SOURCE_DIR "/tests/golden/rules/risk.sw", &rlen);
+    char *scen = read_whole_file(SW_SOURCE_DIR "/tests/golden/scenarios/risk.yaml", &slen);
+    char *haz = read_whole_file(SW_SOURCE_DIR "/tests/golden/hazards/failing.yaml", &hlen);
     sw_source_text src = {"risk.sw", rule_text, rlen};
     sw_diagnostics *diags = sw_diagnostics_new();
     sw_ruleset *rules = NULL;
@@ -476,7 +455,8 @@ static void test_hazards_fail_cleanly(void **state)
     char *want = NULL;
     assert_int_equal(hazard_run(rules, &set, haz, hlen, &want), SW_OK);
     unsigned long n, nomem = 0;
-    for (n = 1;; n++) {
+    for (n = 1;; n += stride_after(n)) {
+        start_run();
         char *got = NULL;
         arm(n);
         sw_status status = hazard_run(rules, &set, haz, hlen, &got);
@@ -486,6 +466,7 @@ static void test_hazards_fail_cleanly(void **state)
             assert_string_equal(got, want);
         nomem += status == SW_ERR_NOMEM;
         free(got);
+        all_freed("judging a hazard log", n);
         if (!reached)
             break;
     }
@@ -505,9 +486,9 @@ static void test_fhir_fails_cleanly(void **state)
 {
     (void)state;
     static const char *const suffixes[] = {".json", NULL};
-    file_text *bundles = calloc(16, sizeof *bundles);
+    test_file *bundles = calloc(16, sizeof *bundles);
     assert_non_null(bundles);
-    size_t nbundles = read_dir(SW_SOURCE_DIR "/tests/golden/fhir", suffixes, bundles, 16);
+    size_t nbundles = read_dir_sorted(SW_SOURCE_DIR "/tests/golden/fhir", suffixes, bundles, 16);
     assert_true(nbundles >= 2);
     sw_ruleset *rules = NULL;
     assert_int_equal(sw_ruleset_load_texts(sources, nrule_files, &rules, NULL), SW_OK);
@@ -522,7 +503,8 @@ static void test_fhir_fails_cleanly(void **state)
         sw_facts_free(facts);
         sw_diagnostics_free(diags);
         unsigned long n = 1, nomem = 0;
-        for (;; n++) {
+        for (;; n += stride_after(n)) {
+            start_run();
             diags = sw_diagnostics_new();
             assert_non_null(diags);
             facts = NULL;
@@ -542,6 +524,7 @@ static void test_fhir_fails_cleanly(void **state)
             nomem += status == SW_ERR_NOMEM;
             sw_facts_free(facts);
             sw_diagnostics_free(diags);
+            all_freed("reading a FHIR bundle", n);
             if (!reached)
                 break;
         }

@@ -103,50 +103,82 @@ wd_call() {
     curl -s -X "$1" -H 'Content-Type: application/json' "$wd/session/$session$2" \
         ${3:+--data-binary "$3"} | jq -c '.value'
 }
+# wd_raw METHOD PATH BODY FILTER: the same, the reply read by the jq FILTER, raw
+# (one jq where wd_call and a second jq would take two: jq's start-up is most of
+# this test's time).
+wd_raw() {
+    curl -s -X "$1" -H 'Content-Type: application/json' "$wd/session/$session$2" \
+        --data-binary "$3" | jq -r "$4"
+}
+# wd_do METHOD PATH BODY: a command whose reply is not needed (no jq at all).
+wd_do() {
+    curl -s -o /dev/null -X "$1" -H 'Content-Type: application/json' "$wd/session/$session$2" \
+        --data-binary "$3"
+}
+tab=$(printf '\t')
+nl='
+'
+# json_str TEXT: TEXT as a JSON string; printf where nothing needs escaping (ids,
+# selectors, numbers), jq where something does.
+json_str() {
+    case $1 in
+    *[\"\\]* | *"$nl"* | *"$tab"*) jq -cn --arg v "$1" '$v' ;;
+    *) printf '"%s"' "$1" ;;
+    esac
+}
 # find CSS: the element id of the first element matching CSS (empty when none).
 find() {
-    wd_call POST /element "$(jq -cn --arg v "$1" '{using: "css selector", value: $v}')" |
-        jq -r '."element-6066-11e4-a52e-4f735466cecf" // empty'
+    wd_raw POST /element "{\"using\": \"css selector\", \"value\": $(json_str "$1")}" \
+        '.value."element-6066-11e4-a52e-4f735466cecf" // empty'
 }
 click() {
     e=$(find "$1")
     [ -n "$e" ] || { failed=$((failed + 1)); echo "FAIL no element $1 to click"; return 1; }
-    wd_call POST "/element/$e/click" '{}' > /dev/null
+    wd_do POST "/element/$e/click" '{}'
 }
 type_into() {
     e=$(find "$1")
     [ -n "$e" ] || { failed=$((failed + 1)); echo "FAIL no element $1 to type into"; return 1; }
-    wd_call POST "/element/$e/clear" '{}' > /dev/null
-    wd_call POST "/element/$e/value" "$(jq -cn --arg t "$2" '{text: $t}')" > /dev/null
+    wd_do POST "/element/$e/clear" '{}'
+    wd_do POST "/element/$e/value" "{\"text\": $(json_str "$2")}"
 }
 # script JS [ARGS_JSON]: runs JS in the page; prints its return value as JSON.
 script() {
     wd_call POST /execute/sync "$(jq -cn --arg s "$1" --argjson a "${2:-[]}" '{script: $s, args: $a}')"
 }
+# run_js JS [ARGS_JSON]: runs JS in the page; its return value is not needed.
+run_js() {
+    wd_do POST /execute/sync "$(jq -cn --arg s "$1" --argjson a "${2:-[]}" '{script: $s, args: $a}')"
+}
 # text_of CSS: the element's text (what a reader sees), or "" when there is none.
+text_js='const e = document.querySelector(arguments[0]); return e ? e.innerText : "";'
 text_of() {
-    script 'const e = document.querySelector(arguments[0]); return e ? e.innerText : "";' \
-        "$(jq -cn --arg c "$1" '[$c]')" | jq -r '.'
+    wd_raw POST /execute/sync "$(jq -cn --arg s "$text_js" --arg c "$1" '{script: $s, args: [$c]}')" '.value'
 }
-# wait_text CSS TEXT: waits (at most 20 s) until the element's text holds TEXT.
-wait_text() {
-    i=0
-    while [ $i -lt 100 ]; do
-        case $(text_of "$1") in *"$2"*) return 0 ;; esac
-        sleep 0.2
-        i=$((i + 1))
-    done
-    return 1
-}
-# wait_js JS [ARGS_JSON]: waits (at most 20 s) until JS returns true in the page.
+# wait_js JS [ARGS_JSON]: waits (at most 60 s: a loaded machine, a sanitizer build)
+# until JS returns true in the page. The waiting is done in the page (an
+# asynchronous script that tries JS every 20 ms and answers as soon as it holds), in
+# one WebDriver call, so the test goes on the moment the page is ready rather than
+# at the next tick of a shell loop.
+wait_head='const done = arguments[arguments.length - 1];
+const args = Array.prototype.slice.call(arguments, 0, -1);
+const holds = function () {'
+wait_tail='
+};
+const end = Date.now() + 60000;
+(function attempt() {
+    let ok = false;
+    try { ok = holds.apply(null, args) === true; } catch (e) { ok = false; }
+    if (ok || Date.now() > end) done(ok); else setTimeout(attempt, 20);
+})();'
 wait_js() {
-    i=0
-    while [ $i -lt 100 ]; do
-        [ "$(script "$1" "${2:-[]}")" = true ] && return 0
-        sleep 0.2
-        i=$((i + 1))
-    done
-    return 1
+    [ "$(wd_call POST /execute/async "$(jq -cn --arg s "$wait_head$1$wait_tail" --argjson a "${2:-[]}" \
+        '{script: $s, args: $a}')")" = true ]
+}
+# wait_text CSS TEXT: waits (at most 60 s) until the element's text holds TEXT.
+wait_text() {
+    wait_js 'const e = document.querySelector(arguments[0]); return !!e && e.innerText.includes(arguments[1]);' \
+        "$(jq -cn --arg c "$1" --arg t "$2" '[$c, $t]')"
 }
 screenshot() {
     wd_call GET /screenshot | jq -r '.' | base64 -d > "$shots/$1.png"
@@ -166,6 +198,8 @@ caps=$(jq -cn --arg bin "$chromium" --arg profile "$tmp/profile" '{capabilities:
 session=$(curl -s -X POST -H 'Content-Type: application/json' "$wd/session" -d "$caps" |
     jq -r '.value.sessionId // empty')
 [ -n "$session" ] || fatal "no WebDriver session (is chromium working?)"
+# an asynchronous script (wait_js) may run longer than its 60 s in the page
+wd_do POST /timeouts '{"script": 90000}'
 
 # ---- the token, typed as a user would ----
 
@@ -201,20 +235,22 @@ check "the first Tab reaches the skip link" "Skip to the content" \
 # numbers are typed, set members ticked, bool and one-of facts chosen from their
 # lists (selected through the page, as chromedriver cannot type into a list reliably).
 fill() {
-    echo "$1" | jq -c 'to_entries[]' > "$tmp/entries"
-    while read -r entry; do
-        name=$(echo "$entry" | jq -r '.key')
-        type=$(jq -r --arg n "$name" '.groups[].facts[] | select(.name == $n) | .type' "$tmp/schema.json")
+    # each fact's name, type (from the schema) and value, one line each, by one jq
+    echo "$1" | jq -r --slurpfile schema "$tmp/schema.json" 'to_entries[] | .key as $k |
+        [$k, ([$schema[0].groups[].facts[] | select(.name == $k) | .type][0] // ""),
+         (if (.value | type) == "array" then .value | join(" ") else .value | tostring end)] |
+        @tsv' > "$tmp/entries"
+    while IFS="$tab" read -r name type value; do
         case $type in
         int | number)
-            type_into "#f-$name" "$(echo "$entry" | jq -r '.value')" ;;
+            type_into "#f-$name" "$value" ;;
         set_of)
             click "#f-$name--known"
-            for m in $(echo "$entry" | jq -r '.value[]'); do click "#f-$name--$m"; done ;;
+            for m in $value; do click "#f-$name--$m"; done ;;
         *)
-            script 'const e = document.getElementById(arguments[0]); e.value = arguments[1];
+            run_js 'const e = document.getElementById(arguments[0]); e.value = arguments[1];
                     e.dispatchEvent(new Event("change", {bubbles: true})); return e.value;' \
-                "$(echo "$entry" | jq -c '["f-" + .key, (.value | tostring)]')" > /dev/null ;;
+                "[$(json_str "f-$name"), $(json_str "$value")]" ;;
         esac
     done < "$tmp/entries"
 }
@@ -248,8 +284,8 @@ open_page '#try'
 wait_js "$loaded" || fatal "the page did not load again"
 doc=examples/clients/13-json-client.json
 type_into '#f--client' "$(jq -r '.client' "$doc")"
-script 'const e = document.getElementById("f--assessed_on"); e.value = arguments[0];
-        e.dispatchEvent(new Event("change", {bubbles: true}));' "$(jq -c '[.assessed_on]' "$doc")" > /dev/null
+run_js 'const e = document.getElementById("f--assessed_on"); e.value = arguments[0];
+        e.dispatchEvent(new Event("change", {bubbles: true}));' "$(jq -c '[.assessed_on]' "$doc")"
 fill "$(jq -c '.facts' "$doc")"
 check_brief "client 13" "$doc"
 # the explanation of the first recommendation, with its values
@@ -273,13 +309,13 @@ facts=$(curl -s -H "Authorization: Bearer $token" "$base/v1/decisions/$decision"
     jq -c '.record.input.facts | with_entries(select(.value != null))')
 open_page '#try'
 wait_js "$loaded" || fatal "the page did not load again"
-script 'const e = document.getElementById("f--assessed_on"); e.value = "2026-11-20";
-        e.dispatchEvent(new Event("change", {bubbles: true}));' > /dev/null
+run_js 'const e = document.getElementById("f--assessed_on"); e.value = "2026-11-20";
+        e.dispatchEvent(new Event("change", {bubbles: true}));'
 type_into '#f--client' ex-01
 fill "$facts"
 check_brief "client 01" "$doc"
 # why not CBT?
-script 'document.getElementById("whynot-target").value = "recommend:cbt";' > /dev/null
+run_js 'document.getElementById("whynot-target").value = "recommend:cbt";'
 click '#whynot-form button'
 wait_text '#whynot-answer' 'cbt was not recommended' ||
     check "client 01: why not cbt" "cbt was not recommended..." "$(text_of '#whynot-answer')"
@@ -288,7 +324,7 @@ press() { # press KEY: one key pressed and released (WebDriver key codes)
     wd_call POST /actions "$(jq -cn --arg k "$1" '{actions: [{type: "key", id: "keyboard",
         actions: [{type: "keyDown", value: $k}, {type: "keyUp", value: $k}]}]}')" > /dev/null
 }
-script 'document.querySelector("#risks li:first-child button").focus();' > /dev/null
+run_js 'document.querySelector("#risks li:first-child button").focus();'
 press "$(printf '\356\200\207')"    # U+E007, Enter
 wait_text '#explanation-subject' "Why:" ||
     check "client 01: Enter on Why? opens the explanation" "Why: ..." "$(text_of '#explanation-subject')"
