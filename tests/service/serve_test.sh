@@ -107,7 +107,7 @@ req() {
     shift 2
     rm -f "$tmp/body" "$tmp/headers"
     if [ "$method" = HEAD ]; then set -- --head "$@"; else set -- -X "$method" "$@"; fi
-    code=$(curl -s -m 20 -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' \
+    code=$(curl -s -m 60 -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' \
         "$@" "http://127.0.0.1:$port$path")
     touch "$tmp/body"
 }

@@ -17,22 +17,7 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-    text[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return text;
-}
+#include "support.h"
 
 static void same_items(const sw_item *a, size_t na, const sw_item *b, size_t nb, int outputs)
 {
@@ -105,7 +90,7 @@ static void test_outputs_agree_with_full_on_every_example_client(void **state)
         char path[1024];
         snprintf(path, sizeof path, "%s/examples/clients/%s", SW_SOURCE_DIR, e->d_name);
         size_t len;
-        char *text = read_file(path, &len);
+        char *text = read_whole_file(path, &len);
         sw_facts *facts = NULL;
         assert_int_equal(sw_facts_parse(rules, path, text, len, &facts, diags), SW_OK);
         sw_result *fresh = NULL, *fresh_out = NULL;

@@ -18,19 +18,10 @@
 #include <cmocka.h>
 
 #include "stagewise.h"
+#include "support.h"
 #include "facts/facts.h"
 #include "lang/value.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-char *__real_strndup(const char *s, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
 
 static size_t allocations;   /* counted while counting is set (this test only) */
 static int counting;
@@ -43,22 +34,6 @@ char *__wrap_strdup(const char *s) { count(); return __real_strdup(s); }
 char *__wrap_strndup(const char *s, size_t n) { count(); return __real_strndup(s, n); }
 
 #define MAX_CLIENTS 64
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-    text[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return text;
-}
 
 /* Every example client, parsed. */
 static size_t load_clients(const sw_ruleset *rules, sw_facts **out)
@@ -73,7 +48,7 @@ static size_t load_clients(const sw_ruleset *rules, sw_facts **out)
         char path[1024];
         snprintf(path, sizeof path, "%s/examples/clients/%s", SW_SOURCE_DIR, e->d_name);
         size_t len;
-        char *text = read_file(path, &len);
+        char *text = read_whole_file(path, &len);
         assert_int_equal(sw_facts_parse(rules, path, text, len, &out[n], NULL), SW_OK);
         free(text);
         n++;
