@@ -315,31 +315,22 @@ static const char *shape_of(const yaml_event_t *ev)
     return ev->type == YAML_SEQUENCE_START_EVENT ? "a list" : "a mapping";
 }
 
-static const yaml_char_t *anchor_of(const yaml_event_t *ev)
+/* The anchor and the tag of an event that can carry them (NULL where none). */
+static void anchor_and_tag(const yaml_event_t *ev, const yaml_char_t **anchor, const yaml_char_t **tag)
 {
+    *anchor = *tag = NULL;
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        return ev->data.scalar.anchor;
+        *anchor = ev->data.scalar.anchor, *tag = ev->data.scalar.tag;
+        break;
     case YAML_SEQUENCE_START_EVENT:
-        return ev->data.sequence_start.anchor;
+        *anchor = ev->data.sequence_start.anchor, *tag = ev->data.sequence_start.tag;
+        break;
     case YAML_MAPPING_START_EVENT:
-        return ev->data.mapping_start.anchor;
+        *anchor = ev->data.mapping_start.anchor, *tag = ev->data.mapping_start.tag;
+        break;
     default:
-        return NULL;
-    }
-}
-
-static const yaml_char_t *tag_of(const yaml_event_t *ev)
-{
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        return ev->data.scalar.tag;
-    case YAML_SEQUENCE_START_EVENT:
-        return ev->data.sequence_start.tag;
-    case YAML_MAPPING_START_EVENT:
-        return ev->data.mapping_start.tag;
-    default:
-        return NULL;
+        break;
     }
 }
 
@@ -355,7 +346,8 @@ static int core_tag(const yaml_char_t *tag)
 static int refused(doc *d, const yaml_event_t *ev, unsigned level)
 {
     const char *hint = "write each value out in full";
-    const yaml_char_t *anchor = anchor_of(ev), *tag = tag_of(ev);
+    const yaml_char_t *anchor, *tag;
+    anchor_and_tag(ev, &anchor, &tag);
     if (ev->type == YAML_ALIAS_EVENT)
         say(d, ev->start_mark, "F011", hint,
             "the alias '*%s' is not allowed: client documents do not use anchors or aliases",

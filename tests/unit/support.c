@@ -114,3 +114,8 @@ int count_diagnostics(const sw_diagnostics *d, const char *code)
         n += strcmp(sw_diagnostics_at(d, i)->code, code) == 0;
     return n;
 }
+
+int opt_strcmp(const char *a, const char *b)
+{
+    return a == b ? 0 : !a || !b ? 1 : strcmp(a, b);
+}

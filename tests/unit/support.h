@@ -28,6 +28,9 @@ size_t read_dir_sorted(const char *dir, const char *const *suffixes, test_file *
 /* Every example client (examples/clients, .yaml and .json), sorted by name. */
 size_t read_example_clients(test_file *out, size_t max);
 
+/* strcmp that also takes NULL: 0 when both are NULL or both equal, else nonzero. */
+int opt_strcmp(const char *a, const char *b);
+
 /* Frees the texts of n files. */
 void free_files(test_file *files, size_t n);
 

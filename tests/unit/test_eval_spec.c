@@ -26,23 +26,11 @@
 #include <cmocka.h>
 
 #include "rules_fixture.h"
+#include "test_rng.h"
 #include "compile/program.h"
 #include "eval/eval.h"
 #include "lang/truth.h"
 
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint32_t next(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return (uint32_t)(r->s >> 11);
-}
-
-static uint32_t below(rng *r, uint32_t n) { return next(r) % n; }
 
 static const char *const stages[] = {"engagement", "persuasion", "active_treatment", "relapse_prevention"};
 static const char *const housing[] = {"stable", "temporary", "rough_sleeping"};

@@ -33,11 +33,6 @@ static void same_items(const sw_item *a, size_t na, const sw_item *b, size_t nb,
     }
 }
 
-static int opt_strcmp(const char *a, const char *b)
-{
-    return a == b ? 0 : !a || !b ? 1 : strcmp(a, b);
-}
-
 /* b (outputs only) says what a (full) says. */
 static void same_outputs(const sw_report *a, const sw_report *b, int outputs)
 {

@@ -22,27 +22,7 @@
 
 #include "stagewise.h"
 #include "rules_fixture.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-    text[size] = '\0';
-    fclose(f);
-    *len = (size_t)size;
-    return text;
-}
-
-static int opt_strcmp(const char *a, const char *b)
-{
-    return a == b ? 0 : !a || !b ? 1 : strcmp(a, b);
-}
+#include "support.h"
 
 static void same_items(const sw_item_list *a, const sw_item_list *b)
 {
@@ -123,7 +103,7 @@ static void test_outputs_agree_with_full_on_every_scenario(void **state)
         char path[1024];
         snprintf(path, sizeof path, "%s/rules/tests/%s", SW_SOURCE_DIR, e->d_name);
         size_t len;
-        char *text = read_file(path, &len);
+        char *text = read_whole_file(path, &len);
         assert_int_equal(sw_scenarios_read(set, path, text, len, diags), SW_OK);
         free(text);
         files++;

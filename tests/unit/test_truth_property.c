@@ -36,27 +36,12 @@
 #include <cmocka.h>
 
 #include "rules_fixture.h"
+#include "test_rng.h"
 #include "authoring/coverage.h"
 #include "authoring/lint.h"
 #include "compile/program.h"
 #include "eval/eval.h"
 #include "lang/truth.h"
-
-/* ---- the random source (state passed explicitly) ---- */
-
-typedef struct rng {
-    uint64_t s;
-} rng;
-
-static uint32_t next(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return (uint32_t)(r->s >> 11);
-}
-
-static uint32_t below(rng *r, uint32_t n) { return next(r) % n; }
 
 /* ---- clients: the fixture's facts, each known or missing ---- */
 
