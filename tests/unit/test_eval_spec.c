@@ -31,7 +31,6 @@
 #include "eval/eval.h"
 #include "lang/truth.h"
 
-
 static const char *const stages[] = {"engagement", "persuasion", "active_treatment", "relapse_prevention"};
 static const char *const housing[] = {"stable", "temporary", "rough_sleeping"};
 static const char *const substances[] = {"opioids", "alcohol", "crack"};

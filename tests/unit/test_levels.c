@@ -6,7 +6,6 @@
  * when provenance is asked for.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,21 +72,12 @@ static void test_outputs_agree_with_full_on_every_example_client(void **state)
     assert_int_equal(sw_result_new(rules, &outputs), SW_OK);
     assert_int_equal(sw_result_new(rules, &full), SW_OK);
     sw_eval_options out_opt = {SW_RESULT_OUTPUTS, 0};
-    DIR *d = opendir(SW_SOURCE_DIR "/examples/clients");
-    assert_non_null(d);
-    struct dirent *e;
+    test_file files[64];
+    size_t nfiles = read_example_clients(files, 64);
     size_t clients = 0, with_gaps = 0, with_risks = 0;
-    while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (!(n > 5 && (strcmp(e->d_name + n - 5, ".yaml") == 0 ||
-                        strcmp(e->d_name + n - 5, ".json") == 0)))
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/examples/clients/%s", SW_SOURCE_DIR, e->d_name);
-        size_t len;
-        char *text = read_whole_file(path, &len);
+    for (size_t i = 0; i < nfiles; i++) {
         sw_facts *facts = NULL;
-        assert_int_equal(sw_facts_parse(rules, path, text, len, &facts, diags), SW_OK);
+        assert_int_equal(sw_facts_parse(rules, files[i].name, files[i].text, files[i].len, &facts, diags), SW_OK);
         sw_result *fresh = NULL, *fresh_out = NULL;
         assert_int_equal(sw_evaluate(rules, facts, &fresh), SW_OK);
         const sw_report *ref = sw_result_report(fresh);
@@ -118,10 +108,9 @@ static void test_outputs_agree_with_full_on_every_example_client(void **state)
         sw_result_free(fresh_out);
         sw_result_free(fresh);
         sw_facts_free(facts);
-        free(text);
         clients++;
     }
-    closedir(d);
+    free_files(files, nfiles);
     assert_true(clients >= 14);
     assert_true(with_gaps > 0 && with_risks > 0);
     sw_result_free(outputs);

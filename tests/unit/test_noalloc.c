@@ -7,7 +7,6 @@
  * allocations for the facts' SHA-256 are inside libcrypto and not seen here.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +20,6 @@
 #include "support.h"
 #include "facts/facts.h"
 #include "lang/value.h"
-
 
 static size_t allocations;   /* counted while counting is set (this test only) */
 static int counting;
@@ -38,22 +36,11 @@ char *__wrap_strndup(const char *s, size_t n) { count(); return __real_strndup(s
 /* Every example client, parsed. */
 static size_t load_clients(const sw_ruleset *rules, sw_facts **out)
 {
-    DIR *d = opendir(SW_SOURCE_DIR "/examples/clients");
-    assert_non_null(d);
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL && n < MAX_CLIENTS;) {
-        size_t l = strlen(e->d_name);
-        if (!(l > 5 && (strcmp(e->d_name + l - 5, ".yaml") == 0 || strcmp(e->d_name + l - 5, ".json") == 0)))
-            continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/examples/clients/%s", SW_SOURCE_DIR, e->d_name);
-        size_t len;
-        char *text = read_whole_file(path, &len);
-        assert_int_equal(sw_facts_parse(rules, path, text, len, &out[n], NULL), SW_OK);
-        free(text);
-        n++;
-    }
-    closedir(d);
+    test_file files[MAX_CLIENTS];
+    size_t n = read_example_clients(files, MAX_CLIENTS);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(sw_facts_parse(rules, files[i].name, files[i].text, files[i].len, &out[i], NULL), SW_OK);
+    free_files(files, n);
     return n;
 }
 
