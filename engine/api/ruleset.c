@@ -28,6 +28,7 @@
 #include "check/model.h"
 #include "compile/compile.h"
 #include "eval/index.h"
+#include "report/report_plan.h"
 
 static const char *base_name(const char *path)
 {
@@ -118,7 +119,8 @@ sw_status sw_ruleset_load_texts_with(const sw_source_text *texts, size_t ntexts,
         if (!rs)
             st = SW_ERR_NOMEM;
         else if (!hash_files(mem, m.files, m.nfiles, rs->prog.sha256) || sw_compile(&m, &rs->prog) != SW_OK ||
-                 sw_index_build(&rs->prog) != SW_OK || !count_kinds(&rs->prog)) {
+                 sw_index_build(&rs->prog) != SW_OK || sw_report_plan_build(&rs->prog) != SW_OK ||
+                 !count_kinds(&rs->prog)) {
             sw_ruleset_free(rs);
             st = SW_ERR_NOMEM;
         } else

@@ -311,6 +311,9 @@ typedef struct sw_program {
     uint32_t *fast_order;      uint32_t nfast_order;
     uint32_t fast_group[SW_FAST__COUNT + 1];
     sw_index index;
+    /* what the result builder reads of the program for every client: rules' data-gap
+     * plans, what each could decide (report/report_plan.h); built after the index */
+    const struct sw_report_plan *report_plan;
 } sw_program;
 
 struct sw_ruleset {

@@ -215,7 +215,7 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     size_t nitems = 0;
     /* pass 1: how many reasons each item has (one per rule), and which items */
     for (uint32_t fi = 0; fi < b->nfired; fi++) {
-        if (!(w->rule_kinds[b->fired[fi]] >> kind & 1))
+        if (!(w->plan->rule_kinds[b->fired[fi]] >> kind & 1))
             continue;
         const sw_rule_def *rule = &p->rules[b->fired[fi]];
         for (uint32_t a = 0; a < rule->nactions; a++) {
@@ -266,7 +266,7 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
     /* pass 2: the reasons, in rule order (rules are sorted by id) */
     for (uint32_t fi = 0; items && !b->failed && fi < b->nfired; fi++) {
         uint32_t r = b->fired[fi];
-        if (!(w->rule_kinds[r] >> kind & 1))
+        if (!(w->plan->rule_kinds[r] >> kind & 1))
             continue;
         const sw_rule_def *rule = &p->rules[r];
         for (uint32_t a = 0; a < rule->nactions; a++) {
@@ -289,7 +289,7 @@ static void build_items(builder *b, int kind, const sw_item **out, size_t *nout)
         count[seen[k]] = 0;
     int level = sw_item_vocab[kind].level;
     if (items && (level == SW_LEVEL_PRIORITY || level == SW_LEVEL_SEVERITY)) {
-        if (w->ids_sorted >> kind & 1)
+        if (w->plan->ids_sorted >> kind & 1)
             sort_by_level(w, items, nitems, level == SW_LEVEL_SEVERITY);
         else
             sw_result_heap_sort(items, nitems, sizeof *items,
@@ -370,10 +370,10 @@ static void build_stage(builder *b)
     uint32_t *count = w->icount;   /* zeroed by build_items; zeroed again below */
     size_t undecided = 0;
     for (uint32_t u = 0; u < w->nundecided; u++)
-        undecided += w->rule_flags[w->undecided[u]] & RULE_MOVES;
+        undecided += w->plan->rule_flags[w->undecided[u]] & RULE_MOVES;
     for (uint32_t fi = 0; fi < b->nfired; fi++) {
         uint32_t r = b->fired[fi];
-        if (!(w->rule_flags[r] & RULE_MOVES))
+        if (!(w->plan->rule_flags[r] & RULE_MOVES))
             continue;
         for (uint32_t a = 0; a < p->rules[r].nactions; a++)
             if (p->rules[r].actions[a].kind == SW_ACT_MOVE)
@@ -419,7 +419,7 @@ static void build_stage(builder *b)
     int64_t reference = chosen >= 0 ? chosen : current;
     for (uint32_t u = 0; u < w->nundecided; u++) {
         uint32_t r = w->undecided[u];
-        if (!(w->rule_flags[r] & RULE_MOVES))
+        if (!(w->plan->rule_flags[r] & RULE_MOVES))
             continue;
         und[nu++] = p->rules[r].id;
         for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
@@ -498,23 +498,17 @@ static void ws_free(workspace *w)
     sw_mem_free(w->mem, w->visited, 0);
     sw_mem_free(w->mem, w->count, 0);
     sw_mem_free(w->mem, w->pos, 0);
-    sw_mem_free(w->mem, w->name_rank, 0);
     sw_mem_free(w->mem, w->touched, 0);
     sw_mem_free(w->mem, w->pairs, 0);
     sw_mem_free(w->mem, w->undecided, 0);
     sw_mem_free(w->mem, w->fired, 0);
-    sw_mem_free(w->mem, w->rule_kinds, 0);
-    sw_mem_free(w->mem, w->rule_flags, 0);
     sw_mem_free(w->mem, w->vstamp, 0);
     sw_mem_free(w->mem, w->vtext, 0);
-    sw_mem_free(w->mem, w->rule_severity, 0);
-    sw_mem_free(w->mem, w->rule_priority, 0);
     sw_mem_free(w->mem, w->icount, 0);
     sw_mem_free(w->mem, w->islot, 0);
     sw_mem_free(w->mem, w->itouched, 0);
     sw_mem_free(w->mem, w->isorted, 0);
     sw_mem_free(w->mem, w->matched, 0);
-    sw_mem_free(w->mem, w->by_name, 0);
     sw_mem_free(w->mem, w->dcached, 0);
     sw_mem_free(w->mem, w->dstart, 0);
     sw_mem_free(w->mem, w->dlen, 0);
@@ -536,6 +530,9 @@ static int ws_init(workspace *w, const sw_program *p)
     if (w->p == p)
         return 1;
     ws_free(w);
+    if (!p->report_plan)
+        return 0;   /* every rule set has one (sw_ruleset_load_texts_with) */
+    w->plan = p->report_plan;
     w->mem = p->arena.mem;
     w->text = (sw_buf)SW_BUF_WITH(w->mem);
     w->canon = (sw_buf)SW_BUF_WITH(w->mem);
@@ -549,9 +546,7 @@ static int ws_init(workspace *w, const sw_program *p)
     w->visited = sw_mem_calloc(w->mem, nf, sizeof *w->visited);
     w->count = sw_mem_calloc(w->mem, nf, sizeof *w->count);
     w->pos = sw_mem_calloc(w->mem, nf, sizeof *w->pos);
-    w->name_rank = sw_mem_calloc(w->mem, nf, sizeof *w->name_rank);
     w->touched = sw_mem_calloc(w->mem, nf, sizeof *w->touched);
-    w->by_name = sw_mem_calloc(w->mem, nf, sizeof *w->by_name);
     w->dcached = sw_mem_calloc(w->mem, nf, sizeof *w->dcached);
     w->dstart = sw_mem_calloc(w->mem, nf, sizeof *w->dstart);
     w->dlen = sw_mem_calloc(w->mem, nf, sizeof *w->dlen);
@@ -562,37 +557,20 @@ static int ws_init(workspace *w, const sw_program *p)
                               sizeof *w->ncount);
     w->undecided = sw_mem_calloc(w->mem, nr, sizeof *w->undecided);
     w->fired = sw_mem_calloc(w->mem, nr, sizeof *w->fired);
-    w->rule_kinds = sw_mem_calloc(w->mem, nr, sizeof *w->rule_kinds);
-    w->rule_flags = sw_mem_calloc(w->mem, nr, sizeof *w->rule_flags);
     w->vstamp = sw_mem_calloc(w->mem, nf, sizeof *w->vstamp);
     w->vtext = sw_mem_calloc(w->mem, nf, sizeof *w->vtext);
-    w->rule_severity = sw_mem_calloc(w->mem, nr, sizeof *w->rule_severity);
-    w->rule_priority = sw_mem_calloc(w->mem, nr, sizeof *w->rule_priority);
     w->icount = sw_mem_calloc(w->mem, ni, sizeof *w->icount);
     w->islot = sw_mem_calloc(w->mem, ni, sizeof *w->islot);
     w->itouched = sw_mem_calloc(w->mem, ni, sizeof *w->itouched);
     w->isorted = sw_mem_calloc(w->mem, ni, sizeof *w->isorted);
     w->matched = sw_mem_calloc(w->mem, nr, sizeof *w->matched);
-    if (!w->stamp || !w->visited || !w->count || !w->pos || !w->name_rank ||
-        !w->touched || !w->by_name || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
-        !w->cstamp || !w->order || !w->ncount || !w->undecided || !w->fired || !w->rule_kinds ||
-        !w->rule_flags || !w->vstamp || !w->vtext || !w->rule_severity || !w->rule_priority ||
+    if (!w->stamp || !w->visited || !w->count || !w->pos ||
+        !w->touched || !w->dcached || !w->dstart || !w->dlen || !w->dbusy ||
+        !w->cstamp || !w->order || !w->ncount || !w->undecided || !w->fired ||
+        !w->vstamp || !w->vtext ||
         !w->icount || !w->islot || !w->itouched || !w->isorted || !w->matched) {
         ws_free(w);
         return 0;
-    }
-    for (uint32_t r = 0; r < p->nrules; r++)
-        for (uint32_t a = 0; a < p->rules[r].nactions; a++) {
-            int k = item_kind_of(p->rules[r].actions[a].kind);
-            if (k >= 0)
-                w->rule_kinds[r] |= (uint32_t)1 << k;
-        }
-    /* the kinds whose catalogue is in id order (strcmp's), as the model keeps it */
-    for (int k = 0; k < SW_ITEM__COUNT; k++) {
-        int sorted = 1;
-        for (uint32_t i = 1; sorted && i < p->nitems[k]; i++)
-            sorted = strcmp(p->items[k][i - 1].id, p->items[k][i].id) < 0;
-        w->ids_sorted |= (uint32_t)sorted << k;
     }
     if (!sw_result_gaps_init(w, p)) {
         ws_free(w);

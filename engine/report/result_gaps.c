@@ -21,18 +21,6 @@
 #include "report/report.h"
 #include "util/grow.h"
 
-/* A rule's plan (plan_kind): its condition's missing facts are the unknown ones
- * among plan_slots (base slots, then plan_nderived derived ones), and the
- * assessment date when it reads it and there is none. */
-#define PLAN_SIMPLE 1u
-#define PLAN_DATED 2u
-#define PLAN_DERIVED 4u
-
-#define SKEL_TEST 0
-#define SKEL_AND 1
-#define SKEL_OR 2
-#define SKEL_NOT 3
-
 typedef struct gap_ctx {
     const sw_eval *ev;
     workspace *w;
@@ -66,7 +54,7 @@ static void add_gap(gap_ctx *g, uint32_t slot)
         return;
     }
     if (w->count[slot]++ == 0)
-        w->touched[w->ntouched++] = (uint64_t)w->name_rank[slot] << 32 | slot;
+        w->touched[w->ntouched++] = (uint64_t)w->plan->name_rank[slot] << 32 | slot;
     gap_pair pair = {slot, g->rule};
     w->pairs[w->npairs++] = pair;
 }
@@ -80,15 +68,15 @@ static void plan_gaps(gap_ctx *g, uint32_t r)
 {
     const workspace *w = g->w;
     const sw_eval *ev = g->ev;
-    const uint32_t *s = w->plan_slots + w->plan_first[r];
-    uint32_t n = w->plan_first[r + 1] - w->plan_first[r], nd = w->plan_nderived[r];
+    const uint32_t *s = w->plan->plan_slots + w->plan->plan_first[r];
+    uint32_t n = w->plan->plan_first[r + 1] - w->plan->plan_first[r], nd = w->plan->plan_nderived[r];
     for (uint32_t k = 0; k < n - nd; k++)
         if (!ev->values[s[k]].known)
             add_gap(g, s[k]);
     for (uint32_t k = n - nd; k < n; k++)
         if (!ev->values[s[k]].known)
             derived_gaps(g, s[k]);
-    if ((w->plan_kind[r] & PLAN_DATED) && !ev->has_today)
+    if ((w->plan->plan_kind[r] & PLAN_DATED) && !ev->has_today)
         add_gap(g, GAP_ASSESSED_ON);
 }
 
@@ -98,7 +86,7 @@ static void test_gaps(gap_ctx *g, const skel *t)
 {
     const workspace *w = g->w;
     const sw_eval *ev = g->ev;
-    const uint32_t *s = w->skel_leaves + t->first;
+    const uint32_t *s = w->plan->skel_leaves + t->first;
     for (uint32_t k = 0; k < t->nbase; k++)
         if (!ev->values[s[k]].known)
             add_gap(g, s[k]);
@@ -131,7 +119,7 @@ static void skel_gaps(gap_ctx *g, const skel *sk, size_t at, uint32_t e)
 static void skel_truths(const gap_ctx *g, const skel *sk, uint32_t n, uint8_t *tv)
 {
     const sw_eval *ev = g->ev;
-    const uint32_t *leaves = g->w->skel_leaves;
+    const uint32_t *leaves = g->w->plan->skel_leaves;
     for (uint32_t e = 0; e < n; e++) {
         const skel *x = &sk[e];
         switch (x->op) {
@@ -161,11 +149,11 @@ static void skel_truths(const gap_ctx *g, const skel *sk, uint32_t n, uint8_t *t
 static void rule_gaps(gap_ctx *g, uint32_t r)
 {
     workspace *w = g->w;
-    if (w->plan_kind[r] & PLAN_SIMPLE) {
+    if (w->plan->plan_kind[r] & PLAN_SIMPLE) {
         plan_gaps(g, r);
-    } else if (w->skel_n[r]) {
+    } else if (w->plan->skel_n[r]) {
         /* the truths go on a stack: a derived fact's list may walk another rule */
-        uint32_t n = w->skel_n[r];
+        uint32_t n = w->plan->skel_n[r];
         if (w->ntv + n > w->cap_tv &&
             !sw_grow_to_m(w->mem, &w->tv, &w->cap_tv, w->ntv + n, sizeof *w->tv, 256, SIZE_MAX)) {
             g->failed = 1;
@@ -173,7 +161,7 @@ static void rule_gaps(gap_ctx *g, uint32_t r)
         }
         size_t at = w->ntv;
         w->ntv += n;
-        const skel *sk = w->skel + w->skel_first[r];
+        const skel *sk = w->plan->skel + w->plan->skel_first[r];
         skel_truths(g, sk, n, w->tv + at);   /* evaluates, adds no gap: the stack stays */
         skel_gaps(g, sk, at, n - 1);
         w->ntv -= n;
@@ -285,275 +273,6 @@ static void gaps_of(gap_ctx *g, uint32_t node)
         gaps_of(g, n->b);
 }
 
-/* ---- plans, once per rule set ----
- *
- * A condition is planned when, below any `not`s, it is one kind of junction (an
- * `and`, or an `or`; a `not` turns one into the other) over tests with no `and`
- * or `or` inside. Every operator of a test but `is known` and `is missing` (which
- * are never unknown, and whose facts gaps_of does not follow) is unknown when an
- * operand is: so a test that is known reads no unknown fact, and when the
- * condition is unknown no test is false (true, under `or`), so gaps_of reaches
- * every unknown test, and from each every unknown fact it reads. Its gaps are
- * therefore the unknown facts it reads, as gaps_of would follow them. */
-
-typedef struct planner {
-    const sw_program *p;
-    workspace *w;
-    uint32_t *seen;      /* nfacts: the rule that last noted the slot */
-    uint32_t mark;
-    uint32_t *base, nb;  /* the rule's base slots, then its derived ones */
-    uint32_t *der, nd;
-    int dated;
-} planner;
-
-/* 0 when the condition is not of the planned shape. junction: -1 none met yet,
- * else the effective kind (1 for and) every junction must have. */
-static int plan_node(planner *pl, uint32_t node, int neg, int *junction, int in_test)
-{
-    const sw_node *n = &pl->p->nodes[node];
-    switch ((sw_opcode)n->op) {
-    case SW_OP_CONST:
-    case SW_OP_IS_KNOWN:
-    case SW_OP_IS_MISSING:
-        return 1;
-    case SW_OP_LOAD:
-        if (pl->seen[n->a] != pl->mark) {
-            pl->seen[n->a] = pl->mark;
-            if (n->a < pl->p->nbase)
-                pl->base[pl->nb++] = n->a;
-            else
-                pl->der[pl->nd++] = n->a;
-        }
-        return 1;
-    case SW_OP_NOT:
-        return plan_node(pl, n->a, !neg, junction, in_test);
-    case SW_OP_AND:
-    case SW_OP_OR: {
-        int kind = (n->op == SW_OP_AND) ^ neg;
-        if (in_test || (*junction >= 0 && *junction != kind))
-            return 0;
-        *junction = kind;
-        return plan_node(pl, n->a, neg, junction, 0) && plan_node(pl, n->b, neg, junction, 0);
-    }
-    case SW_OP_DAYS_SINCE:
-    case SW_OP_WEEKS_SINCE:
-    case SW_OP_MONTHS_SINCE:
-        pl->dated = 1;
-        break;
-    default:
-        break;
-    }
-    if (!plan_node(pl, n->a, neg, junction, 1))
-        return 0;
-    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV)
-        return plan_node(pl, n->b, neg, junction, 1);
-    return 1;
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
-
-/* Every rule's plan: plan_slots[plan_first[r] .. plan_first[r + 1]). */
-static int make_plans(workspace *w, const sw_program *p)
-{
-    size_t nf = (size_t)p->nfacts + 1, nr = p->nrules;
-    planner pl = {p, w, NULL, 0, NULL, 0, NULL, 0, 0};
-    pl.seen = sw_mem_calloc(w->mem, nf, sizeof *pl.seen);
-    pl.base = sw_mem_calloc(w->mem, nf, sizeof *pl.base);
-    pl.der = sw_mem_calloc(w->mem, nf, sizeof *pl.der);
-    size_t total = 0, cap = 0;
-    int ok = pl.seen && pl.base && pl.der;
-    for (uint32_t r = 0; ok && r < nr; r++) {
-        w->plan_first[r] = (uint32_t)total;
-        pl.mark = r + 1;
-        pl.nb = pl.nd = 0;
-        pl.dated = 0;
-        int junction = -1;
-        if (!plan_node(&pl, p->rules[r].cond, 0, &junction, 0))
-            continue;
-        ok = sw_grow_to_m(w->mem, &w->plan_slots, &cap, total + pl.nb + pl.nd + 1, sizeof *w->plan_slots, 256, UINT32_MAX);
-        if (!ok)
-            break;
-        sw_result_heap_sort(pl.base, pl.nb, sizeof *pl.base, cmp_u32);
-        sw_result_heap_sort(pl.der, pl.nd, sizeof *pl.der, cmp_u32);
-        if (pl.nb)
-            memcpy(w->plan_slots + total, pl.base, pl.nb * sizeof *pl.base);
-        if (pl.nd)
-            memcpy(w->plan_slots + total + pl.nb, pl.der, pl.nd * sizeof *pl.der);
-        total += pl.nb + pl.nd;
-        w->plan_nderived[r] = pl.nd;
-        w->plan_kind[r] = (uint8_t)(PLAN_SIMPLE | (pl.dated ? PLAN_DATED : 0) | (pl.nd ? PLAN_DERIVED : 0));
-    }
-    w->plan_first[nr] = (uint32_t)total;
-    w->cap_plan_slots = cap;
-    sw_mem_free(w->mem, pl.seen, 0);
-    sw_mem_free(w->mem, pl.base, 0);
-    sw_mem_free(w->mem, pl.der, 0);
-    return ok;
-}
-
-/* ---- skeletons, once per rule set ----
- *
- * Any other condition is its `and`s, `or`s and `not`s (the skeleton) over tests
- * with no `and` or `or` inside. A test is unknown when a fact it reads is (every
- * operator of it but `is known` and `is missing` is unknown when an operand is),
- * else it is evaluated (sw_eval_node); the skeleton's truths follow by Kleene
- * logic, and its gaps are gaps_of's: from the top down through the unknown parts,
- * and at an unknown test, the unknown facts it reads. */
-
-typedef struct skel_builder {
-    const sw_program *p;
-    workspace *w;
-    uint32_t *seen, mark;      /* nfacts: the test that last noted the slot */
-    uint32_t *base, nb, *der, nd;
-    int dated;
-    size_t nskel, cap_skel, nleaves, cap_leaves;
-    uint32_t first;            /* the rule's first entry */
-    int failed;
-} skel_builder;
-
-/* A test's facts, as gaps_of follows them; 0 when it holds an and or an or. */
-static int test_leaves(skel_builder *sb, uint32_t node)
-{
-    const sw_node *n = &sb->p->nodes[node];
-    switch ((sw_opcode)n->op) {
-    case SW_OP_CONST:
-    case SW_OP_IS_KNOWN:
-    case SW_OP_IS_MISSING:
-        return 1;
-    case SW_OP_AND:
-    case SW_OP_OR:
-        return 0;
-    case SW_OP_LOAD:
-        if (sb->seen[n->a] != sb->mark) {
-            sb->seen[n->a] = sb->mark;
-            if (n->a < sb->p->nbase)
-                sb->base[sb->nb++] = n->a;
-            else
-                sb->der[sb->nd++] = n->a;
-        }
-        return 1;
-    case SW_OP_DAYS_SINCE:
-    case SW_OP_WEEKS_SINCE:
-    case SW_OP_MONTHS_SINCE:
-        sb->dated = 1;
-        break;
-    default:
-        break;
-    }
-    if (!test_leaves(sb, n->a))
-        return 0;
-    return !(n->op >= SW_OP_AND && n->op <= SW_OP_DIV) || test_leaves(sb, n->b);
-}
-
-/* Appends node's skeleton, children first; its entry (relative to the rule's
- * first), or UINT32_MAX when the condition has no skeleton. */
-static uint32_t skel_node(skel_builder *sb, uint32_t node)
-{
-    const sw_node *n = &sb->p->nodes[node];
-    skel x;
-    memset(&x, 0, sizeof x);
-    if (n->op == SW_OP_NOT || n->op == SW_OP_AND || n->op == SW_OP_OR) {
-        x.op = n->op == SW_OP_NOT ? SKEL_NOT : n->op == SW_OP_AND ? SKEL_AND : SKEL_OR;
-        x.a = skel_node(sb, n->a);
-        if (x.a == UINT32_MAX)
-            return UINT32_MAX;
-        if (n->op != SW_OP_NOT && (x.b = skel_node(sb, n->b)) == UINT32_MAX)
-            return UINT32_MAX;
-    } else {
-        x.op = SKEL_TEST;
-        x.node = node;
-        sb->mark++;
-        sb->nb = sb->nd = 0;
-        sb->dated = 0;
-        if (!test_leaves(sb, node))
-            return UINT32_MAX;
-        if (!sw_grow_to_m(sb->w->mem, &sb->w->skel_leaves, &sb->cap_leaves, sb->nleaves + sb->nb + sb->nd + 1,
-                          sizeof *sb->w->skel_leaves, 256, UINT32_MAX)) {
-            sb->failed = 1;
-            return UINT32_MAX;
-        }
-        x.first = (uint32_t)sb->nleaves;
-        x.nbase = sb->nb;
-        x.nderived = sb->nd;
-        x.dated = (uint8_t)sb->dated;
-        if (sb->nb)
-            memcpy(sb->w->skel_leaves + sb->nleaves, sb->base, sb->nb * sizeof *sb->base);
-        if (sb->nd)
-            memcpy(sb->w->skel_leaves + sb->nleaves + sb->nb, sb->der, sb->nd * sizeof *sb->der);
-        sb->nleaves += sb->nb + sb->nd;
-    }
-    if (!sw_grow_to_m(sb->w->mem, &sb->w->skel, &sb->cap_skel, sb->nskel + 1, sizeof *sb->w->skel, 64, UINT32_MAX)) {
-        sb->failed = 1;
-        return UINT32_MAX;
-    }
-    sb->w->skel[sb->nskel] = x;
-    return (uint32_t)(sb->nskel++ - sb->first);
-}
-
-/* The skeleton of every rule not planned (skel_n 0: none, gaps_of walks it). */
-static int make_skeletons(workspace *w, const sw_program *p)
-{
-    size_t nf = (size_t)p->nfacts + 1;
-    skel_builder sb;
-    memset(&sb, 0, sizeof sb);
-    sb.p = p;
-    sb.w = w;
-    sb.seen = sw_mem_calloc(w->mem, nf, sizeof *sb.seen);
-    sb.base = sw_mem_calloc(w->mem, nf, sizeof *sb.base);
-    sb.der = sw_mem_calloc(w->mem, nf, sizeof *sb.der);
-    int ok = sb.seen && sb.base && sb.der;
-    for (uint32_t r = 0; ok && r < p->nrules; r++) {
-        if (w->plan_kind[r] & PLAN_SIMPLE)
-            continue;
-        sb.first = (uint32_t)sb.nskel;
-        if (skel_node(&sb, p->rules[r].cond) == UINT32_MAX) {
-            sb.nskel = sb.first;   /* the leaves stay, unused */
-            ok = !sb.failed;
-            continue;
-        }
-        w->skel_first[r] = sb.first;
-        w->skel_n[r] = (uint32_t)(sb.nskel - sb.first);
-    }
-    sw_mem_free(w->mem, sb.seen, 0);
-    sw_mem_free(w->mem, sb.base, 0);
-    sw_mem_free(w->mem, sb.der, 0);
-    return ok;
-}
-
-/* What a rule could decide, as a gap carries it: bit 1 + severity (bit 0: no
- * risk), bit 8 + 1 + priority (bit 8: no recommendation), DECIDES_MOVE. */
-#define DECIDES_MOVE (1u << 16)
-_Static_assert(SW_SEVERITY_CRITICAL + 1 < 8 && SW_PRIORITY_URGENT + 1 < 8, "a level's bits fit in a byte");
-
-/* A rule's flags, highest severity it could raise and highest priority it could
- * recommend, from its actions, and those as rule_dmask. */
-static void rule_decides(workspace *w, const sw_rule_def *r, uint32_t i)
-{
-    for (uint32_t a = 0; a < r->nactions; a++) {
-        const sw_action *act = &r->actions[a];
-        int k = sw_action_item(act->kind);
-        sw_item_level level = k >= 0 ? sw_item_vocab[k].level : SW_LEVEL_NONE;
-        if (level == SW_LEVEL_SEVERITY) {
-            if (!(w->rule_flags[i] & RULE_RISKS) || act->severity > w->rule_severity[i])
-                w->rule_severity[i] = act->severity;
-            w->rule_flags[i] |= RULE_RISKS;
-        } else if (level == SW_LEVEL_PRIORITY) {
-            if (!(w->rule_flags[i] & RULE_RECOMMENDS) || act->priority > w->rule_priority[i])
-                w->rule_priority[i] = act->priority;
-            w->rule_flags[i] |= RULE_RECOMMENDS;
-        } else if (act->kind == SW_ACT_MOVE) {
-            w->rule_flags[i] |= RULE_MOVES;
-        }
-    }
-    uint32_t risk1 = w->rule_flags[i] & RULE_RISKS ? w->rule_severity[i] + 1u : 0;
-    uint32_t prio1 = w->rule_flags[i] & RULE_RECOMMENDS ? w->rule_priority[i] + 1u : 0;
-    w->rule_dmask[i] = 1u << risk1 | 1u << (8 + prio1) | (w->rule_flags[i] & RULE_MOVES ? DECIDES_MOVE : 0);
-}
-
 /* The highest bit set in m (0 for 0 or 1). */
 static uint32_t top_bit(uint32_t m)
 {
@@ -569,61 +288,13 @@ static uint32_t top_bit(uint32_t m)
 
 int sw_result_gaps_init(workspace *w, const sw_program *p)
 {
-    size_t nr = p->nrules ? p->nrules : 1;
-    w->plan_first = sw_mem_calloc(w->mem, nr + 1, sizeof *w->plan_first);
-    w->plan_nderived = sw_mem_calloc(w->mem, nr, sizeof *w->plan_nderived);
-    w->plan_kind = sw_mem_calloc(w->mem, nr, sizeof *w->plan_kind);
-    w->rule_dmask = sw_mem_calloc(w->mem, nr, sizeof *w->rule_dmask);
     w->gmask = sw_mem_calloc(w->mem, (size_t)p->nfacts + 1, sizeof *w->gmask);
-    w->gap_fact = sw_mem_calloc(w->mem, (size_t)p->nfacts + 1, sizeof *w->gap_fact);
-    w->gap_label = sw_mem_calloc(w->mem, (size_t)p->nfacts + 1, sizeof *w->gap_label);
-    w->skel_first = sw_mem_calloc(w->mem, nr, sizeof *w->skel_first);
-    w->skel_n = sw_mem_calloc(w->mem, nr, sizeof *w->skel_n);
-    if (!w->plan_first || !w->plan_nderived || !w->plan_kind || !w->rule_dmask || !w->gmask || !w->gap_fact || !w->gap_label ||
-        !w->skel_first || !w->skel_n)
-        return 0;
-    for (uint32_t i = 0; i < p->nfacts; i++) {
-        w->gap_fact[i] = p->facts[i].name;
-        w->gap_label[i] = p->facts[i].label;
-    }
-    w->gap_fact[p->nfacts] = "assessed_on";
-    w->gap_label[p->nfacts] = "Date of the assessment";
-    /* the gap slots in name order, the assessment date among the facts */
-    uint32_t rank = 0;
-    int dated = 0;
-    for (uint32_t i = 0; i < p->nfacts; i++) {
-        uint32_t slot = p->facts_by_name[i];
-        if (!dated && strcmp("assessed_on", p->facts[slot].name) < 0) {
-            w->by_name[rank] = p->nfacts;
-            w->name_rank[p->nfacts] = rank++;
-            dated = 1;
-        }
-        w->by_name[rank] = slot;
-        w->name_rank[slot] = rank++;
-    }
-    if (!dated) {
-        w->by_name[rank] = p->nfacts;
-        w->name_rank[p->nfacts] = rank;
-    }
-    for (uint32_t r = 0; r < p->nrules; r++)
-        rule_decides(w, &p->rules[r], r);
-    return make_plans(w, p) && make_skeletons(w, p);
+    return w->gmask != NULL;
 }
 
 void sw_result_gaps_free(workspace *w)
 {
-    sw_mem_free(w->mem, w->plan_first, 0);
-    sw_mem_free(w->mem, w->plan_nderived, 0);
-    sw_mem_free(w->mem, w->plan_kind, 0);
-    sw_mem_free(w->mem, w->plan_slots, 0);
-    sw_mem_free(w->mem, w->rule_dmask, 0);
     sw_mem_free(w->mem, w->gmask, 0);
-    sw_mem_free(w->mem, w->gap_fact, 0);
-    sw_mem_free(w->mem, w->gap_label, 0);
-    sw_mem_free(w->mem, w->skel_first, 0);
-    sw_mem_free(w->mem, w->skel_n, 0);
-    sw_mem_free(w->mem, w->skel, 0);
-    sw_mem_free(w->mem, w->skel_leaves, 0);
     sw_mem_free(w->mem, w->tv, 0);
     sw_mem_free(w->mem, w->gaps_out, 0);
     sw_mem_free(w->mem, w->rules_out, 0);
@@ -702,8 +373,8 @@ static void next_epoch(workspace *w)
 /* A planned rule that reads no derived fact: its unknown facts, each once. */
 static int plan_pairs(workspace *w, const sw_eval *ev, uint32_t r)
 {
-    const uint32_t *s = w->plan_slots + w->plan_first[r];
-    uint32_t n = w->plan_first[r + 1] - w->plan_first[r];
+    const uint32_t *s = w->plan->plan_slots + w->plan->plan_first[r];
+    uint32_t n = w->plan->plan_first[r + 1] - w->plan->plan_first[r];
     if (w->npairs + n + 1 > w->cap_pairs &&
         !sw_grow_to_m(w->mem, &w->pairs, &w->cap_pairs, w->npairs + n + 1, sizeof *w->pairs, 64, SIZE_MAX / sizeof *w->pairs))
         return 0;
@@ -713,15 +384,15 @@ static int plan_pairs(workspace *w, const sw_eval *ev, uint32_t r)
         if (ev->values[slot].known)
             continue;
         if (w->count[slot]++ == 0)
-            w->touched[w->ntouched++] = (uint64_t)w->name_rank[slot] << 32 | slot;
+            w->touched[w->ntouched++] = (uint64_t)w->plan->name_rank[slot] << 32 | slot;
         out->slot = slot;
         out->rule = r;
         out++;
     }
-    if ((w->plan_kind[r] & PLAN_DATED) && !ev->has_today) {
+    if ((w->plan->plan_kind[r] & PLAN_DATED) && !ev->has_today) {
         uint32_t slot = w->p->nfacts;
         if (w->count[slot]++ == 0)
-            w->touched[w->ntouched++] = (uint64_t)w->name_rank[slot] << 32 | slot;
+            w->touched[w->ntouched++] = (uint64_t)w->plan->name_rank[slot] << 32 | slot;
         out->slot = slot;
         out->rule = r;
         out++;
@@ -746,7 +417,7 @@ void sw_result_build_gaps(builder *b)
     }
     for (uint32_t u = 0; u < w->nundecided && !g.failed; u++) {
         uint32_t r = w->undecided[u];
-        uint8_t kind = w->plan_kind[r];
+        uint8_t kind = w->plan->plan_kind[r];
         if (kind & PLAN_SIMPLE) {
             if (!(kind & PLAN_DERIVED)) {
                 g.failed = !plan_pairs(w, ev, r);
@@ -776,8 +447,8 @@ void sw_result_build_gaps(builder *b)
         if (ngaps * 16 > (size_t)p->nfacts) {   /* many: walk the names instead of sorting */
             size_t k = 0;
             for (uint32_t r = 0; r <= p->nfacts; r++)
-                if (w->count[w->by_name[r]])
-                    w->touched[k++] = (uint64_t)r << 32 | w->by_name[r];
+                if (w->count[w->plan->by_name[r]])
+                    w->touched[k++] = (uint64_t)r << 32 | w->plan->by_name[r];
         } else {
             sw_result_heap_sort(w->touched, ngaps, sizeof *w->touched, cmp_u64);   /* fact-name order */
         }
@@ -785,8 +456,8 @@ void sw_result_build_gaps(builder *b)
         for (size_t k = 0; k < ngaps; k++) {
             uint32_t slot = (uint32_t)w->touched[k];
             sw_data_gap *gap = &gaps[k];
-            gap->fact = w->gap_fact[slot];
-            gap->label = w->gap_label[slot];
+            gap->fact = w->plan->gap_fact[slot];
+            gap->label = w->plan->gap_label[slot];
             gap->rules = &rules[at];
             gap->nrules = 0;
             gap->rank = 0;
@@ -795,7 +466,7 @@ void sw_result_build_gaps(builder *b)
             at += w->count[slot];
         }
         /* what each gap's rules could decide: one bit per level, or'ed */
-        const uint32_t *dmask = w->rule_dmask;
+        const uint32_t *dmask = w->plan->rule_dmask;
         uint32_t *gmask = w->gmask;
         for (size_t i = 0; i < w->npairs; i++) {
             uint32_t r = w->pairs[i].rule, k = w->pos[w->pairs[i].slot];

@@ -417,8 +417,7 @@ static void prepare_api(ctx *c)
         }
     }
     /* The steady state an integrator sees: the result's first evaluation sizes
-     * its workspace and works out, once per rule set, what each rule's data gaps
-     * need; one client evaluated here keeps that out of the figures. */
+     * its workspace; one client evaluated here keeps that out of the figures. */
     if (c->cs->n) {
         api_set(c, 0);
         sw_eval_options opt = {SW_RESULT_OUTPUTS, 0};
