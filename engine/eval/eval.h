@@ -47,16 +47,10 @@ void sw_eval_init(sw_eval *ev);
  * only read. */
 sw_status sw_eval_reuse(sw_eval *ev, const sw_program *p, const sw_facts *f);
 
-
 /* sw_eval_init then sw_eval_reuse: allocates the state (free with sw_eval_free).
  * ev need not be initialised. */
 sw_status sw_eval_run(sw_eval *ev, const sw_program *p, const sw_facts *f);
 void sw_eval_free(sw_eval *ev);
-/* The same in memory the caller owns (sw_eval_block_size bytes, suitably aligned,
- * as from malloc), so that a caller evaluating client after client allocates
- * nothing; never SW_ERR_NOMEM, and the state is not given to sw_eval_free. */
-size_t sw_eval_block_size(const sw_program *p);
-sw_status sw_eval_run_in(sw_eval *ev, const sw_program *p, const sw_facts *f, void *block);
 
 /* The value of one expression node for this client. */
 sw_value sw_eval_node(const sw_eval *ev, uint32_t node);
