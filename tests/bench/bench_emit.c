@@ -12,6 +12,10 @@
  * Derived facts are computed in the program's schedule with the same ranking of
  * setters as the engine (language.md). No unknown is ever represented at run
  * time: that is what makes it the practical limit.
+ *
+ * A second entry, NAME_eval_gaps, also computes the data gaps that the public
+ * outputs-only level reports (see "the data gaps" below), so that outputs only
+ * can be compared with generated C doing the same work.
  */
 #include <inttypes.h>
 #include <stdio.h>
