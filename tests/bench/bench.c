@@ -12,12 +12,18 @@
  * time and memory grow with the rule count.
  *
  * Usage: stagewise_bench [--quick] [--max-rules N] [--clips-max N] [--seconds S]
- *                        [--profile engine|report|api|apifull|parse|handc|clips]
+ *                        [--profile engine|report|api|apifull|parse|handc|handcgaps|clips]
  *                        [--profile-rules N]
  *
  * "api" is the integrator's path through the public API only: one sw_facts reset
  * and filled by handle (sw_facts_set_*_h), one sw_result reused, sw_evaluate_with
  * at SW_RESULT_OUTPUTS; "apifull" the same at SW_RESULT_FULL with provenance.
+ * "handc" is the generated C (fired rules only), "handcgaps" the generated C that
+ * also computes the data gaps, the same work as outputs only: its gaps are
+ * checked against the public path's report on every client.
+ *
+ * Exits 1 when any engine disagrees with Stagewise on any client (each
+ * disagreement is named on stderr).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -213,6 +219,8 @@ typedef struct ctx {
     sw_facts *api_facts;          /* the public path: one facts object and one result, */
     sw_result *api_result;        /* reused client after client */
     sw_eval ev;           /* reused client after client (sw_eval_reuse) */
+    bench_gaps gaps;              /* the generated C's data gaps (eval_gaps) */
+    uint64_t *undecided;          /* ... and its undecided rules, nrules / 64 + 1 words */
 } ctx;
 
 /* The rules whose truth is true, a word of eight truth bytes at a time. */
@@ -439,6 +447,16 @@ static void run_handc(ctx *c, size_t i)
     bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
 }
 
+/* Generated C with the data gaps: the same outputs, the undecided rules and the
+ * gaps (bench_emit.c). */
+static void run_handc_gaps(ctx *c, size_t i)
+{
+    bench_out_clear(&c->out);
+    memset(c->undecided, 0, (c->rs->prog.nrules / 64 + 1) * sizeof *c->undecided);
+    c->hc->eval_gaps(c->cs->handc[i], c->out.fired, c->undecided, &c->gaps);
+    bench_out_collect(&c->out, &c->rs->prog, c->cs->current[i]);
+}
+
 static void run_clips(ctx *c, size_t i)
 {
     bench_clips_eval(c->clips, c->cs->facts[i], &c->out);
@@ -460,6 +478,86 @@ static double measure(ctx *c, void (*run)(ctx *, size_t), double seconds)
     return elapsed * 1e9 / (double)done;
 }
 
+/* The slot of a data gap's fact (nfacts for the assessment date), or UINT32_MAX. */
+static uint32_t gap_slot(const sw_program *p, const char *fact)
+{
+    if (strcmp(fact, "assessed_on") == 0)
+        return p->nfacts;
+    size_t lo = 0, hi = p->nfacts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = strcmp(p->facts[p->facts_by_name[mid]].name, fact);
+        if (d == 0)
+            return p->facts_by_name[mid];
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return UINT32_MAX;
+}
+
+/* Compares the generated C's undecided rules and data gaps (c->undecided,
+ * c->gaps) with the engine's undecided rules (c->ev) and the public path's report
+ * (c->api_result, outputs only): the same gap facts, each with the same rules in
+ * the same (rule) order. Writes the first difference into why. */
+static void gaps_diff(const ctx *c, sw_buf *why)
+{
+    const sw_program *p = &c->rs->prog;
+    const sw_report *rep = sw_result_report(c->api_result);
+    const bench_gaps *g = &c->gaps;
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if ((c->undecided[r >> 6] >> (r & 63) & 1) != (c->ev.undecided[r >> 6] >> (r & 63) & 1)) {
+            sw_buf_printf(why, "rule %s: %s by the engine, %s by generated C", p->rules[r].id,
+                          c->ev.undecided[r >> 6] >> (r & 63) & 1 ? "undecided" : "decided",
+                          c->undecided[r >> 6] >> (r & 63) & 1 ? "undecided" : "decided");
+            return;
+        }
+    /* the pairs by slot, each slot's rules in the order given (rule order) */
+    uint32_t *first = xcalloc(g->nslots + 1, sizeof *first), *at = xcalloc(g->nslots, sizeof *at);
+    uint32_t *rules = xcalloc(g->npairs, sizeof *rules);
+    for (uint32_t k = 0; k < g->npairs; k++)
+        first[g->pairs[k].slot + 1]++;
+    for (uint32_t s = 0; s < g->nslots; s++)
+        first[s + 1] += first[s];
+    for (uint32_t k = 0; k < g->npairs; k++) {
+        uint32_t s = g->pairs[k].slot;
+        rules[first[s] + at[s]++] = g->pairs[k].rule;
+    }
+    for (size_t k = 0; k < rep->ngaps && !why->len; k++) {
+        const sw_data_gap *gap = &rep->gaps[k];
+        uint32_t s = gap_slot(p, gap->fact);
+        if (s == UINT32_MAX) {
+            sw_buf_printf(why, "the report's gap %s names no fact", gap->fact);
+        } else if (g->count[s] != gap->nrules || at[s] != gap->nrules) {
+            sw_buf_printf(why, "gap %s: %zu rules in the report, %u counted (%u listed) by generated C", gap->fact,
+                          gap->nrules, g->count[s], at[s]);
+        } else {
+            for (size_t j = 0; j < gap->nrules && !why->len; j++)
+                if (strcmp(p->rules[rules[first[s] + j]].id, gap->rules[j]) != 0)
+                    sw_buf_printf(why, "gap %s: rule %zu is %s in the report, %s in generated C", gap->fact, j + 1,
+                                  gap->rules[j], p->rules[rules[first[s] + j]].id);
+        }
+    }
+    if (!why->len && g->ntouched != rep->ngaps) {
+        /* every gap of the report is one of generated C's: name one of the others */
+        for (uint32_t k = 0; k < g->ntouched && !why->len; k++) {
+            uint32_t s = g->touched[k];
+            int found = 0;
+            for (size_t j = 0; j < rep->ngaps && !found; j++)
+                found = gap_slot(p, rep->gaps[j].fact) == s;
+            if (!found)
+                sw_buf_printf(why, "gap %s (%u rules) in generated C, not in the report",
+                              s == p->nfacts ? "assessed_on" : p->facts[s].name, g->count[s]);
+        }
+        if (!why->len)
+            sw_buf_printf(why, "%zu gaps in the report, %u in generated C", rep->ngaps, g->ntouched);
+    }
+    free(first);
+    free(at);
+    free(rules);
+}
+
 /* Runs every engine on every client and compares their outputs with Stagewise's. */
 static size_t check_outputs(ctx *c, const char *label)
 {
@@ -475,10 +573,14 @@ static size_t check_outputs(ctx *c, const char *label)
             memcpy(ref.level[k], c->out.level[k], p->nitems[k] + 1);
         ref.stage = c->out.stage;
         int ok = 1;
-        void (*others[3])(ctx *, size_t) = {c->hc ? run_handc : NULL, c->clips ? run_clips : NULL,
-                                            c->api_result ? run_api_check : NULL};
-        const char *names[3] = {"generated C", "CLIPS", "the public path (sw_evaluate_with)"};
-        for (int e = 0; e < 3; e++) {
+        /* the last (generated C with the data gaps) runs after the public path,
+         * whose report it is compared with */
+        void (*others[4])(ctx *, size_t) = {c->hc ? run_handc : NULL, c->clips ? run_clips : NULL,
+                                            c->api_result ? run_api_check : NULL,
+                                            c->hc && c->api_result ? run_handc_gaps : NULL};
+        const char *names[4] = {"generated C", "CLIPS", "the public path (sw_evaluate_with)",
+                                "generated C with data gaps"};
+        for (int e = 0; e < 4; e++) {
             if (!others[e])
                 continue;
             others[e](c, i);
@@ -505,6 +607,16 @@ static size_t check_outputs(ctx *c, const char *label)
                 sw_buf_free(&why);
                 ok = 0;
             }
+            if (e == 3) {
+                sw_buf why = SW_BUF_INIT;
+                gaps_diff(c, &why);
+                if (why.len) {
+                    fprintf(stderr, "%s: client %zu: data gaps of the public path and of %s differ: %s\n", label, i,
+                            names[e], why.data);
+                    ok = 0;
+                }
+                sw_buf_free(&why);
+            }
         }
         agree += ok;
     }
@@ -522,6 +634,11 @@ static const bench_handc *find_handc(const char *name)
 
 static void prepare_handc(ctx *c)
 {
+    if (c->hc) {
+        if (!bench_gaps_init(&c->gaps, &c->rs->prog, c->hc->max_pairs))
+            die("out of memory");
+        c->undecided = xcalloc(c->rs->prog.nrules / 64 + 1, sizeof *c->undecided);
+    }
     for (size_t i = 0; c->hc && i < c->cs->n; i++) {
         c->cs->handc[i] = c->hc->client_new();
         if (!c->cs->handc[i])
@@ -537,7 +654,8 @@ static void print_us(const char *what, double ns)
 
 /* ---- the shipped rule base ---- */
 
-static void shipped(const options *o)
+/* Returns the clients on which the engines disagree. */
+static size_t shipped(const options *o)
 {
     const char *rules = SW_SOURCE_DIR "/rules";
     sw_ruleset *rs = NULL;
@@ -567,7 +685,7 @@ static void shipped(const options *o)
     printf("  %-44s %10zu bytes, %zu bytes per rule\n", "compiled rule set (arena)", p->arena.total,
            p->arena.total / p->nrules);
 
-    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0, NULL, NULL, {0}};
+    ctx c = {rs, &cs, {0}, find_handc("shipped"), NULL, 0, NULL, NULL, {0}, {0}, NULL};
     if (!bench_out_init(&c.out, p))
         die("out of memory");
     prepare_handc(&c);
@@ -586,13 +704,15 @@ static void shipped(const options *o)
                                      : strcmp(o->profile, "parse") == 0 ? run_parse
                                      : strcmp(o->profile, "clips") == 0 && c.clips ? run_clips
                                      : strcmp(o->profile, "handc") == 0 && c.hc   ? run_handc
+                                     : strcmp(o->profile, "handcgaps") == 0 && c.hc ? run_handc_gaps
                                                                                   : run_engine;
         print_us(o->profile, measure(&c, run, o->seconds));
         exit(0);
     }
     size_t agree = check_outputs(&c, "shipped");
-    printf("  outputs identical (Stagewise%s%s): %zu of %zu clients\n", c.hc ? " = generated C" : "",
-           c.clips ? " = CLIPS" : "", agree, cs.n);
+    printf("  outputs identical (Stagewise%s%s = public path%s): %zu of %zu clients\n", c.hc ? " = generated C" : "",
+           c.clips ? " = CLIPS" : "", c.hc ? "; data gaps: public path = generated C with gaps" : "", agree, cs.n);
+    size_t disagree = cs.n - agree;
 
     double engine = measure(&c, run_engine, o->seconds);
     print_us("Stagewise engine (eval + outputs)", engine);
@@ -613,8 +733,11 @@ static void shipped(const options *o)
     if (c.hc) {
         double hc = measure(&c, run_handc, o->seconds);
         print_us("generated C if-statements", hc);
+        double hcg = measure(&c, run_handc_gaps, o->seconds);
+        print_us("generated C with data gaps", hcg);
         printf("  %-44s %10.2f x (target: within 3x)\n", "Stagewise engine / generated C", engine / hc);
         printf("  %-44s %10.2f x (target: within 3x)\n", "api outputs-only / generated C", api / hc);
+        printf("  %-44s %10.2f x\n", "api outputs-only / generated C with gaps", api / hcg);
         printf("  %-44s %10.2f x\n", "api full report / generated C", apifull / hc);
     }
     if (c.clips) {
@@ -628,21 +751,28 @@ static void shipped(const options *o)
     bench_clips_free(c.clips);
     sw_eval_free(&c.ev);
     bench_out_free(&c.out);
+    bench_gaps_free(&c.gaps);
+    free(c.undecided);
     free_api(&c);
     free_clients(&cs);
     sw_ruleset_free(rs);
+    return disagree;
 }
 
 /* ---- generated rule sets ---- */
 
-static void generated(const options *o, const char *shape_name, int wide)
+/* Returns the clients on which the engines disagree, over every set. */
+static size_t generated(const options *o, const char *shape_name, int wide)
 {
+    size_t disagree = 0;
     printf("\nGenerated rule sets, %s schema (%s); %zu clients each, 60 facts known per client\n", shape_name,
            wide ? "20 + rules/2 facts" : "200 facts", o->gen_clients);
-    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %10s %10s %7s %7s\n", "rules", "facts", "compile", "bytes",
-           "peak", "engine", "api out", "api full", "end2end", "C", "CLIPS", "out/C", "agree");
-    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %10s %10s %7s %7s\n", "", "", "ms", "/rule", "RSS MiB",
-           "us/client", "us/client", "us/client", "us/client", "us/client", "us/client", "x", "");
+    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %10s %10s %10s %7s %7s %7s\n", "rules", "facts", "compile",
+           "bytes", "peak", "engine", "api out", "api full", "end2end", "C", "C gaps", "CLIPS", "out/C", "out/Cg",
+           "agree");
+    printf("  %7s %6s %10s %9s %9s %10s %10s %10s %10s %10s %10s %10s %7s %7s %7s\n", "", "", "ms", "/rule",
+           "RSS MiB", "us/client", "us/client", "us/client", "us/client", "us/client", "us/client", "us/client", "x",
+           "x", "");
     for (size_t n = 100; n <= o->max_rules; n *= 10) {
         if (o->profile_rules && (n != o->profile_rules || !wide))
             continue;
@@ -663,7 +793,7 @@ static void generated(const options *o, const char *shape_name, int wide)
         make_clients(&cs, rs, NULL, o->gen_clients, 60);
         char name[64];
         snprintf(name, sizeof name, "wide-%zu", n);
-        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0, NULL, NULL, {0}};
+        ctx c = {rs, &cs, {0}, wide ? find_handc(name) : NULL, NULL, 0, NULL, NULL, {0}, {0}, NULL};
         if (!bench_out_init(&c.out, p))
             die("out of memory");
         prepare_handc(&c);
@@ -680,35 +810,43 @@ static void generated(const options *o, const char *shape_name, int wide)
                                          : strcmp(o->profile, "apifull") == 0 ? run_api_full
                                          : strcmp(o->profile, "report") == 0  ? run_report
                                          : strcmp(o->profile, "handc") == 0 && c.hc ? run_handc
+                                         : strcmp(o->profile, "handcgaps") == 0 && c.hc ? run_handc_gaps
                                                                               : run_engine;
             print_us(o->profile, measure(&c, run, o->seconds));
             exit(0);
         }
         size_t agree = check_outputs(&c, name);
+        disagree += cs.n - agree;
         double engine = measure(&c, run_engine, o->seconds);
         double api = measure(&c, run_api_outputs, o->seconds);
         double apifull = measure(&c, run_api_full, o->seconds);
         double e2e = measure(&c, run_e2e_report, o->seconds);
         double hc = c.hc ? measure(&c, run_handc, o->seconds) : 0;
+        double hcg = c.hc ? measure(&c, run_handc_gaps, o->seconds) : 0;
         double cl = c.clips ? measure(&c, run_clips, o->seconds) : 0;
-        char hcs[32] = "-", cls[32] = "-", ratio[32] = "-";
+        char hcs[32] = "-", hcgs[32] = "-", cls[32] = "-", ratio[32] = "-", ratiog[32] = "-";
         if (hc > 0) {
             snprintf(hcs, sizeof hcs, "%.2f", hc / 1000);
             snprintf(ratio, sizeof ratio, "%.2f", api / hc);
+            snprintf(hcgs, sizeof hcgs, "%.2f", hcg / 1000);
+            snprintf(ratiog, sizeof ratiog, "%.2f", api / hcg);
         }
         if (cl > 0)
             snprintf(cls, sizeof cls, "%.2f", cl / 1000);
-        printf("  %7u %6u %10.1f %9zu %9.1f %10.2f %10.2f %10.2f %10.2f %10s %10s %7s %3zu/%zu\n", p->nrules,
-               p->nfacts, compile * 1e3, p->arena.total / p->nrules, (double)peak_rss_kib() / 1024,
-               engine / 1000, api / 1000, apifull / 1000, e2e / 1000, hcs, cls, ratio, agree, cs.n);
+        printf("  %7u %6u %10.1f %9zu %9.1f %10.2f %10.2f %10.2f %10.2f %10s %10s %10s %7s %7s %3zu/%zu\n",
+               p->nrules, p->nfacts, compile * 1e3, p->arena.total / p->nrules, (double)peak_rss_kib() / 1024,
+               engine / 1000, api / 1000, apifull / 1000, e2e / 1000, hcs, hcgs, cls, ratio, ratiog, agree, cs.n);
         fflush(stdout);
         bench_clips_free(c.clips);
         sw_eval_free(&c.ev);
         bench_out_free(&c.out);
+        bench_gaps_free(&c.gaps);
+        free(c.undecided);
         free_api(&c);
         free_clients(&cs);
         sw_ruleset_free(rs);
     }
+    return disagree;
 }
 
 static void machine(void)
@@ -746,7 +884,7 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--clips-max") == 0 && i + 1 < argc) {
             o.clips_max = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
-            o.profile = argv[++i]; /* engine, report, api, apifull, parse, handc or clips: for perf */
+            o.profile = argv[++i]; /* engine, report, api, apifull, parse, handc, handcgaps or clips: for perf */
         } else if (strcmp(argv[i], "--profile-rules") == 0 && i + 1 < argc) {
             o.profile_rules = strtoul(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
@@ -758,10 +896,16 @@ int main(int argc, char **argv)
         }
     }
     machine();
+    size_t disagree = 0;
     if (!o.profile_rules)
-        shipped(&o);
-    generated(&o, "wide", 1);
-    generated(&o, "fixed", 0);
+        disagree += shipped(&o);
+    disagree += generated(&o, "wide", 1);
+    disagree += generated(&o, "fixed", 0);
     printf("\npeak RSS of the whole run: %ld KiB\n", peak_rss_kib());
+    if (disagree) {
+        fprintf(stderr, "stagewise_bench: FAILED: the engines disagree on %zu clients (the lines above name them)\n",
+                disagree);
+        return 1;
+    }
     return 0;
 }

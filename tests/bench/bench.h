@@ -104,9 +104,40 @@ void bench_clips_free(bench_clips *c);
 
 /* ---- generated C (bench_emit.c, used at build time by bench_emit_c) ---- */
 
-/* Writes a C file with NAME_new(), NAME_load(client, facts) and
- * NAME_eval(client, fired) for the program: if-statements over a struct. */
+/* Writes a C file with NAME_new(), NAME_load(client, facts),
+ * NAME_eval(client, fired) and NAME_eval_gaps(client, fired, undecided, gaps) for
+ * the program: if-statements over a struct, and for the second the data gaps as
+ * the public outputs-only level reports them (engine/report/result_gaps.c), as
+ * straight-line code per rule. */
 void bench_emit_c(const sw_program *p, const char *name, sw_buf *out);
+/* The most (slot, rule) pairs NAME_eval_gaps can give for one client. */
+uint32_t bench_emit_max_pairs(const sw_program *p);
+
+/* One (gap, rule) pair: the undecided rule waits on gap slot `slot` (a fact's
+ * slot, or nfacts for the assessment date). */
+typedef struct bench_gap_pair {
+    uint32_t slot, rule;
+} bench_gap_pair;
+
+/* The data gaps of one evaluation by the generated C, and its scratch. Each call
+ * of NAME_eval_gaps first zeroes the counts of the previous call (through
+ * touched), then fills: count[slot] the undecided rules waiting on the slot (each
+ * rule once per slot), touched[0 .. ntouched) the slots with a count, in the order
+ * first met, pairs[0 .. npairs) every (slot, rule), undecided rules in rule
+ * order. bench_gaps_init sizes it for the program and its generated C. */
+typedef struct bench_gaps {
+    uint32_t nslots;          /* nfacts + 1 */
+    uint32_t *count;          /* nslots, zero between calls but for the last call's */
+    uint32_t *touched;        /* nslots */
+    uint32_t ntouched;
+    bench_gap_pair *pairs;    /* max_pairs (the generated C's bound) */
+    uint32_t npairs;
+    uint32_t *mark, epoch;    /* nslots: a rule's slots, each once */
+    uint32_t *dmark, depoch;  /* nslots: a derived fact's list, each slot once */
+} bench_gaps;
+
+int bench_gaps_init(bench_gaps *g, const sw_program *p, uint32_t max_pairs);
+void bench_gaps_free(bench_gaps *g);
 
 /* The clients hand-written C functions are called with. */
 typedef struct bench_handc {
@@ -114,6 +145,9 @@ typedef struct bench_handc {
     void *(*client_new)(void);
     void (*load)(void *client, const sw_facts *f);
     void (*eval)(const void *client, uint64_t *fired);
+    /* fired and undecided: bitsets of nrules / 64 + 1 words, zeroed by the caller */
+    void (*eval_gaps)(const void *client, uint64_t *fired, uint64_t *undecided, bench_gaps *gaps);
+    uint32_t max_pairs;       /* the most (slot, rule) pairs one client can give */
 } bench_handc;
 
 /* Every generated function built in, ended by an entry whose name is NULL

@@ -12,6 +12,10 @@
  * Derived facts are computed in the program's schedule with the same ranking of
  * setters as the engine (language.md). No unknown is ever represented at run
  * time: that is what makes it the practical limit.
+ *
+ * A second entry, NAME_eval_gaps, also computes the data gaps that the public
+ * outputs-only level reports (see "the data gaps" below), so that outputs only
+ * can be compared with generated C doing the same work.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +27,15 @@
 typedef struct emitter {
     const sw_program *p;
     sw_buf *o;
+    /* the data gaps (bench_emit_c's gaps variant) */
+    uint32_t nslots, nwords;  /* nfacts + 1 (the last: the assessment date); words of a slot set */
+    uint64_t *poss;           /* per derived slot, the slots its list can hold */
+    uint8_t *poss_done;
+    uint64_t *seen;           /* the slots the code being written adds unconditionally */
+    int to_list;              /* 0: adds to rule `rule`'s gaps; 1: to derived slot `list`'s list */
+    uint32_t rule, list;
+    int once;                 /* the rule's adds are stamped (a slot could come twice) */
+    size_t nsites;            /* the slots the written adds can give, counted with repeats */
 } emitter;
 
 static void e_known(emitter *e, uint32_t n);
@@ -394,13 +407,542 @@ static void e_finalize(emitter *e, uint32_t slot)
     free(rank);
 }
 
+/* ---- the data gaps ----
+ *
+ * The gaps variant (NAME_eval_gaps) computes what the public outputs-only level
+ * reports as data gaps (engine/report/result_gaps.c, docs/result-format.md): for
+ * every undecided rule (neither T(cond) nor F(cond)), the missing facts behind its
+ * condition, each once per rule, walked as gaps_of walks it: only the unknown
+ * parts of the condition; an unknown base fact read is a gap; an unknown derived
+ * fact gives the gaps of its undecided setters and of the unknown values of its
+ * fired setters, or itself when no setter explains it (a list made once per
+ * client, when first needed); `days/weeks/months since` without an assessment
+ * date gives the assessment date (slot nfacts); `is known` and `is missing` give
+ * nothing.
+ *
+ * Written as a programmer would for these rules: after the evaluation, one `if`
+ * per rule in rule order on its undecided bit, then straight-line code. Below the
+ * `and`s, `or`s and `not`s, a test with none inside is unknown exactly when a fact
+ * it reads is (or the date it needs is missing), so its gaps are `if (!known)
+ * add` per fact it reads, unguarded; under an unknown `and` every part is unknown
+ * or true, so an `and` inside it needs no check either, and only a junction of
+ * the other kind (`or` under `and`, through any `not`s) is guarded by whether it
+ * is known. A slot the code adds unconditionally is not written again below it.
+ * The adds of a rule are stamped (each slot once) only when two of them could
+ * give the same slot. */
+
+#define SET_HAS(set, i) ((set)[(i) >> 6] >> ((i) & 63) & 1)
+#define SET_ADD(set, i) ((set)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
+
+static size_t set_count(const emitter *e, const uint64_t *set)
+{
+    size_t n = 0;
+    for (uint32_t w = 0; w < e->nwords; w++)
+        n += (size_t)__builtin_popcountll(set[w]);
+    return n;
+}
+
+static void poss_derived(emitter *e, uint32_t slot);
+
+/* The slots node's gaps can hold, whatever the client, into set. */
+static void poss_node(emitter *e, uint32_t idx, uint64_t *set)
+{
+    const sw_node *n = node(e, idx);
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST: case SW_OP_IS_KNOWN: case SW_OP_IS_MISSING: return;
+    case SW_OP_LOAD:
+        if (n->a < e->p->nbase) {
+            SET_ADD(set, n->a);
+        } else {
+            poss_derived(e, n->a);
+            for (uint32_t w = 0; w < e->nwords; w++)
+                set[w] |= e->poss[(size_t)n->a * e->nwords + w];
+        }
+        return;
+    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE: case SW_OP_MONTHS_SINCE:
+        SET_ADD(set, e->nslots - 1);
+        break;
+    default: break;
+    }
+    poss_node(e, n->a, set);
+    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV)
+        poss_node(e, n->b, set);
+}
+
+/* The slots derived `slot`'s list can hold: itself, and its setters' gaps. */
+static void poss_derived(emitter *e, uint32_t slot)
+{
+    if (e->poss_done[slot])
+        return;
+    e->poss_done[slot] = 1;   /* derived facts have no cycles (the checker) */
+    const sw_program *p = e->p;
+    uint64_t *set = calloc(e->nwords, sizeof *set);
+    if (!set) {
+        e->o->failed = 1;
+        return;
+    }
+    SET_ADD(set, slot);
+    const sw_fact_def *f = &p->facts[slot];
+    for (uint32_t k = 0; k < f->nsetters; k++) {
+        const sw_rule_def *r = &p->rules[f->setters[k]];
+        poss_node(e, r->cond, set);
+        for (uint32_t a = 0; a < r->nactions; a++)
+            if (r->actions[a].kind == SW_ACT_SET && r->actions[a].target == slot)
+                poss_node(e, r->actions[a].value, set);
+    }
+    memcpy(e->poss + (size_t)slot * e->nwords, set, e->nwords * sizeof *set);
+    free(set);
+}
+
+/* Whether node is a test whose value is unknown exactly when a fact it reads is:
+ * no `and` or `or` inside (below `is known` and `is missing` anything goes). */
+static int g_strict(const emitter *e, uint32_t idx)
+{
+    const sw_node *n = node(e, idx);
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST: case SW_OP_IS_KNOWN: case SW_OP_IS_MISSING: case SW_OP_LOAD: return 1;
+    case SW_OP_AND: case SW_OP_OR: return 0;
+    default: break;
+    }
+    return g_strict(e, n->a) && (!(n->op >= SW_OP_AND && n->op <= SW_OP_DIV) || g_strict(e, n->b));
+}
+
+static void g_add(emitter *e, const char *slot)
+{
+    if (e->to_list)
+        sw_buf_printf(e->o, "HC_DADD(%u, %s);", e->list, slot);
+    else
+        sw_buf_printf(e->o, "%s(%s, %u);", e->once ? "HC_ADD1" : "HC_ADD", slot, e->rule);
+}
+
+/* An add of slot when it is unknown (slot nslots - 1: when there is no date). */
+static void g_site(emitter *e, uint32_t slot)
+{
+    if (SET_HAS(e->seen, slot))
+        return;
+    SET_ADD(e->seen, slot);
+    char t[16];
+    snprintf(t, sizeof t, "%u", slot);
+    if (slot == e->nslots - 1) {
+        sw_buf_puts(e->o, "        if (!c->has_today) ");
+        g_add(e, t);
+        sw_buf_puts(e->o, "\n");
+        e->nsites++;
+    } else if (slot < e->p->nbase) {
+        sw_buf_printf(e->o, "        if (!c->k%u) ", slot);
+        g_add(e, t);
+        sw_buf_puts(e->o, "\n");
+        e->nsites++;
+    } else {
+        /* a derived fact: its list, made once per client (ready already when
+         * this is a list being made: hc_dg makes its setters' first) */
+        sw_buf_printf(e->o, "        if (!s->k%u) {\n", slot);
+        if (!e->to_list)
+            sw_buf_printf(e->o, "            if (!gs->dd%u)\n                hc_dg%u(c, s, gs, g);\n", slot, slot);
+        sw_buf_printf(e->o, "            for (uint32_t k_ = 0; k_ < gs->dn%u; k_++)\n                ", slot);
+        snprintf(t, sizeof t, "gs->dl%u[k_]", slot);
+        g_add(e, t);
+        sw_buf_puts(e->o, "\n        }\n");
+        e->nsites += set_count(e, e->poss + (size_t)slot * e->nwords);
+    }
+}
+
+/* A strict test's sites: every fact it reads, the date when it needs one. */
+static void g_test(emitter *e, uint32_t idx)
+{
+    const sw_node *n = node(e, idx);
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST: case SW_OP_IS_KNOWN: case SW_OP_IS_MISSING: return;
+    case SW_OP_LOAD: g_site(e, n->a); return;
+    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE: case SW_OP_MONTHS_SINCE: g_site(e, e->nslots - 1); break;
+    default: break;
+    }
+    g_test(e, n->a);
+    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV)
+        g_test(e, n->b);
+}
+
+static void g_gaps(emitter *e, uint32_t idx, int neg, int kind);
+
+/* `if (node is unknown) { its gaps }`, its adds not seen outside. */
+static void g_guarded(emitter *e, uint32_t idx, int neg, int kind)
+{
+    uint64_t *outer = e->seen, *inner = malloc(e->nwords * sizeof *inner);
+    if (!inner) {
+        e->o->failed = 1;
+        return;
+    }
+    memcpy(inner, outer, e->nwords * sizeof *inner);
+    e->seen = inner;
+    sw_buf_puts(e->o, "        if (!");
+    e_known(e, idx);
+    sw_buf_puts(e->o, ") {\n");
+    g_gaps(e, idx, neg, kind);
+    sw_buf_puts(e->o, "        }\n");
+    e->seen = outer;
+    free(inner);
+}
+
+/* The gaps of a node that is unknown, or, under an unguarded junction of its own
+ * kind, true as a part of an `and` (false as a part of an `or`) and so without
+ * gaps. kind: the effective kind (1 `and`, 0 `or`) of the junction above, -1 at
+ * the top of what is known to be unknown. */
+static void g_gaps(emitter *e, uint32_t idx, int neg, int kind)
+{
+    const sw_node *n = node(e, idx);
+    if (n->op == SW_OP_NOT) {
+        g_gaps(e, n->a, !neg, kind);
+        return;
+    }
+    if (n->op == SW_OP_AND || n->op == SW_OP_OR) {
+        int k = (n->op == SW_OP_AND) ^ neg;
+        if (kind >= 0 && k != kind) {
+            g_guarded(e, idx, neg, -1);
+            return;
+        }
+        g_gaps(e, n->a, neg, k);
+        g_gaps(e, n->b, neg, k);
+        return;
+    }
+    if (g_strict(e, idx)) {
+        g_test(e, idx);
+        return;
+    }
+    /* a test with an `and` or `or` inside: walked as gaps_of walks it */
+    switch ((sw_opcode)n->op) {
+    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE: case SW_OP_MONTHS_SINCE: g_site(e, e->nslots - 1); break;
+    default: break;
+    }
+    g_guarded(e, n->a, 0, -1);
+    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV)
+        g_guarded(e, n->b, 0, -1);
+}
+
+/* Whether a condition is one junction kind (through any `not`s) over tests with
+ * no `and` or `or` inside, as the engine's plans are (result_gaps.c): its gaps are
+ * then the unknown facts it reads. Notes the base facts it reads in slots, and
+ * whether it reads a derived fact or the assessment date. */
+static int g_plan(const emitter *e, uint32_t idx, int neg, int *junction, int in_test, uint64_t *slots, int *dated,
+                  int *derived)
+{
+    const sw_node *n = node(e, idx);
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST: case SW_OP_IS_KNOWN: case SW_OP_IS_MISSING: return 1;
+    case SW_OP_LOAD:
+        if (n->a < e->p->nbase)
+            SET_ADD(slots, n->a);
+        else
+            *derived = 1;
+        return 1;
+    case SW_OP_NOT: return g_plan(e, n->a, !neg, junction, in_test, slots, dated, derived);
+    case SW_OP_AND: case SW_OP_OR: {
+        int kind = (n->op == SW_OP_AND) ^ neg;
+        if (in_test || (*junction >= 0 && *junction != kind))
+            return 0;
+        *junction = kind;
+        return g_plan(e, n->a, neg, junction, 0, slots, dated, derived) &&
+               g_plan(e, n->b, neg, junction, 0, slots, dated, derived);
+    }
+    case SW_OP_DAYS_SINCE: case SW_OP_WEEKS_SINCE: case SW_OP_MONTHS_SINCE: *dated = 1; break;
+    default: break;
+    }
+    if (!g_plan(e, n->a, neg, junction, 1, slots, dated, derived))
+        return 0;
+    return !(n->op >= SW_OP_AND && n->op <= SW_OP_DIV) || g_plan(e, n->b, neg, junction, 1, slots, dated, derived);
+}
+
+/* The derived facts a node reads (outside `is known` and `is missing`). */
+static void g_reads(const emitter *e, uint32_t idx, uint64_t *set)
+{
+    const sw_node *n = node(e, idx);
+    switch ((sw_opcode)n->op) {
+    case SW_OP_CONST: case SW_OP_IS_KNOWN: case SW_OP_IS_MISSING: return;
+    case SW_OP_LOAD:
+        if (n->a >= e->p->nbase)
+            SET_ADD(set, n->a);
+        return;
+    default: break;
+    }
+    g_reads(e, n->a, set);
+    if (n->op >= SW_OP_AND && n->op <= SW_OP_DIV)
+        g_reads(e, n->b, set);
+}
+
+/* A rule's gaps (when undecided), adds stamped or not: counts the sites. */
+static void g_rule(emitter *e, uint32_t r)
+{
+    memset(e->seen, 0, e->nwords * sizeof *e->seen);
+    e->to_list = 0;
+    e->rule = r;
+    e->nsites = 0;
+    g_gaps(e, e->p->rules[r].cond, 0, -1);
+}
+
+/* hc_dgS: derived slot S's list, for the client of this call. */
+static void g_derived_fn(emitter *e, uint32_t slot, const char *name)
+{
+    const sw_program *p = e->p;
+    const sw_fact_def *f = &p->facts[slot];
+    sw_buf *o = e->o;
+    sw_buf_printf(o, "/* why derived %s is unknown */\n"
+                     "static void hc_dg%u(const %s_client *c, const %s_state *s, %s_gstate *gs, bench_gaps *g)\n{\n"
+                     "    gs->dd%u = 1;\n    gs->dn%u = 0;\n",
+                  f->name, slot, name, name, name, slot, slot);
+    uint64_t *reads = calloc(e->nwords, sizeof *reads);
+    if (!reads) {
+        o->failed = 1;
+        return;
+    }
+    for (uint32_t k = 0; k < f->nsetters; k++) {
+        const sw_rule_def *r = &p->rules[f->setters[k]];
+        g_reads(e, r->cond, reads);
+        for (uint32_t a = 0; a < r->nactions; a++)
+            if (r->actions[a].kind == SW_ACT_SET && r->actions[a].target == slot)
+                g_reads(e, r->actions[a].value, reads);
+    }
+    for (uint32_t d = p->nbase; d < p->nfacts; d++)
+        if (SET_HAS(reads, d))
+            sw_buf_printf(o, "    if (!s->k%u && !gs->dd%u)\n        hc_dg%u(c, s, gs, g);\n", d, d, d);
+    free(reads);
+    sw_buf_puts(o, "    uint32_t dep = hc_epoch(g->dmark, &g->depoch);\n    int found = 0;\n");
+    e->to_list = 1;
+    e->list = slot;
+    for (uint32_t k = 0; k < f->nsetters; k++) {
+        uint32_t ri = f->setters[k];
+        const sw_rule_def *r = &p->rules[ri];
+        sw_buf_printf(o, "    /* %s */\n    if (!s->rt%u && !s->rf%u) {\n        found = 1;\n", r->id, ri, ri);
+        memset(e->seen, 0, e->nwords * sizeof *e->seen);
+        g_gaps(e, r->cond, 0, -1);
+        sw_buf_printf(o, "    } else if (s->rt%u) {\n", ri);
+        for (uint32_t a = 0; a < r->nactions; a++) {
+            if (r->actions[a].kind != SW_ACT_SET || r->actions[a].target != slot)
+                continue;
+            sw_buf_puts(o, "        if (!");
+            e_known(e, r->actions[a].value);
+            sw_buf_puts(o, ") {\n        found = 1;\n");
+            memset(e->seen, 0, e->nwords * sizeof *e->seen);
+            g_gaps(e, r->actions[a].value, 0, -1);
+            sw_buf_puts(o, "        }\n");
+        }
+        sw_buf_puts(o, "    }\n");
+    }
+    sw_buf_printf(o, "    if (!found)\n        HC_DADD(%u, %u);\n}\n\n", slot, slot);
+}
+
+/* The bound on (slot, rule) pairs of one client: each rule's possible slots. */
+static size_t g_max_pairs(emitter *e, uint64_t *set)
+{
+    size_t total = 0;
+    for (uint32_t r = 0; r < e->p->nrules; r++) {
+        memset(set, 0, e->nwords * sizeof *set);
+        poss_node(e, e->p->rules[r].cond, set);
+        total += set_count(e, set);
+    }
+    return total;
+}
+
+static int g_init(emitter *e)
+{
+    e->nslots = e->p->nfacts + 1;
+    e->nwords = e->nslots / 64 + 1;
+    e->poss = calloc((size_t)e->p->nfacts * e->nwords + 1, sizeof *e->poss);
+    e->poss_done = calloc(e->p->nfacts + 1, 1);
+    e->seen = calloc(e->nwords, sizeof *e->seen);
+    if (!e->poss || !e->poss_done || !e->seen) {
+        e->o->failed = 1;
+        return 0;
+    }
+    for (uint32_t d = e->p->nbase; d < e->p->nfacts; d++)
+        poss_derived(e, d);
+    return 1;
+}
+
+static void g_free(emitter *e)
+{
+    free(e->poss);
+    free(e->poss_done);
+    free(e->seen);
+}
+
+uint32_t bench_emit_max_pairs(const sw_program *p)
+{
+    sw_buf scratch = SW_BUF_INIT;
+    emitter e;
+    memset(&e, 0, sizeof e);
+    e.p = p;
+    e.o = &scratch;
+    size_t n = 0;
+    if (g_init(&e)) {
+        uint64_t *set = calloc(e.nwords, sizeof *set);
+        if (set)
+            n = g_max_pairs(&e, set);
+        free(set);
+    }
+    g_free(&e);
+    sw_buf_free(&scratch);
+    return (uint32_t)n;
+}
+
 #define STEPS_PER_CHUNK 200u
+
+#define RULES_PER_PASS 200u
+
+/* The gaps variant: its state, the derived facts' lists, the passes over the
+ * undecided rules and NAME_eval_gaps. chunks: the gchunks written. */
+static void emit_gaps(emitter *e, const char *name, uint32_t chunks)
+{
+    const sw_program *p = e->p;
+    sw_buf *o = e->o;
+    if (!g_init(e))
+        return;
+    sw_buf_printf(o, "/* ---- the data gaps (bench_emit.c) ---- */\n\n"
+                     "#define HC_NSLOTS %uu\n"
+                     "static inline uint32_t hc_epoch(uint32_t *mark, uint32_t *epoch)\n{\n"
+                     "    if (++*epoch == 0) {\n        memset(mark, 0, HC_NSLOTS * sizeof *mark);\n        *epoch = 1;\n    }\n"
+                     "    return *epoch;\n}\n"
+                     "/* rule r waits on slot */\n"
+                     "#define HC_ADD(S_, R_) do { uint32_t s_ = (S_); if (g->count[s_]++ == 0) g->touched[g->ntouched++] = s_;"
+                     " g->pairs[g->npairs].slot = s_; g->pairs[g->npairs++].rule = (R_); } while (0)\n"
+                     "/* ... once: the rule's stamp is ep */\n"
+                     "#define HC_ADD1(S_, R_) do { uint32_t t_ = (S_); if (g->mark[t_] != ep) { g->mark[t_] = ep;"
+                     " HC_ADD(t_, R_); } } while (0)\n"
+                     "/* derived D_'s list holds slot S_, once: the list's stamp is dep */\n"
+                     "#define HC_DADD(D_, S_) do { uint32_t t_ = (S_); if (g->dmark[t_] != dep) { g->dmark[t_] = dep;"
+                     " gs->dl##D_[gs->dn##D_++] = t_; } } while (0)\n\n",
+                  e->nslots);
+    sw_buf_printf(o, "typedef struct %s_gstate {\n    int unused;\n", name);
+    for (uint32_t d = p->nbase; d < p->nfacts; d++) {
+        size_t cap = set_count(e, e->poss + (size_t)d * e->nwords);
+        sw_buf_printf(o, "    uint8_t dd%u;\n    uint32_t dn%u, dl%u[%zu]; /* %s */\n", d, d, d, cap, p->facts[d].name);
+    }
+    sw_buf_printf(o, "} %s_gstate;\n\n", name);
+    for (uint32_t d = p->nbase; d < p->nfacts; d++)
+        sw_buf_printf(o, "static void hc_dg%u(const %s_client *c, const %s_state *s, %s_gstate *gs, bench_gaps *g);\n", d,
+                      name, name, name);
+    sw_buf_puts(o, "\n");
+    for (uint32_t d = p->nbase; d < p->nfacts; d++)
+        g_derived_fn(e, d, name);
+    /* most rules: a list of the base facts they read (a table); the others,
+     * straight-line code in a switch */
+    uint64_t *set = calloc(e->nwords, sizeof *set);
+    uint8_t *table = calloc(p->nrules + 1, 1);
+    if (!set || !table) {
+        o->failed = 1;
+        free(set);
+        free(table);
+        return;
+    }
+    sw_buf slots = SW_BUF_INIT, first = SW_BUF_INIT, kinds = SW_BUF_INIT;
+    uint32_t nslots = 0;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        memset(set, 0, e->nwords * sizeof *set);
+        int junction = -1, dated = 0, derived = 0;
+        if (g_plan(e, p->rules[r].cond, 0, &junction, 0, set, &dated, &derived) && !derived)
+            table[r] = (uint8_t)(1 | (dated ? 2 : 0));
+        sw_buf_printf(&first, "%s%u", r ? ", " : "", nslots);
+        sw_buf_printf(&kinds, "%s%u", r ? ", " : "", table[r]);
+        for (uint32_t k = 0; table[r] && k < p->nbase; k++)
+            if (SET_HAS(set, k))
+                sw_buf_printf(&slots, "%s%u", nslots++ ? ", " : "", k);
+        if (r % 16 == 15) {
+            sw_buf_puts(&first, "\n   ");
+            sw_buf_puts(&kinds, "\n   ");
+        }
+    }
+    sw_buf_printf(o, "/* per rule: 1 its gaps are the unknown facts in hc_slots[hc_first[r] .. hc_first[r + 1]),\n"
+                     " * | 2 and the assessment date when there is none; 0 its gaps are code (hc_code) */\n"
+                     "static const uint8_t hc_kind[%u] = {%s};\nstatic const uint32_t hc_first[%u] = {%s, %u};\n"
+                     "static const uint32_t hc_slots[%u] = {%s};\n\n",
+                  p->nrules + 1, p->nrules ? kinds.data : "0", p->nrules + 1, p->nrules ? first.data : "0", nslots,
+                  nslots + 1, nslots ? slots.data : "0");
+    sw_buf_free(&slots);
+    sw_buf_free(&first);
+    sw_buf_free(&kinds);
+    sw_buf scratch = SW_BUF_INIT;
+    uint32_t passes = 0;
+    for (uint32_t from = 0; from < p->nrules; from += RULES_PER_PASS, passes++) {
+        sw_buf_printf(o, "static void hc_code%u(const %s_client *c, const %s_state *s, %s_gstate *gs, bench_gaps *g, "
+                         "uint32_t r)\n{\n    switch (r) {\n",
+                      passes, name, name, name);
+        for (uint32_t r = from; r < p->nrules && r < from + RULES_PER_PASS; r++) {
+            if (table[r])
+                continue;
+            /* a dry run counts the sites: stamped when two could give one slot */
+            e->o = &scratch;
+            e->once = 1;
+            g_rule(e, r);
+            e->o = o;
+            memset(set, 0, e->nwords * sizeof *set);
+            poss_node(e, p->rules[r].cond, set);
+            e->once = e->nsites > set_count(e, set);
+            sw_buf_printf(o, "    case %u: { /* %s */\n", r, p->rules[r].id);
+            if (e->once)
+                sw_buf_puts(o, "        uint32_t ep = hc_epoch(g->mark, &g->epoch);\n");
+            g_rule(e, r);
+            sw_buf_puts(o, "        break;\n    }\n");
+            scratch.len = 0;
+        }
+        sw_buf_puts(o, "    }\n}\n\n");
+    }
+    free(set);
+    free(table);
+    sw_buf_free(&scratch);
+    sw_buf_printf(o, "static void hc_gaps(const %s_client *c, const %s_state *s, %s_gstate *gs, bench_gaps *g, "
+                     "const uint64_t *und)\n{\n"
+                     "    uint32_t *count = g->count, *touched = g->touched, nt = g->ntouched, np = g->npairs;\n"
+                     "    bench_gap_pair *pairs = g->pairs;\n"
+                     "    for (uint32_t w = 0; w < %uu; w++)\n"
+                     "        for (uint64_t m = und[w]; m; m &= m - 1) {\n"
+                     "            uint32_t r = w * 64 + (uint32_t)__builtin_ctzll(m);\n"
+                     "            if (hc_kind[r]) {\n"
+                     "                for (uint32_t k = hc_first[r]; k < hc_first[r + 1]; k++) {\n"
+                     "                    uint32_t slot = hc_slots[k];\n"
+                     "                    if (!c->known[slot]) {\n"
+                     "                        if (count[slot]++ == 0)\n"
+                     "                            touched[nt++] = slot;\n"
+                     "                        pairs[np].slot = slot;\n"
+                     "                        pairs[np++].rule = r;\n"
+                     "                    }\n"
+                     "                }\n"
+                     "                if ((hc_kind[r] & 2) && !c->has_today) {\n"
+                     "                    if (count[%u]++ == 0)\n"
+                     "                        touched[nt++] = %u;\n"
+                     "                    pairs[np].slot = %u;\n"
+                     "                    pairs[np++].rule = r;\n"
+                     "                }\n"
+                     "                continue;\n"
+                     "            }\n"
+                     "            g->ntouched = nt;\n            g->npairs = np;\n"
+                     "            switch (r / %uu) {\n",
+                  name, name, name, p->nrules / 64 + 1, p->nfacts, p->nfacts, p->nfacts, RULES_PER_PASS);
+    for (uint32_t k = 0; k < passes; k++)
+        sw_buf_printf(o, "            case %u: hc_code%u(c, s, gs, g, r); break;\n", k, k);
+    sw_buf_puts(o, "            }\n            nt = g->ntouched;\n            np = g->npairs;\n        }\n"
+                   "    g->ntouched = nt;\n    g->npairs = np;\n}\n\n");
+    sw_buf_printf(o, "void %s_eval_gaps(const void *cv, uint64_t *fired, uint64_t *und, bench_gaps *g);\n"
+                     "void %s_eval_gaps(const void *cv, uint64_t *fired, uint64_t *und, bench_gaps *g)\n{\n"
+                     "    const %s_client *c = cv;\n    %s_state st;\n    memset(&st, 0, sizeof st);\n"
+                     "    %s_gstate gs;\n",
+                  name, name, name, name, name);
+    for (uint32_t d = p->nbase; d < p->nfacts; d++)
+        sw_buf_printf(o, "    gs.dd%u = 0;\n", d);
+    sw_buf_puts(o, "    for (uint32_t k = 0; k < g->ntouched; k++)\n        g->count[g->touched[k]] = 0;\n"
+                   "    g->ntouched = 0;\n    g->npairs = 0;\n");
+    for (uint32_t k = 0; k < chunks; k++)
+        sw_buf_printf(o, "    gchunk%u(c, &st, fired, und);\n", k);
+    sw_buf_puts(o, "    hc_gaps(c, &st, &gs, g, und);\n");
+    sw_buf_puts(o, "}\n");
+    g_free(e);
+}
 
 void bench_emit_c(const sw_program *p, const char *name, sw_buf *o)
 {
-    emitter e = {p, o};
+    emitter e;
+    memset(&e, 0, sizeof e);
+    e.p = p;
+    e.o = o;
     sw_buf_printf(o, "/* %s.c - generated by bench_emit_c from the compiled rule set: do not edit. */\n", name);
-    sw_buf_puts(o, "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"facts/facts.h\"\n\n");
+    sw_buf_puts(o, "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"facts/facts.h\"\n#include \"bench.h\"\n\n");
     sw_buf_puts(o, "static inline int hc_ovf(char op, int64_t a, int64_t b)\n{\n    int64_t r;\n"
                    "    return op == '+' ? __builtin_add_overflow(a, b, &r) : op == '-' ? "
                    "__builtin_sub_overflow(a, b, &r) : __builtin_mul_overflow(a, b, &r);\n}\n"
@@ -434,7 +976,9 @@ void bench_emit_c(const sw_program *p, const char *name, sw_buf *o)
     for (uint32_t s = 0; s < p->nbase; s++)
         sw_buf_printf(o, "    uint8_t k%u;\n    %s f%u; /* %s */\n", s, c_type(p->facts[s].type.kind), s,
                       p->facts[s].name);
-    sw_buf_printf(o, "} %s_client;\n\ntypedef struct %s_state {\n    int unused;\n", name, name);
+    /* the known flags again, by slot: the data gaps' fact lists read them */
+    sw_buf_printf(o, "    uint8_t known[%u];\n} %s_client;\n\ntypedef struct %s_state {\n    int unused;\n", p->nbase + 1,
+                  name, name);
     for (uint32_t s = p->nbase; s < p->nfacts; s++)
         sw_buf_printf(o, "    uint8_t k%u;\n    %s f%u; /* %s */\n", s, c_type(p->facts[s].type.kind), s,
                       p->facts[s].name);
@@ -449,42 +993,60 @@ void bench_emit_c(const sw_program *p, const char *name, sw_buf *o)
                      "    %s_client *c = cv;\n    c->today = f->assessed_on;\n    c->has_today = f->has_assessed_on;\n",
                   name, name, name);
     for (uint32_t s = 0; s < p->nbase; s++)
-        sw_buf_printf(o, "    c->k%u = f->values[%u].known;\n    c->f%u = f->values[%u].u.%s;\n", s, s, s, s,
-                      value_member(p->facts[s].type.kind));
+        sw_buf_printf(o, "    c->k%u = c->known[%u] = f->values[%u].known;\n    c->f%u = f->values[%u].u.%s;\n", s, s, s,
+                      s, s, value_member(p->facts[s].type.kind));
     sw_buf_puts(o, "}\n\n");
 
     uint32_t chunks = 0;
-    for (uint32_t first = 0; first < p->nsteps; first += STEPS_PER_CHUNK, chunks++) {
-        sw_buf_printf(o, "static void chunk%u(const %s_client *c, %s_state *s, uint64_t *fired)\n{\n"
-                         "    (void)c; (void)s; (void)fired;\n",
-                      chunks, name, name);
-        for (uint32_t k = first; k < p->nsteps && k < first + STEPS_PER_CHUNK; k++) {
-            const sw_step *st = &p->steps[k];
-            if (st->finalize) {
-                e_finalize(&e, st->index);
-                continue;
+    for (int gaps = 0; gaps <= 1; gaps++) {
+        chunks = 0;
+        for (uint32_t first = 0; first < p->nsteps; first += STEPS_PER_CHUNK, chunks++) {
+            if (gaps)
+                sw_buf_printf(o, "static void gchunk%u(const %s_client *c, %s_state *s, uint64_t *fired, uint64_t *und)\n{\n"
+                                 "    (void)c; (void)s; (void)fired; (void)und;\n",
+                              chunks, name, name);
+            else
+                sw_buf_printf(o, "static void chunk%u(const %s_client *c, %s_state *s, uint64_t *fired)\n{\n"
+                                 "    (void)c; (void)s; (void)fired;\n",
+                              chunks, name, name);
+            for (uint32_t k = first; k < p->nsteps && k < first + STEPS_PER_CHUNK; k++) {
+                const sw_step *st = &p->steps[k];
+                if (st->finalize) {
+                    e_finalize(&e, st->index);
+                    continue;
+                }
+                uint32_t r = st->index;
+                sw_buf_printf(o, "    /* %s */\n", p->rules[r].id);
+                if (is_setter(p, r)) {
+                    sw_buf_printf(o, "    s->rt%u = ", r);
+                    e_true(&e, p->rules[r].cond);
+                    sw_buf_printf(o, ";\n    s->rf%u = !s->rt%u && ", r, r);
+                    e_false(&e, p->rules[r].cond);
+                    sw_buf_printf(o, ";\n    if (s->rt%u)\n", r);
+                } else {
+                    sw_buf_puts(o, "    if (");
+                    e_true(&e, p->rules[r].cond);
+                    sw_buf_puts(o, ")\n");
+                }
+                sw_buf_printf(o, "        fired[%u] |= UINT64_C(1) << %u;\n", r >> 6, r & 63);
+                if (gaps && is_setter(p, r)) {
+                    sw_buf_printf(o, "    else if (!s->rf%u)\n        und[%u] |= UINT64_C(1) << %u;\n", r, r >> 6, r & 63);
+                } else if (gaps) {
+                    sw_buf_puts(o, "    else if (!");
+                    e_false(&e, p->rules[r].cond);
+                    sw_buf_printf(o, ")\n        und[%u] |= UINT64_C(1) << %u;\n", r >> 6, r & 63);
+                }
             }
-            uint32_t r = st->index;
-            sw_buf_printf(o, "    /* %s */\n", p->rules[r].id);
-            if (is_setter(p, r)) {
-                sw_buf_printf(o, "    s->rt%u = ", r);
-                e_true(&e, p->rules[r].cond);
-                sw_buf_printf(o, ";\n    s->rf%u = !s->rt%u && ", r, r);
-                e_false(&e, p->rules[r].cond);
-                sw_buf_printf(o, ";\n    if (s->rt%u)\n", r);
-            } else {
-                sw_buf_puts(o, "    if (");
-                e_true(&e, p->rules[r].cond);
-                sw_buf_puts(o, ")\n");
-            }
-            sw_buf_printf(o, "        fired[%u] |= UINT64_C(1) << %u;\n", r >> 6, r & 63);
+            sw_buf_puts(o, "}\n\n");
         }
+        if (gaps)
+            break;
+        sw_buf_printf(o, "void %s_eval(const void *cv, uint64_t *fired);\nvoid %s_eval(const void *cv, uint64_t *fired)\n{\n"
+                         "    const %s_client *c = cv;\n    %s_state st;\n    memset(&st, 0, sizeof st);\n",
+                      name, name, name, name);
+        for (uint32_t k = 0; k < chunks; k++)
+            sw_buf_printf(o, "    chunk%u(c, &st, fired);\n", k);
         sw_buf_puts(o, "}\n\n");
     }
-    sw_buf_printf(o, "void %s_eval(const void *cv, uint64_t *fired);\nvoid %s_eval(const void *cv, uint64_t *fired)\n{\n"
-                     "    const %s_client *c = cv;\n    %s_state st;\n    memset(&st, 0, sizeof st);\n",
-                  name, name, name, name);
-    for (uint32_t k = 0; k < chunks; k++)
-        sw_buf_printf(o, "    chunk%u(c, &st, fired);\n", k);
-    sw_buf_puts(o, "}\n");
+    emit_gaps(&e, name, chunks);
 }

@@ -28,8 +28,9 @@ static int write_file(const char *dir, const char *name, const sw_buf *b)
     return fclose(f) == 0;
 }
 
-static int emit(const char *dir, const char *name, const sw_ruleset *rs)
+static int emit(const char *dir, const char *name, const sw_ruleset *rs, uint32_t *max_pairs)
 {
+    *max_pairs = bench_emit_max_pairs(&rs->prog);
     sw_buf b = SW_BUF_INIT;
     bench_emit_c(&rs->prog, name, &b);
     int ok = write_file(dir, name, &b);
@@ -62,11 +63,14 @@ int main(int argc, char **argv)
     const char *path = argv[2];
     if (!d || sw_ruleset_load_files(&path, 1, &rs, d) != SW_OK)
         fail_rules(path, d);
-    int ok = emit(dir, "hc_shipped", rs);
+    uint32_t max_pairs = 0;
+    int ok = emit(dir, "hc_shipped", rs, &max_pairs);
     sw_ruleset_free(rs);
     sw_buf_puts(&registry, "void *hc_shipped_new(void);\nvoid hc_shipped_load(void *, const sw_facts *);\n"
-                           "void hc_shipped_eval(const void *, uint64_t *);\n");
-    sw_buf_puts(&table, "    {\"shipped\", hc_shipped_new, hc_shipped_load, hc_shipped_eval},\n");
+                           "void hc_shipped_eval(const void *, uint64_t *);\n"
+                           "void hc_shipped_eval_gaps(const void *, uint64_t *, uint64_t *, bench_gaps *);\n");
+    sw_buf_printf(&table, "    {\"shipped\", hc_shipped_new, hc_shipped_load, hc_shipped_eval, hc_shipped_eval_gaps, %uu},\n",
+                  max_pairs);
     for (int i = 3; ok && i < argc; i++) {
         size_t n = strtoul(argv[i], NULL, 10);
         bench_shape shape = bench_shape_wide(n, BENCH_SEED);
@@ -75,17 +79,19 @@ int main(int argc, char **argv)
             fail_rules("a generated rule set", d);
         char name[64];
         snprintf(name, sizeof name, "hc_wide_%zu", n);
-        ok = emit(dir, name, rs);
+        ok = emit(dir, name, rs, &max_pairs);
         sw_ruleset_free(rs);
         sw_buf_printf(&registry, "void *%s_new(void);\nvoid %s_load(void *, const sw_facts *);\n"
-                                 "void %s_eval(const void *, uint64_t *);\n",
-                      name, name, name);
-        sw_buf_printf(&table, "    {\"wide-%zu\", %s_new, %s_load, %s_eval},\n", n, name, name, name);
+                                 "void %s_eval(const void *, uint64_t *);\n"
+                                 "void %s_eval_gaps(const void *, uint64_t *, uint64_t *, bench_gaps *);\n",
+                      name, name, name, name);
+        sw_buf_printf(&table, "    {\"wide-%zu\", %s_new, %s_load, %s_eval, %s_eval_gaps, %uu},\n", n, name, name, name,
+                      name, max_pairs);
     }
     sw_diagnostics_free(d);
     sw_buf_puts(&registry, "\nconst bench_handc bench_handcs[] = {\n");
     sw_buf_append(&registry, table.data, table.len);
-    sw_buf_puts(&registry, "    {NULL, NULL, NULL, NULL},\n};\n");
+    sw_buf_puts(&registry, "    {NULL, NULL, NULL, NULL, NULL, 0},\n};\n");
     ok = ok && write_file(dir, "hc_registry", &registry);
     sw_buf_free(&registry);
     sw_buf_free(&table);

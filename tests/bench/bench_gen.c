@@ -304,6 +304,32 @@ void bench_out_free(bench_out *o)
     memset(o, 0, sizeof *o);
 }
 
+int bench_gaps_init(bench_gaps *g, const sw_program *p, uint32_t max_pairs)
+{
+    memset(g, 0, sizeof *g);
+    g->nslots = p->nfacts + 1;
+    g->count = calloc(g->nslots, sizeof *g->count);
+    g->touched = calloc(g->nslots, sizeof *g->touched);
+    g->mark = calloc(g->nslots, sizeof *g->mark);
+    g->dmark = calloc(g->nslots, sizeof *g->dmark);
+    g->pairs = calloc(max_pairs ? max_pairs : 1, sizeof *g->pairs);
+    if (!g->count || !g->touched || !g->mark || !g->dmark || !g->pairs) {
+        bench_gaps_free(g);
+        return 0;
+    }
+    return 1;
+}
+
+void bench_gaps_free(bench_gaps *g)
+{
+    free(g->count);
+    free(g->touched);
+    free(g->mark);
+    free(g->dmark);
+    free(g->pairs);
+    memset(g, 0, sizeof *g);
+}
+
 void bench_out_clear(bench_out *o) { memset(o->fired, 0, (o->nrules / 64 + 1) * sizeof *o->fired); }
 
 void bench_out_collect(bench_out *o, const sw_program *p, int32_t current)
