@@ -143,8 +143,41 @@ static size_t source_index(const walk *w, const char *source)
                 cmp_source_key);
 }
 
+/* strcmp of the key "source.statement" (as sw_doc_cite_key writes it) with key,
+ * without writing it out. */
+static int cmp_statement_key(const char *source, const char *statement, const char *key)
+{
+    const unsigned char *s = (const unsigned char *)source, *k = (const unsigned char *)key;
+    while (*s && *s == *k)
+        s++, k++;
+    if (*s)
+        return (int)*s - (int)*k;
+    if (*k != '.')
+        return '.' - (int)*k;
+    k++;
+    for (s = (const unsigned char *)statement; *s && *s == *k; s++, k++)
+        ;
+    return (int)*s - (int)*k;
+}
+
 static size_t cite_index(walk *w, const sw_citation *c)
 {
+    if (c->statement) {
+        /* the usual citation: its key compared in place, not built in scratch */
+        const char *source = c->source ? c->source : "";
+        size_t lo = 0, hi = w->t.ncites;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int d = cmp_statement_key(source, c->statement, w->t.cites[mid].key);
+            if (d == 0)
+                return mid;
+            if (d < 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return (size_t)-1;
+    }
     w->scratch.len = 0;
     sw_doc_cite_key(&w->scratch, c);
     sw_buf_putc(&w->scratch, '\0');
