@@ -74,24 +74,9 @@ static void key_location(walk *w, const char *key, const char *file, unsigned li
 
 /* ---- finding rows ---- */
 
-static int cmp_rule_key(const void *key, const void *row)
-{
-    return strcmp(key, (*(const sw_reason *const *)row)->rule);
-}
-
-static int cmp_fact_key(const void *key, const void *row)
-{
-    return strcmp(key, ((const fact_row *)row)->name);
-}
-
 static int cmp_cite_key(const void *key, const void *row)
 {
     return strcmp(key, ((const sw_doc_cite *)row)->key);
-}
-
-static int cmp_name_key(const void *key, const void *row)
-{
-    return strcmp(key, *(const char *const *)row);
 }
 
 static int cmp_source_key(const void *key, const void *row)
@@ -109,19 +94,47 @@ static size_t find(const void *key, const void *base, size_t n, size_t size,
     return hit ? (size_t)(hit - (const char *)base) / size : (size_t)-1;
 }
 
+/* The binary search of find with the name read in line and the first byte
+ * compared before strcmp (the hot lookups: rules, facts, undecided rules). */
+#define FIND_BY_NAME(key, base, n, NAME)                                              \
+    do {                                                                              \
+        if (!(key))                                                                   \
+            return (size_t)-1;                                                        \
+        size_t lo_ = 0, hi_ = (n);                                                    \
+        const unsigned char k0_ = (unsigned char)(key)[0];                            \
+        while (lo_ < hi_) {                                                           \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                      \
+            const char *name_ = NAME((base)[mid_]);                                   \
+            int c_ = (int)k0_ - (int)(unsigned char)name_[0];                        \
+            if (c_ == 0 && k0_)                                                       \
+                c_ = strcmp((key) + 1, name_ + 1);                                    \
+            if (c_ == 0)                                                              \
+                return mid_;                                                          \
+            if (c_ < 0)                                                               \
+                hi_ = mid_;                                                           \
+            else                                                                      \
+                lo_ = mid_ + 1;                                                       \
+        }                                                                             \
+        return (size_t)-1;                                                            \
+    } while (0)
+
+#define RULE_NAME(r) ((r)->rule)
+#define FACT_NAME(f) ((f).name)
+#define PLAIN_NAME(s) (s)
+
 static size_t rule_index(const walk *w, const char *rule)
 {
-    return find(rule, w->t.rules, w->t.nrules, sizeof *w->t.rules, cmp_rule_key);
+    FIND_BY_NAME(rule, w->t.rules, w->t.nrules, RULE_NAME);
 }
 
 static size_t fact_index(const walk *w, const char *fact)
 {
-    return find(fact, w->facts, w->nfacts, sizeof *w->facts, cmp_fact_key);
+    FIND_BY_NAME(fact, w->facts, w->nfacts, FACT_NAME);
 }
 
 static size_t undecided_index(const walk *w, const char *rule)
 {
-    return find(rule, w->undecided, w->nundecided, sizeof *w->undecided, cmp_name_key);
+    FIND_BY_NAME(rule, w->undecided, w->nundecided, PLAIN_NAME);
 }
 
 static size_t source_index(const walk *w, const char *source)
@@ -130,8 +143,41 @@ static size_t source_index(const walk *w, const char *source)
                 cmp_source_key);
 }
 
+/* strcmp of the key "source.statement" (as sw_doc_cite_key writes it) with key,
+ * without writing it out. */
+static int cmp_statement_key(const char *source, const char *statement, const char *key)
+{
+    const unsigned char *s = (const unsigned char *)source, *k = (const unsigned char *)key;
+    while (*s && *s == *k)
+        s++, k++;
+    if (*s)
+        return (int)*s - (int)*k;
+    if (*k != '.')
+        return '.' - (int)*k;
+    k++;
+    for (s = (const unsigned char *)statement; *s && *s == *k; s++, k++)
+        ;
+    return (int)*s - (int)*k;
+}
+
 static size_t cite_index(walk *w, const sw_citation *c)
 {
+    if (c->statement) {
+        /* the usual citation: its key compared in place, not built in scratch */
+        const char *source = c->source ? c->source : "";
+        size_t lo = 0, hi = w->t.ncites;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int d = cmp_statement_key(source, c->statement, w->t.cites[mid].key);
+            if (d == 0)
+                return mid;
+            if (d < 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return (size_t)-1;
+    }
     w->scratch.len = 0;
     sw_doc_cite_key(&w->scratch, c);
     sw_buf_putc(&w->scratch, '\0');
