@@ -51,8 +51,13 @@ sw_status sw_front_load(sw_arena *arena, const sw_source_text *texts, size_t nte
     m->nfiles = (uint32_t)ntexts;
     sw_decl **tail = &m->decls;
     unsigned errors = 0;
-    for (uint32_t i = 0; i < m->nfiles; i++)
+    for (uint32_t i = 0; i < m->nfiles; i++) {
         errors += sw_syntax_parse(arena, diags, &files[i], i, &tail);
+        /* memory ran out in this file: the load answers SW_ERR_NOMEM below, so the
+         * files after it are not read (reading them could change nothing) */
+        if (arena->failed || sw_diag_nomem(diags))
+            break;
+    }
     /* a tree built short of memory may hold holes: it is not checked */
     if (arena->failed || sw_diag_nomem(diags))
         return SW_ERR_NOMEM;
